@@ -1,0 +1,14 @@
+import type { Service, Slo } from '../../core/slo/model.js';
+import type { Located } from '../document.js';
+
+/** What one config format adapter reads out of its documents. */
+export interface FormatResult {
+  readonly services: Located<Service>[];
+  /** Services only named by an SLO (Sloth's `service:`): used when no Service of that name is declared. */
+  readonly impliedServices: Located<Service>[];
+  readonly slos: Located<Slo>[];
+}
+
+export function emptyFormatResult(): FormatResult {
+  return { services: [], impliedServices: [], slos: [] };
+}

@@ -1,0 +1,102 @@
+// The internal reliability model. Every config format (headroom/v1, OpenSLO v1,
+// Sloth prometheus/v1) is mapped onto these types; the engine reads only these.
+
+/** An exact fraction, e.g. 99.9 % = 999/1000. Kept exact so that budgets and burn
+ * rates are one correctly rounded division of integers, not a chain of float errors. */
+export interface Fraction {
+  readonly numerator: number;
+  readonly denominator: number;
+}
+
+export type Tier = 'critical' | 'standard' | 'low';
+
+export interface Dependency {
+  readonly service: string;
+  readonly critical: boolean;
+}
+
+export interface Service {
+  readonly name: string;
+  /** Owning team; undefined only for services implied by an imported format (Sloth). */
+  readonly team: string | undefined;
+  readonly tier: Tier;
+  readonly dependencies: readonly Dependency[];
+  readonly runbook: string | undefined;
+  readonly description: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export type ThresholdOperator = 'lte' | 'lt' | 'gte' | 'gt';
+
+/** Where the per-minute counts come from. `events` = pushed counts (NDJSON, API). */
+export type SliSource =
+  | { readonly type: 'events' }
+  | {
+      readonly type: 'prometheus';
+      readonly dataSource: string | undefined;
+      readonly goodQuery: string | undefined;
+      readonly badQuery: string | undefined;
+      readonly totalQuery: string | undefined;
+      /** Sloth `raw.error_ratio_query` / OpenSLO `raw` (failure ratio). */
+      readonly errorRatioQuery: string | undefined;
+    };
+
+export type Sli =
+  | {
+      readonly kind: 'ratio';
+      /** Which count the source reports besides the total. */
+      readonly counts: 'good' | 'bad';
+      readonly source: SliSource;
+    }
+  | {
+      readonly kind: 'threshold';
+      /** An event is good when `value <op> threshold`, e.g. latency lte 0.3 s. */
+      readonly operator: ThresholdOperator;
+      readonly threshold: number;
+      readonly unit: string | undefined;
+      readonly source: SliSource;
+    };
+
+export type CalendarUnit = 'week' | 'month' | 'quarter';
+
+export type SloWindow =
+  | { readonly kind: 'rolling'; readonly minutes: number }
+  | { readonly kind: 'calendar'; readonly unit: CalendarUnit; readonly timeZone: string };
+
+export type BudgetingMethod =
+  | { readonly kind: 'occurrences' }
+  /** One-minute slices; a slice is good when good/total >= sliceTarget. */
+  | { readonly kind: 'timeslices'; readonly sliceTarget: Fraction };
+
+export type AlertSeverity = 'page' | 'ticket';
+
+/** Fires when the burn rate over both windows exceeds `factor`. */
+export interface BurnRateAlertRule {
+  readonly severity: AlertSeverity;
+  readonly longWindowMinutes: number;
+  readonly shortWindowMinutes: number;
+  readonly factor: number;
+}
+
+export interface Alerting {
+  readonly enabled: boolean;
+  /** Explicit rules, used as given; undefined = the Workbook defaults scaled to the window. */
+  readonly rules: readonly BurnRateAlertRule[] | undefined;
+}
+
+export interface Slo {
+  readonly name: string;
+  readonly service: string;
+  readonly description: string | undefined;
+  readonly sli: Sli;
+  readonly objective: Fraction;
+  readonly window: SloWindow;
+  readonly budgeting: BudgetingMethod;
+  readonly alerting: Alerting;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface ReliabilityModel {
+  readonly services: readonly Service[];
+  readonly slos: readonly Slo[];
+}
