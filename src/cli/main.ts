@@ -1,0 +1,169 @@
+// The `headroom` command line. Parsing only: each command's work is in its own file.
+// Nothing here calls process.exit; main returns the exit code, so that the CLI runs
+// in-process in tests and the bin script decides how to leave.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isatty } from 'node:tty';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runEval, type EvalFormat } from './eval-command.js';
+import { ExitCode, type CliIo } from './io.js';
+import { runValidate } from './validate-command.js';
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version end with 0; every other parse error is a usage error.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    stderrIsTerminal: isatty(2),
+    cwd: process.cwd(),
+  };
+}
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('headroom');
+  const configure = (command: Command, usage: string): Command =>
+    command
+      .exitOverride()
+      .configureOutput({
+        writeOut: (text) => io.stdout.write(text),
+        writeErr: (text) => io.stderr.write(text),
+      })
+      .showSuggestionAfterError(true)
+      .showHelpAfterError(`(run ${usage} --help for usage)`);
+
+  configure(program, 'headroom')
+    .description('Headroom: SLOs, error budgets and burn-rate alerts with consequences.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  headroom validate examples/config
+  headroom eval --config examples/config --events examples/events.ndjson --format table
+
+Exit codes: 0 ok, 1 the answer is no, 2 usage or input error, 3 server unreachable.`,
+    );
+
+  configure(program.command('eval'), 'headroom eval')
+    .description(
+      'Evaluate SLOs from a config and per-minute counts in NDJSON: SLI, error budget, burn rates, alerts.',
+    )
+    .requiredOption('-c, --config <path>', 'config file or directory (repeatable)', collect)
+    .requiredOption('-e, --events <file>', 'NDJSON file of per-minute counts, or - for stdin')
+    .option(
+      '--at <time>',
+      'evaluate at this RFC 3339 time (default: the end of the latest event minute)',
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['json', 'table'])
+        .default('json'),
+    )
+    .option('--strict', 'stop at the first bad event line instead of skipping it')
+    .option('--slo <name>', 'evaluate only this SLO (repeatable)', collect)
+    .addHelpText(
+      'after',
+      `
+Each events line holds the counts of one minute of one SLO:
+  {"ts":"2026-11-01T10:00:00Z","slo":"checkout-availability","good":12,"total":13}
+"bad" may stand in for "good". ts is RFC 3339 with a zone; the counts go to the
+minute that contains it. Bad lines are skipped with a warning (or fatal with --strict).
+
+Examples:
+  headroom eval -c examples/config -e examples/events.ndjson
+  headroom eval -c examples/config -e examples/events.ndjson --format table
+  headroom eval -c slos/ -c services.yaml -e - --at 2026-11-01T00:00:00Z < counts.ndjson
+  headroom eval -c examples/config -e examples/events.ndjson --slo checkout-availability --strict
+
+Output: a JSON array with one status per SLO (--format json), or a table for people.`,
+    )
+    .action(async (options: RawEvalOptions) => {
+      setExitCode(
+        await runEval(
+          {
+            config: options.config,
+            events: options.events,
+            at: options.at,
+            format: options.format,
+            strict: options.strict === true,
+            slo: options.slo ?? [],
+          },
+          io,
+        ),
+      );
+    });
+
+  configure(program.command('validate'), 'headroom validate')
+    .description('Check config files and directories offline: schema, names, references.')
+    .argument('<paths...>', 'config files or directories')
+    .option('--json', 'print the model and the issues as JSON')
+    .addHelpText(
+      'after',
+      `
+Issues are printed as file:line:column: severity: field: message [code].
+Exits 0 when valid (warnings allowed), 2 on any error.
+
+Examples:
+  headroom validate examples/config
+  headroom validate slos/ services.yaml --json`,
+    )
+    .action(async (paths: string[], options: { json?: boolean }) => {
+      setExitCode(await runValidate(paths, { json: options.json === true }, io));
+    });
+
+  return program;
+}
+
+interface RawEvalOptions {
+  readonly config: string[];
+  readonly events: string;
+  readonly at: string | undefined;
+  readonly format: EvalFormat;
+  readonly strict: boolean | undefined;
+  readonly slo: string[] | undefined;
+}
+
+/** Repeatable options; no default, so that a required one left out is reported. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  if (value === '') throw new InvalidArgumentError('must not be empty.');
+  return [...(previous ?? []), value];
+}
+
+/** The version from package.json, found from this file in the sources and in dist/. */
+function packageVersion(): string {
+  let directory = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const text = readFileSync(path.join(directory, 'package.json'), 'utf8');
+      const manifest = JSON.parse(text) as { name?: unknown; version?: unknown };
+      if (manifest.name === 'headroom' && typeof manifest.version === 'string') {
+        return manifest.version;
+      }
+    } catch {
+      // Not here; look in the parent.
+    }
+    const parent = path.dirname(directory);
+    if (parent === directory) return 'unknown';
+    directory = parent;
+  }
+}

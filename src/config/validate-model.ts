@@ -1,0 +1,194 @@
+// Checks that need every document at once: unique names, SLOs and dependencies
+// that name a Service, no dependency loops. Produces the final model.
+import type { Dependency, ReliabilityModel, Service, Slo } from '../core/slo/model.js';
+import { positionOf, type FieldPath, type IssueCollector, type Located } from './document.js';
+import type { FormatResult } from './formats/types.js';
+import { closest } from './zod-issues.js';
+
+/**
+ * Merges what the format adapters read into one model. Names are unique per kind
+ * (the first definition wins); an SLO of an unknown service is left out; a
+ * dependency that names no service or the service itself is dropped, so that one
+ * mistake does not cascade into errors about everything downstream of it.
+ */
+export function validateModel(
+  results: readonly FormatResult[],
+  issues: IssueCollector,
+): ReliabilityModel {
+  const declared = uniqueByName(
+    results.flatMap((result) => result.services),
+    'Service',
+    issues,
+  );
+  const declaredNames = new Set(declared.map((service) => service.value.name));
+  const implied = impliedServices(results, declaredNames);
+  const known = [...declaredNames, ...implied.map((service) => service.name)];
+  const knownNames = new Set(known);
+
+  const services = declared.map((service) =>
+    withValidDependencies(service, knownNames, known, issues),
+  );
+  reportCycles(services, issues);
+
+  const slos = uniqueByName(
+    results.flatMap((result) => result.slos),
+    'SLO',
+    issues,
+  ).filter((slo) => {
+    if (knownNames.has(slo.value.service)) return true;
+    const path = existingPath(slo, [['spec', 'service'], ['service']]);
+    issues.error(
+      slo.source,
+      path,
+      'unknown_service',
+      unknownServiceMessage(slo.value.service, known),
+    );
+    return false;
+  });
+
+  return {
+    services: [...services.map((service) => service.value), ...implied],
+    slos: slos.map((slo) => slo.value),
+  };
+}
+
+function uniqueByName<T extends Service | Slo>(
+  items: readonly Located<T>[],
+  kind: string,
+  issues: IssueCollector,
+): Located<T>[] {
+  const first = new Map<string, Located<T>>();
+  return items.filter((item) => {
+    const earlier = first.get(item.value.name);
+    if (earlier === undefined) {
+      first.set(item.value.name, item);
+      return true;
+    }
+    const { line } = positionOf(earlier.source, namePath(earlier));
+    issues.error(
+      item.source,
+      namePath(item),
+      'duplicate_name',
+      `duplicate ${kind} "${item.value.name}"; the first is at ${earlier.source.file}:${line}; names are unique per kind`,
+    );
+    return false;
+  });
+}
+
+/** Services that only an imported format names (Sloth), unless declared; one per name. */
+function impliedServices(
+  results: readonly FormatResult[],
+  declared: ReadonlySet<string>,
+): Service[] {
+  const implied = new Map<string, Service>();
+  for (const { value } of results.flatMap((result) => result.impliedServices)) {
+    if (!declared.has(value.name) && !implied.has(value.name)) implied.set(value.name, value);
+  }
+  return [...implied.values()];
+}
+
+function withValidDependencies(
+  service: Located<Service>,
+  knownNames: ReadonlySet<string>,
+  known: readonly string[],
+  issues: IssueCollector,
+): Located<Service> {
+  const dependencies = service.value.dependencies.filter((dependency, index) => {
+    const path = dependencyPath(service, index);
+    if (dependency.service === service.value.name) {
+      issues.error(
+        service.source,
+        path,
+        'self_dependency',
+        `service "${dependency.service}" depends on itself; remove this dependency`,
+      );
+      return false;
+    }
+    if (!knownNames.has(dependency.service)) {
+      issues.error(
+        service.source,
+        path,
+        'unknown_service',
+        unknownServiceMessage(dependency.service, known),
+      );
+      return false;
+    }
+    return true;
+  });
+  if (dependencies.length === service.value.dependencies.length) return service;
+  return { ...service, value: { ...service.value, dependencies } };
+}
+
+/**
+ * One report per back edge of a depth-first walk in declaration order: every loop
+ * is found, none twice, and the report sits on the dependency that closes it.
+ */
+function reportCycles(services: readonly Located<Service>[], issues: IssueCollector): void {
+  const byName = new Map(services.map((service) => [service.value.name, service]));
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+
+  const visit = (service: Located<Service>): void => {
+    state.set(service.value.name, 'open');
+    stack.push(service.value.name);
+    service.value.dependencies.forEach((dependency: Dependency, index) => {
+      const next = byName.get(dependency.service);
+      if (next === undefined) return;
+      const seen = state.get(dependency.service);
+      if (seen === 'open') {
+        const loop = [...stack.slice(stack.indexOf(dependency.service)), dependency.service];
+        issues.error(
+          service.source,
+          dependencyPath(service, index),
+          'dependency_cycle',
+          `dependency cycle: ${loop.join(' -> ')}; dependencies must not loop`,
+        );
+      } else if (seen === undefined) {
+        visit(next);
+      }
+    });
+    stack.pop();
+    state.set(service.value.name, 'done');
+  };
+
+  for (const service of services) {
+    if (!state.has(service.value.name)) visit(service);
+  }
+}
+
+function unknownServiceMessage(name: string, known: readonly string[]): string {
+  const suggestion = closest(name, known);
+  const hint =
+    suggestion === undefined ? 'declare it with kind: Service' : `did you mean "${suggestion}"?`;
+  return `no Service named "${name}"; ${hint}`;
+}
+
+function namePath(item: Located<unknown>): FieldPath {
+  return existingPath(item, [['metadata', 'name'], ['name']]);
+}
+
+function dependencyPath(service: Located<Service>, index: number): FieldPath {
+  return existingPath(service, [['spec', 'dependencies', index, 'service']]);
+}
+
+/**
+ * The first of `candidates` (relative to the item) present in its document. Each
+ * format keeps names and references in its own place; this finds them without
+ * the formats having to say where.
+ */
+function existingPath(item: Located<unknown>, candidates: readonly FieldPath[]): FieldPath {
+  const base = valueAt(item.source.value, item.path);
+  for (const candidate of candidates) {
+    if (valueAt(base, candidate) !== undefined) return [...item.path, ...candidate];
+  }
+  return item.path;
+}
+
+function valueAt(value: unknown, path: FieldPath): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}

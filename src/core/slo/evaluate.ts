@@ -1,0 +1,164 @@
+// One SLO at one instant: SLI, error budget, burn rates, alert states and the
+// projected exhaustion, all from the per-minute counts.
+//
+// A window of length w evaluated at T covers the minutes that start at or after
+// T − w and before T. Calendar windows cover the minutes from the start of the
+// calendar period containing T (in the SLO's time zone) to T.
+import { alertRulesFor, isFiring } from './alert-rules.js';
+import { allowedBudget, burnRate, remainingBudget } from './budget-math.js';
+import type { MinuteSeries, WindowCounts } from './minute-series.js';
+import type { Slo } from './model.js';
+import { fractionValue } from './fraction.js';
+import {
+  REPORTED_BURN_WINDOWS,
+  type AlertStatus,
+  type ReportedBurnWindow,
+  type SloStatus,
+  type WindowDescription,
+} from './status.js';
+import { calendarPeriodContaining } from '../time/calendar.js';
+import { formatDuration, parseDuration } from '../time/duration.js';
+
+const MINUTE_MS = 60_000;
+
+const REPORTED_WINDOW_MINUTES: readonly (readonly [ReportedBurnWindow, number])[] = REPORTED_BURN_WINDOWS.map(
+  (name) => {
+    const parsed = parseDuration(name);
+    if (!parsed.ok) throw new Error(`bad built-in window ${name}`);
+    return [name, parsed.minutes] as const;
+  },
+);
+
+/** The burn rate that projections use: the page rule's long window, recent but not jittery. */
+export const PROJECTION_BURN_WINDOW = '1h';
+
+interface ResolvedWindow {
+  /** First minute covered (inclusive) and last (exclusive). */
+  readonly fromMinute: number;
+  readonly toMinute: number;
+  /** When the budget resets (calendar windows); undefined for rolling windows. */
+  readonly resetsAtMs: number | undefined;
+  /** The window's full length, for exhaustion projections. */
+  readonly lengthMs: number;
+  readonly description: WindowDescription;
+}
+
+export function evaluateSlo(slo: Slo, series: MinuteSeries, atMs: number): SloStatus {
+  const endMinute = Math.ceil(atMs / MINUTE_MS);
+  const window = resolveWindow(slo, atMs, endMinute);
+  const objective = slo.objective;
+  const counts = series.sum(window.fromMinute, window.toMinute);
+  const timeslices = slo.budgeting.kind === 'timeslices';
+  const [budgetGood, budgetTotal] = timeslices ? [counts.goodSlices, counts.slices] : [counts.good, counts.total];
+  const budgetBad = budgetTotal - budgetGood;
+
+  // Alert windows mostly coincide with the reported ones: compute each length once.
+  const burnByMinutes = new Map<number, number | null>();
+  const burnOver = (minutes: number): number | null => {
+    const known = burnByMinutes.get(minutes);
+    if (known !== undefined) return known;
+    const recent = series.sum(Math.ceil((atMs - minutes * MINUTE_MS) / MINUTE_MS), endMinute);
+    const rate = timeslices
+      ? burnRate(recent.slices - recent.goodSlices, recent.slices, objective)
+      : burnRate(recent.total - recent.good, recent.total, objective);
+    burnByMinutes.set(minutes, rate);
+    return rate;
+  };
+
+  const burnRates = {} as Record<ReportedBurnWindow, number | null>;
+  for (const [name, minutes] of REPORTED_WINDOW_MINUTES) burnRates[name] = burnOver(minutes);
+  burnRates.window = burnRate(budgetBad, budgetTotal, objective);
+
+  const alerts: AlertStatus[] = alertRulesFor(slo.alerting, slo.window).map((rule) => {
+    const longBurnRate = burnOver(rule.longWindowMinutes);
+    const shortBurnRate = burnOver(rule.shortWindowMinutes);
+    return {
+      severity: rule.severity,
+      longWindow: formatDuration(rule.longWindowMinutes),
+      shortWindow: formatDuration(rule.shortWindowMinutes),
+      factor: rule.factor,
+      longBurnRate,
+      shortBurnRate,
+      firing: isFiring(longBurnRate, shortBurnRate, rule.factor),
+    };
+  });
+
+  const remaining = remainingBudget(budgetBad, budgetTotal, objective);
+  return {
+    slo: slo.name,
+    service: slo.service,
+    at: new Date(atMs).toISOString(),
+    objective: fractionValue(objective),
+    budgetingMethod: slo.budgeting.kind,
+    window: window.description,
+    sli: budgetTotal === 0 ? null : budgetGood / budgetTotal,
+    events: eventCounts(counts),
+    slices: timeslices ? { good: counts.goodSlices, bad: counts.slices - counts.goodSlices, total: counts.slices } : null,
+    errorBudget: {
+      remaining,
+      consumed: 1 - remaining,
+      allowed: allowedBudget(budgetTotal, objective),
+      spent: budgetBad,
+      unit: timeslices ? 'minutes' : 'events',
+    },
+    burnRates,
+    alerts,
+    exhaustionAt: projectExhaustion(remaining, burnRates[PROJECTION_BURN_WINDOW], window, atMs),
+  };
+}
+
+function eventCounts(counts: WindowCounts): SloStatus['events'] {
+  return { good: counts.good, bad: counts.total - counts.good, total: counts.total };
+}
+
+function resolveWindow(slo: Slo, atMs: number, endMinute: number): ResolvedWindow {
+  const end = new Date(atMs).toISOString();
+  if (slo.window.kind === 'rolling') {
+    const fromMinute = Math.ceil((atMs - slo.window.minutes * MINUTE_MS) / MINUTE_MS);
+    return {
+      fromMinute,
+      toMinute: endMinute,
+      resetsAtMs: undefined,
+      lengthMs: slo.window.minutes * MINUTE_MS,
+      description: {
+        type: 'rolling',
+        length: formatDuration(slo.window.minutes),
+        timeZone: null,
+        start: new Date(fromMinute * MINUTE_MS).toISOString(),
+        end,
+      },
+    };
+  }
+  const period = calendarPeriodContaining(slo.window.unit, slo.window.timeZone, atMs);
+  return {
+    fromMinute: Math.ceil(period.startMs / MINUTE_MS),
+    toMinute: endMinute,
+    resetsAtMs: period.endMs,
+    lengthMs: period.endMs - period.startMs,
+    description: {
+      type: 'calendar',
+      length: slo.window.unit,
+      timeZone: slo.window.timeZone,
+      start: new Date(period.startMs).toISOString(),
+      end,
+    },
+  };
+}
+
+/**
+ * At burn rate b a whole budget lasts one window length / b, so the remaining
+ * fraction r lasts r × length / b. Already spent: exhausted now. Not burning, or
+ * a calendar budget that resets before it would run out: null.
+ */
+function projectExhaustion(
+  remaining: number,
+  currentBurn: number | null,
+  window: ResolvedWindow,
+  atMs: number,
+): string | null {
+  if (remaining <= 0) return new Date(atMs).toISOString();
+  if (currentBurn === null || currentBurn <= 0) return null;
+  const exhaustionMs = atMs + Math.round((remaining * window.lengthMs) / currentBurn / 1000) * 1000;
+  if (window.resetsAtMs !== undefined && exhaustionMs >= window.resetsAtMs) return null;
+  return new Date(exhaustionMs).toISOString();
+}
