@@ -7,7 +7,7 @@
 import { alertRulesFor, isFiring } from './alert-rules.js';
 import { allowedBudget, burnRate, remainingBudget } from './budget-math.js';
 import type { MinuteSeries, WindowCounts } from './minute-series.js';
-import type { Slo } from './model.js';
+import type { BurnRateAlertRule, Slo } from './model.js';
 import { fractionValue } from './fraction.js';
 import {
   REPORTED_BURN_WINDOWS,
@@ -69,13 +69,13 @@ export function evaluateSlo(slo: Slo, series: MinuteSeries, atMs: number): SloSt
   for (const [name, minutes] of REPORTED_WINDOW_MINUTES) burnRates[name] = burnOver(minutes);
   burnRates.window = burnRate(budgetBad, budgetTotal, objective);
 
-  const alerts: AlertStatus[] = alertRulesFor(slo.alerting, slo.window).map((rule) => {
+  const alerts: AlertStatus[] = preparedRules(slo).map(({ rule, longWindow, shortWindow }) => {
     const longBurnRate = burnOver(rule.longWindowMinutes);
     const shortBurnRate = burnOver(rule.shortWindowMinutes);
     return {
       severity: rule.severity,
-      longWindow: formatDuration(rule.longWindowMinutes),
-      shortWindow: formatDuration(rule.shortWindowMinutes),
+      longWindow,
+      shortWindow,
       factor: rule.factor,
       longBurnRate,
       shortBurnRate,
@@ -87,7 +87,7 @@ export function evaluateSlo(slo: Slo, series: MinuteSeries, atMs: number): SloSt
   return {
     slo: slo.name,
     service: slo.service,
-    at: new Date(atMs).toISOString(),
+    at: window.description.end,
     objective: fractionValue(objective),
     budgetingMethod: slo.budgeting.kind,
     window: window.description,
@@ -105,6 +105,29 @@ export function evaluateSlo(slo: Slo, series: MinuteSeries, atMs: number): SloSt
     alerts,
     exhaustionAt: projectExhaustion(remaining, burnRates[PROJECTION_BURN_WINDOW], window, atMs),
   };
+}
+
+interface PreparedRule {
+  readonly rule: BurnRateAlertRule;
+  readonly longWindow: string;
+  readonly shortWindow: string;
+}
+
+// The rules of an SLO depend only on its definition; evaluating thousands of SLOs
+// every minute should not rebuild them each time.
+const rulesBySlo = new WeakMap<Slo, readonly PreparedRule[]>();
+
+function preparedRules(slo: Slo): readonly PreparedRule[] {
+  let prepared = rulesBySlo.get(slo);
+  if (prepared === undefined) {
+    prepared = alertRulesFor(slo.alerting, slo.window).map((rule) => ({
+      rule,
+      longWindow: formatDuration(rule.longWindowMinutes),
+      shortWindow: formatDuration(rule.shortWindowMinutes),
+    }));
+    rulesBySlo.set(slo, prepared);
+  }
+  return prepared;
 }
 
 function eventCounts(counts: WindowCounts): SloStatus['events'] {

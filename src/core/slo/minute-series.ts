@@ -166,22 +166,26 @@ export class MinuteSeries {
   /** Writes running sums for the indices after `filled` up to `index` (empty minutes). */
   private writeThrough(index: number): void {
     const from = this.filled + 1;
-    if (from <= index && this.filled >= 0 && (from & IN_BLOCK) !== 0) {
+    if (this.filled >= 0 && (from & IN_BLOCK) !== 0) {
       // The rest of the last written block repeats its last running sum.
-      const end = Math.min(index, this.filled | IN_BLOCK) + 1;
-      for (const sums of this.runningSumArrays()) sums.fill(sums[this.filled] ?? 0, from, end);
+      const last = this.filled;
+      const end = Math.min(index, last | IN_BLOCK) + 1;
+      if (end - from === 1) {
+        this.good[from] = this.good[last] ?? 0;
+        this.total[from] = this.total[last] ?? 0;
+      } else {
+        this.good.fill(this.good[last] ?? 0, from, end);
+        this.total.fill(this.total[last] ?? 0, from, end);
+      }
+      if (this.slices !== undefined && this.goodSlices !== undefined) {
+        this.slices.fill(this.slices[last] ?? 0, from, end);
+        this.goodSlices.fill(this.goodSlices[last] ?? 0, from, end);
+      }
     }
     // Whole blocks after it start from zero, which fresh arrays already hold.
     const lastBlockBefore = this.filled >> BLOCK_BITS;
     this.filled = index;
     if (lastBlockBefore + 1 < this.prefixValid) this.prefixValid = Math.max(1, lastBlockBefore + 1);
-  }
-
-  private runningSumArrays(): (CounterArray | Uint8Array)[] {
-    const arrays: (CounterArray | Uint8Array)[] = [this.good, this.total];
-    if (this.slices !== undefined) arrays.push(this.slices);
-    if (this.goodSlices !== undefined) arrays.push(this.goodSlices);
-    return arrays;
   }
 
   private refreshPrefixes(): void {

@@ -41,11 +41,26 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 /** The calendar period (ISO week starting Monday 00:00, month, quarter Jan/Apr/Jul/Oct) that contains `atMs`, in the local wall-clock of `timeZone`. */
+// Zone arithmetic costs tens of microseconds; most calls (one per SLO per evaluation)
+// ask for the period they asked for last time. The answer depends only on the
+// arguments, so remembering the last period per unit and zone changes no result.
+const lastPeriods = new Map<string, CalendarPeriod>();
+
 export function calendarPeriodContaining(
   unit: CalendarUnit,
   timeZone: string,
   atMs: number,
 ): CalendarPeriod {
+  const key = `${unit} ${timeZone}`;
+  const last = lastPeriods.get(key);
+  if (last !== undefined && last.startMs <= atMs && atMs < last.endMs) return last;
+  const period = computePeriodContaining(unit, timeZone, atMs);
+  if (lastPeriods.size > 1000) lastPeriods.clear();
+  lastPeriods.set(key, period);
+  return period;
+}
+
+function computePeriodContaining(unit: CalendarUnit, timeZone: string, atMs: number): CalendarPeriod {
   const zone = ianaZone(timeZone);
   if (!(Math.abs(atMs) <= MAX_INSTANT_MS)) {
     throw new RangeError(
