@@ -1,12 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SloStatus } from '../core/slo/status.js';
 import { runEval, type EvalOptions } from './eval-command.js';
-import type { CliIo } from './io.js';
+import { captureIo } from './captured-io.js';
 import { main } from './main.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,27 +27,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Captured {
-  readonly io: CliIo;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-}
-
-function fakeIo(options: { stdin?: string; terminal?: boolean; cwd?: string } = {}): Captured {
-  let stdout = '';
-  let stderr = '';
-  return {
-    io: {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
-      stderrIsTerminal: options.terminal ?? false,
-      cwd: options.cwd ?? root,
-    },
-    stdout: () => stdout,
-    stderr: () => stderr,
-  };
-}
+const fakeIo = captureIo;
 
 /** Writes an events file into the temp dir; returns its path relative to the repo root. */
 async function eventsFile(name: string, lines: readonly string[]): Promise<string> {

@@ -1,24 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io.js';
+import { captureIo } from './captured-io.js';
 import { main } from './main.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: Readable.from([]),
-    stderrIsTerminal: false,
-    cwd: root,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
+  const captured = captureIo();
+  const code = await main(args, captured.io);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
 describe('main', () => {

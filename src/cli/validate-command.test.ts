@@ -1,27 +1,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io.js';
+import { captureIo } from './captured-io.js';
 import { runValidate, type ValidateReport } from './validate-command.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bad = 'test/fixtures/config/headroom/bad';
 
 async function run(paths: string[], json = false, cwd = root) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdin: Readable.from([]),
-    stderrIsTerminal: false,
-    cwd,
-  };
-  const code = await runValidate(paths, { json }, io);
-  return { code, stdout, stderr };
+  const captured = captureIo({ cwd });
+  const code = await runValidate(paths, { json }, captured.io);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
 }
 
 describe('runValidate', () => {

@@ -6,7 +6,7 @@
 // calendar period containing T (in the SLO's time zone) to T.
 import { alertRulesFor, isFiring } from './alert-rules.js';
 import { allowedBudget, burnRate, remainingBudget } from './budget-math.js';
-import type { MinuteSeries, WindowCounts } from './minute-series.js';
+import { difference, NO_COUNTS, type MinuteSeries, type WindowCounts } from './minute-series.js';
 import type { BurnRateAlertRule, Slo } from './model.js';
 import { fractionValue } from './fraction.js';
 import {
@@ -33,9 +33,8 @@ const REPORTED_WINDOW_MINUTES: readonly (readonly [ReportedBurnWindow, number])[
 export const PROJECTION_BURN_WINDOW = '1h';
 
 interface ResolvedWindow {
-  /** First minute covered (inclusive) and last (exclusive). */
+  /** First minute covered; the window ends at the evaluation minute. */
   readonly fromMinute: number;
-  readonly toMinute: number;
   /** When the budget resets (calendar windows); undefined for rolling windows. */
   readonly resetsAtMs: number | undefined;
   /** The window's full length, for exhaustion projections. */
@@ -45,9 +44,12 @@ interface ResolvedWindow {
 
 export function evaluateSlo(slo: Slo, series: MinuteSeries, atMs: number): SloStatus {
   const endMinute = Math.ceil(atMs / MINUTE_MS);
-  const window = resolveWindow(slo, atMs, endMinute);
+  const window = resolveWindow(slo, atMs);
   const objective = slo.objective;
-  const counts = series.sum(window.fromMinute, window.toMinute);
+  const countsBeforeEnd = series.countsBefore(endMinute);
+  const countsOver = (fromMinute: number): WindowCounts =>
+    fromMinute >= endMinute ? NO_COUNTS : difference(countsBeforeEnd, series.countsBefore(fromMinute));
+  const counts = countsOver(window.fromMinute);
   const timeslices = slo.budgeting.kind === 'timeslices';
   const [budgetGood, budgetTotal] = timeslices ? [counts.goodSlices, counts.slices] : [counts.good, counts.total];
   const budgetBad = budgetTotal - budgetGood;
@@ -57,7 +59,7 @@ export function evaluateSlo(slo: Slo, series: MinuteSeries, atMs: number): SloSt
   const burnOver = (minutes: number): number | null => {
     const known = burnByMinutes.get(minutes);
     if (known !== undefined) return known;
-    const recent = series.sum(Math.ceil((atMs - minutes * MINUTE_MS) / MINUTE_MS), endMinute);
+    const recent = countsOver(Math.ceil((atMs - minutes * MINUTE_MS) / MINUTE_MS));
     const rate = timeslices
       ? burnRate(recent.slices - recent.goodSlices, recent.slices, objective)
       : burnRate(recent.total - recent.good, recent.total, objective);
@@ -134,13 +136,12 @@ function eventCounts(counts: WindowCounts): SloStatus['events'] {
   return { good: counts.good, bad: counts.total - counts.good, total: counts.total };
 }
 
-function resolveWindow(slo: Slo, atMs: number, endMinute: number): ResolvedWindow {
+function resolveWindow(slo: Slo, atMs: number): ResolvedWindow {
   const end = new Date(atMs).toISOString();
   if (slo.window.kind === 'rolling') {
     const fromMinute = Math.ceil((atMs - slo.window.minutes * MINUTE_MS) / MINUTE_MS);
     return {
       fromMinute,
-      toMinute: endMinute,
       resetsAtMs: undefined,
       lengthMs: slo.window.minutes * MINUTE_MS,
       description: {
@@ -155,7 +156,6 @@ function resolveWindow(slo: Slo, atMs: number, endMinute: number): ResolvedWindo
   const period = calendarPeriodContaining(slo.window.unit, slo.window.timeZone, atMs);
   return {
     fromMinute: Math.ceil(period.startMs / MINUTE_MS),
-    toMinute: endMinute,
     resetsAtMs: period.endMs,
     lengthMs: period.endMs - period.startMs,
     description: {

@@ -31,6 +31,16 @@ export interface WindowCounts {
 
 export const NO_COUNTS: WindowCounts = { good: 0, total: 0, slices: 0, goodSlices: 0 };
 
+/** Counts over [start, end) from the counts before each end. */
+export function difference(end: WindowCounts, start: WindowCounts): WindowCounts {
+  return {
+    good: end.good - start.good,
+    total: end.total - start.total,
+    slices: end.slices - start.slices,
+    goodSlices: end.goodSlices - start.goodSlices,
+  };
+}
+
 export function epochMinute(epochMs: number): number {
   return Math.floor(epochMs / 60_000);
 }
@@ -93,21 +103,22 @@ export class MinuteSeries {
   /** Sums over the minutes in [fromMinute, toMinute). */
   sum(fromMinute: number, toMinute: number): WindowCounts {
     if (this.filled < 0 || toMinute <= fromMinute) return NO_COUNTS;
+    return difference(this.countsBefore(toMinute), this.countsBefore(fromMinute));
+  }
+
+  /**
+   * Sums over every minute before `minute`. Windows that end at the same minute
+   * share this end, so an evaluation reads it once: `difference(end, start)`.
+   */
+  countsBefore(minute: number): WindowCounts {
+    if (this.filled < 0) return NO_COUNTS;
     this.refreshPrefixes();
-    const from = fromMinute - this.base;
-    const to = toMinute - this.base;
+    const end = minute - this.base;
     return {
-      good: this.prefix(this.good, this.goodBefore, to) - this.prefix(this.good, this.goodBefore, from),
-      total: this.prefix(this.total, this.totalBefore, to) - this.prefix(this.total, this.totalBefore, from),
-      slices:
-        this.slices === undefined
-          ? 0
-          : this.prefix(this.slices, this.slicesBefore, to) - this.prefix(this.slices, this.slicesBefore, from),
-      goodSlices:
-        this.goodSlices === undefined
-          ? 0
-          : this.prefix(this.goodSlices, this.goodSlicesBefore, to) -
-            this.prefix(this.goodSlices, this.goodSlicesBefore, from),
+      good: this.prefix(this.good, this.goodBefore, end),
+      total: this.prefix(this.total, this.totalBefore, end),
+      slices: this.slices === undefined ? 0 : this.prefix(this.slices, this.slicesBefore, end),
+      goodSlices: this.goodSlices === undefined ? 0 : this.prefix(this.goodSlices, this.goodSlicesBefore, end),
     };
   }
 
