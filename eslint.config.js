@@ -30,7 +30,10 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
@@ -50,7 +53,18 @@ export default tseslint.config(
             name,
             message: 'the core is pure: no I/O; pass data in as arguments',
           })),
-          patterns: layersAbove('schema', 'config', 'app', 'store', 'sources', 'integrations', 'jobs', 'server', 'cli', 'web'),
+          patterns: layersAbove(
+            'schema',
+            'config',
+            'app',
+            'store',
+            'sources',
+            'integrations',
+            'jobs',
+            'server',
+            'cli',
+            'web',
+          ),
         },
       ],
       'no-restricted-syntax': [
@@ -75,7 +89,19 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: layersAbove('config', 'app', 'store', 'sources', 'integrations', 'jobs', 'server', 'cli', 'web') },
+        {
+          patterns: layersAbove(
+            'config',
+            'app',
+            'store',
+            'sources',
+            'integrations',
+            'jobs',
+            'server',
+            'cli',
+            'web',
+          ),
+        },
       ],
     },
   },
@@ -84,7 +110,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: layersAbove('app', 'store', 'sources', 'integrations', 'jobs', 'server', 'cli', 'web') },
+        {
+          patterns: layersAbove(
+            'app',
+            'store',
+            'sources',
+            'integrations',
+            'jobs',
+            'server',
+            'cli',
+            'web',
+          ),
+        },
       ],
     },
   },

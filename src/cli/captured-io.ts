@@ -11,7 +11,9 @@ export interface CapturedIo {
   readonly stderr: () => string;
 }
 
-export function captureIo(options: { stdin?: string; terminal?: boolean; cwd?: string } = {}): CapturedIo {
+export function captureIo(
+  options: { stdin?: string; terminal?: boolean; cwd?: string } = {},
+): CapturedIo {
   let stdout = '';
   let stderr = '';
   return {

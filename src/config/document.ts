@@ -95,11 +95,23 @@ function keyText(key: unknown): string | undefined {
 export class IssueCollector {
   readonly issues: ConfigIssue[] = [];
 
-  error(source: SourceDocument, path: FieldPath, code: string, message: string, atKey = false): void {
+  error(
+    source: SourceDocument,
+    path: FieldPath,
+    code: string,
+    message: string,
+    atKey = false,
+  ): void {
     this.add('error', source, path, code, message, atKey);
   }
 
-  warning(source: SourceDocument, path: FieldPath, code: string, message: string, atKey = false): void {
+  warning(
+    source: SourceDocument,
+    path: FieldPath,
+    code: string,
+    message: string,
+    atKey = false,
+  ): void {
     this.add('warning', source, path, code, message, atKey);
   }
 

@@ -16,7 +16,13 @@ export function reportZodIssues(
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(schema, issue.path.map(pathSegment));
       for (const key of issue.keys) {
-        issues.error(source, [...path, key], 'unknown_field', unknownFieldMessage(key, known), true);
+        issues.error(
+          source,
+          [...path, key],
+          'unknown_field',
+          unknownFieldMessage(key, known),
+          true,
+        );
       }
       continue;
     }

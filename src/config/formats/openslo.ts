@@ -711,44 +711,18 @@ class OpenSloReader {
     source: SourceDocument,
     path: FieldPath,
   ): readonly BurnRateAlertRule[] {
-    const rules: BurnRateAlertRule[] = [];
-    spec.conditions.forEach((item, index) => {
-      const itemPath = [...path, 'conditions', index];
-      const inline = inlineFieldOf(item);
-      if (item.conditionRef !== undefined) {
-        if (inline !== undefined) {
-          this.issues.error(
-            source,
-            [...itemPath, inline],
-            'conflicting_fields',
-            'give conditionRef or an inline AlertCondition (kind, metadata, spec), not both',
-            true,
-          );
-          return;
-        }
-        const rule = this.lookUp(
-          'AlertCondition',
-          item.conditionRef,
-          this.registry.conditions,
-          source,
-          [...itemPath, 'conditionRef'],
-        );
-        if (rule !== undefined) rules.push(rule);
-        return;
-      }
-      if (item.spec === undefined) {
-        this.issues.error(
-          source,
-          itemPath,
-          'missing_field',
-          'a condition needs conditionRef (the name of an AlertCondition) or an inline AlertCondition with spec',
-        );
-        return;
-      }
-      const rule = this.ruleOf(item.spec, source, [...itemPath, 'spec']);
-      if (rule !== undefined) rules.push(rule);
+    return spec.conditions.flatMap((item, index) => {
+      const rule = this.inlineOrReferred(item, item.conditionRef, {
+        kind: 'AlertCondition',
+        refField: 'conditionRef',
+        table: this.registry.conditions,
+        what: 'a condition',
+        source,
+        path: [...path, 'conditions', index],
+        readInline: (spec, specPath) => this.ruleOf(spec, source, specPath),
+      });
+      return rule === undefined ? [] : [rule];
     });
-    return rules;
   }
 
   private alertingOf(
@@ -757,43 +731,60 @@ class OpenSloReader {
     path: FieldPath,
   ): Alerting {
     if (policies === undefined || policies.length === 0) return { enabled: true, rules: undefined };
-    const rules: BurnRateAlertRule[] = [];
-    policies.forEach((item, index) => {
-      const itemPath = [...path, index];
-      const inline = inlineFieldOf(item);
-      if (item.alertPolicyRef !== undefined) {
-        if (inline !== undefined) {
-          this.issues.error(
-            source,
-            [...itemPath, inline],
-            'conflicting_fields',
-            'give alertPolicyRef or an inline AlertPolicy (kind, metadata, spec), not both',
-            true,
-          );
-          return;
-        }
-        const referred = this.lookUp(
-          'AlertPolicy',
-          item.alertPolicyRef,
-          this.registry.policies,
+    const rules = policies.flatMap(
+      (item, index) =>
+        this.inlineOrReferred(item, item.alertPolicyRef, {
+          kind: 'AlertPolicy',
+          refField: 'alertPolicyRef',
+          table: this.registry.policies,
+          what: 'an alert policy',
           source,
-          [...itemPath, 'alertPolicyRef'],
-        );
-        if (referred !== undefined) rules.push(...referred);
-        return;
-      }
-      if (item.spec === undefined) {
+          path: [...path, index],
+          readInline: (spec, specPath) => this.policyRulesOf(spec, source, specPath),
+        }) ?? [],
+    );
+    return { enabled: true, rules };
+  }
+
+  /** An OpenSLO list item is either a reference by name or the object written inline. */
+  private inlineOrReferred<Spec, T>(
+    item: { apiVersion?: unknown; kind?: unknown; metadata?: unknown; spec?: Spec | undefined },
+    reference: string | undefined,
+    how: {
+      kind: ReferableKind;
+      refField: string;
+      table: Table<T>;
+      what: string;
+      source: SourceDocument;
+      path: FieldPath;
+      readInline: (spec: Spec, specPath: FieldPath) => T | undefined;
+    },
+  ): T | undefined {
+    const { kind, refField, source, path } = how;
+    const inline = inlineFieldOf(item);
+    if (reference !== undefined) {
+      if (inline !== undefined) {
         this.issues.error(
           source,
-          itemPath,
-          'missing_field',
-          'an alert policy needs alertPolicyRef (the name of an AlertPolicy) or an inline AlertPolicy with spec',
+          [...path, inline],
+          'conflicting_fields',
+          `give ${refField} or an inline ${kind} (kind, metadata, spec), not both`,
+          true,
         );
-        return;
+        return undefined;
       }
-      rules.push(...this.policyRulesOf(item.spec, source, [...itemPath, 'spec']));
-    });
-    return { enabled: true, rules };
+      return this.lookUp(kind, reference, how.table, source, [...path, refField]);
+    }
+    if (item.spec === undefined) {
+      this.issues.error(
+        source,
+        path,
+        'missing_field',
+        `${how.what} needs ${refField} (the name of an ${kind}) or an inline ${kind} with spec`,
+      );
+      return undefined;
+    }
+    return how.readInline(item.spec, [...path, 'spec']);
   }
 
   // ---- SLO ---------------------------------------------------------------------

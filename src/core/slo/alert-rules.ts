@@ -46,6 +46,10 @@ export function alertRulesFor(
 }
 
 /** Both windows must burn faster than the factor; a window without events never fires. */
-export function isFiring(longBurn: number | null, shortBurn: number | null, factor: number): boolean {
+export function isFiring(
+  longBurn: number | null,
+  shortBurn: number | null,
+  factor: number,
+): boolean {
   return longBurn !== null && shortBurn !== null && longBurn > factor && shortBurn > factor;
 }

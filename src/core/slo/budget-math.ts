@@ -8,7 +8,8 @@ import type { Fraction } from './model.js';
 export function ratioOfProducts(a: number, b: number, c: number, d: number): number {
   const numerator = a * b;
   const denominator = c * d;
-  if (Number.isSafeInteger(numerator) && Number.isSafeInteger(denominator)) return numerator / denominator;
+  if (Number.isSafeInteger(numerator) && Number.isSafeInteger(denominator))
+    return numerator / denominator;
   // Beyond 2^53 each exact product is rounded once, then divided: within two ulps.
   return Number(BigInt(a) * BigInt(b)) / Number(BigInt(c) * BigInt(d));
 }
@@ -24,12 +25,22 @@ export function sliceIsGood(good: number, total: number, target: Fraction): bool
  */
 export function burnRate(bad: number, total: number, objective: Fraction): number | null {
   if (total === 0) return null;
-  return ratioOfProducts(bad, objective.denominator, total, objective.denominator - objective.numerator);
+  return ratioOfProducts(
+    bad,
+    objective.denominator,
+    total,
+    objective.denominator - objective.numerator,
+  );
 }
 
 /** The budget allowed by `total` events (or slices): total × (1 − objective). */
 export function allowedBudget(total: number, objective: Fraction): number {
-  return ratioOfProducts(total, objective.denominator - objective.numerator, 1, objective.denominator);
+  return ratioOfProducts(
+    total,
+    objective.denominator - objective.numerator,
+    1,
+    objective.denominator,
+  );
 }
 
 /** Fraction of the budget left: (allowed − spent) / allowed. 1 when nothing is allowed or spent yet. */

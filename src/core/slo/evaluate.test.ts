@@ -25,7 +25,13 @@ function slo(overrides: Partial<Slo> = {}): Slo {
 }
 
 /** Adds `good`/`total` to each minute in [AT − fromMinutesAgo, AT − toMinutesAgo). */
-function fill(series: MinuteSeries, fromMinutesAgo: number, toMinutesAgo: number, good: number, total: number) {
+function fill(
+  series: MinuteSeries,
+  fromMinutesAgo: number,
+  toMinutesAgo: number,
+  good: number,
+  total: number,
+) {
   for (let minute = AT_MINUTE - fromMinutesAgo; minute < AT_MINUTE - toMinutesAgo; minute += 1) {
     series.add(minute, good, total);
   }
@@ -78,7 +84,14 @@ describe('evaluateSlo, occurrences over a rolling 30 days at 99.9 %', () => {
   });
 
   it('fires the fast page alert only', () => {
-    expect(status.alerts.map((alert) => [alert.severity, alert.longWindow, alert.shortWindow, alert.firing])).toEqual([
+    expect(
+      status.alerts.map((alert) => [
+        alert.severity,
+        alert.longWindow,
+        alert.shortWindow,
+        alert.firing,
+      ]),
+    ).toEqual([
       ['page', '1h', '5m', true], // 20 > 14.4 over both
       ['page', '6h', '30m', false], // 3.33 < 6 over 6h
       ['ticket', '1d', '2h', false],
@@ -110,7 +123,13 @@ describe('evaluateSlo, timeslices', () => {
     // 10,000 slices × 0.5 % = 50 minutes allowed; 30 spent; 20/50 left.
     expect(status.slices).toEqual({ good: 9_970, bad: 30, total: 10_000 });
     expect(status.sli).toBe(0.997);
-    expect(status.errorBudget).toEqual({ allowed: 50, spent: 30, consumed: 0.6, remaining: 0.4, unit: 'minutes' });
+    expect(status.errorBudget).toEqual({
+      allowed: 50,
+      spent: 30,
+      consumed: 0.6,
+      remaining: 0.4,
+      unit: 'minutes',
+    });
     expect(status.events).toEqual({ good: 999_700, bad: 300, total: 1_000_000 });
   });
 
@@ -129,7 +148,13 @@ describe('evaluateSlo without traffic', () => {
     expect(status.sli).toBeNull();
     expect(Object.values(status.burnRates).every((rate) => rate === null)).toBe(true);
     expect(status.alerts.some((alert) => alert.firing)).toBe(false);
-    expect(status.errorBudget).toEqual({ allowed: 0, spent: 0, consumed: 0, remaining: 1, unit: 'events' });
+    expect(status.errorBudget).toEqual({
+      allowed: 0,
+      spent: 0,
+      consumed: 0,
+      remaining: 1,
+      unit: 'events',
+    });
     expect(status.exhaustionAt).toBeNull();
   });
 });
@@ -147,14 +172,20 @@ describe('window boundaries', () => {
   });
 
   it('starts a calendar month at local midnight in its time zone', () => {
-    const definition = slo({ window: { kind: 'calendar', unit: 'month', timeZone: 'Europe/Amsterdam' } });
+    const definition = slo({
+      window: { kind: 'calendar', unit: 'month', timeZone: 'Europe/Amsterdam' },
+    });
     const series = createSeries(definition);
     const marchStartsAt = Date.parse('2026-02-28T23:00:00Z'); // 1 March 00:00 CET (UTC+1)
     series.add(marchStartsAt / MINUTE - 1, 0, 5);
     series.add(marchStartsAt / MINUTE, 0, 3);
     const status = evaluateSlo(definition, series, Date.parse('2026-03-31T12:00:00Z'));
     expect(status.events.total).toBe(3);
-    expect(status.window).toMatchObject({ type: 'calendar', length: 'month', start: '2026-02-28T23:00:00.000Z' });
+    expect(status.window).toMatchObject({
+      type: 'calendar',
+      length: 'month',
+      start: '2026-02-28T23:00:00.000Z',
+    });
   });
 
   it('does not project exhaustion past the reset of a calendar budget', () => {
@@ -167,7 +198,11 @@ describe('window boundaries', () => {
     }
     const status = evaluateSlo(definition, series, thursday * MINUTE);
     // Remaining 1 − 600/4,320 = 0.86; 0.86 × 7 days / 10 = 14.4 h: before Monday.
-    expect(status.exhaustionAt).toBe(new Date(thursday * MINUTE + Math.round(((1 - 600 / 4320) * 7 * 86_400) / 10) * 1000).toISOString());
+    expect(status.exhaustionAt).toBe(
+      new Date(
+        thursday * MINUTE + Math.round(((1 - 600 / 4320) * 7 * 86_400) / 10) * 1000,
+      ).toISOString(),
+    );
     // At 0.1× (1 bad in 10,000) the budget would last 63 days: past Monday, so no exhaustion.
     const slower = createSeries(definition);
     slower.add(thursday - 1, 9_999, 10_000);
@@ -187,30 +222,87 @@ describe('window boundaries', () => {
 describe('alert windows', () => {
   it.each([
     // window, expected [long, short] per rule: Workbook windows × window / 30 days
-    [30 * 1440, [[60, 5], [360, 30], [1440, 120], [4320, 360]]],
-    [28 * 1440, [[56, 5], [336, 28], [1344, 112], [4032, 336]]],
-    [7 * 1440, [[14, 1], [84, 7], [336, 28], [1008, 84]]],
-    [1440, [[2, 1], [12, 1], [48, 4], [144, 12]]],
-    [60, [[1, 1], [1, 1], [2, 1], [6, 1]]],
+    [
+      30 * 1440,
+      [
+        [60, 5],
+        [360, 30],
+        [1440, 120],
+        [4320, 360],
+      ],
+    ],
+    [
+      28 * 1440,
+      [
+        [56, 5],
+        [336, 28],
+        [1344, 112],
+        [4032, 336],
+      ],
+    ],
+    [
+      7 * 1440,
+      [
+        [14, 1],
+        [84, 7],
+        [336, 28],
+        [1008, 84],
+      ],
+    ],
+    [
+      1440,
+      [
+        [2, 1],
+        [12, 1],
+        [48, 4],
+        [144, 12],
+      ],
+    ],
+    [
+      60,
+      [
+        [1, 1],
+        [1, 1],
+        [2, 1],
+        [6, 1],
+      ],
+    ],
   ])('scales to a %d-minute window and keeps the factors', (windowMinutes, expected) => {
     const rules = scaledWorkbookRules(windowMinutes);
-    expect(rules.map((rule) => [rule.longWindowMinutes, rule.shortWindowMinutes])).toEqual(expected);
+    expect(rules.map((rule) => [rule.longWindowMinutes, rule.shortWindowMinutes])).toEqual(
+      expected,
+    );
     expect(rules.map((rule) => rule.factor)).toEqual([14.4, 6, 3, 1]);
   });
 
   it('uses the rules an SLO gives, and none when alerting is off', () => {
-    const rules: BurnRateAlertRule[] = [{ severity: 'ticket', longWindowMinutes: 120, shortWindowMinutes: 10, factor: 2 }];
+    const rules: BurnRateAlertRule[] = [
+      { severity: 'ticket', longWindowMinutes: 120, shortWindowMinutes: 10, factor: 2 },
+    ];
     const definition = slo({ alerting: { enabled: true, rules } });
     const series = createSeries(definition);
     expect(evaluateSlo(definition, series, AT).alerts).toEqual([
-      { severity: 'ticket', longWindow: '2h', shortWindow: '10m', factor: 2, longBurnRate: null, shortBurnRate: null, firing: false },
+      {
+        severity: 'ticket',
+        longWindow: '2h',
+        shortWindow: '10m',
+        factor: 2,
+        longBurnRate: null,
+        shortBurnRate: null,
+        firing: false,
+      },
     ]);
     const silent = slo({ alerting: { enabled: false, rules: undefined } });
     expect(evaluateSlo(silent, series, AT).alerts).toEqual([]);
   });
 
   it('fires exactly when both windows burn faster than the factor', () => {
-    const rule: BurnRateAlertRule = { severity: 'page', longWindowMinutes: 60, shortWindowMinutes: 5, factor: 14.4 };
+    const rule: BurnRateAlertRule = {
+      severity: 'page',
+      longWindowMinutes: 60,
+      shortWindowMinutes: 5,
+      factor: 14.4,
+    };
     const definition = slo({ alerting: { enabled: true, rules: [rule] } });
     const minuteArbitrary = fc.record({
       ago: fc.integer({ min: 1, max: 90 }),
@@ -232,7 +324,8 @@ describe('alert windows', () => {
           }
           return total === 0 ? null : (bad / total) * 1000;
         };
-        for (const { ago, total, bad } of minutes) series.add(AT_MINUTE - ago, total - Math.min(bad, total), total);
+        for (const { ago, total, bad } of minutes)
+          series.add(AT_MINUTE - ago, total - Math.min(bad, total), total);
         const long = burnOf(60);
         const short = burnOf(5);
         const expected = long !== null && short !== null && long > 14.4 && short > 14.4;
@@ -247,15 +340,25 @@ describe('alert windows', () => {
 describe('budget laws', () => {
   it('never decreases the consumed budget when only bad events are added', () => {
     const definition = slo({ window: { kind: 'rolling', minutes: 600 } });
-    const eventArbitrary = fc.record({ ago: fc.integer({ min: 1, max: 600 }), good: fc.nat(500), bad: fc.nat(50) });
+    const eventArbitrary = fc.record({
+      ago: fc.integer({ min: 1, max: 600 }),
+      good: fc.nat(500),
+      bad: fc.nat(50),
+    });
     fc.assert(
-      fc.property(fc.array(eventArbitrary, { maxLength: 50 }), fc.array(eventArbitrary, { minLength: 1, maxLength: 20 }), (base, extra) => {
-        const series = createSeries(definition);
-        for (const { ago, good, bad } of base) series.add(AT_MINUTE - ago, good, good + bad);
-        const before = evaluateSlo(definition, series, AT).errorBudget.consumed;
-        for (const { ago, bad } of extra) series.add(AT_MINUTE - ago, 0, bad);
-        expect(evaluateSlo(definition, series, AT).errorBudget.consumed).toBeGreaterThanOrEqual(before);
-      }),
+      fc.property(
+        fc.array(eventArbitrary, { maxLength: 50 }),
+        fc.array(eventArbitrary, { minLength: 1, maxLength: 20 }),
+        (base, extra) => {
+          const series = createSeries(definition);
+          for (const { ago, good, bad } of base) series.add(AT_MINUTE - ago, good, good + bad);
+          const before = evaluateSlo(definition, series, AT).errorBudget.consumed;
+          for (const { ago, bad } of extra) series.add(AT_MINUTE - ago, 0, bad);
+          expect(evaluateSlo(definition, series, AT).errorBudget.consumed).toBeGreaterThanOrEqual(
+            before,
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -21,13 +21,12 @@ import { formatDuration, parseDuration } from '../time/duration.js';
 
 const MINUTE_MS = 60_000;
 
-const REPORTED_WINDOW_MINUTES: readonly (readonly [ReportedBurnWindow, number])[] = REPORTED_BURN_WINDOWS.map(
-  (name) => {
+const REPORTED_WINDOW_MINUTES: readonly (readonly [ReportedBurnWindow, number])[] =
+  REPORTED_BURN_WINDOWS.map((name) => {
     const parsed = parseDuration(name);
     if (!parsed.ok) throw new Error(`bad built-in window ${name}`);
     return [name, parsed.minutes] as const;
-  },
-);
+  });
 
 /** The burn rate that projections use: the page rule's long window, recent but not jittery. */
 export const PROJECTION_BURN_WINDOW = '1h';
@@ -48,10 +47,14 @@ export function evaluateSlo(slo: Slo, series: MinuteSeries, atMs: number): SloSt
   const objective = slo.objective;
   const countsBeforeEnd = series.countsBefore(endMinute);
   const countsOver = (fromMinute: number): WindowCounts =>
-    fromMinute >= endMinute ? NO_COUNTS : difference(countsBeforeEnd, series.countsBefore(fromMinute));
+    fromMinute >= endMinute
+      ? NO_COUNTS
+      : difference(countsBeforeEnd, series.countsBefore(fromMinute));
   const counts = countsOver(window.fromMinute);
   const timeslices = slo.budgeting.kind === 'timeslices';
-  const [budgetGood, budgetTotal] = timeslices ? [counts.goodSlices, counts.slices] : [counts.good, counts.total];
+  const [budgetGood, budgetTotal] = timeslices
+    ? [counts.goodSlices, counts.slices]
+    : [counts.good, counts.total];
   const budgetBad = budgetTotal - budgetGood;
 
   // Alert windows mostly coincide with the reported ones: compute each length once.
@@ -95,7 +98,9 @@ export function evaluateSlo(slo: Slo, series: MinuteSeries, atMs: number): SloSt
     window: window.description,
     sli: budgetTotal === 0 ? null : budgetGood / budgetTotal,
     events: eventCounts(counts),
-    slices: timeslices ? { good: counts.goodSlices, bad: counts.slices - counts.goodSlices, total: counts.slices } : null,
+    slices: timeslices
+      ? { good: counts.goodSlices, bad: counts.slices - counts.goodSlices, total: counts.slices }
+      : null,
     errorBudget: {
       remaining,
       consumed: 1 - remaining,

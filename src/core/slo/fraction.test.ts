@@ -21,6 +21,9 @@ describe('fractionFromDecimal', () => {
 
   it('gives the error-budget fraction of an objective exactly', () => {
     // 1 − 0.999 in floats is 0.0010000000000000009; exactly it is 1/1000.
-    expect(complement({ numerator: 999, denominator: 1000 })).toEqual({ numerator: 1, denominator: 1000 });
+    expect(complement({ numerator: 999, denominator: 1000 })).toEqual({
+      numerator: 1,
+      denominator: 1000,
+    });
   });
 });

@@ -28,7 +28,10 @@ export function fractionValue(fraction: Fraction): number {
 
 /** 1 − f, exactly. For an objective this is the error-budget fraction. */
 export function complement(fraction: Fraction): Fraction {
-  return { numerator: fraction.denominator - fraction.numerator, denominator: fraction.denominator };
+  return {
+    numerator: fraction.denominator - fraction.numerator,
+    denominator: fraction.denominator,
+  };
 }
 
 function decimalText(value: number): string | undefined {

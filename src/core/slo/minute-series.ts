@@ -46,7 +46,9 @@ export function epochMinute(epochMs: number): number {
 }
 
 export function createSeries(slo: Slo): MinuteSeries {
-  return new MinuteSeries(slo.budgeting.kind === 'timeslices' ? slo.budgeting.sliceTarget : undefined);
+  return new MinuteSeries(
+    slo.budgeting.kind === 'timeslices' ? slo.budgeting.sliceTarget : undefined,
+  );
 }
 
 export class MinuteSeries {
@@ -76,10 +78,18 @@ export class MinuteSeries {
 
   /** Adds the counts of one minute; repeated adds to a minute accumulate. */
   add(minute: number, good: number, total: number): void {
-    if (!(good >= 0 && total >= good && Number.isSafeInteger(total) && Number.isSafeInteger(good))) {
-      throw new RangeError(`counts must be integers with 0 <= good <= total (got ${good}/${total})`);
+    if (!(
+      good >= 0 &&
+      total >= good &&
+      Number.isSafeInteger(total) &&
+      Number.isSafeInteger(good)
+    )) {
+      throw new RangeError(
+        `counts must be integers with 0 <= good <= total (got ${good}/${total})`,
+      );
     }
-    if (!Number.isSafeInteger(minute)) throw new RangeError(`minute must be an integer (got ${minute})`);
+    if (!Number.isSafeInteger(minute))
+      throw new RangeError(`minute must be an integer (got ${minute})`);
     if (total === 0) return;
     if (this.filled < 0) this.base = minute & ~IN_BLOCK;
     if (minute < this.base) this.extendBackTo(minute);
@@ -118,7 +128,10 @@ export class MinuteSeries {
       good: this.prefix(this.good, this.goodBefore, end),
       total: this.prefix(this.total, this.totalBefore, end),
       slices: this.slices === undefined ? 0 : this.prefix(this.slices, this.slicesBefore, end),
-      goodSlices: this.goodSlices === undefined ? 0 : this.prefix(this.goodSlices, this.goodSlicesBefore, end),
+      goodSlices:
+        this.goodSlices === undefined
+          ? 0
+          : this.prefix(this.goodSlices, this.goodSlicesBefore, end),
     };
   }
 
@@ -145,7 +158,11 @@ export class MinuteSeries {
   }
 
   /** Sum over indices [0, end): the block's prefix plus the running sum in the block. */
-  private prefix(runningSums: CounterArray | Uint8Array, before: Float64Array, end: number): number {
+  private prefix(
+    runningSums: CounterArray | Uint8Array,
+    before: Float64Array,
+    end: number,
+  ): number {
     if (end <= 0) return 0;
     const last = Math.min(end, this.filled + 1) - 1;
     return (before[last >> BLOCK_BITS] ?? 0) + (runningSums[last] ?? 0);
@@ -204,9 +221,11 @@ export class MinuteSeries {
     for (let block = this.prefixValid; block < blocks; block += 1) {
       const lastOfPrevious = block * BLOCK - 1;
       this.goodBefore[block] = (this.goodBefore[block - 1] ?? 0) + (this.good[lastOfPrevious] ?? 0);
-      this.totalBefore[block] = (this.totalBefore[block - 1] ?? 0) + (this.total[lastOfPrevious] ?? 0);
+      this.totalBefore[block] =
+        (this.totalBefore[block - 1] ?? 0) + (this.total[lastOfPrevious] ?? 0);
       if (this.slices !== undefined && this.goodSlices !== undefined) {
-        this.slicesBefore[block] = (this.slicesBefore[block - 1] ?? 0) + (this.slices[lastOfPrevious] ?? 0);
+        this.slicesBefore[block] =
+          (this.slicesBefore[block - 1] ?? 0) + (this.slices[lastOfPrevious] ?? 0);
         this.goodSlicesBefore[block] =
           (this.goodSlicesBefore[block - 1] ?? 0) + (this.goodSlices[lastOfPrevious] ?? 0);
       }
@@ -241,7 +260,8 @@ export class MinuteSeries {
     this.good = move(this.good, makeCounter);
     this.total = move(this.total, makeCounter);
     if (this.slices !== undefined) this.slices = move(this.slices, (n) => new Uint8Array(n));
-    if (this.goodSlices !== undefined) this.goodSlices = move(this.goodSlices, (n) => new Uint8Array(n));
+    if (this.goodSlices !== undefined)
+      this.goodSlices = move(this.goodSlices, (n) => new Uint8Array(n));
     const blocks = length / BLOCK + 1;
     this.goodBefore = new Float64Array(blocks);
     this.totalBefore = new Float64Array(blocks);

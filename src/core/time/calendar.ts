@@ -60,7 +60,11 @@ export function calendarPeriodContaining(
   return period;
 }
 
-function computePeriodContaining(unit: CalendarUnit, timeZone: string, atMs: number): CalendarPeriod {
+function computePeriodContaining(
+  unit: CalendarUnit,
+  timeZone: string,
+  atMs: number,
+): CalendarPeriod {
   const zone = ianaZone(timeZone);
   if (!(Math.abs(atMs) <= MAX_INSTANT_MS)) {
     throw new RangeError(

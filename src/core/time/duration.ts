@@ -7,8 +7,7 @@ const UNIT_ORDER: readonly Unit[] = ['w', 'd', 'h', 'm'];
 const PART = /(\d+)([a-zA-Z]+)/y;
 
 export type DurationParse =
-  | { readonly ok: true; readonly minutes: number }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly minutes: number } | { readonly ok: false; readonly reason: string };
 
 export function parseDuration(text: string): DurationParse {
   const expected = 'expected a duration such as 5m, 1h30m, 7d or 4w (units m, h, d, w)';
@@ -19,19 +18,25 @@ export function parseDuration(text: string): DurationParse {
   while (PART.lastIndex < text.length) {
     const start = PART.lastIndex;
     const match = PART.exec(text);
-    if (match === null) return { ok: false, reason: `cannot read "${text.slice(start)}" in "${text}"; ${expected}` };
+    if (match === null)
+      return { ok: false, reason: `cannot read "${text.slice(start)}" in "${text}"; ${expected}` };
     const [, count = '0', unitText = ''] = match;
     const rank = UNIT_ORDER.indexOf(unitText as Unit);
     if (rank === -1) {
-      const why = unitText === 's' || unitText === 'ms' ? 'durations are whole minutes' : `unknown unit "${unitText}"`;
+      const why =
+        unitText === 's' || unitText === 'ms'
+          ? 'durations are whole minutes'
+          : `unknown unit "${unitText}"`;
       return { ok: false, reason: `${why} in "${text}"; ${expected}` };
     }
-    if (rank <= lastRank) return { ok: false, reason: `units out of order in "${text}"; ${expected}` };
+    if (rank <= lastRank)
+      return { ok: false, reason: `units out of order in "${text}"; ${expected}` };
     lastRank = rank;
     minutes += Number(count) * MINUTES_PER_UNIT[unitText as Unit];
   }
   if (minutes <= 0) return { ok: false, reason: `duration "${text}" is zero; ${expected}` };
-  if (!Number.isSafeInteger(minutes)) return { ok: false, reason: `duration "${text}" is too long` };
+  if (!Number.isSafeInteger(minutes))
+    return { ok: false, reason: `duration "${text}" is too long` };
   return { ok: true, minutes };
 }
 
