@@ -127,11 +127,16 @@ describe('MinuteSeries', () => {
     }).toThrow(RangeError);
   });
 
-  it('uses 2 bytes per counter per minute for a quiet 30-day SLO', () => {
+  it('uses 2 bytes per counter per minute for a quiet 30-day SLO once compacted', () => {
     const series = new MinuteSeries(undefined);
     for (let minute = 0; minute < 43_200; minute += 1) series.add(START + minute, 99, 100);
-    // Two Uint16 counters per minute plus the per-block prefixes and growth slack.
-    expect(series.byteSize()).toBeLessThan(43_200 * 2 * 2 * 1.3);
+    const before = series.sum(START, START + 43_200);
+    series.compact();
+    // Two Uint16 counters per minute, plus one Float64 prefix per 64-minute block each.
+    expect(series.byteSize()).toBeLessThan(43_200 * 2 * 2 * 1.1);
+    expect(series.sum(START, START + 43_200)).toEqual(before);
+    series.add(START + 43_200, 1, 1);
+    expect(series.sum(START, START + 43_201).total).toBe(before.total + 1);
   });
 
   it('equals the brute-force sum over raw events for any window', () => {

@@ -143,6 +143,15 @@ export class MinuteSeries {
     return { first: this.base + first, last: this.base + this.filled };
   }
 
+  /**
+   * Releases the room kept for growth. Appends grow the arrays by half, which keeps
+   * ingest fast; a series that is done loading (or held for long) need not keep it.
+   */
+  compact(): void {
+    const needed = roundUpToBlock(this.filled + 1);
+    if (needed < this.good.length) this.resize(needed, 0);
+  }
+
   /** Bytes held by the series' arrays. */
   byteSize(): number {
     return (
@@ -234,8 +243,8 @@ export class MinuteSeries {
   }
 
   private extendForwardTo(index: number): void {
-    // Grow by a quarter at least, in whole blocks, so appends are amortised O(1).
-    const wanted = Math.max(index + 1, Math.ceil(this.good.length * 1.25), 1440);
+    // Grow by half at least, in whole blocks, so appends are amortised O(1).
+    const wanted = Math.max(index + 1, Math.ceil(this.good.length * 1.5), 1440);
     this.resize(roundUpToBlock(wanted), 0);
   }
 
@@ -253,7 +262,7 @@ export class MinuteSeries {
   private resize(length: number, shift: number): void {
     const move = <T extends CounterArray | Uint8Array>(old: T, make: (n: number) => T): T => {
       const next = make(length);
-      next.set(old, shift);
+      next.set(old.subarray(0, Math.min(old.length, length - shift)), shift);
       return next;
     };
     const makeCounter = this.counterFactory();
@@ -265,8 +274,10 @@ export class MinuteSeries {
     const blocks = length / BLOCK + 1;
     this.goodBefore = new Float64Array(blocks);
     this.totalBefore = new Float64Array(blocks);
-    this.slicesBefore = new Float64Array(blocks);
-    this.goodSlicesBefore = new Float64Array(blocks);
+    // Occurrence series never read slice prefixes: keep them empty.
+    const sliceBlocks = this.slices === undefined ? 1 : blocks;
+    this.slicesBefore = new Float64Array(sliceBlocks);
+    this.goodSlicesBefore = new Float64Array(sliceBlocks);
     this.prefixValid = 1;
   }
 
