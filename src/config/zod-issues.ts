@@ -1,9 +1,13 @@
 // Turns zod validation issues into located config issues: the message says what is
-// wrong and what is expected, at the line and column of the offending field.
-import type { z } from 'zod';
-import type { FieldPath, IssueCollector, SourceDocument } from './document.js';
+// wrong and what is expected, at the line and column of the offending field. Every
+// config format reports through here, so the same mistake reads the same in each.
+//
+// Parse with `{ reportInput: true }`: a missing field is told from a wrong type by
+// the input, which zod keeps only then.
+import { z } from 'zod';
+import { IssueCollector, type FieldPath, type SourceDocument } from './document.js';
 
-/** Reports every issue of a failed parse of the value at `basePath` of `source`. */
+/** Reports every issue of a failed parse of the value at `basePath`, in file order. */
 export function reportZodIssues(
   error: z.ZodError,
   schema: z.ZodType,
@@ -11,23 +15,74 @@ export function reportZodIssues(
   basePath: FieldPath,
   issues: IssueCollector,
 ): void {
-  for (const issue of error.issues) {
-    const path = [...basePath, ...issue.path.map(pathSegment)];
+  const found = new IssueCollector();
+  for (const { issue, schema: scope, basePath: scopePath } of scopeIssues(
+    error.issues,
+    schema,
+    basePath,
+  )) {
+    const path = [...scopePath, ...issue.path.map(pathSegment)];
     if (issue.code === 'unrecognized_keys') {
-      const known = knownKeysAt(schema, issue.path.map(pathSegment));
+      const known = knownKeysAt(scope, issue.path);
       for (const key of issue.keys) {
-        issues.error(
-          source,
-          [...path, key],
-          'unknown_field',
-          unknownFieldMessage(key, known),
-          true,
-        );
+        found.error(source, [...path, key], 'unknown_field', unknownFieldMessage(key, known), true);
       }
       continue;
     }
-    issues.error(source, path, codeOf(issue), describe(issue));
+    found.error(source, path, codeOf(issue), describe(issue));
   }
+  const ordered = found.issues
+    .map((issue, order) => ({ issue, order }))
+    .sort(
+      (a, b) => a.issue.line - b.issue.line || a.issue.column - b.issue.column || a.order - b.order,
+    );
+  for (const { issue } of ordered) issues.issues.push(issue);
+}
+
+/** An issue with the schema its path is relative to (a union branch, or the whole value). */
+interface ScopedIssue {
+  readonly issue: z.core.$ZodIssue;
+  readonly schema: z.ZodType;
+  readonly basePath: FieldPath;
+}
+
+/**
+ * Zod reports a value that matches no branch of a union as one opaque issue. When
+ * exactly one branch accepts the value's type (a string for `window: 30x`, a mapping
+ * for `window: {calendar: …}`), that branch's own issues say far more.
+ */
+function scopeIssues(
+  list: readonly z.core.$ZodIssue[],
+  schema: z.ZodType,
+  basePath: FieldPath,
+): ScopedIssue[] {
+  return list.flatMap((issue) => {
+    const union = schemaAt(schema, issue.path);
+    const options = union instanceof z.ZodUnion ? (union.options as readonly z.ZodType[]) : [];
+    const here = [...basePath, ...issue.path.map(pathSegment)];
+    if (issue.code === 'invalid_union') {
+      const matching = issue.errors.flatMap((branch, index) =>
+        branch.some(isTypeMismatchAtRoot) ? [] : [{ branch, option: options[index] }],
+      );
+      const [only] = matching;
+      if (matching.length === 1 && only?.option !== undefined) {
+        return scopeIssues(only.branch, only.option, here);
+      }
+    }
+    if (issue.code === 'unrecognized_keys') {
+      // Zod passes a branch's unknown keys up as the union's own; the object branch knows the keys.
+      const objects = options.map(unwrapSchema).filter((option) => option instanceof z.ZodObject);
+      const [object] = objects;
+      if (objects.length === 1 && object !== undefined) {
+        return [{ issue: { ...issue, path: [] }, schema: object, basePath: here }];
+      }
+    }
+    return [{ issue, schema, basePath }];
+  });
+}
+
+function isTypeMismatchAtRoot(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'invalid_type' && issue.path.length === 0;
 }
 
 function pathSegment(segment: PropertyKey): string | number {
@@ -41,6 +96,14 @@ function codeOf(issue: z.core.$ZodIssue): string {
     case 'too_small':
     case 'too_big':
       return 'out_of_range';
+    case 'custom': {
+      // Our refinements name their mistake (schema/coded-issue.ts); a bare custom
+      // check only tests the type of a value.
+      const code: unknown = issue.params?.code;
+      return typeof code === 'string' ? code : 'invalid_type';
+    }
+    case 'invalid_union':
+      return 'invalid_type';
     default:
       return issue.code;
   }
@@ -54,6 +117,8 @@ function describe(issue: z.core.$ZodIssue): string {
         : `expected ${issue.expected}, got ${typeName(issue.input)}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'invalid_union':
+      return `${issue.message}; got ${typeName(issue.input)}`;
     default:
       // Custom refinements carry our own wording; zod's defaults are acceptable for the rest.
       return issue.message;
@@ -61,7 +126,7 @@ function describe(issue: z.core.$ZodIssue): string {
 }
 
 function typeName(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${JSON.stringify(value)}`;
@@ -74,43 +139,42 @@ function unknownFieldMessage(key: string, known: readonly string[]): string {
   return `unknown field "${key}"${hint}${expected}`;
 }
 
-/** The keys an object schema allows at `path`, looking through wrappers. */
-function knownKeysAt(schema: z.ZodType, path: FieldPath): string[] {
-  let current: unknown = schema;
-  for (const segment of path) {
-    current = unwrap(current);
-    const def = definitionOf(current);
-    if (def?.type === 'object' && typeof segment === 'string') current = def.shape?.[segment];
-    else if (def?.type === 'array') current = def.element;
-    else return [];
-  }
-  const def = definitionOf(unwrap(current));
-  return def?.type === 'object' && def.shape !== undefined ? Object.keys(def.shape) : [];
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const object = schemaAt(schema, path);
+  return object instanceof z.ZodObject ? Object.keys(object.shape) : [];
 }
 
-interface LooseDefinition {
-  type?: string;
-  shape?: Record<string, unknown>;
-  element?: unknown;
-  innerType?: unknown;
-  in?: unknown;
-}
-
-function definitionOf(schema: unknown): LooseDefinition | undefined {
-  if (typeof schema !== 'object' || schema === null || !('_zod' in schema)) return undefined;
-  const internals = (schema as { _zod: { def?: LooseDefinition } })._zod;
-  return internals.def;
-}
-
-function unwrap(schema: unknown): unknown {
-  let current = schema;
-  for (let guard = 0; guard < 10; guard += 1) {
-    const def = definitionOf(current);
-    if (def?.innerType !== undefined) current = def.innerType;
-    else if (def?.type === 'pipe' && def.in !== undefined) current = def.in;
-    else return current;
+/** The schema that validates the value at `path`, looking through wrappers. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let current: z.ZodType | undefined = unwrapSchema(schema);
+  for (const key of path) {
+    if (current instanceof z.ZodObject && typeof key === 'string') {
+      current = current.shape[key] as z.ZodType | undefined;
+    } else if (current instanceof z.ZodArray) {
+      current = current.element as z.ZodType;
+    } else {
+      return undefined;
+    }
+    current = current === undefined ? undefined : unwrapSchema(current);
   }
   return current;
+}
+
+function unwrapSchema(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (;;) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodDefault
+    ) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.in as z.ZodType;
+    } else {
+      return current;
+    }
+  }
 }
 
 /** The known word within edit distance 2 of `word`, if any: catches typos like `teem`. */

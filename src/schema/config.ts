@@ -6,28 +6,13 @@ import { z } from 'zod';
 import { fractionFromPercent } from '../core/slo/fraction.js';
 import type { Fraction } from '../core/slo/model.js';
 import { parseDuration } from '../core/time/duration.js';
+import { addCodedIssue } from './coded-issue.js';
+
+export type { CodedIssueParams } from './coded-issue.js';
 
 export const HEADROOM_API_VERSION = 'headroom/v1';
 export const HEADROOM_KINDS = ['Service', 'SLO'] as const;
 export type HeadroomKind = (typeof HEADROOM_KINDS)[number];
-
-/**
- * Refinements carry a stable issue code in `params.code` (zod calls them all
- * `custom`), so that the config reporter can tell a bad duration from a bad name.
- */
-export interface CodedIssueParams {
-  readonly code: string;
-}
-
-function addCodedIssue(
-  ctx: z.RefinementCtx,
-  code: string,
-  message: string,
-  path: readonly (string | number)[] = [],
-): void {
-  const params: CodedIssueParams = { code };
-  ctx.addIssue({ code: 'custom', message, params, path: [...path], input: ctx.value });
-}
 
 // Checks of a mapping or a list run even when one of its fields already failed, so
 // that one pass reports every mistake of a document; they read fields defensively.

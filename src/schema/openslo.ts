@@ -2,6 +2,7 @@
 // unknown fields, ranges); rules that span fields (indicator XOR indicatorRef, good
 // XOR bad, ...) are checked while mapping, where the message can name both fields.
 import { z } from 'zod';
+import { patternedName } from './coded-issue.js';
 
 export const OPENSLO_API_VERSION = 'openslo/v1';
 
@@ -35,10 +36,10 @@ const annotationValue = z.custom<Scalar>(isScalar, {
 });
 
 /** Names of objects that become Headroom services and SLOs: RFC 1123 labels, as OpenSLO requires. */
-const modelName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-  error:
-    'expected a name of at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (RFC 1123), e.g. checkout-availability',
-});
+const modelName = patternedName(
+  /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+  'expected a name of at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (RFC 1123), e.g. checkout-availability',
+);
 /** Names that are only referred to (SLI, AlertPolicy, ...): OpenSLO's own examples use capitals. */
 const refName = z.string().min(1, { error: 'expected a non-empty name' });
 

@@ -2,14 +2,15 @@
 // only; Sloth's own rules across fields (one SLI type, {{.window}} in queries, the
 // objective's range) are checked while mapping, with messages that name the fields.
 import { z } from 'zod';
+import { patternedName } from './coded-issue.js';
 
 export const SLOTH_VERSION = 'prometheus/v1';
 
 // Sloth's naming rule for services and SLOs; `<service>-<slo>` is its sloth_id.
-const slothName = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, {
-  error:
-    'expected a name of letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. requests-availability',
-});
+const slothName = patternedName(
+  /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/,
+  'expected a name of letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. requests-availability',
+);
 
 const labelsSchema = z.record(z.string(), z.string());
 

@@ -1,6 +1,5 @@
 // The headroom/v1 format adapter: one YAML document (a Service or an SLO) in,
 // model values out. The schema validates; this maps shapes and locates issues.
-import { z } from 'zod';
 import type { Service, Sli, Slo, SloWindow } from '../../core/slo/model.js';
 import {
   HEADROOM_KINDS,
@@ -9,7 +8,7 @@ import {
   type ServiceDocument,
   type SloDocument,
 } from '../../schema/config.js';
-import { IssueCollector, type FieldPath, type SourceDocument } from '../document.js';
+import type { IssueCollector, SourceDocument } from '../document.js';
 import { closest, reportZodIssues } from '../zod-issues.js';
 import { emptyFormatResult, type FormatResult } from './types.js';
 
@@ -22,14 +21,14 @@ export function readHeadroomDocument(source: SourceDocument, issues: IssueCollec
   if (kind === 'Service') {
     const parsed = serviceDocumentSchema.safeParse(source.value, PARSE_OPTIONS);
     if (!parsed.success) {
-      reportSchemaIssues(parsed.error, serviceDocumentSchema, source, issues);
+      reportZodIssues(parsed.error, serviceDocumentSchema, source, [], issues);
       return result;
     }
     result.services.push({ value: toService(parsed.data), source, path: [] });
   } else if (kind === 'SLO') {
     const parsed = sloDocumentSchema.safeParse(source.value, PARSE_OPTIONS);
     if (!parsed.success) {
-      reportSchemaIssues(parsed.error, sloDocumentSchema, source, issues);
+      reportZodIssues(parsed.error, sloDocumentSchema, source, [], issues);
       return result;
     }
     warnAboutFractionalObjective(parsed.data, source, issues);
@@ -129,143 +128,6 @@ function warnAboutFractionalObjective(
     'suspicious_objective',
     `objective ${percent} means ${percent} %, below 1 %; objectives are percentages (write 99.9, not 0.999)`,
   );
-}
-
-/**
- * Reports every schema issue of a document, in file order. Refinements name their
- * own code (`params.code`); a failed union is reported through the branch that
- * matches the input's type, since "invalid input" helps nobody.
- */
-export function reportSchemaIssues(
-  error: z.ZodError,
-  schema: z.ZodType,
-  source: SourceDocument,
-  issues: IssueCollector,
-): void {
-  const found = new IssueCollector();
-  for (const { issue, schema: scope, basePath } of scopeIssues(error.issues, schema, [])) {
-    const path = [...basePath, ...issue.path.map(segment)];
-    const code = codedIssue(issue);
-    if (code !== undefined) {
-      found.error(source, path, code, issue.message);
-    } else if (issue.code === 'invalid_union') {
-      const got = describeValue(issue.input);
-      found.error(source, path, 'invalid_type', `${issue.message}; got ${got}`);
-    } else {
-      reportZodIssues(new z.ZodError([issue]), scope, source, basePath, found);
-    }
-  }
-  const ordered = found.issues
-    .map((issue, order) => ({ issue, order }))
-    .sort(
-      (a, b) => a.issue.line - b.issue.line || a.issue.column - b.issue.column || a.order - b.order,
-    );
-  for (const { issue } of ordered) issues.issues.push(issue);
-}
-
-/** An issue with the schema its path is relative to (a union branch, or the document). */
-interface ScopedIssue {
-  readonly issue: z.core.$ZodIssue;
-  readonly schema: z.ZodType;
-  readonly basePath: FieldPath;
-}
-
-function scopeIssues(
-  list: readonly z.core.$ZodIssue[],
-  schema: z.ZodType,
-  basePath: FieldPath,
-): ScopedIssue[] {
-  return list.flatMap((issue) => {
-    if (issue.code === 'invalid_union') {
-      const matching = issue.errors.flatMap((branch, index) =>
-        branch.some(isTypeMismatchAtRoot) ? [] : [{ branch, index }],
-      );
-      const union = schemaAt(schema, issue.path);
-      const [only] = matching;
-      const option =
-        union instanceof z.ZodUnion && only !== undefined
-          ? (union.options as readonly z.ZodType[])[only.index]
-          : undefined;
-      if (matching.length === 1 && only !== undefined && option !== undefined) {
-        return scopeIssues(only.branch, option, [...basePath, ...issue.path.map(segment)]);
-      }
-    }
-    if (issue.code === 'unrecognized_keys') {
-      // Zod passes a branch's unknown keys up as the union's own; the object branch knows the keys.
-      const union = schemaAt(schema, issue.path);
-      const objects =
-        union instanceof z.ZodUnion
-          ? (union.options as readonly z.ZodType[])
-              .map(unwrapSchema)
-              .filter((option) => option instanceof z.ZodObject)
-          : [];
-      const [object] = objects;
-      if (objects.length === 1 && object !== undefined) {
-        return [
-          {
-            issue: { ...issue, path: [] },
-            schema: object,
-            basePath: [...basePath, ...issue.path.map(segment)],
-          },
-        ];
-      }
-    }
-    return [{ issue, schema, basePath }];
-  });
-}
-
-function isTypeMismatchAtRoot(issue: z.core.$ZodIssue): boolean {
-  return issue.code === 'invalid_type' && issue.path.length === 0;
-}
-
-/** The schema that validates the value at `path`, through wrappers. */
-function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
-  let current: z.ZodType | undefined = unwrapSchema(schema);
-  for (const key of path) {
-    if (current instanceof z.ZodObject && typeof key === 'string') {
-      current = current.shape[key] as z.ZodType | undefined;
-    } else if (current instanceof z.ZodArray) {
-      current = current.element as z.ZodType;
-    } else {
-      return undefined;
-    }
-    current = current === undefined ? undefined : unwrapSchema(current);
-  }
-  return current;
-}
-
-function unwrapSchema(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  for (;;) {
-    if (
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodNullable ||
-      current instanceof z.ZodDefault
-    ) {
-      current = current.unwrap() as z.ZodType;
-    } else if (current instanceof z.ZodPipe) {
-      current = current.in as z.ZodType;
-    } else {
-      return current;
-    }
-  }
-}
-
-function codedIssue(issue: z.core.$ZodIssue): string | undefined {
-  if (issue.code !== 'custom') return undefined;
-  const code: unknown = issue.params?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function segment(key: PropertyKey): string | number {
-  return typeof key === 'number' ? key : String(key);
-}
-
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -70,29 +70,6 @@ const START_TIME_FORMAT = 'yyyy-MM-dd HH:mm:ss';
 // The issue reporter tells a wrong type from a missing field by the input.
 const PARSE_OPTIONS = { reportInput: true };
 
-/** Zod's codes for the refinements of the OpenSLO and Sloth schemas, as config issue codes. */
-const SHAPE_CODES: Readonly<Record<string, string>> = {
-  // Only names are checked against a pattern.
-  invalid_format: 'invalid_name',
-  // Label values and time slice windows: values of the wrong type.
-  custom: 'invalid_type',
-};
-
-/** reportZodIssues, with the codes of the refinements above instead of zod's generic ones. */
-export function reportShapeIssues(
-  error: z.ZodError,
-  schema: z.ZodType,
-  source: SourceDocument,
-  basePath: FieldPath,
-  issues: IssueCollector,
-): void {
-  const found = new IssueCollector();
-  reportZodIssues(error, schema, source, basePath, found);
-  for (const issue of found.issues) {
-    issues.issues.push({ ...issue, code: SHAPE_CODES[issue.code] ?? issue.code });
-  }
-}
-
 /** What an SLI says before the objective adds a threshold SLI's operator and value. */
 type Indicator =
   | { readonly kind: 'ratio'; readonly counts: 'good' | 'bad'; readonly source: SliSource }
@@ -270,7 +247,7 @@ class OpenSloReader {
   private parse<T>(source: SourceDocument, schema: z.ZodType<T>): T | undefined {
     const result = schema.safeParse(source.value, PARSE_OPTIONS);
     if (result.success) return result.data;
-    reportShapeIssues(result.error, schema, source, [], this.issues);
+    reportZodIssues(result.error, schema, source, [], this.issues);
     return undefined;
   }
 

@@ -10,7 +10,7 @@ import {
   type SlothSpec,
 } from '../../schema/sloth.js';
 import type { FieldPath, IssueCollector, Located, SourceDocument } from '../document.js';
-import { reportShapeIssues } from './openslo.js';
+import { reportZodIssues } from '../zod-issues.js';
 import { emptyFormatResult, type FormatResult } from './types.js';
 
 /** Sloth's default period (`--default-slo-period`); the prometheus/v1 spec cannot change it. */
@@ -43,7 +43,7 @@ export function readSlothDocument(source: SourceDocument, issues: IssueCollector
   const errorsBefore = countErrors(issues);
   const envelope = envelopeSchema.safeParse(source.value, PARSE_OPTIONS);
   if (!envelope.success) {
-    reportShapeIssues(envelope.error, envelopeSchema, source, [], issues);
+    reportZodIssues(envelope.error, envelopeSchema, source, [], issues);
   }
   const rawSlos: readonly unknown[] = envelope.success
     ? envelope.data.slos
@@ -52,7 +52,7 @@ export function readSlothDocument(source: SourceDocument, issues: IssueCollector
   rawSlos.forEach((rawSlo, index) => {
     const parsed = slothSloSchema.safeParse(rawSlo, PARSE_OPTIONS);
     if (parsed.success) parsedSlos.push(parsed.data);
-    else reportShapeIssues(parsed.error, slothSloSchema, source, ['slos', index], issues);
+    else reportZodIssues(parsed.error, slothSloSchema, source, ['slos', index], issues);
   });
   if (!envelope.success || parsedSlos.length !== rawSlos.length) return emptyFormatResult();
 
