@@ -5,18 +5,20 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { z } from 'zod';
 import { fractionFromDecimal, fractionFromPercent } from '../../core/slo/fraction.js';
-import type {
-  Alerting,
-  BudgetingMethod,
-  BurnRateAlertRule,
-  CalendarUnit,
-  Fraction,
-  Service,
-  Sli,
-  SliSource,
-  Slo,
-  SloWindow,
-  Tier,
+import {
+  prometheusSliSource,
+  type Alerting,
+  type BudgetingMethod,
+  type BurnRateAlertRule,
+  type CalendarUnit,
+  type Fraction,
+  type PrometheusSliSource,
+  type Service,
+  type Sli,
+  type SliSource,
+  type Slo,
+  type SloWindow,
+  type Tier,
 } from '../../core/slo/model.js';
 import { parseDuration } from '../../core/time/duration.js';
 import {
@@ -609,14 +611,11 @@ class OpenSloReader {
       );
       return undefined;
     }
-    const queries: PrometheusQueries = {
-      goodQuery: undefined,
-      badQuery: undefined,
-      totalQuery: undefined,
-      errorRatioQuery: undefined,
-    };
-    readings.forEach((reading, index) => Object.assign(queries, queryFields(reading.query, index)));
-    return { type: 'prometheus', dataSource: dataSources[0], ...queries };
+    const queries = readings.reduce<Partial<PrometheusQueries>>(
+      (all, reading, index) => ({ ...all, ...queryFields(reading.query, index) }),
+      {},
+    );
+    return prometheusSliSource({ dataSource: dataSources[0], ...queries });
   }
 
   // ---- alerting ----------------------------------------------------------------
@@ -1137,12 +1136,7 @@ interface Reading {
   readonly typePath: FieldPath;
 }
 
-interface PrometheusQueries {
-  goodQuery: string | undefined;
-  badQuery: string | undefined;
-  totalQuery: string | undefined;
-  errorRatioQuery: string | undefined;
-}
+type PrometheusQueries = Omit<PrometheusSliSource, 'type' | 'dataSource'>;
 
 function describeDataSource(name: string | undefined): string {
   return name === undefined ? 'an inline metricSource' : `DataSource "${name}"`;

@@ -2,7 +2,15 @@
 // document and one SLO per entry of `slos`, named like Sloth's sloth_id.
 import { z } from 'zod';
 import { fractionFromPercent } from '../../core/slo/fraction.js';
-import type { Alerting, BurnRateAlertRule, Service, Sli, Slo, Tier } from '../../core/slo/model.js';
+import {
+  prometheusSliSource,
+  type Alerting,
+  type BurnRateAlertRule,
+  type Service,
+  type Sli,
+  type Slo,
+  type Tier,
+} from '../../core/slo/model.js';
 import {
   slothSloSchema,
   slothSpecSchema,
@@ -200,15 +208,8 @@ function sliOf(
     return {
       kind: 'ratio',
       counts: 'bad',
-      source: {
-        type: 'prometheus',
-        dataSource: undefined,
-        goodQuery: undefined,
-        // Kept as written, {{.window}} included: rule generation fills the windows in.
-        badQuery: events.error_query,
-        totalQuery: events.total_query,
-        errorRatioQuery: undefined,
-      },
+      // Kept as written, {{.window}} included: rule generation fills the windows in.
+      source: prometheusSliSource({ badQuery: events.error_query, totalQuery: events.total_query }),
     };
   }
   if (raw !== undefined) {
@@ -222,14 +223,7 @@ function sliOf(
     return {
       kind: 'ratio',
       counts: 'bad',
-      source: {
-        type: 'prometheus',
-        dataSource: undefined,
-        goodQuery: undefined,
-        badQuery: undefined,
-        totalQuery: undefined,
-        errorRatioQuery: raw.error_ratio_query,
-      },
+      source: prometheusSliSource({ errorRatioQuery: raw.error_ratio_query }),
     };
   }
   issues.error(

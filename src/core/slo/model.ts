@@ -41,6 +41,22 @@ export type SliSource =
       readonly errorRatioQuery: string | undefined;
     };
 
+export type PrometheusSliSource = Extract<SliSource, { type: 'prometheus' }>;
+
+/** A Prometheus source with the given queries; the others are unset. */
+export function prometheusSliSource(
+  fields: Partial<Omit<PrometheusSliSource, 'type'>>,
+): PrometheusSliSource {
+  return {
+    type: 'prometheus',
+    dataSource: fields.dataSource,
+    goodQuery: fields.goodQuery,
+    badQuery: fields.badQuery,
+    totalQuery: fields.totalQuery,
+    errorRatioQuery: fields.errorRatioQuery,
+  };
+}
+
 export type Sli =
   | {
       readonly kind: 'ratio';
