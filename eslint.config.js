@@ -3,10 +3,25 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const layersAbove = (...layers) =>
-  layers.map((layer) => ({
-    group: [`**/${layer}/*`, `**/${layer}`],
-    message: `imports point down the layers; this folder may not import ${layer}/`,
+// The layers from the bottom up: each may import only the layers before it.
+const LAYERS = [
+  'core',
+  'schema',
+  'config',
+  'app',
+  'store',
+  'sources',
+  'integrations',
+  'jobs',
+  'server',
+  'cli',
+  'web',
+];
+
+const layersAbove = (layer) =>
+  LAYERS.slice(LAYERS.indexOf(layer) + 1).map((above) => ({
+    group: [`**/${above}/*`, `**/${above}`],
+    message: `imports point down the layers; ${layer}/ may not import ${above}/`,
   }));
 
 const ioModules = ['fs', 'http', 'https', 'net', 'child_process', 'readline', 'os', 'process'];
@@ -53,18 +68,7 @@ export default tseslint.config(
             name,
             message: 'the core is pure: no I/O; pass data in as arguments',
           })),
-          patterns: layersAbove(
-            'schema',
-            'config',
-            'app',
-            'store',
-            'sources',
-            'integrations',
-            'jobs',
-            'server',
-            'cli',
-            'web',
-          ),
+          patterns: layersAbove('core'),
         },
       ],
       'no-restricted-syntax': [
@@ -84,45 +88,9 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/schema/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: layersAbove(
-            'config',
-            'app',
-            'store',
-            'sources',
-            'integrations',
-            'jobs',
-            'server',
-            'cli',
-            'web',
-          ),
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/config/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: layersAbove(
-            'app',
-            'store',
-            'sources',
-            'integrations',
-            'jobs',
-            'server',
-            'cli',
-            'web',
-          ),
-        },
-      ],
-    },
-  },
+  // The other layers: imports point down.
+  ...['schema', 'config'].map((layer) => ({
+    files: [`src/${layer}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns: layersAbove(layer) }] },
+  })),
 );
