@@ -89,7 +89,7 @@ export default tseslint.config(
     },
   },
   // The other layers: imports point down.
-  ...['schema', 'config'].map((layer) => ({
+  ...LAYERS.slice(1).map((layer) => ({
     files: [`src/${layer}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns: layersAbove(layer) }] },
   })),

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_SLO_NAMES } from '../examples/make-events.js';
-import { EventLineReader } from '../src/cli/event-lines.js';
+import { EventLineReader } from '../src/schema/event-lines.js';
 import type { CliIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { evaluateSlo } from '../src/core/slo/evaluate.js';

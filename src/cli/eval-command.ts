@@ -11,7 +11,7 @@ import { evaluateSlo } from '../core/slo/evaluate.js';
 import { createSeries, type MinuteSeries } from '../core/slo/minute-series.js';
 import type { Slo } from '../core/slo/model.js';
 import type { SloStatus } from '../core/slo/status.js';
-import { EventLineReader, parseTimestamp, type BadLine } from './event-lines.js';
+import { EventLineReader, parseTimestamp, type BadLine } from '../schema/event-lines.js';
 import { formatStatusTable } from './format-table.js';
 import { ExitCode, type CliIo } from './io.js';
 

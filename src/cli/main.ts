@@ -6,7 +6,10 @@ import path from 'node:path';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runApply } from './apply-command.js';
+import { runDiff } from './diff-command.js';
 import { runEval, type EvalFormat } from './eval-command.js';
+import { runServe } from './serve-command.js';
 import { ExitCode, type CliIo } from './io.js';
 import { runValidate } from './validate-command.js';
 
@@ -131,7 +134,114 @@ Examples:
       setExitCode(await runValidate(paths, { json: options.json === true }, io));
     });
 
+  configure(program.command('serve'), 'headroom serve')
+    .description('Run the Headroom server: the API, event ingest, metrics and the alert evaluator.')
+    .option(
+      '--listen <host:port>',
+      'address to listen on; port 0 picks a free one',
+      '127.0.0.1:8420',
+    )
+    .option(
+      '--data-dir <dir>',
+      'SQLite database directory (unless DATABASE_URL is set)',
+      'headroom-data',
+    )
+    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace', 'info')
+    .addHelpText(
+      'after',
+      `
+Environment:
+  DATABASE_URL               postgres://… to use PostgreSQL instead of SQLite
+  HEADROOM_BOOTSTRAP_TOKEN   the first admin token of an empty database (else one is
+                             generated and printed once)
+
+Stops on SIGTERM or SIGINT after the requests in flight. See docs/server.md.
+
+Examples:
+  headroom serve
+  DATABASE_URL=postgres://headroom@db/headroom headroom serve --listen 0.0.0.0:8420`,
+    )
+    .action(async (options: { listen: string; dataDir: string; logLevel: string }) => {
+      setExitCode(
+        await runServe(
+          {
+            listen: options.listen,
+            dataDir: options.dataDir,
+            logLevel: options.logLevel,
+            version: packageVersion(),
+          },
+          io,
+          process.env,
+        ),
+      );
+    });
+
+  configure(program.command('apply'), 'headroom apply')
+    .description(
+      'Bring the server to the config: create and change services and SLOs (with --prune, delete).',
+    )
+    .requiredOption('-f, --file <paths...>', 'config files or directories (repeatable)')
+    .option('--prune', 'delete services and SLOs the config no longer holds, in your teams')
+    .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+    .addHelpText(
+      'after',
+      `
+The config is read like headroom validate; any error stops it before a request.
+Other formats (OpenSLO, Sloth) are sent as headroom/v1 documents. The token is
+read from HEADROOM_TOKEN. Exits 0 when applied, 2 for config errors or a refused
+request, 3 when the server cannot be reached.
+
+Examples:
+  headroom apply -f examples/config
+  HEADROOM_URL=https://headroom.example.com headroom apply -f slos/ --prune`,
+    )
+    .action(async (options: RawApplyOptions) => {
+      setExitCode(
+        await runApply(
+          { files: options.file, prune: options.prune === true, url: options.url },
+          io,
+        ),
+      );
+    });
+
+  configure(program.command('diff'), 'headroom diff')
+    .description('Show what headroom apply would change on the server, without changing it.')
+    .requiredOption('-f, --file <paths...>', 'config files or directories (repeatable)')
+    .option('--prune', 'include the deletes headroom apply --prune would make')
+    .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+    .option('--exit-code', 'exit 1 when there are changes')
+    .addHelpText(
+      'after',
+      `
+Prints + for creates, ~ for changes (with each changed field, before -> after)
+and - for deletes. Exits 0 (with --exit-code: 0 no changes, 1 changes), 2 for
+config errors or a refused request, 3 when the server cannot be reached.
+
+Examples:
+  headroom diff -f examples/config
+  headroom diff -f slos/ --prune --exit-code`,
+    )
+    .action(async (options: RawApplyOptions & { exitCode?: boolean }) => {
+      setExitCode(
+        await runDiff(
+          {
+            files: options.file,
+            prune: options.prune === true,
+            url: options.url,
+            exitCode: options.exitCode === true,
+          },
+          io,
+        ),
+      );
+    });
+
   return program;
+}
+
+interface RawApplyOptions {
+  readonly file: string[];
+  readonly prune: boolean | undefined;
+  readonly url: string | undefined;
 }
 
 interface RawEvalOptions {

@@ -177,11 +177,49 @@ export const thresholdSliSchema = z.strictObject({
   unit: z.string().optional(),
 });
 
+export const PROMETHEUS_QUERY_FIELDS = [
+  'goodQuery',
+  'badQuery',
+  'totalQuery',
+  'errorRatioQuery',
+] as const;
+
+/**
+ * Where the counts come from when Headroom reads them itself. Written by conversion
+ * from OpenSLO and Sloth too, so that any SLO is a headroom/v1 document without loss.
+ */
+export const prometheusSourceSchema = z
+  .strictObject({
+    /** The data source's name, as OpenSLO names it; none: the default Prometheus. */
+    dataSource: z.string().optional(),
+    goodQuery: nonEmptyString('goodQuery').optional(),
+    badQuery: nonEmptyString('badQuery').optional(),
+    totalQuery: nonEmptyString('totalQuery').optional(),
+    /** The failure ratio itself (Sloth `raw.error_ratio_query`, OpenSLO `raw`). */
+    errorRatioQuery: nonEmptyString('errorRatioQuery').optional(),
+  })
+  .superRefine((source, ctx) => {
+    const given = source as Partial<Record<string, unknown>> | undefined;
+    if (PROMETHEUS_QUERY_FIELDS.every((field) => given?.[field] === undefined)) {
+      addCodedIssue(
+        ctx,
+        'missing_field',
+        `a Prometheus source needs at least one query: ${PROMETHEUS_QUERY_FIELDS.join(', ')}`,
+      );
+    }
+  }, whenMapping);
+
+/** Absent from an SLI: the counts are pushed as events (NDJSON, API). */
+export const sliSourceSchema = z.strictObject({
+  prometheus: prometheusSourceSchema,
+});
+
 export const sliSchema = z
   .strictObject({
     // `ratio:` with nothing after it reads as null in YAML: the defaults are meant.
     ratio: ratioSliSchema.nullable().optional(),
     threshold: thresholdSliSchema.optional(),
+    source: sliSourceSchema.optional(),
   })
   .superRefine((sli, ctx) => {
     const hasRatio = (sli as Partial<typeof sli> | undefined)?.ratio !== undefined;

@@ -1,6 +1,13 @@
 // The headroom/v1 format adapter: one YAML document (a Service or an SLO) in,
 // model values out. The schema validates; this maps shapes and locates issues.
-import type { Service, Sli, Slo, SloWindow } from '../../core/slo/model.js';
+import {
+  prometheusSliSource,
+  type Service,
+  type Sli,
+  type SliSource,
+  type Slo,
+  type SloWindow,
+} from '../../core/slo/model.js';
 import {
   HEADROOM_KINDS,
   serviceDocumentSchema,
@@ -101,11 +108,18 @@ function toSlo(document: SloDocument): Slo {
 }
 
 function toSli(sli: SloDocument['spec']['sli']): Sli {
+  const source = toSliSource(sli.source);
   if (sli.threshold !== undefined) {
     const { operator, value, unit } = sli.threshold;
-    return { kind: 'threshold', operator, threshold: value, unit, source: { type: 'events' } };
+    return { kind: 'threshold', operator, threshold: value, unit, source };
   }
-  return { kind: 'ratio', counts: sli.ratio?.counts ?? 'good', source: { type: 'events' } };
+  return { kind: 'ratio', counts: sli.ratio?.counts ?? 'good', source };
+}
+
+function toSliSource(source: SloDocument['spec']['sli']['source']): SliSource {
+  if (source === undefined) return { type: 'events' };
+  const { dataSource, goodQuery, badQuery, totalQuery, errorRatioQuery } = source.prometheus;
+  return prometheusSliSource({ dataSource, goodQuery, badQuery, totalQuery, errorRatioQuery });
 }
 
 function toWindow(window: SloDocument['spec']['window']): SloWindow {

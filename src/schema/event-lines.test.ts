@@ -7,7 +7,7 @@ import {
   parseEventLine,
   parseTimestamp,
   type BadLine,
-} from './event-lines.js';
+} from '../schema/event-lines.js';
 
 const slos = new Map([
   ['checkout-availability', 0],

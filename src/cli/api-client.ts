@@ -1,0 +1,225 @@
+// The CLI's side of the Headroom API: one call, one parsed answer, or one ApiError
+// that already knows the exit code and says what went wrong in words a person can
+// act on (which URL, which field). Commands print `formatApiError` and return.
+import { request } from 'undici';
+import type { z } from 'zod';
+import { problemSchema, type Problem } from '../schema/api.js';
+import { ExitCode } from './io.js';
+
+export const DEFAULT_API_URL = 'http://127.0.0.1:8420';
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ApiClientOptions {
+  /** Base URL of the server, e.g. http://127.0.0.1:8420; a path prefix is kept. */
+  readonly url: string;
+  /** The API token (`HEADROOM_TOKEN`); none: requests go unauthenticated. */
+  readonly token: string | undefined;
+  /** For the whole call: connecting, waiting and reading the answer. */
+  readonly timeoutMs?: number;
+}
+
+export interface ApiClient {
+  readonly url: string;
+  call<T>(
+    method: HttpMethod,
+    path: string,
+    body: unknown,
+    responseSchema: z.ZodType<T>,
+  ): Promise<T>;
+}
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    message: string,
+    /** `ExitCode.usage` for the caller's mistakes (4xx), `ExitCode.unreachable` otherwise. */
+    readonly exitCode: ExitCode,
+    /** The field errors of a problem response, as `path: message`. */
+    readonly details: readonly string[] = [],
+    readonly status?: number,
+    readonly problem?: Problem,
+  ) {
+    super(message);
+  }
+}
+
+/** Where to connect and as whom: `--url`, else HEADROOM_URL, else the local default. */
+export function apiClientOptions(
+  flags: { readonly url?: string | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+): ApiClientOptions {
+  const token = env.HEADROOM_TOKEN?.trim();
+  return {
+    url: flags.url ?? nonEmpty(env.HEADROOM_URL) ?? DEFAULT_API_URL,
+    token: token === '' ? undefined : token,
+  };
+}
+
+/** Throws an ApiError (exit 2) for a URL that is not http(s). */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const base = parseBaseUrl(options.url);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return {
+    url: base,
+    async call<T>(
+      method: HttpMethod,
+      path: string,
+      body: unknown,
+      responseSchema: z.ZodType<T>,
+    ): Promise<T> {
+      const target = `${base}${path.startsWith('/') ? path : `/${path}`}`;
+      const headers: Record<string, string> = {
+        accept: 'application/json, application/problem+json',
+        'user-agent': 'headroom-cli',
+      };
+      if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+
+      let status: number;
+      let text: string;
+      try {
+        const response = await request(target, {
+          method,
+          headers,
+          body: body === undefined ? null : JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+          // One call per command: a kept-alive socket would hold the process open.
+          reset: true,
+        });
+        status = response.statusCode;
+        text = await response.body.text();
+      } catch (error) {
+        throw new ApiError(
+          `cannot reach the Headroom server at ${base}: ${networkReason(error, timeoutMs)}; is it running? (set --url or HEADROOM_URL)`,
+          ExitCode.unreachable,
+        );
+      }
+      if (status >= 400) throw errorResponse(status, text, base, options.token !== undefined);
+      if (status < 200 || status >= 300) {
+        throw new ApiError(
+          `unexpected answer from the Headroom server at ${base}: HTTP ${status}`,
+          ExitCode.unreachable,
+          [],
+          status,
+        );
+      }
+      return parseResponse(text, responseSchema, `${method} ${path}`, base);
+    },
+  };
+}
+
+/** An ApiError as lines for stderr: the message, then each field error indented. */
+export function formatApiError(error: unknown): string {
+  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  return [error.message, ...error.details.map((detail) => `  ${detail}`)].join('\n');
+}
+
+function parseBaseUrl(url: string): string {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new ApiError(
+      `invalid server URL ${JSON.stringify(url)}; expected an http(s) URL such as ${DEFAULT_API_URL}`,
+      ExitCode.usage,
+    );
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+}
+
+function errorResponse(status: number, text: string, base: string, hasToken: boolean): ApiError {
+  const problem = parseProblem(text);
+  if (status >= 500) {
+    const why = problem === undefined ? '' : `: ${problem.detail}`;
+    return new ApiError(
+      `the Headroom server at ${base} failed (HTTP ${status})${why}`,
+      ExitCode.unreachable,
+      fieldErrors(problem),
+      status,
+      problem,
+    );
+  }
+  const hint = status === 401 && !hasToken ? '; set HEADROOM_TOKEN to an API token' : '';
+  const what =
+    problem === undefined
+      ? `the Headroom server at ${base} refused the request (HTTP ${status})${snippet(text)}`
+      : `${problem.title}: ${problem.detail}`;
+  return new ApiError(`${what}${hint}`, ExitCode.usage, fieldErrors(problem), status, problem);
+}
+
+function parseProblem(text: string): Problem | undefined {
+  const value = parseJson(text);
+  if (value === undefined) return undefined;
+  const parsed = problemSchema.safeParse(value.json);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function fieldErrors(problem: Problem | undefined): string[] {
+  return (problem?.errors ?? []).map((error) =>
+    error.path === '' ? error.message : `${error.path}: ${error.message}`,
+  );
+}
+
+function parseResponse<T>(text: string, schema: z.ZodType<T>, call: string, base: string): T {
+  const value = text === '' ? { json: undefined } : parseJson(text);
+  if (value === undefined) {
+    throw new ApiError(
+      `the Headroom server at ${base} answered ${call} with something that is not JSON${snippet(text)}; is that URL a Headroom server?`,
+      ExitCode.unreachable,
+    );
+  }
+  const parsed = schema.safeParse(value.json);
+  if (parsed.success) return parsed.data;
+  // A server of another version, or not Headroom at all: say where the shapes differ.
+  const details = parsed.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.map(String).join('.') || '(response)'}: ${issue.message}`);
+  throw new ApiError(
+    `the Headroom server at ${base} answered ${call} in a shape this CLI does not understand; are the CLI and the server the same version?`,
+    ExitCode.unreachable,
+    details,
+  );
+}
+
+function parseJson(text: string): { json: unknown } | undefined {
+  try {
+    return { json: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+function networkReason(error: unknown, timeoutMs: number): string {
+  const { name, code, message } = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: string;
+  };
+  if (name === 'TimeoutError' || name === 'AbortError' || code?.includes('TIMEOUT') === true) {
+    return `no answer within ${timeoutMs / 1000} s`;
+  }
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'unknown host';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'the connection was closed';
+    default:
+      return message ?? String(error);
+  }
+}
+
+function snippet(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  if (line === '') return '';
+  return `: ${line.length > 120 ? `${line.slice(0, 120)}…` : line}`;
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  const trimmed = text?.trim();
+  return trimmed === '' ? undefined : trimmed;
+}

@@ -1,0 +1,252 @@
+// What `headroom apply` changes, as a pure function of the current and the desired
+// documents: the server plans with it inside its transaction, and a dry run returns
+// the same plan. Documents are compared as values (canonical headroom/v1 documents,
+// key order irrelevant), so re-applying an unchanged config plans nothing.
+import type { Change, ResourceKind } from '../schema/api.js';
+import type { ServiceDocumentInput, SloDocumentInput } from '../schema/config.js';
+
+export interface PlanState {
+  readonly teams: readonly string[];
+  readonly services: readonly ServiceDocumentInput[];
+  readonly slos: readonly SloDocumentInput[];
+}
+
+export interface PlanOptions {
+  /** Delete what `desired` no longer holds, within the teams that may be edited. */
+  readonly prune: boolean;
+  /** Teams whose services and SLOs may change; 'all' also allows creating teams. */
+  readonly editableTeams: 'all' | ReadonlySet<string>;
+}
+
+/** A change the plan needs but the caller may not make; the whole apply should be refused. */
+export interface ForbiddenChange {
+  readonly kind: ResourceKind;
+  readonly name: string;
+  /** The team that may not be edited. */
+  readonly team: string | null;
+  readonly reason: string;
+}
+
+export interface Plan {
+  /** Team creates, Service creates/updates, SLO creates/updates, SLO deletes, Service deletes. */
+  readonly changes: Change[];
+  readonly forbidden: ForbiddenChange[];
+}
+
+export function planChanges(current: PlanState, desired: PlanState, options: PlanOptions): Plan {
+  const { editableTeams } = options;
+  const mayEdit = (team: string | null): boolean =>
+    editableTeams === 'all' || (team !== null && editableTeams.has(team));
+  const forbidden: ForbiddenChange[] = [];
+
+  const teamChanges: Change[] = [];
+  const knownTeams = new Set(current.teams);
+  const wantedTeams = new Set([...desired.teams, ...desired.services.map((doc) => doc.spec.team)]);
+  for (const team of [...wantedTeams].sort(compareText)) {
+    if (knownTeams.has(team)) continue;
+    if (editableTeams !== 'all') {
+      forbidden.push({
+        kind: 'Team',
+        name: team,
+        team,
+        reason: `team "${team}" does not exist; creating a team needs an admin token`,
+      });
+      continue;
+    }
+    teamChanges.push(change('create', 'Team', team, team, null, null));
+  }
+
+  const currentServices = byName(current.services);
+  const desiredServices = byName(desired.services);
+  const currentSlos = byName(current.slos);
+  const desiredSlos = byName(desired.slos);
+
+  /** Checks every team a change touches; a move between teams needs both. */
+  const allowed = (kind: ResourceKind, name: string, teams: (string | null)[]): boolean => {
+    const [before, after] = teams;
+    const blocked = [...new Set(teams)].find((team) => !mayEdit(team));
+    if (blocked === undefined) return true;
+    const moving = teams.length === 2 && before !== after;
+    const whose = blocked === null ? 'no team' : `team "${blocked}"`;
+    forbidden.push({
+      kind,
+      name,
+      team: blocked,
+      reason: moving
+        ? `${kind} "${name}" moves from ${teamText(before)} to ${teamText(after)}; this token may not edit ${whose}`
+        : `${kind} "${name}" belongs to ${whose}, which this token may not edit`,
+    });
+    return false;
+  };
+
+  const serviceChanges: Change[] = [];
+  const serviceDeletes: Change[] = [];
+  for (const [name, after] of sortedEntries(desiredServices)) {
+    const before = currentServices.get(name);
+    const afterTeam = after.spec.team;
+    if (before === undefined) {
+      if (allowed('Service', name, [afterTeam])) {
+        serviceChanges.push(change('create', 'Service', name, afterTeam, null, after));
+      }
+      continue;
+    }
+    const fields = changedFields(before, after);
+    if (fields.length === 0) continue;
+    if (allowed('Service', name, [before.spec.team, afterTeam])) {
+      serviceChanges.push(change('update', 'Service', name, afterTeam, before, after, fields));
+    }
+  }
+  if (options.prune) {
+    for (const [name, before] of sortedEntries(currentServices)) {
+      if (desiredServices.has(name) || !mayEdit(before.spec.team)) continue;
+      serviceDeletes.push(change('delete', 'Service', name, before.spec.team, before, null));
+    }
+  }
+
+  // An SLO belongs to its service's team: the desired service's, else the current one's.
+  const desiredTeamOf = (service: string): string | null =>
+    desiredServices.get(service)?.spec.team ?? currentTeamOf(service);
+  const currentTeamOf = (service: string): string | null =>
+    currentServices.get(service)?.spec.team ?? null;
+
+  const sloChanges: Change[] = [];
+  const sloDeletes: Change[] = [];
+  for (const [name, after] of sortedEntries(desiredSlos)) {
+    const before = currentSlos.get(name);
+    const afterTeam = desiredTeamOf(after.spec.service);
+    if (before === undefined) {
+      if (allowed('SLO', name, [afterTeam])) {
+        sloChanges.push(change('create', 'SLO', name, afterTeam, null, after));
+      }
+      continue;
+    }
+    const fields = changedFields(before, after);
+    if (fields.length === 0) continue;
+    if (allowed('SLO', name, [currentTeamOf(before.spec.service), afterTeam])) {
+      sloChanges.push(change('update', 'SLO', name, afterTeam, before, after, fields));
+    }
+  }
+  if (options.prune) {
+    for (const [name, before] of sortedEntries(currentSlos)) {
+      if (desiredSlos.has(name)) continue;
+      // The SLO of a pruned service goes with it: it has the service's team, editable.
+      const team = currentTeamOf(before.spec.service);
+      if (!mayEdit(team)) continue;
+      sloDeletes.push(change('delete', 'SLO', name, team, before, null));
+    }
+  }
+
+  return {
+    changes: [...teamChanges, ...serviceChanges, ...sloChanges, ...sloDeletes, ...serviceDeletes],
+    forbidden,
+  };
+}
+
+/**
+ * Dotted paths of the leaves that differ: `spec.objective`, `metadata.labels.tier`,
+ * `spec.alerting.rules[0].factor`. A list whose length changed is one leaf; keys that
+ * are not plain words are quoted (`metadata.labels["app.kubernetes.io/name"]`).
+ * Key order and keys holding undefined do not count.
+ */
+export function changedFields(before: unknown, after: unknown): string[] {
+  const fields: string[] = [];
+  collectDifferences(before, after, [], fields);
+  return fields;
+}
+
+/** The value at a path `changedFields` returned; undefined when it is not there. */
+export function valueAtField(document: unknown, field: string): unknown {
+  let value = document;
+  const segment = /\.?([A-Za-z_][\w-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  segment.lastIndex = 0;
+  while (segment.lastIndex < field.length) {
+    const match = segment.exec(field);
+    if (match === null) return undefined;
+    const [, word, index, quoted] = match;
+    const key: string | number =
+      index !== undefined ? Number(index) : (word ?? (JSON.parse(quoted ?? '""') as string));
+    if (typeof value !== 'object' || value === null) return undefined;
+    if (Array.isArray(value) !== (typeof key === 'number')) return undefined;
+    value = Object.hasOwn(value, key)
+      ? (value as Record<string | number, unknown>)[key]
+      : undefined;
+  }
+  return value;
+}
+
+function collectDifferences(
+  before: unknown,
+  after: unknown,
+  path: readonly (string | number)[],
+  fields: string[],
+): void {
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (before.length !== after.length) {
+      fields.push(formatPath(path));
+      return;
+    }
+    before.forEach((item, index) => {
+      collectDifferences(item, after[index], [...path, index], fields);
+    });
+    return;
+  }
+  if (isRecord(before) && isRecord(after)) {
+    const keys = new Set([...definedKeys(before), ...definedKeys(after)]);
+    for (const key of [...keys].sort(compareText)) {
+      collectDifferences(before[key], after[key], [...path, key], fields);
+    }
+    return;
+  }
+  // `!==`, not Object.is: documents travel as JSON, which keeps no -0.
+  if (before !== after) fields.push(formatPath(path));
+}
+
+function formatPath(path: readonly (string | number)[]): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(segment)) text += text === '' ? segment : `.${segment}`;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text;
+}
+
+function change(
+  action: Change['action'],
+  kind: ResourceKind,
+  name: string,
+  team: string | null,
+  before: unknown,
+  after: unknown,
+  fields: string[] = [],
+): Change {
+  return { action, kind, name, team, before, after, fields };
+}
+
+function byName<T extends { readonly metadata: { readonly name: string } }>(
+  documents: readonly T[],
+): Map<string, T> {
+  return new Map(documents.map((document) => [document.metadata.name, document]));
+}
+
+/** Sorted by name, so that a plan does not depend on the order of files or rows. */
+function sortedEntries<T>(map: ReadonlyMap<string, T>): [string, T][] {
+  return [...map.entries()].sort(([a], [b]) => compareText(a, b));
+}
+
+function definedKeys(record: Record<string, unknown>): string[] {
+  return Object.keys(record).filter((key) => record[key] !== undefined);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function teamText(team: string | null | undefined): string {
+  return team === null || team === undefined ? 'no team' : `team "${team}"`;
+}
+
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}

@@ -1,0 +1,79 @@
+// Background work shared by every instance on one database: each tick renews or
+// takes the lease, and the holder runs the evaluation cycle once per interval. An
+// instance that dies stops renewing; another takes the lease when it expires.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { AppDependencies } from '../app/ports/slo-catalog.js';
+import { EVALUATOR_LEASE, runEvaluationCycle, type CycleOutcome } from './evaluation-cycle.js';
+
+export interface BackgroundOptions {
+  /** Evaluate every this many ms, at multiples of it (a minute in production). */
+  readonly intervalMs: number;
+  /** A holder that stops renewing loses the lease after this long. */
+  readonly leaseTtlMs: number;
+  /** How often to renew the lease and look for due work. */
+  readonly tickMs: number;
+  readonly onCycle?: (at: number, outcome: CycleOutcome) => void;
+  readonly onError?: (error: unknown) => void;
+}
+
+export const DEFAULT_BACKGROUND_OPTIONS: BackgroundOptions = {
+  intervalMs: 60_000,
+  leaseTtlMs: 15_000,
+  tickMs: 5_000,
+};
+
+export class BackgroundRunner {
+  readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private lastCycleAt = Number.NEGATIVE_INFINITY;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private leader = false;
+
+  constructor(
+    private readonly deps: AppDependencies,
+    private readonly options: BackgroundOptions = DEFAULT_BACKGROUND_OPTIONS,
+  ) {}
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    const loop = (): void => {
+      this.ticking = this.tick()
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => {
+          this.ticking = undefined;
+          if (this.timer !== undefined) this.timer = setTimeout(loop, this.options.tickMs);
+        });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  /** One pass: renew or take the lease; run the cycle when one is due. */
+  async tick(): Promise<void> {
+    const { store, clock } = this.deps;
+    this.leader = await store.tryAcquireLease(
+      EVALUATOR_LEASE,
+      this.holder,
+      clock.now(),
+      this.options.leaseTtlMs,
+    );
+    if (!this.leader) return;
+    const due = Math.floor(clock.now() / this.options.intervalMs) * this.options.intervalMs;
+    if (due <= this.lastCycleAt) return;
+    const outcome = await runEvaluationCycle(this.deps, this.holder, due);
+    if (outcome.ran || outcome.reason === 'already-done') this.lastCycleAt = due;
+    this.options.onCycle?.(due, outcome);
+  }
+
+  /** Stops ticking and hands the lease back, so that another instance takes over at once. */
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.ticking !== undefined) await this.ticking;
+    if (this.leader) await this.deps.store.releaseLease(EVALUATOR_LEASE, this.holder);
+    this.leader = false;
+  }
+}

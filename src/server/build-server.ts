@@ -1,0 +1,136 @@
+// The HTTP server: Fastify with problem+json errors, metrics, the API routes and the
+// OpenAPI document generated from the same route definitions.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppDependencies } from '../app/ports/slo-catalog.js';
+import { evaluateSlo } from '../core/slo/evaluate.js';
+import { isMigrated } from '../store/migrate.js';
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from '../store/schema.js';
+import { createMetrics, registerMetricsHooks } from './metrics.js';
+import { mountRoutes } from './mount.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { registerProblemHandling } from './problem.js';
+import { defineRoute, type RouteDefinition } from './route.js';
+import { auditRoutes } from './routes/audit.js';
+import { directoryRoutes } from './routes/directory.js';
+import { eventRoutes, NDJSON_TYPES } from './routes/events.js';
+import { resourceRoutes } from './routes/resources.js';
+
+export interface ServerOptions {
+  readonly deps: AppDependencies;
+  readonly db: Kysely<DatabaseSchema>;
+  readonly version: string;
+  /** Largest request body; larger event batches get a 413 naming it. */
+  readonly bodyLimitBytes: number;
+  readonly logger: boolean | { readonly level: string };
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { deps } = options;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : { level: options.logger === true ? 'info' : options.logger.level },
+    bodyLimit: options.bodyLimitBytes,
+    // Clients send JSON; a 64 KiB header or a slow body is not a client of ours.
+    requestTimeout: 60_000,
+    forceCloseConnections: false,
+  });
+  registerProblemHandling(app, options.bodyLimitBytes);
+  const metrics = createMetrics({
+    sloGauges: () => {
+      const at = deps.clock.now();
+      return deps.catalog.all().map((entry) => evaluateSlo(entry.slo, entry.series, at));
+    },
+  });
+  registerMetricsHooks(app, metrics);
+
+  // Event bodies are read as bytes: the event parser works on them directly.
+  app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  const apiRoutes = [...directoryRoutes(deps), ...resourceRoutes(deps), ...auditRoutes(deps)];
+  const ingestRoutes = eventRoutes(deps);
+  const openApi = buildOpenApiDocument([...systemRoutes(), ...apiRoutes, ...ingestRoutes], {
+    title: 'Headroom API',
+    version: options.version,
+  });
+
+  mountRoutes(app, apiRoutes, deps);
+  // JSON event arrays are bytes too; only inside this scope, so other routes parse JSON.
+  await app.register((scope, _options, done) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer' },
+      (_request, body, done) => {
+        done(null, body);
+      },
+    );
+    mountRoutes(scope, ingestRoutes, deps);
+    done();
+  });
+
+  app.get('/healthz', () => Promise.resolve({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const reachable = await deps.store.ping();
+    const migrated = reachable && (await isMigrated(options.db).catch(() => false));
+    if (!reachable || !migrated) {
+      return reply
+        .status(503)
+        .type('application/problem+json')
+        .send({
+          type: 'https://headroom.dev/problems/unavailable',
+          title: 'Not ready',
+          status: 503,
+          code: 'UNAVAILABLE',
+          detail: reachable
+            ? 'the database migrations have not run'
+            : 'the database is not reachable',
+        });
+    }
+    return { status: 'ready' };
+  });
+  app.get('/metrics', async (_request, reply) => {
+    await deps.catalog.refresh({ maxAgeMs: 1000 });
+    return reply.type(metrics.contentType).send(await metrics.render());
+  });
+  app.get('/api/v1/openapi.json', () => Promise.resolve(openApi));
+  return app;
+}
+
+/** The routes Fastify serves directly, described for the OpenAPI document. */
+function systemRoutes(): RouteDefinition[] {
+  const describe = (
+    url: string,
+    summary: string,
+    response: z.ZodType | undefined,
+    contentType?: string,
+  ) =>
+    defineRoute({
+      method: 'GET',
+      url,
+      summary,
+      tags: ['system'],
+      auth: 'public',
+      response,
+      ...(contentType === undefined ? {} : { responseContentType: contentType }),
+      problems: url === '/readyz' ? [503] : [],
+      handler: () => Promise.resolve(undefined),
+    });
+  return [
+    describe('/healthz', 'The process is alive', z.object({ status: z.literal('ok') })),
+    describe(
+      '/readyz',
+      'The database is reachable and migrated',
+      z.object({ status: z.literal('ready') }),
+    ),
+    describe('/metrics', 'Prometheus metrics', undefined, 'text/plain'),
+    describe('/api/v1/openapi.json', 'This document', z.record(z.string(), z.unknown())),
+  ];
+}

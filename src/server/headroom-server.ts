@@ -1,0 +1,95 @@
+// One running Headroom: database opened and migrated, the live SLO catalog, the
+// first admin token, the HTTP server and the background runner, and their shutdown.
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { bootstrapAdminToken } from '../app/bootstrap.js';
+import { systemClock, type Clock } from '../app/ports/clock.js';
+import type { AppDependencies } from '../app/ports/slo-catalog.js';
+import {
+  BackgroundRunner,
+  DEFAULT_BACKGROUND_OPTIONS,
+  type BackgroundOptions,
+} from '../jobs/background-runner.js';
+import { LiveSlos } from '../sources/live-slos.js';
+import { openDatabase, type DatabaseLocation, type OpenDatabase } from '../store/database.js';
+import { kyselyStore } from '../store/kysely-store.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { buildServer, DEFAULT_BODY_LIMIT_BYTES } from './build-server.js';
+
+export interface HeadroomOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly database: DatabaseLocation;
+  readonly bootstrapToken: string | undefined;
+  readonly version: string;
+  readonly background: BackgroundOptions | false;
+  readonly bodyLimitBytes?: number;
+  readonly logger?: boolean | { readonly level: string };
+  readonly clock?: Clock;
+}
+
+export interface RunningHeadroom {
+  readonly url: string;
+  readonly database: OpenDatabase;
+  readonly deps: AppDependencies;
+  readonly app: FastifyInstance;
+  readonly runner: BackgroundRunner | undefined;
+  /** The admin token created on an empty database, to show once; undefined otherwise. */
+  readonly bootstrapToken: string | undefined;
+  /** Stops accepting, finishes in-flight requests, stops background work, closes the database. */
+  close(): Promise<void>;
+}
+
+export function sqliteLocation(dataDir: string): DatabaseLocation {
+  return { kind: 'sqlite', file: path.join(dataDir, 'headroom.db') };
+}
+
+export async function startHeadroom(options: HeadroomOptions): Promise<RunningHeadroom> {
+  const database = openDatabase(options.database);
+  try {
+    await migrateToLatest(database.db);
+    const clock = options.clock ?? systemClock;
+    const store = kyselyStore(database.db, database.dialect);
+    const catalog = new LiveSlos(store, clock);
+    const deps: AppDependencies = { store, clock, catalog };
+    const bootstrap = await bootstrapAdminToken(deps, options.bootstrapToken);
+    await catalog.refresh();
+    const app = await buildServer({
+      deps,
+      db: database.db,
+      version: options.version,
+      bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      logger: options.logger ?? false,
+    });
+    await app.listen({ host: options.host, port: options.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : options.port;
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const runner =
+      options.background === false ? undefined : new BackgroundRunner(deps, options.background);
+    runner?.start();
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      database,
+      deps,
+      app,
+      runner,
+      bootstrapToken: bootstrap?.generated === true ? bootstrap.token : undefined,
+      close: () => {
+        closing ??= (async () => {
+          await app.close();
+          await runner?.stop();
+          await database.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export { DEFAULT_BACKGROUND_OPTIONS };

@@ -1,0 +1,67 @@
+// One route = one definition: method, path, the zod schemas of its input and output,
+// who may call it, and the handler. The server mounts definitions on Fastify and the
+// OpenAPI document is generated from the same list, so they cannot disagree.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Principal } from '../app/principal.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** `public`: no credentials; `token`: an API token; `ingest`: a service's ingest key. */
+export type Authentication = 'public' | 'token' | 'ingest';
+
+type Schema = z.ZodType;
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteInput<P, Q, B> {
+  readonly params: Parsed<P>;
+  readonly query: Parsed<Q>;
+  readonly body: Parsed<B>;
+  /** Set for every route but public ones. */
+  readonly principal: Principal;
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+}
+
+export interface RouteDefinition<
+  P extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  B extends Schema | undefined = Schema | undefined,
+  R extends Schema | undefined = Schema | undefined,
+> {
+  readonly method: HttpMethod;
+  /** Fastify syntax: `/api/v1/slos/:name`. */
+  readonly url: string;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly auth: Authentication;
+  readonly params?: P;
+  readonly query?: Q;
+  /** A JSON body validated by this schema. */
+  readonly body?: B;
+  /** The body as raw bytes, for these content types (e.g. NDJSON); not validated here. */
+  readonly rawBody?: { readonly contentTypes: readonly string[]; readonly description: string };
+  /** Extra request headers worth documenting (e.g. Idempotency-Key). */
+  readonly headers?: readonly { readonly name: string; readonly description: string }[];
+  /** Status of a success (200 unless given). */
+  readonly status?: number;
+  /** Schema of a success body; undefined for an empty body (204). */
+  readonly response?: R;
+  /** Content type of a success body other than JSON (e.g. text/plain). */
+  readonly responseContentType?: string;
+  /** HTTP statuses of the problems this route answers with, for the OpenAPI document. */
+  readonly problems?: readonly number[];
+  readonly handler: (
+    input: RouteInput<P, Q, B>,
+  ) => Promise<R extends z.ZodType ? z.input<R> : unknown>;
+}
+
+/** Keeps the definition's types; route files export arrays of these. */
+export function defineRoute<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  R extends Schema | undefined = undefined,
+>(definition: RouteDefinition<P, Q, B, R>): RouteDefinition {
+  return definition;
+}

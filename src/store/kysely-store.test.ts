@@ -1,0 +1,192 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../app/ports/store.js';
+import { openDatabase, type OpenDatabase } from './database.js';
+import { kyselyStore } from './kysely-store.js';
+import { isMigrated, migrateToLatest, SchemaTooNewError } from './migrate.js';
+import { TEST_DATABASES, type TestDatabase } from './test-databases.js';
+
+describe.each(TEST_DATABASES)('the store on $name', ({ create }) => {
+  let testDatabase: TestDatabase;
+  let database: OpenDatabase;
+  let store: Store;
+
+  beforeEach(async () => {
+    testDatabase = await create();
+    database = openDatabase(testDatabase.location);
+    await migrateToLatest(database.db);
+    store = kyselyStore(database.db, database.dialect);
+  });
+
+  afterEach(async () => {
+    await database.close();
+    await testDatabase.drop();
+  });
+
+  it('migrates once and knows it is migrated', async () => {
+    expect(await isMigrated(database.db)).toBe(true);
+    expect((await migrateToLatest(database.db)).applied).toEqual([]);
+  });
+
+  it('refuses a database migrated by a newer Headroom', async () => {
+    await sql`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', '2030-01-01T00:00:00Z')`.execute(
+      database.db,
+    );
+    await expect(migrateToLatest(database.db)).rejects.toBeInstanceOf(SchemaTooNewError);
+    await expect(migrateToLatest(database.db)).rejects.toThrow(
+      /newer Headroom.*9999-from-the-future/,
+    );
+  });
+
+  it('keeps users with their team memberships', async () => {
+    await store.putTeam({ name: 'payments', displayName: 'Payments', createdAt: 1, updatedAt: 1 });
+    await store.putTeam({ name: 'search', displayName: null, createdAt: 1, updatedAt: 1 });
+    const user = {
+      name: 'ada',
+      displayName: 'Ada',
+      email: 'ada@example.com',
+      timeZone: 'Europe/Amsterdam',
+      teams: ['payments', 'search'],
+      createdAt: 5,
+      updatedAt: 5,
+    };
+    await store.putUser(user);
+    expect(await store.getUser('ada')).toEqual(user);
+    await store.putUser({ ...user, teams: ['search'], updatedAt: 6 });
+    expect((await store.listUsers()).map((u) => u.teams)).toEqual([['search']]);
+    await store.deleteTeam('search');
+    expect((await store.getUser('ada'))?.teams).toEqual([]);
+  });
+
+  it('finds tokens by the hash of their secret only', async () => {
+    const token = {
+      id: 'abc123',
+      name: 'ci',
+      role: 'editor' as const,
+      teams: ['payments'],
+      user: null,
+      createdAt: 10,
+      expiresAt: null,
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    await store.insertToken(token, 'hash-1');
+    expect(await store.findTokenByHash('hash-1')).toEqual(token);
+    expect(await store.findTokenByHash('hash-2')).toBeUndefined();
+    await store.revokeToken('abc123', 20);
+    expect((await store.getToken('abc123'))?.revokedAt).toBe(20);
+    expect(await store.countTokens()).toBe(1);
+  });
+
+  it('stores SLO documents and deletes their counts with them', async () => {
+    const id = await store.insertSlo({
+      name: 'checkout-availability',
+      service: 'checkout',
+      document: { kind: 'SLO', spec: { objective: 99.9 } },
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    await store.insertEventCounts([
+      { sloId: id, minute: 100, good: 9, total: 10 },
+      { sloId: id, minute: 100, good: 5, total: 5 },
+      { sloId: id, minute: 101, good: 1, total: 2 },
+    ]);
+    expect(await store.sumEventCounts(id, 0, await store.lastEventId())).toEqual([
+      { minute: 100, good: 14, total: 15 },
+      { minute: 101, good: 1, total: 2 },
+    ]);
+    expect((await store.getSlo('checkout-availability'))?.document).toEqual({
+      kind: 'SLO',
+      spec: { objective: 99.9 },
+    });
+    await store.deleteSlo(id);
+    expect(await store.readEventCountsAfter(0, 10)).toEqual([]);
+    expect(await store.listSlos()).toEqual([]);
+  });
+
+  it('hands out event rows in id order, after a given id', async () => {
+    const rows = Array.from({ length: 2500 }, (_, index) => ({
+      sloId: 1,
+      minute: 1000 + index,
+      good: index,
+      total: index + 1,
+    }));
+    await store.insertEventCounts(rows);
+    const first = await store.readEventCountsAfter(0, 2000);
+    expect(first).toHaveLength(2000);
+    const rest = await store.readEventCountsAfter(first.at(-1)?.id ?? 0, 2000);
+    expect(rest).toHaveLength(500);
+    expect(rest.at(-1)).toMatchObject({ minute: 3499, good: 2499, total: 2500 });
+    expect(await store.lastEventId()).toBe(rest.at(-1)?.id);
+  });
+
+  it('keeps one batch per idempotency key', async () => {
+    const batch = {
+      service: 'checkout',
+      idempotencyKey: 'k1',
+      bodyHash: 'h',
+      response: { accepted: 3 },
+      createdAt: 1,
+    };
+    expect(await store.insertIngestBatch(batch)).toBe(true);
+    expect(await store.insertIngestBatch({ ...batch, bodyHash: 'other' })).toBe(false);
+    expect(await store.findIngestBatch('checkout', 'k1')).toEqual(batch);
+    expect(await store.insertIngestBatch({ ...batch, service: 'search' })).toBe(true);
+  });
+
+  it('gives a lease to one holder until it expires', async () => {
+    expect(await store.tryAcquireLease('evaluator', 'a', 1000, 100)).toBe(true);
+    expect(await store.tryAcquireLease('evaluator', 'b', 1050, 100)).toBe(false);
+    expect(await store.tryAcquireLease('evaluator', 'a', 1090, 100)).toBe(true);
+    expect(await store.holdsLease('evaluator', 'a', 1150)).toBe(true);
+    expect(await store.tryAcquireLease('evaluator', 'b', 1150, 100)).toBe(false);
+    expect(await store.tryAcquireLease('evaluator', 'b', 1190, 100)).toBe(true);
+    expect(await store.holdsLease('evaluator', 'a', 1190)).toBe(false);
+    await store.releaseLease('evaluator', 'b');
+    expect(await store.tryAcquireLease('evaluator', 'a', 1191, 100)).toBe(true);
+  });
+
+  it('lets exactly one of many contenders take a free lease', async () => {
+    const holders = Array.from({ length: 8 }, (_, index) => `holder-${index}`);
+    const won = await Promise.all(
+      holders.map((holder) => store.tryAcquireLease('race', holder, 5000, 1000)),
+    );
+    expect(won.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('records each evaluation cycle once', async () => {
+    const cycle = { at: 60_000, holder: 'a', slos: 3, transitions: 1, finishedAt: 60_100 };
+    expect(await store.insertEvaluationCycle(cycle)).toBe(true);
+    expect(await store.insertEvaluationCycle({ ...cycle, holder: 'b' })).toBe(false);
+    expect(await store.listEvaluationCycles(10)).toEqual([cycle]);
+  });
+
+  it('rolls a transaction back as a whole', async () => {
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.putTeam({ name: 'payments', displayName: null, createdAt: 1, updatedAt: 1 });
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await store.listTeams()).toEqual([]);
+  });
+
+  it('pages through the audit log newest first', async () => {
+    for (let index = 0; index < 5; index += 1) {
+      await store.appendAudit({
+        at: index,
+        actor: 'system',
+        action: 'create',
+        kind: 'Team',
+        name: `team-${index}`,
+        before: null,
+        after: { index },
+      });
+    }
+    const page = await store.listAudit({ limit: 2 });
+    expect(page.map((entry) => entry.name)).toEqual(['team-4', 'team-3']);
+    const next = await store.listAudit({ limit: 2, before: page.at(-1)?.id ?? 0 });
+    expect(next.map((entry) => entry.name)).toEqual(['team-2', 'team-1']);
+    expect(await store.configGeneration()).toBe(page[0]?.id);
+  });
+});

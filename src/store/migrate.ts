@@ -1,0 +1,59 @@
+// The one migration set, run at start on either database. A database migrated by a
+// newer Headroom is refused: running old code on a newer schema would corrupt it.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as initial from './migrations/0001-initial.js';
+import type { DatabaseSchema } from './schema.js';
+
+/** In order; names sort in the order they run. Never rename or remove one. */
+const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': initial,
+};
+
+export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) };
+
+export class SchemaTooNewError extends Error {
+  constructor(readonly unknownMigrations: readonly string[]) {
+    super(
+      `the database was migrated by a newer Headroom (it has migration${unknownMigrations.length === 1 ? '' : 's'} ${unknownMigrations.join(', ')}; this binary knows up to ${Object.keys(MIGRATIONS).at(-1) ?? 'none'}): upgrade headroom, or point it at another database`,
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+export async function migrateToLatest(db: Kysely<DatabaseSchema>): Promise<{ applied: string[] }> {
+  const unknown = await migrationsUnknownToThisBinary(db);
+  if (unknown.length > 0) throw new SchemaTooNewError(unknown);
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
+  }
+  return {
+    applied: (results ?? [])
+      .filter((result) => result.status === 'Success')
+      .map((result) => result.migrationName),
+  };
+}
+
+/** True when every migration this binary knows has run. */
+export async function isMigrated(db: Kysely<DatabaseSchema>): Promise<boolean> {
+  const executed = await executedMigrations(db);
+  return Object.keys(MIGRATIONS).every((name) => executed.includes(name));
+}
+
+async function migrationsUnknownToThisBinary(db: Kysely<DatabaseSchema>): Promise<string[]> {
+  const executed = await executedMigrations(db);
+  return executed.filter((name) => !(name in MIGRATIONS));
+}
+
+async function executedMigrations(db: Kysely<DatabaseSchema>): Promise<string[]> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    return rows.map((row) => row.name);
+  } catch {
+    // No migration table yet: a fresh database.
+    return [];
+  }
+}

@@ -1,0 +1,65 @@
+// The databases every storage and API test runs on: a fresh SQLite file and a fresh
+// PostgreSQL schema. PostgreSQL must be reachable (127.0.0.1:5432, database test, or
+// HEADROOM_TEST_DATABASE_URL): when it is not, these tests fail rather than skip.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { DatabaseLocation } from './database.js';
+
+export const TEST_POSTGRES_URL =
+  process.env.HEADROOM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  readonly location: DatabaseLocation;
+  /** Drops what the test created. */
+  readonly drop: () => Promise<void>;
+}
+
+export interface TestDatabaseKind {
+  readonly name: 'sqlite' | 'postgres';
+  readonly create: () => Promise<TestDatabase>;
+}
+
+export const TEST_DATABASES: readonly TestDatabaseKind[] = [
+  {
+    name: 'sqlite',
+    create: () => {
+      const directory = mkdtempSync(path.join(tmpdir(), 'headroom-test-'));
+      return Promise.resolve({
+        location: { kind: 'sqlite', file: path.join(directory, 'headroom.db') },
+        drop: () => {
+          rmSync(directory, { recursive: true, force: true });
+          return Promise.resolve();
+        },
+      });
+    },
+  },
+  {
+    name: 'postgres',
+    create: async () => {
+      const schema = `headroom_test_${randomBytes(6).toString('hex')}`;
+      await withClient((client) => client.query(`create schema ${schema}`));
+      const url = new URL(TEST_POSTGRES_URL);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      return {
+        location: { kind: 'postgres', url: url.toString() },
+        drop: () =>
+          withClient((client) => client.query(`drop schema ${schema} cascade`)).then(
+            () => undefined,
+          ),
+      };
+    },
+  },
+];
+
+async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,76 @@
+// `headroom serve` as a child process, for tests that kill and restart it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** bin/headroom, found from this file in the sources (test/support) and in dist/. */
+function binary(): string {
+  let directory = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(directory, 'bin/headroom'))) {
+    const parent = path.dirname(directory);
+    if (parent === directory) throw new Error('bin/headroom not found');
+    directory = parent;
+  }
+  return path.join(directory, 'bin/headroom');
+}
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** What the process printed to stderr so far. */
+  readonly stderr: () => string;
+  /** Resolves with the exit code or signal when the process has ended. */
+  readonly exited: Promise<number | string>;
+}
+
+export async function spawnServer(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    [binary(), 'serve', '--listen', '127.0.0.1:0', '--log-level', 'warn', ...args],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => {
+      resolve(code ?? signal ?? 'unknown');
+    });
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`server did not start:\n${stderr}`));
+    }, 20_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      const match = /serving (http:\/\/\S+)/.exec(stderr);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before serving:\n${stderr}`));
+    });
+  });
+  return { child, url, stderr: () => stderr, exited };
+}
+
+export async function api(
+  url: string,
+  token: string,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(new URL(route, url), {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
