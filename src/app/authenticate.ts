@@ -2,12 +2,15 @@
 import { AppError } from './errors.js';
 import { hashSecret, INGEST_KEY_PREFIX } from './credentials.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
+import { CREDENTIAL_TTL_MS } from './credential-cache.js';
 import type { Principal } from './principal.js';
+
+const TOUCH_INTERVAL_MS = 60_000;
 
 const unauthenticated = (message: string): AppError => new AppError('UNAUTHENTICATED', message);
 
 export async function authenticateToken(
-  { store, clock }: Pick<AppDependencies, 'store' | 'clock'>,
+  { store, clock, credentials }: Pick<AppDependencies, 'store' | 'clock' | 'credentials'>,
   credential: string | undefined,
 ): Promise<Principal> {
   if (credential === undefined) {
@@ -16,28 +19,42 @@ export async function authenticateToken(
   if (credential.startsWith(INGEST_KEY_PREFIX)) {
     throw unauthenticated('this is an ingest key; it only sends events (POST /api/v1/events)');
   }
-  const token = await store.findTokenByHash(hashSecret(credential));
+  const hash = hashSecret(credential);
   const now = clock.now();
+  const known = credentials.principalFor(`token ${hash}`, now);
+  if (known !== undefined) return known;
+  const token = await store.findTokenByHash(hash);
   if (token === undefined) throw unauthenticated('the API token is not known');
   if (token.revokedAt !== null) throw unauthenticated('the API token was revoked');
   if (token.expiresAt !== null && token.expiresAt <= now) {
     throw unauthenticated('the API token has expired');
   }
-  // Last use to the minute is enough, and spares a write per request.
-  if (token.lastUsedAt === null || now - token.lastUsedAt >= 60_000) {
+  // Last use to the minute is enough. Remembering here when it was written spares a
+  // write per request, and a burst of writes when the minute turns under load.
+  const last = Math.max(
+    token.lastUsedAt ?? Number.NEGATIVE_INFINITY,
+    credentials.lastTouched(token.id) ?? Number.NEGATIVE_INFINITY,
+  );
+  if (now - last >= TOUCH_INTERVAL_MS) {
+    credentials.touch(token.id, now);
     await store.touchToken(token.id, now);
   }
-  return {
+  const principal: Principal = {
     kind: 'token',
     tokenId: token.id,
     name: token.name,
     role: token.role,
     teams: new Set(token.role === 'editor' ? token.teams : []),
   };
+  // An expiring token is not remembered past its expiry.
+  if (token.expiresAt === null || token.expiresAt > now + CREDENTIAL_TTL_MS) {
+    credentials.remember(`token ${hash}`, principal, now);
+  }
+  return principal;
 }
 
 export async function authenticateIngestKey(
-  { store }: Pick<AppDependencies, 'store'>,
+  { store, clock, credentials }: Pick<AppDependencies, 'store' | 'clock' | 'credentials'>,
   credential: string | undefined,
 ): Promise<Principal> {
   if (credential === undefined) {
@@ -45,8 +62,14 @@ export async function authenticateIngestKey(
       "send the service's ingest key: Authorization: Bearer hri_… (create one with POST /api/v1/services/{name}/ingest-keys)",
     );
   }
-  const key = await store.findIngestKeyByHash(hashSecret(credential));
+  const hash = hashSecret(credential);
+  const now = clock.now();
+  const known = credentials.principalFor(`ingest ${hash}`, now);
+  if (known !== undefined) return known;
+  const key = await store.findIngestKeyByHash(hash);
   if (key === undefined) throw unauthenticated('the ingest key is not known');
   if (key.revokedAt !== null) throw unauthenticated('the ingest key was revoked');
-  return { kind: 'ingest', keyId: key.id, service: key.service };
+  const principal: Principal = { kind: 'ingest', keyId: key.id, service: key.service };
+  credentials.remember(`ingest ${hash}`, principal, now);
+  return principal;
 }

@@ -5,7 +5,7 @@ import { epochMinute } from '../core/slo/minute-series.js';
 import type { IngestResponse } from '../schema/api.js';
 import { EventLineReader } from '../schema/event-lines.js';
 import { AppError, conflict, forbidden, invalid } from './errors.js';
-import type { EventCountRow } from './ports/records.js';
+import type { EventCountsRecord, MinuteCounts } from './ports/records.js';
 import type { AppDependencies, LiveSlo } from './ports/slo-catalog.js';
 import type { Principal } from './principal.js';
 
@@ -61,7 +61,7 @@ export async function ingestEvents(
     batch: {
       lines: parsed.lines,
       slos: parsed.slos,
-      minutes: parsed.rows.length,
+      minutes: parsed.minutes,
       receivedAt: new Date(receivedAt).toISOString(),
     },
   };
@@ -78,11 +78,12 @@ export async function ingestEvents(
         createdAt: receivedAt,
       });
     }
-    await tx.insertEventCounts(parsed.rows);
+    await tx.insertEventCounts(parsed.records);
     return response;
   });
-  // What was acknowledged is visible to the next read on this instance.
-  await catalog.refresh();
+  // What was acknowledged is what the next read on this instance sees; reading it
+  // back here would only slow the writer down.
+  catalog.invalidate();
   return stored;
 }
 
@@ -97,7 +98,9 @@ function replayOf(earlierHash: string, bodyHash: string, earlier: unknown): Inge
 }
 
 interface ParsedBatch {
-  readonly rows: Omit<EventCountRow, 'id'>[];
+  readonly records: Omit<EventCountsRecord, 'id'>[];
+  /** Distinct SLO minutes in the batch. */
+  readonly minutes: number;
   readonly lines: number;
   readonly slos: number;
   readonly errors: readonly { readonly line: number; readonly reason: string }[];
@@ -138,18 +141,21 @@ function parseBatch(body: Buffer, slos: readonly LiveSlo[], now: number): Parsed
   reader.push(body);
   reader.end();
   const errors = [...reader.badLines, ...late].sort((a, b) => a.line - b.line);
-  const rows: Omit<EventCountRow, 'id'>[] = [];
-  let touched = 0;
+  const records: Omit<EventCountsRecord, 'id'>[] = [];
+  let minutes = 0;
   sums.forEach((perMinute, index) => {
     const id = slos[index]?.id;
     if (id === undefined || perMinute.size === 0) return;
-    touched += 1;
-    for (const [minute, [good, total]] of perMinute) rows.push({ sloId: id, minute, good, total });
+    const counts: MinuteCounts[] = [];
+    for (const [minute, [good, total]] of perMinute) counts.push({ minute, good, total });
+    records.push({ sloId: id, counts });
+    minutes += counts.length;
   });
   return {
-    rows,
+    records,
+    minutes,
     lines: reader.eventLines - late.length,
-    slos: touched,
+    slos: records.length,
     errors,
     unknownSlo: reader.badLines.some((bad) => bad.reason.startsWith('unknown SLO')),
   };

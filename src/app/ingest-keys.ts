@@ -49,7 +49,7 @@ export async function createIngestKey(
 }
 
 export async function revokeIngestKey(
-  { store, clock }: AppDependencies,
+  { store, clock, credentials }: AppDependencies,
   principal: Principal,
   service: string,
   id: string,
@@ -72,6 +72,7 @@ export async function revokeIngestKey(
       after: { ...before, revokedAt: now },
     });
   });
+  credentials.forget();
 }
 
 async function existingService(store: Store, name: string): Promise<ServiceRecord> {

@@ -72,7 +72,7 @@ export async function createToken(
 }
 
 export async function revokeToken(
-  { store, clock }: AppDependencies,
+  { store, clock, credentials }: AppDependencies,
   principal: Principal,
   id: string,
 ): Promise<void> {
@@ -91,4 +91,5 @@ export async function revokeToken(
       after: { ...before, revokedAt: now },
     });
   });
+  credentials.forget();
 }

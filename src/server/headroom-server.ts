@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdminToken } from '../app/bootstrap.js';
+import { CredentialCache } from '../app/credential-cache.js';
 import { systemClock, type Clock } from '../app/ports/clock.js';
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
 import {
@@ -41,6 +42,8 @@ export interface RunningHeadroom {
   close(): Promise<void>;
 }
 
+const FOLLOW_INTERVAL_MS = 1000;
+
 export function sqliteLocation(dataDir: string): DatabaseLocation {
   return { kind: 'sqlite', file: path.join(dataDir, 'headroom.db') };
 }
@@ -52,7 +55,7 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     const clock = options.clock ?? systemClock;
     const store = kyselyStore(database.db, database.dialect);
     const catalog = new LiveSlos(store, clock);
-    const deps: AppDependencies = { store, clock, catalog };
+    const deps: AppDependencies = { store, clock, catalog, credentials: new CredentialCache() };
     const bootstrap = await bootstrapAdminToken(deps, options.bootstrapToken);
     await catalog.refresh();
     const app = await buildServer({
@@ -69,6 +72,13 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     const runner =
       options.background === false ? undefined : new BackgroundRunner(deps, options.background);
     runner?.start();
+    // Following the event table in the background keeps each read's catch-up small.
+    const follow = setInterval(() => {
+      catalog.refresh({ maxAgeMs: FOLLOW_INTERVAL_MS }).catch((error: unknown) => {
+        app.log.error({ err: error }, 'catching up with the event table failed');
+      });
+    }, FOLLOW_INTERVAL_MS);
+    follow.unref();
     let closing: Promise<void> | undefined;
     return {
       url: `http://${host}:${port}`,
@@ -79,6 +89,7 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
       bootstrapToken: bootstrap?.generated === true ? bootstrap.token : undefined,
       close: () => {
         closing ??= (async () => {
+          clearInterval(follow);
           await app.close();
           await runner?.stop();
           await database.close();

@@ -23,7 +23,7 @@ export function mountRoutes(
           params: parseWith(route.params, request.params, 'path'),
           query: parseWith(route.query, request.query, 'query'),
           body:
-            route.rawBody === undefined
+            route.rawBody === undefined && route.bodyValidation !== 'handler'
               ? parseWith(route.body, request.body, 'body')
               : request.body,
           principal,

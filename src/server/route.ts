@@ -39,6 +39,11 @@ export interface RouteDefinition<
   readonly query?: Q;
   /** A JSON body validated by this schema. */
   readonly body?: B;
+  /**
+   * `handler`: the body schema only documents the body; the handler validates it (config
+   * documents go through the config adapter, which reports every issue with its path).
+   */
+  readonly bodyValidation?: 'schema' | 'handler';
   /** The body as raw bytes, for these content types (e.g. NDJSON); not validated here. */
   readonly rawBody?: { readonly contentTypes: readonly string[]; readonly description: string };
   /** Extra request headers worth documenting (e.g. Idempotency-Key). */

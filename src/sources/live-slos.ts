@@ -9,7 +9,8 @@ import { readDocumentValues } from '../config/documents.js';
 import { createSeries, epochMinute } from '../core/slo/minute-series.js';
 import type { Service, Slo } from '../core/slo/model.js';
 
-const TAIL_PAGE = 50_000;
+// Small pages: each is applied in one synchronous stretch, and requests wait for none longer.
+const TAIL_PAGE = 2_000;
 const DAY_MINUTES = 24 * 60;
 /** Counts older than this can count for no window (a quarter plus zone slack). */
 const LOOKBACK_MINUTES = 95 * DAY_MINUTES;
@@ -19,7 +20,9 @@ export class LiveSlos implements SloCatalog {
   private byName = new Map<string, LiveSlo>();
   private lastEventId = 0;
   private generation = -1;
-  private running: Promise<void> | undefined;
+  /** The catch-up under way, and the one queued to start after it. */
+  private current: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
   private lastStartedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -35,20 +38,36 @@ export class LiveSlos implements SloCatalog {
     return [...this.byName.values()];
   }
 
+  invalidate(): void {
+    this.lastStartedAt = Number.NEGATIVE_INFINITY;
+  }
+
   async refresh(options: { readonly maxAgeMs?: number } = {}): Promise<void> {
     const { maxAgeMs } = options;
-    if (maxAgeMs !== undefined && this.clock.now() - this.lastStartedAt < maxAgeMs) {
-      if (this.running !== undefined) await this.running;
+    // Recent enough for this reader: no waiting at all.
+    if (maxAgeMs !== undefined && this.clock.now() - this.lastStartedAt < maxAgeMs) return;
+    if (this.current === undefined) {
+      await this.startCatchUp();
       return;
     }
-    // Callers that arrive while a refresh runs wait for the next one, which starts
-    // after theirs arrived and so sees what they expect to see.
-    while (this.running !== undefined) await this.running;
+    // The one running may have started before what this caller must see was committed:
+    // wait for the next one. Everyone who arrives meanwhile shares that same next one.
+    this.next ??= this.current
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.startCatchUp();
+      });
+    await this.next;
+  }
+
+  private startCatchUp(): Promise<void> {
     this.lastStartedAt = this.clock.now();
-    this.running = this.catchUp().finally(() => {
-      this.running = undefined;
+    const running = this.catchUp().finally(() => {
+      this.current = undefined;
     });
-    await this.running;
+    this.current = running;
+    return running;
   }
 
   private async catchUp(): Promise<void> {
@@ -60,11 +79,13 @@ export class LiveSlos implements SloCatalog {
     for (;;) {
       const rows = await this.store.readEventCountsAfter(this.lastEventId, TAIL_PAGE);
       let unknownSlo = false;
-      for (const row of rows) {
-        const entry = this.byId.get(row.sloId);
+      for (const record of rows) {
+        const entry = this.byId.get(record.sloId);
         if (entry === undefined) unknownSlo = true;
-        else entry.series.add(row.minute, row.good, row.total);
-        this.lastEventId = row.id;
+        else
+          for (const { minute, good, total } of record.counts)
+            entry.series.add(minute, good, total);
+        this.lastEventId = record.id;
       }
       // Counts of an SLO created after the definitions were read: read them again;
       // the new SLO's series is then loaded from the table up to lastEventId.

@@ -1,6 +1,7 @@
 // Every difference between SQLite and PostgreSQL, and every conversion between
 // database values and domain values, lives in this file.
 import { PostgresAdapter, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import type { MinuteCounts } from '../app/ports/records.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -51,4 +52,30 @@ export function isUniqueViolation(error: unknown): boolean {
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
+}
+
+/**
+ * Minute counts as stored: `minute,good,total` triples, minutes after the first as
+ * offsets from the one before, joined by `;`. Compact text on both databases, and
+ * quick to write and read for the batches of hundreds of minutes producers send.
+ */
+export function encodeMinuteCounts(counts: readonly MinuteCounts[]): string {
+  let text = '';
+  let previous = 0;
+  counts.forEach(({ minute, good, total }, index) => {
+    text += `${index === 0 ? '' : ';'}${index === 0 ? minute : minute - previous},${good},${total}`;
+    previous = minute;
+  });
+  return text;
+}
+
+export function decodeMinuteCounts(text: string): MinuteCounts[] {
+  const counts: MinuteCounts[] = [];
+  let minute = 0;
+  for (const [index, triple] of text.split(';').entries()) {
+    const [step, good, total] = triple.split(',').map(Number);
+    minute = index === 0 ? (step ?? 0) : minute + (step ?? 0);
+    counts.push({ minute, good: good ?? 0, total: total ?? 0 });
+  }
+  return counts;
 }

@@ -1,7 +1,14 @@
 // Per-minute event counts and the idempotency record of each batch.
 import { sql, type Kysely } from 'kysely';
 import type { EventRepository } from '../app/ports/store.js';
-import { decodeJson, encodeJson, isUniqueViolation, type Dialect } from './codec.js';
+import {
+  decodeJson,
+  decodeMinuteCounts,
+  encodeJson,
+  encodeMinuteCounts,
+  isUniqueViolation,
+  type Dialect,
+} from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
 /** Any fixed number: the advisory lock that orders ingest transactions on PostgreSQL. */
@@ -15,18 +22,21 @@ export function eventRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): E
       if (dialect === 'postgres')
         await sql`select pg_advisory_xact_lock(${INGEST_LOCK_KEY})`.execute(db);
     },
-    async insertEventCounts(rows) {
-      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-        const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+    async insertEventCounts(records) {
+      for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
+        const chunk = records.slice(start, start + ROWS_PER_INSERT);
         await db
           .insertInto('event_counts')
           .values(
-            chunk.map((row) => ({
-              slo_id: row.sloId,
-              minute: row.minute,
-              good: row.good,
-              total: row.total,
-            })),
+            chunk.map((record) => {
+              const counts = [...record.counts].sort((a, b) => a.minute - b.minute);
+              return {
+                slo_id: record.sloId,
+                first_minute: counts[0]?.minute ?? 0,
+                last_minute: counts.at(-1)?.minute ?? 0,
+                counts: encodeMinuteCounts(counts),
+              };
+            }),
           )
           .execute();
       }
@@ -34,7 +44,7 @@ export function eventRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): E
     async readEventCountsAfter(afterId, limit) {
       const rows = await db
         .selectFrom('event_counts')
-        .selectAll()
+        .select(['id', 'slo_id', 'counts'])
         .where('id', '>', afterId)
         .orderBy('id')
         .limit(limit)
@@ -42,9 +52,7 @@ export function eventRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): E
       return rows.map((row) => ({
         id: row.id,
         sloId: row.slo_id,
-        minute: row.minute,
-        good: row.good,
-        total: row.total,
+        counts: decodeMinuteCounts(row.counts),
       }));
     },
     async lastEventId() {
@@ -57,23 +65,26 @@ export function eventRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): E
     async sumEventCounts(sloId, fromMinute, maxId) {
       const rows = await db
         .selectFrom('event_counts')
-        .select((eb) => [
-          'minute',
-          eb.fn.sum<number | string>('good').as('good'),
-          eb.fn.sum<number | string>('total').as('total'),
-        ])
+        .select('counts')
         .where('slo_id', '=', sloId)
-        .where('minute', '>=', fromMinute)
+        .where('last_minute', '>=', fromMinute)
         .where('id', '<=', maxId)
-        .groupBy('minute')
-        .orderBy('minute')
         .execute();
-      // PostgreSQL sums bigints as numeric, which arrives as a string.
-      return rows.map((row) => ({
-        minute: row.minute,
-        good: Number(row.good),
-        total: Number(row.total),
-      }));
+      const sums = new Map<number, [number, number]>();
+      for (const row of rows) {
+        for (const { minute, good, total } of decodeMinuteCounts(row.counts)) {
+          if (minute < fromMinute) continue;
+          const known = sums.get(minute);
+          if (known === undefined) sums.set(minute, [good, total]);
+          else {
+            known[0] += good;
+            known[1] += total;
+          }
+        }
+      }
+      return [...sums]
+        .sort(([a], [b]) => a - b)
+        .map(([minute, [good, total]]) => ({ minute, good, total }));
     },
     async findIngestBatch(service, idempotencyKey) {
       const row = await db

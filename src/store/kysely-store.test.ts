@@ -87,12 +87,20 @@ describe.each(TEST_DATABASES)('the store on $name', ({ create }) => {
       updatedAt: 1,
     });
     await store.insertEventCounts([
-      { sloId: id, minute: 100, good: 9, total: 10 },
-      { sloId: id, minute: 100, good: 5, total: 5 },
-      { sloId: id, minute: 101, good: 1, total: 2 },
+      {
+        sloId: id,
+        counts: [
+          { minute: 101, good: 1, total: 2 },
+          { minute: 100, good: 9, total: 10 },
+        ],
+      },
+      { sloId: id, counts: [{ minute: 100, good: 5, total: 5 }] },
     ]);
     expect(await store.sumEventCounts(id, 0, await store.lastEventId())).toEqual([
       { minute: 100, good: 14, total: 15 },
+      { minute: 101, good: 1, total: 2 },
+    ]);
+    expect(await store.sumEventCounts(id, 101, await store.lastEventId())).toEqual([
       { minute: 101, good: 1, total: 2 },
     ]);
     expect((await store.getSlo('checkout-availability'))?.document).toEqual({
@@ -104,19 +112,20 @@ describe.each(TEST_DATABASES)('the store on $name', ({ create }) => {
     expect(await store.listSlos()).toEqual([]);
   });
 
-  it('hands out event rows in id order, after a given id', async () => {
-    const rows = Array.from({ length: 2500 }, (_, index) => ({
-      sloId: 1,
-      minute: 1000 + index,
-      good: index,
-      total: index + 1,
+  it('hands out event records in id order, after a given id, counts intact', async () => {
+    const records = Array.from({ length: 2500 }, (_, index) => ({
+      sloId: 1 + (index % 3),
+      counts: [
+        { minute: 29_000_000 + index, good: index, total: index + 1 },
+        { minute: 29_000_000 + index + 7, good: 0, total: 2 ** 40 },
+      ],
     }));
-    await store.insertEventCounts(rows);
+    await store.insertEventCounts(records);
     const first = await store.readEventCountsAfter(0, 2000);
     expect(first).toHaveLength(2000);
     const rest = await store.readEventCountsAfter(first.at(-1)?.id ?? 0, 2000);
     expect(rest).toHaveLength(500);
-    expect(rest.at(-1)).toMatchObject({ minute: 3499, good: 2499, total: 2500 });
+    expect([...first, ...rest].map(({ sloId, counts }) => ({ sloId, counts }))).toEqual(records);
     expect(await store.lastEventId()).toBe(rest.at(-1)?.id);
   });
 

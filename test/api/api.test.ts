@@ -47,6 +47,27 @@ describe.each(TEST_DATABASES)('the API on $name', (kind) => {
     expect(reply.body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
   });
 
+  it('shows a token once, stores it hashed, and refuses it once revoked', async () => {
+    const created = await headroom.call('POST', '/api/v1/tokens', {
+      body: { name: 'dashboards', role: 'viewer' },
+    });
+    expect(created.status).toBe(201);
+    const { id, token } = created.body as { id: string; token: string };
+    expect((await headroom.call('GET', '/api/v1/teams', { token })).status).toBe(200);
+    const listed = await headroom.call('GET', '/api/v1/tokens');
+    expect(JSON.stringify(listed.body)).not.toContain(token);
+    expect((await headroom.call('DELETE', `/api/v1/tokens/${id}`)).status).toBe(204);
+    const refused = await headroom.call('GET', '/api/v1/teams', { token });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ detail: 'the API token was revoked' });
+    const audit = (await headroom.call('GET', '/api/v1/audit?limit=2')).body as {
+      kind: string;
+      action: string;
+    }[];
+    expect(audit[0]).toMatchObject({ kind: 'Token', action: 'delete' });
+    expect(JSON.stringify(audit)).not.toContain(token);
+  });
+
   it('applies the example config, and a second apply changes nothing', async () => {
     const documents = await exampleDocuments();
     const plan = await headroom.call('POST', '/api/v1/apply', {

@@ -56,19 +56,17 @@ export interface SloRecord {
   readonly updatedAt: number;
 }
 
-/** The counts of one SLO and minute as one batch delivered them. */
-export interface EventCountRow {
-  readonly id: number;
-  readonly sloId: number;
+export interface MinuteCounts {
   readonly minute: number;
   readonly good: number;
   readonly total: number;
 }
 
-export interface MinuteCounts {
-  readonly minute: number;
-  readonly good: number;
-  readonly total: number;
+/** The counts one batch delivered for one SLO, by minute. */
+export interface EventCountsRecord {
+  readonly id: number;
+  readonly sloId: number;
+  readonly counts: readonly MinuteCounts[];
 }
 
 export interface IngestBatchRecord {

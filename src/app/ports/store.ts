@@ -5,7 +5,7 @@ import type {
   AlertTransitionRecord,
   AuditRecord,
   EvaluationCycleRecord,
-  EventCountRow,
+  EventCountsRecord,
   IngestBatchRecord,
   IngestKeyRecord,
   MinuteCounts,
@@ -65,12 +65,12 @@ export interface EventRepository {
    * a reader tailing by id never skips a row committed late. Call first in the transaction.
    */
   lockIngest(): Promise<void>;
-  insertEventCounts(rows: readonly Omit<EventCountRow, 'id'>[]): Promise<void>;
-  /** Rows with an id above `afterId`, in id order. */
-  readEventCountsAfter(afterId: number, limit: number): Promise<EventCountRow[]>;
+  insertEventCounts(records: readonly Omit<EventCountsRecord, 'id'>[]): Promise<void>;
+  /** Records with an id above `afterId`, in id order. */
+  readEventCountsAfter(afterId: number, limit: number): Promise<EventCountsRecord[]>;
   /** Highest event id, 0 when there is none. */
   lastEventId(): Promise<number>;
-  /** All counts of one SLO summed per minute, from `fromMinute` on, up to `maxId`. */
+  /** All counts of one SLO summed per minute, from `fromMinute` on, in records up to `maxId`. */
   sumEventCounts(sloId: number, fromMinute: number, maxId: number): Promise<MinuteCounts[]>;
   findIngestBatch(service: string, idempotencyKey: string): Promise<IngestBatchRecord | undefined>;
   /** False when a batch with the same key is already stored. */

@@ -27,6 +27,7 @@ import {
   sloResourceSchema,
   statusQuerySchema,
 } from '../../schema/api.js';
+import { serviceDocumentSchema, sloDocumentSchema } from '../../schema/config.js';
 import { sloSeriesSchema, sloStatusSchema } from '../../schema/status.js';
 import { defineRoute, type RouteDefinition } from '../route.js';
 import { alertTransitionView, ingestKeyView, resourceView } from './representations.js';
@@ -37,8 +38,8 @@ const WRITE_PROBLEMS = [400, 401, 403, 404, 409];
 
 export function resourceRoutes(deps: AppDependencies): RouteDefinition[] {
   return [
-    ...documentRoutes(deps, 'Service', 'services', serviceResourceSchema),
-    ...documentRoutes(deps, 'SLO', 'slos', sloResourceSchema),
+    ...documentRoutes(deps, 'Service', 'services', serviceDocumentSchema, serviceResourceSchema),
+    ...documentRoutes(deps, 'SLO', 'slos', sloDocumentSchema, sloResourceSchema),
     defineRoute({
       method: 'GET',
       url: '/api/v1/slos/:name/status',
@@ -170,6 +171,7 @@ function documentRoutes(
   deps: AppDependencies,
   kind: ResourceKindName,
   plural: 'services' | 'slos',
+  document: z.ZodType,
   schema: z.ZodType,
 ): RouteDefinition[] {
   const list = kind === 'Service' ? listServices : listSlos;
@@ -193,7 +195,8 @@ function documentRoutes(
       summary: `Create a ${kind} from its headroom/v1 document`,
       tags: [plural],
       auth: 'token',
-      body: z.unknown(),
+      body: document,
+      bodyValidation: 'handler',
       status: 201,
       response: schema,
       problems: WRITE_PROBLEMS,
@@ -222,7 +225,8 @@ function documentRoutes(
       tags: [plural],
       auth: 'token',
       params: nameParamsSchema,
-      body: z.unknown(),
+      body: document,
+      bodyValidation: 'handler',
       response: schema,
       problems: WRITE_PROBLEMS,
       handler: async ({ principal, params, body, reply }) => {

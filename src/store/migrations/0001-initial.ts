@@ -73,14 +73,14 @@ export async function up(db: AnyDatabase): Promise<void> {
     .createTable('event_counts')
     .addColumn('id', identityColumn(dialect), (c) => identityColumn.constraints(dialect, c))
     .addColumn('slo_id', 'bigint', (c) => c.notNull())
-    .addColumn('minute', 'bigint', (c) => c.notNull())
-    .addColumn('good', 'bigint', (c) => c.notNull())
-    .addColumn('total', 'bigint', (c) => c.notNull())
+    .addColumn('first_minute', 'bigint', (c) => c.notNull())
+    .addColumn('last_minute', 'bigint', (c) => c.notNull())
+    .addColumn('counts', 'text', (c) => c.notNull())
     .execute();
   await db.schema
-    .createIndex('event_counts_slo_minute')
+    .createIndex('event_counts_slo_last_minute')
     .on('event_counts')
-    .columns(['slo_id', 'minute'])
+    .columns(['slo_id', 'last_minute'])
     .execute();
   await db.schema
     .createTable('ingest_batches')
