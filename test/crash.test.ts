@@ -5,26 +5,12 @@ import { kyselyStore } from '../src/store/kysely-store.js';
 import { openDatabase } from '../src/store/database.js';
 import { TEST_DATABASES, type TestDatabase } from '../src/store/test-databases.js';
 import { api, spawnServer, type ServerProcess } from './support/process.js';
+import { CHECKOUT_DOCUMENTS } from './support/documents.js';
 
 const TOKEN = 'hr_crash-test-admin-token-0123456789';
 const LINES_PER_BATCH = 50;
 const BATCHES = 400;
 const IN_FLIGHT = 4;
-
-const documents = [
-  {
-    apiVersion: 'headroom/v1',
-    kind: 'Service',
-    metadata: { name: 'checkout' },
-    spec: { team: 'payments' },
-  },
-  {
-    apiVersion: 'headroom/v1',
-    kind: 'SLO',
-    metadata: { name: 'checkout-availability' },
-    spec: { service: 'checkout', sli: { ratio: null }, objective: 99.9, window: '30d' },
-  },
-];
 
 describe.each(TEST_DATABASES)('a server killed mid-stream on $name', (kind) => {
   let database: TestDatabase | undefined;
@@ -48,7 +34,10 @@ describe.each(TEST_DATABASES)('a server killed mid-stream on $name', (kind) => {
       ...(location.kind === 'postgres' ? { DATABASE_URL: location.url } : {}),
     };
     server = await spawnServer(args, env);
-    expect((await api(server.url, TOKEN, 'POST', '/api/v1/apply', { documents })).status).toBe(200);
+    expect(
+      (await api(server.url, TOKEN, 'POST', '/api/v1/apply', { documents: CHECKOUT_DOCUMENTS }))
+        .status,
+    ).toBe(200);
     const key = (
       (await api(server.url, TOKEN, 'POST', '/api/v1/services/checkout/ingest-keys', { name: 'k' }))
         .body as { key: string }

@@ -4,24 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../src/store/database.js';
 import { TEST_DATABASES, type TestDatabase } from '../src/store/test-databases.js';
 import { api, spawnServer, type ServerProcess } from './support/process.js';
+import { CHECKOUT_DOCUMENTS } from './support/documents.js';
 
 const TOKEN = 'hr_lease-test-admin-token-0123456789';
 const postgres = TEST_DATABASES.find((kind) => kind.name === 'postgres');
-
-const documents = [
-  {
-    apiVersion: 'headroom/v1',
-    kind: 'Service',
-    metadata: { name: 'checkout' },
-    spec: { team: 'payments' },
-  },
-  {
-    apiVersion: 'headroom/v1',
-    kind: 'SLO',
-    metadata: { name: 'checkout-availability' },
-    spec: { service: 'checkout', sli: { ratio: null }, objective: 99.9, window: '30d' },
-  },
-];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,7 +38,10 @@ describe('two instances sharing PostgreSQL', () => {
     servers.push(await spawnServer([], env));
     const first = servers[0];
     if (first === undefined) throw new Error('no server');
-    expect((await api(first.url, TOKEN, 'POST', '/api/v1/apply', { documents })).status).toBe(200);
+    expect(
+      (await api(first.url, TOKEN, 'POST', '/api/v1/apply', { documents: CHECKOUT_DOCUMENTS }))
+        .status,
+    ).toBe(200);
     const key = (
       (await api(first.url, TOKEN, 'POST', '/api/v1/services/checkout/ingest-keys', { name: 'k' }))
         .body as { key: string }

@@ -2,26 +2,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CredentialCache } from '../app/credential-cache.js';
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
 import { LiveSlos } from '../sources/live-slos.js';
-import { openDatabase, type OpenDatabase } from '../store/database.js';
-import { kyselyStore } from '../store/kysely-store.js';
-import { migrateToLatest } from '../store/migrate.js';
-import { TEST_DATABASES, type TestDatabase } from '../store/test-databases.js';
+import { openTestStore, TEST_DATABASES, type TestStore } from '../store/test-databases.js';
 import { BackgroundRunner } from './background-runner.js';
 
 const OPTIONS = { intervalMs: 60_000, leaseTtlMs: 15_000, tickMs: 5_000 };
 
-describe.each(TEST_DATABASES)('the background runner on $name', ({ create }) => {
-  let testDatabase: TestDatabase;
-  let database: OpenDatabase;
+describe.each(TEST_DATABASES)('the background runner on $name', (kind) => {
+  let testStore: TestStore;
   let now = 0;
   let deps: AppDependencies;
 
   beforeEach(async () => {
     now = Date.UTC(2026, 10, 1, 0, 0, 30);
-    testDatabase = await create();
-    database = openDatabase(testDatabase.location);
-    await migrateToLatest(database.db);
-    const store = kyselyStore(database.db, database.dialect);
+    testStore = await openTestStore(kind);
+    const { store } = testStore;
     const clock = { now: () => now };
     deps = {
       store,
@@ -31,8 +25,7 @@ describe.each(TEST_DATABASES)('the background runner on $name', ({ create }) => 
     };
   });
   afterEach(async () => {
-    await database.close();
-    await testDatabase.drop();
+    await testStore.close();
   });
 
   const cycleInstants = async () =>

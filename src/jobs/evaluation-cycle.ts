@@ -2,11 +2,7 @@
 // with the cycle record in one transaction, and only while this instance holds the
 // lease. The cycle's instant is unique in the database: no cycle runs twice.
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
-import {
-  alertTransitions,
-  type ActiveAlert,
-  type AlertNumbers,
-} from '../core/slo/alert-transitions.js';
+import { alertTransitions } from '../core/slo/alert-transitions.js';
 import { evaluateSlo } from '../core/slo/evaluate.js';
 
 export const EVALUATOR_LEASE = 'evaluator';
@@ -39,10 +35,7 @@ export async function runEvaluationCycle(
     if (!(await tx.holdsLease(EVALUATOR_LEASE, holder, clock.now()))) {
       return { ran: false, reason: 'not-leader' } as const;
     }
-    const active: ActiveAlert[] = (await tx.listAlertStates()).map((state) => ({
-      ...state,
-      numbers: state.numbers as AlertNumbers,
-    }));
+    const active = await tx.listAlertStates();
     const { started, resolved } = alertTransitions(active, evaluated, at, names);
     const recorded = await tx.insertEvaluationCycle({
       at,

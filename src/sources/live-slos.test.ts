@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../app/ports/store.js';
 import { evaluateSlo } from '../core/slo/evaluate.js';
-import { openDatabase, type OpenDatabase } from '../store/database.js';
-import { kyselyStore } from '../store/kysely-store.js';
-import { migrateToLatest } from '../store/migrate.js';
-import { TEST_DATABASES, type TestDatabase } from '../store/test-databases.js';
+import { openTestStore, TEST_DATABASES, type TestStore } from '../store/test-databases.js';
 import { LiveSlos } from './live-slos.js';
 
 const AT = Date.UTC(2026, 10, 1);
@@ -23,22 +20,18 @@ const sloDocument = (name: string, extra: Record<string, unknown> = {}) => ({
   },
 });
 
-describe.each(TEST_DATABASES)('the live SLO catalog on $name', ({ create }) => {
-  let testDatabase: TestDatabase;
-  let database: OpenDatabase;
+describe.each(TEST_DATABASES)('the live SLO catalog on $name', (kind) => {
+  let testStore: TestStore;
   let store: Store;
   let catalog: LiveSlos;
 
   beforeEach(async () => {
-    testDatabase = await create();
-    database = openDatabase(testDatabase.location);
-    await migrateToLatest(database.db);
-    store = kyselyStore(database.db, database.dialect);
+    testStore = await openTestStore(kind);
+    store = testStore.store;
     catalog = new LiveSlos(store, { now: () => AT });
   });
   afterEach(async () => {
-    await database.close();
-    await testDatabase.drop();
+    await testStore.close();
   });
 
   /** What another instance does: write through the store, with an audit entry. */

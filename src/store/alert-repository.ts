@@ -1,6 +1,7 @@
 // Alert states, their transitions, and the record of evaluation cycles.
 import type { Kysely } from 'kysely';
 import type { AlertRepository } from '../app/ports/store.js';
+import type { AlertNumbers } from '../core/slo/alert-transitions.js';
 import { decodeJson, encodeJson } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -13,7 +14,7 @@ export function alertRepository(db: Kysely<DatabaseSchema>): AlertRepository {
         rule: row.rule,
         severity: row.severity,
         since: row.since,
-        numbers: decodeJson(row.numbers),
+        numbers: decodeJson(row.numbers) as AlertNumbers,
       }));
     },
     async insertAlertState(state) {
@@ -66,7 +67,7 @@ export function alertRepository(db: Kysely<DatabaseSchema>): AlertRepository {
         severity: row.severity,
         transition: row.transition === 'resolved' ? 'resolved' : 'started',
         at: row.at,
-        numbers: decodeJson(row.numbers),
+        numbers: decodeJson(row.numbers) as AlertNumbers,
       }));
     },
     async insertEvaluationCycle(cycle) {

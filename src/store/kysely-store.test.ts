@@ -1,26 +1,22 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../app/ports/store.js';
-import { openDatabase, type OpenDatabase } from './database.js';
-import { kyselyStore } from './kysely-store.js';
+import type { OpenDatabase } from './database.js';
 import { isMigrated, migrateToLatest, SchemaTooNewError } from './migrate.js';
-import { TEST_DATABASES, type TestDatabase } from './test-databases.js';
+import { openTestStore, TEST_DATABASES, type TestStore } from './test-databases.js';
 
-describe.each(TEST_DATABASES)('the store on $name', ({ create }) => {
-  let testDatabase: TestDatabase;
+describe.each(TEST_DATABASES)('the store on $name', (kind) => {
+  let testStore: TestStore;
   let database: OpenDatabase;
   let store: Store;
 
   beforeEach(async () => {
-    testDatabase = await create();
-    database = openDatabase(testDatabase.location);
-    await migrateToLatest(database.db);
-    store = kyselyStore(database.db, database.dialect);
+    testStore = await openTestStore(kind);
+    ({ database, store } = testStore);
   });
 
   afterEach(async () => {
-    await database.close();
-    await testDatabase.drop();
+    await testStore.close();
   });
 
   it('migrates once and knows it is migrated', async () => {

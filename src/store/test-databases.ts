@@ -6,7 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { DatabaseLocation } from './database.js';
+import type { Store } from '../app/ports/store.js';
+import { openDatabase, type DatabaseLocation, type OpenDatabase } from './database.js';
+import { kyselyStore } from './kysely-store.js';
+import { migrateToLatest } from './migrate.js';
 
 export const TEST_POSTGRES_URL =
   process.env.HEADROOM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -62,4 +65,26 @@ async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T
   } finally {
     await client.end();
   }
+}
+
+export interface TestStore {
+  readonly store: Store;
+  readonly database: OpenDatabase;
+  /** Closes the connections and drops the database. */
+  readonly close: () => Promise<void>;
+}
+
+/** A migrated store on a fresh database of the given kind. */
+export async function openTestStore(kind: TestDatabaseKind): Promise<TestStore> {
+  const testDatabase = await kind.create();
+  const database = openDatabase(testDatabase.location);
+  await migrateToLatest(database.db);
+  return {
+    store: kyselyStore(database.db, database.dialect),
+    database,
+    close: async () => {
+      await database.close();
+      await testDatabase.drop();
+    },
+  };
 }

@@ -1,6 +1,7 @@
 // Every route against every role: who may read, who may change which team's things.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
+import { serviceDocument, sloDocument } from '../support/documents.js';
 import { startTestHeadroom, type CallOptions, type TestHeadroom } from '../support/headroom.js';
 
 const ROLES = [
@@ -13,20 +14,8 @@ const ROLES = [
 ] as const;
 type Role = (typeof ROLES)[number];
 
-// A description that differs per call makes every write a real change.
-const service = (name: string, team: string, description = 'a service') => ({
-  apiVersion: 'headroom/v1',
-  kind: 'Service',
-  metadata: { name },
-  spec: { team, description },
-});
-const slo = (name: string, serviceName: string, description = 'an SLO') => ({
-  apiVersion: 'headroom/v1',
-  kind: 'SLO',
-  metadata: { name },
-  spec: { service: serviceName, description, sli: { ratio: null }, objective: 99.9, window: '30d' },
-});
-
+// The cases that write pass a description that differs per call, so that every write
+// is a real change.
 interface Case {
   readonly name: string;
   /** Roles that succeed; every other role gets 401 (no or wrong kind of credential) or 403. */
@@ -178,7 +167,7 @@ const CASES: readonly Case[] = [
       Promise.resolve({
         method: 'POST',
         url: '/api/v1/services',
-        options: { body: service(`s-${unique}`, 'payments') },
+        options: { body: serviceDocument(`s-${unique}`, 'payments') },
       }),
   },
   {
@@ -188,18 +177,23 @@ const CASES: readonly Case[] = [
       Promise.resolve({
         method: 'PUT',
         url: '/api/v1/services/checkout',
-        options: { body: service('checkout', 'payments', unique) },
+        options: { body: serviceDocument('checkout', 'payments', unique) },
       }),
   },
   {
     name: 'PUT /api/v1/services/:name (moving it to another team)',
     allowed: ADMIN,
     request: async (headroom, unique) => {
-      await adminCall(headroom, 'POST', '/api/v1/services', service(`s-${unique}`, 'payments'));
+      await adminCall(
+        headroom,
+        'POST',
+        '/api/v1/services',
+        serviceDocument(`s-${unique}`, 'payments'),
+      );
       return {
         method: 'PUT',
         url: `/api/v1/services/s-${unique}`,
-        options: { body: service(`s-${unique}`, 'search') },
+        options: { body: serviceDocument(`s-${unique}`, 'search') },
       };
     },
   },
@@ -207,7 +201,12 @@ const CASES: readonly Case[] = [
     name: 'DELETE /api/v1/services/:name',
     allowed: PAYMENTS,
     request: async (headroom, unique) => {
-      await adminCall(headroom, 'POST', '/api/v1/services', service(`s-${unique}`, 'payments'));
+      await adminCall(
+        headroom,
+        'POST',
+        '/api/v1/services',
+        serviceDocument(`s-${unique}`, 'payments'),
+      );
       return { method: 'DELETE', url: `/api/v1/services/s-${unique}` };
     },
   },
@@ -218,7 +217,7 @@ const CASES: readonly Case[] = [
       Promise.resolve({
         method: 'POST',
         url: '/api/v1/slos',
-        options: { body: slo(`o-${unique}`, 'checkout') },
+        options: { body: sloDocument(`o-${unique}`, 'checkout') },
       }),
   },
   {
@@ -228,14 +227,14 @@ const CASES: readonly Case[] = [
       Promise.resolve({
         method: 'PUT',
         url: '/api/v1/slos/search-latency',
-        options: { body: slo('search-latency', 'search-api', unique) },
+        options: { body: sloDocument('search-latency', 'search-api', unique) },
       }),
   },
   {
     name: 'DELETE /api/v1/slos/:name',
     allowed: PAYMENTS,
     request: async (headroom, unique) => {
-      await adminCall(headroom, 'POST', '/api/v1/slos', slo(`o-${unique}`, 'checkout'));
+      await adminCall(headroom, 'POST', '/api/v1/slos', sloDocument(`o-${unique}`, 'checkout'));
       return { method: 'DELETE', url: `/api/v1/slos/o-${unique}` };
     },
   },
@@ -269,8 +268,8 @@ const CASES: readonly Case[] = [
         options: {
           body: {
             documents: [
-              service('checkout', 'payments'),
-              slo('checkout-availability', 'checkout', unique),
+              serviceDocument('checkout', 'payments'),
+              sloDocument('checkout-availability', 'checkout', unique),
             ],
           },
         },
@@ -283,7 +282,7 @@ const CASES: readonly Case[] = [
       Promise.resolve({
         method: 'POST',
         url: '/api/v1/apply',
-        options: { body: { documents: [slo('search-latency', 'search-api', unique)] } },
+        options: { body: { documents: [sloDocument('search-latency', 'search-api', unique)] } },
       }),
   },
   {
@@ -313,10 +312,10 @@ describe.each(TEST_DATABASES)('authorization on $name', (kind) => {
     headroom = await startTestHeadroom(kind);
     await adminCall(headroom, 'POST', '/api/v1/apply', {
       documents: [
-        service('checkout', 'payments'),
-        service('search-api', 'search'),
-        slo('checkout-availability', 'checkout'),
-        slo('search-latency', 'search-api'),
+        serviceDocument('checkout', 'payments'),
+        serviceDocument('search-api', 'search'),
+        sloDocument('checkout-availability', 'checkout'),
+        sloDocument('search-latency', 'search-api'),
       ],
     });
     await adminCall(headroom, 'POST', '/api/v1/users', { name: 'ada', teams: ['payments'] });

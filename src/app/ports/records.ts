@@ -1,5 +1,6 @@
 // What the app reads from and writes to storage. Instants are epoch milliseconds;
 // documents are canonical headroom/v1 JSON.
+import type { ActiveAlert, AlertTransition } from '../../core/slo/alert-transitions.js';
 import type { Role } from '../../schema/api.js';
 
 export interface TeamRecord {
@@ -88,24 +89,11 @@ export interface AuditRecord {
   readonly after: unknown;
 }
 
-export interface AlertStateRecord {
-  readonly sloId: number;
-  readonly rule: string;
-  readonly severity: string;
-  readonly since: number;
-  readonly numbers: unknown;
-}
+/** A burn-rate rule firing now, as the evaluator last stored it. */
+export type AlertStateRecord = ActiveAlert;
 
-export interface AlertTransitionRecord {
+export interface AlertTransitionRecord extends AlertTransition {
   readonly id: number;
-  readonly sloId: number;
-  readonly slo: string;
-  readonly service: string;
-  readonly rule: string;
-  readonly severity: string;
-  readonly transition: 'started' | 'resolved';
-  readonly at: number;
-  readonly numbers: unknown;
 }
 
 export interface EvaluationCycleRecord {

@@ -1,6 +1,7 @@
 // Teams, users and API tokens.
 import { z } from 'zod';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
+import type { Principal } from '../../app/principal.js';
 import { deleteTeam, getTeam, listTeams, putTeam } from '../../app/teams.js';
 import { createToken, listTokens, revokeToken } from '../../app/tokens.js';
 import { deleteUser, getUser, listUsers, putUser } from '../../app/users.js';
@@ -20,132 +21,126 @@ import { teamView, tokenView, userView } from './representations.js';
 const READ_PROBLEMS = [401, 403, 404];
 const WRITE_PROBLEMS = [400, 401, 403, 404, 409];
 
-export function directoryRoutes(deps: AppDependencies): RouteDefinition[] {
+/** What the admin-managed named resources (teams, users) have in common. */
+interface NamedResource<Input extends { name: string }, Record> {
+  readonly plural: 'teams' | 'users';
+  readonly noun: string;
+  readonly input: z.ZodObject;
+  readonly output: z.ZodType;
+  readonly list: (deps: AppDependencies, principal: Principal) => Promise<Record[]>;
+  readonly get: (deps: AppDependencies, principal: Principal, name: string) => Promise<Record>;
+  readonly put: (
+    deps: AppDependencies,
+    principal: Principal,
+    input: Input,
+    mode: 'create' | 'upsert',
+  ) => Promise<Record>;
+  readonly remove: (deps: AppDependencies, principal: Principal, name: string) => Promise<void>;
+  readonly view: (record: Record) => unknown;
+}
+
+function namedResourceRoutes<Input extends { name: string }, Record>(
+  deps: AppDependencies,
+  resource: NamedResource<Input, Record>,
+): RouteDefinition[] {
+  const { plural, noun, input, output, view } = resource;
+  const base = `/api/v1/${plural}`;
   return [
     defineRoute({
       method: 'GET',
-      url: '/api/v1/teams',
-      summary: 'List teams',
-      tags: ['teams'],
+      url: base,
+      summary: `List ${plural}`,
+      tags: [plural],
       auth: 'token',
-      response: z.array(teamSchema),
+      response: z.array(output),
       problems: READ_PROBLEMS,
-      handler: async ({ principal }) => (await listTeams(deps, principal)).map(teamView),
+      handler: async ({ principal }) => (await resource.list(deps, principal)).map(view),
     }),
     defineRoute({
       method: 'POST',
-      url: '/api/v1/teams',
-      summary: 'Create a team (admin)',
-      tags: ['teams'],
+      url: base,
+      summary: `Create a ${noun} (admin)`,
+      tags: [plural],
       auth: 'token',
-      body: teamInputSchema,
+      body: input,
       status: 201,
-      response: teamSchema,
+      response: output,
       problems: WRITE_PROBLEMS,
       handler: async ({ principal, body }) =>
-        teamView((await putTeam(deps, principal, body, 'create')).team),
+        view(await resource.put(deps, principal, body as Input, 'create')),
     }),
     defineRoute({
       method: 'GET',
-      url: '/api/v1/teams/:name',
-      summary: 'Get a team',
-      tags: ['teams'],
+      url: `${base}/:name`,
+      summary: `Get a ${noun}`,
+      tags: [plural],
       auth: 'token',
       params: nameParamsSchema,
-      response: teamSchema,
+      response: output,
       problems: READ_PROBLEMS,
       handler: async ({ principal, params }) =>
-        teamView(await getTeam(deps, principal, params.name)),
+        view(await resource.get(deps, principal, params.name)),
     }),
     defineRoute({
       method: 'PUT',
-      url: '/api/v1/teams/:name',
-      summary: 'Create or update a team (admin)',
-      tags: ['teams'],
+      url: `${base}/:name`,
+      summary: `Create or update a ${noun} (admin)`,
+      tags: [plural],
       auth: 'token',
       params: nameParamsSchema,
-      body: teamInputSchema.omit({ name: true }),
-      response: teamSchema,
+      body: input.omit({ name: true }),
+      response: output,
       problems: WRITE_PROBLEMS,
       handler: async ({ principal, params, body }) =>
-        teamView((await putTeam(deps, principal, { ...body, name: params.name }, 'upsert')).team),
+        view(
+          await resource.put(
+            deps,
+            principal,
+            { ...(body as object), name: params.name } as Input,
+            'upsert',
+          ),
+        ),
     }),
     defineRoute({
       method: 'DELETE',
-      url: '/api/v1/teams/:name',
-      summary: 'Delete a team that owns no services (admin)',
-      tags: ['teams'],
+      url: `${base}/:name`,
+      summary: `Delete a ${noun} (admin)`,
+      tags: [plural],
       auth: 'token',
       params: nameParamsSchema,
       status: 204,
       problems: WRITE_PROBLEMS,
       handler: async ({ principal, params }) => {
-        await deleteTeam(deps, principal, params.name);
+        await resource.remove(deps, principal, params.name);
       },
     }),
+  ];
+}
 
-    defineRoute({
-      method: 'GET',
-      url: '/api/v1/users',
-      summary: 'List users',
-      tags: ['users'],
-      auth: 'token',
-      response: z.array(userSchema),
-      problems: READ_PROBLEMS,
-      handler: async ({ principal }) => (await listUsers(deps, principal)).map(userView),
+export function directoryRoutes(deps: AppDependencies): RouteDefinition[] {
+  return [
+    ...namedResourceRoutes(deps, {
+      plural: 'teams',
+      noun: 'team',
+      input: teamInputSchema,
+      output: teamSchema,
+      list: listTeams,
+      get: getTeam,
+      put: async (...args: Parameters<typeof putTeam>) => (await putTeam(...args)).team,
+      remove: deleteTeam,
+      view: teamView,
     }),
-    defineRoute({
-      method: 'POST',
-      url: '/api/v1/users',
-      summary: 'Create a user (admin)',
-      tags: ['users'],
-      auth: 'token',
-      body: userInputSchema,
-      status: 201,
-      response: userSchema,
-      problems: WRITE_PROBLEMS,
-      handler: async ({ principal, body }) =>
-        userView((await putUser(deps, principal, body, 'create')).user),
+    ...namedResourceRoutes(deps, {
+      plural: 'users',
+      noun: 'user',
+      input: userInputSchema,
+      output: userSchema,
+      list: listUsers,
+      get: getUser,
+      put: async (...args: Parameters<typeof putUser>) => (await putUser(...args)).user,
+      remove: deleteUser,
+      view: userView,
     }),
-    defineRoute({
-      method: 'GET',
-      url: '/api/v1/users/:name',
-      summary: 'Get a user',
-      tags: ['users'],
-      auth: 'token',
-      params: nameParamsSchema,
-      response: userSchema,
-      problems: READ_PROBLEMS,
-      handler: async ({ principal, params }) =>
-        userView(await getUser(deps, principal, params.name)),
-    }),
-    defineRoute({
-      method: 'PUT',
-      url: '/api/v1/users/:name',
-      summary: 'Create or update a user (admin)',
-      tags: ['users'],
-      auth: 'token',
-      params: nameParamsSchema,
-      body: userInputSchema.omit({ name: true }),
-      response: userSchema,
-      problems: WRITE_PROBLEMS,
-      handler: async ({ principal, params, body }) =>
-        userView((await putUser(deps, principal, { ...body, name: params.name }, 'upsert')).user),
-    }),
-    defineRoute({
-      method: 'DELETE',
-      url: '/api/v1/users/:name',
-      summary: 'Delete a user (admin)',
-      tags: ['users'],
-      auth: 'token',
-      params: nameParamsSchema,
-      status: 204,
-      problems: WRITE_PROBLEMS,
-      handler: async ({ principal, params }) => {
-        await deleteUser(deps, principal, params.name);
-      },
-    }),
-
     defineRoute({
       method: 'GET',
       url: '/api/v1/tokens',
