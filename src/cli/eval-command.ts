@@ -8,6 +8,7 @@ import { formatIssue } from '../config/document.js';
 import { loadConfig } from '../config/load.js';
 import { closest } from '../config/zod-issues.js';
 import { evaluateSlo } from '../core/slo/evaluate.js';
+import { copySince, lookbackMinutes } from '../core/slo/lookback.js';
 import { createSeries, type MinuteSeries } from '../core/slo/minute-series.js';
 import type { Slo } from '../core/slo/model.js';
 import type { SloStatus } from '../core/slo/status.js';
@@ -49,11 +50,6 @@ const DEFAULT_TUNING: EvalTuning = {
 const SHOWN_BAD_LINES = 10;
 
 const MINUTE_MS = 60_000;
-const DAY_MINUTES = 24 * 60;
-/** Longest calendar period (a quarter) plus a day for time-zone offsets. */
-const CALENDAR_LOOKBACK_MINUTES = 93 * DAY_MINUTES;
-/** The longest burn window every status reports (3d). */
-const REPORTED_LOOKBACK_MINUTES = 3 * DAY_MINUTES;
 
 export async function runEval(
   options: EvalOptions,
@@ -195,27 +191,11 @@ class RecentSeries {
   }
 
   private dropBefore(from: number): void {
-    const old = this.series;
-    this.series = createSeries(this.slo);
-    this.first = Number.POSITIVE_INFINITY;
-    const last = this.last;
-    this.last = Number.NEGATIVE_INFINITY;
-    for (let minute = from; minute <= last; minute += 1) {
-      const counts = old.sum(minute, minute + 1);
-      if (counts.total > 0) {
-        this.series.add(minute, counts.good, counts.total);
-        if (minute < this.first) this.first = minute;
-        this.last = minute;
-      }
-    }
+    this.series = copySince(this.slo, this.series, from);
+    const extent = this.series.extent();
+    this.first = extent?.first ?? Number.POSITIVE_INFINITY;
+    this.last = extent?.last ?? Number.NEGATIVE_INFINITY;
   }
-}
-
-/** How far back from the evaluation time an event can still count for this SLO. */
-function lookbackMinutes(slo: Slo): number {
-  const window = slo.window.kind === 'rolling' ? slo.window.minutes : CALENDAR_LOOKBACK_MINUTES;
-  const alertWindows = (slo.alerting.rules ?? []).map((rule) => rule.longWindowMinutes);
-  return Math.max(window, REPORTED_LOOKBACK_MINUTES, ...alertWindows) + DAY_MINUTES;
 }
 
 function writeBadLines(io: CliIo, source: string, shown: readonly BadLine[], count: number): void {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
 import { EVALUATOR_LEASE, runEvaluationCycle, type CycleOutcome } from './evaluation-cycle.js';
+import { applyRetention } from './retention.js';
 
 export interface BackgroundOptions {
   /** Evaluate every this many ms, at multiples of it (a minute in production). */
@@ -17,6 +18,8 @@ export interface BackgroundOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+const RETENTION_INTERVAL_MS = 60 * 60_000;
+
 export const DEFAULT_BACKGROUND_OPTIONS: BackgroundOptions = {
   intervalMs: 60_000,
   leaseTtlMs: 15_000,
@@ -26,6 +29,7 @@ export const DEFAULT_BACKGROUND_OPTIONS: BackgroundOptions = {
 export class BackgroundRunner {
   readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private lastCycleAt = Number.NEGATIVE_INFINITY;
+  private lastRetentionAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private leader = false;
@@ -61,6 +65,10 @@ export class BackgroundRunner {
       this.options.leaseTtlMs,
     );
     if (!this.leader) return;
+    if (clock.now() - this.lastRetentionAt >= RETENTION_INTERVAL_MS) {
+      this.lastRetentionAt = clock.now();
+      await applyRetention(this.deps);
+    }
     const due = Math.floor(clock.now() / this.options.intervalMs) * this.options.intervalMs;
     if (due <= this.lastCycleAt) return;
     const outcome = await runEvaluationCycle(this.deps, this.holder, due);

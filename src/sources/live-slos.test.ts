@@ -24,11 +24,13 @@ describe.each(TEST_DATABASES)('the live SLO catalog on $name', (kind) => {
   let testStore: TestStore;
   let store: Store;
   let catalog: LiveSlos;
+  let now = AT;
 
   beforeEach(async () => {
+    now = AT;
     testStore = await openTestStore(kind);
     store = testStore.store;
-    catalog = new LiveSlos(store, { now: () => AT });
+    catalog = new LiveSlos(store, { now: () => now });
   });
   afterEach(async () => {
     await testStore.close();
@@ -112,6 +114,23 @@ describe.each(TEST_DATABASES)('the live SLO catalog on $name', (kind) => {
     await catalog.refresh();
     expect(catalog.get('uptime')?.series).toBe(series);
     expect(catalog.get('uptime')?.slo.objective).toEqual({ numerator: 19, denominator: 20 });
+  });
+
+  it('drops minutes no window reaches any more, so that memory stays bounded', async () => {
+    const id = await putSlo(sloDocument('checkout-availability'));
+    await store.insertEventCounts([
+      { sloId: id, counts: [{ minute: MINUTE - 1, good: 1, total: 1 }] },
+      { sloId: id, counts: [{ minute: MINUTE + 6 * 24 * 60, good: 2, total: 2 }] },
+    ]);
+    await catalog.refresh();
+    expect(catalog.get('checkout-availability')?.series.extent()?.first).toBe(MINUTE - 1);
+    // A one-day window still reports 3-day burn rates: a minute six days old is out of reach.
+    now = AT + (6 * 24 + 2) * 60 * 60_000;
+    await catalog.refresh();
+    expect(catalog.get('checkout-availability')?.series.extent()).toEqual({
+      first: MINUTE + 6 * 24 * 60,
+      last: MINUTE + 6 * 24 * 60,
+    });
   });
 
   it('forgets deleted SLOs', async () => {

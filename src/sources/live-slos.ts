@@ -6,14 +6,15 @@ import type { LiveSlo, SloCatalog } from '../app/ports/slo-catalog.js';
 import type { Store } from '../app/ports/store.js';
 import type { Clock } from '../app/ports/clock.js';
 import { readDocumentValues } from '../config/documents.js';
+import { copySince, lookbackMinutes } from '../core/slo/lookback.js';
 import { createSeries, epochMinute } from '../core/slo/minute-series.js';
 import type { Service, Slo } from '../core/slo/model.js';
 
 // Small pages: each is applied in one synchronous stretch, and requests wait for none longer.
 const TAIL_PAGE = 2_000;
 const DAY_MINUTES = 24 * 60;
-/** Counts older than this can count for no window (a quarter plus zone slack). */
-const LOOKBACK_MINUTES = 95 * DAY_MINUTES;
+/** Series are cut back to what can still count this often, and when a day beyond it. */
+const TRIM_INTERVAL_MS = 60 * 60_000;
 
 export class LiveSlos implements SloCatalog {
   private byId = new Map<number, LiveSlo>();
@@ -24,6 +25,7 @@ export class LiveSlos implements SloCatalog {
   private current: Promise<void> | undefined;
   private next: Promise<void> | undefined;
   private lastStartedAt = Number.NEGATIVE_INFINITY;
+  private lastTrimmedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: Store,
@@ -90,7 +92,24 @@ export class LiveSlos implements SloCatalog {
       // Counts of an SLO created after the definitions were read: read them again;
       // the new SLO's series is then loaded from the table up to lastEventId.
       if (unknownSlo) await this.reloadDefinitions();
-      if (rows.length < TAIL_PAGE) return;
+      if (rows.length < TAIL_PAGE) break;
+    }
+    this.trimWhenDue();
+  }
+
+  /** Drops minutes that no window can reach any more: memory stays bounded by the windows. */
+  private trimWhenDue(): void {
+    const now = this.clock.now();
+    if (now - this.lastTrimmedAt < TRIM_INTERVAL_MS) return;
+    this.lastTrimmedAt = now;
+    const nowMinute = epochMinute(now);
+    for (const [id, entry] of this.byId) {
+      const from = nowMinute - lookbackMinutes(entry.slo);
+      const first = entry.series.extent()?.first;
+      if (first === undefined || first >= from - DAY_MINUTES) continue;
+      const trimmed = { ...entry, series: copySince(entry.slo, entry.series, from) };
+      this.byId.set(id, trimmed);
+      this.byName.set(entry.slo.name, trimmed);
     }
   }
 
@@ -103,7 +122,7 @@ export class LiveSlos implements SloCatalog {
     const read = readDocumentValues(serviceRecords.map((record) => record.document));
     for (const { value } of read.services) services.set(value.name, value);
 
-    const fromMinute = epochMinute(this.clock.now()) - LOOKBACK_MINUTES;
+    const nowMinute = epochMinute(this.clock.now());
     const byId = new Map<number, LiveSlo>();
     for (const record of records) {
       const slo = readDocumentValues([record.document]).slos[0]?.value;
@@ -115,6 +134,7 @@ export class LiveSlos implements SloCatalog {
         continue;
       }
       const series = createSeries(slo);
+      const fromMinute = nowMinute - lookbackMinutes(slo);
       for (const counts of await this.store.sumEventCounts(
         record.id,
         fromMinute,

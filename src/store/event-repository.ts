@@ -86,6 +86,20 @@ export function eventRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): E
         .sort(([a], [b]) => a - b)
         .map(([minute, [good, total]]) => ({ minute, good, total }));
     },
+    async deleteEventCountsBefore(minute) {
+      const result = await db
+        .deleteFrom('event_counts')
+        .where('last_minute', '<', minute)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+    async deleteIngestBatchesBefore(at) {
+      const result = await db
+        .deleteFrom('ingest_batches')
+        .where('created_at', '<', at)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     async findIngestBatch(service, idempotencyKey) {
       const row = await db
         .selectFrom('ingest_batches')

@@ -125,6 +125,40 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect(await store.lastEventId()).toBe(rest.at(-1)?.id);
   });
 
+  it('deletes counts no window reaches and old idempotency records', async () => {
+    await store.insertEventCounts([
+      {
+        sloId: 1,
+        counts: [
+          { minute: 100, good: 1, total: 1 },
+          { minute: 200, good: 1, total: 1 },
+        ],
+      },
+      { sloId: 1, counts: [{ minute: 150, good: 1, total: 1 }] },
+    ]);
+    expect(await store.deleteEventCountsBefore(199)).toBe(1);
+    expect((await store.readEventCountsAfter(0, 10)).map((record) => record.counts.length)).toEqual(
+      [2],
+    );
+    await store.insertIngestBatch({
+      service: 's',
+      idempotencyKey: 'old',
+      bodyHash: 'h',
+      response: {},
+      createdAt: 10,
+    });
+    await store.insertIngestBatch({
+      service: 's',
+      idempotencyKey: 'new',
+      bodyHash: 'h',
+      response: {},
+      createdAt: 20,
+    });
+    expect(await store.deleteIngestBatchesBefore(15)).toBe(1);
+    expect(await store.findIngestBatch('s', 'old')).toBeUndefined();
+    expect(await store.findIngestBatch('s', 'new')).toBeDefined();
+  });
+
   it('keeps one batch per idempotency key', async () => {
     const batch = {
       service: 'checkout',

@@ -72,7 +72,11 @@ export interface EventRepository {
   lastEventId(): Promise<number>;
   /** All counts of one SLO summed per minute, from `fromMinute` on, in records up to `maxId`. */
   sumEventCounts(sloId: number, fromMinute: number, maxId: number): Promise<MinuteCounts[]>;
+  /** Deletes records whose every minute is before `minute`; returns how many. */
+  deleteEventCountsBefore(minute: number): Promise<number>;
   findIngestBatch(service: string, idempotencyKey: string): Promise<IngestBatchRecord | undefined>;
+  /** Forgets idempotency records received before `at`; returns how many. */
+  deleteIngestBatchesBefore(at: number): Promise<number>;
   /** False when a batch with the same key is already stored. */
   insertIngestBatch(batch: IngestBatchRecord): Promise<boolean>;
 }
