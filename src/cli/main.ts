@@ -63,6 +63,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
 Examples:
   headroom validate examples/config
   headroom eval --config examples/config --events examples/events.ndjson --format table
+  headroom serve                                  # then, with HEADROOM_URL and HEADROOM_TOKEN:
+  headroom diff -f examples/config && headroom apply -f examples/config
 
 Exit codes: 0 ok, 1 the answer is no, 2 usage or input error, 3 server unreachable.`,
     );

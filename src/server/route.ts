@@ -70,3 +70,8 @@ export function defineRoute<
 >(definition: RouteDefinition<P, Q, B, R>): RouteDefinition {
   return definition;
 }
+
+/** The problems a read of a resource answers with. */
+export const READ_PROBLEMS: readonly number[] = [401, 403, 404];
+/** The problems a change of a resource answers with. */
+export const WRITE_PROBLEMS: readonly number[] = [400, 401, 403, 404, 409];

@@ -15,11 +15,8 @@ import {
   userInputSchema,
   userSchema,
 } from '../../schema/api.js';
-import { defineRoute, type RouteDefinition } from '../route.js';
+import { defineRoute, READ_PROBLEMS, WRITE_PROBLEMS, type RouteDefinition } from '../route.js';
 import { teamView, tokenView, userView } from './representations.js';
-
-const READ_PROBLEMS = [401, 403, 404];
-const WRITE_PROBLEMS = [400, 401, 403, 404, 409];
 
 /** What the admin-managed named resources (teams, users) have in common. */
 interface NamedResource<Input extends { name: string }, Record> {

@@ -29,12 +29,9 @@ import {
 } from '../../schema/api.js';
 import { serviceDocumentSchema, sloDocumentSchema } from '../../schema/config.js';
 import { sloSeriesSchema, sloStatusSchema } from '../../schema/status.js';
-import { defineRoute, type RouteDefinition } from '../route.js';
+import { defineRoute, READ_PROBLEMS, WRITE_PROBLEMS, type RouteDefinition } from '../route.js';
 import { alertTransitionView, ingestKeyView, resourceView } from './representations.js';
 import { formatDuration } from '../../core/time/duration.js';
-
-const READ_PROBLEMS = [401, 403, 404];
-const WRITE_PROBLEMS = [400, 401, 403, 404, 409];
 
 export function resourceRoutes(deps: AppDependencies): RouteDefinition[] {
   return [
