@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { runApply } from './apply-command.js';
 import { runDiff } from './diff-command.js';
 import { runEval, type EvalFormat } from './eval-command.js';
+import { runGeneratePrometheus } from './generate-command.js';
 import { runServe } from './serve-command.js';
 import { ExitCode, type CliIo } from './io.js';
 import { runValidate } from './validate-command.js';
@@ -134,6 +135,31 @@ Examples:
     )
     .action(async (paths: string[], options: { json?: boolean }) => {
       setExitCode(await runValidate(paths, { json: options.json === true }, io));
+    });
+
+  const generate = configure(program.command('generate'), 'headroom generate').description(
+    'Generate files for other tools from the config.',
+  );
+  configure(generate.command('prometheus'), 'headroom generate prometheus')
+    .description(
+      'Prometheus recording and alerting rules (Sloth-compatible names) for SLOs read from Prometheus.',
+    )
+    .requiredOption('-f, --file <paths...>', 'config files or directories (repeatable)')
+    .option('-o, --output <file>', 'write the rules here instead of standard output')
+    .addHelpText(
+      'after',
+      `
+Writes, per SLO: slo:sli_error:ratio_rate<window> for every alert window and the SLO
+window, slo:objective:ratio, slo:error_budget:ratio, slo:current_burn_rate:ratio,
+slo:period_burn_rate:ratio, slo:period_error_budget_remaining:ratio, sloth_slo_info,
+and the page and ticket multiwindow burn-rate alerts, labelled like Sloth's rules.
+SLOs fed by pushed events are skipped with the reason. Check with promtool check rules.
+
+Examples:
+  headroom generate prometheus -f slos/ -o /etc/prometheus/rules/slos.yml`,
+    )
+    .action(async (options: { file: string[]; output?: string }) => {
+      setExitCode(await runGeneratePrometheus({ files: options.file, output: options.output }, io));
     });
 
   configure(program.command('serve'), 'headroom serve')
