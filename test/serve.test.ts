@@ -6,6 +6,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/database.js';
+import { CHECKOUT_DOCUMENTS } from './support/documents.js';
 import { spawnServer, type ServerProcess } from './support/process.js';
 
 describe('headroom serve', () => {
@@ -56,5 +57,61 @@ describe('headroom serve', () => {
     await expect(spawnServer(['--data-dir', directory], {})).rejects.toThrow(
       /exited \(2\)[\s\S]*migrated by a newer Headroom.*9000-future.*upgrade headroom/,
     );
+  });
+});
+
+describe('headroom serve on SIGTERM', () => {
+  it('finishes a request in flight before it stops', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'headroom-serve-'));
+    const token = 'hr_sigterm-test-admin-token-0123456789';
+    const server = await spawnServer(['--data-dir', directory], {
+      HEADROOM_BOOTSTRAP_TOKEN: token,
+    });
+    try {
+      const applied = await fetch(new URL('/api/v1/apply', server.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ documents: CHECKOUT_DOCUMENTS }),
+      });
+      expect(applied.status).toBe(200);
+      const created = await fetch(new URL('/api/v1/services/checkout/ingest-keys', server.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'k' }),
+      });
+      const { key } = (await created.json()) as { key: string };
+
+      // The body arrives in two parts, with SIGTERM between them.
+      const line = (minute: number) =>
+        `${JSON.stringify({ ts: new Date((Math.floor(Date.now() / 60_000) - minute) * 60_000).toISOString(), slo: 'checkout-availability', good: 1, total: 1 })}\n`;
+      let sendRest: (() => void) | undefined;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(line(2)));
+          sendRest = () => {
+            controller.enqueue(new TextEncoder().encode(line(1)));
+            controller.close();
+          };
+        },
+      });
+      const answer = fetch(new URL('/api/v1/events', server.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+        body,
+        duplex: 'half',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      sendRest?.();
+      const response = await answer;
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ accepted: 2 });
+      expect(await server.exited).toBe(0);
+    } finally {
+      server.child.kill('SIGKILL');
+      await server.exited;
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

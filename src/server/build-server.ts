@@ -24,6 +24,8 @@ export interface ServerOptions {
   /** Largest request body; larger event batches get a 413 naming it. */
   readonly bodyLimitBytes: number;
   readonly logger: boolean | { readonly level: string };
+  /** Set when the server stops: answers then close their connection, so that it can stop. */
+  readonly lifecycle?: { closing: boolean };
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -38,9 +40,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: options.bodyLimitBytes,
     // Clients send JSON; a 64 KiB header or a slow body is not a client of ours.
     requestTimeout: 60_000,
-    forceCloseConnections: false,
+    // On close: idle keep-alive connections are closed at once, busy ones finish first.
+    forceCloseConnections: 'idle',
   });
   registerProblemHandling(app, options.bodyLimitBytes);
+  const { lifecycle } = options;
+  if (lifecycle !== undefined) {
+    // A request in flight when the server stops keeps its connection busy past the
+    // moment idle ones are closed; closing it after the answer lets the stop finish.
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      if (lifecycle.closing) void reply.header('connection', 'close');
+      done(null, payload);
+    });
+  }
   const metrics = createMetrics({
     sloGauges: () => {
       const at = deps.clock.now();

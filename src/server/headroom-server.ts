@@ -58,7 +58,9 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     const deps: AppDependencies = { store, clock, catalog, credentials: new CredentialCache() };
     const bootstrap = await bootstrapAdminToken(deps, options.bootstrapToken);
     await catalog.refresh();
+    const lifecycle = { closing: false };
     const app = await buildServer({
+      lifecycle,
       deps,
       db: database.db,
       version: options.version,
@@ -90,6 +92,7 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
       close: () => {
         closing ??= (async () => {
           clearInterval(follow);
+          lifecycle.closing = true;
           await app.close();
           await runner?.stop();
           await database.close();
