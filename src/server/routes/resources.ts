@@ -155,11 +155,21 @@ export function resourceRoutes(deps: AppDependencies): RouteDefinition[] {
         'Bring services and SLOs to the given headroom/v1 documents (dryRun: plan only; prune: delete what is not given)',
       tags: ['config'],
       auth: 'token',
-      body: applyRequestSchema,
+      // Documented with the document schemas; the documents themselves are read by the
+      // config adapter, which reports every issue of every document with its path.
+      body: applyRequestSchema.extend({
+        documents: z.array(z.union([serviceDocumentSchema, sloDocumentSchema])),
+      }),
+      bodyValidation: 'handler',
       response: applyResponseSchema,
       problems: [400, 401, 403],
-      handler: ({ principal, body }) =>
-        applyConfig(deps, principal, body.documents, { prune: body.prune, dryRun: body.dryRun }),
+      handler: ({ principal, body }) => {
+        const request = applyRequestSchema.parse(body);
+        return applyConfig(deps, principal, request.documents, {
+          prune: request.prune,
+          dryRun: request.dryRun,
+        });
+      },
     }),
   ];
 }
