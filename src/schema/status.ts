@@ -1,91 +1,117 @@
 // The status of an SLO as the API answers it: the same JSON `headroom eval` prints.
 // The schema documents and checks the shape; core/slo/status.ts is what produces it.
 import { z } from 'zod';
-import type { SloStatus } from '../core/slo/status.js';
+import {
+  REPORTED_BURN_WINDOWS,
+  type ReportedBurnWindow,
+  type SloStatus,
+} from '../core/slo/status.js';
+import { instantSchema } from './api.js';
+import { ALERT_SEVERITIES } from './config.js';
 
-const countsSchema = z.object({
-  good: z.number(),
-  bad: z.number(),
-  total: z.number(),
+const countSchema = z.number().int().nonnegative();
+const countsSchema = z.object({ good: countSchema, bad: countSchema, total: countSchema });
+
+const burnRateSchema = z.number().nonnegative().nullable();
+
+// Built from the engine's list so that a window added there cannot be missing here.
+const burnRateShape = Object.fromEntries(
+  [...REPORTED_BURN_WINDOWS, 'window'].map((window) => [window, burnRateSchema]),
+) as Record<ReportedBurnWindow, typeof burnRateSchema>;
+
+const burnRatesSchema = z.object(burnRateShape).meta({
+  id: 'BurnRates',
+  description:
+    'Burn rate per window (1 = spending exactly the budget over the SLO window); `window` is the ' +
+    "SLO's own window; null when the window holds no events",
 });
 
-const burnRatesSchema = z
-  .object({
-    '5m': z.number().nullable(),
-    '30m': z.number().nullable(),
-    '1h': z.number().nullable(),
-    '2h': z.number().nullable(),
-    '6h': z.number().nullable(),
-    '1d': z.number().nullable(),
-    '3d': z.number().nullable(),
-    window: z.number().nullable(),
-  })
-  .meta({
-    id: 'BurnRates',
-    description: 'Burn rate per window; null when the window holds no events',
-  });
+const alertStatusSchema = z.object({
+  severity: z.enum(ALERT_SEVERITIES),
+  longWindow: z.string(),
+  shortWindow: z.string(),
+  factor: z.number().positive(),
+  longBurnRate: burnRateSchema,
+  shortBurnRate: burnRateSchema,
+  firing: z.boolean(),
+});
 
 export const sloStatusSchema = z
   .object({
     slo: z.string(),
     service: z.string(),
-    at: z.string(),
-    objective: z.number().meta({ description: 'The objective as a fraction: 99.9 % is 0.999' }),
+    at: instantSchema,
+    objective: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .meta({ description: 'The objective as a fraction: 99.9 % is 0.999' }),
     budgetingMethod: z.enum(['occurrences', 'timeslices']),
     window: z.object({
       type: z.enum(['rolling', 'calendar']),
-      length: z.string(),
+      length: z.string().meta({
+        description: '`30d` for rolling windows; `week`, `month` or `quarter` for calendar ones',
+      }),
       timeZone: z.string().nullable(),
-      start: z.string(),
-      end: z.string(),
+      start: instantSchema.meta({ description: 'First instant covered (inclusive)' }),
+      end: instantSchema.meta({ description: 'The evaluation time (exclusive)' }),
     }),
-    sli: z.number().nullable(),
+    sli: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .meta({ description: 'Good / total over the window; null without events' }),
     events: countsSchema,
-    slices: countsSchema.nullable(),
+    slices: countsSchema
+      .nullable()
+      .meta({ description: 'Timeslices only: one-minute slices with events' }),
     errorBudget: z.object({
-      remaining: z.number(),
+      remaining: z.number().meta({ description: '1 untouched, 0 spent, negative overspent' }),
       consumed: z.number(),
-      allowed: z.number(),
-      spent: z.number(),
+      allowed: z.number().nonnegative(),
+      spent: countSchema,
       unit: z.enum(['events', 'minutes']),
     }),
     burnRates: burnRatesSchema,
-    alerts: z
-      .array(
-        z.object({
-          severity: z.enum(['page', 'ticket']),
-          longWindow: z.string(),
-          shortWindow: z.string(),
-          factor: z.number(),
-          longBurnRate: z.number().nullable(),
-          shortBurnRate: z.number().nullable(),
-          firing: z.boolean(),
-        }),
-      )
-      .readonly(),
-    exhaustionAt: z.string().nullable(),
+    alerts: z.array(alertStatusSchema).readonly(),
+    exhaustionAt: instantSchema.nullable().meta({
+      description: 'When the budget runs out at the 1h burn rate; null if it does not',
+    }),
   })
   .meta({ id: 'SloStatus' });
 
-// What the schema accepts is what the engine's type describes (the other way round,
-// readonly arrays aside, is checked by parsing engine output in status.test.ts).
-type Infer = z.infer<typeof sloStatusSchema>;
-export const STATUS_SCHEMA_FITS_ENGINE: [Infer] extends [SloStatus] ? true : false = true;
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Assignability alone lets either side grow an optional field the other lacks.
+type SameShape<A, B> =
+  MutuallyAssignable<A, B> extends true ? MutuallyAssignable<keyof A, keyof B> : false;
+
+/**
+ * Fails to compile when the schema and the engine's type drift apart in either
+ * direction (a field, its nullability, an enum member); the tests check the values.
+ */
+export const SLO_STATUS_SCHEMA_MATCHES_ENGINE: SameShape<
+  z.infer<typeof sloStatusSchema>,
+  SloStatus
+> = true;
 
 export const sloSeriesSchema = z
   .object({
     slo: z.string(),
-    from: z.string(),
-    to: z.string(),
-    /** The distance between points, e.g. `5m`. */
-    step: z.string(),
+    from: instantSchema,
+    to: instantSchema,
+    step: z
+      .string()
+      .regex(/^(?=\d)(\d+w)?(\d+d)?(\d+h)?(\d+m)?$/)
+      .meta({ description: 'The distance between points', examples: ['5m', '1h'] }),
     points: z.array(
       z.object({
-        at: z.string(),
-        sli: z.number().nullable(),
+        at: instantSchema,
+        sli: z.number().min(0).max(1).nullable(),
         errorBudgetRemaining: z.number(),
         burnRates: burnRatesSchema,
       }),
     ),
   })
   .meta({ id: 'SloSeries' });
+export type SloSeries = z.infer<typeof sloSeriesSchema>;

@@ -10,7 +10,7 @@ import type { DatabaseSchema } from '../store/schema.js';
 import { createMetrics, registerMetricsHooks } from './metrics.js';
 import { mountRoutes } from './mount.js';
 import { buildOpenApiDocument } from './openapi.js';
-import { registerProblemHandling } from './problem.js';
+import { problemFor, registerProblemHandling, sendProblem } from './problem.js';
 import { defineRoute, type RouteDefinition } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { directoryRoutes } from './routes/directory.js';
@@ -89,22 +89,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   app.get('/healthz', () => Promise.resolve({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', async (request, reply) => {
     const reachable = await deps.store.ping();
     const migrated = reachable && (await isMigrated(options.db).catch(() => false));
     if (!reachable || !migrated) {
-      return reply
-        .status(503)
-        .type('application/problem+json')
-        .send({
-          type: 'https://headroom.dev/problems/unavailable',
-          title: 'Not ready',
-          status: 503,
-          code: 'UNAVAILABLE',
-          detail: reachable
-            ? 'the database migrations have not run'
-            : 'the database is not reachable',
-        });
+      const detail = reachable
+        ? 'the database migrations have not run'
+        : 'the database is not reachable';
+      return sendProblem(reply, problemFor('UNAVAILABLE', detail, request.url));
     }
     return { status: 'ready' };
   });

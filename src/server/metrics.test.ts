@@ -1,6 +1,7 @@
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { SloStatus } from '../core/slo/status.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, registerMetricsHooks } from './metrics.js';
 
 function status(slo: string, overrides: Partial<SloStatus> = {}): SloStatus {
   return {
@@ -49,32 +50,78 @@ function status(slo: string, overrides: Partial<SloStatus> = {}): SloStatus {
   };
 }
 
+/** The sample lines of one metric, without comments. */
+function samples(text: string, name: string): string[] {
+  return text.split('\n').filter((line) => line.startsWith(`${name}{`) || line === name);
+}
+
 describe('metrics', () => {
   it('show every SLO number as the API would answer it at scrape time', async () => {
-    let statuses = [status('checkout-availability'), status('checkout-latency', { sli: null })];
-    const metrics = createMetrics({ sloGauges: () => statuses });
+    const metrics = createMetrics({
+      sloGauges: () => [status('checkout-availability'), status('checkout-latency', { sli: null })],
+    });
     const text = await metrics.render();
-    expect(text).toContain(
+    expect(samples(text, 'headroom_slo_error_budget_remaining_ratio')).toEqual([
       'headroom_slo_error_budget_remaining_ratio{slo="checkout-availability",service="checkout"} 0.5',
+      'headroom_slo_error_budget_remaining_ratio{slo="checkout-latency",service="checkout"} 0.5',
+    ]);
+    const availabilityBurn = samples(text, 'headroom_slo_burn_rate').filter((line) =>
+      line.includes('slo="checkout-availability"'),
     );
-    expect(text).toContain(
+    expect(availabilityBurn).toHaveLength(7);
+    expect(availabilityBurn).toContain(
       'headroom_slo_burn_rate{slo="checkout-availability",service="checkout",window="1h"} 15',
     );
+    expect(availabilityBurn).toContain(
+      'headroom_slo_burn_rate{slo="checkout-availability",service="checkout",window="window"} 0.5',
+    );
     expect(text).not.toContain('window="30m"');
-    expect(text).toContain(
+    expect(
+      samples(text, 'headroom_slo_alert_firing').filter((line) =>
+        line.includes('slo="checkout-availability"'),
+      ),
+    ).toEqual([
       'headroom_slo_alert_firing{slo="checkout-availability",service="checkout",severity="page"} 1',
-    );
-    expect(text).toContain(
       'headroom_slo_alert_firing{slo="checkout-availability",service="checkout",severity="ticket"} 0',
-    );
-    expect(text).toContain(
+    ]);
+    expect(samples(text, 'headroom_slo_sli')).toEqual([
+      'headroom_slo_sli{slo="checkout-availability",service="checkout"} 0.9995',
+    ]);
+    expect(samples(text, 'headroom_slo_objective')).toContain(
       'headroom_slo_objective{slo="checkout-latency",service="checkout"} 0.999',
     );
-    expect(text).not.toContain('headroom_slo_sli{slo="checkout-latency"');
-    expect(text).toContain('process_cpu_seconds_total');
+    expect(text).toContain('# TYPE headroom_slo_burn_rate gauge');
+  });
 
+  it('keep the standard process and Node.js names', async () => {
+    const text = await createMetrics({ sloGauges: () => [] }).render();
+    expect(text).toContain('process_cpu_seconds_total');
+    expect(text).toContain('nodejs_heap_size_total_bytes');
+    expect(text).not.toContain('headroom_process_');
+  });
+
+  it('drop the series of an SLO that no longer exists', async () => {
+    let statuses = [status('checkout-availability'), status('checkout-latency')];
+    const metrics = createMetrics({ sloGauges: () => statuses });
+    expect(await metrics.render()).toContain('slo="checkout-availability"');
     statuses = [status('checkout-latency')];
-    expect(await metrics.render()).not.toContain('slo="checkout-availability"');
+    const text = await metrics.render();
+    expect(text).not.toContain('slo="checkout-availability"');
+    expect(text).toContain('slo="checkout-latency"');
+  });
+
+  it('evaluate the SLOs once per scrape', async () => {
+    let evaluations = 0;
+    const metrics = createMetrics({
+      sloGauges: () => {
+        evaluations += 1;
+        return [status('checkout-availability')];
+      },
+    });
+    await metrics.render();
+    expect(evaluations).toBe(1);
+    await metrics.render();
+    expect(evaluations).toBe(2);
   });
 
   it('time requests by route pattern', async () => {
@@ -84,5 +131,28 @@ describe('metrics', () => {
     expect(text).toContain(
       'headroom_http_request_duration_seconds_bucket{le="0.0025",method="GET",route="/api/v1/slos/:name/status",status_code="200"} 1',
     );
+    expect(text).toContain(
+      'headroom_http_request_duration_seconds_bucket{le="0.001",method="GET",route="/api/v1/slos/:name/status",status_code="200"} 0',
+    );
+    expect(metrics.contentType).toMatch(/^text\/plain/);
+  });
+
+  it('label requests with the route, not the URL, on a server', async () => {
+    const metrics = createMetrics({ sloGauges: () => [] });
+    const app = Fastify();
+    registerMetricsHooks(app, metrics);
+    app.get('/api/v1/slos/:name', (_request, reply) => reply.status(404).send({}));
+    try {
+      await app.inject({ method: 'GET', url: '/api/v1/slos/checkout-availability' });
+      await app.inject({ method: 'GET', url: '/api/v1/slos/checkout-latency' });
+      await app.inject({ method: 'GET', url: '/wp-login.php' });
+    } finally {
+      await app.close();
+    }
+    const counts = samples(await metrics.render(), 'headroom_http_request_duration_seconds_count');
+    expect(counts).toEqual([
+      'headroom_http_request_duration_seconds_count{method="GET",route="/api/v1/slos/:name",status_code="404"} 2',
+      'headroom_http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"} 1',
+    ]);
   });
 });

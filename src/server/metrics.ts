@@ -20,32 +20,42 @@ export function createMetrics(options: {
     name: 'headroom_http_request_duration_seconds',
     help: 'Time to answer HTTP requests, by route pattern',
     labelNames: ['method', 'route', 'status_code'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
 
-  // One scrape evaluates every SLO once; the gauges read that one evaluation.
-  let statuses: readonly SloStatus[] = [];
+  // A scrape collects every gauge in one synchronous pass: the first evaluates the
+  // SLOs, the others read that evaluation, and the next scrape evaluates again.
+  let snapshot: readonly SloStatus[] | undefined;
+  const statuses = (): readonly SloStatus[] => {
+    if (snapshot === undefined) {
+      snapshot = options.sloGauges();
+      queueMicrotask(() => {
+        snapshot = undefined;
+      });
+    }
+    return snapshot;
+  };
   const perSlo = (status: SloStatus) => ({ slo: status.slo, service: status.service });
+  // Each collect resets first: an SLO deleted since the last scrape loses its series.
   new Gauge({
     name: 'headroom_slo_error_budget_remaining_ratio',
     help: 'Fraction of the error budget left in the window: 1 untouched, 0 spent, negative overspent',
     labelNames: ['slo', 'service'],
     registers: [registry],
     collect() {
-      statuses = options.sloGauges();
       this.reset();
-      for (const status of statuses) this.set(perSlo(status), status.errorBudget.remaining);
+      for (const status of statuses()) this.set(perSlo(status), status.errorBudget.remaining);
     },
   });
   new Gauge({
     name: 'headroom_slo_burn_rate',
-    help: 'Error budget burn rate over a window (1 = spending exactly the budget over the SLO window)',
+    help: 'Error budget burn rate over a window (1 = spending exactly the budget over the SLO window); window="window" is the SLO window itself',
     labelNames: ['slo', 'service', 'window'],
     registers: [registry],
     collect() {
       this.reset();
-      for (const status of statuses) {
+      for (const status of statuses()) {
         for (const [window, rate] of Object.entries(status.burnRates)) {
           if (rate !== null) this.set({ ...perSlo(status), window }, rate);
         }
@@ -59,7 +69,7 @@ export function createMetrics(options: {
     registers: [registry],
     collect() {
       this.reset();
-      for (const status of statuses) {
+      for (const status of statuses()) {
         const severities = new Map<string, boolean>();
         for (const alert of status.alerts) {
           severities.set(alert.severity, (severities.get(alert.severity) ?? false) || alert.firing);
@@ -76,7 +86,8 @@ export function createMetrics(options: {
     registers: [registry],
     collect() {
       this.reset();
-      for (const status of statuses) if (status.sli !== null) this.set(perSlo(status), status.sli);
+      for (const status of statuses())
+        if (status.sli !== null) this.set(perSlo(status), status.sli);
     },
   });
   new Gauge({
@@ -86,7 +97,7 @@ export function createMetrics(options: {
     registers: [registry],
     collect() {
       this.reset();
-      for (const status of statuses) this.set(perSlo(status), status.objective);
+      for (const status of statuses()) this.set(perSlo(status), status.objective);
     },
   });
 
@@ -102,8 +113,9 @@ export function createMetrics(options: {
 
 export function registerMetricsHooks(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onResponse', (request, reply, done) => {
-    // The route pattern, not the URL: one series per route, whatever the names in it.
-    const route = request.routeOptions.url ?? 'unmatched';
+    // The route pattern, not the URL: one series per route whatever the names in it,
+    // and one for every URL no route matched, so a scanner cannot grow the registry.
+    const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });

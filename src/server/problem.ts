@@ -1,8 +1,10 @@
 // Errors as RFC 9457 problem details: one mapping from the closed set of codes to HTTP.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ZodError } from 'zod';
 import { AppError } from '../app/errors.js';
 import type { ErrorCode, Problem } from '../schema/api.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 const STATUS: Readonly<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
@@ -28,18 +30,30 @@ const TITLE: Readonly<Record<ErrorCode, string>> = {
   INTERNAL: 'Internal error',
 };
 
+// A 4xx that carries no code of ours (Fastify's own, a plugin's) still gets the closest one.
+const CODE_OF_STATUS: ReadonlyMap<number, ErrorCode> = new Map(
+  (Object.entries(STATUS) as [ErrorCode, number][]).map(([code, status]) => [status, code]),
+);
+
+const INTERNAL_DETAIL = 'the server failed to answer this request; the error has been logged';
+
 export function statusOfCode(code: ErrorCode): number {
   return STATUS[code];
 }
 
-function problem(
+export function problemTypeOf(code: ErrorCode): string {
+  return `https://headroom.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+/** A problem of one code; `status` only when the HTTP status is more precise (415). */
+export function problemFor(
   code: ErrorCode,
   detail: string,
   instance: string,
-  extra: { status?: number; errors?: Problem['errors'] } = {},
+  extra: { readonly status?: number; readonly errors?: Problem['errors'] } = {},
 ): Problem {
   return {
-    type: `https://headroom.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    type: problemTypeOf(code),
     title: TITLE[code],
     status: extra.status ?? STATUS[code],
     detail,
@@ -50,16 +64,31 @@ function problem(
 }
 
 function isFastifyError(error: unknown): error is FastifyError {
-  return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string';
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<FastifyError>).code === 'string' &&
+    (error as FastifyError).code.startsWith('FST_')
+  );
 }
 
-/** The problem to answer for any error; unknown errors become a 500 that leaks nothing. */
+/** A client error raised below us (a body stream aborted, a plugin): its message is for the client. */
+function clientStatusOf(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+/**
+ * The problem to answer for any error. Unknown errors become a 500 that says nothing
+ * of the cause (a message may hold a query, a path or a secret); the caller logs them.
+ * `bodyLimitBytes` names the limit in the answer to a body that exceeds it.
+ */
 export function problemOf(error: unknown, instance: string, bodyLimitBytes?: number): Problem {
   if (error instanceof AppError) {
-    return problem(error.code, error.message, instance, { errors: [...error.errors] });
+    return problemFor(error.code, error.message, instance, { errors: [...error.errors] });
   }
   if (error instanceof ZodError) {
-    return problem('VALIDATION', 'the request is not valid', instance, {
+    return problemFor('VALIDATION', 'the request is not valid', instance, {
       errors: error.issues.map((issue) => ({
         path: issue.path.map(String).join('.'),
         message: issue.message,
@@ -70,57 +99,72 @@ export function problemOf(error: unknown, instance: string, bodyLimitBytes?: num
     switch (error.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE': {
         const limit = bodyLimitBytes === undefined ? 'the limit' : describeBytes(bodyLimitBytes);
-        return problem(
+        return problemFor(
           'PAYLOAD_TOO_LARGE',
           `the body is larger than ${limit}; send smaller batches`,
           instance,
         );
       }
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return problem(
+        // No code of ours says "wrong media type"; the status does, the code groups it.
+        return problemFor(
           'VALIDATION',
-          `${error.message}; send application/json (or application/x-ndjson for events)`,
+          'unsupported Content-Type; send application/json (or application/x-ndjson for events)',
           instance,
-          {
-            status: 415,
-          },
+          { status: 415 },
         );
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return problemFor('VALIDATION', 'the body is not valid JSON', instance);
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return problem('VALIDATION', error.message, instance);
+        return problemFor(
+          'VALIDATION',
+          'the body is empty but Content-Type is application/json',
+          instance,
+        );
+      case 'FST_ERR_NOT_FOUND':
+        return problemFor('NOT_FOUND', 'no such route', instance);
       default:
-        if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-          return problem('VALIDATION', error.message, instance, { status: error.statusCode });
-        }
+        break;
     }
   }
-  if (error instanceof SyntaxError)
-    return problem('VALIDATION', `the body is not valid JSON: ${error.message}`, instance);
-  return problem(
-    'INTERNAL',
-    'the server failed to answer this request; it has been logged',
-    instance,
-  );
+  const clientStatus = clientStatusOf(error);
+  if (clientStatus !== undefined) {
+    const code = CODE_OF_STATUS.get(clientStatus) ?? 'VALIDATION';
+    return problemFor(code, (error as Error).message, instance, { status: clientStatus });
+  }
+  return problemFor('INTERNAL', INTERNAL_DETAIL, instance);
 }
 
 function describeBytes(bytes: number): string {
   const mib = bytes / (1024 * 1024);
-  return Number.isInteger(mib) ? `${mib} MiB (${bytes} bytes)` : `${bytes} bytes`;
+  if (mib < 1) return `${bytes} bytes`;
+  const shown = Number.isInteger(mib) ? String(mib) : mib.toFixed(2);
+  return `${shown} MiB (${bytes} bytes)`;
 }
 
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  // RFC 9110: a 401 says how to authenticate.
+  if (problem.status === 401) void reply.header('www-authenticate', 'Bearer realm="headroom"');
+  return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/**
+ * Every error and every unknown route answer problem+json. `bodyLimitBytes` is the
+ * server's limit, named when a route sets none of its own.
+ */
 export function registerProblemHandling(app: FastifyInstance, bodyLimitBytes?: number): void {
   app.setErrorHandler((error, request, reply) => {
-    const body = problemOf(error, request.url, bodyLimitBytes);
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.status(body.status).type('application/problem+json').send(body);
+    // A route may set its own limit; the request knows which one applied.
+    const limit = request.routeOptions.bodyLimit as number | undefined;
+    const problem = problemOf(error, request.url, limit ?? bodyLimitBytes);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {
-    const body = problem(
-      'NOT_FOUND',
-      `no route ${request.method} ${request.url.split('?')[0] ?? ''}`,
-      request.url,
+    const path = request.url.split('?')[0] ?? request.url;
+    return sendProblem(
+      reply,
+      problemFor('NOT_FOUND', `there is no route ${request.method} ${path}`, request.url),
     );
-    return reply.status(404).type('application/problem+json').send(body);
   });
 }
