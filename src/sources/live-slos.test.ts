@@ -133,6 +133,26 @@ describe.each(TEST_DATABASES)('the live SLO catalog on $name', (kind) => {
     });
   });
 
+  it('does not read unchanged definitions again when something else changes', async () => {
+    await putSlo(sloDocument('checkout-availability'));
+    await catalog.refresh();
+    const before = catalog.get('checkout-availability')?.slo;
+    await store.appendAudit({
+      at: 3,
+      actor: 'system',
+      action: 'create',
+      kind: 'Token',
+      name: 't',
+      before: null,
+      after: null,
+    });
+    await catalog.refresh();
+    expect(catalog.get('checkout-availability')?.slo).toBe(before);
+    await putSlo(sloDocument('checkout-availability', { objective: 99.5 }));
+    await catalog.refresh();
+    expect(catalog.get('checkout-availability')?.slo).not.toBe(before);
+  });
+
   it('forgets deleted SLOs', async () => {
     const id = await putSlo(sloDocument('gone'));
     await catalog.refresh();

@@ -18,6 +18,7 @@ const TRIM_INTERVAL_MS = 60 * 60_000;
 
 export class LiveSlos implements SloCatalog {
   private byId = new Map<number, LiveSlo>();
+  private readonly documents = new ReadDocuments();
   private byName = new Map<string, LiveSlo>();
   private lastEventId = 0;
   private generation = -1;
@@ -119,13 +120,15 @@ export class LiveSlos implements SloCatalog {
       this.store.listServices(),
     ]);
     const services = new Map<string, Service>();
-    const read = readDocumentValues(serviceRecords.map((record) => record.document));
-    for (const { value } of read.services) services.set(value.name, value);
+    for (const record of serviceRecords) {
+      const service = this.documents.read(record.document).service;
+      if (service !== undefined) services.set(service.name, service);
+    }
 
     const nowMinute = epochMinute(this.clock.now());
     const byId = new Map<number, LiveSlo>();
     for (const record of records) {
-      const slo = readDocumentValues([record.document]).slos[0]?.value;
+      const slo = this.documents.read(record.document).slo;
       if (slo === undefined) continue;
       const service = services.get(slo.service);
       const known = this.byId.get(record.id);
@@ -147,6 +150,38 @@ export class LiveSlos implements SloCatalog {
     }
     this.byId = byId;
     this.byName = new Map([...byId.values()].map((entry) => [entry.slo.name, entry]));
+    this.documents.keepOnly([...serviceRecords, ...records].map((record) => record.document));
+  }
+}
+
+/**
+ * Stored documents read into model values, remembered by their text: any audited change
+ * (a token, a team) reloads the definitions, and reading a thousand unchanged documents
+ * again each time would stall every request. Unchanged SLOs also keep their identity,
+ * which the engine's per-SLO caches key on.
+ */
+class ReadDocuments {
+  private byText = new Map<string, { slo?: Slo; service?: Service }>();
+
+  read(document: unknown): { readonly slo?: Slo; readonly service?: Service } {
+    const text = JSON.stringify(document);
+    let read = this.byText.get(text);
+    if (read === undefined) {
+      const values = readDocumentValues([document]);
+      read = {};
+      const slo = values.slos[0]?.value;
+      const service = values.services[0]?.value;
+      if (slo !== undefined) read.slo = slo;
+      if (service !== undefined) read.service = service;
+      this.byText.set(text, read);
+    }
+    return read;
+  }
+
+  /** Forgets documents that are no longer stored. */
+  keepOnly(documents: readonly unknown[]): void {
+    const texts = new Set(documents.map((document) => JSON.stringify(document)));
+    for (const text of this.byText.keys()) if (!texts.has(text)) this.byText.delete(text);
   }
 }
 
