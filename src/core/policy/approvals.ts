@@ -1,0 +1,107 @@
+// Which approvals count. An approval is an audited exception: given by a person
+// holding one of the roles the policy names, for a service and some of its rules,
+// until it expires; never by the person deploying, nor by the one who asked.
+import type { Approval, DeployRequest } from './model.js';
+import type { ApprovalRefusal, DecisionLift, GateReason, RuleMatch } from './decision.js';
+import { orList } from './reasons.js';
+import { isoInstant } from './zone-time.js';
+import { formatDuration } from '../time/duration.js';
+
+export type Verdict =
+  'counts' | 'ignored' | { readonly refusal: ApprovalRefusal; readonly message: string };
+
+/**
+ * Whether an approval lifts a matched rule. It must be for the service and name
+ * the rule (or `all`); then it counts only if the approver is not the one
+ * deploying nor the one who asked, the approval is for this deployer (when it
+ * names one), the approver held one of the policy's roles, and it is in force
+ * and no longer than the policy allows.
+ */
+export function judgeApproval(
+  approval: Approval,
+  match: RuleMatch,
+  request: DeployRequest,
+  atMs: number,
+): Verdict {
+  const { policy, rule } = match;
+  if (approval.service !== request.service) return 'ignored';
+  const named =
+    approval.scope !== 'all' &&
+    approval.scope.some((ref) => ref === rule || ref === `${policy.name}/${rule}`);
+  if (approval.scope !== 'all' && !named) return 'ignored';
+  if (match.effect === 'deny') {
+    // `all` means every rule an approval can lift; only a deny rule named outright
+    // is a mistake worth telling the approver about.
+    if (!named) return 'ignored';
+    const labels =
+      match.unlessLabels.length === 0
+        ? 'nothing lifts it'
+        : `only the label ${orList(match.unlessLabels)} lifts it`;
+    return {
+      refusal: 'notApprovable',
+      message: `rule ${policy.name}/${rule} denies and approvals do not lift deny rules; ${labels}`,
+    };
+  }
+  if (approval.approver === request.actor) {
+    return {
+      refusal: 'approverIsRequester',
+      message: `${approval.approver} is the one deploying and cannot approve their own deploy`,
+    };
+  }
+  if (approval.requester !== undefined && approval.approver === approval.requester) {
+    return {
+      refusal: 'approverIsRequester',
+      message: `${approval.approver} asked for this approval and cannot give it themselves`,
+    };
+  }
+  if (approval.requester !== undefined && approval.requester !== request.actor) {
+    return {
+      refusal: 'otherRequester',
+      message: `the approval is for deploys by ${approval.requester}, not by ${request.actor}`,
+    };
+  }
+  if (!approval.approverRoles.some((role) => policy.approvalRoles.includes(role))) {
+    const held =
+      approval.approverRoles.length === 0 ? 'no role' : `role ${orList(approval.approverRoles)}`;
+    return {
+      refusal: 'roleNotAllowed',
+      message: `${approval.approver} holds ${held}; policy ${policy.name} takes approvals from ${orList(policy.approvalRoles)}`,
+    };
+  }
+  if (atMs < approval.grantedAtMs) {
+    return {
+      refusal: 'notYetValid',
+      message: `the approval is given from ${isoInstant(approval.grantedAtMs)}`,
+    };
+  }
+  if (atMs >= approval.expiresAtMs) {
+    return {
+      refusal: 'expired',
+      message: `the approval expired at ${isoInstant(approval.expiresAtMs)}`,
+    };
+  }
+  const lengthMs = approval.expiresAtMs - approval.grantedAtMs;
+  if (lengthMs > policy.maxApprovalMs) {
+    return {
+      refusal: 'tooLong',
+      message: `the approval runs ${formatDuration(Math.ceil(lengthMs / 60_000))}, longer than the ${formatDuration(policy.maxApprovalMs / 60_000)} policy ${policy.name} allows`,
+    };
+  }
+  return 'counts';
+}
+
+/** The approvals that would lift every reason left, or null when some reason takes none. */
+export function liftFor(reasons: readonly GateReason[], actor: string): DecisionLift | null {
+  if (reasons.length === 0 || reasons.some((reason) => reason.liftableBy === null)) return null;
+  const byPolicy = new Map<string, { policy: string; rules: string[]; roles: readonly string[] }>();
+  for (const reason of reasons) {
+    const entry = byPolicy.get(reason.policy) ?? {
+      policy: reason.policy,
+      rules: [],
+      roles: reason.liftableBy?.roles ?? [],
+    };
+    if (!entry.rules.includes(reason.rule)) entry.rules.push(reason.rule);
+    byPolicy.set(reason.policy, entry);
+  }
+  return { approvals: [...byPolicy.values()], notBy: actor };
+}
