@@ -2,7 +2,11 @@
 // one audit entry per resource that changed. `headroom apply`, `headroom diff`
 // (a dry run) and the single-resource routes all come through here.
 import { issuePath, readDocumentValues } from '../config/documents.js';
-import { serviceToDocument, sloToDocument } from '../config/formats/headroom-write.js';
+import {
+  dataSourceToDocument,
+  serviceToDocument,
+  sloToDocument,
+} from '../config/formats/headroom-write.js';
 import { planChanges, type PlanState } from '../config/plan.js';
 import type { ApplyResponse, Change } from '../schema/api.js';
 import { recordChange } from './audit.js';
@@ -69,6 +73,7 @@ function desiredState(documents: readonly unknown[]): DesiredState {
   for (const [kind, items] of [
     ['Service', read.services],
     ['SLO', read.slos],
+    ['DataSource', read.dataSources],
   ] as const) {
     for (const { value, index } of items) {
       const key = `${kind}/${value.name}`;
@@ -101,6 +106,7 @@ function desiredState(documents: readonly unknown[]): DesiredState {
       teams,
       services: services.map((service) => serviceToDocument(service)),
       slos: read.slos.map(({ value }) => sloToDocument(value)),
+      dataSources: read.dataSources.map(({ value }) => dataSourceToDocument(value)),
     },
     pathOf: (kind, name) => {
       const index = where.get(`${kind}/${name}`);
@@ -112,16 +118,18 @@ function desiredState(documents: readonly unknown[]): DesiredState {
 async function currentState(
   store: Store,
 ): Promise<{ state: PlanState; sloIds: ReadonlyMap<string, number> }> {
-  const [teams, services, slos] = await Promise.all([
+  const [teams, services, slos, dataSources] = await Promise.all([
     store.listTeams(),
     store.listServices(),
     store.listSlos(),
+    store.listConfigResources('DataSource'),
   ]);
   return {
     state: {
       teams: teams.map((team) => team.name),
       services: services.map((service) => service.document) as PlanState['services'],
       slos: slos.map((slo) => slo.document) as PlanState['slos'],
+      dataSources: dataSources.map((resource) => resource.document) as PlanState['dataSources'],
     },
     sloIds: new Map(slos.map((slo) => [slo.name, slo.id])),
   };
@@ -187,6 +195,17 @@ async function executeChanges(
     const { action, kind, name } = change;
     if (kind === 'Team') {
       await store.putTeam({ name, displayName: null, createdAt: now, updatedAt: now });
+    } else if (kind === 'DataSource') {
+      if (action === 'delete') await store.deleteConfigResource(kind, name);
+      else
+        await store.putConfigResource({
+          kind,
+          name,
+          team: null,
+          document: change.after,
+          createdAt: now,
+          updatedAt: now,
+        });
     } else if (kind === 'Service') {
       const team = change.team ?? '';
       if (action === 'create') {

@@ -3,7 +3,12 @@
 import { evaluateSlo } from '../core/slo/evaluate.js';
 import type { SloStatus } from '../core/slo/status.js';
 import { invalid, notFound } from './errors.js';
-import type { AppDependencies, LiveSlo } from './ports/slo-catalog.js';
+import {
+  readsElsewhere,
+  type AppDependencies,
+  type LiveSlo,
+  type SeriesPoint,
+} from './ports/slo-catalog.js';
 import { requireReader, type Principal } from './principal.js';
 
 /** Status reads may be this stale on an instance that did not take the write itself. */
@@ -11,33 +16,60 @@ const STATUS_FRESHNESS_MS = 250;
 export const MAX_SERIES_POINTS = 2000;
 const MINUTE_MS = 60_000;
 
+/**
+ * SLIs read from Prometheus at "now" may be this old: a scrape interval is 15 s to 1 min,
+ * so reading more often shows nothing new and only loads Prometheus.
+ */
+export const READ_SLI_FRESHNESS_MS = 15_000;
+
 export async function getSloStatus(
-  { clock, catalog }: AppDependencies,
+  deps: AppDependencies,
   principal: Principal,
   name: string,
   atMs: number | undefined,
 ): Promise<SloStatus> {
   requireReader(principal);
-  await catalog.refresh({ maxAgeMs: STATUS_FRESHNESS_MS });
-  return evaluateSlo(...liveSlo(catalog.get(name), name), atMs ?? clock.now());
+  await deps.catalog.refresh({ maxAgeMs: STATUS_FRESHNESS_MS });
+  const entry = deps.catalog.get(name);
+  if (entry === undefined) throw notFound(`SLO "${name}"`);
+  const [status] = await statusesOf(deps, [entry], atMs);
+  if (status === undefined) throw notFound(`SLO "${name}"`);
+  return status;
 }
 
 export async function listSloStatuses(
-  { clock, catalog }: AppDependencies,
+  deps: AppDependencies,
   principal: Principal,
   atMs: number | undefined,
 ): Promise<SloStatus[]> {
   requireReader(principal);
-  await catalog.refresh({ maxAgeMs: STATUS_FRESHNESS_MS });
-  const at = atMs ?? clock.now();
-  return catalog.all().map((entry) => evaluateSlo(entry.slo, entry.series, at));
+  await deps.catalog.refresh({ maxAgeMs: STATUS_FRESHNESS_MS });
+  return statusesOf(deps, deps.catalog.all(), atMs);
 }
 
-export interface SeriesPoint {
-  readonly at: string;
-  readonly sli: number | null;
-  readonly errorBudgetRemaining: number;
-  readonly burnRates: SloStatus['burnRates'];
+/**
+ * The statuses of `entries` at `atMs` (undefined: now), in their order: pushed events
+ * evaluated here, the rest read through the SLI reader (at now, a recent read will do).
+ */
+export async function statusesOf(
+  { clock, sliReader }: AppDependencies,
+  entries: readonly LiveSlo[],
+  atMs: number | undefined,
+): Promise<SloStatus[]> {
+  const at = atMs ?? clock.now();
+  const elsewhere = entries.filter(readsElsewhere);
+  const read =
+    elsewhere.length === 0
+      ? new Map<number, SloStatus>()
+      : await sliReader.statuses(
+          elsewhere,
+          at,
+          atMs === undefined ? { maxAgeMs: READ_SLI_FRESHNESS_MS } : {},
+        );
+  return entries.flatMap((entry) => {
+    if (!readsElsewhere(entry)) return [evaluateSlo(entry.slo, entry.series, at)];
+    return read.get(entry.id) ?? [];
+  });
 }
 
 export interface SeriesRequest {
@@ -48,14 +80,16 @@ export interface SeriesRequest {
 }
 
 export async function getSloSeries(
-  { clock, catalog }: AppDependencies,
+  { clock, catalog, sliReader }: AppDependencies,
   principal: Principal,
   name: string,
   request: SeriesRequest,
 ): Promise<{ slo: string; from: string; to: string; stepMinutes: number; points: SeriesPoint[] }> {
   requireReader(principal);
   await catalog.refresh({ maxAgeMs: STATUS_FRESHNESS_MS });
-  const [slo, series] = liveSlo(catalog.get(name), name);
+  const entry = catalog.get(name);
+  if (entry === undefined) throw notFound(`SLO "${name}"`);
+  const { slo, series } = entry;
   const to = request.toMs ?? clock.now();
   const from =
     request.fromMs ??
@@ -74,6 +108,25 @@ export async function getSloSeries(
       },
     ]);
   }
+  const points = readsElsewhere(entry)
+    ? [...(await sliReader.series(entry, from, to, stepMinutes))]
+    : pointsOfSeries(slo, series, from, to, stepMinutes);
+  return {
+    slo: name,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    stepMinutes,
+    points,
+  };
+}
+
+function pointsOfSeries(
+  slo: LiveSlo['slo'],
+  series: LiveSlo['series'],
+  from: number,
+  to: number,
+  stepMinutes: number,
+): SeriesPoint[] {
   const points: SeriesPoint[] = [];
   for (let at = from; at <= to; at += stepMinutes * MINUTE_MS) {
     const status = evaluateSlo(slo, series, at);
@@ -84,16 +137,5 @@ export async function getSloSeries(
       burnRates: status.burnRates,
     });
   }
-  return {
-    slo: name,
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
-    stepMinutes,
-    points,
-  };
-}
-
-function liveSlo(entry: LiveSlo | undefined, name: string): [LiveSlo['slo'], LiveSlo['series']] {
-  if (entry === undefined) throw notFound(`SLO "${name}"`);
-  return [entry.slo, entry.series];
+  return points;
 }

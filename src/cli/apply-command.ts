@@ -79,7 +79,11 @@ export async function sendConfig(
     return await client.call(
       'POST',
       '/api/v1/apply',
-      { documents: [...documents.services, ...documents.slos], prune: options.prune, dryRun },
+      {
+        documents: [...documents.dataSources, ...documents.services, ...documents.slos],
+        prune: options.prune,
+        dryRun,
+      },
       applyResponseSchema,
     );
   } catch (error) {

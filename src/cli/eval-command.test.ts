@@ -247,7 +247,7 @@ describe('headroom eval', () => {
       ].join('\n'),
     );
     const [status] = statusesOf(result.stdout);
-    expect(status?.events.total).toBe(20);
+    expect(status?.events?.total).toBe(20);
   });
 
   it('shows the first ten bad lines and counts the rest', async () => {
@@ -291,7 +291,7 @@ describe('headroom eval', () => {
     expect(result.stderr).toBe(
       'warning: skipped 1 of 2 event lines\nstdin:2: not valid JSON (expected one JSON object per line)\n',
     );
-    expect(statusesOf(result.stdout)[0]?.events.total).toBe(100);
+    expect(statusesOf(result.stdout)[0]?.events?.total).toBe(100);
   });
 
   it('refuses to guess a time when there are no events and no --at', async () => {

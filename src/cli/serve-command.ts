@@ -21,6 +21,8 @@ export interface ServeEnvironment {
   readonly HEADROOM_EVALUATION_INTERVAL_MS?: string | undefined;
   readonly HEADROOM_LEASE_TTL_MS?: string | undefined;
   readonly HEADROOM_LEASE_TICK_MS?: string | undefined;
+  /** Data sources name their credentials by environment variable ({ env: NAME }). */
+  readonly [name: string]: string | undefined;
 }
 
 /** Resolves when the server has stopped (after SIGTERM or SIGINT). */
@@ -58,6 +60,7 @@ export async function runServe(
       version: options.version,
       background,
       logger: { level: options.logLevel },
+      env,
     });
   } catch (error) {
     if (error instanceof SchemaTooNewError) return fail(error.message);

@@ -2,7 +2,7 @@
 // rather than YAML files: the same adapter and the same issues, with the position
 // given as a JSON path (`documents[2].spec.objective`) instead of file:line.
 import { LineCounter, parseDocument } from 'yaml';
-import type { Service, Slo } from '../core/slo/model.js';
+import type { DataSource, Service, Slo } from '../core/slo/model.js';
 import { IssueCollector, type ConfigIssue, type SourceDocument } from './document.js';
 import { readHeadroomDocument } from './formats/headroom.js';
 
@@ -15,6 +15,7 @@ export interface ReadValue<T> {
 export interface ReadDocuments {
   readonly services: ReadValue<Service>[];
   readonly slos: ReadValue<Slo>[];
+  readonly dataSources: ReadValue<DataSource>[];
   readonly issues: ConfigIssue[];
 }
 
@@ -29,13 +30,16 @@ export function readDocumentValues(
   const issues = new IssueCollector();
   const services: ReadValue<Service>[] = [];
   const slos: ReadValue<Slo>[] = [];
+  const dataSources: ReadValue<DataSource>[] = [];
   values.forEach((value, index) => {
     const source = sourceOf(value, label(index), index);
     const result = readHeadroomDocument(source, issues);
     for (const service of result.services) services.push({ value: service.value, index });
     for (const slo of result.slos) slos.push({ value: slo.value, index });
+    for (const dataSource of result.dataSources)
+      dataSources.push({ value: dataSource.value, index });
   });
-  return { services, slos, issues: issues.issues };
+  return { services, slos, dataSources, issues: issues.issues };
 }
 
 /** Where an issue is, for an API error: the document label and the field path. */

@@ -2,7 +2,11 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../schema/api.js';
-import type { ServiceDocumentInput, SloDocumentInput } from '../schema/config.js';
+import type {
+  DataSourceDocumentInput,
+  ServiceDocumentInput,
+  SloDocumentInput,
+} from '../schema/config.js';
 import {
   changedFields,
   planChanges,
@@ -45,7 +49,7 @@ function state(
   slos: SloDocumentInput[] = [],
   teams = [...new Set(services.map((doc) => doc.spec.team))],
 ): PlanState {
-  return { teams, services, slos };
+  return { teams, services, slos, dataSources: [] };
 }
 
 const admin: PlanOptions = { prune: false, editableTeams: 'all' };
@@ -331,7 +335,12 @@ function applyChanges(current: PlanState, changes: readonly Change[]): PlanState
     if (item.action === 'delete') target.delete(item.name);
     else target.set(item.name, item.after);
   }
-  return { teams: [...teams], services: [...services.values()], slos: [...slos.values()] };
+  return {
+    teams: [...teams],
+    services: [...services.values()],
+    slos: [...slos.values()],
+    dataSources: [],
+  };
 }
 
 describe('planChanges, for any states', () => {
@@ -389,3 +398,50 @@ describe('planChanges, for any states', () => {
 function asJson(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value)) as unknown;
 }
+
+describe('planChanges for data sources', () => {
+  const prometheus = (url: string): DataSourceDocumentInput => ({
+    apiVersion: 'headroom/v1',
+    kind: 'DataSource',
+    metadata: { name: 'prometheus' },
+    spec: { type: 'prometheus', url },
+  });
+  const withDataSources = (...dataSources: DataSourceDocumentInput[]): PlanState => ({
+    ...state([]),
+    dataSources,
+  });
+
+  it('creates, updates and (with prune) deletes them for an admin, before and after the rest', () => {
+    expect(
+      planChanges(withDataSources(), withDataSources(prometheus('http://a:9090')), admin).changes,
+    ).toMatchObject([{ action: 'create', kind: 'DataSource', name: 'prometheus', team: null }]);
+    expect(
+      planChanges(
+        withDataSources(prometheus('http://a:9090')),
+        withDataSources(prometheus('http://b:9090')),
+        admin,
+      ).changes,
+    ).toMatchObject([{ action: 'update', fields: ['spec.url'] }]);
+    expect(
+      planChanges(withDataSources(prometheus('http://a:9090')), withDataSources(), {
+        ...admin,
+        prune: true,
+      }).changes,
+    ).toMatchObject([{ action: 'delete', kind: 'DataSource' }]);
+  });
+
+  it('forbids a team editor to change one, and never prunes one for it', () => {
+    const plan = planChanges(withDataSources(), withDataSources(prometheus('http://a:9090')), {
+      prune: true,
+      editableTeams: new Set(['payments']),
+    });
+    expect(plan.changes).toEqual([]);
+    expect(plan.forbidden[0]?.reason).toContain('needs an admin token');
+    expect(
+      planChanges(withDataSources(prometheus('http://a:9090')), withDataSources(), {
+        prune: true,
+        editableTeams: new Set(['payments']),
+      }).changes,
+    ).toEqual([]);
+  });
+});

@@ -3,12 +3,18 @@
 // the same plan. Documents are compared as values (canonical headroom/v1 documents,
 // key order irrelevant), so re-applying an unchanged config plans nothing.
 import type { Change, ResourceKind } from '../schema/api.js';
-import type { ServiceDocumentInput, SloDocumentInput } from '../schema/config.js';
+import type {
+  DataSourceDocumentInput,
+  ServiceDocumentInput,
+  SloDocumentInput,
+} from '../schema/config.js';
 
 export interface PlanState {
   readonly teams: readonly string[];
   readonly services: readonly ServiceDocumentInput[];
   readonly slos: readonly SloDocumentInput[];
+  /** Installation-wide: only an admin token changes them. */
+  readonly dataSources: readonly DataSourceDocumentInput[];
 }
 
 export interface PlanOptions {
@@ -28,7 +34,10 @@ export interface ForbiddenChange {
 }
 
 export interface Plan {
-  /** Team creates, Service creates/updates, SLO creates/updates, SLO deletes, Service deletes. */
+  /**
+   * Team creates, DataSource creates/updates, Service creates/updates, SLO creates/updates,
+   * SLO deletes, Service deletes, DataSource deletes: what is referred to exists first.
+   */
   readonly changes: Change[];
   readonly forbidden: ForbiddenChange[];
 }
@@ -136,8 +145,46 @@ export function planChanges(current: PlanState, desired: PlanState, options: Pla
     }
   }
 
+  const dataSourceChanges: Change[] = [];
+  const dataSourceDeletes: Change[] = [];
+  const currentDataSources = byName(current.dataSources);
+  const desiredDataSources = byName(desired.dataSources);
+  for (const [name, after] of sortedEntries(desiredDataSources)) {
+    const before = currentDataSources.get(name);
+    const fields = before === undefined ? [] : changedFields(before, after);
+    if (before !== undefined && fields.length === 0) continue;
+    if (editableTeams !== 'all') {
+      forbidden.push({
+        kind: 'DataSource',
+        name,
+        team: null,
+        reason: `DataSource "${name}" is installation-wide; changing a data source needs an admin token`,
+      });
+      continue;
+    }
+    dataSourceChanges.push(
+      before === undefined
+        ? change('create', 'DataSource', name, null, null, after)
+        : change('update', 'DataSource', name, null, before, after, fields),
+    );
+  }
+  if (options.prune && editableTeams === 'all') {
+    for (const [name, before] of sortedEntries(currentDataSources)) {
+      if (desiredDataSources.has(name)) continue;
+      dataSourceDeletes.push(change('delete', 'DataSource', name, null, before, null));
+    }
+  }
+
   return {
-    changes: [...teamChanges, ...serviceChanges, ...sloChanges, ...sloDeletes, ...serviceDeletes],
+    changes: [
+      ...teamChanges,
+      ...dataSourceChanges,
+      ...serviceChanges,
+      ...sloChanges,
+      ...sloDeletes,
+      ...serviceDeletes,
+      ...dataSourceDeletes,
+    ],
     forbidden,
   };
 }

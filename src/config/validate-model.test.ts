@@ -168,6 +168,7 @@ describe('validateModel', () => {
         slos: [
           { value: sloOf(`${serviceName}-availability`, serviceName), source, path: ['slos', 0] },
         ],
+        dataSources: [],
       };
     };
 

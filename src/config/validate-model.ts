@@ -1,6 +1,6 @@
 // Checks that need every document at once: unique names, SLOs and dependencies
 // that name a Service, no dependency loops. Produces the final model.
-import type { Dependency, ReliabilityModel, Service, Slo } from '../core/slo/model.js';
+import type { DataSource, Dependency, ReliabilityModel, Service, Slo } from '../core/slo/model.js';
 import { positionOf, type FieldPath, type IssueCollector, type Located } from './document.js';
 import type { FormatResult } from './formats/types.js';
 import { closest } from './zod-issues.js';
@@ -46,13 +46,29 @@ export function validateModel(
     return false;
   });
 
+  const dataSources = uniqueByName(
+    results.flatMap((result) => result.dataSources),
+    'DataSource',
+    issues,
+  );
+  const defaults = dataSources.filter((dataSource) => dataSource.value.isDefault);
+  for (const extra of defaults.slice(1)) {
+    issues.error(
+      extra.source,
+      ['spec', 'default'],
+      'conflicting_fields',
+      `DataSource "${extra.value.name}" is a second default (the first is "${defaults[0]?.value.name ?? ''}"); one data source at most is the default`,
+    );
+  }
+
   return {
     services: [...services.map((service) => service.value), ...implied],
     slos: slos.map((slo) => slo.value),
+    dataSources: dataSources.map((dataSource) => dataSource.value),
   };
 }
 
-function uniqueByName<T extends Service | Slo>(
+function uniqueByName<T extends Service | Slo | DataSource>(
   items: readonly Located<T>[],
   kind: string,
   issues: IssueCollector,

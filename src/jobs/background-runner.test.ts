@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CredentialCache } from '../app/credential-cache.js';
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
+import { PrometheusSliReader } from '../integrations/prometheus/sli-reader.js';
 import { LiveSlos } from '../sources/live-slos.js';
 import { openTestStore, TEST_DATABASES, type TestStore } from '../store/test-databases.js';
 import { BackgroundRunner } from './background-runner.js';
@@ -17,11 +18,13 @@ describe.each(TEST_DATABASES)('the background runner on $name', (kind) => {
     testStore = await openTestStore(kind);
     const { store } = testStore;
     const clock = { now: () => now };
+    const catalog = new LiveSlos(store, clock);
     deps = {
       store,
       clock,
-      catalog: new LiveSlos(store, clock),
+      catalog,
       credentials: new CredentialCache(),
+      sliReader: new PrometheusSliReader(catalog, clock, {}),
     };
   });
   afterEach(async () => {

@@ -2,8 +2,8 @@
 // with the cycle record in one transaction, and only while this instance holds the
 // lease. The cycle's instant is unique in the database: no cycle runs twice.
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
+import { statusesOf } from '../app/slo-status.js';
 import { alertTransitions } from '../core/slo/alert-transitions.js';
-import { evaluateSlo } from '../core/slo/evaluate.js';
 
 export const EVALUATOR_LEASE = 'evaluator';
 
@@ -17,16 +17,25 @@ export type CycleOutcome =
   | { readonly ran: false; readonly reason: 'not-leader' | 'already-done' };
 
 export async function runEvaluationCycle(
-  { store, catalog, clock }: AppDependencies,
+  deps: AppDependencies,
   holder: string,
   at: number,
 ): Promise<CycleOutcome> {
+  const { store, catalog, clock } = deps;
   await catalog.refresh();
   const slos = catalog.all();
-  const evaluated = slos.map((entry) => ({
-    sloId: entry.id,
-    status: evaluateSlo(entry.slo, entry.series, at),
-  }));
+  const statuses = await statusesOf(deps, slos, at);
+  // An SLO whose source could not be read keeps its alerts as they are: no data is
+  // neither a recovery nor a new burn.
+  const unread = new Set<number>();
+  const evaluated = slos.flatMap((entry, index) => {
+    const status = statuses[index];
+    if (status === undefined || status.source?.state === 'unknown') {
+      unread.add(entry.id);
+      return [];
+    }
+    return [{ sloId: entry.id, status }];
+  });
   const names = new Map(
     slos.map((entry) => [entry.id, { slo: entry.slo.name, service: entry.slo.service }]),
   );
@@ -35,7 +44,7 @@ export async function runEvaluationCycle(
     if (!(await tx.holdsLease(EVALUATOR_LEASE, holder, clock.now()))) {
       return { ran: false, reason: 'not-leader' } as const;
     }
-    const active = await tx.listAlertStates();
+    const active = (await tx.listAlertStates()).filter((alert) => !unread.has(alert.sloId));
     const { started, resolved } = alertTransitions(active, evaluated, at, names);
     const recorded = await tx.insertEvaluationCycle({
       at,

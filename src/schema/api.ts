@@ -147,7 +147,7 @@ export const sloResourceSchema = sloDocumentSchema
 
 export const CHANGE_ACTIONS = ['create', 'update', 'delete'] as const;
 export type ChangeAction = (typeof CHANGE_ACTIONS)[number];
-export const RESOURCE_KINDS = ['Team', 'Service', 'SLO'] as const;
+export const RESOURCE_KINDS = ['Team', 'Service', 'SLO', 'DataSource'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export const applyRequestSchema = z.strictObject({

@@ -193,11 +193,15 @@ describe('serviceDocumentSchema', () => {
 });
 
 describe('headroomJsonSchema', () => {
-  it('describes both kinds as written, and forbids unknown fields', () => {
+  it('describes every kind as written, and forbids unknown fields', () => {
     const schema = headroomJsonSchema() as {
       oneOf: { properties: { kind: { const: string } }; additionalProperties: boolean }[];
     };
-    expect(schema.oneOf.map((kind) => kind.properties.kind.const)).toEqual(['Service', 'SLO']);
+    expect(schema.oneOf.map((kind) => kind.properties.kind.const)).toEqual([
+      'Service',
+      'SLO',
+      'DataSource',
+    ]);
     expect(schema.oneOf.every((kind) => !kind.additionalProperties)).toBe(true);
   });
 

@@ -11,7 +11,7 @@ import { addCodedIssue } from './coded-issue.js';
 export type { CodedIssueParams } from './coded-issue.js';
 
 export const HEADROOM_API_VERSION = 'headroom/v1';
-export const HEADROOM_KINDS = ['Service', 'SLO'] as const;
+export const HEADROOM_KINDS = ['Service', 'SLO', 'DataSource'] as const;
 export type HeadroomKind = (typeof HEADROOM_KINDS)[number];
 
 // Checks of a mapping or a list run even when one of its fields already failed, so
@@ -335,6 +335,59 @@ export const sloSpecSchema = z
     }
   }, whenMapping);
 
+/**
+ * A secret named, never written: the server reads it from its environment or a file
+ * when it connects, so config files, the database and the API never hold it.
+ */
+export const secretReferenceSchema = z.union([
+  z.strictObject({
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'),
+  }),
+  z.strictObject({ file: nonEmptyString('file') }),
+]);
+
+const urlSchema = z
+  .string()
+  .superRefine((text, ctx) => {
+    if (!isHttpUrl(text)) {
+      addCodedIssue(
+        ctx,
+        'invalid_url',
+        `url must be an http(s) URL such as http://prometheus:9090; got ${JSON.stringify(text)}`,
+      );
+    }
+  })
+  .meta({ format: 'uri', pattern: '^https?://' });
+
+export const DATA_SOURCE_TYPES = ['prometheus'] as const;
+
+export const dataSourceSpecSchema = z.strictObject({
+  type: z.enum(DATA_SOURCE_TYPES),
+  /** The Prometheus API root (Thanos Query, Mimir's /prometheus prefix, …). */
+  url: urlSchema,
+  /** SLOs whose source names no data source read this one (or the only one there is). */
+  default: z.boolean().default(false),
+  timeoutSeconds: z.number().positive().max(300).default(10),
+  /** Extra request headers, e.g. X-Scope-OrgID for a Mimir or Cortex tenant. */
+  headers: z.record(z.string(), z.string()).default({}),
+  bearerToken: secretReferenceSchema.optional(),
+  basicAuth: z
+    .strictObject({ username: nonEmptyString('username'), password: secretReferenceSchema })
+    .optional(),
+  tls: z
+    .strictObject({
+      /** A PEM file of the CA that signed the server's certificate. */
+      caFile: nonEmptyString('caFile').optional(),
+      insecureSkipVerify: z.boolean().default(false),
+    })
+    .optional(),
+  /**
+   * At most this many expressions are combined into one HTTP query: Prometheus caps
+   * the samples one query may load (--query.max-samples).
+   */
+  maxExpressionsPerQuery: z.number().int().positive().max(10_000).default(2_000),
+});
+
 export const serviceDocumentSchema = z.strictObject({
   apiVersion: z.literal(HEADROOM_API_VERSION),
   kind: z.literal('Service'),
@@ -349,18 +402,28 @@ export const sloDocumentSchema = z.strictObject({
   spec: sloSpecSchema,
 });
 
+export const dataSourceDocumentSchema = z.strictObject({
+  apiVersion: z.literal(HEADROOM_API_VERSION),
+  kind: z.literal('DataSource'),
+  metadata: metadataSchema,
+  spec: dataSourceSpecSchema,
+});
+
 export const headroomDocumentSchema = z.discriminatedUnion('kind', [
   serviceDocumentSchema,
   sloDocumentSchema,
+  dataSourceDocumentSchema,
 ]);
 
 /** Validated documents: durations in minutes, percentages as exact fractions, defaults filled in. */
 export type ServiceDocument = z.output<typeof serviceDocumentSchema>;
 export type SloDocument = z.output<typeof sloDocumentSchema>;
+export type DataSourceDocument = z.output<typeof dataSourceDocumentSchema>;
 export type HeadroomDocument = z.output<typeof headroomDocumentSchema>;
 /** Documents as written in YAML. */
 export type ServiceDocumentInput = z.input<typeof serviceDocumentSchema>;
 export type SloDocumentInput = z.input<typeof sloDocumentSchema>;
+export type DataSourceDocumentInput = z.input<typeof dataSourceDocumentSchema>;
 
 /** A JSON Schema of the documents as written, for editors (yaml-language-server). */
 export function headroomJsonSchema(): Record<string, unknown> {

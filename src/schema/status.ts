@@ -9,7 +9,8 @@ import {
 import { instantSchema } from './api.js';
 import { ALERT_SEVERITIES } from './config.js';
 
-const countSchema = z.number().int().nonnegative();
+// Whole numbers for pushed events; a Prometheus source's increase() estimates may not be.
+const countSchema = z.number().nonnegative();
 const countsSchema = z.object({ good: countSchema, bad: countSchema, total: countSchema });
 
 const burnRateSchema = z.number().nonnegative().nullable();
@@ -62,15 +63,17 @@ export const sloStatusSchema = z
       .max(1)
       .nullable()
       .meta({ description: 'Good / total over the window; null without events' }),
-    events: countsSchema,
+    events: countsSchema
+      .nullable()
+      .meta({ description: 'null when the source gives only an error ratio' }),
     slices: countsSchema
       .nullable()
       .meta({ description: 'Timeslices only: one-minute slices with events' }),
     errorBudget: z.object({
       remaining: z.number().meta({ description: '1 untouched, 0 spent, negative overspent' }),
       consumed: z.number(),
-      allowed: z.number().nonnegative(),
-      spent: countSchema,
+      allowed: z.number().nonnegative().nullable(),
+      spent: countSchema.nullable(),
       unit: z.enum(['events', 'minutes']),
     }),
     burnRates: burnRatesSchema,
@@ -78,6 +81,21 @@ export const sloStatusSchema = z
     exhaustionAt: instantSchema.nullable().meta({
       description: 'When the budget runs out at the 1h burn rate; null if it does not',
     }),
+    source: z
+      .object({
+        type: z.literal('prometheus'),
+        dataSource: z.string(),
+        state: z.enum(['ok', 'unknown']),
+        reason: z.string().nullable(),
+        numbersAt: instantSchema.nullable(),
+        ageSeconds: z.number().nonnegative().nullable(),
+        checkedAt: instantSchema,
+      })
+      .optional()
+      .meta({
+        description:
+          'SLIs read from a data source: `unknown` when the last read failed (reason says why); the numbers are then the last good ones, read at numbersAt, ageSeconds old',
+      }),
   })
   .meta({ id: 'SloStatus' });
 

@@ -2,7 +2,7 @@
 // OpenAPI document generated from the same route definitions.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppDependencies } from '../app/ports/slo-catalog.js';
+import { readsElsewhere, type AppDependencies } from '../app/ports/slo-catalog.js';
 import { evaluateSlo } from '../core/slo/evaluate.js';
 import { isMigrated } from '../store/migrate.js';
 import type { Kysely } from 'kysely';
@@ -56,7 +56,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const metrics = createMetrics({
     sloGauges: () => {
       const at = deps.clock.now();
-      return deps.catalog.all().map((entry) => evaluateSlo(entry.slo, entry.series, at));
+      // SLIs read from Prometheus show their last read: a scrape must not query it.
+      return deps.catalog
+        .all()
+        .flatMap((entry) =>
+          readsElsewhere(entry)
+            ? (deps.sliReader.cached(entry) ?? [])
+            : [evaluateSlo(entry.slo, entry.series, at)],
+        );
     },
   });
   registerMetricsHooks(app, metrics);

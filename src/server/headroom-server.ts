@@ -11,6 +11,7 @@ import {
   DEFAULT_BACKGROUND_OPTIONS,
   type BackgroundOptions,
 } from '../jobs/background-runner.js';
+import { PrometheusSliReader } from '../integrations/prometheus/sli-reader.js';
 import { LiveSlos } from '../sources/live-slos.js';
 import { openDatabase, type DatabaseLocation, type OpenDatabase } from '../store/database.js';
 import { kyselyStore } from '../store/kysely-store.js';
@@ -28,6 +29,8 @@ export interface HeadroomOptions {
   readonly bodyLimitBytes?: number;
   readonly logger?: boolean | { readonly level: string };
   readonly clock?: Clock;
+  /** Where data sources' credentials come from ({ env: NAME }); the process environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningHeadroom {
@@ -55,7 +58,13 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     const clock = options.clock ?? systemClock;
     const store = kyselyStore(database.db, database.dialect);
     const catalog = new LiveSlos(store, clock);
-    const deps: AppDependencies = { store, clock, catalog, credentials: new CredentialCache() };
+    const deps: AppDependencies = {
+      store,
+      clock,
+      catalog,
+      credentials: new CredentialCache(),
+      sliReader: new PrometheusSliReader(catalog, clock, options.env ?? {}),
+    };
     const bootstrap = await bootstrapAdminToken(deps, options.bootstrapToken);
     await catalog.refresh();
     const lifecycle = { closing: false };

@@ -8,7 +8,7 @@ import type { Clock } from '../app/ports/clock.js';
 import { readDocumentValues } from '../config/documents.js';
 import { copySince, lookbackMinutes } from '../core/slo/lookback.js';
 import { createSeries, epochMinute } from '../core/slo/minute-series.js';
-import type { Service, Slo } from '../core/slo/model.js';
+import type { DataSource, Service, Slo } from '../core/slo/model.js';
 
 // Small pages: each is applied in one synchronous stretch, and requests wait for none longer.
 const TAIL_PAGE = 2_000;
@@ -20,6 +20,7 @@ export class LiveSlos implements SloCatalog {
   private byId = new Map<number, LiveSlo>();
   private readonly documents = new ReadDocuments();
   private byName = new Map<string, LiveSlo>();
+  private knownDataSources: readonly DataSource[] = [];
   private lastEventId = 0;
   private generation = -1;
   /** The catch-up under way, and the one queued to start after it. */
@@ -39,6 +40,10 @@ export class LiveSlos implements SloCatalog {
 
   all(): readonly LiveSlo[] {
     return [...this.byName.values()];
+  }
+
+  dataSources(): readonly DataSource[] {
+    return this.knownDataSources;
   }
 
   invalidate(): void {
@@ -115,10 +120,14 @@ export class LiveSlos implements SloCatalog {
   }
 
   private async reloadDefinitions(): Promise<void> {
-    const [records, serviceRecords] = await Promise.all([
+    const [records, serviceRecords, dataSourceRecords] = await Promise.all([
       this.store.listSlos(),
       this.store.listServices(),
+      this.store.listConfigResources('DataSource'),
     ]);
+    this.knownDataSources = dataSourceRecords.flatMap(
+      (record) => this.documents.read(record.document).dataSource ?? [],
+    );
     const services = new Map<string, Service>();
     for (const record of serviceRecords) {
       const service = this.documents.read(record.document).service;
@@ -150,7 +159,9 @@ export class LiveSlos implements SloCatalog {
     }
     this.byId = byId;
     this.byName = new Map([...byId.values()].map((entry) => [entry.slo.name, entry]));
-    this.documents.keepOnly([...serviceRecords, ...records].map((record) => record.document));
+    this.documents.keepOnly(
+      [...serviceRecords, ...records, ...dataSourceRecords].map((record) => record.document),
+    );
   }
 }
 
@@ -161,9 +172,13 @@ export class LiveSlos implements SloCatalog {
  * which the engine's per-SLO caches key on.
  */
 class ReadDocuments {
-  private byText = new Map<string, { slo?: Slo; service?: Service }>();
+  private byText = new Map<string, { slo?: Slo; service?: Service; dataSource?: DataSource }>();
 
-  read(document: unknown): { readonly slo?: Slo; readonly service?: Service } {
+  read(document: unknown): {
+    readonly slo?: Slo;
+    readonly service?: Service;
+    readonly dataSource?: DataSource;
+  } {
     const text = JSON.stringify(document);
     let read = this.byText.get(text);
     if (read === undefined) {
@@ -173,6 +188,8 @@ class ReadDocuments {
       const service = values.services[0]?.value;
       if (slo !== undefined) read.slo = slo;
       if (service !== undefined) read.service = service;
+      const dataSource = values.dataSources[0]?.value;
+      if (dataSource !== undefined) read.dataSource = dataSource;
       this.byText.set(text, read);
     }
     return read;

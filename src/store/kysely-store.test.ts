@@ -108,6 +108,29 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect(await store.listSlos()).toEqual([]);
   });
 
+  it('keeps config resources of other kinds by kind and name, replacing on put', async () => {
+    const resource = (url: string, at: number) => ({
+      kind: 'DataSource',
+      name: 'main',
+      team: null,
+      document: { spec: { url } },
+      createdAt: at,
+      updatedAt: at,
+    });
+    await store.putConfigResource(resource('http://a:9090', 1));
+    await store.putConfigResource(resource('http://b:9090', 2));
+    await store.putConfigResource({ ...resource('x', 3), kind: 'Schedule', team: 'payments' });
+    expect(await store.listConfigResources('DataSource')).toEqual([
+      { ...resource('http://b:9090', 2), createdAt: 1 },
+    ]);
+    expect((await store.listConfigResources()).map((record) => record.kind)).toEqual([
+      'DataSource',
+      'Schedule',
+    ]);
+    await store.deleteConfigResource('DataSource', 'main');
+    expect(await store.listConfigResources('DataSource')).toEqual([]);
+  });
+
   it('hands out event records in id order, after a given id, counts intact', async () => {
     const records = Array.from({ length: 2500 }, (_, index) => ({
       sloId: 1 + (index % 3),

@@ -2,11 +2,13 @@
 // newer Headroom is refused: running old code on a newer schema would corrupt it.
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as configResources from './migrations/0002-config-resources.js';
 import type { DatabaseSchema } from './schema.js';
 
 /** In order; names sort in the order they run. Never rename or remove one. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-config-resources': configResources,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

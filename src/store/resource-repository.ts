@@ -1,9 +1,9 @@
 // Services and SLOs, stored as their canonical headroom/v1 documents.
 import type { Kysely, Selectable } from 'kysely';
 import type { ResourceRepository } from '../app/ports/store.js';
-import type { ServiceRecord, SloRecord } from '../app/ports/records.js';
+import type { ConfigResourceRecord, ServiceRecord, SloRecord } from '../app/ports/records.js';
 import { decodeJson, encodeJson } from './codec.js';
-import type { DatabaseSchema, ServicesTable, SlosTable } from './schema.js';
+import type { ConfigResourcesTable, DatabaseSchema, ServicesTable, SlosTable } from './schema.js';
 
 export function resourceRepository(db: Kysely<DatabaseSchema>): ResourceRepository {
   return {
@@ -89,6 +89,52 @@ export function resourceRepository(db: Kysely<DatabaseSchema>): ResourceReposito
       await db.deleteFrom('alert_states').where('slo_id', '=', id).execute();
       await db.deleteFrom('slos').where('id', '=', id).execute();
     },
+
+    async listConfigResources(kind) {
+      let query = db.selectFrom('config_resources').selectAll();
+      if (kind !== undefined) query = query.where('kind', '=', kind);
+      const rows = await query.orderBy('kind').orderBy('name').execute();
+      return rows.map(configResourceOf);
+    },
+    async putConfigResource(resource) {
+      const values = {
+        kind: resource.kind,
+        name: resource.name,
+        team: resource.team,
+        document: encodeJson(resource.document),
+        created_at: resource.createdAt,
+        updated_at: resource.updatedAt,
+      };
+      await db
+        .insertInto('config_resources')
+        .values(values)
+        .onConflict((conflict) =>
+          conflict.columns(['kind', 'name']).doUpdateSet({
+            team: values.team,
+            document: values.document,
+            updated_at: values.updated_at,
+          }),
+        )
+        .execute();
+    },
+    async deleteConfigResource(kind, name) {
+      await db
+        .deleteFrom('config_resources')
+        .where('kind', '=', kind)
+        .where('name', '=', name)
+        .execute();
+    },
+  };
+}
+
+function configResourceOf(row: Selectable<ConfigResourcesTable>): ConfigResourceRecord {
+  return {
+    kind: row.kind,
+    name: row.name,
+    team: row.team,
+    document: decodeJson(row.document),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 

@@ -49,6 +49,16 @@ export interface ServicesTable {
   updated_at: number;
 }
 
+export interface ConfigResourcesTable {
+  kind: string;
+  name: string;
+  team: string | null;
+  /** The canonical headroom/v1 document, JSON. */
+  document: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface SlosTable {
   id: Generated<number>;
   name: string;
@@ -146,6 +156,7 @@ export interface DatabaseSchema {
   api_tokens: ApiTokensTable;
   services: ServicesTable;
   slos: SlosTable;
+  config_resources: ConfigResourcesTable;
   ingest_keys: IngestKeysTable;
   event_counts: EventCountsTable;
   ingest_batches: IngestBatchesTable;

@@ -48,6 +48,16 @@ export interface ServiceRecord {
   readonly updatedAt: number;
 }
 
+/** A config resource of a kind other than Service and SLO (DataSource, …). */
+export interface ConfigResourceRecord {
+  readonly kind: string;
+  readonly name: string;
+  readonly team: string | null;
+  readonly document: unknown;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
 export interface SloRecord {
   readonly id: number;
   readonly name: string;

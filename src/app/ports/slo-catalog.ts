@@ -1,6 +1,7 @@
 // The SLOs as the engine sees them: model, per-minute series, and where they came from.
 import type { MinuteSeries } from '../../core/slo/minute-series.js';
-import type { Service, Slo } from '../../core/slo/model.js';
+import type { DataSource, Service, Slo } from '../../core/slo/model.js';
+import type { SloStatus } from '../../core/slo/status.js';
 import type { CredentialCache } from '../credential-cache.js';
 import type { Clock } from './clock.js';
 import type { Store } from './store.js';
@@ -22,6 +23,42 @@ export interface SloCatalog {
   invalidate(): void;
   get(name: string): LiveSlo | undefined;
   all(): readonly LiveSlo[];
+  dataSources(): readonly DataSource[];
+}
+
+/** One point of an SLO's history. */
+export interface SeriesPoint {
+  readonly at: string;
+  readonly sli: number | null;
+  readonly errorBudgetRemaining: number;
+  readonly burnRates: SloStatus['burnRates'];
+}
+
+/**
+ * SLIs that Headroom reads rather than receives (Prometheus). Every SLO given whose SLI
+ * lives elsewhere gets a status, `unknown` with the reason when it could not be read;
+ * SLOs fed by pushed events are left out.
+ */
+export interface SliReader {
+  statuses(
+    entries: readonly LiveSlo[],
+    atMs: number,
+    /** A status read this recently (before `atMs`) is good enough. */
+    options?: { readonly maxAgeMs?: number },
+  ): Promise<ReadonlyMap<number, SloStatus>>;
+  /** The last status read for the SLO, if any (no I/O: for metrics scrapes). */
+  cached(entry: LiveSlo): SloStatus | undefined;
+  /** Points `stepMinutes` apart from `fromMs` through `toMs`. */
+  series(
+    entry: LiveSlo,
+    fromMs: number,
+    toMs: number,
+    stepMinutes: number,
+  ): Promise<readonly SeriesPoint[]>;
+}
+
+export function readsElsewhere(entry: LiveSlo): boolean {
+  return entry.slo.sli.source.type !== 'events';
 }
 
 /** Everything app verbs need from the outside world. */
@@ -30,4 +67,5 @@ export interface AppDependencies {
   readonly clock: Clock;
   readonly catalog: SloCatalog;
   readonly credentials: CredentialCache;
+  readonly sliReader: SliReader;
 }

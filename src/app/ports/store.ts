@@ -9,6 +9,7 @@ import type {
   IngestBatchRecord,
   IngestKeyRecord,
   MinuteCounts,
+  ConfigResourceRecord,
   ServiceRecord,
   SloRecord,
   TeamRecord,
@@ -57,6 +58,12 @@ export interface ResourceRepository {
   updateSlo(slo: SloRecord): Promise<void>;
   /** Deletes the SLO with its counts and alert states. */
   deleteSlo(id: number): Promise<void>;
+
+  /** Resources of the other config kinds, by kind then name. */
+  listConfigResources(kind?: string): Promise<ConfigResourceRecord[]>;
+  /** Creates or replaces the resource of that kind and name. */
+  putConfigResource(resource: ConfigResourceRecord): Promise<void>;
+  deleteConfigResource(kind: string, name: string): Promise<void>;
 }
 
 export interface EventRepository {

@@ -5,6 +5,7 @@
 import { fractionFromPercent } from '../../core/slo/fraction.js';
 import type {
   BurnRateAlertRule,
+  DataSource,
   Fraction,
   ReliabilityModel,
   Service,
@@ -16,6 +17,7 @@ import type {
 import { formatDuration } from '../../core/time/duration.js';
 import {
   HEADROOM_API_VERSION,
+  type DataSourceDocumentInput,
   type ServiceDocumentInput,
   type SloDocumentInput,
 } from '../../schema/config.js';
@@ -82,14 +84,41 @@ export function sloToDocument(slo: Slo): SloDocumentInput {
   };
 }
 
-/** Every service and SLO of a model; throws like `serviceToDocument` for a service without a team. */
+/** The canonical document of a data source: secrets stay references. */
+export function dataSourceToDocument(dataSource: DataSource): DataSourceDocumentInput {
+  const { tls } = dataSource;
+  return {
+    apiVersion: HEADROOM_API_VERSION,
+    kind: 'DataSource',
+    metadata: { name: dataSource.name, labels: sortedRecord(dataSource.labels) },
+    spec: {
+      type: dataSource.type,
+      url: dataSource.url,
+      default: dataSource.isDefault,
+      timeoutSeconds: dataSource.timeoutMs / 1000,
+      headers: sortedRecord(dataSource.headers),
+      ...defined('bearerToken', dataSource.bearerToken),
+      ...defined('basicAuth', dataSource.basicAuth),
+      ...(tls.caFile === undefined && !tls.insecureSkipVerify
+        ? {}
+        : {
+            tls: { ...defined('caFile', tls.caFile), insecureSkipVerify: tls.insecureSkipVerify },
+          }),
+      maxExpressionsPerQuery: dataSource.maxExpressionsPerQuery,
+    },
+  };
+}
+
+/** Every resource of a model; throws like `serviceToDocument` for a service without a team. */
 export function modelToDocuments(model: ReliabilityModel): {
   services: ServiceDocumentInput[];
   slos: SloDocumentInput[];
+  dataSources: DataSourceDocumentInput[];
 } {
   return {
     services: model.services.map(serviceToDocument),
     slos: model.slos.map(sloToDocument),
+    dataSources: model.dataSources.map(dataSourceToDocument),
   };
 }
 

@@ -111,21 +111,21 @@ spec:
   it('contributes nothing from a document with an error', () => {
     const { result, issues } = read(slo(`  sli: { ratio: {} }\n  objective: 100\n  window: 30d\n`));
     expect(issues).toHaveLength(1);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [] });
+    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
   });
 
   it.each([
     [
       'kind: Slo',
-      'x.yaml:2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO) [unknown_kind]',
+      'x.yaml:2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource) [unknown_kind]',
     ],
     [
       'kind: Deployment',
-      'x.yaml:2:7: error: kind: unknown kind "Deployment" for headroom/v1 (expected one of: Service, SLO) [unknown_kind]',
+      'x.yaml:2:7: error: kind: unknown kind "Deployment" for headroom/v1 (expected one of: Service, SLO, DataSource) [unknown_kind]',
     ],
     [
       'kinds: SLO',
-      'x.yaml:1:1: error: kind: required field is missing; expected one of: Service, SLO [missing_field]',
+      'x.yaml:1:1: error: kind: required field is missing; expected one of: Service, SLO, DataSource [missing_field]',
     ],
   ])('reports "%s" at the kind', (kind, message) => {
     const { result, issues } = read(

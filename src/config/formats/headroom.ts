@@ -2,6 +2,7 @@
 // model values out. The schema validates; this maps shapes and locates issues.
 import {
   prometheusSliSource,
+  type DataSource,
   type Service,
   type Sli,
   type SliSource,
@@ -10,8 +11,10 @@ import {
 } from '../../core/slo/model.js';
 import {
   HEADROOM_KINDS,
+  dataSourceDocumentSchema,
   serviceDocumentSchema,
   sloDocumentSchema,
+  type DataSourceDocument,
   type ServiceDocument,
   type SloDocument,
 } from '../../schema/config.js';
@@ -40,6 +43,13 @@ export function readHeadroomDocument(source: SourceDocument, issues: IssueCollec
     }
     warnAboutFractionalObjective(parsed.data, source, issues);
     result.slos.push({ value: toSlo(parsed.data), source, path: [] });
+  } else if (kind === 'DataSource') {
+    const parsed = dataSourceDocumentSchema.safeParse(source.value, PARSE_OPTIONS);
+    if (!parsed.success) {
+      reportZodIssues(parsed.error, dataSourceDocumentSchema, source, [], issues);
+      return result;
+    }
+    result.dataSources.push({ value: toDataSource(parsed.data), source, path: [] });
   }
   return result;
 }
@@ -77,6 +87,26 @@ function toService(document: ServiceDocument): Service {
     dependencies: spec.dependencies.map(({ service, critical }) => ({ service, critical })),
     runbook: spec.runbook,
     description: spec.description,
+    labels: metadata.labels,
+  };
+}
+
+function toDataSource(document: DataSourceDocument): DataSource {
+  const { metadata, spec } = document;
+  return {
+    name: metadata.name,
+    type: spec.type,
+    url: spec.url,
+    isDefault: spec.default,
+    timeoutMs: Math.round(spec.timeoutSeconds * 1000),
+    headers: spec.headers,
+    bearerToken: spec.bearerToken,
+    basicAuth: spec.basicAuth,
+    tls: {
+      caFile: spec.tls?.caFile,
+      insecureSkipVerify: spec.tls?.insecureSkipVerify ?? false,
+    },
+    maxExpressionsPerQuery: spec.maxExpressionsPerQuery,
     labels: metadata.labels,
   };
 }

@@ -206,7 +206,7 @@ class OpenSloReader {
       const value = this.checked(() => this.sloOf(data, source));
       if (value !== undefined) slos.push({ value, source, path: [] });
     }
-    return { services, impliedServices: [], slos };
+    return { services, impliedServices: [], slos, dataSources: [] };
   }
 
   // ---- documents -------------------------------------------------------------

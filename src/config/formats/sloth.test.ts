@@ -296,7 +296,7 @@ slos:
       ${sli}
 `);
     expect(issues).toEqual(expected);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [] });
+    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
   });
 
   it('reports the mistakes of every SLO and of the envelope together', () => {
@@ -319,7 +319,7 @@ slos:
       'sloth.yaml:6:16 error invalid_type slos[0].objective: expected number, got string "99.9"',
       'sloth.yaml:9:11 error invalid_name slos[1].name: expected a name of letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. requests-availability',
     ]);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [] });
+    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
   });
 
   it('contributes nothing from a document when one of its SLOs has an error', () => {
@@ -336,7 +336,7 @@ slos:
       raw: {error_ratio_query: 'job:slow:ratio_rate{{.window}}'}
 `);
     expect(issues).toHaveLength(1);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [] });
+    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
   });
 
   it('requires a service and at least one SLO', () => {

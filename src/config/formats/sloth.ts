@@ -78,6 +78,7 @@ export function readSlothDocument(source: SourceDocument, issues: IssueCollector
     services: [],
     impliedServices: [{ value: service, source, path: ['service'] }],
     slos,
+    dataSources: [],
   };
 }
 

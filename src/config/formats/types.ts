@@ -1,4 +1,4 @@
-import type { Service, Slo } from '../../core/slo/model.js';
+import type { DataSource, Service, Slo } from '../../core/slo/model.js';
 import type { Located } from '../document.js';
 
 /** What one config format adapter reads out of its documents. */
@@ -7,8 +7,9 @@ export interface FormatResult {
   /** Services only named by an SLO (Sloth's `service:`): used when no Service of that name is declared. */
   readonly impliedServices: Located<Service>[];
   readonly slos: Located<Slo>[];
+  readonly dataSources: Located<DataSource>[];
 }
 
 export function emptyFormatResult(): FormatResult {
-  return { services: [], impliedServices: [], slos: [] };
+  return { services: [], impliedServices: [], slos: [], dataSources: [] };
 }

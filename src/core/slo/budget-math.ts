@@ -10,6 +10,8 @@ export function ratioOfProducts(a: number, b: number, c: number, d: number): num
   const denominator = c * d;
   if (Number.isSafeInteger(numerator) && Number.isSafeInteger(denominator))
     return numerator / denominator;
+  // Estimated counts (Prometheus increase()) are not integers: plain floats then.
+  if (!Number.isInteger(a) || !Number.isInteger(c)) return numerator / denominator;
   // Beyond 2^53 each exact product is rounded once, then divided: within two ulps.
   return Number(BigInt(a) * BigInt(b)) / Number(BigInt(c) * BigInt(d));
 }

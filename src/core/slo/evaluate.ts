@@ -43,13 +43,58 @@ interface ResolvedWindow {
 
 export function evaluateSlo(slo: Slo, series: MinuteSeries, atMs: number): SloStatus {
   const endMinute = Math.ceil(atMs / MINUTE_MS);
+  const countsBeforeEnd = series.countsBefore(endMinute);
+  return evaluateFromCounts(slo, atMs, (minutes) =>
+    minutes <= 0
+      ? NO_COUNTS
+      : difference(countsBeforeEnd, series.countsBefore(endMinute - minutes)),
+  );
+}
+
+/**
+ * Counts over whole windows ending at the evaluation instant, by length in minutes,
+ * as a source that sums them itself (Prometheus `increase()`) reports them. A ratio-only
+ * source (an error ratio query) gives fractions of one event: `ratioOnly` then hides the
+ * counts, which would mean nothing, and keeps the ratios.
+ */
+export interface WindowTotals {
+  readonly counts: (minutes: number) => WindowCounts;
+  readonly ratioOnly: boolean;
+}
+
+/** The window lengths (minutes) an evaluation of `slo` at `atMs` reads, each once. */
+export function windowsNeeded(slo: Slo, atMs: number): number[] {
+  const endMinute = Math.ceil(atMs / MINUTE_MS);
+  const lengths = new Set<number>([
+    endMinute - resolveWindow(slo, atMs).fromMinute,
+    ...REPORTED_WINDOW_MINUTES.map(([, minutes]) => minutes),
+    ...preparedRules(slo).flatMap(({ rule }) => [rule.longWindowMinutes, rule.shortWindowMinutes]),
+  ]);
+  return [...lengths].filter((minutes) => minutes > 0).sort((a, b) => a - b);
+}
+
+/** The same evaluation from window totals read elsewhere (see `windowsNeeded`). */
+export function evaluateSloFromTotals(slo: Slo, totals: WindowTotals, atMs: number): SloStatus {
+  const status = evaluateFromCounts(slo, atMs, (minutes) =>
+    minutes <= 0 ? NO_COUNTS : totals.counts(minutes),
+  );
+  if (!totals.ratioOnly) return status;
+  return {
+    ...status,
+    events: null,
+    errorBudget: { ...status.errorBudget, allowed: null, spent: null },
+  };
+}
+
+function evaluateFromCounts(
+  slo: Slo,
+  atMs: number,
+  countsOfLength: (minutes: number) => WindowCounts,
+): SloStatus {
+  const endMinute = Math.ceil(atMs / MINUTE_MS);
   const window = resolveWindow(slo, atMs);
   const objective = slo.objective;
-  const countsBeforeEnd = series.countsBefore(endMinute);
-  const countsOver = (fromMinute: number): WindowCounts =>
-    fromMinute >= endMinute
-      ? NO_COUNTS
-      : difference(countsBeforeEnd, series.countsBefore(fromMinute));
+  const countsOver = (fromMinute: number): WindowCounts => countsOfLength(endMinute - fromMinute);
   const counts = countsOver(window.fromMinute);
   const timeslices = slo.budgeting.kind === 'timeslices';
   const [budgetGood, budgetTotal] = timeslices

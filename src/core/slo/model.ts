@@ -112,7 +112,26 @@ export interface Slo {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** Read from the environment or a file at connection time; never stored. */
+export type SecretReference = { readonly env: string } | { readonly file: string };
+
+/** Where Headroom reads SLIs it does not receive as events: a Prometheus API. */
+export interface DataSource {
+  readonly name: string;
+  readonly type: 'prometheus';
+  readonly url: string;
+  readonly isDefault: boolean;
+  readonly timeoutMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bearerToken: SecretReference | undefined;
+  readonly basicAuth: { readonly username: string; readonly password: SecretReference } | undefined;
+  readonly tls: { readonly caFile: string | undefined; readonly insecureSkipVerify: boolean };
+  readonly maxExpressionsPerQuery: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface ReliabilityModel {
   readonly services: readonly Service[];
   readonly slos: readonly Slo[];
+  readonly dataSources: readonly DataSource[];
 }

@@ -41,7 +41,8 @@ export interface SloStatus {
   readonly window: WindowDescription;
   /** Null when the window holds no events: no traffic is not 100 %. */
   readonly sli: number | null;
-  readonly events: Counts;
+  /** Null when the source gives only a ratio (an error ratio query). */
+  readonly events: Counts | null;
   /** Timeslices only: one-minute slices with events, good and bad. */
   readonly slices: Counts | null;
   readonly errorBudget: {
@@ -49,12 +50,26 @@ export interface SloStatus {
     readonly remaining: number;
     readonly consumed: number;
     /** In events (occurrences) or minutes (timeslices). */
-    readonly allowed: number;
-    readonly spent: number;
+    readonly allowed: number | null;
+    readonly spent: number | null;
     readonly unit: 'events' | 'minutes';
   };
   readonly burnRates: Readonly<Record<ReportedBurnWindow, number | null>>;
   readonly alerts: readonly AlertStatus[];
   /** When the remaining budget runs out at the current (1h) burn rate; null if it does not. */
   readonly exhaustionAt: string | null;
+  /** SLIs read from a data source: whether this read worked; absent for pushed events. */
+  readonly source?: SourceHealth | undefined;
+}
+
+export interface SourceHealth {
+  readonly type: 'prometheus';
+  readonly dataSource: string;
+  /** `unknown`: the last read failed; the numbers are the last good ones (or none). */
+  readonly state: 'ok' | 'unknown';
+  readonly reason: string | null;
+  /** When the numbers shown were read, and how old they are at `checkedAt`. */
+  readonly numbersAt: string | null;
+  readonly ageSeconds: number | null;
+  readonly checkedAt: string;
 }

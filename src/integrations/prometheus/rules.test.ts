@@ -115,7 +115,10 @@ describe('Prometheus rules', () => {
       sli: {
         kind: 'ratio',
         counts: 'bad',
-        source: prometheusSliSource({ badQuery: 'errors', totalQuery: 'requests' }),
+        source: prometheusSliSource({
+          badQuery: 'sum(errors_total)',
+          totalQuery: 'sum(requests_total)',
+        }),
       },
     };
     const { groups, skipped } = prometheusRules([events, calendar, noWindow]);
@@ -125,6 +128,26 @@ describe('Prometheus rules', () => {
       expect.stringContaining('calendar windows'),
       expect.stringContaining('{{.window}}'),
     ]);
+  });
+
+  it('wrap bare counter selectors (as OpenSLO sources give them) in increase() over each window', () => {
+    const { groups, skipped } = prometheusRules([
+      {
+        ...slo,
+        sli: {
+          kind: 'ratio',
+          counts: 'bad',
+          source: prometheusSliSource({
+            badQuery: 'http_requests_total{code=~"5.."}',
+            totalQuery: 'http_requests_total',
+          }),
+        },
+      },
+    ]);
+    expect(skipped).toEqual([]);
+    expect(groups[0]?.rules[0]?.expr).toBe(
+      '(sum(increase(http_requests_total{code=~"5.."}[5m])))\n/\n(sum(increase(http_requests_total[5m])))',
+    );
   });
 
   it('write no alert group when alerting is off', () => {

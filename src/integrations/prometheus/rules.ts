@@ -4,6 +4,7 @@
 import { alertRulesFor, windowNominalMinutes } from '../../core/slo/alert-rules.js';
 import type { BurnRateAlertRule, PrometheusSliSource, Slo } from '../../core/slo/model.js';
 import { formatDuration } from '../../core/time/duration.js';
+import { hasWindow, isPlainSelector, windowed } from './sli-queries.js';
 
 export interface RecordingRule {
   readonly record: string;
@@ -28,8 +29,6 @@ export interface GeneratedRules {
   /** SLOs no rules could be written for, with why. */
   readonly skipped: { readonly slo: string; readonly reason: string }[];
 }
-
-const WINDOW_PLACEHOLDER = /\{\{\s*\.window\s*\}\}/g;
 
 export function prometheusRules(slos: readonly Slo[]): GeneratedRules {
   const groups: RuleGroup[] = [];
@@ -64,19 +63,21 @@ function whyNoRules(slo: Slo): string | undefined {
   if (source.errorRatioQuery === undefined && source.totalQuery === undefined) {
     return 'a ratio needs totalQuery besides goodQuery or badQuery (or an errorRatioQuery)';
   }
-  if (
-    !queries.some(
-      (query) => query !== undefined && new RegExp(WINDOW_PLACEHOLDER.source).test(query),
-    )
-  ) {
-    return 'its queries have no {{.window}} placeholder, so they cannot be evaluated over each alert window (write e.g. sum(rate(http_requests_total[{{.window}}])))';
+  const unreadable = queries.find(
+    (query) => query !== undefined && !hasWindow(query) && !isPlainSelector(query),
+  );
+  if (unreadable !== undefined) {
+    return `the query ${JSON.stringify(unreadable)} has no {{.window}} placeholder and is not a plain counter selector, so it cannot be evaluated over each alert window (write e.g. sum(rate(http_requests_total[{{.window}}])))`;
+  }
+  if (source.errorRatioQuery !== undefined && !hasWindow(source.errorRatioQuery)) {
+    return 'its errorRatioQuery has no {{.window}} placeholder, so it cannot be evaluated over each alert window';
   }
   return undefined;
 }
 
-/** The PromQL of the error ratio over `window`. */
-function errorRatio(source: PrometheusSliSource, window: string): string {
-  const over = (query: string): string => query.replace(WINDOW_PLACEHOLDER, window);
+/** The PromQL of the error ratio over a window of `minutes`. */
+function errorRatio(source: PrometheusSliSource, minutes: number): string {
+  const over = (query: string): string => windowed(query, minutes);
   if (source.errorRatioQuery !== undefined) return `(${over(source.errorRatioQuery)})`;
   const total = over(source.totalQuery ?? '');
   if (source.badQuery !== undefined) return `(${over(source.badQuery)})\n/\n(${total})`;
@@ -107,16 +108,17 @@ function rulesOf(slo: Slo, source: PrometheusSliSource): RuleGroup[] {
   ]
     .filter((minutes) => minutes < periodMinutes)
     .sort((a, b) => a - b);
-  const base = formatDuration(windows[0] ?? 5);
+  // Sloth's base window: the current burn rate and the period ratio read the 5m ratio.
+  const base = '5m';
   const sliRules: RecordingRule[] = windows.map((minutes) => {
     const window = formatDuration(minutes);
     return {
       record: `slo:sli_error:ratio_rate${window}`,
-      expr: errorRatio(source, window),
+      expr: errorRatio(source, minutes),
       labels: { ...labels, sloth_window: window },
     };
   });
-  // As Sloth does: the period's ratio from the shortest window's samples, cheap to evaluate.
+  // As Sloth does: the period's ratio from the 5m ratio's samples, cheap to evaluate.
   sliRules.push({
     record: `slo:sli_error:ratio_rate${period}`,
     expr: `sum_over_time(slo:sli_error:ratio_rate${base}${selector}[${period}])\n/ ignoring (sloth_window)\ncount_over_time(slo:sli_error:ratio_rate${base}${selector}[${period}])`,
