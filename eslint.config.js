@@ -1,5 +1,6 @@
 // Lint rules that hold the architecture: imports point down the layers
-// (core <- schema <- config/app <- cli/server), and the core stays pure.
+// (core <- schema <- config/app <- cli/server), the core stays pure, and the web UI
+// (src/web, TSX) takes only types from schema/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -35,6 +36,43 @@ const impureImports = [
   'yaml',
   'commander',
 ];
+
+// What the browser gives the web UI (the `globals` package is not a dependency).
+const browserGlobals = Object.fromEntries(
+  [
+    'window',
+    'document',
+    'navigator',
+    'location',
+    'history',
+    'sessionStorage',
+    'localStorage',
+    'fetch',
+    'Headers',
+    'Request',
+    'Response',
+    'URL',
+    'URLSearchParams',
+    'AbortController',
+    'DOMException',
+    'performance',
+    'requestAnimationFrame',
+    'cancelAnimationFrame',
+    'matchMedia',
+    'ResizeObserver',
+    'HTMLElement',
+    'HTMLInputElement',
+    'Event',
+    'KeyboardEvent',
+    'MouseEvent',
+    'PopStateEvent',
+    'console',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+  ].map((name) => [name, 'readonly']),
+);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**'] },
@@ -89,8 +127,49 @@ export default tseslint.config(
     },
   },
   // The other layers: imports point down.
-  ...LAYERS.slice(1).map((layer) => ({
+  ...LAYERS.slice(1, -1).map((layer) => ({
     files: [`src/${layer}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns: layersAbove(layer) }] },
   })),
+  // The web UI runs in the browser and talks to the server over HTTP only: it takes
+  // types from schema/ (zod stays on the server) and nothing else of the server's.
+  {
+    files: ['src/web/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: browserGlobals,
+      parserOptions: { projectService: false, project: './tsconfig.web.json' },
+    },
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: impureImports.map((name) => ({
+            name,
+            message: 'the web UI runs in the browser; ask the server over HTTP',
+          })),
+          patterns: [
+            {
+              group: ['**/schema/*'],
+              allowTypeImports: true,
+              message:
+                'the web UI takes only types from schema/ (import type): zod stays on the server',
+            },
+            ...LAYERS.filter((layer) => layer !== 'schema' && layer !== 'web').map((layer) => ({
+              group: [`**/${layer}/*`, `**/${layer}`],
+              message: `the web UI may import schema/ types only, not ${layer}/`,
+            })),
+            { group: ['node:*'], message: 'the web UI runs in the browser' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', 'global', '__dirname', '__filename'].map((name) => ({
+          name,
+          message: 'the web UI runs in the browser: no Node globals',
+        })),
+      ],
+    },
+  },
 );

@@ -4,10 +4,14 @@
 import { issuePath, readDocumentValues } from '../config/documents.js';
 import {
   dataSourceToDocument,
+  policyToDocument,
+  escalationPolicyToDocument,
+  scheduleToDocument,
   serviceToDocument,
   sloToDocument,
 } from '../config/formats/headroom-write.js';
 import { planChanges, type PlanState } from '../config/plan.js';
+import { compilePolicy } from '../core/policy/compile.js';
 import type { ApplyResponse, Change } from '../schema/api.js';
 import { recordChange } from './audit.js';
 import { AppError, invalid, type FieldError } from './errors.js';
@@ -74,6 +78,12 @@ function desiredState(documents: readonly unknown[]): DesiredState {
     ['Service', read.services],
     ['SLO', read.slos],
     ['DataSource', read.dataSources],
+    ['Schedule', read.schedules.map(({ value, index }) => ({ value: value.schedule, index }))],
+    ['EscalationPolicy', read.escalationPolicies],
+    [
+      'ErrorBudgetPolicy',
+      read.policies.map(({ value, index }) => ({ value: value.policy, index })),
+    ],
   ] as const) {
     for (const { value, index } of items) {
       const key = `${kind}/${value.name}`;
@@ -86,6 +96,16 @@ function desiredState(documents: readonly unknown[]): DesiredState {
       } else {
         where.set(key, index);
       }
+    }
+  }
+  // The catalog compiles what is stored; a policy the schema let through but the
+  // compiler refuses would otherwise vanish from the gate without a word.
+  for (const { value, index } of read.policies) {
+    try {
+      compilePolicy(value.policy);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      errors.push({ path: `documents[${index}].spec`, message: error.message });
     }
   }
   const services = read.services.map(({ value, index }) => {
@@ -107,6 +127,11 @@ function desiredState(documents: readonly unknown[]): DesiredState {
       services: services.map((service) => serviceToDocument(service)),
       slos: read.slos.map(({ value }) => sloToDocument(value)),
       dataSources: read.dataSources.map(({ value }) => dataSourceToDocument(value)),
+      schedules: read.schedules.map(({ value }) => scheduleToDocument(value)),
+      escalationPolicies: read.escalationPolicies.map(({ value }) =>
+        escalationPolicyToDocument(value),
+      ),
+      policies: read.policies.map(({ value }) => policyToDocument(value)),
     },
     pathOf: (kind, name) => {
       const index = where.get(`${kind}/${name}`);
@@ -118,18 +143,23 @@ function desiredState(documents: readonly unknown[]): DesiredState {
 async function currentState(
   store: Store,
 ): Promise<{ state: PlanState; sloIds: ReadonlyMap<string, number> }> {
-  const [teams, services, slos, dataSources] = await Promise.all([
+  const [teams, services, slos, resources] = await Promise.all([
     store.listTeams(),
     store.listServices(),
     store.listSlos(),
-    store.listConfigResources('DataSource'),
+    store.listConfigResources(),
   ]);
+  const documentsOf = (kind: string): unknown[] =>
+    resources.filter((resource) => resource.kind === kind).map((resource) => resource.document);
   return {
     state: {
       teams: teams.map((team) => team.name),
       services: services.map((service) => service.document) as PlanState['services'],
       slos: slos.map((slo) => slo.document) as PlanState['slos'],
-      dataSources: dataSources.map((resource) => resource.document) as PlanState['dataSources'],
+      dataSources: documentsOf('DataSource') as PlanState['dataSources'],
+      schedules: documentsOf('Schedule') as PlanState['schedules'],
+      escalationPolicies: documentsOf('EscalationPolicy') as PlanState['escalationPolicies'],
+      policies: documentsOf('ErrorBudgetPolicy') as PlanState['policies'],
     },
     sloIds: new Map(slos.map((slo) => [slo.name, slo.id])),
   };
@@ -195,13 +225,18 @@ async function executeChanges(
     const { action, kind, name } = change;
     if (kind === 'Team') {
       await store.putTeam({ name, displayName: null, createdAt: now, updatedAt: now });
-    } else if (kind === 'DataSource') {
+    } else if (
+      kind === 'DataSource' ||
+      kind === 'Schedule' ||
+      kind === 'ErrorBudgetPolicy' ||
+      kind === 'EscalationPolicy'
+    ) {
       if (action === 'delete') await store.deleteConfigResource(kind, name);
       else
         await store.putConfigResource({
           kind,
           name,
-          team: null,
+          team: change.team,
           document: change.after,
           createdAt: now,
           updatedAt: now,

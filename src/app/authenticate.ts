@@ -45,6 +45,7 @@ export async function authenticateToken(
     name: token.name,
     role: token.role,
     teams: new Set(token.role === 'editor' ? token.teams : []),
+    user: token.user,
   };
   // An expiring token is not remembered past its expiry.
   if (token.expiresAt === null || token.expiresAt > now + CREDENTIAL_TTL_MS) {

@@ -9,6 +9,14 @@ export function newSecret(prefix: string): string {
   return `${prefix}${randomBytes(24).toString('base64url')}`;
 }
 
+/**
+ * An alert integration key: 32 lowercase hex characters (128 random bits), the shape of a
+ * PagerDuty routing key, so that senders which check that shape accept it.
+ */
+export function newIntegrationKey(): string {
+  return randomBytes(16).toString('hex');
+}
+
 /** A short public id for lists and the audit log. */
 export function newPublicId(): string {
   return randomBytes(6).toString('hex');

@@ -11,6 +11,8 @@ export type Principal =
       readonly role: Role;
       /** Teams an editor edits; empty for the other roles. */
       readonly teams: ReadonlySet<string>;
+      /** The person the token belongs to, if it is bound to one (approvals need that). */
+      readonly user: string | null;
     }
   | { readonly kind: 'ingest'; readonly keyId: string; readonly service: string }
   /** Headroom itself: bootstrap, background jobs. */

@@ -60,6 +60,7 @@ export async function putUser(
       email: input.email ?? null,
       timeZone: input.timeZone,
       teams,
+      roles: [...new Set(input.roles)].sort(),
     };
     if (before !== undefined && sameUser(before, fields)) return { user: before, created: false };
     const user: UserRecord = { ...fields, createdAt: before?.createdAt ?? now, updatedAt: now };
@@ -100,6 +101,7 @@ function sameUser(a: UserRecord, b: Omit<UserRecord, 'createdAt' | 'updatedAt'>)
     a.displayName === b.displayName &&
     a.email === b.email &&
     a.timeZone === b.timeZone &&
-    a.teams.join('\n') === b.teams.join('\n')
+    a.teams.join('\n') === b.teams.join('\n') &&
+    a.roles.join('\n') === b.roles.join('\n')
   );
 }

@@ -80,7 +80,14 @@ export async function sendConfig(
       'POST',
       '/api/v1/apply',
       {
-        documents: [...documents.dataSources, ...documents.services, ...documents.slos],
+        documents: [
+          ...documents.dataSources,
+          ...documents.schedules,
+          ...documents.escalationPolicies,
+          ...documents.services,
+          ...documents.slos,
+          ...documents.policies,
+        ],
         prune: options.prune,
         dryRun,
       },

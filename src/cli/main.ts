@@ -9,7 +9,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { runApply } from './apply-command.js';
 import { runDiff } from './diff-command.js';
 import { runEval, type EvalFormat } from './eval-command.js';
+import { addGateCommands } from './gate-command.js';
 import { runGeneratePrometheus } from './generate-command.js';
+import { runOnCall } from './oncall-command.js';
+import { runPage } from './page-command.js';
 import { runServe } from './serve-command.js';
 import { ExitCode, type CliIo } from './io.js';
 import { runValidate } from './validate-command.js';
@@ -56,6 +59,9 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   configure(program, 'headroom')
     .description('Headroom: SLOs, error budgets and burn-rate alerts with consequences.')
     .version(packageVersion(), '-V, --version', 'print the version')
+    // Root options only before a command: `headroom gate checkout --version 1.4.0` is
+    // the deploy's version, not a request for headroom's.
+    .enablePositionalOptions()
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')
     .addHelpText(
@@ -203,6 +209,77 @@ Examples:
         ),
       );
     });
+
+  const page = program
+    .command('page')
+    .description('Pages: list the open ones, acknowledge or resolve one.');
+  configure(page.command('list'), 'headroom page list')
+    .description('List pages (default: the open ones).')
+    .option('--status <status>', 'open | triggered | acknowledged | resolved', 'open')
+    .option('--json', 'print the API answer as JSON')
+    .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+    .action(async (options: { status: string; json?: boolean; url?: string }) => {
+      setExitCode(
+        await runPage(
+          { kind: 'list', status: options.status, json: options.json === true },
+          options.url,
+          io,
+        ),
+      );
+    });
+  for (const [name, kind] of [
+    ['ack', 'acknowledge'],
+    ['resolve', 'resolve'],
+  ] as const) {
+    configure(page.command(name), `headroom page ${name}`)
+      .description(
+        kind === 'acknowledge' ? 'Acknowledge a page: escalation stops.' : 'Resolve a page.',
+      )
+      .argument('<id>', 'the page id (headroom page list)')
+      .option('--json', 'print the page as JSON')
+      .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+      .addHelpText(
+        'after',
+        `
+Reads HEADROOM_TOKEN (an editor or admin token: viewers may not act on pages).
+Exits 0, 2 for a usage error or an unknown page, 3 when the server cannot be reached.`,
+      )
+      .action(async (id: string, options: { json?: boolean; url?: string }) => {
+        setExitCode(await runPage({ kind, id, json: options.json === true }, options.url, io));
+      });
+  }
+
+  configure(program.command('oncall'), 'headroom oncall')
+    .description('Who is on call now and next, for one schedule or every schedule.')
+    .argument('[schedule]', 'a schedule name (default: every schedule)')
+    .option('--at <instant>', 'ask about another instant (ISO 8601)')
+    .option('--json', 'print the API answers as JSON')
+    .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+    .addHelpText(
+      'after',
+      `
+Reads HEADROOM_TOKEN. Exits 0, 2 for a usage error or an unknown schedule, 3 when
+the server cannot be reached.
+
+Examples:
+  headroom oncall
+  headroom oncall payments-primary --at 2026-12-24T20:00:00Z`,
+    )
+    .action(
+      async (
+        schedule: string | undefined,
+        options: { at?: string; json?: boolean; url?: string },
+      ) => {
+        setExitCode(
+          await runOnCall(
+            { schedule, at: options.at, url: options.url, json: options.json === true },
+            io,
+          ),
+        );
+      },
+    );
+
+  addGateCommands(program, configure, io, setExitCode);
 
   configure(program.command('apply'), 'headroom apply')
     .description(

@@ -1,6 +1,7 @@
 // `headroom validate <paths...>`: checks config files offline, for editors and CI.
 import { formatIssue, type ConfigIssue } from '../config/document.js';
 import { loadConfig } from '../config/load.js';
+import type { ErrorBudgetPolicy } from '../core/policy/model.js';
 import type { Service, Slo } from '../core/slo/model.js';
 import { ExitCode, type CliIo } from './io.js';
 
@@ -14,6 +15,7 @@ export interface ValidateReport {
   readonly issues: readonly ConfigIssue[];
   readonly services: readonly Service[];
   readonly slos: readonly Slo[];
+  readonly policies: readonly ErrorBudgetPolicy[];
 }
 
 /** Exits 2 when any error is found; warnings alone do not fail. */
@@ -33,12 +35,23 @@ export async function runValidate(
   const warnings = issues.length - errors;
   const valid = errors === 0;
   if (options.json) {
-    const report: ValidateReport = { valid, issues, services: model.services, slos: model.slos };
+    const report: ValidateReport = {
+      valid,
+      issues,
+      services: model.services,
+      slos: model.slos,
+      policies: model.policies.map((resource) => resource.policy),
+    };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else if (valid) {
     const notes = warnings > 0 ? `, ${count(warnings, 'warning')}` : '';
+    // Policies are named only when there are some: most configs have none.
+    const policies =
+      model.policies.length === 0
+        ? ''
+        : `, ${count(model.policies.length, 'error-budget policy', 'error-budget policies')}`;
     io.stdout.write(
-      `${count(model.services.length, 'service')}, ${count(model.slos.length, 'SLO')}: valid${notes}\n`,
+      `${count(model.services.length, 'service')}, ${count(model.slos.length, 'SLO')}${policies}: valid${notes}\n`,
     );
   } else {
     const notes = warnings > 0 ? `, ${count(warnings, 'warning')}` : '';
@@ -47,6 +60,6 @@ export async function runValidate(
   return valid ? ExitCode.ok : ExitCode.usage;
 }
 
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }

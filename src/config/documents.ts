@@ -2,7 +2,14 @@
 // rather than YAML files: the same adapter and the same issues, with the position
 // given as a JSON path (`documents[2].spec.objective`) instead of file:line.
 import { LineCounter, parseDocument } from 'yaml';
-import type { DataSource, Service, Slo } from '../core/slo/model.js';
+import type {
+  DataSource,
+  EscalationPolicyResource,
+  PolicyResource,
+  ScheduleResource,
+  Service,
+  Slo,
+} from '../core/slo/model.js';
 import { IssueCollector, type ConfigIssue, type SourceDocument } from './document.js';
 import { readHeadroomDocument } from './formats/headroom.js';
 
@@ -16,6 +23,9 @@ export interface ReadDocuments {
   readonly services: ReadValue<Service>[];
   readonly slos: ReadValue<Slo>[];
   readonly dataSources: ReadValue<DataSource>[];
+  readonly schedules: ReadValue<ScheduleResource>[];
+  readonly policies: ReadValue<PolicyResource>[];
+  readonly escalationPolicies: ReadValue<EscalationPolicyResource>[];
   readonly issues: ConfigIssue[];
 }
 
@@ -31,6 +41,9 @@ export function readDocumentValues(
   const services: ReadValue<Service>[] = [];
   const slos: ReadValue<Slo>[] = [];
   const dataSources: ReadValue<DataSource>[] = [];
+  const schedules: ReadValue<ScheduleResource>[] = [];
+  const policies: ReadValue<PolicyResource>[] = [];
+  const escalationPolicies: ReadValue<EscalationPolicyResource>[] = [];
   values.forEach((value, index) => {
     const source = sourceOf(value, label(index), index);
     const result = readHeadroomDocument(source, issues);
@@ -38,8 +51,20 @@ export function readDocumentValues(
     for (const slo of result.slos) slos.push({ value: slo.value, index });
     for (const dataSource of result.dataSources)
       dataSources.push({ value: dataSource.value, index });
+    for (const schedule of result.schedules) schedules.push({ value: schedule.value, index });
+    for (const policy of result.policies) policies.push({ value: policy.value, index });
+    for (const policy of result.escalationPolicies)
+      escalationPolicies.push({ value: policy.value, index });
   });
-  return { services, slos, dataSources, issues: issues.issues };
+  return {
+    services,
+    slos,
+    dataSources,
+    schedules,
+    policies,
+    escalationPolicies,
+    issues: issues.issues,
+  };
 }
 
 /** Where an issue is, for an API error: the document label and the field path. */

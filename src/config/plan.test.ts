@@ -49,7 +49,15 @@ function state(
   slos: SloDocumentInput[] = [],
   teams = [...new Set(services.map((doc) => doc.spec.team))],
 ): PlanState {
-  return { teams, services, slos, dataSources: [] };
+  return {
+    teams,
+    services,
+    slos,
+    dataSources: [],
+    schedules: [],
+    policies: [],
+    escalationPolicies: [],
+  };
 }
 
 const admin: PlanOptions = { prune: false, editableTeams: 'all' };
@@ -340,6 +348,9 @@ function applyChanges(current: PlanState, changes: readonly Change[]): PlanState
     services: [...services.values()],
     slos: [...slos.values()],
     dataSources: [],
+    schedules: [],
+    policies: [],
+    escalationPolicies: [],
   };
 }
 

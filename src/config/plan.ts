@@ -8,6 +8,9 @@ import type {
   ServiceDocumentInput,
   SloDocumentInput,
 } from '../schema/config.js';
+import type { ErrorBudgetPolicyDocumentInput } from '../schema/policy.js';
+import type { EscalationPolicyDocumentInput } from '../schema/escalation.js';
+import type { ScheduleDocumentInput } from '../schema/schedule.js';
 
 export interface PlanState {
   readonly teams: readonly string[];
@@ -15,6 +18,46 @@ export interface PlanState {
   readonly slos: readonly SloDocumentInput[];
   /** Installation-wide: only an admin token changes them. */
   readonly dataSources: readonly DataSourceDocumentInput[];
+  /** Owned by their spec.team; without one, installation-wide. */
+  readonly schedules: readonly ScheduleDocumentInput[];
+  /** Owned by the one team whose services and teams they name; else installation-wide. */
+  readonly policies: readonly ErrorBudgetPolicyDocumentInput[];
+  /** Owned by their spec.team; without one, installation-wide. */
+  readonly escalationPolicies: readonly EscalationPolicyDocumentInput[];
+}
+
+type OwnedKind = 'DataSource' | 'Schedule' | 'ErrorBudgetPolicy' | 'EscalationPolicy';
+type OwnedDocument =
+  | DataSourceDocumentInput
+  | ScheduleDocumentInput
+  | ErrorBudgetPolicyDocumentInput
+  | EscalationPolicyDocumentInput;
+
+/** The team that owns a document of an owned kind; null: installation-wide. */
+function ownerOf(document: OwnedDocument): string | null {
+  return document.kind === 'Schedule' || document.kind === 'EscalationPolicy'
+    ? (document.spec.team ?? null)
+    : null;
+}
+
+/**
+ * A policy belongs to a team when everything it applies to is that team's: the team
+ * itself, or services it owns. A policy for all services, for several teams, or for a
+ * service nobody owns yet is installation-wide, and only an admin changes it: an
+ * editor of one team must not hold another team's deploys.
+ */
+export function policyOwner(
+  document: ErrorBudgetPolicyDocumentInput,
+  teamOfService: (service: string) => string | null,
+): string | null {
+  const { appliesTo } = document.spec;
+  if (appliesTo.all === true) return null;
+  const teams = new Set([
+    ...(appliesTo.teams ?? []),
+    ...(appliesTo.services ?? []).map(teamOfService),
+  ]);
+  const [team] = teams;
+  return teams.size === 1 ? (team ?? null) : null;
 }
 
 export interface PlanOptions {
@@ -50,7 +93,12 @@ export function planChanges(current: PlanState, desired: PlanState, options: Pla
 
   const teamChanges: Change[] = [];
   const knownTeams = new Set(current.teams);
-  const wantedTeams = new Set([...desired.teams, ...desired.services.map((doc) => doc.spec.team)]);
+  const wantedTeams = new Set([
+    ...desired.teams,
+    ...desired.services.map((doc) => doc.spec.team),
+    ...desired.schedules.flatMap((doc) => doc.spec.team ?? []),
+    ...desired.escalationPolicies.flatMap((doc) => doc.spec.team ?? []),
+  ]);
   for (const team of [...wantedTeams].sort(compareText)) {
     if (knownTeams.has(team)) continue;
     if (editableTeams !== 'all') {
@@ -145,45 +193,89 @@ export function planChanges(current: PlanState, desired: PlanState, options: Pla
     }
   }
 
-  const dataSourceChanges: Change[] = [];
-  const dataSourceDeletes: Change[] = [];
-  const currentDataSources = byName(current.dataSources);
-  const desiredDataSources = byName(desired.dataSources);
-  for (const [name, after] of sortedEntries(desiredDataSources)) {
-    const before = currentDataSources.get(name);
-    const fields = before === undefined ? [] : changedFields(before, after);
-    if (before !== undefined && fields.length === 0) continue;
-    if (editableTeams !== 'all') {
+  // Kinds owned by a team, or by nobody (installation-wide: admins only).
+  const owned = (
+    kind: OwnedKind,
+    currentDocuments: readonly OwnedDocument[],
+    desiredDocuments: readonly OwnedDocument[],
+    // Owners that depend on other resources: as they are now, and as they will be.
+    ownerBefore: (document: OwnedDocument) => string | null = ownerOf,
+    ownerAfter: (document: OwnedDocument) => string | null = ownerOf,
+  ) => {
+    const changes: Change[] = [];
+    const deletes: Change[] = [];
+    const currentByName = byName(currentDocuments);
+    const desiredByName = byName(desiredDocuments);
+    const refuse = (name: string, team: string | null): void => {
+      if (team !== null) {
+        allowed(kind, name, [team]);
+        return;
+      }
       forbidden.push({
-        kind: 'DataSource',
+        kind,
         name,
         team: null,
-        reason: `DataSource "${name}" is installation-wide; changing a data source needs an admin token`,
+        reason: `${kind} "${name}" is installation-wide (no team); changing it needs an admin token`,
       });
-      continue;
+    };
+    for (const [name, after] of sortedEntries(desiredByName)) {
+      const before = currentByName.get(name);
+      const fields = before === undefined ? [] : changedFields(before, after);
+      if (before !== undefined && fields.length === 0) continue;
+      const teams = [...(before === undefined ? [] : [ownerBefore(before)]), ownerAfter(after)];
+      const blocked = teams.find((team) => !mayEdit(team));
+      if (blocked !== undefined) {
+        refuse(name, blocked);
+        continue;
+      }
+      changes.push(
+        before === undefined
+          ? change('create', kind, name, ownerAfter(after), null, after)
+          : change('update', kind, name, ownerAfter(after), before, after, fields),
+      );
     }
-    dataSourceChanges.push(
-      before === undefined
-        ? change('create', 'DataSource', name, null, null, after)
-        : change('update', 'DataSource', name, null, before, after, fields),
-    );
-  }
-  if (options.prune && editableTeams === 'all') {
-    for (const [name, before] of sortedEntries(currentDataSources)) {
-      if (desiredDataSources.has(name)) continue;
-      dataSourceDeletes.push(change('delete', 'DataSource', name, null, before, null));
+    if (options.prune) {
+      for (const [name, before] of sortedEntries(currentByName)) {
+        if (desiredByName.has(name) || !mayEdit(ownerBefore(before))) continue;
+        deletes.push(change('delete', kind, name, ownerBefore(before), before, null));
+      }
     }
-  }
+    return { changes, deletes };
+  };
+  const dataSources = owned('DataSource', current.dataSources, desired.dataSources);
+  const schedules = owned('Schedule', current.schedules, desired.schedules);
+  const escalationPolicies = owned(
+    'EscalationPolicy',
+    current.escalationPolicies,
+    desired.escalationPolicies,
+  );
+  const policyOwnerBy =
+    (teamOf: (service: string) => string | null) =>
+    (document: OwnedDocument): string | null =>
+      document.kind === 'ErrorBudgetPolicy' ? policyOwner(document, teamOf) : null;
+  const policies = owned(
+    'ErrorBudgetPolicy',
+    current.policies,
+    desired.policies,
+    policyOwnerBy(currentTeamOf),
+    policyOwnerBy(desiredTeamOf),
+  );
 
   return {
     changes: [
       ...teamChanges,
-      ...dataSourceChanges,
+      ...dataSources.changes,
+      ...schedules.changes,
+      ...escalationPolicies.changes,
       ...serviceChanges,
       ...sloChanges,
+      ...policies.changes,
+      ...policies.deletes,
       ...sloDeletes,
       ...serviceDeletes,
-      ...dataSourceDeletes,
+      ...escalationPolicies.deletes,
+      ...schedules.deletes,
+      ...dataSources.deletes,
     ],
     forbidden,
   };

@@ -169,6 +169,9 @@ describe('validateModel', () => {
           { value: sloOf(`${serviceName}-availability`, serviceName), source, path: ['slos', 0] },
         ],
         dataSources: [],
+        schedules: [],
+        policies: [],
+        escalationPolicies: [],
       };
     };
 

@@ -1,6 +1,6 @@
 // Checks that need every document at once: unique names, SLOs and dependencies
 // that name a Service, no dependency loops. Produces the final model.
-import type { DataSource, Dependency, ReliabilityModel, Service, Slo } from '../core/slo/model.js';
+import type { Dependency, PolicyResource, ReliabilityModel, Service } from '../core/slo/model.js';
 import { positionOf, type FieldPath, type IssueCollector, type Located } from './document.js';
 import type { FormatResult } from './formats/types.js';
 import { closest } from './zod-issues.js';
@@ -61,23 +61,57 @@ export function validateModel(
     );
   }
 
+  const schedules = uniqueByName(
+    results.flatMap((result) => result.schedules),
+    'Schedule',
+    issues,
+    (value) => value.schedule.name,
+  );
+
+  const policies = uniqueByName(
+    results.flatMap((result) => result.policies),
+    'ErrorBudgetPolicy',
+    issues,
+    (value) => value.policy.name,
+  );
+  const knownTeams = [
+    ...new Set(
+      [...services.map((service) => service.value), ...implied].flatMap(
+        (service) => service.team ?? [],
+      ),
+    ),
+  ];
+  for (const policy of policies) warnAboutPolicyScope(policy, known, knownTeams, issues);
+
+  const escalationPolicies = uniqueByName(
+    results.flatMap((result) => result.escalationPolicies),
+    'EscalationPolicy',
+    issues,
+    (value) => value.name,
+  );
+
   return {
     services: [...services.map((service) => service.value), ...implied],
     slos: slos.map((slo) => slo.value),
     dataSources: dataSources.map((dataSource) => dataSource.value),
+    schedules: schedules.map((schedule) => schedule.value),
+    policies: policies.map((policy) => policy.value),
+    escalationPolicies: escalationPolicies.map((policy) => policy.value),
   };
 }
 
-function uniqueByName<T extends Service | Slo | DataSource>(
+function uniqueByName<T>(
   items: readonly Located<T>[],
   kind: string,
   issues: IssueCollector,
+  nameOf: (value: T) => string = (value) => (value as { readonly name: string }).name,
 ): Located<T>[] {
   const first = new Map<string, Located<T>>();
   return items.filter((item) => {
-    const earlier = first.get(item.value.name);
+    const name = nameOf(item.value);
+    const earlier = first.get(name);
     if (earlier === undefined) {
-      first.set(item.value.name, item);
+      first.set(name, item);
       return true;
     }
     const { line } = positionOf(earlier.source, namePath(earlier));
@@ -85,7 +119,7 @@ function uniqueByName<T extends Service | Slo | DataSource>(
       item.source,
       namePath(item),
       'duplicate_name',
-      `duplicate ${kind} "${item.value.name}"; the first is at ${earlier.source.file}:${line}; names are unique per kind`,
+      `duplicate ${kind} "${name}"; the first is at ${earlier.source.file}:${line}; names are unique per kind`,
     );
     return false;
   });
@@ -170,6 +204,41 @@ function reportCycles(services: readonly Located<Service>[], issues: IssueCollec
   for (const service of services) {
     if (!state.has(service.value.name)) visit(service);
   }
+}
+
+/**
+ * A policy naming a service or team the config does not hold is a warning, not an
+ * error: the policy may be applied before the team's own config, and holds nothing
+ * until the service exists. It is still most often a typo, which would leave the
+ * service without the policy its authors meant it to have.
+ */
+function warnAboutPolicyScope(
+  policy: Located<PolicyResource>,
+  knownServices: readonly string[],
+  knownTeams: readonly string[],
+  issues: IssueCollector,
+): void {
+  const { appliesTo, name } = policy.value.policy;
+  appliesTo.services.forEach((service, index) => {
+    if (knownServices.includes(service)) return;
+    const suggestion = closest(service, knownServices);
+    issues.warning(
+      policy.source,
+      [...policy.path, 'spec', 'appliesTo', 'services', index],
+      'unknown_service',
+      `ErrorBudgetPolicy "${name}" applies to service "${service}", which this config does not declare${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`} (it holds nothing until the service exists)`,
+    );
+  });
+  appliesTo.teams.forEach((team, index) => {
+    if (knownTeams.includes(team)) return;
+    const suggestion = closest(team, knownTeams);
+    issues.warning(
+      policy.source,
+      [...policy.path, 'spec', 'appliesTo', 'teams', index],
+      'unknown_team',
+      `ErrorBudgetPolicy "${name}" applies to team "${team}", which owns no service in this config${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}`,
+    );
+  });
 }
 
 function unknownServiceMessage(name: string, known: readonly string[]): string {

@@ -2,6 +2,7 @@
 // with the cycle record in one transaction, and only while this instance holds the
 // lease. The cycle's instant is unique in the database: no cycle runs twice.
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
+import { pageBurnAlerts } from '../app/alert-intake.js';
 import { statusesOf } from '../app/slo-status.js';
 import { alertTransitions } from '../core/slo/alert-transitions.js';
 
@@ -65,6 +66,7 @@ export async function runEvaluationCycle(
       });
     }
     await tx.insertAlertTransitions([...started, ...resolved]);
+    await pageBurnAlerts(deps, tx, [...started, ...resolved], at);
     return {
       ran: true,
       slos: slos.length,

@@ -69,6 +69,8 @@ export const userInputSchema = z.strictObject({
   /** Where the person lives: on-call hours and reports use it. */
   timeZone: z.string().default('UTC'),
   teams: z.array(nameSchema).default([]),
+  /** Roles error-budget policies name as approvers, e.g. sre-lead. */
+  roles: z.array(nameSchema).default([]),
 });
 export const userSchema = z
   .object({
@@ -77,6 +79,7 @@ export const userSchema = z
     email: z.string().nullable(),
     timeZone: z.string(),
     teams: z.array(z.string()),
+    roles: z.array(z.string()),
     createdAt: instantSchema,
     updatedAt: instantSchema,
   })
@@ -147,7 +150,15 @@ export const sloResourceSchema = sloDocumentSchema
 
 export const CHANGE_ACTIONS = ['create', 'update', 'delete'] as const;
 export type ChangeAction = (typeof CHANGE_ACTIONS)[number];
-export const RESOURCE_KINDS = ['Team', 'Service', 'SLO', 'DataSource'] as const;
+export const RESOURCE_KINDS = [
+  'Team',
+  'Service',
+  'SLO',
+  'DataSource',
+  'Schedule',
+  'ErrorBudgetPolicy',
+  'EscalationPolicy',
+] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export const applyRequestSchema = z.strictObject({

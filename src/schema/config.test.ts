@@ -1,11 +1,6 @@
+import { headroomJsonSchema } from './documents.js';
 import { describe, expect, it } from 'vitest';
-import {
-  durationSchema,
-  headroomJsonSchema,
-  nameSchema,
-  serviceDocumentSchema,
-  sloSpecSchema,
-} from './config.js';
+import { durationSchema, nameSchema, serviceDocumentSchema, sloSpecSchema } from './config.js';
 
 function codesOf(result: {
   success: boolean;
@@ -194,15 +189,27 @@ describe('serviceDocumentSchema', () => {
 
 describe('headroomJsonSchema', () => {
   it('describes every kind as written, and forbids unknown fields', () => {
+    interface Kind {
+      properties: { kind: { const: string } };
+      additionalProperties: boolean;
+    }
     const schema = headroomJsonSchema() as {
-      oneOf: { properties: { kind: { const: string } }; additionalProperties: boolean }[];
+      oneOf: (Kind | { $ref: string })[];
+      $defs?: Record<string, Kind>;
     };
-    expect(schema.oneOf.map((kind) => kind.properties.kind.const)).toEqual([
+    // Kinds with an id of their own (the API names them) are referenced, not inlined.
+    const kinds = schema.oneOf.map((entry) =>
+      '$ref' in entry ? schema.$defs?.[entry.$ref.replace('#/$defs/', '')] : entry,
+    );
+    expect(kinds.map((kind) => kind?.properties.kind.const)).toEqual([
       'Service',
       'SLO',
       'DataSource',
+      'Schedule',
+      'EscalationPolicy',
+      'ErrorBudgetPolicy',
     ]);
-    expect(schema.oneOf.every((kind) => !kind.additionalProperties)).toBe(true);
+    expect(kinds.every((kind) => kind !== undefined && !kind.additionalProperties)).toBe(true);
   });
 
   it('describes durations and windows as the strings people write', () => {

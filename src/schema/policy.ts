@@ -656,6 +656,7 @@ export const REASON_KINDS = [
   'burnAlert',
   'freeze',
   'incident',
+  'budgetUnknown',
 ] as const satisfies readonly ReasonKind[];
 
 const burnRateSchema = z.number().nonnegative().nullable();

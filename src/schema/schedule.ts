@@ -179,6 +179,8 @@ export const overrideSchema = z
   }, whenMapping);
 
 export const scheduleSpecSchema = z.strictObject({
+  /** The owning team: its editors change the schedule. None: only admins (e.g. incident response). */
+  team: z.string().min(1, { error: 'team must not be empty' }).optional(),
   description: z.string().optional(),
   /** The zone of layers that name none. */
   timeZone: timeZoneSchema,

@@ -130,6 +130,18 @@ export const sloSeriesSchema = z
         burnRates: burnRatesSchema,
       }),
     ),
+    /** Deploys of the SLO's service recorded in [from, to], oldest first: marks for charts. */
+    deploys: z
+      .array(
+        z.object({
+          id: z.string(),
+          at: instantSchema,
+          status: z.string(),
+          version: z.string().nullable(),
+          labels: z.array(z.string()),
+        }),
+      )
+      .optional(),
   })
   .meta({ id: 'SloSeries' });
 export type SloSeries = z.infer<typeof sloSeriesSchema>;

@@ -2,6 +2,7 @@
 // OpenAPI document generated from the same route definitions.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { DecisionLog } from '../app/decision-log.js';
 import { readsElsewhere, type AppDependencies } from '../app/ports/slo-catalog.js';
 import { evaluateSlo } from '../core/slo/evaluate.js';
 import { isMigrated } from '../store/migrate.js';
@@ -13,9 +14,13 @@ import { buildOpenApiDocument } from './openapi.js';
 import { problemFor, registerProblemHandling, sendProblem } from './problem.js';
 import { defineRoute, type RouteDefinition } from './route.js';
 import { auditRoutes } from './routes/audit.js';
+import { deployRoutes } from './routes/deploys.js';
 import { directoryRoutes } from './routes/directory.js';
 import { eventRoutes, NDJSON_TYPES } from './routes/events.js';
 import { resourceRoutes } from './routes/resources.js';
+import { pagingRoutes } from './routes/paging.js';
+import { scheduleRoutes } from './routes/schedules.js';
+import { defaultWebRoot, registerWebUi } from './web-ui.js';
 
 export interface ServerOptions {
   readonly deps: AppDependencies;
@@ -26,6 +31,10 @@ export interface ServerOptions {
   readonly logger: boolean | { readonly level: string };
   /** Set when the server stops: answers then close their connection, so that it can stop. */
   readonly lifecycle?: { closing: boolean };
+  /** The built web UI (default: this package's dist/web); absent, `/` says how to build it. */
+  readonly webRoot?: string;
+  /** How long gate decisions wait to be written together (see app/decision-log.ts). */
+  readonly decisionFlushMs?: number;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -68,12 +77,33 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   registerMetricsHooks(app, metrics);
 
+  // The confirm buttons of notification links post plain HTML forms.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
+
   // Event bodies are read as bytes: the event parser works on them directly.
   app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, body);
   });
 
-  const apiRoutes = [...directoryRoutes(deps), ...resourceRoutes(deps), ...auditRoutes(deps)];
+  const decisions = new DecisionLog(deps.store, options.decisionFlushMs, (error, pending) => {
+    app.log.error({ err: error, pending }, 'writing gate decisions failed; retrying');
+  });
+  // A stop writes the decisions still queued before the database closes.
+  app.addHook('onClose', () => decisions.flush());
+  const apiRoutes = [
+    ...directoryRoutes(deps),
+    ...resourceRoutes(deps),
+    ...deployRoutes(deps, decisions),
+    ...scheduleRoutes(deps),
+    ...pagingRoutes(deps),
+    ...auditRoutes(deps),
+  ];
   const ingestRoutes = eventRoutes(deps);
   const openApi = buildOpenApiDocument([...systemRoutes(), ...apiRoutes, ...ingestRoutes], {
     title: 'Headroom API',
@@ -112,6 +142,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return reply.type(metrics.contentType).send(await metrics.render());
   });
   app.get('/api/v1/openapi.json', () => Promise.resolve(openApi));
+  await registerWebUi(app, options.webRoot ?? defaultWebRoot());
   return app;
 }
 

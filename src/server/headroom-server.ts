@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdminToken } from '../app/bootstrap.js';
 import { CredentialCache } from '../app/credential-cache.js';
+import { NO_INCIDENTS_YET } from '../app/ports/incidents.js';
 import { systemClock, type Clock } from '../app/ports/clock.js';
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
 import {
@@ -13,6 +14,9 @@ import {
 } from '../jobs/background-runner.js';
 import { PrometheusSliReader } from '../integrations/prometheus/sli-reader.js';
 import { LiveSlos } from '../sources/live-slos.js';
+import { advanceEscalations, deliverNotifications, linkSigningKey } from '../app/paging.js';
+import type { NotificationRecord } from '../app/ports/records.js';
+import { Deliverer } from '../integrations/notify/deliver.js';
 import { openDatabase, type DatabaseLocation, type OpenDatabase } from '../store/database.js';
 import { kyselyStore } from '../store/kysely-store.js';
 import { migrateToLatest } from '../store/migrate.js';
@@ -39,6 +43,8 @@ export interface RunningHeadroom {
   readonly deps: AppDependencies;
   readonly app: FastifyInstance;
   readonly runner: BackgroundRunner | undefined;
+  /** One pass of escalation and delivery now (tests run it with their own clock). */
+  runPaging(): Promise<void>;
   /** The admin token created on an empty database, to show once; undefined otherwise. */
   readonly bootstrapToken: string | undefined;
   /** Stops accepting, finishes in-flight requests, stops background work, closes the database. */
@@ -56,14 +62,18 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
   try {
     await migrateToLatest(database.db);
     const clock = options.clock ?? systemClock;
-    const store = kyselyStore(database.db, database.dialect);
+    const store = kyselyStore(database.db, database.dialect, false, database.batchWriter);
     const catalog = new LiveSlos(store, clock);
+    // The runner exists only after the server listens; intake wakes it through this.
+    const signals = { pagesChanged: (): void => undefined };
     const deps: AppDependencies = {
+      signals,
       store,
       clock,
       catalog,
       credentials: new CredentialCache(),
       sliReader: new PrometheusSliReader(catalog, clock, options.env ?? {}),
+      incidents: NO_INCIDENTS_YET,
     };
     const bootstrap = await bootstrapAdminToken(deps, options.bootstrapToken);
     await catalog.refresh();
@@ -80,8 +90,19 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const url = `http://${host}:${port}`;
+    const deliverer = new Deliverer(options.env ?? {}, await linkSigningKey(store));
+    const paging = {
+      context: { publicUrl: options.env?.HEADROOM_PUBLIC_URL ?? url },
+      deliver: (notification: NotificationRecord) => deliverer.deliver(notification),
+    };
     const runner =
-      options.background === false ? undefined : new BackgroundRunner(deps, options.background);
+      options.background === false
+        ? undefined
+        : new BackgroundRunner(deps, { ...options.background, paging });
+    signals.pagesChanged = () => {
+      runner?.pagesChanged();
+    };
     runner?.start();
     // Following the event table in the background keeps each read's catch-up small.
     const follow = setInterval(() => {
@@ -92,7 +113,11 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     follow.unref();
     let closing: Promise<void> | undefined;
     return {
-      url: `http://${host}:${port}`,
+      url,
+      runPaging: async () => {
+        await advanceEscalations(deps, paging.context, clock.now());
+        await deliverNotifications(deps, paging.deliver, () => clock.now());
+      },
       database,
       deps,
       app,
@@ -104,6 +129,7 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
           lifecycle.closing = true;
           await app.close();
           await runner?.stop();
+          deliverer.close();
           await database.close();
         })();
         return closing;

@@ -31,6 +31,8 @@ export function mountRoutes(
           reply,
         };
         const result: unknown = await route.handler(input);
+        // A handler that answers in a foreign wire format (PagerDuty's errors) sent it already.
+        if (reply.sent) return reply;
         // A handler may choose another success status (a PUT that created: 201).
         if (reply.statusCode === 200) reply.status(route.status ?? 200);
         if (route.response === undefined && route.responseContentType === undefined)
@@ -54,6 +56,8 @@ async function principalOf(
       return authenticateToken(deps, bearerOf(request));
     case 'ingest':
       return authenticateIngestKey(deps, bearerOf(request));
+    case 'feed':
+      return authenticateToken(deps, bearerOf(request) ?? queryToken(request));
   }
 }
 
@@ -62,6 +66,11 @@ function bearerOf(request: FastifyRequest): string | undefined {
   if (header === undefined) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
+}
+
+function queryToken(request: FastifyRequest): string | undefined {
+  const { token } = request.query as { token?: unknown };
+  return typeof token === 'string' && token !== '' ? token : undefined;
 }
 
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {

@@ -254,7 +254,11 @@ describe('the OpenAPI document', () => {
     expect(operation(document, '/api/v1/teams', 'post').security).toEqual([{ bearerAuth: [] }]);
     expect(operation(document, '/api/v1/events', 'post').security).toEqual([{ ingestKey: [] }]);
     expect(operation(document, '/metrics', 'get').security).toEqual([]);
-    expect(Object.keys(document.components.securitySchemes)).toEqual(['bearerAuth', 'ingestKey']);
+    expect(Object.keys(document.components.securitySchemes)).toEqual([
+      'bearerAuth',
+      'ingestKey',
+      'feedToken',
+    ]);
   });
 
   it('places schemas with an id in components, once, and references them', () => {

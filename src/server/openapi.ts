@@ -106,7 +106,9 @@ export function buildOpenApiDocument(
         ? [{ bearerAuth: [] }]
         : route.auth === 'ingest'
           ? [{ ingestKey: [] }]
-          : [];
+          : route.auth === 'feed'
+            ? [{ bearerAuth: [] }, { feedToken: [] }]
+            : [];
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;
   }
 
@@ -129,6 +131,13 @@ export function buildOpenApiDocument(
           scheme: 'bearer',
           description:
             "A service ingest key (hri_…), sent as `Authorization: Bearer <key>`: sends that service's events, nothing else",
+        },
+        feedToken: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description:
+            'An API token as `?token=`, for calendar feeds only (calendar apps cannot send headers)',
         },
       },
     },

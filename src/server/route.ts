@@ -7,8 +7,12 @@ import type { Principal } from '../app/principal.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** `public`: no credentials; `token`: an API token; `ingest`: a service's ingest key. */
-export type Authentication = 'public' | 'token' | 'ingest';
+/**
+ * `public`: no credentials; `token`: an API token; `ingest`: a service's ingest key;
+ * `feed`: an API token, in the Authorization header or as `?token=` (calendar apps
+ * subscribe to a URL and cannot send headers).
+ */
+export type Authentication = 'public' | 'token' | 'ingest' | 'feed';
 
 type Schema = z.ZodType;
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;

@@ -2,17 +2,29 @@
 // kept current by tailing the event table by id. Ingest transactions commit in id
 // order (see EventRepository.lockIngest), so a reader that has seen id N has seen
 // every row below it, whichever instance wrote them.
-import type { LiveSlo, SloCatalog } from '../app/ports/slo-catalog.js';
+import type { ApprovalGrantRecord } from '../app/ports/records.js';
+import type { LiveSlo, LoadedPolicies, SloCatalog } from '../app/ports/slo-catalog.js';
 import type { Store } from '../app/ports/store.js';
 import type { Clock } from '../app/ports/clock.js';
 import { readDocumentValues } from '../config/documents.js';
+import { compilePolicy, PolicyIndex, type CompiledPolicy } from '../core/policy/compile.js';
 import { copySince, lookbackMinutes } from '../core/slo/lookback.js';
 import { createSeries, epochMinute } from '../core/slo/minute-series.js';
-import type { DataSource, Service, Slo } from '../core/slo/model.js';
+import type {
+  DataSource,
+  EscalationPolicyResource,
+  ScheduleResource,
+  Service,
+  Slo,
+} from '../core/slo/model.js';
 
 // Small pages: each is applied in one synchronous stretch, and requests wait for none longer.
 const TAIL_PAGE = 2_000;
 const DAY_MINUTES = 24 * 60;
+/** Expired approvals stay this long, so that the gate can say why one no longer counts. */
+const SHOWN_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
+/** Approvals last hours; more than this many in force at once is not a policy, it is a bypass. */
+const MAX_LOADED_APPROVALS = 100_000;
 /** Series are cut back to what can still count this often, and when a day beyond it. */
 const TRIM_INTERVAL_MS = 60 * 60_000;
 
@@ -21,6 +33,13 @@ export class LiveSlos implements SloCatalog {
   private readonly documents = new ReadDocuments();
   private byName = new Map<string, LiveSlo>();
   private knownDataSources: readonly DataSource[] = [];
+  private knownSchedules: readonly ScheduleResource[] = [];
+  private knownEscalationPolicies: readonly EscalationPolicyResource[] = [];
+  private servicesByName = new Map<string, Service>();
+  /** SLO names by service, in name order; entries are looked up by name (trims replace them). */
+  private sloNamesByService = new Map<string, readonly string[]>();
+  private loadedPolicies: LoadedPolicies = { list: [], index: new PolicyIndex([]) };
+  private approvalsByService = new Map<string, ApprovalGrantRecord[]>();
   private lastEventId = 0;
   private generation = -1;
   /** The catch-up under way, and the one queued to start after it. */
@@ -44,6 +63,31 @@ export class LiveSlos implements SloCatalog {
 
   dataSources(): readonly DataSource[] {
     return this.knownDataSources;
+  }
+
+  schedules(): readonly ScheduleResource[] {
+    return this.knownSchedules;
+  }
+
+  escalationPolicies(): readonly EscalationPolicyResource[] {
+    return this.knownEscalationPolicies;
+  }
+
+  service(name: string): Service | undefined {
+    return this.servicesByName.get(name);
+  }
+
+  slosOf(service: string): readonly LiveSlo[] {
+    const names = this.sloNamesByService.get(service) ?? [];
+    return names.flatMap((name) => this.byName.get(name) ?? []);
+  }
+
+  policies(): LoadedPolicies {
+    return this.loadedPolicies;
+  }
+
+  approvalsOf(service: string): readonly ApprovalGrantRecord[] {
+    return this.approvalsByService.get(service) ?? [];
   }
 
   invalidate(): void {
@@ -120,14 +164,37 @@ export class LiveSlos implements SloCatalog {
   }
 
   private async reloadDefinitions(): Promise<void> {
-    const [records, serviceRecords, dataSourceRecords] = await Promise.all([
+    const [records, serviceRecords, configRecords] = await Promise.all([
       this.store.listSlos(),
       this.store.listServices(),
-      this.store.listConfigResources('DataSource'),
+      this.store.listConfigResources(),
     ]);
-    this.knownDataSources = dataSourceRecords.flatMap(
+    this.knownDataSources = configRecords.flatMap(
       (record) => this.documents.read(record.document).dataSource ?? [],
     );
+    this.knownSchedules = configRecords.flatMap(
+      (record) => this.documents.read(record.document).schedule ?? [],
+    );
+    this.knownEscalationPolicies = configRecords.flatMap(
+      (record) => this.documents.read(record.document).escalationPolicy ?? [],
+    );
+    const policies = configRecords.flatMap(
+      (record) => this.documents.read(record.document).policy ?? [],
+    );
+    // One index per change of the config: a gate check then does no parsing or compiling.
+    this.loadedPolicies = { list: policies, index: new PolicyIndex(policies) };
+    const approvals = await this.store.listApprovals({
+      notRevoked: true,
+      expiringAfter: this.clock.now() - SHOWN_AFTER_EXPIRY_MS,
+      limit: MAX_LOADED_APPROVALS,
+    });
+    const approvalsByService = new Map<string, ApprovalGrantRecord[]>();
+    for (const approval of approvals) {
+      const list = approvalsByService.get(approval.service);
+      if (list === undefined) approvalsByService.set(approval.service, [approval]);
+      else list.push(approval);
+    }
+    this.approvalsByService = approvalsByService;
     const services = new Map<string, Service>();
     for (const record of serviceRecords) {
       const service = this.documents.read(record.document).service;
@@ -159,8 +226,16 @@ export class LiveSlos implements SloCatalog {
     }
     this.byId = byId;
     this.byName = new Map([...byId.values()].map((entry) => [entry.slo.name, entry]));
+    this.servicesByName = services;
+    const sloNames = new Map<string, string[]>();
+    for (const entry of [...byId.values()].sort((a, b) => compareText(a.slo.name, b.slo.name))) {
+      const names = sloNames.get(entry.slo.service);
+      if (names === undefined) sloNames.set(entry.slo.service, [entry.slo.name]);
+      else names.push(entry.slo.name);
+    }
+    this.sloNamesByService = sloNames;
     this.documents.keepOnly(
-      [...serviceRecords, ...records, ...dataSourceRecords].map((record) => record.document),
+      [...serviceRecords, ...records, ...configRecords].map((record) => record.document),
     );
   }
 }
@@ -172,12 +247,26 @@ export class LiveSlos implements SloCatalog {
  * which the engine's per-SLO caches key on.
  */
 class ReadDocuments {
-  private byText = new Map<string, { slo?: Slo; service?: Service; dataSource?: DataSource }>();
+  private byText = new Map<
+    string,
+    {
+      slo?: Slo;
+      service?: Service;
+      dataSource?: DataSource;
+      schedule?: ScheduleResource;
+      escalationPolicy?: EscalationPolicyResource;
+      policy?: CompiledPolicy;
+    }
+  >();
 
   read(document: unknown): {
     readonly slo?: Slo;
     readonly service?: Service;
     readonly dataSource?: DataSource;
+    readonly schedule?: ScheduleResource;
+    readonly escalationPolicy?: EscalationPolicyResource;
+    /** Compiled once per stored text: holiday calendars and zones are not cheap. */
+    readonly policy?: CompiledPolicy;
   } {
     const text = JSON.stringify(document);
     let read = this.byText.get(text);
@@ -190,6 +279,14 @@ class ReadDocuments {
       if (service !== undefined) read.service = service;
       const dataSource = values.dataSources[0]?.value;
       if (dataSource !== undefined) read.dataSource = dataSource;
+      const schedule = values.schedules[0]?.value;
+      if (schedule !== undefined) read.schedule = schedule;
+      const escalationPolicy = values.escalationPolicies[0]?.value;
+      if (escalationPolicy !== undefined) read.escalationPolicy = escalationPolicy;
+      const policy = values.policies[0]?.value;
+      // Apply compiles every policy before storing it, so this does not throw for a
+      // stored one; the schema and compilePolicy refuse the same mistakes.
+      if (policy !== undefined) read.policy = compilePolicy(policy.policy);
       this.byText.set(text, read);
     }
     return read;
@@ -211,4 +308,9 @@ function sameCounting(before: Slo, after: Slo): boolean {
     a.sliceTarget.numerator * b.sliceTarget.denominator ===
     b.sliceTarget.numerator * a.sliceTarget.denominator
   );
+}
+
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

@@ -54,9 +54,14 @@ export function alertRepository(db: Kysely<DatabaseSchema>): AlertRepository {
         )
         .execute();
     },
-    async listAlertTransitions({ slo, limit }) {
+    async listAlertTransitions({ slo, service, transition, severity, fromMs, toMs, limit }) {
       let query = db.selectFrom('alert_transitions').selectAll().orderBy('id', 'desc').limit(limit);
       if (slo !== undefined) query = query.where('slo', '=', slo);
+      if (service !== undefined) query = query.where('service', '=', service);
+      if (transition !== undefined) query = query.where('transition', '=', transition);
+      if (severity !== undefined) query = query.where('severity', '=', severity);
+      if (fromMs !== undefined) query = query.where('at', '>=', fromMs);
+      if (toMs !== undefined) query = query.where('at', '<', toMs);
       const rows = await query.execute();
       return rows.map((row) => ({
         id: row.id,

@@ -6,6 +6,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './codec.js';
+import { SqliteBatchWriter } from './sqlite-batch-writer.js';
 import type { DatabaseSchema } from './schema.js';
 
 export type DatabaseLocation =
@@ -17,6 +18,8 @@ export interface OpenDatabase {
   readonly dialect: Dialect;
   /** For people: the file, or the URL without its password. */
   readonly description: string;
+  /** SQLite: writes batches off the event loop (see sqlite-batch-writer.ts). */
+  readonly batchWriter?: SqliteBatchWriter;
   close(): Promise<void>;
 }
 
@@ -54,11 +57,16 @@ export function openDatabase(location: DatabaseLocation): OpenDatabase {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const batchWriter = new SqliteBatchWriter(location.file);
   return {
     db,
     dialect: 'sqlite',
     description: `SQLite ${location.file}`,
-    close: () => db.destroy(),
+    batchWriter,
+    close: async () => {
+      await batchWriter.close();
+      await db.destroy();
+    },
   };
 }
 

@@ -78,6 +78,7 @@ export function directoryRepository(db: Kysely<DatabaseSchema>): DirectoryReposi
           display_name: user.displayName,
           email: user.email,
           time_zone: user.timeZone,
+          roles: encodeJson(user.roles),
           created_at: user.createdAt,
           updated_at: user.updatedAt,
         })
@@ -86,6 +87,7 @@ export function directoryRepository(db: Kysely<DatabaseSchema>): DirectoryReposi
             display_name: user.displayName,
             email: user.email,
             time_zone: user.timeZone,
+            roles: encodeJson(user.roles),
             updated_at: user.updatedAt,
           }),
         )
@@ -224,6 +226,7 @@ function userOf(row: Selectable<DatabaseSchema['users']>, teams: string[]): User
     email: row.email,
     timeZone: row.time_zone,
     teams,
+    roles: decodeStringArray(row.roles),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -43,6 +43,7 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
       email: 'ada@example.com',
       timeZone: 'Europe/Amsterdam',
       teams: ['payments', 'search'],
+      roles: ['sre-lead'],
       createdAt: 5,
       updatedAt: 5,
     };
@@ -231,6 +232,146 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
       }),
     ).rejects.toThrow('changed my mind');
     expect(await store.listTeams()).toEqual([]);
+  });
+
+  it('keeps approvals, lists the ones in force, and revokes once', async () => {
+    const approval = {
+      id: 'apr-1',
+      service: 'checkout',
+      approver: 'bob',
+      approverRoles: ['sre-lead'],
+      requester: 'alice',
+      reason: 'hotfix',
+      scope: ['budget-low', 'payments/paging'],
+      grantedAt: 1_000,
+      expiresAt: 5_000,
+      createdBy: 'token:abc (bob)',
+      revokedAt: null,
+      revokedBy: null,
+    };
+    await store.insertApproval(approval);
+    await store.insertApproval({
+      ...approval,
+      id: 'apr-2',
+      scope: 'all',
+      requester: null,
+      grantedAt: 2_000,
+      expiresAt: 3_000,
+    });
+    await store.insertApproval({ ...approval, id: 'apr-3', service: 'search' });
+    expect(await store.getApproval('apr-1')).toEqual(approval);
+    const forCheckout = await store.listApprovals({ service: 'checkout', limit: 10 });
+    expect(forCheckout.map((each) => [each.id, each.scope])).toEqual([
+      ['apr-2', 'all'],
+      ['apr-1', ['budget-low', 'payments/paging']],
+    ]);
+    expect(
+      (await store.listApprovals({ service: 'checkout', expiringAfter: 3_000, limit: 10 })).map(
+        (each) => each.id,
+      ),
+    ).toEqual(['apr-1']);
+    await store.revokeApproval('apr-1', 4_000, 'token:def (carol)');
+    await store.revokeApproval('apr-1', 4_500, 'token:xyz (dave)');
+    expect(await store.getApproval('apr-1')).toMatchObject({
+      revokedAt: 4_000,
+      revokedBy: 'token:def (carol)',
+    });
+    expect(
+      (await store.listApprovals({ service: 'checkout', notRevoked: true, limit: 10 })).map(
+        (each) => each.id,
+      ),
+    ).toEqual(['apr-2']);
+  });
+
+  it('keeps gate decisions in batches, newest first, paged by id', async () => {
+    const decision = (index: number) => ({
+      id: `dec-${index}`,
+      at: 1_000 + index,
+      service: index % 2 === 0 ? 'checkout' : 'search',
+      actor: 'alice',
+      requestedBy: 'token:ci (ci)',
+      allowed: index % 3 !== 0,
+      version: index === 0 ? null : `v${index}`,
+      commit: null,
+      labels: index === 1 ? ['rollback'] : [],
+      decision: { allowed: index % 3 !== 0, reasons: [] } as never,
+    });
+    await store.insertDeployDecisions([0, 1, 2, 3, 4, 5].map(decision));
+    await store.insertDeployDecisions([]);
+    const checkout = await store.listDeployDecisions({ service: 'checkout', limit: 2 });
+    expect(checkout.map((each) => each.id)).toEqual(['dec-4', 'dec-2']);
+    expect(checkout[0]).toEqual(decision(4));
+    const next = await store.listDeployDecisions({
+      service: 'checkout',
+      before: 'dec-2',
+      limit: 5,
+    });
+    expect(next.map((each) => each.id)).toEqual(['dec-0']);
+    expect(await store.getDeployDecision('dec-1')).toEqual(decision(1));
+    expect(await store.getDeployDecision('nope')).toBeUndefined();
+  });
+
+  it('keeps deploys and lists them by service and time, newest first', async () => {
+    const deploy = (id: string, at: number, status: 'started' | 'finished') => ({
+      id,
+      service: 'checkout',
+      status,
+      version: '1.2.3',
+      commit: 'abc123',
+      labels: ['reliability'],
+      actor: 'alice',
+      at,
+      decisionId: null,
+      recordedBy: 'token:ci (ci)',
+      recordedAt: at + 1,
+    });
+    await store.insertDeploy(deploy('d1', 1_000, 'started'));
+    await store.insertDeploy(deploy('d2', 2_000, 'finished'));
+    await store.insertDeploy({ ...deploy('d3', 3_000, 'finished'), service: 'search' });
+    expect(await store.listDeploys({ service: 'checkout', limit: 10 })).toEqual([
+      deploy('d2', 2_000, 'finished'),
+      deploy('d1', 1_000, 'started'),
+    ]);
+    expect(
+      (await store.listDeploys({ fromMs: 1_500, toMs: 3_000, limit: 10 })).map((each) => each.id),
+    ).toEqual(['d2']);
+    expect(
+      (await store.listDeploys({ status: 'finished', limit: 10 })).map((each) => each.id),
+    ).toEqual(['d3', 'd2']);
+  });
+
+  it('filters alert transitions by service, kind, severity and time', async () => {
+    const numbers = { longBurnRate: 20, shortBurnRate: 30, factor: 14.4 } as never;
+    const transition = (at: number, service: string, severity: string) => ({
+      sloId: 1,
+      slo: `${service}-availability`,
+      service,
+      rule: `${severity}:1h/5m:14.4`,
+      severity,
+      transition: 'started' as const,
+      at,
+      numbers,
+    });
+    await store.insertAlertTransitions([
+      transition(1_000, 'checkout', 'page'),
+      transition(2_000, 'checkout', 'ticket'),
+      transition(3_000, 'search', 'page'),
+      { ...transition(4_000, 'checkout', 'page'), transition: 'resolved' },
+    ]);
+    const found = await store.listAlertTransitions({
+      service: 'checkout',
+      transition: 'started',
+      severity: 'page',
+      fromMs: 500,
+      toMs: 5_000,
+      limit: 10,
+    });
+    expect(found.map((each) => each.at)).toEqual([1_000]);
+    expect(
+      (await store.listAlertTransitions({ fromMs: 2_000, toMs: 4_000, limit: 10 })).map(
+        (each) => each.at,
+      ),
+    ).toEqual([3_000, 2_000]);
   });
 
   it('pages through the audit log newest first', async () => {

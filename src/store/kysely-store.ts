@@ -4,28 +4,41 @@ import type { Store } from '../app/ports/store.js';
 import { alertRepository } from './alert-repository.js';
 import { auditRepository } from './audit-repository.js';
 import type { Dialect } from './codec.js';
+import { decisionRow, deployRepository } from './deploy-repository.js';
 import { directoryRepository } from './directory-repository.js';
 import { eventRepository } from './event-repository.js';
 import { leaseRepository } from './lease-repository.js';
+import { pagingRepository } from './paging-repository.js';
 import { resourceRepository } from './resource-repository.js';
+import type { SqliteBatchWriter } from './sqlite-batch-writer.js';
 import type { DatabaseSchema } from './schema.js';
 
 export function kyselyStore(
   db: Kysely<DatabaseSchema>,
   dialect: Dialect,
   inTransaction = false,
+  batchWriter?: SqliteBatchWriter,
 ): Store {
+  const deploys = deployRepository(db);
   return {
     ...directoryRepository(db),
     ...resourceRepository(db),
     ...eventRepository(db, dialect),
     ...alertRepository(db),
+    ...deploys,
+    // Outside a transaction, gate decisions go to SQLite's background writer when there is one.
+    insertDeployDecisions:
+      batchWriter === undefined || inTransaction
+        ? (decisions) => deploys.insertDeployDecisions(decisions)
+        : (decisions) => batchWriter.insertDecisions(decisions.map(decisionRow)),
     ...leaseRepository(db),
     ...auditRepository(db),
+    ...pagingRepository(db, dialect),
     async transaction(work) {
       // Nested calls join the transaction already open.
       if (inTransaction) return work(kyselyStore(db, dialect, true));
-      return db.transaction().execute((trx) => work(kyselyStore(trx, dialect, true)));
+      const run = () => db.transaction().execute((trx) => work(kyselyStore(trx, dialect, true)));
+      return batchWriter === undefined ? run() : batchWriter.exclusive(run);
     },
     async ping() {
       try {

@@ -3,12 +3,16 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as configResources from './migrations/0002-config-resources.js';
+import * as deployGate from './migrations/0003-deploy-gate.js';
+import * as paging from './migrations/0004-paging.js';
 import type { DatabaseSchema } from './schema.js';
 
 /** In order; names sort in the order they run. Never rename or remove one. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-config-resources': configResources,
+  '0003-deploy-gate': deployGate,
+  '0004-paging': paging,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

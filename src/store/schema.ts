@@ -15,6 +15,8 @@ export interface UsersTable {
   display_name: string | null;
   email: string | null;
   time_zone: string;
+  /** JSON array of role names; policies name roles as approvers. */
+  roles: string;
   created_at: number;
   updated_at: number;
 }
@@ -149,6 +151,111 @@ export interface AuditLogTable {
   after: string | null;
 }
 
+export interface ApprovalsTable {
+  id: string;
+  service: string;
+  approver: string;
+  /** JSON array: the roles the approver held when approving. */
+  approver_roles: string;
+  requester: string | null;
+  reason: string;
+  /** JSON: "all" or an array of rule references. */
+  scope: string;
+  granted_at: number;
+  expires_at: number;
+  /** The credential that gave it, as the audit log names it. */
+  created_by: string;
+  revoked_at: number | null;
+  revoked_by: string | null;
+}
+
+export interface DeployDecisionsTable {
+  seq: Generated<number>;
+  id: string;
+  at: number;
+  service: string;
+  /** Who deploys, as the request said. */
+  actor: string;
+  /** The credential that asked. */
+  requested_by: string;
+  /** 1 allowed, 0 held. */
+  allowed: number;
+  version: string | null;
+  commit_sha: string | null;
+  labels: string;
+  /** The decision, JSON. */
+  decision: string;
+}
+
+export interface DeploysTable {
+  seq: Generated<number>;
+  id: string;
+  service: string;
+  /** started | finished | failed | rolled_back */
+  status: string;
+  version: string | null;
+  commit_sha: string | null;
+  labels: string;
+  actor: string;
+  at: number;
+  decision_id: string | null;
+  recorded_by: string;
+  recorded_at: number;
+}
+
+export interface AlertIntegrationsTable {
+  id: string;
+  name: string;
+  kind: string;
+  service: string | null;
+  key_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface ReceivedAlertsTable {
+  id: Generated<number>;
+  integration_id: string;
+  received_at: number;
+  body: string;
+}
+
+export interface PagesTable {
+  id: string;
+  status: string;
+  opened_at: number;
+  updated_at: number;
+  document: string;
+  escalation: string | null;
+  revision: Generated<number>;
+  next_wake_at: number | null;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  key: string;
+  page_id: string;
+  channel: string;
+  destination: string;
+  message: string;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  log: Generated<string>;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface PageKeysTable {
+  key: string;
+  page_id: string;
+}
+
+export interface SettingsTable {
+  name: string;
+  value: string;
+}
+
 export interface DatabaseSchema {
   teams: TeamsTable;
   users: UsersTable;
@@ -165,4 +272,13 @@ export interface DatabaseSchema {
   evaluation_cycles: EvaluationCyclesTable;
   leases: LeasesTable;
   audit_log: AuditLogTable;
+  alert_integrations: AlertIntegrationsTable;
+  received_alerts: ReceivedAlertsTable;
+  pages: PagesTable;
+  notifications: NotificationsTable;
+  settings: SettingsTable;
+  page_keys: PageKeysTable;
+  approvals: ApprovalsTable;
+  deploy_decisions: DeployDecisionsTable;
+  deploys: DeploysTable;
 }

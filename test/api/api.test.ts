@@ -249,6 +249,25 @@ describe.each(TEST_DATABASES)('the API on $name', (kind) => {
     ).body as { transition: string; severity: string }[];
     expect(transitions.length).toBeGreaterThan(0);
     expect(transitions.every((transition) => transition.transition === 'started')).toBe(true);
+
+    // Page-level burn alerts page people; ticket-level ones do not.
+    const all = (await headroom.call('GET', '/api/v1/alerts/transitions?limit=1000')).body as {
+      slo: string;
+      severity: string;
+    }[];
+    const paging = new Set(all.filter((t) => t.severity === 'page').map((t) => t.slo));
+    const pages = (await headroom.call('GET', '/api/v1/pages?status=open')).body as {
+      alerts: { source: string; labels: Record<string, string> }[];
+    }[];
+    const paged = new Set(
+      pages.flatMap((page) =>
+        page.alerts
+          .filter((alert) => alert.source === 'burn-rate')
+          .map((alert) => alert.labels.slo),
+      ),
+    );
+    expect(paging.size).toBeGreaterThan(0);
+    expect(paged).toEqual(paging);
   });
 
   it('serves metrics and the OpenAPI document', async () => {

@@ -37,11 +37,17 @@ export interface TestHeadroom {
 
 export async function startTestHeadroom(
   kind: TestDatabaseKind,
-  options: { readonly now?: string; readonly bodyLimitBytes?: number } = {},
+  options: {
+    readonly now?: string;
+    readonly bodyLimitBytes?: number;
+    readonly env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<TestHeadroom> {
   const database: TestDatabase = await kind.create();
   let now = Date.parse(options.now ?? '2026-11-01T00:00:00Z');
   const clock = { now: () => now, set: (ms: number) => void (now = ms) };
+  // A server that fails to start must not leave its schema behind: Kysely's migrator
+  // finds migration tables in any schema, and would then refuse every later run.
   const server = await startHeadroom({
     host: '127.0.0.1',
     port: 0,
@@ -50,7 +56,11 @@ export async function startTestHeadroom(
     version: 'test',
     background: false,
     clock,
+    ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+  }).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
   });
   return {
     url: server.url,

@@ -1,5 +1,6 @@
 // What the app reads from and writes to storage. Instants are epoch milliseconds;
 // documents are canonical headroom/v1 JSON.
+import type { DeployDecision } from '../../core/policy/decision.js';
 import type { ActiveAlert, AlertTransition } from '../../core/slo/alert-transitions.js';
 import type { Role } from '../../schema/api.js';
 
@@ -16,6 +17,8 @@ export interface UserRecord {
   readonly email: string | null;
   readonly timeZone: string;
   readonly teams: readonly string[];
+  /** Roles error-budget policies name as approvers (sre-lead, …); sorted. */
+  readonly roles: readonly string[];
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -112,4 +115,102 @@ export interface EvaluationCycleRecord {
   readonly slos: number;
   readonly transitions: number;
   readonly finishedAt: number;
+}
+
+/** An exception to a policy, given by a person (the approver) for a service. */
+export interface ApprovalGrantRecord {
+  readonly id: string;
+  readonly service: string;
+  readonly approver: string;
+  /** The roles the approver held when approving. */
+  readonly approverRoles: readonly string[];
+  /** Set: for this person's deploys only. */
+  readonly requester: string | null;
+  readonly reason: string;
+  /** `all`, or rules as `rule` or `policy/rule`. */
+  readonly scope: 'all' | readonly string[];
+  readonly grantedAt: number;
+  readonly expiresAt: number;
+  /** The credential that gave it, as the audit log names it. */
+  readonly createdBy: string;
+  readonly revokedAt: number | null;
+  readonly revokedBy: string | null;
+}
+
+/** One answer of the deploy gate: who asked, about what, and the whole decision. */
+export interface DeployDecisionRecord {
+  readonly id: string;
+  readonly at: number;
+  readonly service: string;
+  readonly actor: string;
+  readonly requestedBy: string;
+  readonly allowed: boolean;
+  readonly version: string | null;
+  readonly commit: string | null;
+  readonly labels: readonly string[];
+  readonly decision: DeployDecision;
+}
+
+export type DeployStatus = 'started' | 'finished' | 'failed' | 'rolled_back';
+
+export interface DeployRecord {
+  readonly id: string;
+  readonly service: string;
+  readonly status: DeployStatus;
+  readonly version: string | null;
+  readonly commit: string | null;
+  readonly labels: readonly string[];
+  readonly actor: string;
+  readonly at: number;
+  /** The gate decision the deploy went out on, when CI passed it along. */
+  readonly decisionId: string | null;
+  readonly recordedBy: string;
+  readonly recordedAt: number;
+}
+
+export const INTEGRATION_KINDS = ['alertmanager', 'pagerduty', 'webhook'] as const;
+export type IntegrationKind = (typeof INTEGRATION_KINDS)[number];
+
+/** Where monitoring sends alerts: one secret key, one wire format. */
+export interface AlertIntegrationRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: IntegrationKind;
+  /** Alerts that name no service belong to this one. */
+  readonly service: string | null;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+export type NotificationChannelKind = 'email' | 'webhook' | 'slack';
+
+export interface DeliveryAttempt {
+  readonly at: number;
+  readonly ok: boolean;
+  /** The status code or the error, for the delivery log. */
+  readonly detail: string;
+}
+
+/** One notification to one destination, from the outbox. */
+export interface NotificationRecord {
+  readonly id: number;
+  /** Unique: the escalation step and destination it comes from. */
+  readonly key: string;
+  readonly pageId: string;
+  readonly channel: NotificationChannelKind;
+  readonly destination: string;
+  readonly message: unknown;
+  readonly status: 'pending' | 'sent' | 'failed';
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly log: readonly DeliveryAttempt[];
+  readonly createdAt: number;
+  readonly sentAt: number | null;
+}
+
+export interface StoredEscalation {
+  readonly pageId: string;
+  /** core/alerts EscalationState. */
+  readonly state: unknown;
+  readonly revision: number;
 }

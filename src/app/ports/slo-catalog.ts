@@ -1,9 +1,18 @@
 // The SLOs as the engine sees them: model, per-minute series, and where they came from.
+import type { CompiledPolicy, PolicyIndex } from '../../core/policy/compile.js';
 import type { MinuteSeries } from '../../core/slo/minute-series.js';
-import type { DataSource, Service, Slo } from '../../core/slo/model.js';
+import type {
+  DataSource,
+  EscalationPolicyResource,
+  ScheduleResource,
+  Service,
+  Slo,
+} from '../../core/slo/model.js';
 import type { SloStatus } from '../../core/slo/status.js';
 import type { CredentialCache } from '../credential-cache.js';
 import type { Clock } from './clock.js';
+import type { IncidentSource } from './incidents.js';
+import type { ApprovalGrantRecord } from './records.js';
 import type { Store } from './store.js';
 
 export interface LiveSlo {
@@ -24,6 +33,26 @@ export interface SloCatalog {
   get(name: string): LiveSlo | undefined;
   all(): readonly LiveSlo[];
   dataSources(): readonly DataSource[];
+  /** On-call schedules, read once per config change (their compiled form is cached by identity). */
+  schedules(): readonly ScheduleResource[];
+  escalationPolicies(): readonly EscalationPolicyResource[];
+  /** A service by name, whether or not it has SLOs. */
+  service(name: string): Service | undefined;
+  /** The SLOs of a service, in name order. */
+  slosOf(service: string): readonly LiveSlo[];
+  /** Error-budget policies, compiled once per change of the config, and their index. */
+  policies(): LoadedPolicies;
+  /**
+   * Approvals given for a service that are not revoked and expired at most a day ago
+   * (the gate says why those no longer count). Approvals are audited changes, so they
+   * are reloaded with the definitions: a gate check reads no table.
+   */
+  approvalsOf(service: string): readonly ApprovalGrantRecord[];
+}
+
+export interface LoadedPolicies {
+  readonly list: readonly CompiledPolicy[];
+  readonly index: PolicyIndex;
 }
 
 /** One point of an SLO's history. */
@@ -68,4 +97,8 @@ export interface AppDependencies {
   readonly catalog: SloCatalog;
   readonly credentials: CredentialCache;
   readonly sliReader: SliReader;
+  /** Wakes background work early (a page opened: escalate now, not at the next tick). */
+  readonly signals?: { pagesChanged(): void };
+  /** Open incidents, for the gate's incident freeze and the change-failure figure. */
+  readonly incidents: IncidentSource;
 }

@@ -1,7 +1,15 @@
 // The storage port: everything app verbs and jobs need from the database. The store
 // layer implements it once with Kysely for SQLite and PostgreSQL.
+import type { Page } from '../../core/alerts/grouping.js';
 import type {
+  AlertIntegrationRecord,
+  DeliveryAttempt,
+  NotificationRecord,
+  StoredEscalation,
   AlertStateRecord,
+  ApprovalGrantRecord,
+  DeployDecisionRecord,
+  DeployRecord,
   AlertTransitionRecord,
   AuditRecord,
   EvaluationCycleRecord,
@@ -93,13 +101,55 @@ export interface AlertRepository {
   insertAlertState(state: AlertStateRecord): Promise<void>;
   deleteAlertState(sloId: number, rule: string): Promise<void>;
   insertAlertTransitions(transitions: readonly Omit<AlertTransitionRecord, 'id'>[]): Promise<void>;
+  /** Newest first; every filter is optional. `fromMs` inclusive, `toMs` exclusive. */
   listAlertTransitions(options: {
     readonly slo?: string;
+    readonly service?: string;
+    readonly transition?: AlertTransitionRecord['transition'];
+    readonly severity?: string;
+    readonly fromMs?: number;
+    readonly toMs?: number;
     readonly limit: number;
   }): Promise<AlertTransitionRecord[]>;
   /** False when a cycle for that instant is already recorded. */
   insertEvaluationCycle(cycle: EvaluationCycleRecord): Promise<boolean>;
   listEvaluationCycles(limit: number): Promise<EvaluationCycleRecord[]>;
+}
+
+export interface DeployRepository {
+  insertApproval(approval: ApprovalGrantRecord): Promise<void>;
+  getApproval(id: string): Promise<ApprovalGrantRecord | undefined>;
+  /**
+   * Approvals, newest grant first. `notRevoked`: without revoked ones; `expiringAfter`:
+   * only those that expire after that instant.
+   */
+  listApprovals(options: {
+    readonly service?: string;
+    readonly notRevoked?: boolean;
+    readonly expiringAfter?: number;
+    readonly limit: number;
+  }): Promise<ApprovalGrantRecord[]>;
+  revokeApproval(id: string, at: number, by: string): Promise<void>;
+
+  /** Many at once: the gate writes its decisions in batches. */
+  insertDeployDecisions(decisions: readonly DeployDecisionRecord[]): Promise<void>;
+  getDeployDecision(id: string): Promise<DeployDecisionRecord | undefined>;
+  /** Newest first; `before`: older than the decision with that id. */
+  listDeployDecisions(options: {
+    readonly service?: string;
+    readonly before?: string;
+    readonly limit: number;
+  }): Promise<DeployDecisionRecord[]>;
+
+  insertDeploy(deploy: DeployRecord): Promise<void>;
+  /** Newest first, by `at`; `fromMs` inclusive, `toMs` exclusive. */
+  listDeploys(options: {
+    readonly service?: string;
+    readonly status?: DeployRecord['status'];
+    readonly fromMs?: number;
+    readonly toMs?: number;
+    readonly limit: number;
+  }): Promise<DeployRecord[]>;
 }
 
 export interface LeaseRepository {
@@ -117,12 +167,61 @@ export interface AuditRepository {
   configGeneration(): Promise<number>;
 }
 
+export interface PagingRepository {
+  /** Serializes page changes between instances (PostgreSQL); call first in a transaction. */
+  lockPaging(): Promise<void>;
+  insertIntegration(integration: AlertIntegrationRecord, keyHash: string): Promise<void>;
+  findIntegrationByKeyHash(keyHash: string): Promise<AlertIntegrationRecord | undefined>;
+  listIntegrations(): Promise<AlertIntegrationRecord[]>;
+  revokeIntegration(id: string, at: number): Promise<void>;
+  insertReceivedAlert(integrationId: string, receivedAt: number, body: unknown): Promise<void>;
+  countReceivedAlerts(): Promise<number>;
+  listOpenPages(): Promise<Page[]>;
+  /**
+   * The open pages with any of these keys (core/alerts/page-keys.ts: what an incoming
+   * alert may dedup against or join).
+   */
+  listOpenPagesFor(keys: readonly string[]): Promise<Page[]>;
+  listPages(filter: { readonly status?: string; readonly limit: number }): Promise<Page[]>;
+  getPage(id: string): Promise<Page | undefined>;
+  /** Creates or replaces the page (its escalation is kept). */
+  putPage(page: Page): Promise<void>;
+  getEscalation(pageId: string): Promise<StoredEscalation | undefined>;
+  /**
+   * Stores the escalation if its revision is still `expectedRevision` (undefined: none
+   * yet); false when someone else changed it first.
+   */
+  putEscalation(
+    pageId: string,
+    state: unknown,
+    nextWakeAt: number | null,
+    expectedRevision: number | undefined,
+  ): Promise<boolean>;
+  listDueEscalations(atMs: number, limit: number): Promise<StoredEscalation[]>;
+  /** Adds what is not there yet (by key); returns how many were new. */
+  insertNotifications(
+    notifications: readonly Omit<NotificationRecord, 'id' | 'attempts' | 'log' | 'sentAt'>[],
+  ): Promise<number>;
+  listDueNotifications(atMs: number, limit: number): Promise<NotificationRecord[]>;
+  recordDelivery(
+    id: number,
+    attempt: DeliveryAttempt,
+    outcome: { readonly status: NotificationRecord['status']; readonly nextAttemptAt: number },
+  ): Promise<void>;
+  listNotifications(pageId: string): Promise<NotificationRecord[]>;
+  getSetting(name: string): Promise<string | undefined>;
+  /** Stores `value` unless the setting exists; returns the stored value either way. */
+  ensureSetting(name: string, value: string): Promise<string>;
+}
+
 export interface Store
   extends
     DirectoryRepository,
+    PagingRepository,
     ResourceRepository,
     EventRepository,
     AlertRepository,
+    DeployRepository,
     LeaseRepository,
     AuditRepository {
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */

@@ -7,7 +7,10 @@ import type {
   BurnRateAlertRule,
   DataSource,
   Fraction,
+  PolicyResource,
+  EscalationPolicyResource,
   ReliabilityModel,
+  ScheduleResource,
   Service,
   Sli,
   SliSource,
@@ -21,8 +24,15 @@ import {
   type ServiceDocumentInput,
   type SloDocumentInput,
 } from '../../schema/config.js';
+import type { EscalationPolicyDocumentInput } from '../../schema/escalation.js';
+import type { ScheduleDocumentInput } from '../../schema/schedule.js';
+import type { ErrorBudgetPolicyDocumentInput } from '../../schema/policy.js';
+import type { PolicyCondition } from '../../core/policy/model.js';
+import { formatWeeklyTime } from '../../core/policy/weekly-window.js';
+import { isoInstant } from '../../core/policy/zone-time.js';
 
 type SloSpecInput = SloDocumentInput['spec'];
+type PolicyRuleInput = NonNullable<ErrorBudgetPolicyDocumentInput['spec']['rules']>[number];
 
 /**
  * The canonical document of a service. Throws when the service has no team (a
@@ -109,16 +119,180 @@ export function dataSourceToDocument(dataSource: DataSource): DataSourceDocument
   };
 }
 
+/** The canonical document of a schedule: what was written, shift lengths as durations. */
+export function scheduleToDocument({ schedule, labels }: ScheduleResource): ScheduleDocumentInput {
+  const { name, team, description, timeZone, layers, overrides } = schedule;
+  return {
+    apiVersion: HEADROOM_API_VERSION,
+    kind: 'Schedule',
+    metadata: { name, labels: sortedRecord(labels) },
+    spec: {
+      ...defined('team', team),
+      ...defined('description', description),
+      timeZone,
+      layers: layers.map((layer) => ({
+        name: layer.name,
+        ...defined('timeZone', layer.timeZone),
+        members: [...layer.members],
+        start: layer.start,
+        ...defined('end', layer.end),
+        shiftLength: formatDuration(layer.shiftLength),
+        ...defined(
+          'restrictions',
+          layer.restrictions?.map((restriction) => ({
+            days: [...restriction.days],
+            from: restriction.from,
+            to: restriction.to,
+          })),
+        ),
+      })),
+      overrides: (overrides ?? []).map((override) => ({
+        user: override.user,
+        start: override.start,
+        end: override.end,
+        ...defined('reason', override.reason),
+      })),
+    },
+  };
+}
+
+/** The canonical document of an error-budget policy: defaults and default names written out. */
+export function policyToDocument({
+  policy,
+  description,
+  labels,
+}: PolicyResource): ErrorBudgetPolicyDocumentInput {
+  const { appliesTo, freezes, incidentFreeze, approvals } = policy;
+  return {
+    apiVersion: HEADROOM_API_VERSION,
+    kind: 'ErrorBudgetPolicy',
+    metadata: { name: policy.name, labels: sortedRecord(labels) },
+    spec: {
+      ...defined('description', description),
+      appliesTo: {
+        all: appliesTo.all,
+        services: [...appliesTo.services],
+        teams: [...appliesTo.teams],
+      },
+      rules: policy.rules.map((rule) => ({
+        name: rule.name,
+        when: conditionOf(rule.when),
+        effect: rule.effect,
+        unlessLabels: [...rule.unlessLabels],
+      })),
+      freezes: {
+        holidays: freezes.holidays.map((holiday) => ({
+          name: holiday.name,
+          country: holiday.country,
+          ...defined('region', holiday.region),
+          timeZone: holiday.timeZone,
+          types: [...holiday.types],
+        })),
+        windows: freezes.windows.map((window) => ({
+          name: window.name,
+          from: formatWeeklyTime(window.from),
+          to: formatWeeklyTime(window.to),
+          timeZone: window.timeZone,
+        })),
+        adHoc: freezes.adHoc.map((freeze) => ({
+          name: freeze.name,
+          ...defined(
+            'start',
+            freeze.startMs === undefined ? undefined : isoInstant(freeze.startMs),
+          ),
+          end: isoInstant(freeze.endMs),
+          reason: freeze.reason,
+        })),
+      },
+      ...defined(
+        'incidentFreeze',
+        incidentFreeze === undefined
+          ? undefined
+          : {
+              dependencies: incidentFreeze.dependencies,
+              effect: incidentFreeze.effect,
+              unlessLabels: [...incidentFreeze.unlessLabels],
+            },
+      ),
+      ...defined(
+        'approvals',
+        approvals === undefined
+          ? undefined
+          : {
+              roles: [...approvals.roles],
+              maxDuration: formatDuration(approvals.maxDurationMinutes),
+            },
+      ),
+      onUnavailable: policy.onUnavailable,
+    },
+  };
+}
+
+/** A condition as people write it: the bare word when there is one. */
+function conditionOf(condition: PolicyCondition): PolicyRuleInput['when'] {
+  switch (condition.kind) {
+    case 'budgetExhausted':
+      return 'budgetExhausted';
+    case 'budgetBelow':
+      return { budgetBelow: condition.percent };
+    case 'burnAlert':
+      return { burnAlert: condition.severity };
+    case 'freeze':
+      return condition.freezes === 'all' ? 'freeze' : { freeze: [...condition.freezes] };
+  }
+}
+
 /** Every resource of a model; throws like `serviceToDocument` for a service without a team. */
 export function modelToDocuments(model: ReliabilityModel): {
   services: ServiceDocumentInput[];
   slos: SloDocumentInput[];
   dataSources: DataSourceDocumentInput[];
+  schedules: ScheduleDocumentInput[];
+  policies: ErrorBudgetPolicyDocumentInput[];
+  escalationPolicies: EscalationPolicyDocumentInput[];
 } {
   return {
     services: model.services.map(serviceToDocument),
     slos: model.slos.map(sloToDocument),
     dataSources: model.dataSources.map(dataSourceToDocument),
+    schedules: model.schedules.map(scheduleToDocument),
+    policies: model.policies.map(policyToDocument),
+    escalationPolicies: model.escalationPolicies.map(escalationPolicyToDocument),
+  };
+}
+
+/** The canonical document of an escalation policy: durations written as such, defaults filled in. */
+export function escalationPolicyToDocument(
+  resource: EscalationPolicyResource,
+): EscalationPolicyDocumentInput {
+  return {
+    apiVersion: HEADROOM_API_VERSION,
+    kind: 'EscalationPolicy',
+    metadata: { name: resource.name, labels: sortedRecord(resource.labels) },
+    spec: {
+      ...defined('team', resource.team),
+      services: [...resource.services],
+      teams: [...resource.teams],
+      levels: resource.policy.levels.map((level) => ({
+        notify: level.targets.map((target) =>
+          target.kind === 'user'
+            ? { user: target.name }
+            : target.kind === 'schedule'
+              ? { schedule: target.name }
+              : { team: target.name },
+        ),
+        timeout: formatDuration(level.timeoutMinutes),
+      })),
+      repeat: resource.policy.repeat,
+      ...(resource.incidentResponseSchedule === undefined
+        ? {}
+        : { incidentResponse: { schedule: resource.incidentResponseSchedule } }),
+      channels: resource.channels.map((channel) =>
+        channel.kind === 'webhook'
+          ? { webhook: { url: channel.url, ...defined('secret', channel.secret) } }
+          : { slack: { url: channel.url } },
+      ),
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue, IssueCollector } from '../document.js';
 import { readHeadroomDocument } from './headroom.js';
 import { sourceDocumentFrom } from './test-support.js';
+import { emptyFormatResult } from './types.js';
 
 function read(text: string) {
   const issues = new IssueCollector();
@@ -111,21 +112,21 @@ spec:
   it('contributes nothing from a document with an error', () => {
     const { result, issues } = read(slo(`  sli: { ratio: {} }\n  objective: 100\n  window: 30d\n`));
     expect(issues).toHaveLength(1);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
+    expect(result).toEqual(emptyFormatResult());
   });
 
   it.each([
     [
       'kind: Slo',
-      'x.yaml:2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource) [unknown_kind]',
+      'x.yaml:2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy) [unknown_kind]',
     ],
     [
       'kind: Deployment',
-      'x.yaml:2:7: error: kind: unknown kind "Deployment" for headroom/v1 (expected one of: Service, SLO, DataSource) [unknown_kind]',
+      'x.yaml:2:7: error: kind: unknown kind "Deployment" for headroom/v1 (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy) [unknown_kind]',
     ],
     [
       'kinds: SLO',
-      'x.yaml:1:1: error: kind: required field is missing; expected one of: Service, SLO, DataSource [missing_field]',
+      'x.yaml:1:1: error: kind: required field is missing; expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy [missing_field]',
     ],
   ])('reports "%s" at the kind', (kind, message) => {
     const { result, issues } = read(

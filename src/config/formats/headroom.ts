@@ -18,6 +18,12 @@ import {
   type ServiceDocument,
   type SloDocument,
 } from '../../schema/config.js';
+import { errorBudgetPolicyDocumentSchema, policyFromDocument } from '../../schema/policy.js';
+import { scheduleDocumentSchema, scheduleFromDocument } from '../../schema/schedule.js';
+import {
+  escalationPolicyDocumentSchema,
+  escalationPolicyFromDocument,
+} from '../../schema/escalation.js';
 import type { IssueCollector, SourceDocument } from '../document.js';
 import { closest, reportZodIssues } from '../zod-issues.js';
 import { emptyFormatResult, type FormatResult } from './types.js';
@@ -50,6 +56,43 @@ export function readHeadroomDocument(source: SourceDocument, issues: IssueCollec
       return result;
     }
     result.dataSources.push({ value: toDataSource(parsed.data), source, path: [] });
+  } else if (kind === 'Schedule') {
+    const parsed = scheduleDocumentSchema.safeParse(source.value, PARSE_OPTIONS);
+    if (!parsed.success) {
+      reportZodIssues(parsed.error, scheduleDocumentSchema, source, [], issues);
+      return result;
+    }
+    result.schedules.push({
+      value: { schedule: scheduleFromDocument(parsed.data), labels: parsed.data.metadata.labels },
+      source,
+      path: [],
+    });
+  } else if (kind === 'EscalationPolicy') {
+    const parsed = escalationPolicyDocumentSchema.safeParse(source.value, PARSE_OPTIONS);
+    if (!parsed.success) {
+      reportZodIssues(parsed.error, escalationPolicyDocumentSchema, source, [], issues);
+      return result;
+    }
+    result.escalationPolicies.push({
+      value: escalationPolicyFromDocument(parsed.data),
+      source,
+      path: [],
+    });
+  } else if (kind === 'ErrorBudgetPolicy') {
+    const parsed = errorBudgetPolicyDocumentSchema.safeParse(source.value, PARSE_OPTIONS);
+    if (!parsed.success) {
+      reportZodIssues(parsed.error, errorBudgetPolicyDocumentSchema, source, [], issues);
+      return result;
+    }
+    result.policies.push({
+      value: {
+        policy: policyFromDocument(parsed.data),
+        description: parsed.data.spec.description,
+        labels: parsed.data.metadata.labels,
+      },
+      source,
+      path: [],
+    });
   }
   return result;
 }

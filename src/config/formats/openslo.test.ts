@@ -4,6 +4,7 @@ import type { Service, Slo } from '../../core/slo/model.js';
 import { IssueCollector, type SourceDocument } from '../document.js';
 import { readOpenSloDocuments } from './openslo.js';
 import { describeIssues, sourceDocumentsFrom } from './test-support.js';
+import { emptyFormatResult } from './types.js';
 
 function fixtures(...names: string[]): SourceDocument[] {
   return names.flatMap((name) => {
@@ -855,7 +856,7 @@ spec:
     expect(issues).toEqual([
       'kinds.yaml:2:7 error unknown_kind kind: unknown OpenSLO kind "Slo"; did you mean "SLO"? (supported: Service, SLO, SLI, DataSource, AlertPolicy, AlertCondition, AlertNotificationTarget)',
     ]);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
+    expect(result).toEqual(emptyFormatResult());
   });
 
   it.each([
@@ -872,7 +873,7 @@ spec:
   ])('rejects a document that is %s', (_name, text, expected) => {
     const { result, issues } = read(sourceDocumentsFrom(text, 'kinds.yaml'));
     expect(issues).toEqual([expected]);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
+    expect(result).toEqual(emptyFormatResult());
   });
 
   it('rejects a second definition of a referable name and keeps the first', () => {
@@ -944,7 +945,7 @@ spec: {target: email}
       'shapes.yaml:14:72 error invalid_type spec.condition.threshold: expected number, got string "14.4"',
       'shapes.yaml:18:48 error unknown_field metadata.displayname: unknown field "displayname"; did you mean "displayName"? (expected one of: name, displayName, labels, annotations)',
     ]);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
+    expect(result).toEqual(emptyFormatResult());
   });
 
   it('warns about a runbook that is not a web address and leaves it out', () => {

@@ -206,7 +206,15 @@ class OpenSloReader {
       const value = this.checked(() => this.sloOf(data, source));
       if (value !== undefined) slos.push({ value, source, path: [] });
     }
-    return { services, impliedServices: [], slos, dataSources: [] };
+    return {
+      services,
+      impliedServices: [],
+      slos,
+      dataSources: [],
+      schedules: [],
+      policies: [],
+      escalationPolicies: [],
+    };
   }
 
   // ---- documents -------------------------------------------------------------

@@ -4,6 +4,7 @@ import type { BurnRateAlertRule, Service, Slo } from '../../core/slo/model.js';
 import { IssueCollector } from '../document.js';
 import { readSlothDocument } from './sloth.js';
 import { describeIssues, sourceDocumentFrom } from './test-support.js';
+import { emptyFormatResult } from './types.js';
 
 function fixture(name: string): string {
   return readFileSync(
@@ -296,7 +297,7 @@ slos:
       ${sli}
 `);
     expect(issues).toEqual(expected);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
+    expect(result).toEqual(emptyFormatResult());
   });
 
   it('reports the mistakes of every SLO and of the envelope together', () => {
@@ -319,7 +320,7 @@ slos:
       'sloth.yaml:6:16 error invalid_type slos[0].objective: expected number, got string "99.9"',
       'sloth.yaml:9:11 error invalid_name slos[1].name: expected a name of letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. requests-availability',
     ]);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
+    expect(result).toEqual(emptyFormatResult());
   });
 
   it('contributes nothing from a document when one of its SLOs has an error', () => {
@@ -336,7 +337,7 @@ slos:
       raw: {error_ratio_query: 'job:slow:ratio_rate{{.window}}'}
 `);
     expect(issues).toHaveLength(1);
-    expect(result).toEqual({ services: [], impliedServices: [], slos: [], dataSources: [] });
+    expect(result).toEqual(emptyFormatResult());
   });
 
   it('requires a service and at least one SLO', () => {

@@ -79,6 +79,9 @@ export function readSlothDocument(source: SourceDocument, issues: IssueCollector
     impliedServices: [{ value: service, source, path: ['service'] }],
     slos,
     dataSources: [],
+    schedules: [],
+    policies: [],
+    escalationPolicies: [],
   };
 }
 

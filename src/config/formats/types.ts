@@ -1,4 +1,11 @@
-import type { DataSource, Service, Slo } from '../../core/slo/model.js';
+import type {
+  DataSource,
+  EscalationPolicyResource,
+  PolicyResource,
+  ScheduleResource,
+  Service,
+  Slo,
+} from '../../core/slo/model.js';
 import type { Located } from '../document.js';
 
 /** What one config format adapter reads out of its documents. */
@@ -8,8 +15,19 @@ export interface FormatResult {
   readonly impliedServices: Located<Service>[];
   readonly slos: Located<Slo>[];
   readonly dataSources: Located<DataSource>[];
+  readonly schedules: Located<ScheduleResource>[];
+  readonly policies: Located<PolicyResource>[];
+  readonly escalationPolicies: Located<EscalationPolicyResource>[];
 }
 
 export function emptyFormatResult(): FormatResult {
-  return { services: [], impliedServices: [], slos: [], dataSources: [] };
+  return {
+    services: [],
+    impliedServices: [],
+    slos: [],
+    dataSources: [],
+    schedules: [],
+    policies: [],
+    escalationPolicies: [],
+  };
 }

@@ -55,6 +55,8 @@ export interface Override {
 }
 
 export interface ScheduleSpec {
+  /** The owning team; absent: installation-wide. */
+  readonly team?: string | undefined;
   readonly description?: string | undefined;
   readonly timeZone: string;
   /** Later layers take precedence over earlier ones wherever they have someone. */

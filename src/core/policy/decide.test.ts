@@ -256,6 +256,59 @@ describe('decideDeploy: burn alerts', () => {
   });
 });
 
+describe('decideDeploy: an SLO that cannot be read', () => {
+  const unreadable = {
+    ...slo('checkout-availability', 0.9),
+    unknown: { reason: 'Prometheus answered 503', numbersAt: '2026-06-10T09:58:00.000Z' },
+  };
+
+  it("holds the deploy under every budget and alert rule, with each rule's own lifts", () => {
+    const decision = decideDeploy(
+      gateInput([standard], { facts: { slos: [unreadable, slo('checkout-latency', 0.95)] } }),
+      NOON,
+    );
+    expect(decision.allowed).toBe(false);
+    expect(decision.reasons.map((reason) => [reason.rule, reason.kind, reason.slo?.name])).toEqual([
+      ['budget-exhausted', 'budgetUnknown', 'checkout-availability'],
+      ['page-burn', 'budgetUnknown', 'checkout-availability'],
+      ['budget-low', 'budgetUnknown', 'checkout-availability'],
+    ]);
+    expect(decision.reasons[0]?.message).toBe(
+      '[payments-default/budget-exhausted] The error budget of SLO checkout-availability is unknown (Prometheus answered 503; last read at 2026-06-10T09:58:00.000Z with 90% left), and an SLO that cannot be read does not count as healthy. Deploys are denied unless labelled reliability or rollback; no approval lifts this rule.',
+    );
+    const rollback = decideDeploy(
+      gateInput([standard], { labels: ['rollback'], facts: { slos: [unreadable] } }),
+      NOON,
+    );
+    expect(rollback.allowed).toBe(true);
+    expect(rollback.waived.map((reason) => reason.kind)).toEqual([
+      'budgetUnknown',
+      'budgetUnknown',
+      'budgetUnknown',
+    ]);
+  });
+
+  it('is unknown when its status says the source could not be read', () => {
+    const status = {
+      slo: 'checkout-availability',
+      errorBudget: { remaining: 1 },
+      alerts: [],
+      source: { state: 'unknown', reason: 'connection refused', numbersAt: null },
+    } as unknown as SloStatus;
+    expect(sloFactsFromStatus(status).unknown).toEqual({
+      reason: 'connection refused',
+      numbersAt: null,
+    });
+    const decision = decideDeploy(
+      gateInput([policy({ rules: [exhaustedDenies] })], {
+        facts: { slos: [sloFactsFromStatus(status)] },
+      }),
+      NOON,
+    );
+    expect(decision.reasons[0]?.message).toContain('(connection refused; it has never been read)');
+  });
+});
+
 describe('decideDeploy: budgetBelow requires an approval', () => {
   const low = { slos: [slo('checkout-availability', 0.2)] };
   const only = policy({ rules: [lowNeedsApproval], approvals: SRE_APPROVALS });

@@ -26,6 +26,8 @@ import {
   type GateFacts,
   type GateService,
   type OnUnavailable,
+  type SloFacts,
+  type SloUnknown,
 } from './model.js';
 import type { CompiledPolicy } from './compile.js';
 import {
@@ -173,7 +175,9 @@ function matchPolicy(
     switch (when.kind) {
       case 'budgetExhausted':
         for (const slo of facts.slos) {
-          if (slo.exhausted || slo.remaining <= 0) {
+          if (slo.unknown !== undefined) {
+            reasons.push(unknownReason(context, slo, slo.unknown));
+          } else if (slo.exhausted || slo.remaining <= 0) {
             reasons.push(
               reason(context, 'budgetExhausted', {
                 slo: sloNumbers(slo, null),
@@ -185,7 +189,9 @@ function matchPolicy(
         break;
       case 'budgetBelow':
         for (const slo of facts.slos) {
-          if (slo.remaining < when.percent / 100) {
+          if (slo.unknown !== undefined) {
+            reasons.push(unknownReason(context, slo, slo.unknown));
+          } else if (slo.remaining < when.percent / 100) {
             reasons.push(
               reason(context, 'budgetBelow', {
                 slo: sloNumbers(slo, when.percent),
@@ -197,6 +203,10 @@ function matchPolicy(
         break;
       case 'burnAlert':
         for (const slo of facts.slos) {
+          if (slo.unknown !== undefined) {
+            reasons.push(unknownReason(context, slo, slo.unknown));
+            continue;
+          }
           const alert = worstAlert(slo.firingAlerts, when.severity);
           if (alert !== undefined) {
             reasons.push(
@@ -273,6 +283,22 @@ function matchIncidents(
     );
   }
   return reasons.length === 0 ? undefined : ruleMatch(context, reasons);
+}
+
+/**
+ * An SLO whose SLI could not be read holds the deploy under every budget and alert
+ * rule, with the rule's own labels and approvals: counting it as healthy would open
+ * the gate exactly when monitoring is down.
+ */
+function unknownReason(context: ReasonContext, slo: SloFacts, unknown: SloUnknown): GateReason {
+  const last =
+    unknown.numbersAt === null
+      ? 'it has never been read'
+      : `last read at ${unknown.numbersAt} with ${percent(slo.remaining)} left`;
+  return reason(context, 'budgetUnknown', {
+    slo: sloNumbers(slo, null),
+    text: `The error budget of SLO ${slo.name} is unknown (${unknown.reason}; ${last}), and an SLO that cannot be read does not count as healthy`,
+  });
 }
 
 function worstAlert(

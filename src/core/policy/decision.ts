@@ -14,7 +14,8 @@ import type {
   PolicyEffect,
 } from './model.js';
 
-export type ReasonKind = ConditionKind | 'incident';
+/** `budgetUnknown`: a budget or burn-alert rule met an SLO whose SLI could not be read. */
+export type ReasonKind = ConditionKind | 'incident' | 'budgetUnknown';
 
 export interface ReasonSlo {
   readonly name: string;

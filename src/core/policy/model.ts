@@ -143,6 +143,19 @@ export interface SloFacts {
   readonly remaining: number;
   readonly exhausted: boolean;
   readonly firingAlerts: readonly FiringAlert[];
+  /**
+   * Set when the SLI could not be read (its source is `unknown`): the numbers above are
+   * the last good ones, if any. Every budget and burn-alert rule then holds the deploy:
+   * an SLO nobody can read is not a healthy one.
+   */
+  readonly unknown?: SloUnknown;
+}
+
+export interface SloUnknown {
+  /** Why it could not be read. */
+  readonly reason: string;
+  /** When the numbers were last read; null: never. */
+  readonly numbersAt: string | null;
 }
 
 export interface OpenIncident {
@@ -175,14 +188,26 @@ export interface GateFacts {
   readonly approvals: readonly Approval[];
 }
 
-/** The facts of one SLO from its status: a budget at or below zero is exhausted. */
+/**
+ * The facts of one SLO from its status: a budget at or below zero is exhausted; a
+ * source that could not be read makes the SLO unknown.
+ */
 export function sloFactsFromStatus(status: SloStatus): SloFacts {
-  return {
+  const facts: SloFacts = {
     name: status.slo,
     remaining: status.errorBudget.remaining,
     exhausted: status.errorBudget.remaining <= 0,
     firingAlerts: status.alerts
       .filter((alert) => alert.firing)
       .map(({ firing: _firing, ...alert }) => alert),
+  };
+  const { source } = status;
+  if (source?.state !== 'unknown') return facts;
+  return {
+    ...facts,
+    unknown: {
+      reason: source.reason ?? 'the source could not be read',
+      numbersAt: source.numbersAt,
+    },
   };
 }

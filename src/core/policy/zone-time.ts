@@ -7,65 +7,14 @@
 // first instant the clock shows it; a reading the clock skips (spring forward) names
 // the first instant after the skip. luxon's setters would instead guess an offset
 // from where they start, which makes the answer depend on the caller.
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 24 * 60 * MINUTE_MS;
 export const WEEK_MS = 7 * DAY_MS;
 
-/** The IANA zone, or a RangeError naming the bad name. Fixed offsets are refused, as in calendar.ts. */
-export function ianaZone(timeZone: string): IANAZone {
-  const zone = IANAZone.create(timeZone);
-  if (/^[+-]/.test(timeZone) || !zone.isValid) {
-    throw new RangeError(
-      `unknown time zone "${timeZone}"; expected an IANA name such as Europe/Amsterdam or UTC`,
-    );
-  }
-  return zone;
-}
-
-function offsetMs(zone: IANAZone, instantMs: number): number {
-  return zone.offset(instantMs) * MINUTE_MS;
-}
-
-/**
- * The local wall-clock reading at `instantMs`, as if it were a UTC time: the
- * getUTC* accessors of a Date at this value give the local calendar fields.
- */
-export function wallClock(zone: IANAZone, instantMs: number): number {
-  return instantMs + offsetMs(zone, instantMs);
-}
-
-/** The first instant at which the clock of `zone` reads `wallMs` (see the file comment). */
-export function firstInstantReading(zone: IANAZone, wallMs: number): number {
-  // Real offsets stay within 14 hours, so the offsets a day either side bracket
-  // every instant that reads wallMs. When they agree, the clock did not change.
-  const before = offsetMs(zone, wallMs - DAY_MS);
-  const after = offsetMs(zone, wallMs + DAY_MS);
-  if (before === after && offsetMs(zone, wallMs - before) === before) return wallMs - before;
-
-  // Close the candidates under "the offset at the instant this offset would give",
-  // so that the bracket for a skipped reading below is sound.
-  const offsets = new Set([before, after]);
-  for (const offset of offsets) offsets.add(offsetMs(zone, wallMs - offset));
-
-  let earliest = Number.POSITIVE_INFINITY;
-  for (const offset of offsets) {
-    const instant = wallMs - offset;
-    if (offsetMs(zone, instant) === offset) earliest = Math.min(earliest, instant);
-  }
-  if (earliest !== Number.POSITIVE_INFINITY) return earliest;
-
-  // The reading was skipped: at `low` the clock reads less, at `high` more.
-  let low = wallMs - Math.max(...offsets);
-  let high = wallMs - Math.min(...offsets);
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    if (wallClock(zone, middle) >= wallMs) high = middle;
-    else low = middle;
-  }
-  return high;
-}
+// Zones, wall clocks and the DST-safe "first instant a clock reads" are calendar.ts's.
+export { firstInstantReading, ianaZone, wallClock } from '../time/calendar.js';
 
 /** Days since 1970-01-01 of a wall-clock value; 0 was a Thursday. */
 export function wallDay(wallMs: number): number {

@@ -1,3 +1,7 @@
+import type { ErrorBudgetPolicy } from '../policy/model.js';
+import type { EscalationPolicy } from '../alerts/escalation.js';
+import type { Schedule } from '../oncall/model.js';
+
 // The internal reliability model. Every config format (headroom/v1, OpenSLO v1,
 // Sloth prometheus/v1) is mapped onto these types; the engine reads only these.
 
@@ -130,8 +134,42 @@ export interface DataSource {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** Where every notification of an escalation policy's pages also goes. */
+export type NotificationChannel =
+  | { readonly kind: 'webhook'; readonly url: string; readonly secret: SecretReference | undefined }
+  | { readonly kind: 'slack'; readonly url: string };
+
+/** An escalation policy as config holds it. */
+export interface EscalationPolicyResource {
+  readonly name: string;
+  readonly team: string | undefined;
+  /** Pages of these services, or of these teams' services. */
+  readonly services: readonly string[];
+  readonly teams: readonly string[];
+  readonly policy: EscalationPolicy;
+  readonly incidentResponseSchedule: string | undefined;
+  readonly channels: readonly NotificationChannel[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** An on-call schedule as config holds it: the core's schedule and its labels. */
+export interface ScheduleResource {
+  readonly schedule: Schedule;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface ReliabilityModel {
   readonly services: readonly Service[];
   readonly slos: readonly Slo[];
   readonly dataSources: readonly DataSource[];
+  readonly schedules: readonly ScheduleResource[];
+  readonly policies: readonly PolicyResource[];
+  readonly escalationPolicies: readonly EscalationPolicyResource[];
+}
+
+/** An error-budget policy as config holds it: the gate's policy, its description and labels. */
+export interface PolicyResource {
+  readonly policy: ErrorBudgetPolicy;
+  readonly description: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
 }

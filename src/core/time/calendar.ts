@@ -101,7 +101,7 @@ export function previousCalendarPeriod(
   return calendarPeriodContaining(unit, timeZone, period.startMs - 1);
 }
 
-function ianaZone(timeZone: string): IANAZone {
+export function ianaZone(timeZone: string): IANAZone {
   // luxon caches zones with their validity; isValidZone builds a formatter per call.
   const zone = IANAZone.create(timeZone);
   if (/^[+-]/.test(timeZone) || !zone.isValid) {
@@ -121,7 +121,7 @@ function offsetMs(zone: IANAZone, instantMs: number): number {
  * The local wall-clock reading at `instantMs`, as if it were a UTC time: the
  * getUTC* accessors of a Date at this value give the local calendar fields.
  */
-function wallClock(zone: IANAZone, instantMs: number): number {
+export function wallClock(zone: IANAZone, instantMs: number): number {
   return instantMs + offsetMs(zone, instantMs);
 }
 
@@ -177,7 +177,7 @@ function periodFrom(zone: IANAZone, unit: CalendarUnit, firstDayWallMs: number):
  * after the skip. When the reading occurs twice (the clock turned back), the
  * first occurrence wins: that is when the new day began.
  */
-function firstInstantReading(zone: IANAZone, wallMs: number): number {
+export function firstInstantReading(zone: IANAZone, wallMs: number): number {
   // Real offsets stay within 14 hours, so the offsets a day either side bracket
   // every instant that reads wallMs. When they agree, the clock did not change.
   const before = offsetMs(zone, wallMs - DAY_MS);

@@ -1,6 +1,11 @@
 // Stored records as the API shows them: instants as ISO-8601, secrets never.
+import { approvalState } from '../../app/approvals.js';
+import type { DeployWithBudget } from '../../app/deploys.js';
 import type {
   AlertTransitionRecord,
+  ApprovalGrantRecord,
+  ConfigResourceRecord,
+  DeployDecisionRecord,
   AuditRecord,
   IngestKeyRecord,
   ServiceRecord,
@@ -24,6 +29,7 @@ export const userView = (user: UserRecord) => ({
   email: user.email,
   timeZone: user.timeZone,
   teams: [...user.teams],
+  roles: [...user.roles],
   createdAt: isoOf(user.createdAt),
   updatedAt: isoOf(user.updatedAt),
 });
@@ -74,4 +80,51 @@ export const alertTransitionView = (transition: AlertTransitionRecord) => ({
   transition: transition.transition,
   at: isoOf(transition.at),
   numbers: transition.numbers,
+});
+
+export const approvalView = (approval: ApprovalGrantRecord, nowMs: number) => ({
+  id: approval.id,
+  service: approval.service,
+  approver: approval.approver,
+  approverRoles: [...approval.approverRoles],
+  requester: approval.requester,
+  reason: approval.reason,
+  grantedAt: isoOf(approval.grantedAt),
+  expiresAt: isoOf(approval.expiresAt),
+  scope: approval.scope === 'all' ? ('all' as const) : [...approval.scope],
+  state: approvalState(approval, nowMs),
+  createdBy: approval.createdBy,
+  revokedAt: isoOrNull(approval.revokedAt),
+  revokedBy: approval.revokedBy,
+});
+
+/** The decision as the gate answered it, with what was asked and where it is kept. */
+export const decisionView = (record: DeployDecisionRecord) => ({
+  ...record.decision,
+  id: record.id,
+  version: record.version,
+  commit: record.commit,
+  labels: [...record.labels],
+  requestedBy: record.requestedBy,
+});
+
+export const deployView = ({ deploy, budget }: DeployWithBudget) => ({
+  id: deploy.id,
+  service: deploy.service,
+  status: deploy.status,
+  version: deploy.version,
+  commit: deploy.commit,
+  labels: [...deploy.labels],
+  actor: deploy.actor,
+  at: isoOf(deploy.at),
+  decision: deploy.decisionId,
+  recordedBy: deploy.recordedBy,
+  recordedAt: isoOf(deploy.recordedAt),
+  budget,
+});
+
+/** A stored config resource of another kind (a policy) with the server's timestamps. */
+export const configResourceView = (record: ConfigResourceRecord) => ({
+  ...(record.document as Record<string, unknown>),
+  status: { createdAt: isoOf(record.createdAt), updatedAt: isoOf(record.updatedAt) },
 });

@@ -13,6 +13,7 @@ import {
   putResource,
   type ResourceKindName,
 } from '../../app/resources.js';
+import { deploysOfSlo } from '../../app/deploys.js';
 import { getSloSeries, getSloStatus, listSloStatuses } from '../../app/slo-status.js';
 import { requireReader } from '../../app/principal.js';
 import {
@@ -67,12 +68,23 @@ export function resourceRoutes(deps: AppDependencies): RouteDefinition[] {
           toMs: query.to,
           stepMinutes: query.step,
         });
+        const deploys = await deploysOfSlo(deps, principal, params.name, {
+          fromMs: Date.parse(series.from),
+          toMs: Date.parse(series.to),
+        });
         return {
           slo: series.slo,
           from: series.from,
           to: series.to,
           step: formatDuration(series.stepMinutes),
           points: series.points,
+          deploys: deploys.map((deploy) => ({
+            id: deploy.id,
+            at: new Date(deploy.at).toISOString(),
+            status: deploy.status,
+            version: deploy.version,
+            labels: [...deploy.labels],
+          })),
         };
       },
     }),

@@ -1,0 +1,359 @@
+// `npm run bench:gate`: the deploy gate under load on loopback, on SQLite and
+// PostgreSQL. Figures, not assertions. Target: p99 under 5 ms at 1,000 checks/s with
+// 1,000 services (one SLO each) and 1,000 policies loaded.
+//
+// The server runs as its own process; the load generators run here, so both share the
+// machine's cores. Two of them: autocannon, as bench/http.ts uses it (its rate limit lets
+// each connection send its second's quota at once, then wait: bursts at full speed), and
+// an open-loop one that sends a check every millisecond and times each from when it
+// was due, so that its own lateness counts against the server too: 1,000 checks/s as
+// CI would send them, spread out. Every check is a full decision: the catalog's
+// compiled policies for the service, its SLO's status, the approvals given for it, and
+// the decision written to the database (in batches: app/decision-log.ts).
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { Pool } from 'undici';
+import { openDatabase } from '../src/store/database.js';
+import { TEST_DATABASES } from '../src/store/test-databases.js';
+import { api, spawnServer, type ServerProcess } from '../test/support/process.js';
+import { formatCount, formatTable } from './timing.js';
+
+const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
+const SERVICES = 1000;
+const TEAMS = 50;
+const DURATION_SECONDS = Number(process.env.BENCH_GATE_SECONDS ?? 10);
+const RATE = Number(process.env.BENCH_GATE_RATE ?? 1000);
+const CONNECTIONS = Number(process.env.BENCH_GATE_CONNECTIONS ?? 8);
+/** One service in this many has spent its budget: those checks are denied. */
+const EXHAUSTED_EVERY = 10;
+const DATABASES = (process.env.BENCH_GATE_DATABASES ?? 'sqlite,postgres').split(',');
+
+const serviceName = (index: number) => `svc-${String(index).padStart(4, '0')}`;
+const teamName = (index: number) => `team-${String(index % TEAMS).padStart(2, '0')}`;
+
+/** 1,000 services with an SLO each, and a policy per service: budgets, alerts, freezes, approvals. */
+function documents(): unknown[] {
+  const docs: unknown[] = [];
+  for (let index = 0; index < SERVICES; index += 1) {
+    const service = serviceName(index);
+    docs.push(
+      {
+        apiVersion: 'headroom/v1',
+        kind: 'Service',
+        metadata: { name: service },
+        spec: { team: teamName(index) },
+      },
+      {
+        apiVersion: 'headroom/v1',
+        kind: 'SLO',
+        metadata: { name: `${service}-availability` },
+        spec: { service, sli: { ratio: null }, objective: 99.9, window: '30d' },
+      },
+      {
+        apiVersion: 'headroom/v1',
+        kind: 'ErrorBudgetPolicy',
+        metadata: { name: `${service}-policy` },
+        spec: {
+          appliesTo: { services: [service] },
+          rules: [
+            {
+              name: 'exhausted',
+              when: 'budgetExhausted',
+              effect: 'deny',
+              unlessLabels: ['reliability', 'rollback'],
+            },
+            {
+              name: 'paging',
+              when: { burnAlert: 'page' },
+              effect: 'deny',
+              unlessLabels: ['rollback'],
+            },
+            { name: 'budget-low', when: { budgetBelow: 25 }, effect: 'requireApproval' },
+            { name: 'frozen', when: 'freeze', effect: 'deny', unlessLabels: ['rollback'] },
+          ],
+          freezes: {
+            holidays: [{ country: index % 2 === 0 ? 'NL' : 'DE' }],
+            windows: [{ from: 'Fri 16:00', to: 'Mon 08:00', timeZone: 'Europe/Amsterdam' }],
+            adHoc: [
+              {
+                name: 'year-end',
+                start: '2099-12-20T00:00:00Z',
+                end: '2100-01-04T00:00:00Z',
+                reason: 'year-end freeze',
+              },
+            ],
+          },
+          approvals: { roles: ['sre-lead'], maxDuration: '8h' },
+        },
+      },
+    );
+  }
+  return docs;
+}
+
+interface Figures {
+  readonly database: string;
+  readonly load: string;
+  readonly checksPerSecond: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly errors: number;
+  /** The server's own timing (its request histogram): share answered within 1, 2.5 and 5 ms. */
+  readonly serverWithin: readonly [number, number, number];
+}
+
+const SERVER_BOUNDS = ['0.001', '0.0025', '0.005'] as const;
+
+/** Cumulative counts of gate checks per histogram bound, and in all, from /metrics. */
+async function serverHistogram(url: string): Promise<{ within: number[]; count: number }> {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  const within = SERVER_BOUNDS.map(() => 0);
+  let count = 0;
+  for (const line of text.split('\n')) {
+    if (!line.includes('route="/api/v1/deploys/check"')) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('headroom_http_request_duration_seconds_count')) count += value;
+    const bound = /le="([^"]+)"/.exec(line)?.[1];
+    const index = SERVER_BOUNDS.findIndex((candidate) => candidate === bound);
+    if (index >= 0) within[index] = (within[index] ?? 0) + value;
+  }
+  return { within, count };
+}
+
+async function run(
+  url: string,
+  load: string,
+  options: { readonly rate?: number; readonly connections: number },
+): Promise<Omit<Figures, 'database'>> {
+  let sent = 0;
+  const before = await serverHistogram(url);
+  const result = await autocannon({
+    url: `${url}/api/v1/deploys/check`,
+    method: 'POST',
+    connections: options.connections,
+    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
+    duration: DURATION_SECONDS,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        method: 'POST',
+        // One request definition whose body rotates over the services (see bench/http.ts).
+        setupRequest: (request) => {
+          sent += 1;
+          return {
+            ...request,
+            body: JSON.stringify({
+              service: serviceName(sent % SERVICES),
+              version: `1.0.${sent}`,
+              actor: 'ci-bot',
+              labels: sent % 7 === 0 ? ['rollback'] : [],
+            }),
+          };
+        },
+      },
+    ],
+  });
+  const after = await serverHistogram(url);
+  const answered = after.count - before.count;
+  const share = (index: number) =>
+    answered === 0 ? 0 : ((after.within[index] ?? 0) - (before.within[index] ?? 0)) / answered;
+  return {
+    load,
+    serverWithin: [share(0), share(1), share(2)],
+    checksPerSecond: result['2xx'] / DURATION_SECONDS,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    errors: result.non2xx + result.errors,
+  };
+}
+
+async function measure(kindName: string): Promise<{ figures: Figures[]; stored: number }> {
+  const kind = TEST_DATABASES.find((candidate) => candidate.name === kindName);
+  if (kind === undefined) throw new Error(`no database ${kindName}`);
+  const database = await kind.create();
+  const location = database.location;
+  const args =
+    location.kind === 'sqlite' ? ['--data-dir', location.file.replace(/\/headroom\.db$/, '')] : [];
+  let server: ServerProcess | undefined;
+  try {
+    server = await spawnServer(args, {
+      HEADROOM_BOOTSTRAP_TOKEN: TOKEN,
+      ...(location.kind === 'postgres' ? { DATABASE_URL: location.url } : {}),
+    });
+    const { url } = server;
+    process.stdout.write(`  ${kindName}: applying ${SERVICES} services, SLOs and policies\n`);
+    const started = performance.now();
+    const applied = await api(url, TOKEN, 'POST', '/api/v1/apply', { documents: documents() });
+    if (applied.status !== 200) {
+      throw new Error(`apply: ${applied.status} ${JSON.stringify(applied.body).slice(0, 500)}`);
+    }
+    process.stdout.write(
+      `  ${kindName}: applied in ${Math.round(performance.now() - started)} ms; spending the budget of every ${EXHAUSTED_EVERY}th service\n`,
+    );
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 24 * 60 * 60_000;
+    for (let index = 0; index < SERVICES; index += EXHAUSTED_EVERY) {
+      const service = serviceName(index);
+      const key = await api(url, TOKEN, 'POST', `/api/v1/services/${service}/ingest-keys`, {
+        name: 'bench',
+      });
+      const response = await fetch(new URL('/api/v1/events', url), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${(key.body as { key: string }).key}`,
+          'content-type': 'application/x-ndjson',
+        },
+        body: JSON.stringify({
+          ts: new Date(minute).toISOString(),
+          slo: `${service}-availability`,
+          good: 0,
+          total: 1000,
+        }),
+      });
+      if (response.status !== 200) throw new Error(`events: ${response.status}`);
+    }
+    // Warm up: every service's policies compiled and indexed, the JIT settled.
+    await run(url, 'warm-up', { rate: RATE, connections: CONNECTIONS });
+    const figures: Figures[] = [];
+    figures.push({ database: kindName, ...(await openLoop(url, RATE)) });
+    const paced = await run(url, `${formatCount(RATE)}/s, autocannon`, {
+      rate: RATE,
+      connections: CONNECTIONS,
+    });
+    figures.push({ database: kindName, ...paced });
+    const flat = await run(url, 'as fast as it goes', { connections: CONNECTIONS });
+    figures.push({ database: kindName, ...flat });
+
+    // Every answered check is kept: count the stored decisions once the server stopped.
+    server.child.kill('SIGTERM');
+    await server.exited;
+    server = undefined;
+    const opened = openDatabase(location);
+    const { rows } = await sql<{
+      count: number | string;
+    }>`select count(*) as count from deploy_decisions`.execute(opened.db);
+    await opened.close();
+    return { figures, stored: Number(rows[0]?.count ?? 0) };
+  } finally {
+    server?.child.kill('SIGTERM');
+    if (server !== undefined) await server.exited;
+    await database.drop();
+  }
+}
+
+/** One check every 1000/rate ms for DURATION_SECONDS, each timed from when it was due. */
+async function openLoop(url: string, rate: number): Promise<Omit<Figures, 'database'>> {
+  const pool = new Pool(url, { connections: 32 });
+  const before = await serverHistogram(url);
+  const total = rate * DURATION_SECONDS;
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  let errors = 0;
+  let sent = 0;
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
+      for (; sent < due; sent += 1) {
+        const intended = start + (sent * 1000) / rate;
+        const index = sent;
+        pending.push(
+          pool
+            .request({
+              path: '/api/v1/deploys/check',
+              method: 'POST',
+              headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+              body: JSON.stringify({
+                service: serviceName(index % SERVICES),
+                version: `1.0.${index}`,
+                actor: 'ci-bot',
+                labels: index % 7 === 0 ? ['rollback'] : [],
+              }),
+            })
+            .then(
+              async (response) => {
+                await response.body.text();
+                if (response.statusCode === 200) latencies.push(performance.now() - intended);
+                else errors += 1;
+              },
+              () => {
+                errors += 1;
+              },
+            ),
+        );
+      }
+      if (sent >= total) resolve();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+  await Promise.all(pending);
+  const elapsed = (performance.now() - start) / 1000;
+  await pool.close();
+  const after = await serverHistogram(url);
+  const answered = after.count - before.count;
+  const share = (index: number) =>
+    answered === 0 ? 0 : ((after.within[index] ?? 0) - (before.within[index] ?? 0)) / answered;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {
+    load: `${formatCount(rate)}/s, spread out`,
+    checksPerSecond: latencies.length / elapsed,
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    max: round(latencies.at(-1) ?? 0),
+    errors,
+    serverWithin: [share(0), share(1), share(2)],
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function percent(fraction: number): string {
+  return `${(Math.floor(fraction * 1000) / 10).toFixed(1)}%`;
+}
+
+const all: Figures[] = [];
+for (const name of DATABASES) {
+  const { figures, stored } = await measure(name);
+  all.push(...figures);
+  process.stdout.write(`  ${name}: ${formatCount(stored)} decisions stored\n`);
+}
+process.stdout.write(
+  `\n${formatTable([
+    [
+      'database',
+      'load',
+      'checks/s',
+      'p50',
+      'p90',
+      'p99',
+      'max',
+      'errors',
+      'server: ≤1 / ≤2.5 / ≤5 ms',
+    ],
+    ...all.map((figure) => [
+      figure.database,
+      figure.load,
+      formatCount(figure.checksPerSecond),
+      `${figure.p50} ms`,
+      `${figure.p90} ms`,
+      `${figure.p99} ms`,
+      `${figure.max} ms`,
+      String(figure.errors),
+      figure.serverWithin.map(percent).join(' / '),
+    ]),
+  ])}\n`,
+);
+process.stdout.write(
+  `${SERVICES} services (one SLO each) and ${SERVICES} policies, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run; target: p99 < 5 ms at 1,000 checks/s\n` +
+    'p50…max: as the load generator saw them (it shares the cores; "spread out": from when each check was due);\n' +
+    'server: the share of checks the server answered within 1, 2.5 and 5 ms by its own clock\n',
+);

@@ -1,0 +1,366 @@
+// Alerts in: integrations (a secret key per sender), the three wire formats, and
+// pages. A body is answered only after it and the pages it changed are committed, so
+// a sender that got a 2xx never has to send again, and one that did not (a 5xx, a
+// broken connection) may: a replay is deduplicated by the alerts' keys.
+import {
+  acknowledgePage,
+  DEFAULT_GROUPING_WINDOW_MS,
+  groupBatch,
+  resolvePage,
+  type GroupResult,
+  type Page,
+} from '../core/alerts/grouping.js';
+import { alertIdentity, type AlertBatch } from '../core/alerts/incoming-alert.js';
+import { alertKey, senderGroupKey, serviceKey } from '../core/alerts/page-keys.js';
+import {
+  normalizeAlertmanagerMessage,
+  normalizeBurnRateTransition,
+  normalizePagerDutyEvent,
+  normalizeWebhookAlert,
+  type NormalizeOptions,
+} from '../core/alerts/normalize.js';
+import type { AlertmanagerWebhook, PagerDutyEvent, WebhookAlert } from '../schema/alert-intake.js';
+import { recordChange } from './audit.js';
+import { followPage, linkIsValid, linkSigningKey, startEscalations } from './paging.js';
+import { hashSecret, newIntegrationKey, newPublicId } from './credentials.js';
+import { AppError, invalid, notFound } from './errors.js';
+import type { AlertIntegrationRecord, IntegrationKind } from './ports/records.js';
+import type { AppDependencies } from './ports/slo-catalog.js';
+import type { Store } from './ports/store.js';
+import type { AlertTransition } from '../core/slo/alert-transitions.js';
+import { actorOf, requireReader, requireTeamEditor, type Principal } from './principal.js';
+
+export async function createIntegration(
+  { store, clock }: AppDependencies,
+  principal: Principal,
+  input: { readonly name: string; readonly kind: IntegrationKind; readonly service?: string },
+): Promise<{ integration: AlertIntegrationRecord; key: string }> {
+  return store.transaction(async (tx) => {
+    let team: string | null = null;
+    if (input.service !== undefined) {
+      const service = await tx.getService(input.service);
+      if (service === undefined) {
+        throw invalid(`service "${input.service}" does not exist`, [
+          { path: 'service', message: 'name an existing service, or leave it out' },
+        ]);
+      }
+      team = service.team;
+    }
+    requireTeamEditor(principal, team, 'creating an alert integration');
+    const now = clock.now();
+    const key = newIntegrationKey();
+    const integration: AlertIntegrationRecord = {
+      id: newPublicId(),
+      name: input.name,
+      kind: input.kind,
+      service: input.service ?? null,
+      createdAt: now,
+      revokedAt: null,
+    };
+    await tx.insertIntegration(integration, hashSecret(key));
+    await recordChange(tx, now, principal, {
+      action: 'create',
+      kind: 'AlertIntegration',
+      name: integration.id,
+      before: null,
+      after: integration,
+    });
+    return { integration, key };
+  });
+}
+
+export async function listIntegrations(
+  { store }: AppDependencies,
+  principal: Principal,
+): Promise<AlertIntegrationRecord[]> {
+  requireReader(principal);
+  return store.listIntegrations();
+}
+
+export async function revokeIntegration(
+  { store, clock }: AppDependencies,
+  principal: Principal,
+  id: string,
+): Promise<void> {
+  await store.transaction(async (tx) => {
+    const integration = (await tx.listIntegrations()).find((candidate) => candidate.id === id);
+    if (integration === undefined) throw notFound(`integration "${id}"`);
+    const team =
+      integration.service === null
+        ? null
+        : ((await tx.getService(integration.service))?.team ?? null);
+    requireTeamEditor(principal, team, 'revoking an alert integration');
+    const now = clock.now();
+    await tx.revokeIntegration(id, now);
+    await recordChange(tx, now, principal, {
+      action: 'delete',
+      kind: 'AlertIntegration',
+      name: id,
+      before: integration,
+      after: null,
+    });
+  });
+}
+
+export type IncomingBody =
+  | { readonly kind: 'alertmanager'; readonly body: AlertmanagerWebhook }
+  | { readonly kind: 'pagerduty'; readonly body: PagerDutyEvent }
+  | { readonly kind: 'webhook'; readonly body: WebhookAlert };
+
+export interface Received {
+  readonly integration: AlertIntegrationRecord;
+  readonly results: readonly GroupResult[];
+  /** The dedup key of each alert of the body, in order (PagerDuty answers with it). */
+  readonly dedupKeys: readonly string[];
+}
+
+/** The integration a key opens, or 401/403 as problems a sender's logs make sense of. */
+export async function integrationForKey(
+  { store }: AppDependencies,
+  key: string | undefined,
+  kind: IntegrationKind,
+): Promise<AlertIntegrationRecord> {
+  const integration =
+    key === undefined || key === ''
+      ? undefined
+      : await store.findIntegrationByKeyHash(hashSecret(key));
+  if (integration === undefined || integration.revokedAt !== null) {
+    throw new AppError('UNAUTHENTICATED', 'unknown or revoked integration key');
+  }
+  if (integration.kind !== kind) {
+    throw new AppError(
+      'FORBIDDEN',
+      `this key belongs to a ${integration.kind} integration; send ${integration.kind} bodies to its URL`,
+    );
+  }
+  return integration;
+}
+
+/** Stores the body and groups its alerts into pages, in one transaction. */
+export async function receiveAlerts(
+  deps: AppDependencies,
+  integration: AlertIntegrationRecord,
+  incoming: IncomingBody,
+): Promise<Received> {
+  const receivedAt = deps.clock.now();
+  const options: NormalizeOptions = {
+    receivedAt,
+    integration: integration.id,
+    ...(integration.service === null ? {} : { service: integration.service }),
+  };
+  const batch = batchOf(incoming, options);
+  const results = await deps.store.transaction(async (tx) => {
+    await tx.lockPaging();
+    await tx.insertReceivedAlert(integration.id, receivedAt, incoming.body);
+    return groupIntoPages(deps, tx, batch, receivedAt, `integration:${integration.name}`);
+  });
+  deps.signals?.pagesChanged();
+  return { integration, results, dedupKeys: batch.alerts.map((alert) => alert.dedupKey) };
+}
+
+/**
+ * The evaluator's page-level burn alerts become pages like any other alert (ticket-level
+ * ones do not wake anyone); called in the cycle's transaction.
+ */
+export async function pageBurnAlerts(
+  deps: AppDependencies,
+  tx: Store,
+  transitions: readonly AlertTransition[],
+  atMs: number,
+): Promise<void> {
+  const alerts = transitions
+    .filter((transition) => transition.severity === 'page')
+    .map((transition) => {
+      const alert = normalizeBurnRateTransition(transition);
+      const runbook = deps.catalog.service(transition.service)?.runbook;
+      return runbook === undefined ? alert : { ...alert, runbookUrl: runbook };
+    });
+  if (alerts.length === 0) return;
+  await tx.lockPaging();
+  await groupIntoPages(deps, tx, { alerts, resolvedGroup: undefined }, atMs, 'evaluator');
+}
+
+/** Groups a batch into the open pages, stores them, and starts or follows escalations. */
+async function groupIntoPages(
+  deps: AppDependencies,
+  tx: Store,
+  batch: AlertBatch,
+  atMs: number,
+  sender: string,
+): Promise<readonly GroupResult[]> {
+  const open = await tx.listOpenPagesFor(lookupKeys(deps, batch));
+  const grouped = groupBatch(open, batch, atMs, {
+    windowMs: DEFAULT_GROUPING_WINDOW_MS,
+    relatedServices: (service) => relatedServices(deps, service),
+  });
+  await storeChangedPages(tx, grouped.results);
+  const opened = grouped.results.filter((result) => result.decision === 'opened');
+  await startEscalations(
+    deps,
+    tx,
+    opened.flatMap((result) => result.page ?? []),
+    atMs,
+  );
+  // The sender acknowledged or resolved: the escalation follows the page.
+  for (const result of grouped.results) {
+    if ((result.pageAcknowledged || result.pageResolved) && result.page !== undefined) {
+      await followPage(tx, result.page, sender, atMs);
+    }
+  }
+  return grouped.results;
+}
+
+export async function listPages(
+  { store }: AppDependencies,
+  principal: Principal,
+  filter: {
+    readonly status?: 'open' | 'triggered' | 'acknowledged' | 'resolved';
+    readonly limit: number;
+  },
+): Promise<Page[]> {
+  requireReader(principal);
+  if (filter.status === 'open')
+    return (await store.listOpenPages()).reverse().slice(0, filter.limit);
+  return store.listPages(
+    filter.status === undefined
+      ? { limit: filter.limit }
+      : { status: filter.status, limit: filter.limit },
+  );
+}
+
+export async function getPage(
+  { store }: AppDependencies,
+  principal: Principal,
+  id: string,
+): Promise<Page> {
+  requireReader(principal);
+  const page = await store.getPage(id);
+  if (page === undefined) throw notFound(`page "${id}"`);
+  return page;
+}
+
+/** A person acknowledges or resolves a page (any token but a viewer's: responders act). */
+export async function changePage(
+  deps: AppDependencies,
+  principal: Principal,
+  id: string,
+  action: 'acknowledge' | 'resolve',
+): Promise<Page> {
+  requireResponder(principal, action);
+  return changePageAs(deps, principal, actorOf(principal), id, action);
+}
+
+/**
+ * The acknowledge or resolve link of a notification: signed for one page, action and
+ * person, so whoever holds the link acts as that person, for that page only.
+ */
+export async function changePageByLink(
+  deps: AppDependencies,
+  id: string,
+  action: 'acknowledge' | 'resolve',
+  user: string,
+  signature: string,
+): Promise<Page> {
+  const key = await linkSigningKey(deps.store);
+  if (!linkIsValid(key, id, action, user, signature)) {
+    throw new AppError('FORBIDDEN', 'this link is not valid (altered, or for another page)');
+  }
+  return changePageAs(deps, { kind: 'system' }, `${user} (link)`, id, action);
+}
+
+async function changePageAs(
+  deps: AppDependencies,
+  principal: Principal,
+  actor: string,
+  id: string,
+  action: 'acknowledge' | 'resolve',
+): Promise<Page> {
+  return deps.store.transaction(async (tx) => {
+    await tx.lockPaging();
+    const page = await tx.getPage(id);
+    if (page === undefined) throw notFound(`page "${id}"`);
+    if (page.status === 'resolved') return page;
+    if (action === 'acknowledge' && page.status === 'acknowledged') return page;
+    const now = deps.clock.now();
+    const open = await tx.listOpenPages();
+    const changed =
+      action === 'acknowledge' ? acknowledgePage(open, id, actor, now) : resolvePage(open, id, now);
+    const after = changed.page ?? page;
+    await tx.putPage(after);
+    await followPage(tx, after, actor, now);
+    await recordChange(tx, now, principal, {
+      action: 'update',
+      kind: 'Page',
+      name: id,
+      before: { status: page.status },
+      after: { status: after.status },
+    });
+    return after;
+  });
+}
+
+function requireResponder(principal: Principal, action: string): void {
+  requireReader(principal);
+  if (principal.kind === 'token' && principal.role === 'viewer') {
+    throw new AppError(
+      'FORBIDDEN',
+      `a viewer token may not ${action} a page; use an editor or admin token`,
+    );
+  }
+}
+
+function batchOf(incoming: IncomingBody, options: NormalizeOptions): AlertBatch {
+  switch (incoming.kind) {
+    case 'alertmanager':
+      return normalizeAlertmanagerMessage(incoming.body, options);
+    case 'pagerduty':
+      return {
+        alerts: [normalizePagerDutyEvent(incoming.body, options)],
+        resolvedGroup: undefined,
+      };
+    case 'webhook':
+      return { alerts: [normalizeWebhookAlert(incoming.body, options)], resolvedGroup: undefined };
+  }
+}
+
+/** The keys of the open pages the batch may dedup against or join (see Store.listOpenPagesFor). */
+function lookupKeys(deps: AppDependencies, batch: AlertBatch): string[] {
+  const keys = new Set<string>();
+  for (const alert of batch.alerts) {
+    keys.add(alertKey(alertIdentity(alert)));
+    if (alert.senderGroup !== undefined) keys.add(senderGroupKey(alert.senderGroup));
+    if (alert.service !== undefined) {
+      keys.add(serviceKey(alert.service));
+      for (const related of relatedServices(deps, alert.service)) keys.add(serviceKey(related));
+    }
+  }
+  if (batch.resolvedGroup !== undefined) keys.add(senderGroupKey(batch.resolvedGroup.senderGroup));
+  return [...keys];
+}
+
+/** An alert may join an open page of a service this one depends on critically, or of one that depends on it. */
+function relatedServices(deps: AppDependencies, service: string): readonly string[] {
+  const related = new Set<string>();
+  const own = deps.catalog.service(service);
+  for (const dependency of own?.dependencies ?? [])
+    if (dependency.critical) related.add(dependency.service);
+  // Services with SLOs are the ones the catalog holds whole; that is where dependants matter.
+  for (const { service: other } of deps.catalog.all()) {
+    if (
+      other?.dependencies.some(
+        (dependency) => dependency.critical && dependency.service === service,
+      ) === true
+    ) {
+      related.add(other.name);
+    }
+  }
+  return [...related];
+}
+
+async function storeChangedPages(store: Store, results: readonly GroupResult[]): Promise<void> {
+  // A page may change several times in one body: store its last state once.
+  const last = new Map<string, Page>();
+  for (const result of results)
+    if (result.page !== undefined) last.set(result.page.id, result.page);
+  for (const page of last.values()) await store.putPage(page);
+}

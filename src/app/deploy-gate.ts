@@ -1,0 +1,139 @@
+// The deploy gate: may this deploy of this service go out now? The facts come from
+// what the server already holds: the compiled policies that apply (the catalog keeps
+// them per config change), the SLOs' current statuses, open incidents, and the
+// approvals given for the service. The decision itself is core/policy/decide.ts; it is
+// answered at once and kept (decision-log.ts).
+import { randomBytes } from 'node:crypto';
+import { decideDeploy } from '../core/policy/decide.js';
+import { sloFactsFromStatus, type GateFacts, type SloFacts } from '../core/policy/model.js';
+import type { SloStatus } from '../core/slo/status.js';
+import type { GateRequest } from '../schema/policy.js';
+import { approvalOf } from './approvals.js';
+import type { DecisionLog } from './decision-log.js';
+import { notFound } from './errors.js';
+import type { DeployDecisionRecord } from './ports/records.js';
+import type { AppDependencies, LiveSlo } from './ports/slo-catalog.js';
+import { actorOf, requireReader, type Principal } from './principal.js';
+import { statusesOf } from './slo-status.js';
+
+/** Catalog reads may be this stale on an instance that did not take the write itself. */
+const CATALOG_FRESHNESS_MS = 250;
+
+export async function checkDeploy(
+  deps: AppDependencies,
+  log: DecisionLog,
+  principal: Principal,
+  request: GateRequest,
+): Promise<DeployDecisionRecord> {
+  requireReader(principal);
+  const { catalog, clock, incidents } = deps;
+  await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  const service = catalog.service(request.service);
+  if (service === undefined) throw notFound(`service "${request.service}"`);
+  const policies = catalog.policies().index.forService(service);
+  const now = clock.now();
+
+  // No policy: nothing to enforce, and nothing to read.
+  let facts: GateFacts = { slos: [], openIncidents: [], approvals: [] };
+  if (policies.length > 0) {
+    const entries = catalog.slosOf(service.name);
+    const needsApprovals = policies.some((policy) => policy.approvalRoles.length > 0);
+    const needsIncidents = policies.some((policy) => policy.incidentFreeze !== undefined);
+    const approvals = needsApprovals ? catalog.approvalsOf(service.name) : [];
+    const [statuses, openIncidents] = await Promise.all([
+      statusesOf(deps, entries, undefined),
+      needsIncidents
+        ? incidents.openIncidents(
+            [service.name, ...service.dependencies.map((dependency) => dependency.service)],
+            now,
+          )
+        : [],
+    ]);
+    facts = {
+      slos: sloFacts(entries, statuses),
+      openIncidents,
+      approvals: approvals.map(approvalOf),
+    };
+  }
+
+  const decision = decideDeploy(
+    {
+      request: { service: service.name, labels: request.labels, actor: request.actor },
+      service: {
+        name: service.name,
+        team: service.team,
+        tier: service.tier,
+        dependencies: service.dependencies,
+      },
+      policies,
+      facts,
+    },
+    now,
+  );
+  const record: DeployDecisionRecord = {
+    // 80 random bits: a thousand checks a second for years without a collision.
+    id: `dec_${randomBytes(10).toString('hex')}`,
+    at: now,
+    service: service.name,
+    actor: request.actor,
+    requestedBy: actorOf(principal),
+    allowed: decision.allowed,
+    version: request.version ?? null,
+    commit: request.commit ?? null,
+    labels: request.labels,
+    decision,
+  };
+  log.add(record);
+  return record;
+}
+
+/**
+ * Each SLO's facts from its status. An SLO without a status (its source gave none)
+ * is unknown, like one whose source could not be read: never silently healthy.
+ */
+function sloFacts(entries: readonly LiveSlo[], statuses: readonly SloStatus[]): SloFacts[] {
+  const byName = new Map(statuses.map((status) => [status.slo, status]));
+  return entries.map((entry) => {
+    const status = byName.get(entry.slo.name);
+    if (status !== undefined) return sloFactsFromStatus(status);
+    return {
+      name: entry.slo.name,
+      remaining: 1,
+      exhausted: false,
+      firingAlerts: [],
+      unknown: { reason: 'no status could be computed', numbersAt: null },
+    };
+  });
+}
+
+export async function listDecisions(
+  { store }: AppDependencies,
+  log: DecisionLog,
+  principal: Principal,
+  query: {
+    readonly service?: string | undefined;
+    readonly before?: string | undefined;
+    readonly limit: number;
+  },
+): Promise<DeployDecisionRecord[]> {
+  requireReader(principal);
+  await log.flush();
+  return store.listDeployDecisions({
+    ...(query.service === undefined ? {} : { service: query.service }),
+    ...(query.before === undefined ? {} : { before: query.before }),
+    limit: query.limit,
+  });
+}
+
+export async function getDecision(
+  { store }: AppDependencies,
+  log: DecisionLog,
+  principal: Principal,
+  id: string,
+): Promise<DeployDecisionRecord> {
+  requireReader(principal);
+  await log.flush();
+  const decision = await store.getDeployDecision(id);
+  if (decision === undefined) throw notFound(`gate decision "${id}"`);
+  return decision;
+}

@@ -1,0 +1,292 @@
+// Deploys as CI records them, and what they did to the budget: for each deploy, the
+// budget spent in the hour before it and in the hour after, and per service the share
+// of deploys followed by a page-level burn alert or an incident (change failure).
+import { randomBytes } from 'node:crypto';
+import type { SloStatus } from '../core/slo/status.js';
+import { formatDuration } from '../core/time/duration.js';
+import type { DeployBudget, DeployInput } from '../schema/deploys.js';
+import type { DecisionLog } from './decision-log.js';
+import { invalid, notFound } from './errors.js';
+import type { DeployRecord } from './ports/records.js';
+import type { AppDependencies, LiveSlo } from './ports/slo-catalog.js';
+import { actorOf, requireReader, requireTeamEditor, type Principal } from './principal.js';
+import { statusesOf } from './slo-status.js';
+
+const CATALOG_FRESHNESS_MS = 250;
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
+/** As for events: a deploy cannot be recorded further ahead of the server's clock. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** Change failure looks at no more deploys than this at once. */
+const MAX_CHANGE_FAILURE_DEPLOYS = 10_000;
+
+/** Editors of the service's team (and admins) record its deploys: CI runs with their token. */
+export async function recordDeploy(
+  deps: AppDependencies,
+  log: DecisionLog,
+  principal: Principal,
+  input: DeployInput,
+): Promise<DeployWithBudget> {
+  requireReader(principal);
+  const { store, clock, catalog } = deps;
+  await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  const service = catalog.service(input.service);
+  if (service === undefined) throw notFound(`service "${input.service}"`);
+  requireTeamEditor(principal, service.team ?? null, `recording a deploy of "${service.name}"`);
+  const now = clock.now();
+  const at = input.at === undefined ? now : Date.parse(input.at);
+  if (at > now + MAX_CLOCK_SKEW_MS) {
+    throw invalid('the deploy is in the future', [
+      {
+        path: 'at',
+        message: `at is more than 5 minutes ahead of the server's clock (${new Date(now).toISOString()})`,
+      },
+    ]);
+  }
+  if (input.decision !== undefined) {
+    await log.flush();
+    const decision = await store.getDeployDecision(input.decision);
+    if (decision?.service !== service.name) {
+      throw invalid('the decision is not one of this service', [
+        {
+          path: 'decision',
+          message:
+            decision === undefined
+              ? `no gate decision "${input.decision}"`
+              : `gate decision "${input.decision}" is for service "${decision.service}"`,
+        },
+      ]);
+    }
+  }
+  const deploy: DeployRecord = {
+    id: `dep_${randomBytes(8).toString('hex')}`,
+    service: service.name,
+    status: input.status,
+    version: input.version ?? null,
+    commit: input.commit ?? null,
+    labels: input.labels,
+    actor: input.actor,
+    at,
+    decisionId: input.decision ?? null,
+    recordedBy: actorOf(principal),
+    recordedAt: now,
+  };
+  // Not in the audit log: deploys are not configuration, and every audited change
+  // makes each instance reload its definitions.
+  await store.insertDeploy(deploy);
+  return { deploy, budget: await new BudgetReader(deps).around(deploy.service, deploy.at) };
+}
+
+export interface DeployWithBudget {
+  readonly deploy: DeployRecord;
+  readonly budget: DeployBudget[];
+}
+
+export async function listDeploys(
+  deps: AppDependencies,
+  principal: Principal,
+  query: {
+    readonly service?: string | undefined;
+    readonly status?: DeployRecord['status'] | undefined;
+    readonly fromMs?: number | undefined;
+    readonly toMs?: number | undefined;
+    readonly limit: number;
+  },
+): Promise<DeployWithBudget[]> {
+  requireReader(principal);
+  await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  const deploys = await deps.store.listDeploys({
+    ...(query.service === undefined ? {} : { service: query.service }),
+    ...(query.status === undefined ? {} : { status: query.status }),
+    ...(query.fromMs === undefined ? {} : { fromMs: query.fromMs }),
+    ...(query.toMs === undefined ? {} : { toMs: query.toMs }),
+    limit: query.limit,
+  });
+  const budgets = new BudgetReader(deps);
+  const listed: DeployWithBudget[] = [];
+  for (const deploy of deploys) {
+    listed.push({ deploy, budget: await budgets.around(deploy.service, deploy.at) });
+  }
+  return listed;
+}
+
+/**
+ * Statuses of a service's SLOs at instants around deploys, each instant read once:
+ * deploys an hour apart share one.
+ */
+class BudgetReader {
+  private readonly cache = new Map<string, Promise<SloStatus[]>>();
+
+  constructor(private readonly deps: AppDependencies) {}
+
+  async around(service: string, atMs: number): Promise<DeployBudget[]> {
+    const entries = this.deps.catalog.slosOf(service);
+    if (entries.length === 0) return [];
+    const now = this.deps.clock.now();
+    const [before, at, after] = await Promise.all([
+      this.statuses(service, entries, atMs - HOUR_MS),
+      this.statuses(service, entries, atMs),
+      atMs + HOUR_MS <= now ? this.statuses(service, entries, atMs + HOUR_MS) : undefined,
+    ]);
+    return entries.flatMap((entry) => {
+      const start = find(before, entry);
+      const middle = find(at, entry);
+      if (start === undefined || middle === undefined) return [];
+      const end = after === undefined ? undefined : find(after, entry);
+      return [
+        {
+          slo: entry.slo.name,
+          before: hour(start, middle),
+          after: end === undefined ? null : hour(middle, end),
+        },
+      ];
+    });
+  }
+
+  private statuses(service: string, entries: readonly LiveSlo[], atMs: number) {
+    const key = `${service}\u0000${atMs}`;
+    let statuses = this.cache.get(key);
+    if (statuses === undefined) {
+      statuses = statusesOf(this.deps, entries, atMs);
+      this.cache.set(key, statuses);
+    }
+    return statuses;
+  }
+}
+
+function find(statuses: readonly SloStatus[], entry: LiveSlo): SloStatus | undefined {
+  return statuses.find((status) => status.slo === entry.slo.name);
+}
+
+/**
+ * The budget over one hour, from the statuses at its ends: what the remaining budget
+ * did (what a budget chart shows), and the 1h burn rate at its end, which is the
+ * hour's own pace and unaffected by events leaving the window's far end.
+ */
+function hour(start: SloStatus, end: SloStatus): DeployBudget['before'] {
+  return {
+    from: start.at,
+    to: end.at,
+    remainingAtStart: start.errorBudget.remaining,
+    remainingAtEnd: end.errorBudget.remaining,
+    consumed: start.errorBudget.remaining - end.errorBudget.remaining,
+    burnRate: end.burnRates['1h'],
+  };
+}
+
+/** Most deploy marks one chart shows; a chart of a year of hourly deploys shows the last ones. */
+const MAX_DEPLOY_MARKS = 500;
+
+/** Deploys of an SLO's service recorded in [fromMs, toMs], oldest first. */
+export async function deploysOfSlo(
+  { store, catalog }: AppDependencies,
+  principal: Principal,
+  slo: string,
+  range: { readonly fromMs: number; readonly toMs: number },
+): Promise<DeployRecord[]> {
+  requireReader(principal);
+  const entry = catalog.get(slo);
+  if (entry === undefined) throw notFound(`SLO "${slo}"`);
+  const deploys = await store.listDeploys({
+    service: entry.slo.service,
+    fromMs: range.fromMs,
+    toMs: range.toMs + 1,
+    limit: MAX_DEPLOY_MARKS,
+  });
+  return deploys.reverse();
+}
+
+export interface ChangeFailureRequest {
+  readonly fromMs: number | undefined;
+  readonly toMs: number | undefined;
+  readonly withinMinutes: number;
+}
+
+export async function changeFailure(
+  deps: AppDependencies,
+  principal: Principal,
+  serviceName: string,
+  request: ChangeFailureRequest,
+) {
+  requireReader(principal);
+  const { store, clock, catalog, incidents } = deps;
+  await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  const service = catalog.service(serviceName) ?? (await store.getService(serviceName));
+  if (service === undefined) throw notFound(`service "${serviceName}"`);
+  const to = request.toMs ?? clock.now();
+  const from = request.fromMs ?? to - 30 * DAY_MS;
+  if (from >= to) {
+    throw invalid('from must be before to', [{ path: 'from', message: 'from must be before to' }]);
+  }
+  if (request.withinMinutes < 1) {
+    throw invalid('within must be at least a minute', [
+      { path: 'within', message: 'within is a duration such as 30m or 1h' },
+    ]);
+  }
+  const withinMs = request.withinMinutes * 60_000;
+  const [deploys, pages, opened] = await Promise.all([
+    store.listDeploys({
+      service: serviceName,
+      status: 'finished',
+      fromMs: from,
+      toMs: to,
+      limit: MAX_CHANGE_FAILURE_DEPLOYS,
+    }),
+    store.listAlertTransitions({
+      service: serviceName,
+      transition: 'started',
+      severity: 'page',
+      fromMs: from,
+      toMs: to + withinMs + 1,
+      limit: 100_000,
+    }),
+    incidents.incidentsOpened(serviceName, from, to + withinMs + 1),
+  ]);
+  // A page or incident counts against a deploy when it starts after the deploy and no
+  // later than `within` after it; one already under way when the deploy went out does not.
+  const followed = (at: number, deployAt: number) => at > deployAt && at <= deployAt + withinMs;
+  const items = [...deploys].reverse().map((deploy) => ({
+    deploy: deploy.id,
+    at: iso(deploy.at),
+    version: deploy.version,
+    failedBy: [
+      ...pages
+        .filter((page) => followed(page.at, deploy.at))
+        .sort((a, b) => a.at - b.at || compareText(a.rule, b.rule))
+        .map((page) => ({
+          kind: 'pageAlert' as const,
+          slo: page.slo,
+          rule: page.rule,
+          at: iso(page.at),
+        })),
+      ...opened
+        .filter((incident) => followed(incident.openedAt, deploy.at))
+        .map((incident) => ({
+          kind: 'incident' as const,
+          id: incident.id,
+          title: incident.title ?? null,
+          at: iso(incident.openedAt),
+        })),
+    ],
+  }));
+  const failed = items.filter((item) => item.failedBy.length > 0).length;
+  return {
+    service: serviceName,
+    from: iso(from),
+    to: iso(to),
+    within: formatDuration(request.withinMinutes),
+    deploys: items.length,
+    failed,
+    rate: items.length === 0 ? null : failed / items.length,
+    items,
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}

@@ -1,0 +1,296 @@
+// Pages reach people: an escalation starts when a page opens, advances as its levels
+// time out, stops when someone acknowledges, closes on resolve. Each step becomes
+// notifications in the outbox, in the same transaction as the escalation's new state
+// (compare-and-set on its revision), so a step is sent once even with two instances.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  acknowledge,
+  advance,
+  resolve,
+  startEscalation,
+  type EscalationNotification,
+  type EscalationState,
+  type AdvanceResult,
+  type EscalationTarget,
+  type ResolveTarget,
+} from '../core/alerts/escalation.js';
+import type { Page } from '../core/alerts/grouping.js';
+import { onCallAt } from '../core/oncall/schedule.js';
+import type { EscalationPolicyResource } from '../core/slo/model.js';
+import { messageFor, type NotificationMessage } from '../core/alerts/notification-message.js';
+import type { NotificationRecord, UserRecord } from './ports/records.js';
+import type { AppDependencies } from './ports/slo-catalog.js';
+import type { Store } from './ports/store.js';
+
+const LINK_KEY_SETTING = 'page-link-signing-key';
+/** Retries: 30 s, 1 min, 2 min, … up to an hour apart; given up after this many. */
+const MAX_ATTEMPTS = 12;
+const FIRST_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 60 * 60_000;
+
+export interface PagingContext {
+  /** Where people click: the server's public URL (HEADROOM_PUBLIC_URL). */
+  readonly publicUrl: string;
+}
+
+/** The key that signs acknowledge/resolve links; made once per database. */
+export async function linkSigningKey(store: Store): Promise<string> {
+  return store.ensureSetting(LINK_KEY_SETTING, randomBytes(32).toString('hex'));
+}
+
+export function linkSignature(key: string, pageId: string, action: string, user: string): string {
+  return createHmac('sha256', key).update(`${pageId}\u0000${action}\u0000${user}`).digest('hex');
+}
+
+export function linkIsValid(
+  key: string,
+  pageId: string,
+  action: string,
+  user: string,
+  signature: string,
+): boolean {
+  const expected = Buffer.from(linkSignature(key, pageId, action, user), 'hex');
+  const given = Buffer.from(signature, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The policy that escalates a page: the first naming one of its services, else its team. */
+export function policyForPage(
+  deps: AppDependencies,
+  page: Page,
+): EscalationPolicyResource | undefined {
+  const policies = deps.catalog.escalationPolicies();
+  for (const service of page.services) {
+    const byService = policies.find((policy) => policy.services.includes(service));
+    if (byService !== undefined) return byService;
+    const team = deps.catalog.service(service)?.team;
+    const byTeam =
+      team === undefined ? undefined : policies.find((policy) => policy.teams.includes(team));
+    if (byTeam !== undefined) return byTeam;
+  }
+  return undefined;
+}
+
+/** Starts the escalation of pages that opened, in the intake's transaction. */
+export async function startEscalations(
+  deps: AppDependencies,
+  tx: Store,
+  opened: readonly Page[],
+  atMs: number,
+): Promise<void> {
+  for (const page of opened) {
+    const policy = policyForPage(deps, page);
+    if (policy === undefined) continue;
+    const incidentResponse =
+      policy.incidentResponseSchedule === undefined
+        ? undefined
+        : {
+            schedule: policy.incidentResponseSchedule,
+            tierOf: (service: string) => deps.catalog.service(service)?.tier,
+            teamOf: (service: string) => deps.catalog.service(service)?.team,
+          };
+    const state = startEscalation(page, policy.policy, atMs, incidentResponse);
+    await tx.putEscalation(page.id, state, state.nextDueAt ?? null, undefined);
+  }
+}
+
+/** A person (or a link) acknowledged or resolved the page: its escalation follows. */
+export async function followPage(tx: Store, page: Page, by: string, atMs: number): Promise<void> {
+  const stored = await tx.getEscalation(page.id);
+  if (stored === undefined) return;
+  const state = stored.state as EscalationState;
+  const next =
+    page.status === 'resolved'
+      ? resolve(state, atMs)
+      : page.status === 'acknowledged'
+        ? acknowledge(state, by, atMs)
+        : state;
+  if (next === state) return;
+  await tx.putEscalation(page.id, next, next.nextDueAt ?? null, stored.revision);
+}
+
+/**
+ * Advances every escalation that is due: each step's notifications go to the outbox
+ * with the new state, or not at all when another instance got there first.
+ */
+export async function advanceEscalations(
+  deps: AppDependencies,
+  context: PagingContext,
+  atMs: number,
+): Promise<number> {
+  const { store } = deps;
+  const due = await store.listDueEscalations(atMs, 500);
+  if (due.length === 0) return 0;
+  const users = await store.listUsers();
+  const key = await linkSigningKey(store);
+  const resolveTarget = targetResolver(deps, users);
+  // One transaction for the whole pass: during an alert storm every transaction waits
+  // its turn behind intake, so a hundred small ones would delay the last page by seconds.
+  return store.transaction(async (tx) => {
+    let queued = 0;
+    for (const stored of due) {
+      const page = await tx.getPage(stored.pageId);
+      if (page === undefined) continue;
+      const result = advance(stored.state as EscalationState, atMs, resolveTarget);
+      const written = await tx.putEscalation(
+        stored.pageId,
+        result.state,
+        result.nextWakeAt ?? null,
+        stored.revision,
+      );
+      if (!written) continue;
+      const policy = policyForPage(deps, page);
+      queued += await tx.insertNotifications([
+        ...result.notifications.flatMap((notification) =>
+          personEntries(notification, page, users, context, key, atMs),
+        ),
+        ...channelEntries(steps(result), page, policy, context, key, atMs),
+      ]);
+    }
+    return queued;
+  });
+}
+
+/** Deliveries in flight at once: channels are independent, and each waits on a network. */
+const PARALLEL_DELIVERIES = 16;
+
+/** Sends what the outbox holds and is due; a failure is retried with backoff. */
+export async function deliverNotifications(
+  { store }: AppDependencies,
+  deliver: (notification: NotificationRecord) => Promise<{ ok: boolean; detail: string }>,
+  now: () => number,
+): Promise<number> {
+  const due = await store.listDueNotifications(now(), 500);
+  const outcomes: { notification: NotificationRecord; ok: boolean; detail: string; at: number }[] =
+    [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < due.length) {
+      const notification = due[next];
+      next += 1;
+      if (notification === undefined) continue;
+      const result = await deliver(notification);
+      outcomes.push({ notification, ...result, at: now() });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_DELIVERIES, due.length) }, worker));
+  if (outcomes.length === 0) return 0;
+  await store.transaction(async (tx) => {
+    for (const { notification, ok, detail, at } of outcomes) {
+      const attempts = notification.attempts + 1;
+      const status = ok ? 'sent' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
+      const backoff = Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
+      await tx.recordDelivery(
+        notification.id,
+        { at, ok, detail },
+        { status, nextAttemptAt: at + backoff },
+      );
+    }
+  });
+  return outcomes.filter((outcome) => outcome.ok).length;
+}
+
+function targetResolver(deps: AppDependencies, users: readonly UserRecord[]): ResolveTarget {
+  const schedules = deps.catalog.schedules();
+  return (target: EscalationTarget, atMs: number) => {
+    switch (target.kind) {
+      case 'user':
+        return users.some((user) => user.name === target.name) ? [target.name] : [];
+      case 'team':
+        return users.filter((user) => user.teams.includes(target.name)).map((user) => user.name);
+      case 'schedule': {
+        const schedule = schedules.find((entry) => entry.schedule.name === target.name);
+        const onCall = schedule === undefined ? null : onCallAt(schedule.schedule, atMs).user;
+        return onCall === null ? [] : [onCall];
+      }
+    }
+  };
+}
+
+type OutboxEntry = Omit<NotificationRecord, 'id' | 'attempts' | 'log' | 'sentAt'>;
+
+/** The escalation steps an advance went through, reached or not. */
+function steps(result: AdvanceResult): { level: number; attempt: number }[] {
+  const seen = new Map<string, { level: number; attempt: number }>();
+  for (const step of [...result.notifications, ...result.unreached]) {
+    seen.set(`${String(step.attempt)}/${String(step.level)}`, {
+      level: step.level,
+      attempt: step.attempt,
+    });
+  }
+  return [...seen.values()];
+}
+
+function personEntries(
+  notification: EscalationNotification,
+  page: Page,
+  users: readonly UserRecord[],
+  context: PagingContext,
+  key: string,
+  atMs: number,
+): OutboxEntry[] {
+  const step = { level: notification.level, attempt: notification.attempt };
+  return notification.users.flatMap((name) => {
+    const email = users.find((user) => user.name === name)?.email;
+    if (email === null || email === undefined) return [];
+    return [
+      {
+        pageId: page.id,
+        status: 'pending' as const,
+        nextAttemptAt: atMs,
+        createdAt: atMs,
+        key: `${notification.key}/email/${name}`,
+        channel: 'email' as const,
+        destination: email,
+        message: messageFor(page, step, links(context, key, page.id, name)),
+      },
+    ];
+  });
+}
+
+/**
+ * Channels hear of every step once, even one whose people could not be reached (a gap
+ * in a schedule is exactly when a team channel must know), with links that act as the
+ * channel.
+ */
+function channelEntries(
+  reached: readonly { level: number; attempt: number }[],
+  page: Page,
+  policy: EscalationPolicyResource | undefined,
+  context: PagingContext,
+  key: string,
+  atMs: number,
+): OutboxEntry[] {
+  const pageLinks = links(context, key, page.id, 'channel');
+  return reached.flatMap((step) => {
+    const message: NotificationMessage = messageFor(page, step, pageLinks);
+    return (policy?.channels ?? []).map((channel, index) => ({
+      pageId: page.id,
+      status: 'pending' as const,
+      nextAttemptAt: atMs,
+      createdAt: atMs,
+      key: `${page.id}/${String(step.attempt)}/${String(step.level)}/channel/${String(index)}`,
+      channel: channel.kind,
+      destination:
+        channel.kind === 'webhook'
+          ? JSON.stringify({ url: channel.url, secret: channel.secret })
+          : channel.url,
+      message,
+    }));
+  });
+}
+
+function links(
+  context: PagingContext,
+  key: string,
+  pageId: string,
+  user: string,
+): NotificationMessage['links'] {
+  const act = (action: string) =>
+    `${context.publicUrl}/act/pages/${encodeURIComponent(pageId)}/${action}?user=${encodeURIComponent(user)}&sig=${linkSignature(key, pageId, action, user)}`;
+  return {
+    page: `${context.publicUrl}/pages/${encodeURIComponent(pageId)}`,
+    acknowledge: act('acknowledge'),
+    resolve: act('resolve'),
+  };
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { defaultActor, formatDecision } from './gate-command.js';
+import type { GateAnswer } from '../schema/deploys.js';
+
+const HELD: GateAnswer = {
+  id: 'dec_1',
+  service: 'checkout',
+  actor: 'alice',
+  at: '2026-11-10T10:00:00.000Z',
+  allowed: false,
+  policies: ['payments-default'],
+  reasons: [
+    {
+      policy: 'payments-default',
+      rule: 'budget-low',
+      kind: 'budgetBelow',
+      effect: 'requireApproval',
+      message:
+        '[payments-default/budget-low] SLO checkout-availability has 20% of its error budget left, below 25%. Needs an approval from a holder of role sre-lead other than alice.',
+      slo: {
+        name: 'checkout-availability',
+        remaining: 0.2,
+        exhausted: false,
+        thresholdPercent: 25,
+      },
+      alert: null,
+      freeze: null,
+      incident: null,
+      unlessLabels: [],
+      liftableBy: { roles: ['sre-lead'], notBy: 'alice' },
+    },
+  ],
+  waived: [
+    {
+      policy: 'payments-default',
+      rule: 'frozen',
+      kind: 'freeze',
+      effect: 'deny',
+      message: '…',
+      slo: null,
+      alert: null,
+      freeze: null,
+      incident: null,
+      unlessLabels: ['rollback'],
+      liftableBy: null,
+      waivedBy: { kind: 'label', label: 'rollback' },
+    },
+  ],
+  approvalsApplied: [],
+  approvalsRefused: [
+    {
+      id: 'apr_9',
+      approver: 'bob',
+      refusal: 'expired',
+      message: 'the approval expired at 2026-11-10T09:00:00.000Z',
+      rules: ['payments-default/budget-low'],
+    },
+  ],
+  liftableBy: {
+    approvals: [{ policy: 'payments-default', rules: ['budget-low'], roles: ['sre-lead'] }],
+    notBy: 'alice',
+  },
+  onUnavailable: 'deny',
+  version: '1.4.0',
+  commit: null,
+  labels: ['rollback'],
+  requestedBy: 'token:abc (ci)',
+};
+
+describe('formatDecision', () => {
+  it('tells a person every reason, what was waived, what did not count and what would lift it', () => {
+    expect(formatDecision(HELD)).toBe(
+      [
+        'DENIED: checkout 1.4.0 may not be deployed now by alice (payments-default).',
+        '',
+        '  1. [payments-default/budget-low] SLO checkout-availability has 20% of its error budget left, below 25%. Needs an approval from a holder of role sre-lead other than alice.',
+        '',
+        'Waived:',
+        '  - [payments-default/frozen] by label rollback',
+        '',
+        'Approvals that do not count:',
+        '  - apr_9 by bob: the approval expired at 2026-11-10T09:00:00.000Z',
+        '',
+        'To lift it: an approval from a holder of role sre-lead (not alice) for payments-default/budget-low:',
+        '  POST /api/v1/approvals {"service":"checkout","scope":["budget-low"],"reason":"…","expiresAt":"…"}',
+        '',
+        'Decision dec_1 at 2026-11-10T10:00:00.000Z.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says plainly when the deploy may go out', () => {
+    const allowed = { ...HELD, allowed: true, reasons: [], waived: [], approvalsRefused: [] };
+    expect(formatDecision({ ...allowed, liftableBy: null, version: null })).toBe(
+      'ALLOWED: checkout may be deployed now by alice (payments-default).\n\nDecision dec_1 at 2026-11-10T10:00:00.000Z.\n',
+    );
+  });
+});
+
+describe('defaultActor', () => {
+  it('takes who deploys from Headroom, GitHub Actions, GitLab CI, then the login', () => {
+    expect(defaultActor({ GITHUB_ACTOR: 'octocat', USER: 'runner' })).toBe('octocat');
+    expect(defaultActor({ GITLAB_USER_LOGIN: 'tanuki', HEADROOM_ACTOR: 'alice' })).toBe('alice');
+    expect(defaultActor({ HEADROOM_ACTOR: ' ', USER: 'runner' })).toBe('runner');
+    expect(defaultActor({})).toBeUndefined();
+  });
+});

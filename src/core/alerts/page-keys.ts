@@ -1,0 +1,21 @@
+// What an open page can be found by, so that an incoming alert reads only the pages it
+// may dedup against or join. Keys are hashed: identities hold separators (NUL) that
+// not every database keeps in text, and a rare collision only reads one page too many.
+import { fnv1a64 } from './hash.js';
+import type { Page } from './grouping.js';
+
+export const alertKey = (identity: string): string => `a:${fnv1a64(identity)}`;
+export const serviceKey = (service: string): string => `s:${service}`;
+export const senderGroupKey = (group: string): string => `g:${fnv1a64(group)}`;
+
+export function pageKeys(page: Page): string[] {
+  return [
+    ...new Set([
+      ...page.alerts.map((alert) => alertKey(alert.key)),
+      ...page.services.map(serviceKey),
+      ...page.alerts.flatMap((alert) =>
+        alert.senderGroup === undefined ? [] : [senderGroupKey(alert.senderGroup)],
+      ),
+    ]),
+  ];
+}

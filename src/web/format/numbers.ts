@@ -1,0 +1,34 @@
+// One way to show each kind of number, everywhere: the API's value, rounded for
+// reading only (the tests format the API's answer the same way and compare).
+
+const NO_EVENTS = '—';
+
+/** A fraction as a percentage with fixed decimals: 0.5623 -> "56.2%". */
+export function formatPercent(fraction: number, decimals = 1): string {
+  return `${(fraction * 100).toFixed(decimals)}%`;
+}
+
+/** Remaining or consumed budget: one decimal. */
+export const formatBudget = (fraction: number): string => formatPercent(fraction, 1);
+
+/** An SLI near 1 needs three decimals to tell 99.956% from 99.9%. */
+export const formatSli = (sli: number | null): string =>
+  sli === null ? NO_EVENTS : formatPercent(sli, 3);
+
+/** Objectives as written: 0.9995 -> "99.95%" (no trailing zeros, no float noise). */
+export function formatObjective(objective: number): string {
+  return `${String(Number((objective * 100).toFixed(6)))}%`;
+}
+
+/** Burn rates with two decimals and the multiplication sign: "20.80×". */
+export const formatBurnRate = (rate: number | null): string =>
+  rate === null ? NO_EVENTS : `${rate.toFixed(2)}×`;
+
+export const formatFactor = (factor: number): string => `${String(factor)}×`;
+
+const counts = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+/** Event and minute counts: "1,234,567" (Prometheus estimates keep two decimals). */
+export const formatCount = (count: number): string => counts.format(count);
+
+export const NO_EVENTS_TEXT = NO_EVENTS;

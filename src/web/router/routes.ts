@@ -1,0 +1,35 @@
+// The screens and their paths: parsed here without React, so that the first reads
+// can start before the app's script has loaded (main.tsx).
+export type Route =
+  | { readonly screen: 'overview' }
+  | { readonly screen: 'slo'; readonly name: string }
+  | { readonly screen: 'service'; readonly name: string }
+  | { readonly screen: 'oncall'; readonly schedule: string | null }
+  | { readonly screen: 'not-found'; readonly path: string };
+
+export function parseRoute(pathname: string): Route {
+  const parts = pathname.split('/').filter((part) => part !== '');
+  const [first, second, ...rest] = parts.map(decodeSegment);
+  if (rest.length > 0) return { screen: 'not-found', path: pathname };
+  if (first === undefined) return { screen: 'overview' };
+  if (first === 'slos' && second !== undefined) return { screen: 'slo', name: second };
+  if (first === 'services' && second !== undefined) return { screen: 'service', name: second };
+  if (first === 'oncall') return { screen: 'oncall', schedule: second ?? null };
+  return { screen: 'not-found', path: pathname };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export const paths = {
+  overview: () => '/',
+  slo: (name: string) => `/slos/${encodeURIComponent(name)}`,
+  service: (name: string) => `/services/${encodeURIComponent(name)}`,
+  oncall: (schedule?: string) =>
+    schedule === undefined ? '/oncall' : `/oncall/${encodeURIComponent(schedule)}`,
+};

@@ -1,0 +1,119 @@
+// One service: owner, tier, runbook, dependencies both ways, and its SLOs' budgets.
+import type { Service, SloStatus } from '../../api/types';
+import { segment } from '../../api/client';
+import { useApi } from '../../api/use-api';
+import { paths } from '../../router/routes';
+import { LoadView } from '../../ui/LoadView';
+import { NotYetAvailable } from '../../ui/NotYetAvailable';
+import { Panel } from '../../ui/Panel';
+import { TierBadge } from '../../ui/TierBadge';
+import { useTitle } from '../../ui/use-title';
+import { SloTable } from '../overview/SloTable';
+import { Dependencies } from './Dependencies';
+
+export function ServiceScreen({ name }: { readonly name: string }) {
+  useTitle(name);
+  const service = useApi<Service>(`/api/v1/services/${segment(name)}`);
+  return (
+    <div className="screen">
+      <LoadView load={service.load} what={`service ${name}`} retry={service.reload}>
+        {(found) => <ServiceView service={found} />}
+      </LoadView>
+    </div>
+  );
+}
+
+function ServiceView({ service }: { readonly service: Service }) {
+  const { spec } = service;
+  const name = service.metadata.name;
+  const labels = Object.entries(service.metadata.labels);
+  return (
+    <>
+      <div className="screen-header">
+        <div>
+          <p className="breadcrumb">
+            <a href={paths.overview()}>Overview</a> / service
+          </p>
+          <h1>
+            {name} <TierBadge tier={spec.tier} />
+          </h1>
+          {spec.description === undefined ? null : <p className="lead">{spec.description}</p>}
+        </div>
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>Team</dt>
+          <dd data-field="team">{spec.team}</dd>
+        </div>
+        <div>
+          <dt>Tier</dt>
+          <dd>{spec.tier}</dd>
+        </div>
+        <div>
+          <dt>Runbook</dt>
+          <dd data-field="runbook">
+            {spec.runbook === undefined ? (
+              <span className="muted">none given</span>
+            ) : (
+              <a href={spec.runbook} rel="noreferrer noopener" target="_blank">
+                {spec.runbook}
+              </a>
+            )}
+          </dd>
+        </div>
+        {labels.length === 0 ? null : (
+          <div>
+            <dt>Labels</dt>
+            <dd>
+              {labels.map(([key, value]) => (
+                <code key={key} className="label">
+                  {key}={value}
+                </code>
+              ))}
+            </dd>
+          </div>
+        )}
+      </dl>
+      <ServiceSlos name={name} />
+      <Dependencies service={service} />
+      <div className="panel-row">
+        <Panel title="Error-budget policy and freezes" id="policy">
+          <NotYetAvailable
+            what="The policy and freeze calendar of this service"
+            when="show here once the deploy gate is served."
+          />
+        </Panel>
+        <Panel title="Recent deploys and gate decisions" id="deploys">
+          <NotYetAvailable
+            what="Deploys and the gate's decisions"
+            when="list here once recorded."
+          />
+        </Panel>
+        <Panel title="Incidents" id="service-incidents">
+          <NotYetAvailable
+            what="Incidents that touched this service"
+            when="list here once Headroom runs incidents."
+          />
+        </Panel>
+      </div>
+    </>
+  );
+}
+
+function ServiceSlos({ name }: { readonly name: string }) {
+  // One read for every status; a service's share of them is small.
+  const statuses = useApi<SloStatus[]>('/api/v1/status');
+  if (statuses.load.kind === 'forbidden') return null;
+  return (
+    <Panel title="SLOs" id="service-slos">
+      <LoadView load={statuses.load} what="SLO status" retry={statuses.reload}>
+        {(all) => (
+          <SloTable
+            slos={all.filter((status) => status.service === name)}
+            caption={`SLOs of ${name}`}
+          />
+        )}
+      </LoadView>
+    </Panel>
+  );
+}

@@ -1,0 +1,661 @@
+// The deploy gate through the HTTP API, on SQLite and PostgreSQL: policies applied as
+// config, budgets spent by pushed events, burn alerts, approvals (and the ones that do
+// not count), freezes on holidays and across a DST switch, decisions kept, deploys
+// recorded with the budget around them, and change failure.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runEvaluationCycle } from '../../src/jobs/evaluation-cycle.js';
+import { TEST_DATABASES } from '../../src/store/test-databases.js';
+import { serviceDocument, sloDocument } from '../support/documents.js';
+import { startTestHeadroom, type Reply, type TestHeadroom } from '../support/headroom.js';
+
+/** A Tuesday with no holiday in NL or the US, outside every change window. */
+const T0 = Date.parse('2026-11-10T10:00:00Z');
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const PAYMENTS_POLICY = {
+  apiVersion: 'headroom/v1',
+  kind: 'ErrorBudgetPolicy',
+  metadata: { name: 'payments-budget' },
+  spec: {
+    appliesTo: { teams: ['payments'] },
+    rules: [
+      {
+        name: 'exhausted',
+        when: 'budgetExhausted',
+        effect: 'deny',
+        unlessLabels: ['reliability', 'rollback'],
+      },
+      { name: 'paging', when: { burnAlert: 'page' }, effect: 'deny', unlessLabels: ['rollback'] },
+      {
+        name: 'budget-low',
+        when: { budgetBelow: 50 },
+        effect: 'requireApproval',
+        unlessLabels: ['reliability', 'rollback'],
+      },
+    ],
+    approvals: { roles: ['sre-lead'], maxDuration: '8h' },
+  },
+};
+
+const FREEZE_POLICY = {
+  apiVersion: 'headroom/v1',
+  kind: 'ErrorBudgetPolicy',
+  metadata: { name: 'storefront-freezes' },
+  spec: {
+    appliesTo: { services: ['storefront'] },
+    rules: [{ name: 'frozen', when: 'freeze', effect: 'deny', unlessLabels: ['rollback'] }],
+    freezes: {
+      holidays: [{ country: 'NL' }, { country: 'US', timeZone: 'America/New_York' }],
+      windows: [{ from: 'Fri 16:00', to: 'Mon 08:00', timeZone: 'Europe/Amsterdam' }],
+    },
+    onUnavailable: 'allow',
+  },
+};
+
+interface Decision {
+  id: string;
+  allowed: boolean;
+  policies: string[];
+  reasons: {
+    policy: string;
+    rule: string;
+    kind: string;
+    effect: string;
+    message: string;
+    slo: { name: string; remaining: number; exhausted: boolean } | null;
+    alert: { severity: string; longBurnRate: number | null } | null;
+    freeze: { kind: string; name: string; until: string; detail: string } | null;
+  }[];
+  waived: { rule: string; waivedBy: { kind: string } }[];
+  approvalsApplied: { id: string; approver: string; rules: string[] }[];
+  approvalsRefused: { id: string; refusal: string; message: string }[];
+  liftableBy: { approvals: { policy: string; rules: string[]; roles: string[] }[] } | null;
+  onUnavailable: string;
+  requestedBy: string;
+  version: string | null;
+  labels: string[];
+}
+
+function minuteLine(slo: string, atMs: number, good: number, total: number): string {
+  return JSON.stringify({ ts: new Date(atMs).toISOString(), slo, good, total });
+}
+
+describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
+  let headroom: TestHeadroom;
+  const tokens: Record<string, string> = {};
+
+  const check = async (
+    service: string,
+    fields: { labels?: string[]; actor?: string; version?: string } = {},
+    token?: string,
+  ): Promise<Reply & { decision: Decision }> => {
+    const reply = await headroom.call('POST', '/api/v1/deploys/check', {
+      body: { service, actor: 'alice', ...fields },
+      ...(token === undefined ? {} : { token }),
+    });
+    return { ...reply, decision: reply.body as Decision };
+  };
+
+  const approve = (token: string, body: Record<string, unknown>) =>
+    headroom.call('POST', '/api/v1/approvals', {
+      token,
+      body: {
+        service: 'low',
+        scope: ['budget-low'],
+        reason: 'the fix for the coupon bug, reviewed by two',
+        expiresAt: new Date(headroom.clock.now() + 2 * HOUR).toISOString(),
+        ...body,
+      },
+    });
+
+  const ingest = async (service: string, lines: string[]) => {
+    const key = await headroom.call('POST', `/api/v1/services/${service}/ingest-keys`, {
+      body: { name: 'test' },
+    });
+    const reply = await headroom.call('POST', '/api/v1/events', {
+      token: (key.body as { key: string }).key,
+      raw: { content: lines.join('\n'), contentType: 'application/x-ndjson' },
+    });
+    expect(reply.status).toBe(200);
+  };
+
+  const token = async (name: string, role: string, fields: Record<string, unknown> = {}) => {
+    const reply = await headroom.call('POST', '/api/v1/tokens', {
+      body: { name, role, ...fields },
+    });
+    expect(reply.status).toBe(201);
+    return (reply.body as { token: string }).token;
+  };
+
+  beforeAll(async () => {
+    headroom = await startTestHeadroom(kind, { now: new Date(T0).toISOString() });
+    const services = ['healthy', 'exhausted', 'burning', 'low'];
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          ...services.flatMap((name) => [
+            serviceDocument(name, 'payments'),
+            sloDocument(`${name}-availability`, name),
+          ]),
+          serviceDocument('storefront', 'web'),
+          PAYMENTS_POLICY,
+          FREEZE_POLICY,
+        ],
+      },
+    });
+    expect(applied.status).toBe(200);
+
+    for (const [name, roles] of [
+      ['alice', []],
+      ['bob', ['sre-lead']],
+      ['carol', ['eng-manager']],
+    ] as const) {
+      const user = await headroom.call('POST', '/api/v1/users', { body: { name, roles } });
+      expect(user.status).toBe(201);
+      tokens[name] = await token(`${name}'s token`, 'viewer', { user: name });
+    }
+    tokens.ci = await token('payments CI', 'editor', { teams: ['payments'] });
+    tokens.viewer = await token('dashboards', 'viewer');
+
+    // exhausted: every request failed four days ago; nothing since (no burn alert).
+    await ingest('exhausted', [minuteLine('exhausted-availability', T0 - 4 * DAY, 0, 1000)]);
+    // burning: a big good month, then every request of the last 10 minutes failed.
+    await ingest('burning', [
+      minuteLine('burning-availability', T0 - 10 * DAY, 10_000_000, 10_000_000),
+      ...Array.from({ length: 10 }, (_, index) =>
+        minuteLine('burning-availability', T0 - (10 - index) * MINUTE, 0, 100),
+      ),
+    ]);
+    // low: 70 of 100,000 failed five days ago: 30 % of the budget left, no alert.
+    await ingest('low', [minuteLine('low-availability', T0 - 5 * DAY, 99_930, 100_000)]);
+  });
+
+  afterAll(async () => {
+    await headroom.close();
+  });
+
+  beforeEach(() => {
+    headroom.clock.set(T0);
+  });
+
+  it('applies policies as config, owned by their team, and lists them', async () => {
+    const again = await headroom.call('POST', '/api/v1/apply', {
+      body: { documents: [PAYMENTS_POLICY, FREEZE_POLICY], dryRun: true },
+    });
+    expect(again.body).toEqual({ dryRun: true, changes: [] });
+    const audit = (await headroom.call('GET', '/api/v1/audit?limit=1000')).body as {
+      kind: string;
+      name: string;
+    }[];
+    expect(
+      audit.filter((entry) => entry.kind === 'ErrorBudgetPolicy').map((entry) => entry.name),
+    ).toEqual(['storefront-freezes', 'payments-budget']);
+    const policies = (await headroom.call('GET', '/api/v1/policies?service=low')).body as {
+      metadata: { name: string };
+      spec: { approvals: { maxDuration: string } };
+    }[];
+    expect(policies.map((policy) => policy.metadata.name)).toEqual(['payments-budget']);
+    expect(policies[0]?.spec.approvals.maxDuration).toBe('8h');
+
+    const changed = {
+      ...PAYMENTS_POLICY,
+      spec: { ...PAYMENTS_POLICY.spec, onUnavailable: 'allow' },
+    };
+    const byEditor = await headroom.call('POST', '/api/v1/apply', {
+      token: tokens.ci ?? null,
+      body: { documents: [changed], dryRun: true },
+    });
+    expect(byEditor.body).toMatchObject({
+      changes: [{ action: 'update', kind: 'ErrorBudgetPolicy', team: 'payments' }],
+    });
+    const everyone = {
+      ...PAYMENTS_POLICY,
+      metadata: { name: 'everyone' },
+      spec: { ...PAYMENTS_POLICY.spec, appliesTo: { all: true } },
+    };
+    const refused = await headroom.call('POST', '/api/v1/apply', {
+      token: tokens.ci ?? null,
+      body: { documents: [everyone] },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({
+      errors: [
+        {
+          path: 'documents[0]',
+          message:
+            'ErrorBudgetPolicy "everyone" is installation-wide (no team); changing it needs an admin token',
+        },
+      ],
+    });
+  });
+
+  it('refuses a policy document with every mistake at its path, and changes nothing', async () => {
+    const reply = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          {
+            ...PAYMENTS_POLICY,
+            metadata: { name: 'broken' },
+            spec: {
+              appliesTo: { teams: ['payments'] },
+              rules: [{ name: 'low', when: { budgetBelow: 0 }, effect: 'requireApproval' }],
+            },
+          },
+        ],
+      },
+    });
+    expect(reply.status).toBe(400);
+    expect((reply.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([
+      'documents[0].spec.rules[0].when.budgetBelow',
+      'documents[0].spec.rules[0].effect',
+    ]);
+  });
+
+  it('allows a deploy when every budget is healthy, and keeps the decision', async () => {
+    const { status, decision } = await check('healthy', { version: '1.4.0' }, tokens.viewer ?? '');
+    expect(status).toBe(200);
+    expect(decision).toMatchObject({
+      allowed: true,
+      policies: ['payments-budget'],
+      reasons: [],
+      onUnavailable: 'deny',
+      version: '1.4.0',
+      requestedBy: expect.stringMatching(/^token:\w+ \(dashboards\)$/) as string,
+    });
+    const kept = await headroom.call('GET', `/api/v1/deploys/decisions/${decision.id}`);
+    expect(kept.body).toEqual(decision);
+  });
+
+  it('denies a deploy when a budget is exhausted, unless labelled reliability or rollback', async () => {
+    const { decision } = await check('exhausted');
+    expect(decision.allowed).toBe(false);
+    // An exhausted budget is also one below 50 %: both rules hold the deploy.
+    expect(decision.reasons.map((reason) => reason.rule)).toEqual(['exhausted', 'budget-low']);
+    expect(decision.reasons[0]).toMatchObject({
+      policy: 'payments-budget',
+      rule: 'exhausted',
+      kind: 'budgetExhausted',
+      effect: 'deny',
+      slo: { name: 'exhausted-availability', remaining: -999, exhausted: true },
+    });
+    expect(decision.reasons[0]?.message).toBe(
+      '[payments-budget/exhausted] SLO exhausted-availability has exhausted its error budget (-99900% left). Deploys are denied unless labelled reliability or rollback; no approval lifts this rule.',
+    );
+    expect(decision.liftableBy).toBeNull();
+
+    const reliability = await check('exhausted', { labels: ['reliability'] });
+    expect(reliability.decision.allowed).toBe(true);
+    expect(reliability.decision.waived).toMatchObject([
+      { rule: 'exhausted', waivedBy: { kind: 'label', label: 'reliability' } },
+      { rule: 'budget-low', waivedBy: { kind: 'label', label: 'reliability' } },
+    ]);
+  });
+
+  it('denies all but rollbacks while a page-level burn alert fires', async () => {
+    const { decision } = await check('burning', { labels: ['reliability'] });
+    expect(decision.allowed).toBe(false);
+    expect(decision.reasons.map((reason) => [reason.rule, reason.kind])).toEqual([
+      ['paging', 'burnAlert'],
+    ]);
+    expect(decision.reasons[0]?.alert).toMatchObject({ severity: 'page', longBurnRate: 1000 });
+    expect(decision.reasons[0]?.message).toMatch(
+      /^\[payments-budget\/paging\] A page-level burn-rate alert fires on SLO burning-availability: burn rate 1000 over 1h and 1000 over 5m, above 14\.4\. Deploys are denied unless labelled rollback/,
+    );
+    expect((await check('burning', { labels: ['rollback'] })).decision.allowed).toBe(true);
+  });
+
+  it('holds a deploy for an approval when the budget runs low, and says who may give it', async () => {
+    const { decision } = await check('low');
+    expect(decision.allowed).toBe(false);
+    expect(decision.reasons[0]).toMatchObject({
+      rule: 'budget-low',
+      kind: 'budgetBelow',
+      effect: 'requireApproval',
+      slo: { name: 'low-availability', exhausted: false },
+    });
+    expect(decision.reasons[0]?.slo?.remaining).toBeCloseTo(0.3, 12);
+    expect(decision.liftableBy).toEqual({
+      approvals: [{ policy: 'payments-budget', rules: ['budget-low'], roles: ['sre-lead'] }],
+      notBy: 'alice',
+    });
+  });
+
+  it("lifts it with an sre-lead's approval, never for the approver's own deploy", async () => {
+    const given = await approve(tokens.bob ?? '', {});
+    expect(given.status).toBe(201);
+    const approval = given.body as { id: string; approver: string; approverRoles: string[] };
+    expect(approval).toMatchObject({ approver: 'bob', approverRoles: ['sre-lead'] });
+
+    const alice = await check('low', { actor: 'alice' });
+    expect(alice.decision.allowed).toBe(true);
+    expect(alice.decision.approvalsApplied).toMatchObject([
+      { id: approval.id, approver: 'bob', rules: ['payments-budget/budget-low'] },
+    ]);
+    expect(alice.decision.waived).toMatchObject([
+      { rule: 'budget-low', waivedBy: { kind: 'approval', approval: approval.id } },
+    ]);
+
+    const bob = await check('low', { actor: 'bob' });
+    expect(bob.decision.allowed).toBe(false);
+    expect(bob.decision.approvalsRefused).toMatchObject([
+      { id: approval.id, refusal: 'approverIsRequester' },
+    ]);
+    expect(bob.decision.reasons[0]?.message).toContain(
+      'bob is the one deploying and cannot approve their own deploy',
+    );
+
+    const audit = (await headroom.call('GET', '/api/v1/audit?limit=5')).body as {
+      kind: string;
+      name: string;
+      actor: string;
+    }[];
+    expect(audit[0]).toMatchObject({ kind: 'Approval', name: approval.id });
+    expect(audit[0]?.actor).toContain("bob's token");
+    expect(await headroom.call('DELETE', `/api/v1/approvals/${approval.id}`)).toMatchObject({
+      status: 204,
+    });
+    expect((await check('low')).decision.allowed).toBe(false);
+  });
+
+  it('refuses approvals that could never count, saying why', async () => {
+    const ownRequest = await approve(tokens.bob ?? '', { requester: 'bob' });
+    expect(ownRequest.status).toBe(403);
+    expect(ownRequest.body).toMatchObject({
+      detail: expect.stringContaining('bob asked for this approval and cannot give it') as string,
+    });
+    const wrongRole = await approve(tokens.carol ?? '', {});
+    expect(wrongRole.status).toBe(403);
+    expect(wrongRole.body).toMatchObject({
+      detail:
+        'carol holds role eng-manager; the policies of "low" take approvals from payments-budget: sre-lead',
+    });
+    const nobody = await approve(tokens.ci ?? '', {});
+    expect(nobody.status).toBe(403);
+    expect(nobody.body).toMatchObject({
+      detail: expect.stringContaining('use an API token bound to a user') as string,
+    });
+    const denyRule = await approve(tokens.bob ?? '', {
+      scope: ['exhausted'],
+      expiresAt: new Date(T0 + 2 * DAY).toISOString(),
+    });
+    expect(denyRule.status).toBe(400);
+    expect(denyRule.body).toMatchObject({
+      errors: [
+        {
+          path: 'expiresAt',
+          message: 'the approval would run 2d; payments-budget allow at most 8h',
+        },
+        {
+          path: 'scope[0]',
+          message:
+            'rule payments-budget/exhausted denies, and approvals do not lift deny rules (only its unlessLabels do); rules you may lift: payments-budget/budget-low',
+        },
+      ],
+    });
+  });
+
+  it('stops counting an approval once it expires, and says so', async () => {
+    const given = await approve(tokens.bob ?? '', {
+      expiresAt: new Date(T0 + HOUR).toISOString(),
+    });
+    const { id } = given.body as { id: string };
+    expect((await check('low')).decision.allowed).toBe(true);
+
+    headroom.clock.set(T0 + HOUR);
+    const later = await check('low');
+    expect(later.decision.allowed).toBe(false);
+    expect(later.decision.approvalsRefused).toEqual([
+      {
+        id,
+        approver: 'bob',
+        refusal: 'expired',
+        message: `the approval expired at ${new Date(T0 + HOUR).toISOString()}`,
+        rules: ['payments-budget/budget-low'],
+      },
+    ]);
+    const active = (await headroom.call('GET', '/api/v1/approvals?service=low')).body as unknown[];
+    expect(active).toEqual([]);
+    const all = (await headroom.call('GET', '/api/v1/approvals?service=low&state=all')).body as {
+      id: string;
+      state: string;
+    }[];
+    expect(all.find((approval) => approval.id === id)?.state).toBe('expired');
+  });
+
+  it('keeps every decision, newest first, with who asked and why', async () => {
+    const first = await check('exhausted', { version: '2.0.0' }, tokens.ci);
+    const second = await check('exhausted', { labels: ['rollback'] }, tokens.viewer);
+    const listed = (
+      await headroom.call('GET', '/api/v1/deploys/decisions?service=exhausted&limit=2')
+    ).body as Decision[];
+    expect(listed).toEqual([second.decision, first.decision]);
+    expect(listed[1]).toMatchObject({
+      allowed: false,
+      version: '2.0.0',
+      requestedBy: expect.stringContaining('(payments CI)') as string,
+    });
+    const older = (
+      await headroom.call(
+        'GET',
+        `/api/v1/deploys/decisions?service=exhausted&limit=1&before=${first.decision.id}`,
+      )
+    ).body as Decision[];
+    expect(older[0]?.id).not.toBe(first.decision.id);
+  });
+
+  it('records deploys with the budget spent in the hour before and after, and change failure', async () => {
+    const record = (fields: Record<string, unknown>, token = tokens.ci ?? null) =>
+      headroom.call('POST', '/api/v1/deploys', {
+        token,
+        body: { service: 'burning', actor: 'alice', version: '3.1.0', ...fields },
+      });
+    const gate = await check('burning', { labels: ['rollback'] });
+    const recorded = await record({
+      status: 'finished',
+      at: new Date(T0 - 15 * MINUTE).toISOString(),
+      decision: gate.decision.id,
+      labels: ['rollback'],
+    });
+    expect(recorded.status).toBe(201);
+    expect(recorded.body).toMatchObject({
+      service: 'burning',
+      status: 'finished',
+      decision: gate.decision.id,
+      budget: [
+        {
+          slo: 'burning-availability',
+          before: {
+            from: new Date(T0 - 75 * MINUTE).toISOString(),
+            to: new Date(T0 - 15 * MINUTE).toISOString(),
+            remainingAtStart: 1,
+            remainingAtEnd: 1,
+            consumed: 0,
+            burnRate: null,
+          },
+          after: null,
+        },
+      ],
+    });
+    expect(
+      (await record({ status: 'finished', at: new Date(T0 - 3 * HOUR).toISOString() })).status,
+    ).toBe(201);
+    expect(
+      (await record({ status: 'started', at: new Date(T0 - 16 * MINUTE).toISOString() })).status,
+    ).toBe(201);
+    expect((await record({ status: 'finished' }, tokens.viewer ?? null)).status).toBe(403);
+    const otherTeam = await record({ status: 'finished', service: 'storefront' });
+    expect(otherTeam.status).toBe(403);
+    expect(otherTeam.body).toMatchObject({
+      detail:
+        'recording a deploy of "storefront" changes team "web"; that needs an admin token or an editor token of the team',
+    });
+    const wrongDecision = await record({ status: 'finished', decision: 'dec_nope' });
+    expect(wrongDecision.body).toMatchObject({
+      errors: [{ path: 'decision', message: 'no gate decision "dec_nope"' }],
+    });
+
+    // The evaluator sees the page alert start at T0, within the hour after the first deploy.
+    const { deps } = headroom.server;
+    await deps.store.tryAcquireLease('evaluator', 'test', T0, 60_000);
+    expect(await runEvaluationCycle(deps, 'test', T0)).toMatchObject({ ran: true });
+
+    headroom.clock.set(T0 + HOUR);
+    const deploys = (await headroom.call('GET', '/api/v1/deploys?service=burning&status=finished'))
+      .body as { at: string; budget: { after: Record<string, unknown> | null }[] }[];
+    expect(deploys.map((deploy) => deploy.at)).toEqual([
+      new Date(T0 - 15 * MINUTE).toISOString(),
+      new Date(T0 - 3 * HOUR).toISOString(),
+    ]);
+    expect(deploys[0]?.budget[0]?.after).toEqual({
+      from: new Date(T0 - 15 * MINUTE).toISOString(),
+      to: new Date(T0 + 45 * MINUTE).toISOString(),
+      remainingAtStart: 1,
+      remainingAtEnd: 1 - 1000 / 10_001,
+      consumed: 1 - (1 - 1000 / 10_001),
+      burnRate: 1000,
+    });
+
+    const failure = await headroom.call(
+      'GET',
+      // within: 1h by default
+      `/api/v1/services/burning/change-failure?from=${new Date(T0 - DAY).toISOString()}`,
+    );
+    expect(failure.body).toMatchObject({
+      service: 'burning',
+      within: '1h',
+      deploys: 2,
+      failed: 1,
+      rate: 0.5,
+      items: [
+        { at: new Date(T0 - 3 * HOUR).toISOString(), failedBy: [] },
+        {
+          at: new Date(T0 - 15 * MINUTE).toISOString(),
+          // Both page rules of the Workbook fire when every request fails.
+          failedBy: [
+            {
+              kind: 'pageAlert',
+              slo: 'burning-availability',
+              rule: 'page:1h/5m:14.4',
+              at: new Date(T0).toISOString(),
+            },
+            {
+              kind: 'pageAlert',
+              slo: 'burning-availability',
+              rule: 'page:6h/30m:6',
+              at: new Date(T0).toISOString(),
+            },
+          ],
+        },
+      ],
+    });
+    const series = (
+      await headroom.call(
+        'GET',
+        `/api/v1/slos/burning-availability/series?from=${new Date(T0 - 4 * HOUR).toISOString()}&to=${new Date(T0).toISOString()}&step=1h`,
+      )
+    ).body as { deploys: { at: string; status: string }[] };
+    expect(series.deploys.map((deploy) => [deploy.at, deploy.status])).toEqual([
+      [new Date(T0 - 3 * HOUR).toISOString(), 'finished'],
+      [new Date(T0 - 16 * MINUTE).toISOString(), 'started'],
+      [new Date(T0 - 15 * MINUTE).toISOString(), 'finished'],
+    ]);
+    const shorter = (
+      await headroom.call(
+        'GET',
+        `/api/v1/services/burning/change-failure?from=${new Date(T0 - DAY).toISOString()}&within=10m`,
+      )
+    ).body as { failed: number };
+    expect(shorter.failed).toBe(0);
+  });
+
+  it('answers 404 for a service it does not know, and 400 for a bad request', async () => {
+    const unknown = await check('nowhere');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({
+      code: 'NOT_FOUND',
+      detail: 'service "nowhere" does not exist',
+    });
+    const bad = await headroom.call('POST', '/api/v1/deploys/check', {
+      body: { service: 'low', labels: ['Not A Label'] },
+    });
+    expect(bad.status).toBe(400);
+    expect((bad.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([
+      'body.labels.0',
+      'body.actor',
+    ]);
+  });
+});
+
+describe.each(TEST_DATABASES)('freezes at the gate on $name', (kind) => {
+  let headroom: TestHeadroom;
+
+  beforeAll(async () => {
+    headroom = await startTestHeadroom(kind, { now: new Date(T0).toISOString() });
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: { documents: [serviceDocument('storefront', 'web'), FREEZE_POLICY] },
+    });
+    expect(applied.status).toBe(200);
+  });
+  afterAll(async () => {
+    await headroom.close();
+  });
+
+  const checkAt = async (iso: string, labels: string[] = []) => {
+    headroom.clock.set(Date.parse(iso));
+    const reply = await headroom.call('POST', '/api/v1/deploys/check', {
+      body: { service: 'storefront', actor: 'alice', labels },
+    });
+    expect(reply.status).toBe(200);
+    return reply.body as Decision;
+  };
+
+  it('holds deploys on 25 December in the Netherlands until Boxing Day is over', async () => {
+    const decision = await checkAt('2026-12-25T10:00:00Z');
+    expect(decision.allowed).toBe(false);
+    const dutch = decision.reasons.find((reason) => reason.freeze?.name === 'holidays-nl');
+    expect(dutch?.freeze).toMatchObject({
+      kind: 'holiday',
+      until: '2026-12-26T23:00:00.000Z',
+      detail: 'Christmas Day (2026-12-25), followed by Boxing Day (2026-12-26)',
+    });
+    expect(dutch?.message).toContain(
+      'Public holiday in NL: Christmas Day (2026-12-25), followed by Boxing Day (2026-12-26); freeze holidays-nl holds deploys until',
+    );
+    expect((await checkAt('2026-12-25T10:00:00Z', ['rollback'])).allowed).toBe(true);
+    // Boxing Day is over at midnight in Amsterdam; 27 December is a Sunday, in the weekend window.
+    const sunday = await checkAt('2026-12-26T23:00:00Z');
+    expect(sunday.reasons.map((reason) => reason.freeze?.name)).toEqual(['fri-1600-to-mon-0800']);
+  });
+
+  it('holds deploys on US Thanksgiving, 26 November 2026, in New York time', async () => {
+    const decision = await checkAt('2026-11-26T15:00:00Z');
+    expect(decision.reasons.map((reason) => reason.freeze)).toMatchObject([
+      {
+        kind: 'holiday',
+        name: 'holidays-us',
+        until: '2026-11-27T05:00:00.000Z',
+        detail: 'Thanksgiving Day (2026-11-26)',
+      },
+    ]);
+    expect((await checkAt('2026-11-26T04:59:00Z')).allowed).toBe(true);
+    expect((await checkAt('2026-11-27T05:00:00Z')).allowed).toBe(true);
+  });
+
+  it('holds deploys from Friday 16:00 to Monday 08:00 Amsterdam time across the DST switch', async () => {
+    // Summer time ends on Sunday 25 October 2026: Friday 16:00 is 14:00Z, Monday 08:00 is 07:00Z.
+    expect((await checkAt('2026-10-23T13:59:00Z')).allowed).toBe(true);
+    const friday = await checkAt('2026-10-23T14:00:00Z');
+    expect(friday.allowed).toBe(false);
+    expect(friday.reasons[0]?.freeze).toMatchObject({
+      kind: 'window',
+      name: 'fri-1600-to-mon-0800',
+      until: '2026-10-26T07:00:00.000Z',
+      detail: 'Fri 16:00 to Mon 08:00 Europe/Amsterdam',
+    });
+    expect((await checkAt('2026-10-26T06:59:00Z')).allowed).toBe(false);
+    expect((await checkAt('2026-10-26T07:00:00Z')).allowed).toBe(true);
+    expect(friday.onUnavailable).toBe('allow');
+  });
+});

@@ -1,0 +1,235 @@
+// From alert to people, with an injected clock: a page escalates level by level to a
+// schedule's on-call person and then to a second person, by e-mail (a local SMTP
+// server), a signed webhook and a Slack-compatible webhook; a failed delivery is
+// retried with its log; the e-mail's signed link acknowledges and escalation stops.
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASES } from '../../src/store/test-databases.js';
+import { serviceDocument } from '../support/documents.js';
+import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+
+const START = Date.parse('2026-11-02T10:00:00Z');
+const MINUTE = 60_000;
+
+interface Mail {
+  readonly to: string;
+  readonly text: string;
+}
+
+interface Hook {
+  readonly path: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) => {
+  let headroom: TestHeadroom;
+  let smtp: SMTPServer;
+  let receiver: Server;
+  const mails: Mail[] = [];
+  const hooks: Hook[] = [];
+  /** Answers 500 to the next webhook this many times. */
+  let failNextWebhooks = 0;
+  let pageId = '';
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        let raw = '';
+        stream.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+        stream.on('end', () => {
+          mails.push({
+            to: session.envelope.rcptTo.map((rcpt) => rcpt.address).join(','),
+            text: raw.replace(/=\r?\n/g, '').replace(/=3D/g, '='),
+          });
+          callback();
+        });
+      },
+    });
+    const smtpPort = await listen(
+      (port) => smtp.listen(port, '127.0.0.1'),
+      () => smtp.server,
+    );
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        if (request.url === '/hook' && failNextWebhooks > 0) {
+          failNextWebhooks -= 1;
+          response.writeHead(500).end('try later');
+          return;
+        }
+        hooks.push({ path: request.url ?? '', headers: request.headers, body });
+        response.writeHead(200).end('ok');
+      });
+    });
+    const receiverPort = await listen(
+      (port) => receiver.listen(port, '127.0.0.1'),
+      () => receiver,
+    );
+
+    headroom = await startTestHeadroom(kind, {
+      now: new Date(START).toISOString(),
+      env: { HEADROOM_SMTP_URL: `smtp://127.0.0.1:${String(smtpPort)}` },
+    });
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          serviceDocument('checkout', 'payments'),
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'Schedule',
+            metadata: { name: 'payments-primary' },
+            spec: {
+              team: 'payments',
+              timeZone: 'Europe/Amsterdam',
+              layers: [
+                { name: 'main', members: ['anna'], start: '2026-10-05T09:00', shiftLength: '1w' },
+              ],
+            },
+          },
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'EscalationPolicy',
+            metadata: { name: 'payments' },
+            spec: {
+              team: 'payments',
+              services: ['checkout'],
+              levels: [
+                { notify: [{ schedule: 'payments-primary' }], timeout: '5m' },
+                { notify: [{ user: 'bram' }], timeout: '10m' },
+              ],
+              channels: [
+                { webhook: { url: `http://127.0.0.1:${String(receiverPort)}/hook` } },
+                { slack: { url: `http://127.0.0.1:${String(receiverPort)}/slack` } },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    for (const [name, email] of [
+      ['anna', 'anna@example.com'],
+      ['bram', 'bram@example.com'],
+    ] as const) {
+      const user = await headroom.call('POST', '/api/v1/users', {
+        body: { name, email, teams: ['payments'] },
+      });
+      expect(user.status).toBe(201);
+    }
+  });
+
+  afterAll(async () => {
+    await headroom.close();
+    await new Promise<void>((resolve) => { smtp.close(() => { resolve(); }); });
+    receiver.closeAllConnections();
+    await new Promise<void>((resolve) => receiver.close(() => { resolve(); }));
+  });
+
+  it('pages the on-call person first, by e-mail and both webhooks, signed', async () => {
+    const integration = await headroom.call('POST', '/api/v1/integrations', {
+      body: { name: 'generic', kind: 'webhook', service: 'checkout' },
+    });
+    const key = (integration.body as { key: string }).key;
+    failNextWebhooks = 1;
+    const posted = await headroom.call('POST', `/api/v1/intake/webhook/${key}`, {
+      token: null,
+      body: {
+        title: 'checkout error rate 12%',
+        status: 'firing',
+        dedupKey: 'errors',
+        runbook: 'https://runbooks.example.com/checkout',
+      },
+    });
+    expect(posted.status).toBe(200);
+    pageId = ((posted.body as { pages: { id: string }[] }).pages[0]?.id ?? '');
+
+    await headroom.server.runPaging();
+    await headroom.server.runPaging(); // the same instant again: nothing twice
+    expect(mails.map((mail) => mail.to)).toEqual(['anna@example.com']);
+    expect(mails[0]?.text).toContain('checkout error rate 12%');
+    expect(mails[0]?.text).toContain('Runbook: https://runbooks.example.com/checkout');
+    // The signed webhook failed once; Slack got its message.
+    expect(hooks.map((hook) => hook.path)).toEqual(['/slack']);
+    expect((JSON.parse(hooks[0]?.body ?? '{}') as { text?: string }).text).toContain(
+      'checkout error rate',
+    );
+
+    headroom.clock.set(START + 30_000);
+    await headroom.server.runPaging();
+    const webhook = hooks.find((hook) => hook.path === '/hook');
+    if (webhook === undefined) throw new Error('the webhook was not retried');
+    const signingKey = await headroom.server.deps.store.getSetting('page-link-signing-key');
+    const expected = createHmac('sha256', signingKey ?? '')
+      .update(webhook.body)
+      .digest('hex');
+    expect(webhook.headers['x-headroom-signature']).toBe(`sha256=${expected}`);
+    expect(JSON.parse(webhook.body)).toMatchObject({ pageId, level: 1, services: ['checkout'] });
+  });
+
+  it('keeps a delivery log per notification', async () => {
+    const reply = await headroom.call('GET', `/api/v1/pages/${pageId}/notifications`);
+    expect(reply.status).toBe(200);
+    const notifications = reply.body as {
+      channel: string;
+      status: string;
+      log: { ok: boolean }[];
+    }[];
+    const webhook = notifications.find((notification) => notification.channel === 'webhook');
+    expect(webhook?.status).toBe('sent');
+    expect(webhook?.log.map((attempt) => attempt.ok)).toEqual([false, true]);
+  });
+
+  it('escalates to the next level when nobody acknowledges in time', async () => {
+    headroom.clock.set(START + 4 * MINUTE);
+    await headroom.server.runPaging();
+    expect(mails).toHaveLength(1);
+    headroom.clock.set(START + 5 * MINUTE);
+    await headroom.server.runPaging();
+    expect(mails.map((mail) => mail.to)).toEqual(['anna@example.com', 'bram@example.com']);
+  });
+
+  it("acknowledges through the e-mail's signed link, and escalation stops", async () => {
+    const link = /Acknowledge: (\S+)/.exec(mails[1]?.text ?? '')?.[1];
+    if (link === undefined) throw new Error('no acknowledge link in the e-mail');
+    const url = new URL(link);
+    const confirm = await fetch(`${headroom.url}${url.pathname}${url.search}`);
+    expect(confirm.status).toBe(200);
+    expect(await confirm.text()).toContain('<form method="post"');
+    // A link altered to act as someone else is refused.
+    const forged = await fetch(
+      `${headroom.url}${url.pathname}${url.search.replace('user=bram', 'user=anna')}`,
+      { method: 'POST' },
+    );
+    expect(forged.status).toBe(403);
+    const acted = await fetch(`${headroom.url}${url.pathname}${url.search}`, { method: 'POST' });
+    expect(acted.status).toBe(200);
+    const page = (await headroom.call('GET', `/api/v1/pages/${pageId}`)).body as {
+      status: string;
+      acknowledgedBy: string;
+    };
+    expect(page).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'bram (link)' });
+
+    const before = mails.length;
+    headroom.clock.set(START + 60 * MINUTE);
+    await headroom.server.runPaging();
+    expect(mails).toHaveLength(before);
+  });
+});
+
+async function listen(
+  start: (port: number) => unknown,
+  server: () => Server | { address(): unknown },
+): Promise<number> {
+  start(0);
+  const target = server() as Server;
+  if (!target.listening) await new Promise((resolve) => target.once('listening', resolve));
+  const address = target.address();
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}

@@ -1,0 +1,199 @@
+// Alert intake through the API on both databases: integrations, the Alertmanager,
+// PagerDuty and webhook wire formats, dedup and grouping into pages, replays, and
+// people acknowledging and resolving.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASES } from '../../src/store/test-databases.js';
+import { serviceDocument } from '../support/documents.js';
+import { runCli } from '../support/cli.js';
+import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+
+interface PageView {
+  id: string;
+  status: string;
+  services: string[];
+  alerts: { dedupKey: string; status: string; triggerCount: number }[];
+}
+
+function alertmanagerBody(status: 'firing' | 'resolved', instances: string[]) {
+  return {
+    receiver: 'headroom',
+    status,
+    alerts: instances.map((instance) => ({
+      status,
+      labels: { alertname: 'HighErrorRate', instance, service: 'checkout', severity: 'critical' },
+      annotations: { summary: `errors on ${instance}`, runbook_url: 'https://runbooks.example/x' },
+      startsAt: '2026-11-01T10:00:00Z',
+      endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-11-01T10:30:00Z',
+      generatorURL: 'http://prometheus/graph',
+      fingerprint: `fp-${instance}`,
+    })),
+    groupLabels: { alertname: 'HighErrorRate' },
+    commonLabels: { alertname: 'HighErrorRate', service: 'checkout' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager',
+    version: '4',
+    groupKey: '{}:{alertname="HighErrorRate"}',
+    truncatedAlerts: 0,
+    // Newer Alertmanagers add fields; they must not be refused.
+    somethingNew: { added: 'in 0.99' },
+  };
+}
+
+describe.each(TEST_DATABASES)('alert intake on $name', (kind) => {
+  let headroom: TestHeadroom;
+  const keys = { alertmanager: '', pagerduty: '', webhook: '' };
+
+  beforeAll(async () => {
+    headroom = await startTestHeadroom(kind, { now: '2026-11-01T10:01:00Z' });
+    await headroom.call('POST', '/api/v1/apply', {
+      body: { documents: [serviceDocument('checkout', 'payments')] },
+    });
+    for (const integration of ['alertmanager', 'pagerduty', 'webhook'] as const) {
+      const created = await headroom.call('POST', '/api/v1/integrations', {
+        body: { name: `${integration} in`, kind: integration, service: 'checkout' },
+      });
+      expect(created.status).toBe(201);
+      keys[integration] = (created.body as { key: string }).key;
+    }
+  });
+  afterAll(async () => {
+    await headroom.close();
+  });
+
+  const openPages = async () =>
+    (await headroom.call('GET', '/api/v1/pages?status=open')).body as PageView[];
+
+  it('groups an Alertmanager group into one page, and a replay pages no one again', async () => {
+    const url = `/api/v1/intake/alertmanager/${keys.alertmanager}`;
+    const first = await headroom.call('POST', url, {
+      token: null,
+      body: alertmanagerBody('firing', ['a', 'b']),
+    });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ alerts: 2, pages: [{ decision: 'opened' }] });
+    const replay = await headroom.call('POST', url, {
+      token: null,
+      body: alertmanagerBody('firing', ['a', 'b']),
+    });
+    expect(replay.status).toBe(200);
+    const pages = await openPages();
+    expect(pages).toHaveLength(1);
+    expect(pages[0]?.alerts.map((alert) => alert.triggerCount)).toEqual([2, 2]);
+    expect(pages[0]?.services).toEqual(['checkout']);
+  });
+
+  it('resolves the page when Alertmanager resolves the group', async () => {
+    const url = `/api/v1/intake/alertmanager/${keys.alertmanager}`;
+    await headroom.call('POST', url, {
+      token: null,
+      body: alertmanagerBody('resolved', ['a', 'b']),
+    });
+    expect(await openPages()).toEqual([]);
+    const resolved = (await headroom.call('GET', '/api/v1/pages?status=resolved'))
+      .body as PageView[];
+    expect(resolved[0]?.alerts.every((alert) => alert.status === 'resolved')).toBe(true);
+  });
+
+  it("speaks PagerDuty's Events API v2: 202 with the dedup key, 400 'invalid event'", async () => {
+    const trigger = await headroom.call('POST', '/v2/enqueue', {
+      token: null,
+      body: {
+        routing_key: keys.pagerduty,
+        event_action: 'trigger',
+        dedup_key: 'disk-full-db1',
+        payload: { summary: 'disk full on db1', source: 'db1', severity: 'critical' },
+      },
+    });
+    expect(trigger.status).toBe(202);
+    expect(trigger.body).toEqual({
+      status: 'success',
+      message: 'Event processed',
+      dedup_key: 'disk-full-db1',
+    });
+    const invalid = await headroom.call('POST', '/v2/enqueue', {
+      token: null,
+      body: { routing_key: keys.pagerduty, event_action: 'trigger' },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({
+      status: 'invalid event',
+      message: 'Event object is invalid',
+    });
+    const wrongKey = await headroom.call('POST', '/v2/enqueue', {
+      token: null,
+      body: {
+        routing_key: '0'.repeat(32),
+        event_action: 'resolve',
+        dedup_key: 'disk-full-db1',
+      },
+    });
+    expect(wrongKey.status).toBe(400);
+    const resolve = await headroom.call('POST', '/v2/enqueue', {
+      token: null,
+      body: { routing_key: keys.pagerduty, event_action: 'resolve', dedup_key: 'disk-full-db1' },
+    });
+    expect(resolve.status).toBe(202);
+    expect(await openPages()).toEqual([]);
+  });
+
+  it('takes a plain webhook, refuses a key of another kind, and lets a responder ack and resolve', async () => {
+    const posted = await headroom.call('POST', `/api/v1/intake/webhook/${keys.webhook}`, {
+      token: null,
+      body: { title: 'queue backlog growing', status: 'firing', dedupKey: 'backlog' },
+    });
+    expect(posted.status).toBe(200);
+    const wrongKind = await headroom.call('POST', `/api/v1/intake/webhook/${keys.alertmanager}`, {
+      token: null,
+      body: { title: 'x', status: 'firing' },
+    });
+    expect(wrongKind.status).toBe(403);
+    const unknown = await headroom.call('POST', '/api/v1/intake/webhook/nope', {
+      token: null,
+      body: { title: 'x', status: 'firing' },
+    });
+    expect(unknown.status).toBe(401);
+    const [page] = await openPages();
+    if (page === undefined) throw new Error('no page');
+
+    const viewer = (
+      (await headroom.call('POST', '/api/v1/tokens', { body: { name: 'v', role: 'viewer' } }))
+        .body as { token: string }
+    ).token;
+    const refused = await headroom.call('POST', `/api/v1/pages/${page.id}/acknowledge`, {
+      token: viewer,
+    });
+    expect(refused.status).toBe(403);
+    const acked = await headroom.call('POST', `/api/v1/pages/${page.id}/acknowledge`);
+    expect(acked.body).toMatchObject({ status: 'acknowledged' });
+    const resolved = await headroom.call('POST', `/api/v1/pages/${page.id}/resolve`);
+    expect(resolved.body).toMatchObject({ status: 'resolved' });
+    expect(await openPages()).toEqual([]);
+  });
+
+  it('headroom page lists, acknowledges and resolves pages', async () => {
+    await headroom.call('POST', `/api/v1/intake/webhook/${keys.webhook}`, {
+      token: null,
+      body: { title: 'cert expires in 3 days', status: 'firing', dedupKey: 'cert' },
+    });
+    const [page] = await openPages();
+    if (page === undefined) throw new Error('no page');
+    const listed = await runCli(['page', 'list'], headroom.url);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^ID\s+STATUS\s+SEVERITY/m);
+    expect(listed.stdout).toContain('cert expires in 3 days');
+    const acked = await runCli(['page', 'ack', page.id], headroom.url);
+    expect(acked).toMatchObject({ code: 0, stdout: `${page.id}: acknowledged\n` });
+    expect((await runCli(['page', 'resolve', page.id], headroom.url)).code).toBe(0);
+    expect((await runCli(['page', 'ack', 'nope'], headroom.url)).code).toBe(2);
+    expect((await runCli(['page', 'list'], 'http://127.0.0.1:1')).code).toBe(3);
+  });
+
+  it('refuses a malformed Alertmanager body with the field, so it is not retried', async () => {
+    const reply = await headroom.call('POST', `/api/v1/intake/alertmanager/${keys.alertmanager}`, {
+      token: null,
+      body: { version: '4', alerts: 'nope' },
+    });
+    expect(reply.status).toBe(400);
+    expect(JSON.stringify(reply.body)).toContain('body.alerts');
+  });
+});
