@@ -139,9 +139,17 @@ describe('a real Alertmanager paging Headroom', () => {
     }
     rmSync(dir, { recursive: true, force: true });
     await headroom.close();
-    await new Promise<void>((resolve) => { smtp.close(() => { resolve(); }); });
+    await new Promise<void>((resolve) => {
+      smtp.close(() => {
+        resolve();
+      });
+    });
     receiver.closeAllConnections();
-    await new Promise<void>((resolve) => receiver.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      receiver.close(() => {
+        resolve();
+      }),
+    );
   });
 
   const startsAt = new Date().toISOString();

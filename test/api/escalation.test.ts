@@ -127,9 +127,17 @@ describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) =>
 
   afterAll(async () => {
     await headroom.close();
-    await new Promise<void>((resolve) => { smtp.close(() => { resolve(); }); });
+    await new Promise<void>((resolve) => {
+      smtp.close(() => {
+        resolve();
+      });
+    });
     receiver.closeAllConnections();
-    await new Promise<void>((resolve) => receiver.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      receiver.close(() => {
+        resolve();
+      }),
+    );
   });
 
   it('pages the on-call person first, by e-mail and both webhooks, signed', async () => {
@@ -148,7 +156,7 @@ describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) =>
       },
     });
     expect(posted.status).toBe(200);
-    pageId = ((posted.body as { pages: { id: string }[] }).pages[0]?.id ?? '');
+    pageId = (posted.body as { pages: { id: string }[] }).pages[0]?.id ?? '';
 
     await headroom.server.runPaging();
     await headroom.server.runPaging(); // the same instant again: nothing twice
