@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as configResources from './migrations/0002-config-resources.js';
 import * as deployGate from './migrations/0003-deploy-gate.js';
 import * as paging from './migrations/0004-paging.js';
+import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
 /** In order; names sort in the order they run. Never rename or remove one. */
@@ -31,7 +32,19 @@ export class SchemaTooNewError extends Error {
 export async function migrateToLatest(db: Kysely<DatabaseSchema>): Promise<{ applied: string[] }> {
   const unknown = await migrationsUnknownToThisBinary(db);
   if (unknown.length > 0) throw new SchemaTooNewError(unknown);
-  const migrator = new Migrator({ db, provider });
+  // Kysely looks for its own tables in every schema unless told which one: with another
+  // schema's kysely_migration_lock visible it would skip creating ours.
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`
+    .execute(db)
+    .catch(() => ({ rows: [] as { schema: string | null }[] }));
+  const schema = rows[0]?.schema ?? undefined;
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema === undefined || dialectOf(db as unknown as Kysely<unknown>) !== 'postgres'
+      ? {}
+      : { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
