@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import { Pool } from 'undici';
 import { openDatabase } from '../src/store/database.js';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
-import { api, spawnServer, type ServerProcess } from '../test/support/process.js';
+import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
 import { formatCount, formatTable } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -185,14 +185,10 @@ async function measure(kindName: string): Promise<{ figures: Figures[]; stored: 
   if (kind === undefined) throw new Error(`no database ${kindName}`);
   const database = await kind.create();
   const location = database.location;
-  const args =
-    location.kind === 'sqlite' ? ['--data-dir', location.file.replace(/\/headroom\.db$/, '')] : [];
+  const { args, env } = serveOptionsFor(location, TOKEN);
   let server: ServerProcess | undefined;
   try {
-    server = await spawnServer(args, {
-      HEADROOM_BOOTSTRAP_TOKEN: TOKEN,
-      ...(location.kind === 'postgres' ? { DATABASE_URL: location.url } : {}),
-    });
+    server = await spawnServer(args, env);
     const { url } = server;
     process.stdout.write(`  ${kindName}: applying ${SERVICES} services, SLOs and policies\n`);
     const started = performance.now();

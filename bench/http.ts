@@ -7,7 +7,7 @@
 // (autocannon) runs here, so both share the machine's cores.
 import autocannon from 'autocannon';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
-import { api, spawnServer, type ServerProcess } from '../test/support/process.js';
+import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
 import { formatCount, formatTable } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -79,15 +79,10 @@ async function measure(kindName: 'sqlite' | 'postgres'): Promise<Figures> {
   const kind = TEST_DATABASES.find((candidate) => candidate.name === kindName);
   if (kind === undefined) throw new Error(`no ${kindName}`);
   const database = await kind.create();
-  const location = database.location;
-  const args =
-    location.kind === 'sqlite' ? ['--data-dir', location.file.replace(/\/headroom\.db$/, '')] : [];
+  const { args, env } = serveOptionsFor(database.location, TOKEN);
   let server: ServerProcess | undefined;
   try {
-    server = await spawnServer(args, {
-      HEADROOM_BOOTSTRAP_TOKEN: TOKEN,
-      ...(location.kind === 'postgres' ? { DATABASE_URL: location.url } : {}),
-    });
+    server = await spawnServer(args, env);
     const { url } = server;
     const applied = await api(url, TOKEN, 'POST', '/api/v1/apply', { documents: documents() });
     if (applied.status !== 200) throw new Error(`apply: ${applied.status}`);

@@ -6,7 +6,7 @@
 // no page was notified twice.
 import { createServer } from 'node:http';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
-import { api, spawnServer, type ServerProcess } from '../test/support/process.js';
+import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
 import { formatCount, formatTable } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -56,7 +56,6 @@ async function main(): Promise<void> {
   const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
   if (sqlite === undefined) throw new Error('no sqlite');
   const database = await sqlite.create();
-  if (database.location.kind !== 'sqlite') throw new Error('expected sqlite');
 
   // The channel: records when each page's notification arrives, and how often.
   const notified = new Map<string, number[]>();
@@ -74,10 +73,8 @@ async function main(): Promise<void> {
 
   let server: ServerProcess | undefined;
   try {
-    server = await spawnServer(
-      ['--data-dir', database.location.file.replace(/\/headroom\.db$/, '')],
-      { HEADROOM_BOOTSTRAP_TOKEN: TOKEN, HEADROOM_LEASE_TICK_MS: '1000' },
-    );
+    const { args, env } = serveOptionsFor(database.location, TOKEN);
+    server = await spawnServer(args, { ...env, HEADROOM_LEASE_TICK_MS: '1000' });
     const { url } = server;
     const services = Array.from({ length: SERVICES }, (_, index) => ({
       apiVersion: 'headroom/v1',

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { kyselyStore } from '../src/store/kysely-store.js';
 import { openDatabase } from '../src/store/database.js';
 import { TEST_DATABASES, type TestDatabase } from '../src/store/test-databases.js';
-import { api, spawnServer, type ServerProcess } from './support/process.js';
+import { api, serveOptionsFor, spawnServer, type ServerProcess } from './support/process.js';
 import { CHECKOUT_DOCUMENTS } from './support/documents.js';
 
 const TOKEN = 'hr_crash-test-admin-token-0123456789';
@@ -24,15 +24,7 @@ describe.each(TEST_DATABASES)('a server killed mid-stream on $name', (kind) => {
 
   it('keeps every acknowledged batch exactly once', async () => {
     database = await kind.create();
-    const location = database.location;
-    const args =
-      location.kind === 'sqlite'
-        ? ['--data-dir', location.file.replace(/\/headroom\.db$/, '')]
-        : [];
-    const env = {
-      HEADROOM_BOOTSTRAP_TOKEN: TOKEN,
-      ...(location.kind === 'postgres' ? { DATABASE_URL: location.url } : {}),
-    };
+    const { args, env } = serveOptionsFor(database.location, TOKEN);
     server = await spawnServer(args, env);
     expect(
       (await api(server.url, TOKEN, 'POST', '/api/v1/apply', { documents: CHECKOUT_DOCUMENTS }))
@@ -103,7 +95,7 @@ describe.each(TEST_DATABASES)('a server killed mid-stream on $name', (kind) => {
     expect(await restarted.exited).toBe(0);
     server = undefined;
 
-    const opened = openDatabase(location);
+    const opened = openDatabase(database.location);
     try {
       const store = kyselyStore(opened.db, opened.dialect);
       const slo = await store.getSlo('checkout-availability');

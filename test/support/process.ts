@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DatabaseLocation } from '../../src/store/database.js';
 
 /** bin/headroom, found from this file in the sources (test/support) and in dist/. */
 function binary(): string {
@@ -22,6 +23,23 @@ export interface ServerProcess {
   readonly stderr: () => string;
   /** Resolves with the exit code or signal when the process has ended. */
   readonly exited: Promise<number | string>;
+}
+
+/** How `headroom serve` reaches a test database: a data directory, or DATABASE_URL. */
+export function serveOptionsFor(
+  location: DatabaseLocation,
+  bootstrapToken: string,
+): { args: string[]; env: Record<string, string> } {
+  return {
+    args:
+      location.kind === 'sqlite'
+        ? ['--data-dir', location.file.replace(/\/headroom\.db$/, '')]
+        : [],
+    env: {
+      HEADROOM_BOOTSTRAP_TOKEN: bootstrapToken,
+      ...(location.kind === 'postgres' ? { DATABASE_URL: location.url } : {}),
+    },
+  };
 }
 
 export async function spawnServer(
