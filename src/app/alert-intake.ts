@@ -21,7 +21,7 @@ import {
 } from '../core/alerts/normalize.js';
 import type { AlertmanagerWebhook, PagerDutyEvent, WebhookAlert } from '../schema/alert-intake.js';
 import { recordChange } from './audit.js';
-import { followPage, linkIsValid, linkSigningKey, startEscalations } from './paging.js';
+import { followPage, linkIsValid, LINK_KEY_SETTING, startEscalations } from './paging.js';
 import { hashSecret, newIntegrationKey, newPublicId } from './credentials.js';
 import { AppError, invalid, notFound } from './errors.js';
 import type { AlertIntegrationRecord, IntegrationKind } from './ports/records.js';
@@ -219,8 +219,6 @@ export async function listPages(
   },
 ): Promise<Page[]> {
   requireReader(principal);
-  if (filter.status === 'open')
-    return (await store.listOpenPages()).reverse().slice(0, filter.limit);
   return store.listPages(
     filter.status === undefined
       ? { limit: filter.limit }
@@ -261,7 +259,8 @@ export async function changePageByLink(
   user: string,
   signature: string,
 ): Promise<Page> {
-  const key = await linkSigningKey(deps.store);
+  const key = await deps.store.getSetting(LINK_KEY_SETTING);
+  if (key === undefined) throw new AppError('FORBIDDEN', 'this link is not valid (no signing key)');
   if (!linkIsValid(key, id, action, user, signature)) {
     throw new AppError('FORBIDDEN', 'this link is not valid (altered, or for another page)');
   }
@@ -282,9 +281,11 @@ async function changePageAs(
     if (page.status === 'resolved') return page;
     if (action === 'acknowledge' && page.status === 'acknowledged') return page;
     const now = deps.clock.now();
-    const open = await tx.listOpenPages();
+    // The page itself is all the change touches: no other open page needs reading.
     const changed =
-      action === 'acknowledge' ? acknowledgePage(open, id, actor, now) : resolvePage(open, id, now);
+      action === 'acknowledge'
+        ? acknowledgePage([page], id, actor, now)
+        : resolvePage([page], id, now);
     const after = changed.page ?? page;
     await tx.putPage(after);
     await followPage(tx, after, actor, now);

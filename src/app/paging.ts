@@ -22,7 +22,7 @@ import type { NotificationRecord, UserRecord } from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
 
-const LINK_KEY_SETTING = 'page-link-signing-key';
+export const LINK_KEY_SETTING = 'page-link-signing-key';
 /** Retries: 30 s, 1 min, 2 min, … up to an hour apart; given up after this many. */
 const MAX_ATTEMPTS = 12;
 const FIRST_RETRY_MS = 30_000;
@@ -31,6 +31,8 @@ const MAX_RETRY_MS = 60 * 60_000;
 export interface PagingContext {
   /** Where people click: the server's public URL (HEADROOM_PUBLIC_URL). */
   readonly publicUrl: string;
+  /** Signs acknowledge/resolve links (`linkSigningKey`, read once at start). */
+  readonly linkKey: string;
 }
 
 /** The key that signs acknowledge/resolve links; made once per database. */
@@ -122,7 +124,7 @@ export async function advanceEscalations(
   const due = await store.listDueEscalations(atMs, 500);
   if (due.length === 0) return 0;
   const users = await store.listUsers();
-  const key = await linkSigningKey(store);
+  const key = context.linkKey;
   const resolveTarget = targetResolver(deps, users);
   // One transaction for the whole pass: during an alert storm every transaction waits
   // its turn behind intake, so a hundred small ones would delay the last page by seconds.

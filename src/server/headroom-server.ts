@@ -91,9 +91,10 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `http://${host}:${port}`;
-    const deliverer = new Deliverer(options.env ?? {}, await linkSigningKey(store));
+    const linkKey = await linkSigningKey(store);
+    const deliverer = new Deliverer(options.env ?? {}, linkKey);
     const paging = {
-      context: { publicUrl: options.env?.HEADROOM_PUBLIC_URL ?? url },
+      context: { publicUrl: options.env?.HEADROOM_PUBLIC_URL ?? url, linkKey },
       deliver: (notification: NotificationRecord) => deliverer.deliver(notification),
     };
     const runner =

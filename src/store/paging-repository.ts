@@ -102,7 +102,8 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
     },
     async listPages(filter) {
       let query = db.selectFrom('pages').select('document');
-      if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (filter.status === 'open') query = query.where('status', '!=', 'resolved');
+      else if (filter.status !== undefined) query = query.where('status', '=', filter.status);
       const rows = await query.orderBy('opened_at', 'desc').limit(filter.limit).execute();
       return rows.map((row) => decodeJson(row.document) as Page);
     },

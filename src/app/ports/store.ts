@@ -182,6 +182,7 @@ export interface PagingRepository {
    * alert may dedup against or join).
    */
   listOpenPagesFor(keys: readonly string[]): Promise<Page[]>;
+  /** Newest first; status `open` is every page not resolved. */
   listPages(filter: { readonly status?: string; readonly limit: number }): Promise<Page[]>;
   getPage(id: string): Promise<Page | undefined>;
   /** Creates or replaces the page (its escalation is kept). */

@@ -178,7 +178,6 @@ export class PrometheusSliReader implements SliReader {
   }
 
   private async read(entries: readonly LiveSlo[], atMs: number): Promise<Map<number, SloStatus>> {
-    const checkedAtMs = atMs;
     const { planned, unknown, expressionsBySource, windowsBySource } = this.want(entries, atMs);
     const valuesBySource = new Map<
       string,
@@ -221,10 +220,10 @@ export class PrometheusSliReader implements SliReader {
           reason: null,
           numbersAt: new Date(atMs).toISOString(),
           ageSeconds: 0,
-          checkedAt: new Date(checkedAtMs).toISOString(),
+          checkedAt: new Date(atMs).toISOString(),
         },
       };
-      const remembered = { slo: wanted.entry.slo, status, checkedAtMs };
+      const remembered = { slo: wanted.entry.slo, status, checkedAtMs: atMs };
       this.latest.set(wanted.entry.id, remembered);
       const before = this.lastGood.get(wanted.entry.id);
       if (before === undefined || before.checkedAtMs <= atMs)
@@ -235,7 +234,7 @@ export class PrometheusSliReader implements SliReader {
       const reason = unknown.get(entry.id);
       if (reason === undefined) continue;
       const status = this.unknownStatus(entry, reason, atMs);
-      this.latest.set(entry.id, { slo: entry.slo, status, checkedAtMs });
+      this.latest.set(entry.id, { slo: entry.slo, status, checkedAtMs: atMs });
       result.set(entry.id, status);
     }
     return result;

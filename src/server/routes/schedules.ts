@@ -124,35 +124,42 @@ export function scheduleRoutes(deps: AppDependencies): RouteDefinition[] {
           }),
         ),
     }),
-    defineRoute({
-      method: 'GET',
-      url: '/api/v1/schedules/:name/calendar.ics',
-      summary: "iCalendar feed of a schedule's shifts (30 days back, 180 ahead)",
-      tags: ['on-call'],
-      auth: 'feed',
-      params: nameParamsSchema,
-      query: feedQuerySchema,
-      response: z.string(),
-      responseContentType: 'text/calendar; charset=utf-8',
-      problems: READ_PROBLEMS,
-      handler: async ({ principal, params }) =>
-        calendarText(await calendarEntries(deps, principal, { schedule: params.name })),
-    }),
-    defineRoute({
-      method: 'GET',
-      url: '/api/v1/users/:name/oncall.ics',
-      summary: "iCalendar feed of one person's shifts across every schedule",
-      tags: ['on-call'],
-      auth: 'feed',
-      params: nameParamsSchema,
-      query: feedQuerySchema,
-      response: z.string(),
-      responseContentType: 'text/calendar; charset=utf-8',
-      problems: READ_PROBLEMS,
-      handler: async ({ principal, params }) =>
-        calendarText(await calendarEntries(deps, principal, { user: params.name })),
-    }),
+    feedRoute(
+      deps,
+      '/api/v1/schedules/:name/calendar.ics',
+      "iCalendar feed of a schedule's shifts (30 days back, 180 ahead)",
+      (name) => ({ schedule: name }),
+    ),
+    feedRoute(
+      deps,
+      '/api/v1/users/:name/oncall.ics',
+      "iCalendar feed of one person's shifts across every schedule",
+      (name) => ({ user: name }),
+    ),
   ];
+}
+
+/** A calendar feed: a token in the header or in `?token=`, an iCalendar body. */
+function feedRoute(
+  deps: AppDependencies,
+  url: string,
+  summary: string,
+  of: (name: string) => Parameters<typeof calendarEntries>[2],
+): RouteDefinition {
+  return defineRoute({
+    method: 'GET',
+    url,
+    summary,
+    tags: ['on-call'],
+    auth: 'feed',
+    params: nameParamsSchema,
+    query: feedQuerySchema,
+    response: z.string(),
+    responseContentType: 'text/calendar; charset=utf-8',
+    problems: READ_PROBLEMS,
+    handler: async ({ principal, params }) =>
+      calendarText(await calendarEntries(deps, principal, of(params.name))),
+  });
 }
 
 function scheduleView({ schedule, labels }: ScheduleResource) {
