@@ -5,32 +5,10 @@ import { TEST_DATABASES } from '../../src/store/test-databases.js';
 import { serviceDocument } from '../support/documents.js';
 import { runCli } from '../support/cli.js';
 import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+import { PAYMENTS_SCHEDULE } from '../support/web-seed.js';
 
-const payments = {
-  apiVersion: 'headroom/v1',
-  kind: 'Schedule',
-  metadata: { name: 'payments-primary' },
-  spec: {
-    team: 'payments',
-    timeZone: 'Europe/Amsterdam',
-    layers: [
-      {
-        name: 'amsterdam',
-        members: ['anna', 'bram'],
-        start: '2026-10-19T09:00',
-        shiftLength: '1w',
-      },
-      {
-        name: 'new-york-evenings',
-        timeZone: 'America/New_York',
-        members: ['nick'],
-        start: '2026-10-19T12:00',
-        shiftLength: '1w',
-        restrictions: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '12:00', to: '18:00' }],
-      },
-    ],
-  },
-};
+// The web UI's seed: Amsterdam days and New York evenings (restricted to weekdays).
+const payments = PAYMENTS_SCHEDULE;
 
 const incidentResponse = {
   apiVersion: 'headroom/v1',
