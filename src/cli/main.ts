@@ -57,7 +57,9 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       .showHelpAfterError(`(run ${usage} --help for usage)`);
 
   configure(program, 'headroom')
-    .description('Headroom: SLOs, error budgets and burn-rate alerts with consequences.')
+    .description(
+      'Headroom: SLOs and error budgets with consequences: burn alerts, the deploy gate, paging and on-call.',
+    )
     .version(packageVersion(), '-V, --version', 'print the version')
     // Root options only before a command: `headroom gate checkout --version 1.4.0` is
     // the deploy's version, not a request for headroom's.
@@ -169,7 +171,9 @@ Examples:
     });
 
   configure(program.command('serve'), 'headroom serve')
-    .description('Run the Headroom server: the API, event ingest, metrics and the alert evaluator.')
+    .description(
+      'Run the Headroom server: the API and web UI, event and alert intake, metrics, the evaluator and paging.',
+    )
     .option(
       '--listen <host:port>',
       'address to listen on; port 0 picks a free one',
@@ -283,10 +287,10 @@ Examples:
 
   configure(program.command('apply'), 'headroom apply')
     .description(
-      'Bring the server to the config: create and change services and SLOs (with --prune, delete).',
+      'Bring the server to the config: create and change what it declares (with --prune, delete).',
     )
     .requiredOption('-f, --file <paths...>', 'config files or directories (repeatable)')
-    .option('--prune', 'delete services and SLOs the config no longer holds, in your teams')
+    .option('--prune', 'delete what the config no longer holds, in your teams')
     .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
     .addHelpText(
       'after',

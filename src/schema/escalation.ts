@@ -10,11 +10,14 @@ import {
   secretReferenceSchema,
 } from './config.js';
 
-const targetSchema = z.union([
-  z.strictObject({ user: z.string().min(1) }),
-  z.strictObject({ schedule: z.string().min(1) }),
-  z.strictObject({ team: z.string().min(1) }),
-]);
+const targetSchema = z.union(
+  [
+    z.strictObject({ user: z.string().min(1) }),
+    z.strictObject({ schedule: z.string().min(1) }),
+    z.strictObject({ team: z.string().min(1) }),
+  ],
+  { error: 'a target is one of {user: <name>}, {schedule: <name>} or {team: <name>}' },
+);
 
 const levelSchema = z.strictObject({
   /** Everyone these name is notified when the level starts. */
@@ -29,16 +32,19 @@ const httpsOrHttpUrl = z.string().superRefine((text, ctx) => {
   }
 });
 
-export const channelSchema = z.union([
-  z.strictObject({
-    /** A JSON POST signed with HMAC-SHA256 of the body (header X-Headroom-Signature). */
-    webhook: z.strictObject({ url: httpsOrHttpUrl, secret: secretReferenceSchema.optional() }),
-  }),
-  z.strictObject({
-    /** A Slack incoming webhook (or anything that takes its message format). */
-    slack: z.strictObject({ url: httpsOrHttpUrl }),
-  }),
-]);
+export const channelSchema = z.union(
+  [
+    z.strictObject({
+      /** A JSON POST signed with HMAC-SHA256 of the body (header X-Headroom-Signature). */
+      webhook: z.strictObject({ url: httpsOrHttpUrl, secret: secretReferenceSchema.optional() }),
+    }),
+    z.strictObject({
+      /** A Slack incoming webhook (or anything that takes its message format). */
+      slack: z.strictObject({ url: httpsOrHttpUrl }),
+    }),
+  ],
+  { error: 'a channel is {webhook: {url, secret?}} or {slack: {url}}' },
+);
 
 export const escalationPolicySpecSchema = z.strictObject({
   /** The owning team: its editors change the policy. None: only admins. */
