@@ -28,7 +28,13 @@ import type { AlertIntegrationRecord, IntegrationKind } from './ports/records.js
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
 import type { AlertTransition } from '../core/slo/alert-transitions.js';
-import { actorOf, requireReader, requireTeamEditor, type Principal } from './principal.js';
+import {
+  personOf,
+  requireReader,
+  requireResponder,
+  requireTeamEditor,
+  type Principal,
+} from './principal.js';
 
 export async function createIntegration(
   { store, clock }: AppDependencies,
@@ -244,8 +250,8 @@ export async function changePage(
   id: string,
   action: 'acknowledge' | 'resolve',
 ): Promise<Page> {
-  requireResponder(principal, action);
-  return changePageAs(deps, principal, actorOf(principal), id, action);
+  requireResponder(principal, `${action} a page`);
+  return changePageAs(deps, principal, personOf(principal), id, action);
 }
 
 /**
@@ -298,16 +304,6 @@ async function changePageAs(
     });
     return after;
   });
-}
-
-function requireResponder(principal: Principal, action: string): void {
-  requireReader(principal);
-  if (principal.kind === 'token' && principal.role === 'viewer') {
-    throw new AppError(
-      'FORBIDDEN',
-      `a viewer token may not ${action} a page; use an editor or admin token`,
-    );
-  }
 }
 
 function batchOf(incoming: IncomingBody, options: NormalizeOptions): AlertBatch {

@@ -1,6 +1,8 @@
 // Config-as-code: bring the server to the documents given, as one transaction with
 // one audit entry per resource that changed. `headroom apply`, `headroom diff`
 // (a dry run) and the single-resource routes all come through here.
+import { incidentSettingsToDocument } from '../schema/incident-settings.js';
+import { runbookToDocument } from '../schema/runbook.js';
 import { issuePath, readDocumentValues } from '../config/documents.js';
 import {
   dataSourceToDocument,
@@ -80,6 +82,8 @@ function desiredState(documents: readonly unknown[]): DesiredState {
     ['DataSource', read.dataSources],
     ['Schedule', read.schedules.map(({ value, index }) => ({ value: value.schedule, index }))],
     ['EscalationPolicy', read.escalationPolicies],
+    ['Runbook', read.runbooks],
+    ['IncidentSettings', read.incidentSettings],
     [
       'ErrorBudgetPolicy',
       read.policies.map(({ value, index }) => ({ value: value.policy, index })),
@@ -132,6 +136,8 @@ function desiredState(documents: readonly unknown[]): DesiredState {
         escalationPolicyToDocument(value),
       ),
       policies: read.policies.map(({ value }) => policyToDocument(value)),
+      runbooks: read.runbooks.map(({ value }) => runbookToDocument(value)),
+      incidentSettings: read.incidentSettings.map(({ value }) => incidentSettingsToDocument(value)),
     },
     pathOf: (kind, name) => {
       const index = where.get(`${kind}/${name}`);
@@ -160,6 +166,8 @@ async function currentState(
       schedules: documentsOf('Schedule') as PlanState['schedules'],
       escalationPolicies: documentsOf('EscalationPolicy') as PlanState['escalationPolicies'],
       policies: documentsOf('ErrorBudgetPolicy') as PlanState['policies'],
+      runbooks: documentsOf('Runbook') as PlanState['runbooks'],
+      incidentSettings: documentsOf('IncidentSettings') as PlanState['incidentSettings'],
     },
     sloIds: new Map(slos.map((slo) => [slo.name, slo.id])),
   };
@@ -229,7 +237,9 @@ async function executeChanges(
       kind === 'DataSource' ||
       kind === 'Schedule' ||
       kind === 'ErrorBudgetPolicy' ||
-      kind === 'EscalationPolicy'
+      kind === 'EscalationPolicy' ||
+      kind === 'Runbook' ||
+      kind === 'IncidentSettings'
     ) {
       if (action === 'delete') await store.deleteConfigResource(kind, name);
       else

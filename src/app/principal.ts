@@ -70,3 +70,23 @@ export function requireTeamEditor(principal: Principal, team: string | null, act
     `${action} changes ${whose}; that needs an admin token or an editor token of the team`,
   );
 }
+
+/** Responders act (acknowledge, declare, update incidents): any token but a viewer's. */
+export function requireResponder(principal: Principal, action: string): void {
+  requireReader(principal);
+  if (principal.kind === 'token' && principal.role === 'viewer') {
+    throw forbidden(`a viewer token may not ${action}; use an editor or admin token`);
+  }
+}
+
+/** The person behind the principal, as incidents and postmortems name people. */
+export function personOf(principal: Principal): string {
+  switch (principal.kind) {
+    case 'token':
+      return principal.user ?? principal.name;
+    case 'ingest':
+      return `ingest-key:${principal.keyId}`;
+    case 'system':
+      return 'headroom';
+  }
+}

@@ -153,7 +153,16 @@ describe('runApply', () => {
       {
         url: '/api/v1/apply',
         authorization: 'Bearer secret',
-        body: { documents: [...documents.services, ...documents.slos], prune: true, dryRun: false },
+        body: {
+          documents: [
+            ...documents.services,
+            ...documents.slos,
+            ...documents.runbooks,
+            ...documents.incidentSettings,
+          ],
+          prune: true,
+          dryRun: false,
+        },
       },
     ]);
   });

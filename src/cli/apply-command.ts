@@ -87,6 +87,8 @@ export async function sendConfig(
           ...documents.services,
           ...documents.slos,
           ...documents.policies,
+          ...documents.runbooks,
+          ...documents.incidentSettings,
         ],
         prune: options.prune,
         dryRun,

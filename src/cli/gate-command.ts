@@ -24,6 +24,7 @@ import {
   formatApiError,
   type ApiClient,
 } from './api-client.js';
+import { collect } from './option-parsers.js';
 import { ExitCode, type CliIo } from './io.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -406,12 +407,6 @@ interface RawDeployOptions {
   readonly decision?: string;
   readonly json?: boolean;
   readonly url?: string;
-}
-
-/** Repeatable options; no default, so that help does not show an empty list. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  if (value === '') throw new InvalidArgumentError('must not be empty.');
-  return [...(previous ?? []), value];
 }
 
 function positiveNumber(value: string): number {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { runApply } from './apply-command.js';
 import { runDiff } from './diff-command.js';
 import { runEval, type EvalFormat } from './eval-command.js';
@@ -13,7 +13,9 @@ import { addGateCommands } from './gate-command.js';
 import { runGeneratePrometheus } from './generate-command.js';
 import { runOnCall } from './oncall-command.js';
 import { runPage } from './page-command.js';
+import { addIncidentCommands } from './incident-command.js';
 import { runServe } from './serve-command.js';
+import { collect } from './option-parsers.js';
 import { ExitCode, type CliIo } from './io.js';
 import { runValidate } from './validate-command.js';
 
@@ -284,6 +286,7 @@ Examples:
     );
 
   addGateCommands(program, configure, io, setExitCode);
+  addIncidentCommands(program, configure, io, setExitCode);
 
   configure(program.command('apply'), 'headroom apply')
     .description(
@@ -360,12 +363,6 @@ interface RawEvalOptions {
   readonly format: EvalFormat;
   readonly strict: boolean | undefined;
   readonly slo: string[] | undefined;
-}
-
-/** Repeatable options; no default, so that a required one left out is reported. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  if (value === '') throw new InvalidArgumentError('must not be empty.');
-  return [...(previous ?? []), value];
 }
 
 /** The version from package.json, found from this file in the sources and in dist/. */

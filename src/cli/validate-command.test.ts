@@ -32,10 +32,10 @@ describe('runValidate', () => {
     ]);
     expect(result).toEqual({
       code: 2,
-      stdout: '2 errors in 5 files\n',
+      stdout: '2 errors in 6 files\n',
       stderr: [
         `${bad}/missing-field.yaml:6:3: error: spec.team: required field is missing; expected string [missing_field]`,
-        `${bad}/unknown-kind.yaml:2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy) [unknown_kind]`,
+        `${bad}/unknown-kind.yaml:2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings) [unknown_kind]`,
         '',
       ].join('\n'),
     });

@@ -5,7 +5,9 @@ import { LineCounter, parseDocument } from 'yaml';
 import type {
   DataSource,
   EscalationPolicyResource,
+  IncidentSettingsResource,
   PolicyResource,
+  RunbookResource,
   ScheduleResource,
   Service,
   Slo,
@@ -26,6 +28,8 @@ export interface ReadDocuments {
   readonly schedules: ReadValue<ScheduleResource>[];
   readonly policies: ReadValue<PolicyResource>[];
   readonly escalationPolicies: ReadValue<EscalationPolicyResource>[];
+  readonly runbooks: ReadValue<RunbookResource>[];
+  readonly incidentSettings: ReadValue<IncidentSettingsResource>[];
   readonly issues: ConfigIssue[];
 }
 
@@ -44,6 +48,8 @@ export function readDocumentValues(
   const schedules: ReadValue<ScheduleResource>[] = [];
   const policies: ReadValue<PolicyResource>[] = [];
   const escalationPolicies: ReadValue<EscalationPolicyResource>[] = [];
+  const runbooks: ReadValue<RunbookResource>[] = [];
+  const incidentSettings: ReadValue<IncidentSettingsResource>[] = [];
   values.forEach((value, index) => {
     const source = sourceOf(value, label(index), index);
     const result = readHeadroomDocument(source, issues);
@@ -55,6 +61,9 @@ export function readDocumentValues(
     for (const policy of result.policies) policies.push({ value: policy.value, index });
     for (const policy of result.escalationPolicies)
       escalationPolicies.push({ value: policy.value, index });
+    for (const runbook of result.runbooks) runbooks.push({ value: runbook.value, index });
+    for (const settings of result.incidentSettings)
+      incidentSettings.push({ value: settings.value, index });
   });
   return {
     services,
@@ -63,6 +72,8 @@ export function readDocumentValues(
     schedules,
     policies,
     escalationPolicies,
+    runbooks,
+    incidentSettings,
     issues: issues.issues,
   };
 }

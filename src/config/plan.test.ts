@@ -57,6 +57,8 @@ function state(
     schedules: [],
     policies: [],
     escalationPolicies: [],
+    runbooks: [],
+    incidentSettings: [],
   };
 }
 
@@ -351,6 +353,8 @@ function applyChanges(current: PlanState, changes: readonly Change[]): PlanState
     schedules: [],
     policies: [],
     escalationPolicies: [],
+    runbooks: [],
+    incidentSettings: [],
   };
 }
 

@@ -10,6 +10,8 @@ import type {
 } from '../schema/config.js';
 import type { ErrorBudgetPolicyDocumentInput } from '../schema/policy.js';
 import type { EscalationPolicyDocumentInput } from '../schema/escalation.js';
+import type { IncidentSettingsDocumentInput } from '../schema/incident-settings.js';
+import type { RunbookDocumentInput } from '../schema/runbook.js';
 import type { ScheduleDocumentInput } from '../schema/schedule.js';
 
 export interface PlanState {
@@ -24,14 +26,26 @@ export interface PlanState {
   readonly policies: readonly ErrorBudgetPolicyDocumentInput[];
   /** Owned by their spec.team; without one, installation-wide. */
   readonly escalationPolicies: readonly EscalationPolicyDocumentInput[];
+  /** Owned by the team of their service, else by their spec.team; else installation-wide. */
+  readonly runbooks: readonly RunbookDocumentInput[];
+  /** Installation-wide. */
+  readonly incidentSettings: readonly IncidentSettingsDocumentInput[];
 }
 
-type OwnedKind = 'DataSource' | 'Schedule' | 'ErrorBudgetPolicy' | 'EscalationPolicy';
+type OwnedKind =
+  | 'DataSource'
+  | 'Schedule'
+  | 'ErrorBudgetPolicy'
+  | 'EscalationPolicy'
+  | 'Runbook'
+  | 'IncidentSettings';
 type OwnedDocument =
   | DataSourceDocumentInput
   | ScheduleDocumentInput
   | ErrorBudgetPolicyDocumentInput
-  | EscalationPolicyDocumentInput;
+  | EscalationPolicyDocumentInput
+  | RunbookDocumentInput
+  | IncidentSettingsDocumentInput;
 
 /** The team that owns a document of an owned kind; null: installation-wide. */
 function ownerOf(document: OwnedDocument): string | null {
@@ -253,6 +267,26 @@ export function planChanges(current: PlanState, desired: PlanState, options: Pla
     (teamOf: (service: string) => string | null) =>
     (document: OwnedDocument): string | null =>
       document.kind === 'ErrorBudgetPolicy' ? policyOwner(document, teamOf) : null;
+  const runbookOwnerBy =
+    (teamOf: (service: string) => string | null) =>
+    (document: OwnedDocument): string | null =>
+      document.kind !== 'Runbook'
+        ? null
+        : document.spec.service === undefined
+          ? (document.spec.team ?? null)
+          : teamOf(document.spec.service);
+  const runbooks = owned(
+    'Runbook',
+    current.runbooks,
+    desired.runbooks,
+    runbookOwnerBy(currentTeamOf),
+    runbookOwnerBy(desiredTeamOf),
+  );
+  const incidentSettings = owned(
+    'IncidentSettings',
+    current.incidentSettings,
+    desired.incidentSettings,
+  );
   const policies = owned(
     'ErrorBudgetPolicy',
     current.policies,
@@ -270,6 +304,10 @@ export function planChanges(current: PlanState, desired: PlanState, options: Pla
       ...serviceChanges,
       ...sloChanges,
       ...policies.changes,
+      ...runbooks.changes,
+      ...incidentSettings.changes,
+      ...incidentSettings.deletes,
+      ...runbooks.deletes,
       ...policies.deletes,
       ...sloDeletes,
       ...serviceDeletes,

@@ -194,6 +194,8 @@ describe('who owns a policy', () => {
     dataSources: [],
     schedules: [],
     policies,
+    runbooks: [],
+    incidentSettings: [],
   });
 
   it("lets a team's editor change its own policy, and only an admin an installation-wide one", () => {

@@ -172,6 +172,8 @@ describe('validateModel', () => {
         schedules: [],
         policies: [],
         escalationPolicies: [],
+        runbooks: [],
+        incidentSettings: [],
       };
     };
 

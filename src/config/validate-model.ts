@@ -90,6 +90,25 @@ export function validateModel(
     (value) => value.name,
   );
 
+  const runbooks = uniqueByName(
+    results.flatMap((result) => result.runbooks),
+    'Runbook',
+    issues,
+  );
+  const incidentSettings = uniqueByName(
+    results.flatMap((result) => result.incidentSettings),
+    'IncidentSettings',
+    issues,
+  );
+  for (const extra of incidentSettings.slice(1)) {
+    issues.error(
+      extra.source,
+      ['metadata', 'name'],
+      'conflicting_fields',
+      `IncidentSettings "${extra.value.name}" is a second one (the first is "${incidentSettings[0]?.value.name ?? ''}"); incidents have one severity scale`,
+    );
+  }
+
   return {
     services: [...services.map((service) => service.value), ...implied],
     slos: slos.map((slo) => slo.value),
@@ -97,6 +116,8 @@ export function validateModel(
     schedules: schedules.map((schedule) => schedule.value),
     policies: policies.map((policy) => policy.value),
     escalationPolicies: escalationPolicies.map((policy) => policy.value),
+    runbooks: runbooks.map((runbook) => runbook.value),
+    incidentSettings: incidentSettings.slice(0, 1).map((settings) => settings.value),
   };
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CredentialCache } from '../app/credential-cache.js';
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
-import { NO_INCIDENTS_YET } from '../app/ports/incidents.js';
+import { NO_INCIDENTS } from '../app/ports/incidents.js';
 import { PrometheusSliReader } from '../integrations/prometheus/sli-reader.js';
 import { LiveSlos } from '../sources/live-slos.js';
 import { openTestStore, TEST_DATABASES, type TestStore } from '../store/test-databases.js';
@@ -26,7 +26,7 @@ describe.each(TEST_DATABASES)('the background runner on $name', (kind) => {
       catalog,
       credentials: new CredentialCache(),
       sliReader: new PrometheusSliReader(catalog, clock, {}),
-      incidents: NO_INCIDENTS_YET,
+      incidents: NO_INCIDENTS,
     };
   });
   afterEach(async () => {

@@ -158,6 +158,8 @@ export const RESOURCE_KINDS = [
   'Schedule',
   'ErrorBudgetPolicy',
   'EscalationPolicy',
+  'Runbook',
+  'IncidentSettings',
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 

@@ -208,6 +208,8 @@ describe('headroomJsonSchema', () => {
       'Schedule',
       'EscalationPolicy',
       'ErrorBudgetPolicy',
+      'Runbook',
+      'IncidentSettings',
     ]);
     expect(kinds.every((kind) => kind !== undefined && !kind.additionalProperties)).toBe(true);
   });

@@ -20,6 +20,8 @@ export const HEADROOM_KINDS = [
   'Schedule',
   'ErrorBudgetPolicy',
   'EscalationPolicy',
+  'Runbook',
+  'IncidentSettings',
 ] as const;
 export type HeadroomKind = (typeof HEADROOM_KINDS)[number];
 

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { dataSourceDocumentSchema, serviceDocumentSchema, sloDocumentSchema } from './config.js';
 import { errorBudgetPolicyDocumentSchema } from './policy.js';
 import { escalationPolicyDocumentSchema } from './escalation.js';
+import { incidentSettingsDocumentSchema } from './incident-settings.js';
+import { runbookDocumentSchema } from './runbook.js';
 import { scheduleDocumentSchema } from './schedule.js';
 
 export const headroomDocumentSchema = z.discriminatedUnion('kind', [
@@ -13,6 +15,8 @@ export const headroomDocumentSchema = z.discriminatedUnion('kind', [
   scheduleDocumentSchema,
   escalationPolicyDocumentSchema,
   errorBudgetPolicyDocumentSchema,
+  runbookDocumentSchema,
+  incidentSettingsDocumentSchema,
 ]);
 
 export type HeadroomDocument = z.output<typeof headroomDocumentSchema>;

@@ -15,6 +15,7 @@ import { problemFor, registerProblemHandling, sendProblem } from './problem.js';
 import { defineRoute, type RouteDefinition } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { deployRoutes } from './routes/deploys.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { directoryRoutes } from './routes/directory.js';
 import { eventRoutes, NDJSON_TYPES } from './routes/events.js';
 import { resourceRoutes } from './routes/resources.js';
@@ -102,6 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...deployRoutes(deps, decisions),
     ...scheduleRoutes(deps),
     ...pagingRoutes(deps),
+    ...incidentRoutes(deps),
     ...auditRoutes(deps),
   ];
   const ingestRoutes = eventRoutes(deps);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdminToken } from '../app/bootstrap.js';
 import { CredentialCache } from '../app/credential-cache.js';
-import { NO_INCIDENTS_YET } from '../app/ports/incidents.js';
+import { storedIncidents } from '../app/incidents.js';
 import { systemClock, type Clock } from '../app/ports/clock.js';
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
 import {
@@ -73,7 +73,7 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
       catalog,
       credentials: new CredentialCache(),
       sliReader: new PrometheusSliReader(catalog, clock, options.env ?? {}),
-      incidents: NO_INCIDENTS_YET,
+      incidents: storedIncidents(store),
     };
     const bootstrap = await bootstrapAdminToken(deps, options.bootstrapToken);
     await catalog.refresh();

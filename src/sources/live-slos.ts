@@ -13,6 +13,8 @@ import { createSeries, epochMinute } from '../core/slo/minute-series.js';
 import type {
   DataSource,
   EscalationPolicyResource,
+  IncidentSettingsResource,
+  RunbookResource,
   ScheduleResource,
   Service,
   Slo,
@@ -35,6 +37,8 @@ export class LiveSlos implements SloCatalog {
   private knownDataSources: readonly DataSource[] = [];
   private knownSchedules: readonly ScheduleResource[] = [];
   private knownEscalationPolicies: readonly EscalationPolicyResource[] = [];
+  private knownRunbooks: readonly RunbookResource[] = [];
+  private knownIncidentSettings: IncidentSettingsResource | undefined;
   private servicesByName = new Map<string, Service>();
   /** SLO names by service, in name order; entries are looked up by name (trims replace them). */
   private sloNamesByService = new Map<string, readonly string[]>();
@@ -71,6 +75,14 @@ export class LiveSlos implements SloCatalog {
 
   escalationPolicies(): readonly EscalationPolicyResource[] {
     return this.knownEscalationPolicies;
+  }
+
+  runbooks(): readonly RunbookResource[] {
+    return this.knownRunbooks;
+  }
+
+  incidentSettings(): IncidentSettingsResource | undefined {
+    return this.knownIncidentSettings;
   }
 
   service(name: string): Service | undefined {
@@ -178,6 +190,12 @@ export class LiveSlos implements SloCatalog {
     this.knownEscalationPolicies = configRecords.flatMap(
       (record) => this.documents.read(record.document).escalationPolicy ?? [],
     );
+    this.knownRunbooks = configRecords.flatMap(
+      (record) => this.documents.read(record.document).runbook ?? [],
+    );
+    this.knownIncidentSettings = configRecords
+      .flatMap((record) => this.documents.read(record.document).incidentSettings ?? [])
+      .at(0);
     const policies = configRecords.flatMap(
       (record) => this.documents.read(record.document).policy ?? [],
     );
@@ -255,6 +273,8 @@ class ReadDocuments {
       dataSource?: DataSource;
       schedule?: ScheduleResource;
       escalationPolicy?: EscalationPolicyResource;
+      runbook?: RunbookResource;
+      incidentSettings?: IncidentSettingsResource;
       policy?: CompiledPolicy;
     }
   >();
@@ -265,6 +285,8 @@ class ReadDocuments {
     readonly dataSource?: DataSource;
     readonly schedule?: ScheduleResource;
     readonly escalationPolicy?: EscalationPolicyResource;
+    readonly runbook?: RunbookResource;
+    readonly incidentSettings?: IncidentSettingsResource;
     /** Compiled once per stored text: holiday calendars and zones are not cheap. */
     readonly policy?: CompiledPolicy;
   } {
@@ -283,6 +305,10 @@ class ReadDocuments {
       if (schedule !== undefined) read.schedule = schedule;
       const escalationPolicy = values.escalationPolicies[0]?.value;
       if (escalationPolicy !== undefined) read.escalationPolicy = escalationPolicy;
+      const runbook = values.runbooks[0]?.value;
+      if (runbook !== undefined) read.runbook = runbook;
+      const incidentSettings = values.incidentSettings[0]?.value;
+      if (incidentSettings !== undefined) read.incidentSettings = incidentSettings;
       const policy = values.policies[0]?.value;
       // Apply compiles every policy before storing it, so this does not throw for a
       // stored one; the schema and compilePolicy refuse the same mistakes.

@@ -340,6 +340,112 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     ).toEqual(['d3', 'd2']);
   });
 
+  it('appends incident events with compare-and-set and finds incidents by service and status', async () => {
+    const incident = (services: string[], status: string, startedAt: number) => ({
+      title: 'Checkout errors',
+      severity: 'SEV2',
+      status,
+      declaredAt: startedAt + 60_000,
+      startedAt,
+      resolvedAt: status === 'resolved' ? startedAt + 3_600_000 : null,
+      updatedAt: startedAt + 60_000,
+      revision: 1,
+      services,
+      document: { title: 'Checkout errors' },
+    });
+    const declared = { at: 60_000, kind: 'declared', actor: 'alice', body: { kind: 'declared' } };
+    const first = await store.insertIncident(
+      incident(['checkout', 'payments'], 'investigating', 0),
+      declared,
+    );
+    const second = await store.insertIncident(incident(['search'], 'resolved', 1_000), declared);
+    expect(second).toBeGreaterThan(first);
+
+    const stored = await store.getIncident(first);
+    expect(stored).toMatchObject({ id: first, services: ['checkout', 'payments'], revision: 1 });
+    const note = {
+      at: 120_000,
+      kind: 'note',
+      actor: 'bob',
+      body: { kind: 'note', text: 'rolling back' },
+    };
+    const next = { ...incident(['checkout'], 'identified', 0), id: first, revision: 2 };
+    expect(await store.appendIncidentEvents(next, 1, [note])).toBe(true);
+    // A writer that read revision 1 too loses instead of overwriting.
+    expect(await store.appendIncidentEvents({ ...next, status: 'monitoring' }, 1, [note])).toBe(
+      false,
+    );
+    expect((await store.getIncident(first))?.status).toBe('identified');
+    expect((await store.listIncidentEvents(first)).map((event) => [event.seq, event.kind])).toEqual(
+      [
+        [0, 'declared'],
+        [1, 'note'],
+      ],
+    );
+
+    expect(
+      (await store.listIncidents({ service: 'checkout', limit: 10 })).map((i) => i.id),
+    ).toEqual([first]);
+    expect(
+      (await store.listIncidents({ service: 'payments', limit: 10 })).map((i) => i.id),
+    ).toEqual([]);
+    expect((await store.listIncidents({ status: 'open', limit: 10 })).map((i) => i.id)).toEqual([
+      first,
+    ]);
+    expect((await store.listIncidents({ limit: 10 })).map((i) => i.id)).toEqual([second, first]);
+    expect((await store.listIncidents({ fromMs: 500, limit: 10 })).map((i) => i.id)).toEqual([
+      second,
+    ]);
+  });
+
+  it('keeps one postmortem per incident, edited with compare-and-set, and action items by due date', async () => {
+    const postmortem = {
+      incidentId: 7,
+      status: 'draft' as const,
+      markdown: '# INC-7',
+      createdAt: 1,
+      updatedAt: 1,
+      updatedBy: 'alice',
+      publishedAt: null,
+      revision: 1,
+    };
+    expect(await store.putPostmortem(postmortem, undefined)).toBe(true);
+    expect(await store.putPostmortem(postmortem, undefined)).toBe(false);
+    expect(await store.putPostmortem({ ...postmortem, markdown: '# edited', revision: 2 }, 1)).toBe(
+      true,
+    );
+    expect(await store.putPostmortem({ ...postmortem, markdown: '# stale', revision: 2 }, 1)).toBe(
+      false,
+    );
+    expect((await store.getPostmortem(7))?.markdown).toBe('# edited');
+
+    const item = (id: string, dueAt: number | null, status = 'open') => ({
+      id,
+      incidentId: 7,
+      title: `fix ${id}`,
+      owner: 'bob',
+      team: 'payments',
+      priority: 'P2',
+      dueAt,
+      status,
+      createdAt: 1,
+      updatedAt: 1,
+      closedAt: null,
+    });
+    await store.putActionItem(item('a', null));
+    await store.putActionItem(item('b', 5_000));
+    await store.putActionItem(item('c', 2_000, 'done'));
+    await store.putActionItem({ ...item('a', null), owner: 'carol' });
+    expect((await store.listActionItems({ team: 'payments', limit: 10 })).map((i) => i.id)).toEqual(
+      ['c', 'b', 'a'],
+    );
+    expect((await store.listActionItems({ status: 'open', limit: 10 })).map((i) => i.id)).toEqual([
+      'b',
+      'a',
+    ]);
+    expect((await store.getActionItem('a'))?.owner).toBe('carol');
+  });
+
   it('filters alert transitions by service, kind, severity and time', async () => {
     const numbers = { longBurnRate: 20, shortBurnRate: 30, factor: 14.4 } as never;
     const transition = (at: number, service: string, severity: string) => ({

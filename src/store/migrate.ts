@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as configResources from './migrations/0002-config-resources.js';
 import * as deployGate from './migrations/0003-deploy-gate.js';
 import * as paging from './migrations/0004-paging.js';
+import * as incidents from './migrations/0005-incidents.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-config-resources': configResources,
   '0003-deploy-gate': deployGate,
   '0004-paging': paging,
+  '0005-incidents': incidents,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

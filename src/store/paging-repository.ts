@@ -104,6 +104,9 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
       let query = db.selectFrom('pages').select('document');
       if (filter.status === 'open') query = query.where('status', '!=', 'resolved');
       else if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (filter.openedFrom !== undefined)
+        query = query.where('opened_at', '>=', filter.openedFrom);
+      if (filter.openedTo !== undefined) query = query.where('opened_at', '<', filter.openedTo);
       const rows = await query.orderBy('opened_at', 'desc').limit(filter.limit).execute();
       return rows.map((row) => decodeJson(row.document) as Page);
     },

@@ -281,4 +281,61 @@ export interface DatabaseSchema {
   approvals: ApprovalsTable;
   deploy_decisions: DeployDecisionsTable;
   deploys: DeploysTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  incident_services: IncidentServicesTable;
+  postmortems: PostmortemsTable;
+  action_items: ActionItemsTable;
+}
+
+export interface IncidentsTable {
+  id: Generated<number>;
+  title: string;
+  severity: string;
+  status: string;
+  declared_at: number;
+  started_at: number;
+  resolved_at: number | null;
+  updated_at: number;
+  revision: number;
+  document: string;
+}
+
+export interface IncidentEventsTable {
+  incident_id: number;
+  seq: number;
+  at: number;
+  kind: string;
+  actor: string;
+  body: string;
+}
+
+export interface IncidentServicesTable {
+  service: string;
+  incident_id: number;
+}
+
+export interface PostmortemsTable {
+  incident_id: number;
+  status: string;
+  markdown: string;
+  created_at: number;
+  updated_at: number;
+  updated_by: string;
+  published_at: number | null;
+  revision: number;
+}
+
+export interface ActionItemsTable {
+  id: string;
+  incident_id: number;
+  title: string;
+  owner: string;
+  team: string;
+  priority: string;
+  due_at: number | null;
+  status: string;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
 }

@@ -60,11 +60,11 @@ describe('config as code', () => {
     expect(plan.code).toBe(1);
     expect(plan.out).toContain('+ Service checkout (team payments)');
     expect(plan.out).toContain('+ SLO checkout-availability (team payments)');
-    expect(plan.out).toMatch(/Plan: 10 to create, 0 to change, 0 to delete\./);
+    expect(plan.out).toMatch(/Plan: 12 to create, 0 to change, 0 to delete\./);
 
     const applied = await apply();
     expect(applied.code).toBe(0);
-    expect(applied.out).toMatch(/Applied: 10 created/);
+    expect(applied.out).toMatch(/Applied: 12 created/);
     const entries = await auditLength();
 
     expect((await apply()).out).toMatch(/No changes/);

@@ -1,6 +1,5 @@
-// Incidents as the deploy gate and the change-failure figure need them. Incidents do
-// not exist yet (issue 7): until then `NO_INCIDENTS_YET` answers for them, and the
-// incident store implements this port when it arrives.
+// Incidents as the deploy gate and the change-failure figure need them
+// (app/incidents.ts `storedIncidents` reads them from the store).
 import type { OpenIncident } from '../../core/policy/model.js';
 
 /** An incident opened on a service, for the change-failure figure. */
@@ -20,10 +19,12 @@ export interface IncidentSource {
     fromMs: number,
     toMs: number,
   ): Promise<readonly OpenedIncident[]>;
+  /** An incident changed on this instance: the next read must see it. */
+  changed?(): void;
 }
 
-/** There are no incidents before issue 7: the incident freeze never holds, none counts as a change failure. */
-export const NO_INCIDENTS_YET: IncidentSource = {
+/** No incidents at all: for tests of what does not depend on them. */
+export const NO_INCIDENTS: IncidentSource = {
   openIncidents: () => Promise.resolve([]),
   incidentsOpened: () => Promise.resolve([]),
 };

@@ -214,3 +214,58 @@ export interface StoredEscalation {
   readonly state: unknown;
   readonly revision: number;
 }
+
+/** One entry of an incident's append-only log (core/incidents IncidentEvent in `body`). */
+export interface IncidentEventRecord {
+  readonly incidentId: number;
+  /** 0 for the declaration, then one more per event. */
+  readonly seq: number;
+  readonly at: number;
+  readonly kind: string;
+  readonly actor: string;
+  readonly body: unknown;
+}
+
+export interface IncidentRecord {
+  readonly id: number;
+  readonly title: string;
+  readonly severity: string;
+  readonly status: string;
+  readonly declaredAt: number;
+  readonly startedAt: number;
+  readonly resolvedAt: number | null;
+  readonly updatedAt: number;
+  /** The number of events: the next event's seq. */
+  readonly revision: number;
+  readonly services: readonly string[];
+  /** core/incidents Incident, folded from the events. */
+  readonly document: unknown;
+}
+
+export const POSTMORTEM_STATUSES = ['draft', 'in-review', 'published'] as const;
+export type PostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
+
+export interface PostmortemRecord {
+  readonly incidentId: number;
+  readonly status: PostmortemStatus;
+  readonly markdown: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly updatedBy: string;
+  readonly publishedAt: number | null;
+  readonly revision: number;
+}
+
+export interface ActionItemRecord {
+  readonly id: string;
+  readonly incidentId: number;
+  readonly title: string;
+  readonly owner: string;
+  readonly team: string;
+  readonly priority: string;
+  readonly dueAt: number | null;
+  readonly status: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly closedAt: number | null;
+}

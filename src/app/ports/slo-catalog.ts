@@ -4,6 +4,8 @@ import type { MinuteSeries } from '../../core/slo/minute-series.js';
 import type {
   DataSource,
   EscalationPolicyResource,
+  IncidentSettingsResource,
+  RunbookResource,
   ScheduleResource,
   Service,
   Slo,
@@ -36,6 +38,9 @@ export interface SloCatalog {
   /** On-call schedules, read once per config change (their compiled form is cached by identity). */
   schedules(): readonly ScheduleResource[];
   escalationPolicies(): readonly EscalationPolicyResource[];
+  runbooks(): readonly RunbookResource[];
+  /** The installation's IncidentSettings; undefined: the default severities, no rotation. */
+  incidentSettings(): IncidentSettingsResource | undefined;
   /** A service by name, whether or not it has SLOs. */
   service(name: string): Service | undefined;
   /** The SLOs of a service, in name order. */

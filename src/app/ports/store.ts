@@ -2,6 +2,10 @@
 // layer implements it once with Kysely for SQLite and PostgreSQL.
 import type { Page } from '../../core/alerts/grouping.js';
 import type {
+  ActionItemRecord,
+  IncidentEventRecord,
+  IncidentRecord,
+  PostmortemRecord,
   AlertIntegrationRecord,
   DeliveryAttempt,
   NotificationRecord,
@@ -183,7 +187,13 @@ export interface PagingRepository {
    */
   listOpenPagesFor(keys: readonly string[]): Promise<Page[]>;
   /** Newest first; status `open` is every page not resolved. */
-  listPages(filter: { readonly status?: string; readonly limit: number }): Promise<Page[]>;
+  listPages(filter: {
+    readonly status?: string;
+    /** Opened in [openedFrom, openedTo). */
+    readonly openedFrom?: number;
+    readonly openedTo?: number;
+    readonly limit: number;
+  }): Promise<Page[]>;
   getPage(id: string): Promise<Page | undefined>;
   /** Creates or replaces the page (its escalation is kept). */
   putPage(page: Page): Promise<void>;
@@ -215,9 +225,59 @@ export interface PagingRepository {
   ensureSetting(name: string, value: string): Promise<string>;
 }
 
+export interface IncidentRepository {
+  /** Creates the incident with its declaration (seq 0); returns the new id. */
+  insertIncident(
+    incident: Omit<IncidentRecord, 'id'>,
+    declaration: Omit<IncidentEventRecord, 'incidentId' | 'seq'>,
+  ): Promise<number>;
+  /**
+   * Appends `events` (seq from `expectedRevision` on) and stores the new view, if the
+   * incident is still at `expectedRevision`; false when another write came first.
+   */
+  appendIncidentEvents(
+    incident: IncidentRecord,
+    expectedRevision: number,
+    events: readonly Omit<IncidentEventRecord, 'incidentId' | 'seq'>[],
+  ): Promise<boolean>;
+  getIncident(id: number): Promise<IncidentRecord | undefined>;
+  listIncidentEvents(id: number): Promise<IncidentEventRecord[]>;
+  /**
+   * Newest start first. `status`: one status, or `open` (every one but resolved);
+   * `fromMs`/`toMs` bound the start (inclusive, exclusive); `before`: ids below it.
+   */
+  listIncidents(filter: {
+    readonly status?: string;
+    readonly service?: string;
+    readonly severity?: string;
+    readonly fromMs?: number;
+    readonly toMs?: number;
+    readonly before?: number;
+    readonly limit: number;
+  }): Promise<IncidentRecord[]>;
+  getPostmortem(incidentId: number): Promise<PostmortemRecord | undefined>;
+  /** Stores it if its revision is still `expectedRevision` (undefined: none yet). */
+  putPostmortem(
+    postmortem: PostmortemRecord,
+    expectedRevision: number | undefined,
+  ): Promise<boolean>;
+  putActionItem(item: ActionItemRecord): Promise<void>;
+  getActionItem(id: string): Promise<ActionItemRecord | undefined>;
+  /** By due date (none last), then creation. */
+  listActionItems(filter: {
+    readonly incidentId?: number;
+    readonly team?: string;
+    readonly owner?: string;
+    /** `open`: neither done nor won't-do. */
+    readonly status?: string;
+    readonly limit: number;
+  }): Promise<ActionItemRecord[]>;
+}
+
 export interface Store
   extends
     DirectoryRepository,
+    IncidentRepository,
     PagingRepository,
     ResourceRepository,
     EventRepository,

@@ -25,6 +25,11 @@ import {
   type SloDocumentInput,
 } from '../../schema/config.js';
 import type { EscalationPolicyDocumentInput } from '../../schema/escalation.js';
+import {
+  incidentSettingsToDocument,
+  type IncidentSettingsDocumentInput,
+} from '../../schema/incident-settings.js';
+import { runbookToDocument, type RunbookDocumentInput } from '../../schema/runbook.js';
 import type { ScheduleDocumentInput } from '../../schema/schedule.js';
 import type { ErrorBudgetPolicyDocumentInput } from '../../schema/policy.js';
 import type { PolicyCondition } from '../../core/policy/model.js';
@@ -250,6 +255,8 @@ export function modelToDocuments(model: ReliabilityModel): {
   schedules: ScheduleDocumentInput[];
   policies: ErrorBudgetPolicyDocumentInput[];
   escalationPolicies: EscalationPolicyDocumentInput[];
+  runbooks: RunbookDocumentInput[];
+  incidentSettings: IncidentSettingsDocumentInput[];
 } {
   return {
     services: model.services.map(serviceToDocument),
@@ -258,6 +265,8 @@ export function modelToDocuments(model: ReliabilityModel): {
     schedules: model.schedules.map(scheduleToDocument),
     policies: model.policies.map(policyToDocument),
     escalationPolicies: model.escalationPolicies.map(escalationPolicyToDocument),
+    runbooks: model.runbooks.map(runbookToDocument),
+    incidentSettings: model.incidentSettings.map(incidentSettingsToDocument),
   };
 }
 

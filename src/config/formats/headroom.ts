@@ -24,6 +24,11 @@ import {
   escalationPolicyDocumentSchema,
   escalationPolicyFromDocument,
 } from '../../schema/escalation.js';
+import {
+  incidentSettingsDocumentSchema,
+  incidentSettingsFromDocument,
+} from '../../schema/incident-settings.js';
+import { runbookDocumentSchema, runbookFromDocument } from '../../schema/runbook.js';
 import type { IssueCollector, SourceDocument } from '../document.js';
 import { closest, reportZodIssues } from '../zod-issues.js';
 import { emptyFormatResult, type FormatResult } from './types.js';
@@ -75,6 +80,24 @@ export function readHeadroomDocument(source: SourceDocument, issues: IssueCollec
     }
     result.escalationPolicies.push({
       value: escalationPolicyFromDocument(parsed.data),
+      source,
+      path: [],
+    });
+  } else if (kind === 'Runbook') {
+    const parsed = runbookDocumentSchema.safeParse(source.value, PARSE_OPTIONS);
+    if (!parsed.success) {
+      reportZodIssues(parsed.error, runbookDocumentSchema, source, [], issues);
+      return result;
+    }
+    result.runbooks.push({ value: runbookFromDocument(parsed.data), source, path: [] });
+  } else if (kind === 'IncidentSettings') {
+    const parsed = incidentSettingsDocumentSchema.safeParse(source.value, PARSE_OPTIONS);
+    if (!parsed.success) {
+      reportZodIssues(parsed.error, incidentSettingsDocumentSchema, source, [], issues);
+      return result;
+    }
+    result.incidentSettings.push({
+      value: incidentSettingsFromDocument(parsed.data),
       source,
       path: [],
     });

@@ -214,6 +214,8 @@ class OpenSloReader {
       schedules: [],
       policies: [],
       escalationPolicies: [],
+      runbooks: [],
+      incidentSettings: [],
     };
   }
 

@@ -82,6 +82,8 @@ export function readSlothDocument(source: SourceDocument, issues: IssueCollector
     schedules: [],
     policies: [],
     escalationPolicies: [],
+    runbooks: [],
+    incidentSettings: [],
   };
 }
 

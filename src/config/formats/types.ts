@@ -1,7 +1,9 @@
 import type {
   DataSource,
   EscalationPolicyResource,
+  IncidentSettingsResource,
   PolicyResource,
+  RunbookResource,
   ScheduleResource,
   Service,
   Slo,
@@ -18,6 +20,8 @@ export interface FormatResult {
   readonly schedules: Located<ScheduleResource>[];
   readonly policies: Located<PolicyResource>[];
   readonly escalationPolicies: Located<EscalationPolicyResource>[];
+  readonly runbooks: Located<RunbookResource>[];
+  readonly incidentSettings: Located<IncidentSettingsResource>[];
 }
 
 export function emptyFormatResult(): FormatResult {
@@ -29,5 +33,7 @@ export function emptyFormatResult(): FormatResult {
     schedules: [],
     policies: [],
     escalationPolicies: [],
+    runbooks: [],
+    incidentSettings: [],
   };
 }

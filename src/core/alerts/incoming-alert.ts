@@ -1,7 +1,14 @@
 // The one shape every alert takes inside Headroom, whichever wire format brought it:
 // grouping, dedup and escalation read only this.
 
-export const ALERT_SOURCES = ['alertmanager', 'pagerduty', 'webhook', 'burn-rate'] as const;
+/** `incident`: Headroom paging the incident-response rotation for an incident. */
+export const ALERT_SOURCES = [
+  'alertmanager',
+  'pagerduty',
+  'webhook',
+  'burn-rate',
+  'incident',
+] as const;
 export type AlertSource = (typeof ALERT_SOURCES)[number];
 
 export const ALERT_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;

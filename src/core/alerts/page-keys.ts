@@ -12,7 +12,11 @@ export function pageKeys(page: Page): string[] {
   return [
     ...new Set([
       ...page.alerts.map((alert) => alertKey(alert.key)),
-      ...page.services.map(serviceKey),
+      // An incident's call to the rotation is no place for a service's next alert: that
+      // alert opens its own page and pages the service's own on-call.
+      ...(page.alerts.every((alert) => alert.source === 'incident')
+        ? []
+        : page.services.map(serviceKey)),
       ...page.alerts.flatMap((alert) =>
         alert.senderGroup === undefined ? [] : [senderGroupKey(alert.senderGroup)],
       ),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scaledWorkbookRules } from './alert-rules.js';
-import { evaluateSlo } from './evaluate.js';
+import { budgetSpentBetween, evaluateSlo } from './evaluate.js';
 import { createSeries, type MinuteSeries } from './minute-series.js';
 import type { BurnRateAlertRule, Slo } from './model.js';
 
@@ -361,5 +361,43 @@ describe('budget laws', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('budgetSpentBetween: what an incident spent', () => {
+  // 30 days of 1,000 events a minute; 45 minutes, 90 to 45 minutes ago, with 50 bad a minute.
+  const definition = slo();
+  const series = createSeries(definition);
+  fill(series, 30 * 1440, 90, 1000, 1000);
+  fill(series, 90, 45, 950, 1000);
+  fill(series, 45, 0, 1000, 1000);
+
+  it('holds the bad events of the interval against the budget of the window it ended in', () => {
+    // Starts 30 s into the minute 100 minutes ago: that minute counts whole.
+    const spent = budgetSpentBetween(
+      definition,
+      series,
+      AT - 100 * MINUTE + 30_000,
+      AT - 40 * MINUTE,
+    );
+    expect(spent.fromMs).toBe(AT - 100 * MINUTE);
+    expect(spent.toMs).toBe(AT - 40 * MINUTE);
+    expect(spent.events).toEqual({ good: 60_000 - 2_250, bad: 2_250, total: 60_000 });
+    expect(spent.spent).toBe(2_250);
+    // The window ending 40 minutes ago holds the 43,160 minutes filled before it, of
+    // 1,000 events each: a budget of 43,160 events.
+    const filledMinutes = 30 * 1440 - 40;
+    expect(spent.allowed).toBeCloseTo(filledMinutes, 9);
+    expect(spent.consumed).toBeCloseTo(2_250 / filledMinutes, 12);
+    expect(spent.burnRate).toBeCloseTo(2_250 / 60_000 / 0.001, 9);
+  });
+
+  it('spends nothing over an interval without events', () => {
+    const empty = createSeries(definition);
+    expect(budgetSpentBetween(definition, empty, AT - 60 * MINUTE, AT)).toMatchObject({
+      spent: 0,
+      consumed: 0,
+      burnRate: null,
+    });
   });
 });

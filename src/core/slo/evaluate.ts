@@ -5,7 +5,7 @@
 // T − w and before T. Calendar windows cover the minutes from the start of the
 // calendar period containing T (in the SLO's time zone) to T.
 import { alertRulesFor, isFiring } from './alert-rules.js';
-import { allowedBudget, burnRate, remainingBudget } from './budget-math.js';
+import { allowedBudget, burnRate, ratioOfProducts, remainingBudget } from './budget-math.js';
 import { difference, NO_COUNTS, type MinuteSeries, type WindowCounts } from './minute-series.js';
 import type { BurnRateAlertRule, Slo } from './model.js';
 import { fractionValue } from './fraction.js';
@@ -234,4 +234,62 @@ function projectExhaustion(
   const exhaustionMs = atMs + Math.round((remaining * window.lengthMs) / currentBurn / 1000) * 1000;
   if (window.resetsAtMs !== undefined && exhaustionMs >= window.resetsAtMs) return null;
   return new Date(exhaustionMs).toISOString();
+}
+
+/** What an interval (an incident) spent of the budget of the SLO window it ended in. */
+export interface BudgetSpent {
+  /** The whole minutes counted: the minute the interval starts in through the one it ends in. */
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly events: { readonly good: number; readonly bad: number; readonly total: number };
+  /** Bad events (occurrences) or bad one-minute slices (timeslices) in the interval. */
+  readonly spent: number;
+  /** The budget of the SLO window ending at the interval's end, in the same unit. */
+  readonly allowed: number;
+  /** spent / allowed: the share of that window's budget the interval used; 0 without events. */
+  readonly consumed: number;
+  /** The interval's own burn rate; null without events. */
+  readonly burnRate: number | null;
+}
+
+/**
+ * Budget spent between two instants, exactly: the bad events of the interval held
+ * against the budget of the window ending at `toMs`. Unlike the difference of the
+ * remaining budget at both ends, events leaving the window's far end meanwhile do not
+ * blur it.
+ */
+export function budgetSpentBetween(
+  slo: Slo,
+  series: MinuteSeries,
+  fromMs: number,
+  toMs: number,
+): BudgetSpent {
+  const fromMinute = Math.floor(fromMs / MINUTE_MS);
+  const toMinute = Math.max(fromMinute, Math.ceil(toMs / MINUTE_MS));
+  const span = series.sum(fromMinute, toMinute);
+  const endMinute = Math.ceil(toMs / MINUTE_MS);
+  const window = series.sum(resolveWindow(slo, toMs).fromMinute, endMinute);
+  const timeslices = slo.budgeting.kind === 'timeslices';
+  const [spanGood, spanTotal, windowTotal] = timeslices
+    ? [span.goodSlices, span.slices, window.slices]
+    : [span.good, span.total, window.total];
+  const spent = spanTotal - spanGood;
+  const allowed = allowedBudget(windowTotal, slo.objective);
+  return {
+    fromMs: fromMinute * MINUTE_MS,
+    toMs: toMinute * MINUTE_MS,
+    events: { good: span.good, bad: span.total - span.good, total: span.total },
+    spent,
+    allowed,
+    consumed:
+      spent === 0 || windowTotal === 0
+        ? 0
+        : ratioOfProducts(
+            spent,
+            slo.objective.denominator,
+            windowTotal,
+            slo.objective.denominator - slo.objective.numerator,
+          ),
+    burnRate: burnRate(spent, spanTotal, slo.objective),
+  };
 }

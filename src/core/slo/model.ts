@@ -1,5 +1,6 @@
 import type { ErrorBudgetPolicy } from '../policy/model.js';
 import type { EscalationPolicy } from '../alerts/escalation.js';
+import type { SeverityLevel } from '../incidents/model.js';
 import type { Schedule } from '../oncall/model.js';
 
 // The internal reliability model. Every config format (headroom/v1, OpenSLO v1,
@@ -158,6 +159,25 @@ export interface ScheduleResource {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** A Markdown runbook for a service's pages and incidents, or for alerts of these names. */
+export interface RunbookResource {
+  readonly name: string;
+  readonly title: string;
+  readonly service: string | undefined;
+  readonly alerts: readonly string[];
+  readonly team: string | undefined;
+  readonly markdown: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The severity scale (undefined: the default SEV1 to SEV4) and the incident-response rotation. */
+export interface IncidentSettingsResource {
+  readonly name: string;
+  readonly severities: readonly SeverityLevel[] | undefined;
+  readonly incidentResponseSchedule: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface ReliabilityModel {
   readonly services: readonly Service[];
   readonly slos: readonly Slo[];
@@ -165,6 +185,8 @@ export interface ReliabilityModel {
   readonly schedules: readonly ScheduleResource[];
   readonly policies: readonly PolicyResource[];
   readonly escalationPolicies: readonly EscalationPolicyResource[];
+  readonly runbooks: readonly RunbookResource[];
+  readonly incidentSettings: readonly IncidentSettingsResource[];
 }
 
 /** An error-budget policy as config holds it: the gate's policy, its description and labels. */

@@ -1,0 +1,296 @@
+// The heartbeat state machine. Pings move it (applyPing: may do cron work, once per
+// ping); time moves it (evaluate: two number comparisons, so that a tick can scan
+// every check). The deadlines evaluate compares against are computed when a ping,
+// pause or resume changes the state, and stored with it.
+//
+// healthchecks' rules, followed here:
+// - a new check expects nothing until its first success or failure;
+// - a success (or /0) makes it up; a failure (or /1..255) makes it down at once;
+// - up: late from the next due instant (last completion + period, or the first cron
+//   occurrence after it), down at that instant + grace;
+// - an open run (a /start not yet ended) takes it down at start + maxRun (default:
+//   grace, which is healthchecks' "grace doubles as max run time"), whatever the
+//   status, except down;
+// - /start and /log change no status and not lastPingAt (healthchecks' last_ping is
+//   the last success or failure);
+// - pause clears runs and deadlines; a success or failure to a paused check unpauses
+//   it (unless manualResume: then every ping is ignored); a /start to a paused check
+//   opens a run that can take it down; resume makes it new again.
+import type { CompiledHeartbeat } from './compile.js';
+import {
+  effectiveKind,
+  MAX_OPEN_RUNS,
+  RUN_PAIRING_WINDOW_MS,
+  type HeartbeatPing,
+  type HeartbeatStatus,
+} from './model.js';
+
+export interface OpenRun {
+  /** undefined: the anonymous run (a /start without rid). */
+  readonly runId: string | undefined;
+  readonly startedAt: number;
+}
+
+export interface HeartbeatState {
+  readonly status: HeartbeatStatus;
+  /** The last success or failure (healthchecks' last_ping). */
+  readonly lastPingAt: number | null;
+  readonly lastSuccessAt: number | null;
+  readonly lastFailureAt: number | null;
+  /** When the next success is due (the next due instant after lastPingAt); null
+   * while nothing is expected: new, paused, and down after a failure or a pause. */
+  readonly expectedAt: number | null;
+  /** Started and not ended, oldest first; at most one anonymous. */
+  readonly openRuns: readonly OpenRun[];
+  /** up turns late here (= expectedAt while up or late). */
+  readonly lateAt: number | null;
+  /** The check goes down here: expectedAt + grace, or the oldest open run's
+   * start + maxRun, whichever is first; null while down or nothing is expected. */
+  readonly downAt: number | null;
+}
+
+export type TransitionReason =
+  'success' | 'fail' | 'late' | 'timeout' | 'run-timeout' | 'pause' | 'resume';
+
+export interface HeartbeatTransition {
+  readonly from: HeartbeatStatus;
+  readonly to: HeartbeatStatus;
+  /** When it happened: the deadline that passed, or the ping's instant. */
+  readonly at: number;
+  readonly reason: TransitionReason;
+}
+
+export type RunOutcome = 'success' | 'fail';
+
+export interface FinishedRun {
+  readonly runId: string | undefined;
+  /** undefined when no /start was paired (none sent, or over 72 h before). */
+  readonly startedAt: number | undefined;
+  readonly finishedAt: number;
+  readonly durationMs: number | undefined;
+  readonly outcome: RunOutcome;
+  readonly exitStatus: number | undefined;
+  /** It began (its start, else its end) before the deadline of the slot that was
+   * due at the time (expectedAt + grace), or when nothing was due. */
+  readonly onTime: boolean;
+  /** Ended sooner than minRunMs after its start. */
+  readonly tooFast: boolean;
+  /** Ran longer than maxRunMs (the check went down meanwhile). */
+  readonly overran: boolean;
+}
+
+export interface PingResult {
+  readonly state: HeartbeatState;
+  /** Time caught up to the ping first, so there can be two (up→down at the
+   * deadline that had passed, then down→up at the ping). */
+  readonly transitions: readonly HeartbeatTransition[];
+  readonly finished: readonly FinishedRun[];
+  /** The ping changed nothing because the check is paused with manualResume. */
+  readonly ignored: boolean;
+}
+
+export interface EvaluateResult {
+  readonly state: HeartbeatState;
+  readonly transition: HeartbeatTransition | undefined;
+  /** The next instant at which evaluate could change the status; null: only a ping,
+   * pause or resume can. */
+  readonly nextCheckAt: number | null;
+}
+
+export interface CommandResult {
+  readonly state: HeartbeatState;
+  readonly transition: HeartbeatTransition | undefined;
+}
+
+export type HeartbeatAlert = 'page' | 'resolve';
+
+export const NEW_HEARTBEAT_STATE: HeartbeatState = {
+  status: 'new',
+  lastPingAt: null,
+  lastSuccessAt: null,
+  lastFailureAt: null,
+  expectedAt: null,
+  openRuns: [],
+  lateAt: null,
+  downAt: null,
+};
+
+/** What a transition means for the owner: down pages, up after down resolves.
+ * Pausing a down check resolves nothing (healthchecks notifies no pause). */
+export function alertFor(transition: HeartbeatTransition): HeartbeatAlert | undefined {
+  if (transition.to === 'down' && transition.from !== 'down') return 'page';
+  if (transition.from === 'down' && transition.to === 'up') return 'resolve';
+  return undefined;
+}
+
+export function evaluate(
+  compiled: CompiledHeartbeat,
+  state: HeartbeatState,
+  atMs: number,
+): EvaluateResult {
+  const { status, lateAt, downAt } = state;
+  if (downAt !== null && atMs >= downAt && status !== 'down') {
+    const next = withDeadlines(compiled, {
+      ...state,
+      status: 'down',
+      expectedAt: state.expectedAt,
+    });
+    const reason = isRunDeadline(compiled, state, downAt) ? 'run-timeout' : 'timeout';
+    return {
+      state: next,
+      transition: { from: status, to: 'down', at: downAt, reason },
+      nextCheckAt: nextCheck(next),
+    };
+  }
+  if (status === 'up' && lateAt !== null && atMs >= lateAt) {
+    const next: HeartbeatState = { ...state, status: 'late' };
+    return {
+      state: next,
+      transition: { from: 'up', to: 'late', at: lateAt, reason: 'late' },
+      nextCheckAt: nextCheck(next),
+    };
+  }
+  return { state, transition: undefined, nextCheckAt: nextCheck(state) };
+}
+
+export function applyPing(
+  compiled: CompiledHeartbeat,
+  state: HeartbeatState,
+  ping: HeartbeatPing,
+): PingResult {
+  if (state.status === 'paused' && compiled.definition.manualResume === true) {
+    return { state, transitions: [], finished: [], ignored: true };
+  }
+  const kind = effectiveKind(ping);
+  if (kind === 'log') return { state, transitions: [], finished: [], ignored: false };
+
+  // Bring time up to the ping so that the result does not depend on whether the
+  // evaluator happened to tick before the ping arrived.
+  const transitions: HeartbeatTransition[] = [];
+  let current = state;
+  for (;;) {
+    const caught = evaluate(compiled, current, ping.at);
+    if (caught.transition === undefined) break;
+    transitions.push(caught.transition);
+    current = caught.state;
+  }
+
+  if (kind === 'start') {
+    const others = current.openRuns.filter((run) => run.runId !== ping.runId);
+    const openRuns = [...others, { runId: ping.runId, startedAt: ping.at }].slice(-MAX_OPEN_RUNS);
+    return {
+      state: withDeadlines(compiled, { ...current, openRuns }),
+      transitions,
+      finished: [],
+      ignored: false,
+    };
+  }
+
+  const outcome: RunOutcome = kind === 'success' ? 'success' : 'fail';
+  const match = current.openRuns.find(
+    (run) => run.runId === ping.runId && run.startedAt <= ping.at,
+  );
+  const paired =
+    match !== undefined && ping.at - match.startedAt <= RUN_PAIRING_WINDOW_MS ? match : undefined;
+  const durationMs = paired === undefined ? undefined : ping.at - paired.startedAt;
+  const beganAt = paired?.startedAt ?? ping.at;
+  const dueBy = current.expectedAt === null ? null : current.expectedAt + compiled.graceMs;
+  const finished: FinishedRun = {
+    runId: ping.runId,
+    startedAt: paired?.startedAt,
+    finishedAt: ping.at,
+    durationMs,
+    outcome,
+    exitStatus: ping.exitStatus,
+    onTime: dueBy === null || beganAt < dueBy,
+    tooFast:
+      compiled.minRunMs !== undefined && durationMs !== undefined && durationMs < compiled.minRunMs,
+    overran: durationMs !== undefined && durationMs > compiled.maxRunMs,
+  };
+  // healthchecks clears its running state on any failure and on a success without
+  // rid; a success with rid ends that run only.
+  const openRuns =
+    outcome === 'fail' || ping.runId === undefined
+      ? []
+      : current.openRuns.filter((run) => run !== match);
+  const to: HeartbeatStatus = outcome === 'success' ? 'up' : 'down';
+  const next = withDeadlines(compiled, {
+    status: to,
+    lastPingAt: ping.at,
+    lastSuccessAt: outcome === 'success' ? ping.at : current.lastSuccessAt,
+    lastFailureAt: outcome === 'fail' ? ping.at : current.lastFailureAt,
+    expectedAt: outcome === 'success' ? compiled.nextDueAfter(ping.at) : null,
+    openRuns,
+  });
+  if (current.status !== to) {
+    transitions.push({ from: current.status, to, at: ping.at, reason: outcome });
+  }
+  return { state: next, transitions, finished: [finished], ignored: false };
+}
+
+/** Pausing forgets runs and deadlines (healthchecks clears last_start and
+ * alert_after); lastPingAt and the others stay for display. */
+export function pause(
+  compiled: CompiledHeartbeat,
+  state: HeartbeatState,
+  atMs: number,
+): CommandResult {
+  if (state.status === 'paused') return { state, transition: undefined };
+  const next = withDeadlines(compiled, {
+    ...state,
+    status: 'paused',
+    expectedAt: null,
+    openRuns: [],
+  });
+  return {
+    state: next,
+    transition: { from: state.status, to: 'paused', at: atMs, reason: 'pause' },
+  };
+}
+
+/** Resume is a fresh start: new, expecting nothing until the next ping
+ * (healthchecks also clears last_ping). */
+export function resume(
+  compiled: CompiledHeartbeat,
+  state: HeartbeatState,
+  atMs: number,
+): CommandResult {
+  if (state.status !== 'paused') return { state, transition: undefined };
+  const next = withDeadlines(compiled, {
+    ...state,
+    status: 'new',
+    lastPingAt: null,
+    expectedAt: null,
+    openRuns: [],
+  });
+  return { state: next, transition: { from: 'paused', to: 'new', at: atMs, reason: 'resume' } };
+}
+
+type WithoutDeadlines = Omit<HeartbeatState, 'lateAt' | 'downAt'>;
+
+function withDeadlines(compiled: CompiledHeartbeat, state: WithoutDeadlines): HeartbeatState {
+  const waiting = state.status === 'up' || state.status === 'late';
+  const lateAt = waiting ? state.expectedAt : null;
+  let downAt = waiting && state.expectedAt !== null ? state.expectedAt + compiled.graceMs : null;
+  if (state.status !== 'down' && state.openRuns.length > 0) {
+    const runDownAt = Math.min(...state.openRuns.map((run) => run.startedAt)) + compiled.maxRunMs;
+    downAt = downAt === null ? runDownAt : Math.min(downAt, runDownAt);
+  }
+  return { ...state, lateAt, downAt };
+}
+
+function isRunDeadline(
+  compiled: CompiledHeartbeat,
+  state: HeartbeatState,
+  downAt: number,
+): boolean {
+  return state.openRuns.some((run) => run.startedAt + compiled.maxRunMs === downAt);
+}
+
+function nextCheck(state: HeartbeatState): number | null {
+  const late = state.status === 'up' ? state.lateAt : null;
+  const down = state.status === 'down' ? null : state.downAt;
+  if (late === null) return down;
+  if (down === null) return late;
+  return Math.min(late, down);
+}
