@@ -15,8 +15,10 @@ import { alertKey, senderGroupKey, serviceKey } from '../core/alerts/page-keys.j
 import {
   normalizeAlertmanagerMessage,
   normalizeBurnRateTransition,
+  normalizeHeartbeatAlert,
   normalizePagerDutyEvent,
   normalizeWebhookAlert,
+  type HeartbeatAlertInput,
   type NormalizeOptions,
 } from '../core/alerts/normalize.js';
 import type { AlertmanagerWebhook, PagerDutyEvent, WebhookAlert } from '../schema/alert-intake.js';
@@ -184,6 +186,26 @@ export async function pageBurnAlerts(
   if (alerts.length === 0) return;
   await tx.lockPaging();
   await groupIntoPages(deps, tx, { alerts, resolvedGroup: undefined }, atMs, 'evaluator');
+}
+
+/**
+ * Heartbeat checks that went down page their service's escalation policy; those that
+ * came back up resolve that page. Called in the transaction that stored the change.
+ */
+export async function pageHeartbeatAlerts(
+  deps: AppDependencies,
+  tx: Store,
+  inputs: readonly HeartbeatAlertInput[],
+  atMs: number,
+): Promise<void> {
+  if (inputs.length === 0) return;
+  const alerts = inputs.map((input) => {
+    const alert = normalizeHeartbeatAlert(input);
+    const runbook = deps.catalog.service(input.service)?.runbook;
+    return runbook === undefined ? alert : { ...alert, runbookUrl: runbook };
+  });
+  await tx.lockPaging();
+  await groupIntoPages(deps, tx, { alerts, resolvedGroup: undefined }, atMs, 'heartbeats');
 }
 
 /** Groups a batch into the open pages, stores them, and starts or follows escalations. */

@@ -3,6 +3,7 @@
 // (a dry run) and the single-resource routes all come through here.
 import { incidentSettingsToDocument } from '../schema/incident-settings.js';
 import { runbookToDocument } from '../schema/runbook.js';
+import { heartbeatToDocument } from '../schema/heartbeat.js';
 import { issuePath, readDocumentValues } from '../config/documents.js';
 import {
   dataSourceToDocument,
@@ -84,6 +85,7 @@ function desiredState(documents: readonly unknown[]): DesiredState {
     ['EscalationPolicy', read.escalationPolicies],
     ['Runbook', read.runbooks],
     ['IncidentSettings', read.incidentSettings],
+    ['Heartbeat', read.heartbeats],
     [
       'ErrorBudgetPolicy',
       read.policies.map(({ value, index }) => ({ value: value.policy, index })),
@@ -138,6 +140,7 @@ function desiredState(documents: readonly unknown[]): DesiredState {
       policies: read.policies.map(({ value }) => policyToDocument(value)),
       runbooks: read.runbooks.map(({ value }) => runbookToDocument(value)),
       incidentSettings: read.incidentSettings.map(({ value }) => incidentSettingsToDocument(value)),
+      heartbeats: read.heartbeats.map(({ value }) => heartbeatToDocument(value)),
     },
     pathOf: (kind, name) => {
       const index = where.get(`${kind}/${name}`);
@@ -168,6 +171,7 @@ async function currentState(
       policies: documentsOf('ErrorBudgetPolicy') as PlanState['policies'],
       runbooks: documentsOf('Runbook') as PlanState['runbooks'],
       incidentSettings: documentsOf('IncidentSettings') as PlanState['incidentSettings'],
+      heartbeats: documentsOf('Heartbeat') as PlanState['heartbeats'],
     },
     sloIds: new Map(slos.map((slo) => [slo.name, slo.id])),
   };
@@ -239,7 +243,8 @@ async function executeChanges(
       kind === 'ErrorBudgetPolicy' ||
       kind === 'EscalationPolicy' ||
       kind === 'Runbook' ||
-      kind === 'IncidentSettings'
+      kind === 'IncidentSettings' ||
+      kind === 'Heartbeat'
     ) {
       if (action === 'delete') await store.deleteConfigResource(kind, name);
       else

@@ -89,6 +89,7 @@ export async function sendConfig(
           ...documents.policies,
           ...documents.runbooks,
           ...documents.incidentSettings,
+          ...documents.heartbeats,
         ],
         prune: options.prune,
         dryRun,

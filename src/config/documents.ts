@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type {
   DataSource,
   EscalationPolicyResource,
+  HeartbeatResource,
   IncidentSettingsResource,
   PolicyResource,
   RunbookResource,
@@ -30,6 +31,7 @@ export interface ReadDocuments {
   readonly escalationPolicies: ReadValue<EscalationPolicyResource>[];
   readonly runbooks: ReadValue<RunbookResource>[];
   readonly incidentSettings: ReadValue<IncidentSettingsResource>[];
+  readonly heartbeats: ReadValue<HeartbeatResource>[];
   readonly issues: ConfigIssue[];
 }
 
@@ -50,6 +52,7 @@ export function readDocumentValues(
   const escalationPolicies: ReadValue<EscalationPolicyResource>[] = [];
   const runbooks: ReadValue<RunbookResource>[] = [];
   const incidentSettings: ReadValue<IncidentSettingsResource>[] = [];
+  const heartbeats: ReadValue<HeartbeatResource>[] = [];
   values.forEach((value, index) => {
     const source = sourceOf(value, label(index), index);
     const result = readHeadroomDocument(source, issues);
@@ -64,6 +67,7 @@ export function readDocumentValues(
     for (const runbook of result.runbooks) runbooks.push({ value: runbook.value, index });
     for (const settings of result.incidentSettings)
       incidentSettings.push({ value: settings.value, index });
+    for (const heartbeat of result.heartbeats) heartbeats.push({ value: heartbeat.value, index });
   });
   return {
     services,
@@ -74,6 +78,7 @@ export function readDocumentValues(
     escalationPolicies,
     runbooks,
     incidentSettings,
+    heartbeats,
     issues: issues.issues,
   };
 }

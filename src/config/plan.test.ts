@@ -59,6 +59,7 @@ function state(
     escalationPolicies: [],
     runbooks: [],
     incidentSettings: [],
+    heartbeats: [],
   };
 }
 
@@ -355,6 +356,7 @@ function applyChanges(current: PlanState, changes: readonly Change[]): PlanState
     escalationPolicies: [],
     runbooks: [],
     incidentSettings: [],
+    heartbeats: [],
   };
 }
 

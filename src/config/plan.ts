@@ -12,6 +12,7 @@ import type { ErrorBudgetPolicyDocumentInput } from '../schema/policy.js';
 import type { EscalationPolicyDocumentInput } from '../schema/escalation.js';
 import type { IncidentSettingsDocumentInput } from '../schema/incident-settings.js';
 import type { RunbookDocumentInput } from '../schema/runbook.js';
+import type { HeartbeatDocumentInput } from '../schema/heartbeat.js';
 import type { ScheduleDocumentInput } from '../schema/schedule.js';
 
 export interface PlanState {
@@ -30,6 +31,8 @@ export interface PlanState {
   readonly runbooks: readonly RunbookDocumentInput[];
   /** Installation-wide. */
   readonly incidentSettings: readonly IncidentSettingsDocumentInput[];
+  /** Owned by the team of their service. */
+  readonly heartbeats: readonly HeartbeatDocumentInput[];
 }
 
 type OwnedKind =
@@ -38,14 +41,16 @@ type OwnedKind =
   | 'ErrorBudgetPolicy'
   | 'EscalationPolicy'
   | 'Runbook'
-  | 'IncidentSettings';
+  | 'IncidentSettings'
+  | 'Heartbeat';
 type OwnedDocument =
   | DataSourceDocumentInput
   | ScheduleDocumentInput
   | ErrorBudgetPolicyDocumentInput
   | EscalationPolicyDocumentInput
   | RunbookDocumentInput
-  | IncidentSettingsDocumentInput;
+  | IncidentSettingsDocumentInput
+  | HeartbeatDocumentInput;
 
 /** The team that owns a document of an owned kind; null: installation-wide. */
 function ownerOf(document: OwnedDocument): string | null {
@@ -267,20 +272,28 @@ export function planChanges(current: PlanState, desired: PlanState, options: Pla
     (teamOf: (service: string) => string | null) =>
     (document: OwnedDocument): string | null =>
       document.kind === 'ErrorBudgetPolicy' ? policyOwner(document, teamOf) : null;
-  const runbookOwnerBy =
+  const serviceOwnerBy =
     (teamOf: (service: string) => string | null) =>
-    (document: OwnedDocument): string | null =>
-      document.kind !== 'Runbook'
-        ? null
-        : document.spec.service === undefined
-          ? (document.spec.team ?? null)
-          : teamOf(document.spec.service);
+    (document: OwnedDocument): string | null => {
+      if (document.kind === 'Heartbeat') return teamOf(document.spec.service);
+      if (document.kind !== 'Runbook') return null;
+      return document.spec.service === undefined
+        ? (document.spec.team ?? null)
+        : teamOf(document.spec.service);
+    };
   const runbooks = owned(
     'Runbook',
     current.runbooks,
     desired.runbooks,
-    runbookOwnerBy(currentTeamOf),
-    runbookOwnerBy(desiredTeamOf),
+    serviceOwnerBy(currentTeamOf),
+    serviceOwnerBy(desiredTeamOf),
+  );
+  const heartbeats = owned(
+    'Heartbeat',
+    current.heartbeats,
+    desired.heartbeats,
+    serviceOwnerBy(currentTeamOf),
+    serviceOwnerBy(desiredTeamOf),
   );
   const incidentSettings = owned(
     'IncidentSettings',
@@ -305,8 +318,10 @@ export function planChanges(current: PlanState, desired: PlanState, options: Pla
       ...sloChanges,
       ...policies.changes,
       ...runbooks.changes,
+      ...heartbeats.changes,
       ...incidentSettings.changes,
       ...incidentSettings.deletes,
+      ...heartbeats.deletes,
       ...runbooks.deletes,
       ...policies.deletes,
       ...sloDeletes,

@@ -196,6 +196,7 @@ describe('who owns a policy', () => {
     policies,
     runbooks: [],
     incidentSettings: [],
+    heartbeats: [],
   });
 
   it("lets a team's editor change its own policy, and only an admin an installation-wide one", () => {

@@ -174,6 +174,7 @@ describe('validateModel', () => {
         escalationPolicies: [],
         runbooks: [],
         incidentSettings: [],
+        heartbeats: [],
       };
     };
 

@@ -109,6 +109,21 @@ export function validateModel(
     );
   }
 
+  const heartbeats = uniqueByName(
+    results.flatMap((result) => result.heartbeats),
+    'Heartbeat',
+    issues,
+  ).filter((heartbeat) => {
+    if (knownNames.has(heartbeat.value.service)) return true;
+    issues.error(
+      heartbeat.source,
+      ['spec', 'service'],
+      'unknown_service',
+      unknownServiceMessage(heartbeat.value.service, known),
+    );
+    return false;
+  });
+
   return {
     services: [...services.map((service) => service.value), ...implied],
     slos: slos.map((slo) => slo.value),
@@ -118,6 +133,7 @@ export function validateModel(
     escalationPolicies: escalationPolicies.map((policy) => policy.value),
     runbooks: runbooks.map((runbook) => runbook.value),
     incidentSettings: incidentSettings.slice(0, 1).map((settings) => settings.value),
+    heartbeats: heartbeats.map((heartbeat) => heartbeat.value),
   };
 }
 

@@ -160,6 +160,7 @@ export const RESOURCE_KINDS = [
   'EscalationPolicy',
   'Runbook',
   'IncidentSettings',
+  'Heartbeat',
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 

@@ -22,6 +22,7 @@ export const HEADROOM_KINDS = [
   'EscalationPolicy',
   'Runbook',
   'IncidentSettings',
+  'Heartbeat',
 ] as const;
 export type HeadroomKind = (typeof HEADROOM_KINDS)[number];
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { dataSourceDocumentSchema, serviceDocumentSchema, sloDocumentSchema } from './config.js';
 import { errorBudgetPolicyDocumentSchema } from './policy.js';
 import { escalationPolicyDocumentSchema } from './escalation.js';
+import { heartbeatDocumentSchema } from './heartbeat.js';
 import { incidentSettingsDocumentSchema } from './incident-settings.js';
 import { runbookDocumentSchema } from './runbook.js';
 import { scheduleDocumentSchema } from './schedule.js';
@@ -17,6 +18,7 @@ export const headroomDocumentSchema = z.discriminatedUnion('kind', [
   errorBudgetPolicyDocumentSchema,
   runbookDocumentSchema,
   incidentSettingsDocumentSchema,
+  heartbeatDocumentSchema,
 ]);
 
 export type HeadroomDocument = z.output<typeof headroomDocumentSchema>;

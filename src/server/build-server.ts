@@ -16,6 +16,8 @@ import { defineRoute, type RouteDefinition } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { deployRoutes } from './routes/deploys.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { heartbeatRoutes, pingRoutes } from './routes/heartbeats.js';
+import { HeartbeatPings } from '../app/heartbeats.js';
 import { directoryRoutes } from './routes/directory.js';
 import { eventRoutes, NDJSON_TYPES } from './routes/events.js';
 import { resourceRoutes } from './routes/resources.js';
@@ -39,6 +41,9 @@ export interface ServerOptions {
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/** Larger ping bodies are refused (413); the first 10,000 bytes of each are kept. */
+const PING_BODY_ACCEPTED_BYTES = 1024 * 1024;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { deps } = options;
@@ -104,13 +109,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...scheduleRoutes(deps),
     ...pagingRoutes(deps),
     ...incidentRoutes(deps),
+    ...heartbeatRoutes(deps),
     ...auditRoutes(deps),
   ];
   const ingestRoutes = eventRoutes(deps);
-  const openApi = buildOpenApiDocument([...systemRoutes(), ...apiRoutes, ...ingestRoutes], {
-    title: 'Headroom API',
-    version: options.version,
-  });
+  const pings = new HeartbeatPings(deps);
+  app.addHook('onClose', () => pings.flush());
+  const pingEndpoints = pingRoutes(pings);
+  const openApi = buildOpenApiDocument(
+    [...systemRoutes(), ...apiRoutes, ...ingestRoutes, ...pingEndpoints],
+    {
+      title: 'Headroom API',
+      version: options.version,
+    },
+  );
 
   mountRoutes(app, apiRoutes, deps);
   // JSON event arrays are bytes too; only inside this scope, so other routes parse JSON.
@@ -124,6 +136,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
     );
     mountRoutes(scope, ingestRoutes, deps);
+    done();
+  });
+  // Pings come from curl, wget and shell scripts with any content type (or none): the
+  // body is bytes, kept as the run's log.
+  await app.register((scope, _options, done) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: PING_BODY_ACCEPTED_BYTES },
+      (_request, body, done) => {
+        done(null, body);
+      },
+    );
+    mountRoutes(scope, pingEndpoints, deps);
     done();
   });
 

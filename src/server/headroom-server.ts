@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdminToken } from '../app/bootstrap.js';
 import { CredentialCache } from '../app/credential-cache.js';
+import { evaluateHeartbeats } from '../app/heartbeats.js';
 import { storedIncidents } from '../app/incidents.js';
 import { systemClock, type Clock } from '../app/ports/clock.js';
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
@@ -45,6 +46,8 @@ export interface RunningHeadroom {
   readonly runner: BackgroundRunner | undefined;
   /** One pass of escalation and delivery now (tests run it with their own clock). */
   runPaging(): Promise<void>;
+  /** One pass of the heartbeat evaluator at the clock's now (tests run no background loop). */
+  runHeartbeats(): Promise<void>;
   /** The admin token created on an empty database, to show once; undefined otherwise. */
   readonly bootstrapToken: string | undefined;
   /** Stops accepting, finishes in-flight requests, stops background work, closes the database. */
@@ -115,6 +118,9 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     let closing: Promise<void> | undefined;
     return {
       url,
+      runHeartbeats: async () => {
+        await evaluateHeartbeats(deps, clock.now());
+      },
       runPaging: async () => {
         await advanceEscalations(deps, paging.context, clock.now());
         await deliverNotifications(deps, paging.deliver, () => clock.now());

@@ -13,6 +13,7 @@ import { createSeries, epochMinute } from '../core/slo/minute-series.js';
 import type {
   DataSource,
   EscalationPolicyResource,
+  HeartbeatResource,
   IncidentSettingsResource,
   RunbookResource,
   ScheduleResource,
@@ -38,6 +39,7 @@ export class LiveSlos implements SloCatalog {
   private knownSchedules: readonly ScheduleResource[] = [];
   private knownEscalationPolicies: readonly EscalationPolicyResource[] = [];
   private knownRunbooks: readonly RunbookResource[] = [];
+  private knownHeartbeats: readonly HeartbeatResource[] = [];
   private knownIncidentSettings: IncidentSettingsResource | undefined;
   private servicesByName = new Map<string, Service>();
   /** SLO names by service, in name order; entries are looked up by name (trims replace them). */
@@ -79,6 +81,10 @@ export class LiveSlos implements SloCatalog {
 
   runbooks(): readonly RunbookResource[] {
     return this.knownRunbooks;
+  }
+
+  heartbeats(): readonly HeartbeatResource[] {
+    return this.knownHeartbeats;
   }
 
   incidentSettings(): IncidentSettingsResource | undefined {
@@ -193,6 +199,9 @@ export class LiveSlos implements SloCatalog {
     this.knownRunbooks = configRecords.flatMap(
       (record) => this.documents.read(record.document).runbook ?? [],
     );
+    this.knownHeartbeats = configRecords.flatMap(
+      (record) => this.documents.read(record.document).heartbeat ?? [],
+    );
     this.knownIncidentSettings = configRecords
       .flatMap((record) => this.documents.read(record.document).incidentSettings ?? [])
       .at(0);
@@ -274,6 +283,7 @@ class ReadDocuments {
       schedule?: ScheduleResource;
       escalationPolicy?: EscalationPolicyResource;
       runbook?: RunbookResource;
+      heartbeat?: HeartbeatResource;
       incidentSettings?: IncidentSettingsResource;
       policy?: CompiledPolicy;
     }
@@ -286,6 +296,7 @@ class ReadDocuments {
     readonly schedule?: ScheduleResource;
     readonly escalationPolicy?: EscalationPolicyResource;
     readonly runbook?: RunbookResource;
+    readonly heartbeat?: HeartbeatResource;
     readonly incidentSettings?: IncidentSettingsResource;
     /** Compiled once per stored text: holiday calendars and zones are not cheap. */
     readonly policy?: CompiledPolicy;
@@ -307,6 +318,8 @@ class ReadDocuments {
       if (escalationPolicy !== undefined) read.escalationPolicy = escalationPolicy;
       const runbook = values.runbooks[0]?.value;
       if (runbook !== undefined) read.runbook = runbook;
+      const heartbeat = values.heartbeats[0]?.value;
+      if (heartbeat !== undefined) read.heartbeat = heartbeat;
       const incidentSettings = values.incidentSettings[0]?.value;
       if (incidentSettings !== undefined) read.incidentSettings = incidentSettings;
       const policy = values.policies[0]?.value;

@@ -7,6 +7,7 @@ import type { Dialect } from './codec.js';
 import { decisionRow, deployRepository } from './deploy-repository.js';
 import { directoryRepository } from './directory-repository.js';
 import { eventRepository } from './event-repository.js';
+import { heartbeatRepository } from './heartbeat-repository.js';
 import { incidentRepository } from './incident-repository.js';
 import { leaseRepository } from './lease-repository.js';
 import { pagingRepository } from './paging-repository.js';
@@ -36,6 +37,7 @@ export function kyselyStore(
     ...auditRepository(db),
     ...pagingRepository(db, dialect),
     ...incidentRepository(db),
+    ...heartbeatRepository(db, dialect),
     async transaction(work) {
       // Nested calls join the transaction already open.
       if (inTransaction) return work(kyselyStore(db, dialect, true));

@@ -6,6 +6,7 @@ import * as configResources from './migrations/0002-config-resources.js';
 import * as deployGate from './migrations/0003-deploy-gate.js';
 import * as paging from './migrations/0004-paging.js';
 import * as incidents from './migrations/0005-incidents.js';
+import * as heartbeats from './migrations/0006-heartbeats.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -16,6 +17,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-deploy-gate': deployGate,
   '0004-paging': paging,
   '0005-incidents': incidents,
+  '0006-heartbeats': heartbeats,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

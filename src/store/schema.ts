@@ -286,6 +286,40 @@ export interface DatabaseSchema {
   incident_services: IncidentServicesTable;
   postmortems: PostmortemsTable;
   action_items: ActionItemsTable;
+  heartbeats: HeartbeatsTable;
+  heartbeat_pings: HeartbeatPingsTable;
+  ping_keys: PingKeysTable;
+}
+
+export interface HeartbeatsTable {
+  name: string;
+  token: string;
+  status: string;
+  state: string;
+  next_check_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface HeartbeatPingsTable {
+  id: Generated<number>;
+  heartbeat: string;
+  at: number;
+  kind: string;
+  exit_status: number | null;
+  run_id: string | null;
+  duration_ms: number | null;
+  body: string | null;
+  remote: string | null;
+  user_agent: string | null;
+}
+
+export interface PingKeysTable {
+  id: string;
+  team: string;
+  key_hash: string;
+  created_at: number;
+  revoked_at: number | null;
 }
 
 export interface IncidentsTable {

@@ -269,3 +269,36 @@ export interface ActionItemRecord {
   readonly updatedAt: number;
   readonly closedAt: number | null;
 }
+
+/** A heartbeat check's runtime row: its ping token and state (config holds the rest). */
+export interface HeartbeatRecord {
+  readonly name: string;
+  readonly token: string;
+  readonly status: string;
+  /** core/heartbeats HeartbeatState. */
+  readonly state: unknown;
+  readonly nextCheckAt: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface HeartbeatPingRecord {
+  readonly id: number;
+  readonly heartbeat: string;
+  readonly at: number;
+  readonly kind: string;
+  readonly exitStatus: number | null;
+  readonly runId: string | null;
+  readonly durationMs: number | null;
+  readonly body: string | null;
+  readonly remote: string | null;
+  readonly userAgent: string | null;
+}
+
+/** A team's key for slug ping URLs (/ping/<key>/<heartbeat name>). */
+export interface PingKeyRecord {
+  readonly id: string;
+  readonly team: string;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}

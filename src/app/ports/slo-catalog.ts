@@ -4,6 +4,7 @@ import type { MinuteSeries } from '../../core/slo/minute-series.js';
 import type {
   DataSource,
   EscalationPolicyResource,
+  HeartbeatResource,
   IncidentSettingsResource,
   RunbookResource,
   ScheduleResource,
@@ -39,6 +40,8 @@ export interface SloCatalog {
   schedules(): readonly ScheduleResource[];
   escalationPolicies(): readonly EscalationPolicyResource[];
   runbooks(): readonly RunbookResource[];
+  /** Cron-job checks, read once per config change. */
+  heartbeats(): readonly HeartbeatResource[];
   /** The installation's IncidentSettings; undefined: the default severities, no rotation. */
   incidentSettings(): IncidentSettingsResource | undefined;
   /** A service by name, whether or not it has SLOs. */

@@ -3,6 +3,9 @@
 import type { Page } from '../../core/alerts/grouping.js';
 import type {
   ActionItemRecord,
+  HeartbeatPingRecord,
+  HeartbeatRecord,
+  PingKeyRecord,
   IncidentEventRecord,
   IncidentRecord,
   PostmortemRecord,
@@ -274,9 +277,41 @@ export interface IncidentRepository {
   }): Promise<ActionItemRecord[]>;
 }
 
+export interface HeartbeatRepository {
+  /** Creates the rows of checks that have none (with these tokens); others are kept. */
+  ensureHeartbeats(
+    rows: readonly { readonly name: string; readonly token: string }[],
+    at: number,
+  ): Promise<void>;
+  listHeartbeats(): Promise<HeartbeatRecord[]>;
+  getHeartbeat(name: string): Promise<HeartbeatRecord | undefined>;
+  findHeartbeatByToken(token: string): Promise<HeartbeatRecord | undefined>;
+  /**
+   * These checks' rows, locked for the transaction on PostgreSQL (SQLite has one writer):
+   * two instances taking pings of one check apply them one after the other.
+   */
+  lockHeartbeats(names: readonly string[]): Promise<HeartbeatRecord[]>;
+  putHeartbeatStates(
+    rows: readonly Pick<
+      HeartbeatRecord,
+      'name' | 'status' | 'state' | 'nextCheckAt' | 'updatedAt'
+    >[],
+  ): Promise<void>;
+  /** Checks whose next check is due at `atMs`. */
+  listDueHeartbeats(atMs: number, limit: number): Promise<HeartbeatRecord[]>;
+  insertHeartbeatPings(pings: readonly Omit<HeartbeatPingRecord, 'id'>[]): Promise<void>;
+  /** Newest first. */
+  listHeartbeatPings(name: string, limit: number): Promise<HeartbeatPingRecord[]>;
+  insertPingKey(key: PingKeyRecord, keyHash: string): Promise<void>;
+  findPingKeyByHash(keyHash: string): Promise<PingKeyRecord | undefined>;
+  listPingKeys(team: string): Promise<PingKeyRecord[]>;
+  revokePingKey(id: string, at: number): Promise<void>;
+}
+
 export interface Store
   extends
     DirectoryRepository,
+    HeartbeatRepository,
     IncidentRepository,
     PagingRepository,
     ResourceRepository,

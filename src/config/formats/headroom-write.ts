@@ -30,6 +30,7 @@ import {
   type IncidentSettingsDocumentInput,
 } from '../../schema/incident-settings.js';
 import { runbookToDocument, type RunbookDocumentInput } from '../../schema/runbook.js';
+import { heartbeatToDocument, type HeartbeatDocumentInput } from '../../schema/heartbeat.js';
 import type { ScheduleDocumentInput } from '../../schema/schedule.js';
 import type { ErrorBudgetPolicyDocumentInput } from '../../schema/policy.js';
 import type { PolicyCondition } from '../../core/policy/model.js';
@@ -257,6 +258,7 @@ export function modelToDocuments(model: ReliabilityModel): {
   escalationPolicies: EscalationPolicyDocumentInput[];
   runbooks: RunbookDocumentInput[];
   incidentSettings: IncidentSettingsDocumentInput[];
+  heartbeats: HeartbeatDocumentInput[];
 } {
   return {
     services: model.services.map(serviceToDocument),
@@ -267,6 +269,7 @@ export function modelToDocuments(model: ReliabilityModel): {
     escalationPolicies: model.escalationPolicies.map(escalationPolicyToDocument),
     runbooks: model.runbooks.map(runbookToDocument),
     incidentSettings: model.incidentSettings.map(incidentSettingsToDocument),
+    heartbeats: model.heartbeats.map(heartbeatToDocument),
   };
 }
 

@@ -29,6 +29,8 @@ import {
   incidentSettingsFromDocument,
 } from '../../schema/incident-settings.js';
 import { runbookDocumentSchema, runbookFromDocument } from '../../schema/runbook.js';
+import { heartbeatDocumentSchema, heartbeatFromDocument } from '../../schema/heartbeat.js';
+import { compileHeartbeat } from '../../core/heartbeats/compile.js';
 import type { IssueCollector, SourceDocument } from '../document.js';
 import { closest, reportZodIssues } from '../zod-issues.js';
 import { emptyFormatResult, type FormatResult } from './types.js';
@@ -90,6 +92,21 @@ export function readHeadroomDocument(source: SourceDocument, issues: IssueCollec
       return result;
     }
     result.runbooks.push({ value: runbookFromDocument(parsed.data), source, path: [] });
+  } else if (kind === 'Heartbeat') {
+    const parsed = heartbeatDocumentSchema.safeParse(source.value, PARSE_OPTIONS);
+    if (!parsed.success) {
+      reportZodIssues(parsed.error, heartbeatDocumentSchema, source, [], issues);
+      return result;
+    }
+    const heartbeat = heartbeatFromDocument(parsed.data);
+    const compiled = compileHeartbeat(heartbeat.definition);
+    if (!compiled.ok) {
+      for (const problem of compiled.problems) {
+        issues.error(source, ['spec', 'schedule'], 'invalid_schedule', problem);
+      }
+      return result;
+    }
+    result.heartbeats.push({ value: heartbeat, source, path: [] });
   } else if (kind === 'IncidentSettings') {
     const parsed = incidentSettingsDocumentSchema.safeParse(source.value, PARSE_OPTIONS);
     if (!parsed.success) {

@@ -216,6 +216,7 @@ class OpenSloReader {
       escalationPolicies: [],
       runbooks: [],
       incidentSettings: [],
+      heartbeats: [],
     };
   }
 

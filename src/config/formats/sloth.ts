@@ -84,6 +84,7 @@ export function readSlothDocument(source: SourceDocument, issues: IssueCollector
     escalationPolicies: [],
     runbooks: [],
     incidentSettings: [],
+    heartbeats: [],
   };
 }
 

@@ -1,6 +1,7 @@
 import type {
   DataSource,
   EscalationPolicyResource,
+  HeartbeatResource,
   IncidentSettingsResource,
   PolicyResource,
   RunbookResource,
@@ -22,6 +23,7 @@ export interface FormatResult {
   readonly escalationPolicies: Located<EscalationPolicyResource>[];
   readonly runbooks: Located<RunbookResource>[];
   readonly incidentSettings: Located<IncidentSettingsResource>[];
+  readonly heartbeats: Located<HeartbeatResource>[];
 }
 
 export function emptyFormatResult(): FormatResult {
@@ -35,5 +37,6 @@ export function emptyFormatResult(): FormatResult {
     escalationPolicies: [],
     runbooks: [],
     incidentSettings: [],
+    heartbeats: [],
   };
 }

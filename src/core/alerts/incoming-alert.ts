@@ -1,13 +1,17 @@
 // The one shape every alert takes inside Headroom, whichever wire format brought it:
 // grouping, dedup and escalation read only this.
 
-/** `incident`: Headroom paging the incident-response rotation for an incident. */
+/**
+ * `incident`: Headroom paging the incident-response rotation for an incident;
+ * `heartbeat`: a cron job's check that went down.
+ */
 export const ALERT_SOURCES = [
   'alertmanager',
   'pagerduty',
   'webhook',
   'burn-rate',
   'incident',
+  'heartbeat',
 ] as const;
 export type AlertSource = (typeof ALERT_SOURCES)[number];
 

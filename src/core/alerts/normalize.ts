@@ -284,6 +284,41 @@ export function normalizeBurnRateTransition(transition: AlertTransition): Incomi
   };
 }
 
+/** A cron job's check went down (trigger) or came back up (resolve). */
+export interface HeartbeatAlertInput {
+  readonly heartbeat: string;
+  readonly service: string;
+  readonly action: 'trigger' | 'resolve';
+  /** Why it went down: late, failed, a run that overran; for the summary. */
+  readonly reason: string;
+  readonly at: number;
+}
+
+export function normalizeHeartbeatAlert(input: HeartbeatAlertInput): IncomingAlert {
+  const triggered = input.action === 'trigger';
+  return {
+    source: 'heartbeat',
+    integration: undefined,
+    dedupKey: `heartbeat:${input.heartbeat}`,
+    senderGroup: undefined,
+    action: input.action,
+    summary: truncate(
+      triggered
+        ? `${input.heartbeat}: the job is down (${input.reason})`
+        : `${input.heartbeat}: the job is up again`,
+      SUMMARY_MAX_LENGTH,
+    ),
+    severity: 'critical',
+    service: input.service,
+    labels: { heartbeat: input.heartbeat, service: input.service },
+    annotations: { reason: input.reason },
+    runbookUrl: undefined,
+    startsAt: input.at,
+    endsAt: triggered ? undefined : input.at,
+    links: [],
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Shared choices
 

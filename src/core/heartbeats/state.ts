@@ -287,7 +287,8 @@ function isRunDeadline(
   return state.openRuns.some((run) => run.startedAt + compiled.maxRunMs === downAt);
 }
 
-function nextCheck(state: HeartbeatState): number | null {
+/** The next instant at which `evaluate` could change the status; null: only a ping, pause or resume can. */
+export function nextCheck(state: HeartbeatState): number | null {
   const late = state.status === 'up' ? state.lateAt : null;
   const down = state.status === 'down' ? null : state.downAt;
   if (late === null) return down;

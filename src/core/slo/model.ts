@@ -1,5 +1,6 @@
 import type { ErrorBudgetPolicy } from '../policy/model.js';
 import type { EscalationPolicy } from '../alerts/escalation.js';
+import type { HeartbeatDefinition } from '../heartbeats/model.js';
 import type { SeverityLevel } from '../incidents/model.js';
 import type { Schedule } from '../oncall/model.js';
 
@@ -178,6 +179,15 @@ export interface IncidentSettingsResource {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** A cron or batch job's check as config holds it: owned by a service. */
+export interface HeartbeatResource {
+  readonly name: string;
+  readonly service: string;
+  readonly description: string | undefined;
+  readonly definition: HeartbeatDefinition;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface ReliabilityModel {
   readonly services: readonly Service[];
   readonly slos: readonly Slo[];
@@ -187,6 +197,7 @@ export interface ReliabilityModel {
   readonly escalationPolicies: readonly EscalationPolicyResource[];
   readonly runbooks: readonly RunbookResource[];
   readonly incidentSettings: readonly IncidentSettingsResource[];
+  readonly heartbeats: readonly HeartbeatResource[];
 }
 
 /** An error-budget policy as config holds it: the gate's policy, its description and labels. */

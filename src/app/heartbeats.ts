@@ -1,0 +1,479 @@
+// Heartbeats of cron jobs: pings in (healthchecks-compatible), the check's state
+// moved by the core's state machine, and a page when a job is down. Pings arriving
+// together are written in one transaction and each is answered after that commit:
+// accepted pings are never lost, and a burst costs one commit, not one per ping.
+import { randomUUID } from 'node:crypto';
+import {
+  compileHeartbeat,
+  createScheduleCache,
+  type CompiledHeartbeat,
+} from '../core/heartbeats/compile.js';
+import { exitStatusPing, type HeartbeatPing } from '../core/heartbeats/model.js';
+import {
+  alertFor,
+  applyPing,
+  evaluate,
+  NEW_HEARTBEAT_STATE,
+  nextCheck,
+  pause,
+  resume,
+  type HeartbeatState,
+  type HeartbeatTransition,
+} from '../core/heartbeats/state.js';
+import type { HeartbeatAlertInput } from '../core/alerts/normalize.js';
+import type { HeartbeatResource } from '../core/slo/model.js';
+import { pageHeartbeatAlerts } from './alert-intake.js';
+import { recordChange } from './audit.js';
+import { hashSecret, newPublicId, newSecret } from './credentials.js';
+import { invalid, notFound } from './errors.js';
+import type { HeartbeatPingRecord, HeartbeatRecord, PingKeyRecord } from './ports/records.js';
+import type { AppDependencies } from './ports/slo-catalog.js';
+import type { Store } from './ports/store.js';
+import { requireReader, requireResponder, requireTeamEditor, type Principal } from './principal.js';
+
+/** The first bytes of a ping's body kept as the run's log (healthchecks' default). */
+export const PING_BODY_LIMIT_BYTES = 10_000;
+/** Most pings written in one transaction. */
+const MAX_BATCH = 1000;
+/** Due checks the evaluator handles per pass. */
+const EVALUATION_BATCH = 2000;
+const CATALOG_FRESHNESS_MS = 1000;
+
+export type PingSignal = 'success' | 'start' | 'fail' | 'log' | { readonly exitStatus: number };
+
+export interface PingInput {
+  /** The check's token, or a team's ping key and the check's name (slug URLs). */
+  readonly target:
+    | { readonly kind: 'token'; readonly token: string }
+    | { readonly kind: 'slug'; readonly pingKey: string; readonly slug: string };
+  readonly signal: PingSignal;
+  readonly runId: string | undefined;
+  /** Already cut to PING_BODY_LIMIT_BYTES. */
+  readonly body: string | undefined;
+  readonly remote: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+export type PingOutcome = 'ok' | 'not-found';
+
+interface PendingPing {
+  readonly name: string;
+  readonly input: PingInput;
+  readonly at: number;
+  readonly resolve: (outcome: PingOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Takes pings in, in batches: a ping waits for the batch being written, then goes out
+ * with the next one. Check names are found by token from memory (filled from the
+ * database on a miss), so an unknown token costs one read.
+ */
+export class HeartbeatPings {
+  private queue: PendingPing[] = [];
+  private writing: Promise<void> | undefined;
+  private readonly names = new Map<string, string>();
+  private readonly pingKeys = new Map<
+    string,
+    { readonly key: PingKeyRecord | undefined; readonly at: number }
+  >();
+
+  constructor(private readonly deps: AppDependencies) {}
+
+  async receive(input: PingInput): Promise<PingOutcome> {
+    const name = await this.nameOf(input);
+    if (name === undefined) return 'not-found';
+    return new Promise<PingOutcome>((resolve, reject) => {
+      this.queue.push({ name, input, at: this.deps.clock.now(), resolve, reject });
+      this.writing ??= this.drain();
+    });
+  }
+
+  /** Waits until every ping taken so far is written. */
+  async flush(): Promise<void> {
+    while (this.writing !== undefined) await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    // Let the pings of this turn of the event loop join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, MAX_BATCH);
+      this.queue = this.queue.slice(batch.length);
+      try {
+        const outcomes = await writePings(this.deps, batch);
+        batch.forEach((ping, index) => {
+          ping.resolve(outcomes[index] ?? 'not-found');
+        });
+      } catch (error) {
+        for (const ping of batch) ping.reject(error);
+      }
+    }
+    this.writing = undefined;
+  }
+
+  private async nameOf(input: PingInput): Promise<string | undefined> {
+    const { target } = input;
+    if (target.kind === 'token') {
+      const known = this.names.get(target.token);
+      if (known !== undefined) return known;
+      const row = await this.deps.store.findHeartbeatByToken(target.token);
+      if (row === undefined) return undefined;
+      this.names.set(target.token, row.name);
+      return row.name;
+    }
+    const key = await this.pingKey(target.pingKey);
+    if (key === undefined || key.revokedAt !== null) return undefined;
+    await this.deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+    const heartbeat = this.deps.catalog.heartbeats().find((each) => each.name === target.slug);
+    if (heartbeat === undefined) return undefined;
+    // A team's key pings only its own checks.
+    if (this.deps.catalog.service(heartbeat.service)?.team !== key.team) return undefined;
+    await syncHeartbeatRows(this.deps);
+    return heartbeat.name;
+  }
+
+  private async pingKey(secret: string): Promise<PingKeyRecord | undefined> {
+    const now = this.deps.clock.now();
+    const hash = hashSecret(secret);
+    const cached = this.pingKeys.get(hash);
+    // Remembered for a second, like API credentials: a revoked key stops within one.
+    if (cached !== undefined && now - cached.at < 1000) return cached.key;
+    const key = await this.deps.store.findPingKeyByHash(hash);
+    this.pingKeys.set(hash, { key, at: now });
+    return key;
+  }
+}
+
+/** Applies a batch of pings in one transaction; the outcome of each, in order. */
+async function writePings(
+  deps: AppDependencies,
+  batch: readonly PendingPing[],
+): Promise<PingOutcome[]> {
+  await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  const definitions = definitionsByName(deps);
+  const now = deps.clock.now();
+  const { outcomes, alerts } = await deps.store.transaction(async (tx) => {
+    const rows = await tx.lockHeartbeats([...new Set(batch.map((ping) => ping.name))]);
+    const states = new Map(rows.map((row) => [row.name, stateOf(row)]));
+    const changed = new Set<string>();
+    const pings: Omit<HeartbeatPingRecord, 'id'>[] = [];
+    const alerts: HeartbeatAlertInput[] = [];
+    const outcomes = batch.map((pending): PingOutcome => {
+      const compiled = definitions.get(pending.name);
+      const state = states.get(pending.name);
+      if (compiled === undefined || state === undefined) return 'not-found';
+      const ping = corePing(pending);
+      const result = applyPing(compiled.compiled, state, ping);
+      states.set(pending.name, result.state);
+      changed.add(pending.name);
+      alerts.push(...alertsOf(compiled.resource, result.transitions));
+      const finished = result.finished.at(-1);
+      pings.push({
+        heartbeat: pending.name,
+        at: pending.at,
+        kind: ping.kind,
+        exitStatus: ping.exitStatus ?? null,
+        runId: ping.runId ?? null,
+        durationMs: finished?.durationMs ?? null,
+        body: pending.input.body ?? null,
+        remote: pending.input.remote ?? null,
+        userAgent: pending.input.userAgent ?? null,
+      });
+      return 'ok';
+    });
+    await tx.insertHeartbeatPings(pings);
+    await tx.putHeartbeatStates(
+      [...changed].map((name) => {
+        const state = states.get(name) ?? NEW_HEARTBEAT_STATE;
+        return { name, status: state.status, state, nextCheckAt: nextCheck(state), updatedAt: now };
+      }),
+    );
+    await pageHeartbeatAlerts(deps, tx, alerts, now);
+    return { outcomes, alerts };
+  });
+  if (alerts.length > 0) deps.signals?.pagesChanged();
+  return outcomes;
+}
+
+/**
+ * Moves every check whose deadline passed (late, down) and pages for those now down;
+ * run by the instance holding the evaluator lease, each tick. Returns how many
+ * checks changed.
+ */
+export async function evaluateHeartbeats(deps: AppDependencies, atMs: number): Promise<number> {
+  await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  await syncHeartbeatRows(deps);
+  const due = await deps.store.listDueHeartbeats(atMs, EVALUATION_BATCH);
+  if (due.length === 0) return 0;
+  const definitions = definitionsByName(deps);
+  const alerts = await deps.store.transaction(async (tx) => {
+    const rows = await tx.lockHeartbeats(due.map((row) => row.name));
+    const updates = [];
+    const alerts: HeartbeatAlertInput[] = [];
+    for (const row of rows) {
+      const compiled = definitions.get(row.name);
+      if (compiled === undefined) {
+        // Removed from config: nothing to watch any more.
+        updates.push({
+          name: row.name,
+          status: row.status,
+          state: row.state,
+          nextCheckAt: null,
+          updatedAt: atMs,
+        });
+        continue;
+      }
+      const result = evaluate(compiled.compiled, stateOf(row), atMs);
+      if (result.transition !== undefined) {
+        alerts.push(...alertsOf(compiled.resource, [result.transition]));
+      }
+      updates.push({
+        name: row.name,
+        status: result.state.status,
+        state: result.state,
+        nextCheckAt: result.nextCheckAt,
+        updatedAt: atMs,
+      });
+    }
+    await tx.putHeartbeatStates(updates);
+    await pageHeartbeatAlerts(deps, tx, alerts, atMs);
+    return alerts;
+  });
+  if (alerts.length > 0) deps.signals?.pagesChanged();
+  return due.length;
+}
+
+export interface HeartbeatView {
+  readonly resource: HeartbeatResource;
+  readonly record: HeartbeatRecord;
+  readonly state: HeartbeatState;
+  readonly team: string | undefined;
+}
+
+export async function listHeartbeats(
+  deps: AppDependencies,
+  principal: Principal,
+  filter: { readonly service?: string | undefined; readonly status?: string | undefined },
+): Promise<HeartbeatView[]> {
+  requireReader(principal);
+  await deps.catalog.refresh({ maxAgeMs: 250 });
+  await syncHeartbeatRows(deps);
+  const rows = new Map((await deps.store.listHeartbeats()).map((row) => [row.name, row]));
+  return deps.catalog
+    .heartbeats()
+    .filter((heartbeat) => filter.service === undefined || heartbeat.service === filter.service)
+    .flatMap((resource) => {
+      const record = rows.get(resource.name);
+      if (record === undefined) return [];
+      const view = viewOf(deps, resource, record);
+      return filter.status === undefined || view.state.status === filter.status ? [view] : [];
+    })
+    .sort((a, b) => (a.resource.name < b.resource.name ? -1 : 1));
+}
+
+export async function getHeartbeat(
+  deps: AppDependencies,
+  principal: Principal,
+  name: string,
+): Promise<{ view: HeartbeatView; pings: HeartbeatPingRecord[] }> {
+  requireReader(principal);
+  const view = await heartbeatView(deps, name);
+  return { view, pings: await deps.store.listHeartbeatPings(name, 100) };
+}
+
+/** Pauses or resumes a check (editors of the service's team, and responders). */
+export async function changeHeartbeat(
+  deps: AppDependencies,
+  principal: Principal,
+  name: string,
+  action: 'pause' | 'resume',
+): Promise<HeartbeatView> {
+  requireResponder(principal, `${action} a heartbeat check`);
+  const before = await heartbeatView(deps, name);
+  requireTeamEditor(
+    principal,
+    before.team ?? null,
+    `${action === 'pause' ? 'pausing' : 'resuming'} heartbeat "${name}"`,
+  );
+  const compiled = compiledOf(before.resource);
+  if (compiled === undefined) throw notFound(`heartbeat "${name}"`);
+  const now = deps.clock.now();
+  await deps.store.transaction(async (tx) => {
+    const [row] = await tx.lockHeartbeats([name]);
+    if (row === undefined) throw notFound(`heartbeat "${name}"`);
+    const result = (action === 'pause' ? pause : resume)(compiled, stateOf(row), now);
+    await tx.putHeartbeatStates([
+      {
+        name,
+        status: result.state.status,
+        state: result.state,
+        nextCheckAt: nextCheck(result.state),
+        updatedAt: now,
+      },
+    ]);
+    await recordChange(tx, now, principal, {
+      action: 'update',
+      kind: 'Heartbeat',
+      name,
+      before: { status: row.status },
+      after: { status: result.state.status },
+    });
+  });
+  return heartbeatView(deps, name);
+}
+
+/** A team's key for slug ping URLs; the secret is shown once. */
+export async function createPingKey(
+  deps: AppDependencies,
+  principal: Principal,
+  team: string,
+): Promise<{ key: PingKeyRecord; secret: string }> {
+  requireTeamEditor(principal, team, 'creating a ping key');
+  if ((await deps.store.getTeam(team)) === undefined) throw notFound(`team "${team}"`);
+  const now = deps.clock.now();
+  // base64url: the key is a path segment of every slug ping URL.
+  const secret = newSecret('hp_');
+  const key: PingKeyRecord = { id: newPublicId(), team, createdAt: now, revokedAt: null };
+  await deps.store.transaction(async (tx) => {
+    await tx.insertPingKey(key, hashSecret(secret));
+    await recordChange(tx, now, principal, {
+      action: 'create',
+      kind: 'PingKey',
+      name: key.id,
+      before: null,
+      after: { id: key.id, team },
+    });
+  });
+  return { key, secret };
+}
+
+/** Gives every check in config a row with its own ping token; existing tokens stay. */
+export async function syncHeartbeatRows(deps: AppDependencies): Promise<void> {
+  const wanted = deps.catalog.heartbeats();
+  if (wanted.length === 0) return;
+  const known = synced.get(deps.store);
+  if (known !== undefined && wanted.every((heartbeat) => known.has(heartbeat.name))) return;
+  await deps.store.ensureHeartbeats(
+    wanted.map((heartbeat) => ({ name: heartbeat.name, token: randomUUID() })),
+    deps.clock.now(),
+  );
+  synced.set(deps.store, new Set((await deps.store.listHeartbeats()).map((row) => row.name)));
+}
+
+/** Per store: the checks known to have rows, so that a ping does not ask every time. */
+const synced = new WeakMap<Store, Set<string>>();
+
+// ---------------------------------------------------------------------------
+
+const scheduleCache = createScheduleCache();
+const compiledByResource = new WeakMap<HeartbeatResource, CompiledHeartbeat | undefined>();
+
+/** Compiled once per definition: the catalog keeps unchanged resources' identity. */
+function compiledOf(resource: HeartbeatResource): CompiledHeartbeat | undefined {
+  if (compiledByResource.has(resource)) return compiledByResource.get(resource);
+  const result = compileHeartbeat(resource.definition, scheduleCache);
+  const compiled = result.ok ? result.compiled : undefined;
+  compiledByResource.set(resource, compiled);
+  return compiled;
+}
+
+function definitionsByName(
+  deps: AppDependencies,
+): Map<string, { readonly resource: HeartbeatResource; readonly compiled: CompiledHeartbeat }> {
+  const byName = new Map<string, { resource: HeartbeatResource; compiled: CompiledHeartbeat }>();
+  for (const resource of deps.catalog.heartbeats()) {
+    const compiled = compiledOf(resource);
+    if (compiled !== undefined) byName.set(resource.name, { resource, compiled });
+  }
+  return byName;
+}
+
+function alertsOf(
+  resource: HeartbeatResource,
+  transitions: readonly HeartbeatTransition[],
+): HeartbeatAlertInput[] {
+  return transitions.flatMap((transition) => {
+    const alert = alertFor(transition);
+    if (alert === undefined) return [];
+    return [
+      {
+        heartbeat: resource.name,
+        service: resource.service,
+        action: alert === 'page' ? ('trigger' as const) : ('resolve' as const),
+        reason: REASON_TEXT[transition.reason],
+        at: transition.at,
+      },
+    ];
+  });
+}
+
+const REASON_TEXT: Readonly<Record<HeartbeatTransition['reason'], string>> = {
+  success: 'a run succeeded',
+  fail: 'a run failed',
+  late: 'no run by the expected time',
+  timeout: 'no run within the grace period',
+  'run-timeout': 'a run started and did not finish in time',
+  pause: 'paused',
+  resume: 'resumed',
+};
+
+function corePing(pending: PendingPing): HeartbeatPing {
+  const { signal, runId } = pending.input;
+  const logBytes =
+    pending.input.body === undefined ? undefined : Buffer.byteLength(pending.input.body);
+  const base = {
+    at: pending.at,
+    ...(runId === undefined ? {} : { runId }),
+    ...(logBytes === undefined ? {} : { logBytes }),
+  };
+  if (typeof signal === 'object')
+    return { ...exitStatusPing(pending.at, signal.exitStatus, runId), ...base };
+  return { ...base, kind: signal };
+}
+
+function stateOf(row: HeartbeatRecord): HeartbeatState {
+  return (row.state as HeartbeatState | null) ?? NEW_HEARTBEAT_STATE;
+}
+
+async function heartbeatView(deps: AppDependencies, name: string): Promise<HeartbeatView> {
+  await deps.catalog.refresh({ maxAgeMs: 250 });
+  const resource = deps.catalog.heartbeats().find((each) => each.name === name);
+  if (resource === undefined) throw notFound(`heartbeat "${name}"`);
+  await syncHeartbeatRows(deps);
+  const record = await deps.store.getHeartbeat(name);
+  if (record === undefined) throw notFound(`heartbeat "${name}"`);
+  return viewOf(deps, resource, record);
+}
+
+function viewOf(
+  deps: AppDependencies,
+  resource: HeartbeatResource,
+  record: HeartbeatRecord,
+): HeartbeatView {
+  const stored = stateOf(record);
+  const compiled = compiledOf(resource);
+  // What the check is now, even between two evaluator passes.
+  const state =
+    compiled === undefined ? stored : evaluate(compiled, stored, deps.clock.now()).state;
+  return { resource, record, state, team: deps.catalog.service(resource.service)?.team };
+}
+
+/** The signal a ping URL's last segment stands for; undefined: not one. */
+export function signalOf(segment: string | undefined): PingSignal | undefined {
+  if (segment === undefined || segment === '') return 'success';
+  if (segment === 'start' || segment === 'fail' || segment === 'log') return segment;
+  if (/^\d{1,3}$/.test(segment)) {
+    const exitStatus = Number(segment);
+    return exitStatus <= 255 ? { exitStatus } : undefined;
+  }
+  return undefined;
+}
+
+/** A run id as healthchecks takes them (any short text; UUIDs in practice). */
+export function runIdOf(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (value.length > 64)
+    throw invalid('rid is at most 64 characters', [{ path: 'rid', message: 'use a UUID' }]);
+  return value;
+}

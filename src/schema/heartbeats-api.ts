@@ -1,0 +1,61 @@
+// The heartbeats API: checks with their state and ping URLs, recent pings, pause and
+// resume, and teams' ping keys.
+import { z } from 'zod';
+import { instantSchema } from './api.js';
+
+export const HEARTBEAT_STATUSES = ['new', 'up', 'late', 'down', 'paused'] as const;
+
+export const heartbeatSchema = z
+  .object({
+    name: z.string(),
+    service: z.string(),
+    team: z.string().nullable(),
+    description: z.string().nullable(),
+    schedule: z.string().meta({ examples: ['cron 30 2 * * * (Europe/Amsterdam)', 'every 1h'] }),
+    graceSeconds: z.number(),
+    status: z.enum(HEARTBEAT_STATUSES),
+    /** The check's own ping URL (its token is a secret: whoever has it can ping). */
+    pingUrl: z.string(),
+    lastPingAt: instantSchema.nullable(),
+    lastSuccessAt: instantSchema.nullable(),
+    lastFailureAt: instantSchema.nullable(),
+    /** When the next run is due; null when nothing is expected (new, paused, down after a failure). */
+    expectedAt: instantSchema.nullable(),
+    /** When the check goes down if no run arrives. */
+    downAt: instantSchema.nullable(),
+    runningSince: instantSchema.nullable(),
+  })
+  .meta({ id: 'Heartbeat' });
+
+export const heartbeatPingSchema = z
+  .object({
+    at: instantSchema,
+    kind: z.enum(['start', 'success', 'fail', 'log']),
+    exitStatus: z.number().int().nullable(),
+    runId: z.string().nullable(),
+    durationSeconds: z.number().nullable(),
+    /** The first 10,000 bytes of the request body. */
+    body: z.string().nullable(),
+    remote: z.string().nullable(),
+    userAgent: z.string().nullable(),
+  })
+  .meta({ id: 'HeartbeatPing' });
+
+export const heartbeatDetailSchema = heartbeatSchema
+  .extend({ pings: z.array(heartbeatPingSchema) })
+  .meta({ id: 'HeartbeatDetail' });
+
+export const heartbeatsQuerySchema = z.object({
+  service: z.string().optional(),
+  status: z.enum(HEARTBEAT_STATUSES).optional(),
+});
+
+export const pingKeySchema = z
+  .object({
+    id: z.string(),
+    team: z.string(),
+    createdAt: instantSchema,
+    /** Shown once: slug URLs are /ping/<key>/<heartbeat name>. */
+    key: z.string(),
+  })
+  .meta({ id: 'PingKey' });

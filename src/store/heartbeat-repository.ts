@@ -1,0 +1,193 @@
+// Heartbeat checks' runtime rows, the pings they received, and teams' ping keys.
+import type { Kysely, Selectable } from 'kysely';
+import type { HeartbeatRecord } from '../app/ports/records.js';
+import type { HeartbeatRepository } from '../app/ports/store.js';
+import { decodeJson, encodeJson, type Dialect } from './codec.js';
+import type { DatabaseSchema, HeartbeatsTable } from './schema.js';
+
+/** Rows per INSERT: well under SQLite's bound-parameter limit at 9 columns a row. */
+const INSERT_CHUNK = 500;
+const NEW_STATUS = 'new';
+
+export function heartbeatRepository(
+  db: Kysely<DatabaseSchema>,
+  dialect: Dialect,
+): HeartbeatRepository {
+  return {
+    async ensureHeartbeats(rows, at) {
+      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+        const chunk = rows.slice(start, start + INSERT_CHUNK);
+        if (chunk.length === 0) continue;
+        await db
+          .insertInto('heartbeats')
+          .values(
+            chunk.map((row) => ({
+              name: row.name,
+              token: row.token,
+              status: NEW_STATUS,
+              state: encodeJson(null),
+              next_check_at: null,
+              created_at: at,
+              updated_at: at,
+            })),
+          )
+          .onConflict((conflict) => conflict.column('name').doNothing())
+          .execute();
+      }
+    },
+    async listHeartbeats() {
+      const rows = await db.selectFrom('heartbeats').selectAll().orderBy('name').execute();
+      return rows.map(heartbeatOf);
+    },
+    async getHeartbeat(name) {
+      const row = await db
+        .selectFrom('heartbeats')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return row === undefined ? undefined : heartbeatOf(row);
+    },
+    async findHeartbeatByToken(token) {
+      const row = await db
+        .selectFrom('heartbeats')
+        .selectAll()
+        .where('token', '=', token)
+        .executeTakeFirst();
+      return row === undefined ? undefined : heartbeatOf(row);
+    },
+    async lockHeartbeats(names) {
+      if (names.length === 0) return [];
+      const query = db
+        .selectFrom('heartbeats')
+        .selectAll()
+        .where('name', 'in', [...names])
+        .orderBy('name');
+      // Locked in name order: two batches touching the same checks never deadlock.
+      const rows = await (dialect === 'postgres' ? query.forUpdate() : query).execute();
+      return rows.map(heartbeatOf);
+    },
+    async putHeartbeatStates(rows) {
+      for (const row of rows) {
+        await db
+          .updateTable('heartbeats')
+          .set({
+            status: row.status,
+            state: encodeJson(row.state),
+            next_check_at: row.nextCheckAt,
+            updated_at: row.updatedAt,
+          })
+          .where('name', '=', row.name)
+          .execute();
+      }
+    },
+    async listDueHeartbeats(atMs, limit) {
+      const rows = await db
+        .selectFrom('heartbeats')
+        .selectAll()
+        .where('next_check_at', '<=', atMs)
+        .orderBy('next_check_at')
+        .limit(limit)
+        .execute();
+      return rows.map(heartbeatOf);
+    },
+    async insertHeartbeatPings(pings) {
+      for (let start = 0; start < pings.length; start += INSERT_CHUNK) {
+        const chunk = pings.slice(start, start + INSERT_CHUNK);
+        if (chunk.length === 0) continue;
+        await db
+          .insertInto('heartbeat_pings')
+          .values(
+            chunk.map((ping) => ({
+              heartbeat: ping.heartbeat,
+              at: ping.at,
+              kind: ping.kind,
+              exit_status: ping.exitStatus,
+              run_id: ping.runId,
+              duration_ms: ping.durationMs,
+              body: ping.body,
+              remote: ping.remote,
+              user_agent: ping.userAgent,
+            })),
+          )
+          .execute();
+      }
+    },
+    async listHeartbeatPings(name, limit) {
+      const rows = await db
+        .selectFrom('heartbeat_pings')
+        .selectAll()
+        .where('heartbeat', '=', name)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        heartbeat: row.heartbeat,
+        at: row.at,
+        kind: row.kind,
+        exitStatus: row.exit_status,
+        runId: row.run_id,
+        durationMs: row.duration_ms,
+        body: row.body,
+        remote: row.remote,
+        userAgent: row.user_agent,
+      }));
+    },
+    async insertPingKey(key, keyHash) {
+      await db
+        .insertInto('ping_keys')
+        .values({
+          id: key.id,
+          team: key.team,
+          key_hash: keyHash,
+          created_at: key.createdAt,
+          revoked_at: key.revokedAt,
+        })
+        .execute();
+    },
+    async findPingKeyByHash(keyHash) {
+      const row = await db
+        .selectFrom('ping_keys')
+        .select(['id', 'team', 'created_at', 'revoked_at'])
+        .where('key_hash', '=', keyHash)
+        .executeTakeFirst();
+      return row === undefined
+        ? undefined
+        : { id: row.id, team: row.team, createdAt: row.created_at, revokedAt: row.revoked_at };
+    },
+    async listPingKeys(team) {
+      const rows = await db
+        .selectFrom('ping_keys')
+        .select(['id', 'team', 'created_at', 'revoked_at'])
+        .where('team', '=', team)
+        .orderBy('created_at')
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        team: row.team,
+        createdAt: row.created_at,
+        revokedAt: row.revoked_at,
+      }));
+    },
+    async revokePingKey(id, at) {
+      await db
+        .updateTable('ping_keys')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
+  };
+}
+
+function heartbeatOf(row: Selectable<HeartbeatsTable>): HeartbeatRecord {
+  return {
+    name: row.name,
+    token: row.token,
+    status: row.status,
+    state: decodeJson(row.state),
+    nextCheckAt: row.next_check_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

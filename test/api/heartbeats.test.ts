@@ -1,0 +1,233 @@
+// Cron jobs pinging Headroom the way they ping healthchecks: plain HTTP requests to a
+// check's URL (start, success, fail, exit status, a log body, run ids), slug URLs
+// under a team's ping key; a missed or failed run pages the service's escalation
+// policy and the next success resolves the page. The clock is injected.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASES } from '../../src/store/test-databases.js';
+import { serviceDocument } from '../support/documents.js';
+import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+
+const MINUTE = 60_000;
+/** 01:00 in Amsterdam (CET): the nightly backup is due at 02:30 local, 01:30Z. */
+const T0 = Date.parse('2026-11-20T00:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface Heartbeat {
+  name: string;
+  status: string;
+  pingUrl: string;
+  expectedAt: string | null;
+  downAt: string | null;
+  runningSince: string | null;
+}
+
+interface Page {
+  id: string;
+  status: string;
+  summary: string;
+  alerts: { source: string }[];
+}
+
+describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
+  let headroom: TestHeadroom;
+  let backup: Heartbeat;
+
+  const heartbeat = async (name: string) =>
+    (await headroom.call('GET', `/api/v1/heartbeats/${name}`)).body as Heartbeat & {
+      pings: {
+        kind: string;
+        exitStatus: number | null;
+        durationSeconds: number | null;
+        body: string | null;
+      }[];
+    };
+  const ping = async (url: string, init: RequestInit = {}) => {
+    const response = await fetch(url, init);
+    return { status: response.status, text: await response.text() };
+  };
+  const heartbeatPages = async () =>
+    ((await headroom.call('GET', '/api/v1/pages?limit=100')).body as Page[]).filter(
+      (page) => page.alerts.some((alert) => alert.source === 'heartbeat'),
+    );
+
+  beforeAll(async () => {
+    headroom = await startTestHeadroom(kind, { now: iso(T0) });
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          serviceDocument('billing', 'payments'),
+          serviceDocument('search', 'discovery'),
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'EscalationPolicy',
+            metadata: { name: 'payments' },
+            spec: {
+              team: 'payments',
+              teams: ['payments'],
+              levels: [{ notify: [{ user: 'anna' }] }],
+            },
+          },
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'Heartbeat',
+            metadata: { name: 'nightly-backup' },
+            spec: {
+              service: 'billing',
+              schedule: { cron: '30 2 * * *', timeZone: 'Europe/Amsterdam' },
+              grace: '30m',
+            },
+          },
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'Heartbeat',
+            metadata: { name: 'invoice-export' },
+            spec: { service: 'billing', schedule: { every: '1h' }, grace: '10m' },
+          },
+        ],
+      },
+    });
+    expect(applied.status, applied.text).toBe(200);
+    const user = await headroom.call('POST', '/api/v1/users', {
+      body: { name: 'anna', email: 'anna@example.com', teams: ['payments'] },
+    });
+    expect(user.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await headroom.close();
+  });
+
+  it('lists checks as new, each with its own ping URL', async () => {
+    const checks = (await headroom.call('GET', '/api/v1/heartbeats')).body as Heartbeat[];
+    expect(checks.map((check) => [check.name, check.status])).toEqual([
+      ['invoice-export', 'new'],
+      ['nightly-backup', 'new'],
+    ]);
+    backup = checks[1] as Heartbeat;
+    expect(backup.pingUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ping\/[0-9a-f-]{36}$/);
+    expect(checks[0]?.pingUrl).not.toBe(backup.pingUrl);
+  });
+
+  it('takes a run: start with a run id, then the exit status with the log as the body', async () => {
+    headroom.clock.set(T0 + 90 * MINUTE); // 02:30 Amsterdam
+    expect(await ping(`${backup.pingUrl}/start?rid=run-1`, { method: 'POST' })).toEqual({
+      status: 200,
+      text: 'OK',
+    });
+    expect((await heartbeat('nightly-backup')).runningSince).toBe(iso(T0 + 90 * MINUTE));
+    headroom.clock.set(T0 + 102 * MINUTE);
+    const log = 'x'.repeat(12_000);
+    expect(await ping(`${backup.pingUrl}/0?rid=run-1`, { method: 'POST', body: log })).toEqual({
+      status: 200,
+      text: 'OK',
+    });
+    const check = await heartbeat('nightly-backup');
+    expect(check.status).toBe('up');
+    // Next due at 02:30 Amsterdam the next night.
+    expect(check.expectedAt).toBe('2026-11-21T01:30:00.000Z');
+    expect(check.pings[0]).toMatchObject({
+      kind: 'success',
+      exitStatus: 0,
+      durationSeconds: 12 * 60,
+    });
+    // The log is kept up to 10,000 bytes.
+    expect(check.pings[0]?.body).toHaveLength(10_000);
+  });
+
+  it('answers HEAD and GET like healthchecks, and 404 for an unknown check', async () => {
+    expect((await fetch(backup.pingUrl, { method: 'HEAD' })).status).toBe(200);
+    const unknown = await ping(backup.pingUrl.replace(/[0-9a-f]{12}$/, '000000000000'));
+    expect(unknown).toEqual({ status: 404, text: 'not found' });
+    expect((await ping(`${backup.pingUrl}/256`)).status).toBe(404);
+  });
+
+  it('pages when the next run is missed, and resolves the page when it runs', async () => {
+    // Due 01:30Z on the 21st, 30 minutes of grace: still up at 01:59, down at 02:00.
+    headroom.clock.set(Date.parse('2026-11-21T01:59:00Z'));
+    await headroom.server.runHeartbeats();
+    expect((await heartbeat('nightly-backup')).status).toBe('late');
+    expect(await heartbeatPages()).toEqual([]);
+    headroom.clock.set(Date.parse('2026-11-21T02:00:05Z'));
+    await headroom.server.runHeartbeats();
+    expect((await heartbeat('nightly-backup')).status).toBe('down');
+    const [page] = await heartbeatPages();
+    expect(page).toMatchObject({ status: 'triggered' });
+    expect(page?.summary).toContain('nightly-backup: the job is down');
+    // The service's escalation policy pages anna.
+    await headroom.server.runPaging();
+    const notified = (await headroom.call('GET', `/api/v1/pages/${page?.id ?? ''}/notifications`))
+      .body as {
+      destination: string;
+    }[];
+    expect(notified.map((notification) => notification.destination)).toContain('anna@example.com');
+
+    headroom.clock.set(Date.parse('2026-11-21T02:10:00Z'));
+    expect((await ping(backup.pingUrl)).status).toBe(200);
+    expect((await heartbeat('nightly-backup')).status).toBe('up');
+    expect((await heartbeatPages()).map((each) => each.status)).toEqual(['resolved']);
+  });
+
+  it('goes down at once on a failure or a non-zero exit status', async () => {
+    headroom.clock.set(Date.parse('2026-11-22T01:31:00Z'));
+    expect((await ping(`${backup.pingUrl}/1`, { method: 'POST', body: 'disk full' })).status).toBe(
+      200,
+    );
+    const check = await heartbeat('nightly-backup');
+    expect(check.status).toBe('down');
+    expect(check.pings[0]).toMatchObject({ kind: 'fail', exitStatus: 1, body: 'disk full' });
+    const pages = await heartbeatPages();
+    expect(pages.filter((page) => page.status === 'triggered')).toHaveLength(1);
+    expect((await ping(`${backup.pingUrl}/0`)).status).toBe(200);
+  });
+
+  it("pings by slug under a team's ping key, and only that team's checks", async () => {
+    const created = await headroom.call('POST', '/api/v1/teams/payments/ping-keys');
+    expect(created.status, created.text).toBe(201);
+    const { key } = created.body as { key: string };
+    expect((await ping(`${headroom.url}/ping/${key}/invoice-export`)).status).toBe(200);
+    expect((await ping(`${headroom.url}/ping/${key}/invoice-export/start`)).status).toBe(200);
+    expect((await heartbeat('invoice-export')).runningSince).not.toBeNull();
+    expect((await ping(`${headroom.url}/ping/${key}/no-such-check`)).status).toBe(404);
+
+    await headroom.call('POST', '/api/v1/teams', { body: { name: 'discovery' } });
+    const other = (await headroom.call('POST', '/api/v1/teams/discovery/ping-keys')).body as {
+      key: string;
+    };
+    expect((await ping(`${headroom.url}/ping/${other.key}/invoice-export`)).status).toBe(404);
+  });
+
+  it('stays quiet while paused, and a ping resumes it', async () => {
+    const paused = await headroom.call('POST', '/api/v1/heartbeats/invoice-export/pause');
+    expect(paused.status, paused.text).toBe(200);
+    expect((paused.body as Heartbeat).status).toBe('paused');
+    headroom.clock.set(Date.parse('2026-11-23T12:00:00Z'));
+    await headroom.server.runHeartbeats();
+    expect((await heartbeat('invoice-export')).status).toBe('paused');
+    const exportPages = (await heartbeatPages()).filter((page) =>
+      page.summary.includes('invoice-export'),
+    );
+    expect(exportPages).toEqual([]);
+    expect((await ping((await heartbeat('invoice-export')).pingUrl)).status).toBe(200);
+    expect((await heartbeat('invoice-export')).status).toBe('up');
+  });
+
+  it('refuses a heartbeat whose cron or zone is wrong, with the field', async () => {
+    const refused = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'Heartbeat',
+            metadata: { name: 'broken' },
+            spec: {
+              service: 'billing',
+              schedule: { cron: '61 * * * *', timeZone: 'Mars/Olympus' },
+            },
+          },
+        ],
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('spec.schedule');
+  });
+});
