@@ -14,6 +14,7 @@ import { runGeneratePrometheus } from './generate-command.js';
 import { runOnCall } from './oncall-command.js';
 import { runPage } from './page-command.js';
 import { addIncidentCommands } from './incident-command.js';
+import { addHeartbeatCommands } from './heartbeat-command.js';
 import { runServe } from './serve-command.js';
 import { collect } from './option-parsers.js';
 import { ExitCode, type CliIo } from './io.js';
@@ -287,6 +288,7 @@ Examples:
 
   addGateCommands(program, configure, io, setExitCode);
   addIncidentCommands(program, configure, io, setExitCode);
+  addHeartbeatCommands(program, configure, io, setExitCode);
 
   configure(program.command('apply'), 'headroom apply')
     .description(

@@ -1,0 +1,277 @@
+// `headroom heartbeat list|pause|resume` and `headroom run --heartbeat <name> -- cmd`:
+// cron jobs' checks from the terminal, and a wrapper that pings start, then success or
+// failure with the exit status and the tail of the output, like runitor does.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { heartbeatDetailSchema, heartbeatSchema } from '../schema/heartbeats-api.js';
+import { formatColumns } from './columns.js';
+import { withApiClient } from './incident-command.js';
+import { ExitCode, type CliIo } from './io.js';
+
+type Configure = (command: Command, usage: string) => Command;
+type Env = Readonly<Record<string, string | undefined>>;
+
+const URL_HELP = 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)';
+/** What the wrapper sends as the run's log: the end of the output, where errors are. */
+const OUTPUT_TAIL_BYTES = 10_000;
+const PING_TIMEOUT_MS = 10_000;
+
+export type HeartbeatAction =
+  | {
+      readonly kind: 'list';
+      readonly service: string | undefined;
+      readonly status: string | undefined;
+    }
+  | { readonly kind: 'pause' | 'resume'; readonly name: string };
+
+export async function runHeartbeat(
+  action: HeartbeatAction,
+  common: { readonly url: string | undefined; readonly json: boolean },
+  io: CliIo,
+  env: Env = process.env,
+): Promise<number> {
+  return withApiClient(`headroom heartbeat ${action.kind}`, common.url, io, env, async (client) => {
+    if (action.kind === 'list') {
+      const query = new URLSearchParams();
+      if (action.service !== undefined) query.set('service', action.service);
+      if (action.status !== undefined) query.set('status', action.status);
+      const checks = await client.call(
+        'GET',
+        `/api/v1/heartbeats${query.size > 0 ? `?${query.toString()}` : ''}`,
+        undefined,
+        z.array(heartbeatSchema),
+      );
+      if (common.json) io.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+      else if (checks.length === 0) io.stdout.write('No heartbeat checks.\n');
+      else {
+        io.stdout.write(
+          formatColumns([
+            ['NAME', 'STATUS', 'SERVICE', 'SCHEDULE', 'LAST PING', 'EXPECTED'],
+            ...checks.map((check) => [
+              check.name,
+              check.status,
+              check.service,
+              check.schedule,
+              check.lastPingAt ?? '—',
+              check.expectedAt ?? '—',
+            ]),
+          ]),
+        );
+      }
+      return ExitCode.ok;
+    }
+    const check = await client.call(
+      'POST',
+      `/api/v1/heartbeats/${encodeURIComponent(action.name)}/${action.kind}`,
+      undefined,
+      heartbeatSchema,
+    );
+    io.stdout.write(
+      common.json ? `${JSON.stringify(check, null, 2)}\n` : `${check.name}: ${check.status}\n`,
+    );
+    return ExitCode.ok;
+  });
+}
+
+export interface RunOptions {
+  readonly heartbeat: string | undefined;
+  readonly pingUrl: string | undefined;
+  readonly url: string | undefined;
+  readonly command: readonly string[];
+}
+
+/**
+ * Runs the command and reports it to its check. The command's own exit code is the
+ * wrapper's: a ping that cannot be sent is a warning, never the job's failure.
+ */
+export async function runWrapped(
+  options: RunOptions,
+  io: CliIo,
+  env: Env = process.env,
+): Promise<number> {
+  const [program, ...args] = options.command;
+  if (program === undefined) {
+    io.stderr.write(
+      'headroom run: give the command after --, e.g. headroom run --heartbeat backup -- ./backup.sh\n',
+    );
+    return ExitCode.usage;
+  }
+  const pingUrl =
+    options.pingUrl ?? env.HEADROOM_PING_URL ?? (await lookUpPingUrl(options, io, env));
+  if (pingUrl === undefined) {
+    io.stderr.write(
+      'headroom run: name the check (--heartbeat, with HEADROOM_URL and HEADROOM_TOKEN) or give its URL (--ping-url or HEADROOM_PING_URL)\n',
+    );
+    return ExitCode.usage;
+  }
+  const runId = randomUUID();
+  if (pingUrl !== null) await sendPing(`${pingUrl}/start?rid=${runId}`, undefined, io);
+  const { code, tail } = await runCommand(program, args, io);
+  if (pingUrl !== null)
+    await sendPing(`${pingUrl}/${String(Math.min(code, 255))}?rid=${runId}`, tail, io);
+  return code;
+}
+
+/**
+ * The check's ping URL from the API; undefined: no check named; null: named, but the
+ * server could not say (the job then runs without pings: it matters more).
+ */
+async function lookUpPingUrl(
+  options: RunOptions,
+  io: CliIo,
+  env: Env,
+): Promise<string | null | undefined> {
+  const name = options.heartbeat;
+  if (name === undefined) return undefined;
+  const found: { url?: string } = {};
+  await withApiClient('headroom run', options.url, io, env, async (client) => {
+    found.url = (
+      await client.call(
+        'GET',
+        `/api/v1/heartbeats/${encodeURIComponent(name)}`,
+        undefined,
+        heartbeatDetailSchema,
+      )
+    ).pingUrl;
+    return ExitCode.ok;
+  });
+  if (found.url === undefined) io.stderr.write('headroom run: running the command without pings\n');
+  return found.url ?? null;
+}
+
+async function sendPing(url: string, body: string | undefined, io: CliIo): Promise<void> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      body: body ?? '',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      signal: AbortSignal.timeout(PING_TIMEOUT_MS),
+    });
+    if (!response.ok)
+      io.stderr.write(`headroom run: the ping was answered ${String(response.status)}\n`);
+  } catch (error) {
+    io.stderr.write(`headroom run: could not ping (${(error as Error).message})\n`);
+  }
+}
+
+/** Runs the program with the wrapper's stdin, copying its output through and keeping the tail. */
+function runCommand(
+  program: string,
+  args: readonly string[],
+  io: CliIo,
+): Promise<{ code: number; tail: string }> {
+  return new Promise((resolve) => {
+    let tail = Buffer.alloc(0);
+    const keep = (chunk: Buffer) => {
+      tail = Buffer.concat([tail, chunk]);
+      if (tail.length > OUTPUT_TAIL_BYTES) tail = tail.subarray(tail.length - OUTPUT_TAIL_BYTES);
+    };
+    const child = spawn(program, args, { stdio: ['inherit', 'pipe', 'pipe'], cwd: io.cwd });
+    // Decoders keep a character split between two chunks whole.
+    const out = new StringDecoder('utf8');
+    const err = new StringDecoder('utf8');
+    child.stdout.on('data', (chunk: Buffer) => {
+      io.stdout.write(out.write(chunk));
+      keep(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      io.stderr.write(err.write(chunk));
+      keep(chunk);
+    });
+    child.on('error', (error) => {
+      const text = `headroom run: cannot run ${program}: ${error.message}\n`;
+      io.stderr.write(text);
+      keep(Buffer.from(text));
+      // The shell's code for a command that could not be run.
+      resolve({ code: 127, tail: tail.toString('utf8') });
+    });
+    child.on('close', (code, signal) => {
+      const signalled = signal === null ? undefined : constants.signals[signal];
+      resolve({ code: code ?? 128 + (signalled ?? 0), tail: tail.toString('utf8') });
+    });
+  });
+}
+
+/** Adds `heartbeat` and `run` to the program. */
+export function addHeartbeatCommands(
+  program: Command,
+  configure: Configure,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+): void {
+  const heartbeat = program
+    .command('heartbeat')
+    .description("Cron jobs' heartbeat checks: list, pause, resume.");
+  configure(heartbeat.command('list'), 'headroom heartbeat list')
+    .description('Checks with their state, last ping and when the next run is expected.')
+    .option('-s, --service <name>', 'only this service’s checks')
+    .option('--status <status>', 'new | up | late | down | paused')
+    .option('--json', 'print the API answer as JSON')
+    .option('--url <url>', URL_HELP)
+    .action(
+      async (options: { service?: string; status?: string; json?: boolean; url?: string }) => {
+        setExitCode(
+          await runHeartbeat(
+            { kind: 'list', service: options.service, status: options.status },
+            { url: options.url, json: options.json === true },
+            io,
+          ),
+        );
+      },
+    );
+  for (const kind of ['pause', 'resume'] as const) {
+    configure(heartbeat.command(kind), `headroom heartbeat ${kind}`)
+      .description(
+        kind === 'pause'
+          ? 'Pause a check: no lateness, no pages, until resumed or pinged.'
+          : 'Resume a check: it waits for the next ping.',
+      )
+      .argument('<name>', 'the check')
+      .option('--json', 'print the check as JSON')
+      .option('--url <url>', URL_HELP)
+      .action(async (name: string, options: { json?: boolean; url?: string }) => {
+        setExitCode(
+          await runHeartbeat({ kind, name }, { url: options.url, json: options.json === true }, io),
+        );
+      });
+  }
+
+  configure(program.command('run'), 'headroom run')
+    .description(
+      'Run a command and report it to its heartbeat check: start, then its exit status and the tail of its output.',
+    )
+    .option(
+      '--heartbeat <name>',
+      'the check (its ping URL is read with HEADROOM_URL and HEADROOM_TOKEN)',
+    )
+    .option('--ping-url <url>', 'the check’s ping URL (default: $HEADROOM_PING_URL)')
+    .option('--url <url>', URL_HELP)
+    .argument('<command...>', 'the command and its arguments, after --')
+    .addHelpText(
+      'after',
+      `
+Exits with the command's exit code (127 when it cannot be run). A ping that fails is
+a warning on stderr: the job still runs.
+
+Examples:
+  headroom run --heartbeat nightly-backup -- /usr/local/bin/backup.sh --full
+  HEADROOM_PING_URL=https://headroom.example.com/ping/<token> headroom run -- ./export.sh`,
+    )
+    .action(
+      async (
+        command: string[],
+        options: { heartbeat?: string; pingUrl?: string; url?: string },
+      ) => {
+        setExitCode(
+          await runWrapped(
+            { heartbeat: options.heartbeat, pingUrl: options.pingUrl, url: options.url, command },
+            io,
+          ),
+        );
+      },
+    );
+}

@@ -1,0 +1,110 @@
+// `headroom heartbeat` and the `headroom run` wrapper as a cron job runs them: the
+// built binary against a running server. `npm test` builds first; run `npm run build`
+// before running this file alone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASES } from '../src/store/test-databases.js';
+import { runCli } from './support/cli.js';
+import { serviceDocument } from './support/documents.js';
+import { startTestHeadroom, type TestHeadroom } from './support/headroom.js';
+
+const sqlite = TEST_DATABASES[0];
+
+describe('headroom heartbeat and headroom run', () => {
+  let headroom: TestHeadroom;
+
+  const check = async () =>
+    (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      status: string;
+      pings: {
+        kind: string;
+        exitStatus: number | null;
+        body: string | null;
+        runId: string | null;
+      }[];
+    };
+
+  beforeAll(async () => {
+    if (sqlite === undefined) throw new Error('no SQLite test database');
+    headroom = await startTestHeadroom(sqlite, { now: '2026-11-20T09:00:00Z' });
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          serviceDocument('reports', 'analytics'),
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'Heartbeat',
+            metadata: { name: 'nightly-report' },
+            spec: { service: 'reports', schedule: { every: '1d' }, grace: '1h' },
+          },
+        ],
+      },
+    });
+    expect(applied.status, applied.text).toBe(200);
+  });
+
+  afterAll(async () => {
+    await headroom.close();
+  });
+
+  it('lists the checks', async () => {
+    const listed = await runCli(['heartbeat', 'list'], headroom.url);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^NAME\s+STATUS\s+SERVICE/m);
+    expect(listed.stdout).toMatch(/nightly-report\s+new\s+reports\s+every 1d/);
+  });
+
+  it('reports a failing command with its exit code and the tail of its output', async () => {
+    const run = await runCli(
+      [
+        'run',
+        '--heartbeat',
+        'nightly-report',
+        '--',
+        'sh',
+        '-c',
+        'echo exporting; echo disk full >&2; exit 3',
+      ],
+      headroom.url,
+    );
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('exporting\n');
+    expect(run.stderr).toBe('disk full\n');
+    const { status, pings } = await check();
+    expect(status).toBe('down');
+    expect(pings.map((ping) => [ping.kind, ping.exitStatus])).toEqual([
+      ['fail', 3],
+      ['start', null],
+    ]);
+    // Start and end carry the same run id; the end carries the output.
+    expect(pings[0]?.runId).toBe(pings[1]?.runId);
+    expect(pings[0]?.body).toContain('exporting');
+    expect(pings[0]?.body).toContain('disk full');
+  });
+
+  it('reports a command that succeeds, and pauses and resumes the check', async () => {
+    const run = await runCli(['run', '--heartbeat', 'nightly-report', '--', 'true'], headroom.url);
+    expect(run.code).toBe(0);
+    expect((await check()).status).toBe('up');
+    expect((await runCli(['heartbeat', 'pause', 'nightly-report'], headroom.url)).stdout).toBe(
+      'nightly-report: paused\n',
+    );
+    expect((await runCli(['heartbeat', 'resume', 'nightly-report'], headroom.url)).stdout).toBe(
+      'nightly-report: new\n',
+    );
+  });
+
+  it('still runs the job when Headroom cannot be reached', async () => {
+    const run = await runCli(
+      ['run', '--heartbeat', 'nightly-report', '--', 'sh', '-c', 'echo still here; exit 4'],
+      'http://127.0.0.1:1',
+    );
+    expect(run.code).toBe(4);
+    expect(run.stdout).toBe('still here\n');
+    expect(run.stderr).toContain('running the command without pings');
+  });
+
+  it('needs a command', async () => {
+    const run = await runCli(['run', '--heartbeat', 'nightly-report'], headroom.url);
+    expect(run.code).toBe(2);
+  });
+});
