@@ -378,14 +378,23 @@ function compiledOf(resource: HeartbeatResource): CompiledHeartbeat | undefined 
   return compiled;
 }
 
-function definitionsByName(
-  deps: AppDependencies,
-): Map<string, { readonly resource: HeartbeatResource; readonly compiled: CompiledHeartbeat }> {
+type Definitions = ReadonlyMap<
+  string,
+  { readonly resource: HeartbeatResource; readonly compiled: CompiledHeartbeat }
+>;
+/** Per catalog load: its list is replaced (a new identity) whenever the config changes. */
+const definitionsByList = new WeakMap<readonly HeartbeatResource[], Definitions>();
+
+function definitionsByName(deps: AppDependencies): Definitions {
+  const list = deps.catalog.heartbeats();
+  const known = definitionsByList.get(list);
+  if (known !== undefined) return known;
   const byName = new Map<string, { resource: HeartbeatResource; compiled: CompiledHeartbeat }>();
-  for (const resource of deps.catalog.heartbeats()) {
+  for (const resource of list) {
     const compiled = compiledOf(resource);
     if (compiled !== undefined) byName.set(resource.name, { resource, compiled });
   }
+  definitionsByList.set(list, byName);
   return byName;
 }
 

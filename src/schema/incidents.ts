@@ -329,3 +329,14 @@ export const runbookSchema = z
     markdown: z.string(),
   })
   .meta({ id: 'Runbook' });
+
+export const incidentSettingsViewSchema = z
+  .object({
+    /** Most severe first: the organisation's scale, or SEV1 to SEV4 when none is configured. */
+    severities: z.array(
+      z.object({ name: z.string(), meaning: z.string(), pullsIncidentResponse: z.boolean() }),
+    ),
+    configured: z.boolean(),
+    incidentResponseSchedule: z.string().nullable(),
+  })
+  .meta({ id: 'IncidentSettingsView' });

@@ -67,16 +67,32 @@ export function heartbeatRepository(
       return rows.map(heartbeatOf);
     },
     async putHeartbeatStates(rows) {
-      for (const row of rows) {
+      // One statement per chunk: a batch of pings moves hundreds of checks at once.
+      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+        const chunk = rows.slice(start, start + INSERT_CHUNK);
+        if (chunk.length === 0) continue;
         await db
-          .updateTable('heartbeats')
-          .set({
-            status: row.status,
-            state: encodeJson(row.state),
-            next_check_at: row.nextCheckAt,
-            updated_at: row.updatedAt,
-          })
-          .where('name', '=', row.name)
+          .insertInto('heartbeats')
+          .values(
+            chunk.map((row) => ({
+              name: row.name,
+              // Placeholders: the row exists (it was locked), so the update below applies.
+              token: `pending:${row.name}`,
+              created_at: row.updatedAt,
+              status: row.status,
+              state: encodeJson(row.state),
+              next_check_at: row.nextCheckAt,
+              updated_at: row.updatedAt,
+            })),
+          )
+          .onConflict((conflict) =>
+            conflict.column('name').doUpdateSet((eb) => ({
+              status: eb.ref('excluded.status'),
+              state: eb.ref('excluded.state'),
+              next_check_at: eb.ref('excluded.next_check_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
           .execute();
       }
     },

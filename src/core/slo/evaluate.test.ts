@@ -401,3 +401,17 @@ describe('budgetSpentBetween: what an incident spent', () => {
     });
   });
 });
+
+describe('budgetSpentBetween across a calendar reset', () => {
+  it('counts only what the interval spent of the period it ended in', () => {
+    const monthly = slo({ window: { kind: 'calendar', unit: 'month', timeZone: 'UTC' } });
+    const series = createSeries(monthly);
+    // 30 minutes either side of 1 November 00:00 UTC, 10 bad of 1,000 a minute.
+    const reset = Date.parse('2026-11-01T00:00:00Z');
+    for (let minute = -30; minute < 30; minute += 1) series.add(reset / MINUTE + minute, 990, 1000);
+    const spent = budgetSpentBetween(monthly, series, reset - 30 * MINUTE, reset + 30 * MINUTE);
+    expect(spent.fromMs).toBe(reset);
+    expect(spent.events).toEqual({ good: 29_700, bad: 300, total: 30_000 });
+    expect(spent.consumed).toBeCloseTo(300 / 30, 12);
+  });
+});

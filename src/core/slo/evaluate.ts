@@ -256,7 +256,8 @@ export interface BudgetSpent {
  * Budget spent between two instants, exactly: the bad events of the interval held
  * against the budget of the window ending at `toMs`. Unlike the difference of the
  * remaining budget at both ends, events leaving the window's far end meanwhile do not
- * blur it.
+ * blur it. Only the part of the interval inside that window counts (`fromMs` in the
+ * result says where it began): a calendar budget that reset meanwhile starts afresh.
  */
 export function budgetSpentBetween(
   slo: Slo,
@@ -264,11 +265,14 @@ export function budgetSpentBetween(
   fromMs: number,
   toMs: number,
 ): BudgetSpent {
-  const fromMinute = Math.floor(fromMs / MINUTE_MS);
-  const toMinute = Math.max(fromMinute, Math.ceil(toMs / MINUTE_MS));
-  const span = series.sum(fromMinute, toMinute);
   const endMinute = Math.ceil(toMs / MINUTE_MS);
-  const window = series.sum(resolveWindow(slo, toMs).fromMinute, endMinute);
+  const windowFromMinute = resolveWindow(slo, toMs).fromMinute;
+  // A calendar budget that reset during the interval: what came before the reset was
+  // spent from the previous period's budget, not this one's.
+  const fromMinute = Math.max(Math.floor(fromMs / MINUTE_MS), windowFromMinute);
+  const toMinute = Math.max(fromMinute, endMinute);
+  const span = series.sum(fromMinute, toMinute);
+  const window = series.sum(windowFromMinute, endMinute);
   const timeslices = slo.budgeting.kind === 'timeslices';
   const [spanGood, spanTotal, windowTotal] = timeslices
     ? [span.goodSlices, span.slices, window.slices]

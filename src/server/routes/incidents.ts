@@ -13,8 +13,10 @@ import {
   incidentMetrics,
   listIncidents,
   loadIncident,
+  severitiesOf,
   updateIncident,
 } from '../../app/incidents.js';
+import { requireReader } from '../../app/principal.js';
 import {
   addActionItem,
   actionItemOf,
@@ -43,6 +45,7 @@ import {
   incidentMetricsQuerySchema,
   incidentMetricsSchema,
   incidentSchema,
+  incidentSettingsViewSchema,
   incidentsQuerySchema,
   postmortemEditSchema,
   postmortemReviewSchema,
@@ -176,6 +179,25 @@ export function incidentRoutes(deps: AppDependencies): RouteDefinition[] {
           to: new Date(window.toMs).toISOString(),
           complete: window.complete,
           slos: await budgetImpact(deps, incident.services, window),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/incident-settings',
+      summary: 'The severity scale incidents are declared with, and the incident-response schedule',
+      tags: TAGS,
+      auth: 'token',
+      response: incidentSettingsViewSchema,
+      problems: [401, 403],
+      handler: async ({ principal }) => {
+        requireReader(principal);
+        await deps.catalog.refresh({ maxAgeMs: 250 });
+        const settings = deps.catalog.incidentSettings();
+        return {
+          severities: severitiesOf(deps).map((level) => ({ ...level })),
+          configured: settings?.severities !== undefined,
+          incidentResponseSchedule: settings?.incidentResponseSchedule ?? null,
         };
       },
     }),

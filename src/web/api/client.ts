@@ -33,7 +33,7 @@ export interface RequestOptions {
 }
 
 export async function request<T>(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT',
   path: string,
   options: RequestOptions = {},
 ): Promise<T> {
@@ -75,6 +75,12 @@ export const apiGet = <T>(path: string, options?: RequestOptions): Promise<T> =>
 
 export const apiPost = <T>(path: string, body: unknown): Promise<T> =>
   request<T>('POST', path, { body });
+
+export const apiPatch = <T>(path: string, body: unknown): Promise<T> =>
+  request<T>('PATCH', path, { body });
+
+export const apiPut = <T>(path: string, body: unknown): Promise<T> =>
+  request<T>('PUT', path, { body });
 
 /** A path segment from a name: names are DNS labels, but a typed URL may hold anything. */
 export const segment = (name: string): string => encodeURIComponent(name);

@@ -15,6 +15,17 @@ import type {
   shiftsSchema,
 } from '../../schema/oncall-api.js';
 import type { sloSeriesSchema, sloStatusSchema } from '../../schema/status.js';
+import type {
+  actionItemInputSchema,
+  actionItemSchema,
+  budgetImpactSchema,
+  declareIncidentSchema,
+  incidentSchema,
+  incidentSettingsViewSchema,
+  postmortemSchema,
+  timelineEntrySchema,
+  updateIncidentSchema,
+} from '../../schema/incidents.js';
 
 export type SloStatus = z.output<typeof sloStatusSchema>;
 export type SloSeries = z.output<typeof sloSeriesSchema>;
@@ -34,6 +45,22 @@ export type OnCallTurn = OnCall['current'];
 export type Shifts = z.output<typeof shiftsSchema>;
 export type Shift = Shifts['shifts'][number];
 export type OverrideInput = z.input<typeof overrideInputSchema>;
+export type Incident = z.output<typeof incidentSchema>;
+export type IncidentSettings = z.output<typeof incidentSettingsViewSchema>;
+export type IncidentStatus = Incident['status'];
+export type IncidentRole = Incident['roleHistory'][number]['role'];
+export type TimelineEntry = z.output<typeof timelineEntrySchema>;
+export type BudgetImpact = z.output<typeof budgetImpactSchema>;
+export type SloImpact = BudgetImpact['slos'][number];
+export type DeclareIncidentInput = z.input<typeof declareIncidentSchema>;
+export type UpdateIncidentInput = z.input<typeof updateIncidentSchema>;
+export type Postmortem = z.output<typeof postmortemSchema>;
+export type PostmortemStatus = Postmortem['status'];
+export type BlamelessFinding = Postmortem['blamelessFindings'][number];
+export type ActionItem = z.output<typeof actionItemSchema>;
+export type ActionItemInput = z.input<typeof actionItemInputSchema>;
+export type ActionItemPriority = ActionItem['priority'];
+export type ActionItemStatus = ActionItem['status'];
 
 /**
  * One entry of /api/v1/alerts/transitions (the route has no response schema yet; this

@@ -8,6 +8,13 @@ export function formatInstant(iso: string): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** "2026-11-01 19:27:05 UTC": entries of a timeline can fall within one minute. */
+export function formatInstantSeconds(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 const zoned = new Map<string, Intl.DateTimeFormat>();
 
 /** "Mon 2 Nov, 09:00" in the given IANA zone. */

@@ -5,16 +5,31 @@ export type Route =
   | { readonly screen: 'slo'; readonly name: string }
   | { readonly screen: 'service'; readonly name: string }
   | { readonly screen: 'oncall'; readonly schedule: string | null }
+  | { readonly screen: 'incidents' }
+  | { readonly screen: 'incident'; readonly id: number }
+  | { readonly screen: 'postmortem'; readonly id: number }
   | { readonly screen: 'not-found'; readonly path: string };
 
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter((part) => part !== '');
   const [first, second, ...rest] = parts.map(decodeSegment);
+  if (first === 'incidents') return incidentRoute(second, rest, pathname);
   if (rest.length > 0) return { screen: 'not-found', path: pathname };
   if (first === undefined) return { screen: 'overview' };
   if (first === 'slos' && second !== undefined) return { screen: 'slo', name: second };
   if (first === 'services' && second !== undefined) return { screen: 'service', name: second };
   if (first === 'oncall') return { screen: 'oncall', schedule: second ?? null };
+  return { screen: 'not-found', path: pathname };
+}
+
+/** `/incidents`, `/incidents/42` (or `INC-42`), `/incidents/42/postmortem`. */
+function incidentRoute(id: string | undefined, rest: readonly string[], pathname: string): Route {
+  if (id === undefined) return { screen: 'incidents' };
+  const match = /^(?:INC-)?(\d{1,15})$/i.exec(id);
+  if (match === null || rest.length > 1) return { screen: 'not-found', path: pathname };
+  const number = Number(match[1]);
+  if (rest.length === 0) return { screen: 'incident', id: number };
+  if (rest[0] === 'postmortem') return { screen: 'postmortem', id: number };
   return { screen: 'not-found', path: pathname };
 }
 
@@ -32,4 +47,8 @@ export const paths = {
   service: (name: string) => `/services/${encodeURIComponent(name)}`,
   oncall: (schedule?: string) =>
     schedule === undefined ? '/oncall' : `/oncall/${encodeURIComponent(schedule)}`,
+  incidents: (query?: string) =>
+    query === undefined || query === '' ? '/incidents' : `/incidents?${query}`,
+  incident: (id: number) => `/incidents/${String(id)}`,
+  postmortem: (id: number) => `/incidents/${String(id)}/postmortem`,
 };

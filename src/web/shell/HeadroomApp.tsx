@@ -16,6 +16,23 @@ const SloScreen = lazy(() =>
   import('../screens/slo/SloScreen').then((module) => ({ default: module.SloScreen })),
 );
 
+// The incident screens (and the postmortem's Markdown reader) load when first opened.
+const IncidentsScreen = lazy(() =>
+  import('../screens/incidents/IncidentsScreen').then((module) => ({
+    default: module.IncidentsScreen,
+  })),
+);
+const IncidentScreen = lazy(() =>
+  import('../screens/incident/IncidentScreen').then((module) => ({
+    default: module.IncidentScreen,
+  })),
+);
+const PostmortemScreen = lazy(() =>
+  import('../screens/postmortem/PostmortemScreen').then((module) => ({
+    default: module.PostmortemScreen,
+  })),
+);
+
 export function HeadroomApp() {
   const session = useSession();
   const pathname = usePathname();
@@ -42,6 +59,12 @@ function Screen({ route }: { readonly route: Route }) {
       return <ServiceScreen key={route.name} name={route.name} />;
     case 'oncall':
       return <OnCallScreen key={route.schedule ?? ''} schedule={route.schedule} />;
+    case 'incidents':
+      return <IncidentsScreen />;
+    case 'incident':
+      return <IncidentScreen key={route.id} id={route.id} />;
+    case 'postmortem':
+      return <PostmortemScreen key={route.id} id={route.id} />;
     case 'not-found':
       return <NotFoundScreen path={route.path} />;
   }

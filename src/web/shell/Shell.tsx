@@ -6,6 +6,7 @@ import { ThemeToggle } from '../theme/ThemeToggle';
 
 const NAV: readonly { label: string; to: string; screens: readonly Route['screen'][] }[] = [
   { label: 'Overview', to: paths.overview(), screens: ['overview', 'service', 'slo'] },
+  { label: 'Incidents', to: paths.incidents(), screens: ['incidents', 'incident', 'postmortem'] },
   { label: 'On call', to: paths.oncall(), screens: ['oncall'] },
 ];
 

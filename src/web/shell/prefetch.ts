@@ -8,5 +8,7 @@ export function prefetchScreen(pathname: string): void {
   const route = parseRoute(pathname);
   // The overview is the heavy one: every status of every SLO. (Schedules are read by
   // a panel that mounts once these have arrived.)
-  if (route.screen === 'overview') prefetch(['/api/v1/services', '/api/v1/status']);
+  if (route.screen === 'overview') {
+    prefetch(['/api/v1/services', '/api/v1/status', '/api/v1/incidents?status=open']);
+  }
 }

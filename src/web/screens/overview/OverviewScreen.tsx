@@ -13,6 +13,7 @@ import { useTitle } from '../../ui/use-title';
 import { FiringAlerts } from './FiringAlerts';
 import { filterGroups, firstSlos, groupServices } from './group-services';
 import { OnCallNow } from './OnCallNow';
+import { OpenIncidents } from './OpenIncidents';
 import { TeamSection } from './TeamSection';
 
 export function OverviewScreen() {
@@ -83,9 +84,7 @@ function Overview(props: {
       <div className="panel-row">
         <FiringAlerts statuses={props.statuses} />
         <OnCallNow />
-        <Panel title="Open incidents" id="incidents">
-          <NotYetAvailable what="Open incidents" when="appear here once Headroom runs incidents." />
-        </Panel>
+        <OpenIncidents />
         <Panel title="Deploy gate" id="gate">
           <NotYetAvailable
             what="Whether deploys may go out"

@@ -10,6 +10,7 @@ import { TierBadge } from '../../ui/TierBadge';
 import { useTitle } from '../../ui/use-title';
 import { SloTable } from '../overview/SloTable';
 import { Dependencies } from './Dependencies';
+import { ServiceIncidents } from './ServiceIncidents';
 
 export function ServiceScreen({ name }: { readonly name: string }) {
   useTitle(name);
@@ -89,13 +90,8 @@ function ServiceView({ service }: { readonly service: Service }) {
             when="list here once recorded."
           />
         </Panel>
-        <Panel title="Incidents" id="service-incidents">
-          <NotYetAvailable
-            what="Incidents that touched this service"
-            when="list here once Headroom runs incidents."
-          />
-        </Panel>
       </div>
+      <ServiceIncidents name={name} />
     </>
   );
 }

@@ -1,0 +1,361 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ActionItem } from '../postmortem/action-items.js';
+import { onCallLoad } from './oncall-load.js';
+import {
+  budgetConsumed,
+  changeFailureRate,
+  hours,
+  percent,
+  postmortemFigures,
+  renderReportHtml,
+  renderReportMarkdown,
+  reportJson,
+  sloCompliance,
+  type ReliabilityReport,
+  type ServiceReliability,
+} from './report.js';
+import { toilSummary } from './toil.js';
+import { DEFAULT_WORKING_HOURS } from './working-time.js';
+
+const utc = (text: string) => Date.parse(text);
+const FROM = utc('2026-03-22T23:00Z');
+const TO = utc('2026-03-29T22:00Z');
+const GENERATED = utc('2026-03-30T06:00Z');
+const MINUTE = 60_000;
+
+const item = (overrides: Partial<ActionItem> & Pick<ActionItem, 'id'>): ActionItem => ({
+  incidentId: 'inc-1',
+  title: 'Add a retry budget',
+  owner: 'anna',
+  team: 'payments',
+  priority: 'P2',
+  status: 'open',
+  createdAt: FROM,
+  ...overrides,
+});
+
+const checkout: ServiceReliability = {
+  service: 'checkout',
+  slos: [
+    { name: 'latency', objective: 0.99, sli: 0.985, budgetRemaining: -0.5 },
+    { name: 'availability', objective: 0.999, sli: 0.99953, budgetRemaining: 0.53 },
+  ],
+  burnAlerts: [
+    { severity: 'ticket', count: 3 },
+    { severity: 'page', count: 2 },
+  ],
+  incidents: { count: 3, open: 1, mttaMs: 12 * MINUTE + 30_000, mttrMs: 95 * MINUTE },
+  postmortems: postmortemFigures(
+    [
+      { id: 'inc-1', severity: 'SEV1', postmortem: 'published' },
+      { id: 'inc-2', severity: 'SEV2', postmortem: 'none' },
+      { id: 'inc-3', severity: 'SEV4', postmortem: 'none' },
+      { id: 'inc-4', severity: 'SEV3', postmortem: 'in-progress' },
+    ],
+    [
+      item({ id: 'ai-1', dueAt: GENERATED - 3 * 86_400_000 }),
+      item({ id: 'ai-2', dueAt: GENERATED - 86_400_000, status: 'done' }),
+      item({ id: 'ai-3', dueAt: GENERATED + 86_400_000 }),
+      item({ id: 'ai-4' }),
+    ],
+    GENERATED,
+  ),
+  changes: { deploys: 1234, failedDeploys: 123, gateDenials: 2 },
+};
+
+const tricky: ServiceReliability = {
+  service: 'pay<ments> & co|x',
+  slos: [{ name: 'a|b <c>', objective: 0.9995, sli: undefined, budgetRemaining: undefined }],
+  burnAlerts: [],
+  incidents: { count: 0, open: 0, mttaMs: undefined, mttrMs: undefined },
+  postmortems: { published: 0, inProgress: 0, missing: [], overdueActionItems: [] },
+  changes: { deploys: 0, failedDeploys: 0, gateDenials: 0 },
+};
+
+const toil = toilSummary(
+  [
+    {
+      id: 't1',
+      team: 'payments',
+      person: 'anna',
+      service: 'checkout',
+      category: 'Manual ops',
+      minutes: 1500,
+      at: utc('2026-03-24T10:00Z'),
+      description: 'hand-run <migrations>',
+      source: 'manual',
+    },
+  ],
+  {
+    team: 'payments',
+    fromMs: FROM,
+    toMs: TO,
+    working: {
+      kind: 'calendar',
+      people: [{ name: 'anna', timeZone: 'Europe/Amsterdam', workingHours: DEFAULT_WORKING_HOURS }],
+    },
+  },
+);
+
+const onCall = onCallLoad(
+  [
+    {
+      id: 'p1',
+      openedAt: utc('2026-03-27T01:00Z'),
+      services: ['checkout'],
+      severity: 'page',
+      notifiedPeople: [{ person: 'anna', at: utc('2026-03-27T01:00Z') }],
+      justification: { sloBurn: false, critical: false },
+    },
+  ],
+  [{ name: 'anna', timeZone: 'Europe/Amsterdam', workingHours: DEFAULT_WORKING_HOURS }],
+  { team: 'payments', fromMs: FROM, toMs: TO },
+);
+
+const REPORT: ReliabilityReport = {
+  team: 'payments',
+  period: { fromMs: FROM, toMs: TO },
+  zone: 'Europe/Amsterdam',
+  generatedAt: GENERATED,
+  services: [tricky, checkout],
+  toil,
+  onCall,
+};
+
+const SECTIONS = [
+  ['summary', 'Summary'],
+  ['slos', 'Service level objectives'],
+  ['burn-alerts', 'Burn alerts'],
+  ['incidents', 'Incidents'],
+  ['postmortems', 'Postmortems'],
+  ['changes', 'Changes'],
+  ['toil', 'Toil'],
+  ['on-call', 'On-call load'],
+] as const;
+
+describe('derived figures', () => {
+  it('compliance, budget consumed, change-failure rate, postmortems', () => {
+    expect(sloCompliance({ objective: 0.999, sli: 0.999 })).toBe('met');
+    expect(sloCompliance({ objective: 0.999, sli: 0.9989 })).toBe('missed');
+    expect(sloCompliance({ objective: 0.999, sli: undefined })).toBe('no-data');
+    expect(budgetConsumed({ budgetRemaining: -0.5 })).toBe(1.5);
+    expect(changeFailureRate({ deploys: 0, failedDeploys: 0, gateDenials: 1 })).toBeUndefined();
+    expect(changeFailureRate({ deploys: 20, failedDeploys: 2, gateDenials: 0 })).toBe(0.1);
+    expect(checkout.postmortems).toMatchObject({ published: 1, inProgress: 1, missing: ['inc-2'] });
+    expect(checkout.postmortems.overdueActionItems.map((i) => i.id)).toEqual(['ai-1']);
+  });
+
+  it('formats numbers without locale', () => {
+    expect(percent(0.999, 3)).toBe('99.9%');
+    expect(percent(0.99953, 3)).toBe('99.953%');
+    expect(percent(-0.0000001, 1)).toBe('0%');
+    expect(hours(74_070)).toBe('1,234.5 h');
+    expect(hours(60)).toBe('1 h');
+  });
+});
+
+describe('renderReportMarkdown', () => {
+  const markdown = renderReportMarkdown(REPORT);
+
+  it('has every section, in order', () => {
+    expect(markdown.startsWith('# Reliability report: payments\n')).toBe(true);
+    const positions = SECTIONS.map(([, title]) => markdown.indexOf(`\n## ${title}\n`));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(markdown).toContain('### Overdue action items');
+    expect(markdown).toContain('### Missing postmortems');
+  });
+
+  it('formats numbers and dates', () => {
+    expect(markdown).toContain(
+      '- Period: 2026-03-23 00:00 +01:00 to 2026-03-30 00:00 +02:00 (Europe/Amsterdam, end exclusive)',
+    );
+    expect(markdown).toContain('| checkout | availability | 99.9% | 99.953% | met | 53% | 47% |');
+    expect(markdown).toContain('| checkout | latency | 99% | 98.5% | missed | -50% | 150% |');
+    expect(markdown).toContain('| checkout | 3 | 1 | 12 min 30 s | 1 h 35 min |');
+    expect(markdown).toContain('| checkout | 1,234 | 123 | 10% | 2 |');
+    expect(markdown).toContain(
+      '| checkout | Add a retry budget | inc-1 | anna | 2026-03-27 | 3 d |',
+    );
+    expect(markdown).toContain('- SLOs met: 1 of 3 (1 missed, 1 without data)');
+    expect(markdown).toContain('- Burn alerts: 5 (page 2, ticket 3)');
+    expect(markdown).toContain('Toil: 25 h of 40 h working time, 62.5% against a cap of 50%.');
+    expect(markdown).toContain('> **Warning:** Toil took 62.5% of working time for team payments');
+    expect(markdown).toContain('| anna | Europe/Amsterdam | 1 | 1 | 1 | 1 |');
+    expect(markdown).toContain('| --- | --- | ---: | ---: | --- | ---: | ---: |');
+  });
+
+  it('escapes <, & and | in text and cells', () => {
+    expect(markdown).toContain(
+      '| pay&lt;ments&gt; &amp; co\\|x | a\\|b &lt;c&gt; | 99.95% | — | no-data | — | — |',
+    );
+    expect(markdown).not.toContain('<ments>');
+    expect(markdown).not.toContain('<c>');
+    const titled = renderReportMarkdown({ ...REPORT, team: 'a <b> & *c*\n# d' });
+    expect(titled.split('\n')[0]).toBe('# Reliability report: a &lt;b&gt; &amp; \\*c\\* # d');
+  });
+
+  it('says so when there is nothing to show', () => {
+    const empty = renderReportMarkdown({
+      ...REPORT,
+      services: [],
+      toil: undefined,
+      onCall: undefined,
+    });
+    expect(empty).toContain('No SLOs.');
+    expect(empty).toContain('No burn alerts.');
+    expect(empty).toContain('No toil data.');
+    expect(empty).toContain('No on-call data.');
+  });
+
+  it('shows an unknown zone as UTC and says so', () => {
+    const text = renderReportMarkdown({ ...REPORT, zone: 'Mars/Olympus' });
+    expect(text).toContain('(UTC, end exclusive)');
+    expect(text).toContain('The zone Mars/Olympus is unknown');
+  });
+});
+
+describe('renderReportHtml', () => {
+  const html = renderReportHtml(REPORT);
+
+  it('is a complete, self-contained document', () => {
+    expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+    expect(html).toContain('<meta charset="utf-8">');
+    expect(html).toContain('@media (prefers-color-scheme: dark)');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/\s(?:src|href)=/i);
+    expect(html).not.toMatch(/url\(|@import|<link/i);
+    // The only URL is the SVG namespace, which is a name, not a fetch.
+    expect(html.match(/https?:\/\/[^"]*/g) ?? []).toEqual(
+      Array<string>(2).fill('http://www.w3.org/2000/svg'),
+    );
+  });
+
+  it('has every section and both charts', () => {
+    for (const [id, title] of SECTIONS) {
+      expect(html).toContain(`<section id="${id}">\n<h2>${title}</h2>`);
+    }
+    expect(html).toContain('aria-label="Error budget remaining per SLO"');
+    expect(html).toContain('aria-label="Toil share of working time against the cap"');
+    expect(html).toContain('<line class="marker"');
+    expect(html).toContain('>cap 50%</text>');
+    expect(html).toContain('>-50% (overspent)</text>');
+  });
+
+  it('escapes text', () => {
+    expect(html).toContain('<td>pay&lt;ments&gt; &amp; co|x</td>');
+    expect(html).not.toContain('<ments>');
+    expect(html).toContain('<td class="num">1,234</td>');
+  });
+});
+
+describe('reportJson', () => {
+  it('is plain JSON with the derived figures', () => {
+    const json = reportJson(REPORT);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+    expect(json.services.map((s) => s.service)).toEqual(['checkout', 'pay<ments> & co|x']);
+    expect(json.services[0]?.slos[0]).toEqual({
+      name: 'availability',
+      objective: 0.999,
+      sli: 0.99953,
+      budgetRemaining: 0.53,
+      compliance: 'met',
+      budgetConsumed: 1 - 0.53,
+    });
+    expect(json.services[1]?.slos[0]?.sli).toBeNull();
+    expect(json.services[0]?.changes.changeFailureRate).toBeCloseTo(0.0997, 4);
+    expect(json.period.from).toBe('2026-03-23T00:00:00.000+01:00');
+    expect(json.generatedAtLocal).toBe('2026-03-30T08:00:00.000+02:00');
+    expect(json.toil?.people[0]?.person).toBe('anna');
+    expect(reportJson({ ...REPORT, toil: undefined }).toil).toBeNull();
+  });
+});
+
+// Strings that try to break out of Markdown and HTML, mixed with arbitrary text.
+const text = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('<script>alert(1)</script>', 'a|b', '&amp;', '</td><script>', '"\'', '\n# x'),
+);
+const fraction = fc.double({ min: -2, max: 1, noNaN: true });
+const service = fc.record({
+  service: text,
+  slos: fc.array(
+    fc.record({
+      name: text,
+      objective: fc.double({ min: 0.5, max: 0.99999, noNaN: true }),
+      sli: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+      budgetRemaining: fc.option(fraction, { nil: undefined }),
+    }),
+    { maxLength: 3 },
+  ),
+  burnAlerts: fc.array(fc.record({ severity: text, count: fc.nat(50) }), { maxLength: 2 }),
+  incidents: fc.record({
+    count: fc.nat(20),
+    open: fc.nat(5),
+    mttaMs: fc.option(fc.nat(10_000_000), { nil: undefined }),
+    mttrMs: fc.option(fc.nat(100_000_000), { nil: undefined }),
+  }),
+  postmortems: fc.record({
+    published: fc.nat(5),
+    inProgress: fc.nat(5),
+    missing: fc.array(text, { maxLength: 2 }),
+    overdueActionItems: fc.array(
+      fc.record({
+        id: text,
+        incidentId: text,
+        title: text,
+        owner: text,
+        dueAt: fc.integer({ min: FROM - 1e9, max: GENERATED }),
+      }),
+      { maxLength: 2 },
+    ),
+  }),
+  changes: fc.record({ deploys: fc.nat(100), failedDeploys: fc.nat(10), gateDenials: fc.nat(5) }),
+});
+const report: fc.Arbitrary<ReliabilityReport> = fc.record({
+  team: text,
+  period: fc.constant({ fromMs: FROM, toMs: TO }),
+  zone: fc.constantFrom('Europe/Amsterdam', 'America/New_York', 'UTC', 'Nowhere/Else'),
+  generatedAt: fc.integer({ min: TO, max: TO + 1e9 }),
+  services: fc.array(service, { maxLength: 3 }),
+  toil: fc.constantFrom(toil, undefined),
+  onCall: fc.constantFrom(onCall, undefined),
+});
+
+describe('laws', () => {
+  it('the same report renders to the same output (law)', () => {
+    fc.assert(
+      fc.property(report, (r) => {
+        const copy = structuredClone(r);
+        expect(renderReportMarkdown(copy)).toBe(renderReportMarkdown(r));
+        expect(renderReportHtml(copy)).toBe(renderReportHtml(r));
+        expect(JSON.stringify(reportJson(copy))).toBe(JSON.stringify(reportJson(r)));
+      }),
+    );
+  });
+
+  it('the order services are given in does not change the output (law)', () => {
+    fc.assert(
+      fc.property(report, (r) => {
+        const reversed = { ...r, services: [...r.services].reverse() };
+        const names = r.services.map((s) => s.service);
+        fc.pre(new Set(names).size === names.length);
+        expect(renderReportMarkdown(reversed)).toBe(renderReportMarkdown(r));
+        expect(renderReportHtml(reversed)).toBe(renderReportHtml(r));
+      }),
+    );
+  });
+
+  it('no text gets out: no < in Markdown, no <script in HTML, JSON round-trips (law)', () => {
+    fc.assert(
+      fc.property(report, (r) => {
+        expect(renderReportMarkdown(r)).not.toContain('<');
+        expect(renderReportHtml(r)).not.toMatch(/<script/i);
+        const json = reportJson(r);
+        expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+      }),
+    );
+  });
+});

@@ -1,0 +1,915 @@
+// The weekly reliability report a manager reads: per service, did the SLOs hold and
+// how much budget is left, what paged, what broke and how fast it was handled,
+// whether the postmortems and their follow-ups were done, how safely changes went
+// out; per team, the toil against its cap and what on-call cost each person.
+//
+// The report is data the app gathers; the renderers only lay it out. Markdown and
+// HTML are both drawn from one view of the report (`reportView`), so the two never
+// disagree on a number, and escaping happens once per output format at the very end.
+// Output is a pure function of the report: services and SLOs are put in name order,
+// numbers are formatted without locale, instants in the report's zone.
+import { DateTime } from 'luxon';
+import { isOverdue, type ActionItem } from '../postmortem/action-items.js';
+import {
+  formatCount,
+  formatElapsed,
+  resolveZone,
+  tableRow,
+  trimNumber,
+} from '../postmortem/markdown.js';
+import type { TeamOnCallLoad } from './oncall-load.js';
+import { compareText, type ToilShare, type ToilSummary } from './toil.js';
+
+export interface ReportPeriod {
+  /** Epoch ms, inclusive. */
+  readonly fromMs: number;
+  /** Epoch ms, exclusive. */
+  readonly toMs: number;
+}
+
+export interface SloFigures {
+  readonly name: string;
+  /** Target fraction of good events, 0..1 (0.999 for 99.9%). */
+  readonly objective: number;
+  /** The SLI over the whole period, 0..1; undefined without data. */
+  readonly sli: number | undefined;
+  /** Fraction of the error budget left: 1 untouched, 0 spent, below 0 overspent; undefined without data. */
+  readonly budgetRemaining: number | undefined;
+}
+
+export type Compliance = 'met' | 'missed' | 'no-data';
+
+/** Burn alerts fired in the period at one severity (page, ticket, …). */
+export interface BurnAlertCount {
+  readonly severity: string;
+  readonly count: number;
+}
+
+/** A subset of incidents/durations.ts's ResponseMetrics: one of those fits here as it is. */
+export interface IncidentFigures {
+  readonly count: number;
+  readonly open: number;
+  readonly mttaMs: number | undefined;
+  readonly mttrMs: number | undefined;
+}
+
+export interface OverdueActionItem {
+  readonly id: string;
+  readonly incidentId: string;
+  readonly title: string;
+  readonly owner: string;
+  readonly dueAt: number;
+}
+
+export interface PostmortemFigures {
+  readonly published: number;
+  readonly inProgress: number;
+  /** Incidents of the severities that require one (SEV1–SEV2) with no postmortem started. */
+  readonly missing: readonly string[];
+  readonly overdueActionItems: readonly OverdueActionItem[];
+}
+
+export interface ChangeFigures {
+  readonly deploys: number;
+  /** Deploys that led to a rollback, a hotfix or an incident. */
+  readonly failedDeploys: number;
+  /** Deploys the gate refused in the period. */
+  readonly gateDenials: number;
+}
+
+export interface ServiceReliability {
+  readonly service: string;
+  readonly slos: readonly SloFigures[];
+  readonly burnAlerts: readonly BurnAlertCount[];
+  readonly incidents: IncidentFigures;
+  readonly postmortems: PostmortemFigures;
+  readonly changes: ChangeFigures;
+}
+
+export interface ReliabilityReport {
+  readonly team: string;
+  readonly period: ReportPeriod;
+  /** IANA zone the report's dates are shown in; an unknown zone is shown as UTC, and said so. */
+  readonly zone: string;
+  /** Epoch ms: when the data was read (overdue means overdue at this instant). */
+  readonly generatedAt: number;
+  readonly services: readonly ServiceReliability[];
+  readonly toil?: ToilSummary | undefined;
+  readonly onCall?: TeamOnCallLoad | undefined;
+}
+
+/** Met when the SLI reached the objective over the period (equal is met). */
+export function sloCompliance(slo: Pick<SloFigures, 'objective' | 'sli'>): Compliance {
+  if (slo.sli === undefined) return 'no-data';
+  return slo.sli >= slo.objective ? 'met' : 'missed';
+}
+
+/** Fraction of the budget spent: 1 − remaining (above 1 when overspent). */
+export function budgetConsumed(slo: Pick<SloFigures, 'budgetRemaining'>): number | undefined {
+  return slo.budgetRemaining === undefined ? undefined : 1 - slo.budgetRemaining;
+}
+
+/** Failed deploys over deploys; undefined without deploys. */
+export function changeFailureRate(changes: ChangeFigures): number | undefined {
+  return changes.deploys === 0 ? undefined : changes.failedDeploys / changes.deploys;
+}
+
+export type PostmortemState = 'published' | 'in-progress' | 'none';
+
+export interface IncidentPostmortem {
+  readonly id: string;
+  readonly severity: string;
+  readonly postmortem: PostmortemState;
+}
+
+export const POSTMORTEM_REQUIRED_SEVERITIES: readonly string[] = ['SEV1', 'SEV2'];
+
+/**
+ * Postmortem figures of a service's incidents in the period: published and in
+ * progress over all of them, missing over those of `requiredSeverities` only (a SEV4
+ * without a write-up is not a gap), and the action items overdue at `atMs`.
+ */
+export function postmortemFigures(
+  incidents: readonly IncidentPostmortem[],
+  actionItems: readonly ActionItem[],
+  atMs: number,
+  requiredSeverities: readonly string[] = POSTMORTEM_REQUIRED_SEVERITIES,
+): PostmortemFigures {
+  const required = new Set(requiredSeverities);
+  return {
+    published: incidents.filter((i) => i.postmortem === 'published').length,
+    inProgress: incidents.filter((i) => i.postmortem === 'in-progress').length,
+    missing: incidents
+      .filter((i) => i.postmortem === 'none' && required.has(i.severity))
+      .map((i) => i.id)
+      .sort(compareText),
+    overdueActionItems: actionItems
+      .filter((item) => isOverdue(item, atMs))
+      .map((item) => ({
+        id: item.id,
+        incidentId: item.incidentId,
+        title: item.title,
+        owner: item.owner,
+        dueAt: item.dueAt ?? atMs,
+      }))
+      .sort((a, b) => a.dueAt - b.dueAt || compareText(a.id, b.id)),
+  };
+}
+
+// ---------------------------------------------------------------------------------
+// The view both renderers draw: plain text only, escaped by each renderer.
+
+type Tone = 'ok' | 'warn' | 'bad';
+
+interface Bar {
+  readonly label: string;
+  /** On the chart's scale, 0..max; values outside are clamped when drawn. */
+  readonly value: number;
+  readonly text: string;
+  readonly tone: Tone;
+}
+
+interface BarChart {
+  readonly title: string;
+  readonly max: number;
+  readonly bars: readonly Bar[];
+  readonly marker?: { readonly value: number; readonly label: string } | undefined;
+}
+
+type Block =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'warning'; readonly text: string }
+  | { readonly kind: 'list'; readonly items: readonly string[] }
+  | { readonly kind: 'heading'; readonly text: string }
+  | {
+      readonly kind: 'table';
+      readonly header: readonly string[];
+      /** Which columns hold numbers (right-aligned). */
+      readonly numeric: readonly boolean[];
+      readonly rows: readonly (readonly string[])[];
+    }
+  | { readonly kind: 'chart'; readonly chart: BarChart };
+
+interface SectionView {
+  readonly id: string;
+  readonly title: string;
+  readonly blocks: readonly Block[];
+}
+
+interface ReportView {
+  readonly title: string;
+  readonly meta: readonly string[];
+  readonly sections: readonly SectionView[];
+}
+
+const NONE = '—';
+
+function ordered(report: ReliabilityReport): ReliabilityReport {
+  return {
+    ...report,
+    services: [...report.services]
+      .sort((a, b) => compareText(a.service, b.service))
+      .map((service) => ({
+        ...service,
+        slos: [...service.slos].sort((a, b) => compareText(a.name, b.name)),
+        burnAlerts: [...service.burnAlerts].sort((a, b) => compareText(a.severity, b.severity)),
+      })),
+  };
+}
+
+function reportView(input: ReliabilityReport): ReportView {
+  const report = ordered(input);
+  const { zone, known } = resolveZone(report.zone);
+  const meta = [
+    `Team: ${report.team}`,
+    `Period: ${localMinute(report.period.fromMs, zone)} to ${localMinute(report.period.toMs, zone)} (${zone}, end exclusive)`,
+    `Generated: ${localMinute(report.generatedAt, zone)} (${zone})`,
+  ];
+  if (!known) meta.push(`The zone ${report.zone} is unknown; times are shown in UTC.`);
+  return {
+    title: `Reliability report: ${report.team}`,
+    meta,
+    sections: [
+      summarySection(report),
+      sloSection(report),
+      burnAlertSection(report),
+      incidentSection(report),
+      postmortemSection(report, zone),
+      changeSection(report),
+      toilSection(report),
+      onCallSection(report),
+    ],
+  };
+}
+
+function summarySection(report: ReliabilityReport): SectionView {
+  const slos = report.services.flatMap((s) => s.slos);
+  const met = slos.filter((slo) => sloCompliance(slo) === 'met').length;
+  const missed = slos.filter((slo) => sloCompliance(slo) === 'missed').length;
+  const alerts = new Map<string, number>();
+  for (const service of report.services) {
+    for (const a of service.burnAlerts)
+      alerts.set(a.severity, (alerts.get(a.severity) ?? 0) + a.count);
+  }
+  const alertTotal = [...alerts.values()].reduce((t, n) => t + n, 0);
+  const alertParts = [...alerts]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([severity, count]) => `${severity} ${formatCount(count)}`);
+  const total = (pick: (s: ServiceReliability) => number) =>
+    report.services.reduce((t, s) => t + pick(s), 0);
+  const deploys = total((s) => s.changes.deploys);
+  const failed = total((s) => s.changes.failedDeploys);
+  const items = [
+    `SLOs met: ${formatCount(met)} of ${formatCount(slos.length)} (${formatCount(missed)} missed, ${formatCount(slos.length - met - missed)} without data)`,
+    `Burn alerts: ${formatCount(alertTotal)}${alertParts.length > 0 ? ` (${alertParts.join(', ')})` : ''}`,
+    `Incidents: ${formatCount(total((s) => s.incidents.count))} (${formatCount(total((s) => s.incidents.open))} open)`,
+    `Postmortems missing (SEV1–SEV2): ${formatCount(total((s) => s.postmortems.missing.length))}; overdue action items: ${formatCount(total((s) => s.postmortems.overdueActionItems.length))}`,
+    `Deploys: ${formatCount(deploys)}; change-failure rate ${deploys === 0 ? NONE : percent(failed / deploys, 1)}; gate denials ${formatCount(total((s) => s.changes.gateDenials))}`,
+  ];
+  const toil = report.toil;
+  if (toil !== undefined) {
+    items.push(
+      `Toil: ${toil.share === undefined ? NONE : percent(toil.share, 1)} of working time (cap ${trimNumber(toil.capPercent, 2)}%)${toil.overCap ? ', over the cap' : ''}`,
+    );
+  }
+  const load = report.onCall;
+  if (load !== undefined) {
+    items.push(
+      `Pages: ${formatCount(load.pagesReceived)}; out of hours ${formatCount(load.outOfHoursPages)}; nights interrupted ${formatCount(load.nightsInterrupted)}; noise ${formatCount(load.noisePages)}${load.noiseShare === undefined ? '' : ` (${percent(load.noiseShare, 1)})`}`,
+    );
+  }
+  const blocks: Block[] = [{ kind: 'list', items }];
+  if (toil?.warning !== undefined) blocks.push({ kind: 'warning', text: toil.warning });
+  return { id: 'summary', title: 'Summary', blocks };
+}
+
+function sloSection(report: ReliabilityReport): SectionView {
+  const rows = report.services.flatMap((service) =>
+    service.slos.map((slo) => [
+      service.service,
+      slo.name,
+      percent(slo.objective, 3),
+      slo.sli === undefined ? NONE : percent(slo.sli, 3),
+      sloCompliance(slo),
+      slo.budgetRemaining === undefined ? NONE : percent(slo.budgetRemaining, 1),
+      optional(budgetConsumed(slo), (v) => percent(v, 1)),
+    ]),
+  );
+  if (rows.length === 0) {
+    return {
+      id: 'slos',
+      title: 'Service level objectives',
+      blocks: [{ kind: 'text', text: 'No SLOs.' }],
+    };
+  }
+  const bars = report.services.flatMap((service) =>
+    service.slos.map((slo): Bar => {
+      const remaining = slo.budgetRemaining;
+      return {
+        label: `${service.service} / ${slo.name}`,
+        value: Math.max(0, remaining ?? 0),
+        text:
+          remaining === undefined
+            ? 'no data'
+            : remaining < 0
+              ? `${percent(remaining, 1)} (overspent)`
+              : percent(remaining, 1),
+        tone: remaining === undefined || remaining <= 0 ? 'bad' : remaining < 0.25 ? 'warn' : 'ok',
+      };
+    }),
+  );
+  return {
+    id: 'slos',
+    title: 'Service level objectives',
+    blocks: [
+      {
+        kind: 'table',
+        header: [
+          'Service',
+          'SLO',
+          'Objective',
+          'SLI',
+          'Compliance',
+          'Budget remaining',
+          'Budget consumed',
+        ],
+        numeric: [false, false, true, true, false, true, true],
+        rows,
+      },
+      { kind: 'chart', chart: { title: 'Error budget remaining per SLO', max: 1, bars } },
+    ],
+  };
+}
+
+function burnAlertSection(report: ReliabilityReport): SectionView {
+  const rows = report.services.flatMap((service) =>
+    service.burnAlerts.map((a) => [service.service, a.severity, formatCount(a.count)]),
+  );
+  return {
+    id: 'burn-alerts',
+    title: 'Burn alerts',
+    blocks:
+      rows.length === 0
+        ? [{ kind: 'text', text: 'No burn alerts.' }]
+        : [
+            {
+              kind: 'table',
+              header: ['Service', 'Severity', 'Alerts'],
+              numeric: [false, false, true],
+              rows,
+            },
+          ],
+  };
+}
+
+function incidentSection(report: ReliabilityReport): SectionView {
+  const rows = report.services.map((service) => [
+    service.service,
+    formatCount(service.incidents.count),
+    formatCount(service.incidents.open),
+    optional(service.incidents.mttaMs, formatElapsed),
+    optional(service.incidents.mttrMs, formatElapsed),
+  ]);
+  return {
+    id: 'incidents',
+    title: 'Incidents',
+    blocks:
+      rows.length === 0
+        ? [{ kind: 'text', text: 'No services.' }]
+        : [
+            {
+              kind: 'table',
+              header: ['Service', 'Incidents', 'Open', 'MTTA', 'MTTR'],
+              numeric: [false, true, true, true, true],
+              rows,
+            },
+          ],
+  };
+}
+
+function postmortemSection(report: ReliabilityReport, zone: string): SectionView {
+  const blocks: Block[] = [];
+  if (report.services.length > 0) {
+    blocks.push({
+      kind: 'table',
+      header: ['Service', 'Published', 'In progress', 'Missing (SEV1–SEV2)'],
+      numeric: [false, true, true, true],
+      rows: report.services.map((s) => [
+        s.service,
+        formatCount(s.postmortems.published),
+        formatCount(s.postmortems.inProgress),
+        formatCount(s.postmortems.missing.length),
+      ]),
+    });
+  }
+  const missing = report.services
+    .filter((s) => s.postmortems.missing.length > 0)
+    .map((s) => `${s.service}: ${s.postmortems.missing.join(', ')}`);
+  if (missing.length > 0) {
+    blocks.push({ kind: 'heading', text: 'Missing postmortems' }, { kind: 'list', items: missing });
+  }
+  const overdue = report.services.flatMap((s) =>
+    s.postmortems.overdueActionItems.map((item) => [
+      s.service,
+      item.title,
+      item.incidentId,
+      item.owner,
+      localDate(item.dueAt, zone),
+      formatElapsed(Math.max(0, report.generatedAt - item.dueAt)),
+    ]),
+  );
+  blocks.push({ kind: 'heading', text: 'Overdue action items' });
+  blocks.push(
+    overdue.length === 0
+      ? { kind: 'text', text: 'No overdue action items.' }
+      : {
+          kind: 'table',
+          header: ['Service', 'Action item', 'Incident', 'Owner', 'Due', 'Overdue by'],
+          numeric: [false, false, false, false, false, true],
+          rows: overdue,
+        },
+  );
+  return { id: 'postmortems', title: 'Postmortems', blocks };
+}
+
+function changeSection(report: ReliabilityReport): SectionView {
+  const rows = report.services.map((s) => [
+    s.service,
+    formatCount(s.changes.deploys),
+    formatCount(s.changes.failedDeploys),
+    optional(changeFailureRate(s.changes), (v) => percent(v, 1)),
+    formatCount(s.changes.gateDenials),
+  ]);
+  return {
+    id: 'changes',
+    title: 'Changes',
+    blocks:
+      rows.length === 0
+        ? [{ kind: 'text', text: 'No services.' }]
+        : [
+            {
+              kind: 'table',
+              header: ['Service', 'Deploys', 'Failed', 'Change-failure rate', 'Gate denials'],
+              numeric: [false, true, true, true, true],
+              rows,
+            },
+          ],
+  };
+}
+
+function toilSection(report: ReliabilityReport): SectionView {
+  const toil = report.toil;
+  if (toil === undefined) {
+    return { id: 'toil', title: 'Toil', blocks: [{ kind: 'text', text: 'No toil data.' }] };
+  }
+  const cap = toil.capPercent / 100;
+  const blocks: Block[] = [
+    {
+      kind: 'text',
+      text: `Toil: ${hours(toil.toilMinutes)} of ${hours(toil.workingMinutes)} working time, ${toil.share === undefined ? NONE : percent(toil.share, 1)} against a cap of ${trimNumber(toil.capPercent, 2)}%.`,
+    },
+  ];
+  if (toil.warning !== undefined) blocks.push({ kind: 'warning', text: toil.warning });
+  const tone = (share: number | undefined, over: boolean): Tone =>
+    over ? 'bad' : share !== undefined && share > cap * 0.8 ? 'warn' : 'ok';
+  const bars: Bar[] = [
+    {
+      label: `Team ${toil.team}`,
+      value: toil.share ?? 0,
+      text: toil.share === undefined ? NONE : percent(toil.share, 1),
+      tone: tone(toil.share, toil.overCap),
+    },
+    ...toil.people.map((p): Bar => ({
+      label: p.person,
+      value: p.share ?? 0,
+      text: p.share === undefined ? NONE : percent(p.share, 1),
+      tone: tone(p.share, p.overCap),
+    })),
+  ];
+  blocks.push({
+    kind: 'chart',
+    chart: {
+      title: 'Toil share of working time against the cap',
+      max: Math.max(1, cap, ...bars.map((b) => b.value)),
+      bars,
+      marker: { value: cap, label: `cap ${trimNumber(toil.capPercent, 2)}%` },
+    },
+  });
+  const shareTable = (title: string, header: string, shares: readonly ToilShare[]): Block[] =>
+    shares.length === 0
+      ? []
+      : [
+          { kind: 'heading', text: title },
+          {
+            kind: 'table',
+            header: [header, 'Toil', 'Share of toil'],
+            numeric: [false, true, true],
+            rows: shares.map((s) => [s.key, hours(s.minutes), percent(s.share, 1)]),
+          },
+        ];
+  blocks.push(
+    ...shareTable('Top categories', 'Category', toil.byCategory),
+    ...shareTable('Top services', 'Service', toil.byService),
+    ...shareTable('By source', 'Source', toil.bySource),
+  );
+  if (toil.people.length > 0) {
+    blocks.push(
+      { kind: 'heading', text: 'Per person' },
+      {
+        kind: 'table',
+        header: ['Person', 'Toil', 'Working time', 'Share', 'Over cap'],
+        numeric: [false, true, true, true, false],
+        rows: toil.people.map((p) => [
+          p.person,
+          hours(p.toilMinutes),
+          optional(p.workingMinutes, hours),
+          optional(p.share, (v) => percent(v, 1)),
+          p.overCap ? 'yes' : 'no',
+        ]),
+      },
+    );
+  }
+  return { id: 'toil', title: 'Toil', blocks };
+}
+
+function onCallSection(report: ReliabilityReport): SectionView {
+  const load = report.onCall;
+  if (load === undefined) {
+    return {
+      id: 'on-call',
+      title: 'On-call load',
+      blocks: [{ kind: 'text', text: 'No on-call data.' }],
+    };
+  }
+  const blocks: Block[] = [
+    {
+      kind: 'text',
+      text: `${counted(load.pagesReceived, 'page', 'pages')}; ${formatCount(load.outOfHoursPages)} out of hours; ${counted(load.nightsInterrupted, 'night', 'nights')} interrupted; ${formatCount(load.noisePages)} not justified by an SLO burn or a critical alert${load.noiseShare === undefined ? '' : ` (${percent(load.noiseShare, 1)})`}.`,
+    },
+  ];
+  if (load.people.length > 0) {
+    blocks.push({
+      kind: 'table',
+      header: ['Person', 'Zone', 'Pages', 'Out of hours', 'Nights interrupted', 'Noise'],
+      numeric: [false, false, true, true, true, true],
+      rows: load.people.map((p) => [
+        p.person,
+        p.timeZone,
+        formatCount(p.pagesReceived),
+        formatCount(p.outOfHoursPages),
+        formatCount(p.nightsInterrupted),
+        formatCount(p.noisePages),
+      ]),
+    });
+  }
+  if (load.noisePageIds.length > 0) {
+    blocks.push(
+      { kind: 'heading', text: 'Noise pages' },
+      { kind: 'list', items: [load.noisePageIds.join(', ')] },
+    );
+  }
+  return { id: 'on-call', title: 'On-call load', blocks };
+}
+
+// ---------------------------------------------------------------------------------
+// Formatting: no locale, no clock.
+
+/** A fraction as a percentage with at most `decimals` decimals: 0.999 → 99.9%. */
+export function percent(fraction: number, decimals: number): string {
+  if (!Number.isFinite(fraction)) return NONE;
+  const text = trimNumber(fraction * 100, decimals);
+  return `${text === '-0' ? '0' : text}%`;
+}
+
+/** Minutes as hours with one decimal and thousands separators: 1,234.5 h. */
+export function hours(minutes: number): string {
+  if (!Number.isFinite(minutes)) return NONE;
+  const tenths = Math.round(minutes / 6);
+  const whole = Math.trunc(tenths / 10);
+  const rest = Math.abs(tenths % 10);
+  const sign = tenths < 0 && whole === 0 ? '-' : '';
+  return `${sign}${formatCount(whole)}${rest === 0 ? '' : `.${rest}`} h`;
+}
+
+function counted(value: number, one: string, many: string): string {
+  return `${formatCount(value)} ${value === 1 ? one : many}`;
+}
+
+function optional<T>(value: T | undefined, format: (value: T) => string): string {
+  return value === undefined ? NONE : format(value);
+}
+
+function localMinute(ms: number, zone: string): string {
+  return DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm ZZ');
+}
+
+function localDate(ms: number, zone: string): string {
+  return DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd');
+}
+
+// ---------------------------------------------------------------------------------
+// Markdown.
+
+/**
+ * Text inline in Markdown: `&`, `<`, `>` as entities (no raw HTML gets through), the
+ * emphasis, code and link characters backslash-escaped, line breaks as spaces.
+ */
+function markdownText(text: string): string {
+  return text
+    .replace(/\s*(?:\r\n|\r|\n)\s*/g, ' ')
+    .replace(/[\\`*_[\]]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+function markdownCell(text: string): string {
+  const cell = markdownText(text.trim()).replace(/\|/g, '\\|');
+  return cell === '' ? NONE : cell;
+}
+
+/** The report as GitHub-flavoured Markdown. */
+export function renderReportMarkdown(report: ReliabilityReport): string {
+  const view = reportView(report);
+  const lines: string[] = [`# ${markdownText(view.title)}`, ''];
+  for (const line of view.meta) lines.push(`- ${markdownText(line)}`);
+  for (const section of view.sections) {
+    lines.push('', `## ${markdownText(section.title)}`);
+    for (const block of section.blocks) {
+      switch (block.kind) {
+        case 'text':
+          lines.push('', markdownText(block.text));
+          break;
+        case 'warning':
+          lines.push('', `> **Warning:** ${markdownText(block.text)}`);
+          break;
+        case 'heading':
+          lines.push('', `### ${markdownText(block.text)}`);
+          break;
+        case 'list':
+          lines.push('', ...block.items.map((item) => `- ${markdownText(item)}`));
+          break;
+        case 'table':
+          lines.push(
+            '',
+            tableRow(block.header.map(markdownCell)),
+            tableRow(block.numeric.map((numeric) => (numeric ? '---:' : '---'))),
+            ...block.rows.map((row) => tableRow(row.map(markdownCell))),
+          );
+          break;
+        case 'chart':
+          // The tables beside a chart carry the same numbers; Markdown has no drawing.
+          break;
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------
+// HTML.
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const STYLE = `
+:root {
+  color-scheme: light dark;
+  --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --border: #d1d9e0; --head: #f6f8fa;
+  --track: #eff2f5; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --border: #3d444d; --head: #151b23;
+    --track: #262c36; --ok: #3fb950; --warn: #d29922; --bad: #f85149;
+  }
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 1000px; margin: 0 auto; padding: 24px 16px 48px; }
+h1 { font-size: 1.6em; margin: 0 0 8px; }
+h2 { font-size: 1.25em; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--border); }
+h3 { font-size: 1.05em; margin: 20px 0 6px; }
+.meta { color: var(--muted); margin: 0; padding: 0; list-style: none; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; }
+th, td { border-bottom: 1px solid var(--border); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: var(--head); font-weight: 600; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.warning { border-left: 4px solid var(--bad); background: var(--head); padding: 8px 12px; margin: 8px 0; }
+figure { margin: 8px 0 16px; }
+figcaption { color: var(--muted); font-size: 0.9em; }
+svg { max-width: 100%; height: auto; }
+svg text { fill: var(--fg); font: 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+svg .track { fill: var(--track); }
+svg .ok { fill: var(--ok); }
+svg .warn { fill: var(--warn); }
+svg .bad { fill: var(--bad); }
+svg .marker { stroke: var(--bad); stroke-width: 2; stroke-dasharray: 4 3; }
+@media print { body { background: #fff; color: #000; } }
+`;
+
+const CHART = { width: 720, label: 220, bar: 380, row: 26, top: 8 } as const;
+
+/** Fixed decimals for SVG geometry: the same text on every run. */
+function coordinate(value: number): string {
+  return trimNumber(value, 1);
+}
+
+// Graphemes, so a cut never splits an emoji or an accent from its letter; a fixed
+// locale keeps the cut the same on every machine.
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** At most `length` graphemes, the last an ellipsis when cut: chart labels have a fixed width. */
+function truncate(text: string, length: number): string {
+  const graphemes = Array.from(GRAPHEMES.segment(text), (part) => part.segment);
+  return graphemes.length <= length ? text : `${graphemes.slice(0, length - 1).join('')}…`;
+}
+
+function renderChart(chart: BarChart): string {
+  const max = chart.max > 0 ? chart.max : 1;
+  const scale = (value: number) => (Math.min(Math.max(value, 0), max) / max) * CHART.bar;
+  const markerSpace = chart.marker === undefined ? 0 : 18;
+  const height = CHART.top + markerSpace + chart.bars.length * CHART.row + 4;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART.width} ${height}" width="${CHART.width}" height="${height}" role="img" aria-label="${escapeHtml(chart.title)}">`,
+    `<title>${escapeHtml(chart.title)}</title>`,
+  ];
+  chart.bars.forEach((bar, index) => {
+    const y = CHART.top + markerSpace + index * CHART.row;
+    parts.push(
+      `<g><title>${escapeHtml(`${bar.label}: ${bar.text}`)}</title>`,
+      `<text x="${CHART.label - 8}" y="${y + 16}" text-anchor="end">${escapeHtml(truncate(bar.label, 32))}</text>`,
+      `<rect class="track" x="${CHART.label}" y="${y + 4}" width="${CHART.bar}" height="16" rx="2"/>`,
+      `<rect class="${bar.tone}" x="${CHART.label}" y="${y + 4}" width="${coordinate(scale(bar.value))}" height="16" rx="2"/>`,
+      `<text x="${CHART.label + CHART.bar + 8}" y="${y + 16}">${escapeHtml(bar.text)}</text></g>`,
+    );
+  });
+  if (chart.marker !== undefined) {
+    const x = coordinate(CHART.label + scale(chart.marker.value));
+    const bottom = height - 2;
+    parts.push(
+      `<line class="marker" x1="${x}" y1="${CHART.top + 12}" x2="${x}" y2="${bottom}"/>`,
+      `<text x="${x}" y="${CHART.top + 8}" text-anchor="middle">${escapeHtml(chart.marker.label)}</text>`,
+    );
+  }
+  parts.push('</svg>');
+  return `<figure>${parts.join('')}<figcaption>${escapeHtml(chart.title)}</figcaption></figure>`;
+}
+
+function renderBlock(block: Block): string {
+  switch (block.kind) {
+    case 'text':
+      return `<p>${escapeHtml(block.text)}</p>`;
+    case 'warning':
+      return `<p class="warning" role="alert"><strong>Warning:</strong> ${escapeHtml(block.text)}</p>`;
+    case 'heading':
+      return `<h3>${escapeHtml(block.text)}</h3>`;
+    case 'list':
+      return `<ul>${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
+    case 'table': {
+      const cls = (index: number) => (block.numeric[index] === true ? ' class="num"' : '');
+      const head = block.header.map((h, i) => `<th scope="col"${cls(i)}>${escapeHtml(h)}</th>`);
+      const rows = block.rows.map(
+        (row) =>
+          `<tr>${row.map((cell, i) => `<td${cls(i)}>${escapeHtml(cell === '' ? NONE : cell)}</td>`).join('')}</tr>`,
+      );
+      return `<table><thead><tr>${head.join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+    }
+    case 'chart':
+      return renderChart(block.chart);
+  }
+}
+
+/**
+ * The report as one self-contained HTML document: inline CSS that follows the
+ * reader's light or dark preference, inline SVG charts, no script and nothing fetched.
+ */
+export function renderReportHtml(report: ReliabilityReport): string {
+  const view = reportView(report);
+  const body: string[] = [
+    `<h1>${escapeHtml(view.title)}</h1>`,
+    `<ul class="meta">${view.meta.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`,
+  ];
+  for (const section of view.sections) {
+    body.push(
+      `<section id="${section.id}">`,
+      `<h2>${escapeHtml(section.title)}</h2>`,
+      ...section.blocks.map(renderBlock),
+      '</section>',
+    );
+  }
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="color-scheme" content="light dark">',
+    `<title>${escapeHtml(view.title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    ...body,
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------
+// JSON.
+
+/** What survives JSON: undefined becomes null, optional fields are always present. */
+export type JsonSafe<T> = T extends string | number | boolean | null
+  ? T
+  : T extends undefined
+    ? null
+    : T extends readonly (infer U)[]
+      ? readonly JsonSafe<U>[]
+      : { readonly [K in keyof T]-?: JsonSafe<T[K]> };
+
+export interface SloJson extends JsonSafe<SloFigures> {
+  readonly compliance: Compliance;
+  readonly budgetConsumed: number | null;
+}
+
+export interface ServiceJson extends JsonSafe<Omit<ServiceReliability, 'slos' | 'changes'>> {
+  readonly slos: readonly SloJson[];
+  readonly changes: JsonSafe<ChangeFigures> & { readonly changeFailureRate: number | null };
+}
+
+export interface ReliabilityReportJson extends JsonSafe<
+  Omit<ReliabilityReport, 'services' | 'period'>
+> {
+  readonly period: ReportPeriod & { readonly from: string; readonly to: string };
+  /** generatedAt as ISO 8601 in the report's zone. */
+  readonly generatedAtLocal: string;
+  readonly services: readonly ServiceJson[];
+}
+
+/**
+ * The report as a plain JSON-safe object: the derived figures (compliance, budget
+ * consumed, change-failure rate) included, instants kept as epoch ms with ISO 8601
+ * text beside the period and generation time, undefined as null, non-finite numbers
+ * as null (JSON has none), services and SLOs in name order.
+ */
+export function reportJson(input: ReliabilityReport): ReliabilityReportJson {
+  const report = ordered(input);
+  const { zone } = resolveZone(report.zone);
+  const iso = (ms: number) => DateTime.fromMillis(ms, { zone }).toISO() ?? '';
+  const { services, period, ...rest } = report;
+  const json: ReliabilityReportJson = {
+    ...jsonSafe({ ...rest, toil: rest.toil, onCall: rest.onCall }),
+    period: {
+      fromMs: period.fromMs,
+      toMs: period.toMs,
+      from: iso(period.fromMs),
+      to: iso(period.toMs),
+    },
+    generatedAtLocal: iso(report.generatedAt),
+    services: services.map((service): ServiceJson => ({
+      ...jsonSafe(service),
+      slos: service.slos.map((slo): SloJson => ({
+        ...jsonSafe(slo),
+        compliance: sloCompliance(slo),
+        budgetConsumed: finiteOrNull(budgetConsumed(slo)),
+      })),
+      changes: {
+        ...jsonSafe(service.changes),
+        changeFailureRate: finiteOrNull(changeFailureRate(service.changes)),
+      },
+    })),
+  };
+  return json;
+}
+
+function finiteOrNull(value: number | undefined): number | null {
+  return value === undefined || !Number.isFinite(value) ? null : value + 0;
+}
+
+function jsonSafe<T>(value: T): JsonSafe<T> {
+  return convert(value) as JsonSafe<T>;
+}
+
+function convert(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  // -0 would read back as 0: say 0 to begin with.
+  if (typeof value === 'number') return Number.isFinite(value) ? value + 0 : null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(convert);
+  if (typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) result[key] = convert(field);
+    return result;
+  }
+  return null;
+}
