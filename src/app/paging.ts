@@ -17,7 +17,11 @@ import {
 import type { Page } from '../core/alerts/grouping.js';
 import { onCallAt } from '../core/oncall/schedule.js';
 import type { EscalationPolicyResource } from '../core/slo/model.js';
-import { messageFor, type NotificationMessage } from '../core/alerts/notification-message.js';
+import {
+  messageFor,
+  resolvedMessageFor,
+  type NotificationMessage,
+} from '../core/alerts/notification-message.js';
 import type { NotificationRecord, UserRecord } from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
@@ -109,6 +113,40 @@ export async function followPage(tx: Store, page: Page, by: string, atMs: number
         : state;
   if (next === state) return;
   await tx.putEscalation(page.id, next, next.nextDueAt ?? null, stored.revision);
+  if (next.status === 'resolved' && state.status !== 'resolved') {
+    await tellResolved(tx, page, next.paged, by, atMs);
+  }
+}
+
+/** Everyone paged hears once that it is over: their phone stops being the incident. */
+async function tellResolved(
+  tx: Store,
+  page: Page,
+  paged: readonly string[],
+  by: string,
+  atMs: number,
+): Promise<void> {
+  if (paged.length === 0) return;
+  const users = await tx.listUsers();
+  const message = resolvedMessageFor(page, by, atMs);
+  await tx.insertNotifications(
+    [...new Set(paged)].flatMap((name) => {
+      const email = users.find((user) => user.name === name)?.email;
+      if (email === null || email === undefined) return [];
+      return [
+        {
+          pageId: page.id,
+          status: 'pending' as const,
+          nextAttemptAt: atMs,
+          createdAt: atMs,
+          key: `${page.id}/resolved/email/${name}`,
+          channel: 'email' as const,
+          destination: email,
+          message,
+        },
+      ];
+    }),
+  );
 }
 
 /**
@@ -287,7 +325,7 @@ function links(
   key: string,
   pageId: string,
   user: string,
-): NotificationMessage['links'] {
+): NonNullable<NotificationMessage['links']> {
   const act = (action: string) =>
     `${context.publicUrl}/act/pages/${encodeURIComponent(pageId)}/${action}?user=${encodeURIComponent(user)}&sig=${linkSignature(key, pageId, action, user)}`;
   return {

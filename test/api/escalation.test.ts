@@ -229,6 +229,21 @@ describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) =>
     await headroom.server.runPaging();
     expect(mails).toHaveLength(before);
   });
+
+  it('tells everyone who was paged, once, when the page resolves', async () => {
+    const before = mails.length;
+    headroom.clock.set(START + 70 * MINUTE);
+    const resolved = await headroom.call('POST', `/api/v1/pages/${pageId}/resolve`);
+    expect(resolved.status).toBe(200);
+    await headroom.server.runPaging();
+    await headroom.server.runPaging();
+    const notices = mails.slice(before);
+    expect(notices.map((mail) => mail.to).sort()).toEqual(['anna@example.com', 'bram@example.com']);
+    expect(notices.every((mail) => mail.text.includes('[RESOLVED] checkout error rate 12%'))).toBe(
+      true,
+    );
+    expect(notices[0]?.text).not.toContain('Acknowledge:');
+  });
 });
 
 async function listen(

@@ -87,6 +87,15 @@ describe.each(TEST_DATABASES)('an incident from burn alert to postmortem on $nam
           },
           {
             apiVersion: 'headroom/v1',
+            kind: 'ErrorBudgetPolicy',
+            metadata: { name: 'checkout-incidents' },
+            spec: {
+              appliesTo: { services: ['checkout'] },
+              incidentFreeze: { unlessLabels: ['rollback'] },
+            },
+          },
+          {
+            apiVersion: 'headroom/v1',
             kind: 'IncidentSettings',
             metadata: { name: 'incidents' },
             spec: { incidentResponse: { schedule: 'incident-response' } },
@@ -202,6 +211,19 @@ describe.each(TEST_DATABASES)('an incident from burn alert to postmortem on $nam
     expect(open.filter((page) => page.id.startsWith('incident-'))).toHaveLength(1);
   });
 
+  it('holds deploys of the service while the incident is open, except rollbacks', async () => {
+    const gate = async (labels: string[]) =>
+      (
+        await headroom.call('POST', '/api/v1/deploys/check', {
+          body: { service: 'checkout', version: '2.4.1', actor: 'ci', labels },
+        })
+      ).body as { allowed: boolean; reasons: { rule: string; message: string }[] };
+    const held = await gate([]);
+    expect(held.allowed).toBe(false);
+    expect(held.reasons.map((reason) => reason.message).join(' ')).toContain(incident.ref);
+    expect((await gate(['rollback'])).allowed).toBe(true);
+  });
+
   it('hands roles over and keeps who held them', async () => {
     at(T0 + 8 * MINUTE);
     const handed = await headroom.call('PATCH', `/api/v1/incidents/${String(incident.id)}`, {
@@ -273,6 +295,13 @@ describe.each(TEST_DATABASES)('an incident from burn alert to postmortem on $nam
       timeToMitigateSeconds: 42 * 60,
       timeToResolveSeconds: 70 * 60,
     });
+    // Resolved: deploys may go out again.
+    const gate = (
+      await headroom.call('POST', '/api/v1/deploys/check', {
+        body: { service: 'checkout', version: '2.4.1', actor: 'ci' },
+      })
+    ).body as { allowed: boolean };
+    expect(gate.allowed).toBe(true);
     // Resolving the incident resolves its call to the rotation.
     const responsePage = await headroom.call(
       'GET',

@@ -15,14 +15,21 @@ export interface NotificationMessage {
   readonly runbookUrl: string | null;
   /** A burn-rate alert's numbers, as the evaluator recorded them. */
   readonly slo: Readonly<Record<string, string>> | null;
-  readonly links: { readonly page: string; readonly acknowledge: string; readonly resolve: string };
+  /** Null on a resolved notice: there is nothing left to act on. */
+  readonly links: {
+    readonly page: string;
+    readonly acknowledge: string;
+    readonly resolve: string;
+  } | null;
   readonly alerts: number;
+  /** Set on the notice that tells the people paged that the page resolved. */
+  readonly resolved?: { readonly at: string; readonly by: string } | undefined;
 }
 
 export function messageFor(
   page: Page,
   step: { readonly level: number; readonly attempt: number },
-  links: NotificationMessage['links'],
+  links: NonNullable<NotificationMessage['links']>,
 ): NotificationMessage {
   const burn = page.alerts.find((alert) => alert.source === 'burn-rate');
   const services = page.services.length === 0 ? 'no service' : page.services.join(', ');
@@ -41,7 +48,26 @@ export function messageFor(
   };
 }
 
+/** What the people who were paged hear when the page resolves: no one needs to act. */
+export function resolvedMessageFor(page: Page, by: string, atMs: number): NotificationMessage {
+  const services = page.services.length === 0 ? 'no service' : page.services.join(', ');
+  return {
+    ...messageFor(page, { level: 0, attempt: 0 }, { page: '', acknowledge: '', resolve: '' }),
+    title: `[RESOLVED] ${page.summary} (${services})`,
+    links: null,
+    resolved: { at: new Date(atMs).toISOString(), by },
+  };
+}
+
 export function renderText(message: NotificationMessage): string {
+  if (message.resolved !== undefined) {
+    return `${[
+      message.title,
+      '',
+      `Resolved at ${message.resolved.at} by ${message.resolved.by}.`,
+      `Services: ${message.services.join(', ') || '—'}`,
+    ].join('\n')}\n`;
+  }
   const lines = [
     message.title,
     '',
@@ -57,12 +83,14 @@ export function renderText(message: NotificationMessage): string {
     );
   }
   if (message.runbookUrl !== null) lines.push('', `Runbook: ${message.runbookUrl}`);
-  lines.push(
-    '',
-    `Acknowledge: ${message.links.acknowledge}`,
-    `Resolve: ${message.links.resolve}`,
-    `Page: ${message.links.page}`,
-  );
+  if (message.links !== null) {
+    lines.push(
+      '',
+      `Acknowledge: ${message.links.acknowledge}`,
+      `Resolve: ${message.links.resolve}`,
+      `Page: ${message.links.page}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -73,6 +101,16 @@ export function renderSlack(message: NotificationMessage): unknown {
     `*Severity:* ${message.severity}`,
     ...(message.runbookUrl === null ? [] : [`*Runbook:* <${message.runbookUrl}|open>`]),
   ];
+  if (message.links === null) {
+    const when =
+      message.resolved === undefined
+        ? ''
+        : `\nResolved at ${message.resolved.at} by ${message.resolved.by}.`;
+    return {
+      text: message.title,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${message.title}*${when}` } }],
+    };
+  }
   return {
     text: message.title,
     blocks: [
