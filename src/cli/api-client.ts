@@ -28,6 +28,8 @@ export interface ApiClient {
     body: unknown,
     responseSchema: z.ZodType<T>,
   ): Promise<T>;
+  /** A GET answered in another format than JSON (Markdown, HTML): the body as text. */
+  text(path: string, accept: string): Promise<string>;
 }
 
 export class ApiError extends Error {
@@ -62,6 +64,47 @@ export function apiClientOptions(
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = parseBaseUrl(options.url);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const send = async (
+    method: HttpMethod,
+    path: string,
+    body: unknown,
+    accept: string,
+  ): Promise<string> => {
+    const target = `${base}${path.startsWith('/') ? path : `/${path}`}`;
+    const headers: Record<string, string> = { accept, 'user-agent': 'headroom-cli' };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+
+    let status: number;
+    let text: string;
+    try {
+      const response = await request(target, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+        // One call per command: a kept-alive socket would hold the process open.
+        reset: true,
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      throw new ApiError(
+        `cannot reach the Headroom server at ${base}: ${networkReason(error, timeoutMs)}; is it running? (set --url or HEADROOM_URL)`,
+        ExitCode.unreachable,
+      );
+    }
+    if (status >= 400) throw errorResponse(status, text, base, options.token !== undefined);
+    if (status < 200 || status >= 300) {
+      throw new ApiError(
+        `unexpected answer from the Headroom server at ${base}: HTTP ${status}`,
+        ExitCode.unreachable,
+        [],
+        status,
+      );
+    }
+    return text;
+  };
   return {
     url: base,
     async call<T>(
@@ -70,43 +113,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       body: unknown,
       responseSchema: z.ZodType<T>,
     ): Promise<T> {
-      const target = `${base}${path.startsWith('/') ? path : `/${path}`}`;
-      const headers: Record<string, string> = {
-        accept: 'application/json, application/problem+json',
-        'user-agent': 'headroom-cli',
-      };
-      if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-
-      let status: number;
-      let text: string;
-      try {
-        const response = await request(target, {
-          method,
-          headers,
-          body: body === undefined ? null : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-          // One call per command: a kept-alive socket would hold the process open.
-          reset: true,
-        });
-        status = response.statusCode;
-        text = await response.body.text();
-      } catch (error) {
-        throw new ApiError(
-          `cannot reach the Headroom server at ${base}: ${networkReason(error, timeoutMs)}; is it running? (set --url or HEADROOM_URL)`,
-          ExitCode.unreachable,
-        );
-      }
-      if (status >= 400) throw errorResponse(status, text, base, options.token !== undefined);
-      if (status < 200 || status >= 300) {
-        throw new ApiError(
-          `unexpected answer from the Headroom server at ${base}: HTTP ${status}`,
-          ExitCode.unreachable,
-          [],
-          status,
-        );
-      }
+      const text = await send(method, path, body, 'application/json, application/problem+json');
       return parseResponse(text, responseSchema, `${method} ${path}`, base);
+    },
+    async text(path: string, accept: string): Promise<string> {
+      return send('GET', path, undefined, `${accept}, application/problem+json`);
     },
   };
 }

@@ -14,7 +14,9 @@ import { runGeneratePrometheus } from './generate-command.js';
 import { runOnCall } from './oncall-command.js';
 import { runPage } from './page-command.js';
 import { addIncidentCommands } from './incident-command.js';
+import { addReportCommands } from './report-command.js';
 import { addHeartbeatCommands } from './heartbeat-command.js';
+import { addApprovalCommands } from './approve-command.js';
 import { runServe } from './serve-command.js';
 import { collect } from './option-parsers.js';
 import { ExitCode, type CliIo } from './io.js';
@@ -288,7 +290,9 @@ Examples:
 
   addGateCommands(program, configure, io, setExitCode);
   addIncidentCommands(program, configure, io, setExitCode);
+  addReportCommands(program, configure, io, setExitCode);
   addHeartbeatCommands(program, configure, io, setExitCode);
+  addApprovalCommands(program, configure, io, setExitCode);
 
   configure(program.command('apply'), 'headroom apply')
     .description(

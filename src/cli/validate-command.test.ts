@@ -35,7 +35,7 @@ describe('runValidate', () => {
       stdout: '2 errors in 6 files\n',
       stderr: [
         `${bad}/missing-field.yaml:6:3: error: spec.team: required field is missing; expected string [missing_field]`,
-        `${bad}/unknown-kind.yaml:2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings) [unknown_kind]`,
+        `${bad}/unknown-kind.yaml:2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings, Heartbeat) [unknown_kind]`,
         '',
       ].join('\n'),
     });

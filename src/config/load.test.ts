@@ -70,7 +70,7 @@ describe('loadConfig messages', () => {
     [
       'unknown kind',
       'unknown-kind.yaml',
-      '2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings) [unknown_kind]',
+      '2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings, Heartbeat) [unknown_kind]',
     ],
     [
       'timeslices without timeSliceTarget',

@@ -210,6 +210,7 @@ describe('headroomJsonSchema', () => {
       'ErrorBudgetPolicy',
       'Runbook',
       'IncidentSettings',
+      'Heartbeat',
     ]);
     expect(kinds.every((kind) => kind !== undefined && !kind.additionalProperties)).toBe(true);
   });

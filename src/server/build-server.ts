@@ -16,6 +16,7 @@ import { defineRoute, type RouteDefinition } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { deployRoutes } from './routes/deploys.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { reportRoutes } from './routes/reports.js';
 import { heartbeatRoutes, pingRoutes } from './routes/heartbeats.js';
 import { HeartbeatPings } from '../app/heartbeats.js';
 import { directoryRoutes } from './routes/directory.js';
@@ -109,6 +110,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...scheduleRoutes(deps),
     ...pagingRoutes(deps),
     ...incidentRoutes(deps),
+    ...reportRoutes(deps),
     ...heartbeatRoutes(deps),
     ...auditRoutes(deps),
   ];

@@ -20,6 +20,11 @@ identityColumn.constraints = (
   // AUTOINCREMENT: ids are never reused, so that readers tailing by id see each row once.
   dialect === 'postgres' ? column.primaryKey() : column.primaryKey().autoIncrement();
 
+/** A double: REAL on SQLite, double precision on PostgreSQL (its `real` is single precision). */
+export function doubleColumn(dialect: Dialect): 'real' | 'double precision' {
+  return dialect === 'postgres' ? 'double precision' : 'real';
+}
+
 export function encodeJson(value: unknown): string {
   return JSON.stringify(value);
 }

@@ -1,9 +1,9 @@
 // Heartbeat checks' runtime rows, the pings they received, and teams' ping keys.
 import type { Kysely, Selectable } from 'kysely';
-import type { HeartbeatRecord } from '../app/ports/records.js';
+import type { HeartbeatRecord, PingKeyRecord } from '../app/ports/records.js';
 import type { HeartbeatRepository } from '../app/ports/store.js';
 import { decodeJson, encodeJson, type Dialect } from './codec.js';
-import type { DatabaseSchema, HeartbeatsTable } from './schema.js';
+import type { DatabaseSchema, HeartbeatsTable, PingKeysTable } from './schema.js';
 
 /** Rows per INSERT: well under SQLite's bound-parameter limit at 9 columns a row. */
 const INSERT_CHUNK = 500;
@@ -167,9 +167,7 @@ export function heartbeatRepository(
         .select(['id', 'team', 'created_at', 'revoked_at'])
         .where('key_hash', '=', keyHash)
         .executeTakeFirst();
-      return row === undefined
-        ? undefined
-        : { id: row.id, team: row.team, createdAt: row.created_at, revokedAt: row.revoked_at };
+      return row === undefined ? undefined : pingKeyOf(row);
     },
     async listPingKeys(team) {
       const rows = await db
@@ -178,12 +176,7 @@ export function heartbeatRepository(
         .where('team', '=', team)
         .orderBy('created_at')
         .execute();
-      return rows.map((row) => ({
-        id: row.id,
-        team: row.team,
-        createdAt: row.created_at,
-        revokedAt: row.revoked_at,
-      }));
+      return rows.map(pingKeyOf);
     },
     async revokePingKey(id, at) {
       await db
@@ -206,4 +199,10 @@ function heartbeatOf(row: Selectable<HeartbeatsTable>): HeartbeatRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+function pingKeyOf(
+  row: Pick<Selectable<PingKeysTable>, 'id' | 'team' | 'created_at' | 'revoked_at'>,
+): PingKeyRecord {
+  return { id: row.id, team: row.team, createdAt: row.created_at, revokedAt: row.revoked_at };
 }

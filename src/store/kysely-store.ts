@@ -12,6 +12,7 @@ import { incidentRepository } from './incident-repository.js';
 import { leaseRepository } from './lease-repository.js';
 import { pagingRepository } from './paging-repository.js';
 import { resourceRepository } from './resource-repository.js';
+import { toilRepository } from './toil-repository.js';
 import type { SqliteBatchWriter } from './sqlite-batch-writer.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -38,6 +39,7 @@ export function kyselyStore(
     ...pagingRepository(db, dialect),
     ...incidentRepository(db),
     ...heartbeatRepository(db, dialect),
+    ...toilRepository(db),
     async transaction(work) {
       // Nested calls join the transaction already open.
       if (inTransaction) return work(kyselyStore(db, dialect, true));

@@ -7,6 +7,7 @@ import * as deployGate from './migrations/0003-deploy-gate.js';
 import * as paging from './migrations/0004-paging.js';
 import * as incidents from './migrations/0005-incidents.js';
 import * as heartbeats from './migrations/0006-heartbeats.js';
+import * as toil from './migrations/0007-toil.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-paging': paging,
   '0005-incidents': incidents,
   '0006-heartbeats': heartbeats,
+  '0007-toil': toil,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

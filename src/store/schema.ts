@@ -289,6 +289,21 @@ export interface DatabaseSchema {
   heartbeats: HeartbeatsTable;
   heartbeat_pings: HeartbeatPingsTable;
   ping_keys: PingKeysTable;
+  toil_entries: ToilEntriesTable;
+}
+
+export interface ToilEntriesTable {
+  id: string;
+  team: string;
+  person: string;
+  service: string | null;
+  category: string;
+  /** A double: fractional minutes are kept. */
+  minutes: number;
+  at: number;
+  description: string;
+  created_by: string;
+  created_at: number;
 }
 
 export interface HeartbeatsTable {

@@ -46,8 +46,8 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
     return { status: response.status, text: await response.text() };
   };
   const heartbeatPages = async () =>
-    ((await headroom.call('GET', '/api/v1/pages?limit=100')).body as Page[]).filter(
-      (page) => page.alerts.some((alert) => alert.source === 'heartbeat'),
+    ((await headroom.call('GET', '/api/v1/pages?limit=100')).body as Page[]).filter((page) =>
+      page.alerts.some((alert) => alert.source === 'heartbeat'),
     );
 
   beforeAll(async () => {

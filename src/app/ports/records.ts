@@ -302,3 +302,21 @@ export interface PingKeyRecord {
   readonly createdAt: number;
   readonly revokedAt: number | null;
 }
+
+/** Toil a person logged by hand (pages and incidents add theirs when a summary is read). */
+export interface ToilEntryRecord {
+  readonly id: string;
+  readonly team: string;
+  readonly person: string;
+  readonly service: string | null;
+  /** Normalised: lowercase, hyphenated. */
+  readonly category: string;
+  /** May be fractional. */
+  readonly minutes: number;
+  /** When the work was done. */
+  readonly at: number;
+  readonly description: string;
+  /** The credential that logged it, as the audit log names it. */
+  readonly createdBy: string;
+  readonly createdAt: number;
+}

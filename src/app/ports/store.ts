@@ -28,6 +28,7 @@ import type {
   ServiceRecord,
   SloRecord,
   TeamRecord,
+  ToilEntryRecord,
   TokenRecord,
   UserRecord,
 } from './records.js';
@@ -308,6 +309,21 @@ export interface HeartbeatRepository {
   revokePingKey(id: string, at: number): Promise<void>;
 }
 
+export interface ToilRepository {
+  insertToilEntry(entry: ToilEntryRecord): Promise<void>;
+  /**
+   * Oldest first (by `at`, then id); every filter optional. `fromMs` inclusive, `toMs`
+   * exclusive, on `at`.
+   */
+  listToilEntries(filter: {
+    readonly team?: string;
+    readonly person?: string;
+    readonly fromMs?: number;
+    readonly toMs?: number;
+    readonly limit: number;
+  }): Promise<ToilEntryRecord[]>;
+}
+
 export interface Store
   extends
     DirectoryRepository,
@@ -319,7 +335,8 @@ export interface Store
     AlertRepository,
     DeployRepository,
     LeaseRepository,
-    AuditRepository {
+    AuditRepository,
+    ToilRepository {
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** True when the database answers. */

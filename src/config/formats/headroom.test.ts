@@ -118,15 +118,15 @@ spec:
   it.each([
     [
       'kind: Slo',
-      'x.yaml:2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings) [unknown_kind]',
+      'x.yaml:2:7: error: kind: unknown kind "Slo" for headroom/v1; did you mean "SLO"? (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings, Heartbeat) [unknown_kind]',
     ],
     [
       'kind: Deployment',
-      'x.yaml:2:7: error: kind: unknown kind "Deployment" for headroom/v1 (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings) [unknown_kind]',
+      'x.yaml:2:7: error: kind: unknown kind "Deployment" for headroom/v1 (expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings, Heartbeat) [unknown_kind]',
     ],
     [
       'kinds: SLO',
-      'x.yaml:1:1: error: kind: required field is missing; expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings [missing_field]',
+      'x.yaml:1:1: error: kind: required field is missing; expected one of: Service, SLO, DataSource, Schedule, ErrorBudgetPolicy, EscalationPolicy, Runbook, IncidentSettings, Heartbeat [missing_field]',
     ],
   ])('reports "%s" at the kind', (kind, message) => {
     const { result, issues } = read(

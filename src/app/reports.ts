@@ -1,0 +1,337 @@
+// The reliability report of a team for a period: gathered here from the store and the
+// catalog, laid out by core/reports/report.ts (Markdown, HTML, JSON).
+import type { Page } from '../core/alerts/grouping.js';
+import { incidentTimes, responseMetrics, type ResponseRow } from '../core/incidents/durations.js';
+import type { Incident } from '../core/incidents/model.js';
+import type { ActionItem } from '../core/postmortem/action-items.js';
+import {
+  onCallLoad,
+  type LoadPage,
+  type PageNotification,
+  type TeamOnCallLoad,
+} from '../core/reports/oncall-load.js';
+import {
+  postmortemFigures,
+  type BurnAlertCount,
+  type IncidentPostmortem,
+  type PostmortemState,
+  type ReliabilityReport,
+  type ServiceReliability,
+  type SloFigures,
+} from '../core/reports/report.js';
+import { changeFailure } from './deploys.js';
+import { notFound } from './errors.js';
+import { actionItemOf } from './postmortems.js';
+import type { IncidentRecord, UserRecord } from './ports/records.js';
+import type { AppDependencies } from './ports/slo-catalog.js';
+import { requireReader, type Principal } from './principal.js';
+import { statusesOf } from './slo-status.js';
+import { periodOf, summaryOf, teamCalendars, type Period } from './toil.js';
+
+const CATALOG_FRESHNESS_MS = 250;
+const MAX_ROWS = 100_000;
+const DECISION_BATCH = 1_000;
+/** A deploy counts as failed when a page-level burn alert or an incident follows within this. */
+export const CHANGE_FAILURE_WITHIN_MINUTES = 60;
+/** Incidents whose page opened before their recorded start may have begun this much earlier. */
+const INCIDENT_START_SLACK_MS = 24 * 60 * 60_000;
+
+export interface ReportQuery {
+  readonly team: string;
+  readonly fromMs?: number | undefined;
+  readonly toMs?: number | undefined;
+  /** IANA zone the report's dates are shown in; default UTC. */
+  readonly zone?: string | undefined;
+  readonly capPercent?: number | undefined;
+}
+
+export async function reliabilityReport(
+  deps: AppDependencies,
+  principal: Principal,
+  query: ReportQuery,
+): Promise<ReliabilityReport> {
+  requireReader(principal);
+  const { store, catalog, clock } = deps;
+  await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  const { team } = query;
+  if ((await store.getTeam(team)) === undefined) throw notFound(`team "${team}"`);
+  const period = periodOf(deps, query.fromMs, query.toMs);
+  const generatedAt = clock.now();
+  const services = (await store.listServices())
+    .filter((service) => (catalog.service(service.name)?.team ?? service.team) === team)
+    .map((service) => service.name)
+    .sort();
+  const users = await store.listUsers();
+  const incidents = await store.listIncidents({
+    fromMs: period.fromMs - INCIDENT_START_SLACK_MS,
+    toMs: period.toMs,
+    limit: MAX_ROWS,
+  });
+  const incidentRows = await responseRows(deps, incidents);
+  const overdueItems = await teamActionItems(deps, team, incidents);
+  const covered = new Set(services);
+  const reliability: ServiceReliability[] = [];
+  for (const service of services) {
+    // An action item is shown under the first of its incident's services the report covers.
+    const items = overdueItems
+      .filter((entry) => entry.services.find((each) => covered.has(each)) === service)
+      .map((entry) => entry.item);
+    reliability.push(
+      await serviceReliability(deps, principal, service, period, generatedAt, incidentRows, items),
+    );
+  }
+  return {
+    team,
+    period,
+    // An unknown zone is shown as UTC by the renderers, which say so.
+    zone: query.zone ?? 'UTC',
+    generatedAt,
+    services: reliability,
+    toil: await summaryOf(deps, team, period, users, query.capPercent),
+    onCall: await teamOnCallLoad(deps, team, period, users),
+  };
+}
+
+interface IncidentRow extends ResponseRow {
+  readonly record: IncidentRecord;
+}
+
+async function responseRows(
+  deps: AppDependencies,
+  records: readonly IncidentRecord[],
+): Promise<IncidentRow[]> {
+  const rows: IncidentRow[] = [];
+  for (const record of records) {
+    const incident = incidentOf(record);
+    const pages: Page[] = [];
+    for (const pageId of incident.pageIds) {
+      const page = await deps.store.getPage(pageId);
+      if (page !== undefined) pages.push(page);
+    }
+    const times = incidentTimes(incident, pages);
+    rows.push({
+      record,
+      incidentId: String(record.id),
+      startedAt: times.startedAt,
+      services: incident.services,
+      timeToAcknowledgeMs: times.timeToAcknowledgeMs,
+      timeToMitigateMs: times.timeToMitigateMs,
+      timeToResolveMs: times.timeToResolveMs,
+    });
+  }
+  return rows;
+}
+
+/**
+ * The open action items the team owns, and those of incidents the period's rows name,
+ * each with the incident it follows up (for the service it is shown under).
+ */
+async function teamActionItems(
+  deps: AppDependencies,
+  team: string,
+  incidents: readonly IncidentRecord[],
+): Promise<{ item: ActionItem; services: readonly string[] }[]> {
+  const { store } = deps;
+  const records = new Map(
+    (await store.listActionItems({ team, status: 'open', limit: MAX_ROWS })).map((item) => [
+      item.id,
+      item,
+    ]),
+  );
+  for (const incident of incidents) {
+    for (const item of await store.listActionItems({
+      incidentId: incident.id,
+      status: 'open',
+      limit: MAX_ROWS,
+    })) {
+      records.set(item.id, item);
+    }
+  }
+  const servicesOf = new Map(incidents.map((incident) => [incident.id, incident.services]));
+  const result: { item: ActionItem; services: readonly string[] }[] = [];
+  for (const record of records.values()) {
+    let services = servicesOf.get(record.incidentId);
+    if (services === undefined) {
+      services = (await store.getIncident(record.incidentId))?.services ?? [];
+      servicesOf.set(record.incidentId, services);
+    }
+    result.push({ item: actionItemOf(record), services });
+  }
+  return result;
+}
+
+async function serviceReliability(
+  deps: AppDependencies,
+  principal: Principal,
+  service: string,
+  period: Period,
+  generatedAt: number,
+  incidentRows: readonly IncidentRow[],
+  actionItems: readonly ActionItem[],
+): Promise<ServiceReliability> {
+  const { store, catalog } = deps;
+  const entries = catalog.slosOf(service);
+  const statuses = await statusesOf(deps, entries, period.toMs);
+  const slos: SloFigures[] = statuses.map((status) => {
+    const known = status.sli !== null && status.source?.state !== 'unknown';
+    return {
+      name: status.slo,
+      objective: status.objective,
+      sli: known ? status.sli : undefined,
+      budgetRemaining: known ? status.errorBudget.remaining : undefined,
+    };
+  });
+
+  const transitions = await store.listAlertTransitions({
+    service,
+    transition: 'started',
+    fromMs: period.fromMs,
+    toMs: period.toMs,
+    limit: MAX_ROWS,
+  });
+  const bySeverity = new Map<string, number>();
+  for (const transition of transitions) {
+    bySeverity.set(transition.severity, (bySeverity.get(transition.severity) ?? 0) + 1);
+  }
+  const burnAlerts: BurnAlertCount[] = [...bySeverity].map(([severity, count]) => ({
+    severity,
+    count,
+  }));
+
+  const [metrics] = responseMetrics(
+    incidentRows,
+    (each) => (each === service ? [service] : []),
+    period.fromMs,
+    period.toMs,
+  );
+  const inPeriod = incidentRows.filter(
+    (row) =>
+      row.services.includes(service) &&
+      row.startedAt >= period.fromMs &&
+      row.startedAt < period.toMs,
+  );
+  const postmortems: IncidentPostmortem[] = [];
+  for (const row of inPeriod) {
+    const postmortem = await store.getPostmortem(row.record.id);
+    const state: PostmortemState =
+      postmortem === undefined
+        ? 'none'
+        : postmortem.status === 'published'
+          ? 'published'
+          : 'in-progress';
+    postmortems.push({
+      id: `INC-${row.incidentId}`,
+      severity: row.record.severity,
+      postmortem: state,
+    });
+  }
+  const change = await changeFailure(deps, principal, service, {
+    fromMs: period.fromMs,
+    toMs: period.toMs,
+    withinMinutes: CHANGE_FAILURE_WITHIN_MINUTES,
+  });
+  return {
+    service,
+    slos,
+    burnAlerts,
+    incidents: {
+      count: metrics?.count ?? 0,
+      open: metrics?.open ?? 0,
+      mttaMs: metrics?.mttaMs,
+      mttrMs: metrics?.mttrMs,
+    },
+    postmortems: postmortemFigures(postmortems, actionItems, generatedAt),
+    changes: {
+      deploys: change.deploys,
+      failedDeploys: change.failed,
+      gateDenials: await gateDenials(deps, service, period),
+    },
+  };
+}
+
+/** Gate checks of the service refused in the period, read newest first until before it. */
+async function gateDenials(
+  deps: AppDependencies,
+  service: string,
+  period: Period,
+): Promise<number> {
+  let denials = 0;
+  let before: string | undefined;
+  for (;;) {
+    const batch = await deps.store.listDeployDecisions({
+      service,
+      ...(before === undefined ? {} : { before }),
+      limit: DECISION_BATCH,
+    });
+    for (const decision of batch) {
+      if (!decision.allowed && decision.at >= period.fromMs && decision.at < period.toMs) {
+        denials += 1;
+      }
+    }
+    const last = batch[batch.length - 1];
+    // Decisions are written in the order they were taken, give or take a batch.
+    if (last === undefined || batch.length < DECISION_BATCH || last.at < period.fromMs - 60_000) {
+      return denials;
+    }
+    before = last.id;
+  }
+}
+
+/**
+ * What on-call cost the team's people: pages opened in the period, each with the
+ * people its e-mail notifications reached (by their address) and when. A page is
+ * justified by an SLO burn when one of its alerts is a burn-rate alert, and critical
+ * when its severity is.
+ */
+export async function teamOnCallLoad(
+  deps: AppDependencies,
+  team: string,
+  period: Period,
+  users: readonly UserRecord[],
+): Promise<TeamOnCallLoad> {
+  const byEmail = new Map<string, string>();
+  for (const user of users) {
+    if (user.email !== null) byEmail.set(user.email.trim().toLowerCase(), user.name);
+  }
+  const pages = await deps.store.listPages({
+    openedFrom: period.fromMs,
+    openedTo: period.toMs,
+    limit: MAX_ROWS,
+  });
+  const loadPages: LoadPage[] = [];
+  for (const page of pages) {
+    const notifiedPeople: PageNotification[] = [];
+    for (const notification of await deps.store.listNotifications(page.id)) {
+      if (notification.channel !== 'email') continue;
+      const person = byEmail.get(addressOf(notification.destination));
+      if (person === undefined) continue;
+      notifiedPeople.push({ person, at: notification.sentAt ?? notification.createdAt });
+    }
+    loadPages.push({
+      id: page.id,
+      openedAt: page.openedAt,
+      services: page.services,
+      severity: page.severity,
+      notifiedPeople,
+      justification: {
+        sloBurn: page.alerts.some((alert) => alert.source === 'burn-rate'),
+        critical: page.severity === 'critical',
+      },
+    });
+  }
+  return onCallLoad(loadPages, teamCalendars(users, team), {
+    team,
+    fromMs: period.fromMs,
+    toMs: period.toMs,
+  });
+}
+
+/** `Ada <ada@example.com>` and `ada@example.com` alike, lowercase. */
+function addressOf(destination: string): string {
+  const match = /<([^>]+)>/.exec(destination);
+  return (match?.[1] ?? destination).trim().toLowerCase();
+}
+
+function incidentOf(record: IncidentRecord): Incident {
+  return { ...(record.document as Incident), id: String(record.id) };
+}

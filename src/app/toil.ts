@@ -1,0 +1,411 @@
+// Toil: logged by hand, and added on their own by pages (the acknowledger's time) and
+// incidents (the declarer's and the role holders' time), held against a cap on the
+// team's working time. The arithmetic is core/reports/toil.ts; this file gathers the
+// entries and people from the store.
+import { randomBytes } from 'node:crypto';
+import type { Page } from '../core/alerts/grouping.js';
+import { incidentTimes } from '../core/incidents/durations.js';
+import type { Incident } from '../core/incidents/model.js';
+import { resolveZone } from '../core/postmortem/markdown.js';
+import {
+  DEFAULT_TOIL_CAP_PERCENT,
+  normaliseCategory,
+  PAGE_TOIL_CAP_MS,
+  toilFromIncidents,
+  toilFromPages,
+  toilSummary,
+  type IncidentForToil,
+  type IncidentParticipant,
+  type PageForToil,
+  type ToilEntry,
+  type ToilSummary,
+} from '../core/reports/toil.js';
+import { DEFAULT_WORKING_HOURS, type PersonCalendar } from '../core/reports/working-time.js';
+import { invalid, notFound } from './errors.js';
+import type { IncidentRecord, ToilEntryRecord, UserRecord } from './ports/records.js';
+import type { AppDependencies } from './ports/slo-catalog.js';
+import type { Store } from './ports/store.js';
+import { actorOf, personOf, requireReader, requireResponder, type Principal } from './principal.js';
+
+const CATALOG_FRESHNESS_MS = 250;
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+/** Summaries and reports cover the last 30 days unless told otherwise. */
+export const DEFAULT_PERIOD_MS = 30 * DAY_MS;
+/** The longest period a summary or report reads. */
+export const MAX_PERIOD_MS = 400 * DAY_MS;
+/** One manual entry is at most a day of someone's time. */
+export const MAX_TOIL_MINUTES = 24 * 60;
+/** Manual toil may be logged this far back, and not in the future. */
+const MAX_LOG_LOOKBACK_MS = 90 * DAY_MS;
+/** Pages opened this long before a period may still have acknowledged time in it. */
+const PAGE_LOOKBACK_MS = 7 * DAY_MS;
+/** Incidents that began this long before a period may still have people working in it. */
+const INCIDENT_LOOKBACK_MS = 30 * DAY_MS;
+const MAX_ROWS = 100_000;
+
+export interface LogToilInput {
+  readonly minutes: number;
+  readonly description: string;
+  readonly service?: string | undefined;
+  readonly category?: string | undefined;
+  readonly team?: string | undefined;
+  readonly person?: string | undefined;
+  /** Epoch ms; default now. */
+  readonly atMs?: number | undefined;
+}
+
+export interface ToilEntryView {
+  readonly id: string;
+  readonly team: string;
+  readonly person: string;
+  readonly service: string | null;
+  readonly category: string;
+  readonly minutes: number;
+  readonly at: string;
+  readonly description: string;
+  readonly createdBy: string;
+  readonly createdAt: string;
+}
+
+/** Any token but a viewer's logs toil; for themselves unless a person is named. */
+export async function logToil(
+  deps: AppDependencies,
+  principal: Principal,
+  input: LogToilInput,
+): Promise<ToilEntryView> {
+  requireResponder(principal, 'log toil');
+  const { store, clock, catalog } = deps;
+  await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  const now = clock.now();
+  const person = input.person ?? personOf(principal);
+  if (!(input.minutes > 0) || input.minutes > MAX_TOIL_MINUTES) {
+    throw invalid('the duration is out of range', [
+      { path: 'minutes', message: `toil is more than 0 and at most ${MAX_TOIL_MINUTES} minutes` },
+    ]);
+  }
+  const at = input.atMs ?? now;
+  if (at > now || at < now - MAX_LOG_LOOKBACK_MS) {
+    throw invalid('the instant is out of range', [
+      { path: 'at', message: `at must be in the last 90 days and not after now (${iso(now)})` },
+    ]);
+  }
+  if (input.service !== undefined) {
+    const known = catalog.service(input.service) ?? (await store.getService(input.service));
+    if (known === undefined) {
+      throw invalid('the service does not exist', [
+        { path: 'service', message: `no service "${input.service}"` },
+      ]);
+    }
+  }
+  const team = await teamOfEntry(store, person, input.team);
+  const entry: ToilEntryRecord = {
+    id: `toil_${randomBytes(8).toString('hex')}`,
+    team,
+    person,
+    service: input.service ?? null,
+    category: normaliseCategory(input.category ?? 'manual-ops'),
+    minutes: input.minutes,
+    at,
+    description: input.description,
+    createdBy: actorOf(principal),
+    createdAt: now,
+  };
+  await store.insertToilEntry(entry);
+  return toilEntryView(entry);
+}
+
+/** The team given (it must exist), else the person's only team. */
+async function teamOfEntry(
+  store: Store,
+  person: string,
+  team: string | undefined,
+): Promise<string> {
+  if (team !== undefined) {
+    if ((await store.getTeam(team)) === undefined) {
+      throw invalid('the team does not exist', [{ path: 'team', message: `no team "${team}"` }]);
+    }
+    return team;
+  }
+  const teams = (await store.getUser(person))?.teams ?? [];
+  const [only] = teams;
+  if (teams.length === 1 && only !== undefined) return only;
+  throw invalid('name the team the toil counts to', [
+    {
+      path: 'team',
+      message:
+        teams.length === 0
+          ? `${person} is in no team; give the team`
+          : `${person} is in ${teams.length} teams (${teams.join(', ')}); give the team`,
+    },
+  ]);
+}
+
+export async function listToil(
+  deps: AppDependencies,
+  principal: Principal,
+  filter: {
+    readonly team?: string | undefined;
+    readonly person?: string | undefined;
+    readonly fromMs?: number | undefined;
+    readonly toMs?: number | undefined;
+    readonly limit: number;
+  },
+): Promise<ToilEntryView[]> {
+  requireReader(principal);
+  const records = await deps.store.listToilEntries({
+    ...(filter.team === undefined ? {} : { team: filter.team }),
+    ...(filter.person === undefined ? {} : { person: filter.person }),
+    ...(filter.fromMs === undefined ? {} : { fromMs: filter.fromMs }),
+    ...(filter.toMs === undefined ? {} : { toMs: filter.toMs }),
+    limit: filter.limit,
+  });
+  return records.map(toilEntryView);
+}
+
+export interface Period {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** [from, to): to defaults to now, from to 30 days before to. */
+export function periodOf(
+  deps: AppDependencies,
+  fromMs: number | undefined,
+  toMs: number | undefined,
+): Period {
+  const to = toMs ?? deps.clock.now();
+  const from = fromMs ?? to - DEFAULT_PERIOD_MS;
+  if (from >= to)
+    throw invalid('from must be before to', [{ path: 'from', message: 'from must be before to' }]);
+  if (to - from > MAX_PERIOD_MS) {
+    throw invalid('the period is too long', [
+      { path: 'from', message: `a period is at most ${MAX_PERIOD_MS / DAY_MS} days` },
+    ]);
+  }
+  return { fromMs: from, toMs: to };
+}
+
+/** The team's toil in the period against its working time and the cap. */
+export async function teamToilSummary(
+  deps: AppDependencies,
+  principal: Principal,
+  team: string,
+  query: {
+    readonly fromMs?: number | undefined;
+    readonly toMs?: number | undefined;
+    readonly capPercent?: number | undefined;
+  },
+): Promise<ToilSummary> {
+  requireReader(principal);
+  await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  if ((await deps.store.getTeam(team)) === undefined) throw notFound(`team "${team}"`);
+  const period = periodOf(deps, query.fromMs, query.toMs);
+  const users = await deps.store.listUsers();
+  return summaryOf(deps, team, period, users, query.capPercent);
+}
+
+/** For the report: the same summary, the team already checked and the users read. */
+export async function summaryOf(
+  deps: AppDependencies,
+  team: string,
+  period: Period,
+  users: readonly UserRecord[],
+  capPercent: number | undefined,
+): Promise<ToilSummary> {
+  const entries = await toilEntries(deps, period, users);
+  return toilSummary(entries, {
+    team,
+    fromMs: period.fromMs,
+    toMs: period.toMs,
+    working: { kind: 'calendar', people: teamCalendars(users, team) },
+    capPercent: capPercent ?? DEFAULT_TOIL_CAP_PERCENT,
+  });
+}
+
+/** The team's members on their own clocks: Mon–Fri 09:00–17:00 local; an unknown zone is UTC. */
+export function teamCalendars(users: readonly UserRecord[], team: string): PersonCalendar[] {
+  return users
+    .filter((user) => user.teams.includes(team))
+    .map((user) => ({
+      name: user.name,
+      timeZone: resolveZone(user.timeZone).zone,
+      workingHours: DEFAULT_WORKING_HOURS,
+    }));
+}
+
+/**
+ * Every team's toil that may touch the period: manual entries, acknowledged pages and
+ * incident participation. All teams, because `toilSummary` counts a person's
+ * overlapping page and incident minutes once across teams before it picks a team's.
+ */
+async function toilEntries(
+  deps: AppDependencies,
+  period: Period,
+  users: readonly UserRecord[],
+): Promise<ToilEntry[]> {
+  const { store } = deps;
+  const [manual, pages, incidents] = await Promise.all([
+    store.listToilEntries({ fromMs: period.fromMs, toMs: period.toMs, limit: MAX_ROWS }),
+    store.listPages({
+      openedFrom: period.fromMs - PAGE_LOOKBACK_MS,
+      openedTo: period.toMs,
+      limit: MAX_ROWS,
+    }),
+    store.listIncidents({
+      fromMs: period.fromMs - INCIDENT_LOOKBACK_MS,
+      toMs: period.toMs,
+      limit: MAX_ROWS,
+    }),
+  ]);
+  const teamOfService = serviceTeams(deps);
+  const untilMs = Math.min(period.toMs, deps.clock.now());
+  const pageEntries = toilFromPages(
+    (await Promise.all(pages.map((page) => pageForToil(page, teamOfService)))).flatMap(
+      (page) => page ?? [],
+    ),
+    { untilMs, capMs: PAGE_TOIL_CAP_MS },
+  );
+  const teamsOfUser = new Map(users.map((user) => [user.name, user.teams]));
+  const incidentEntries = toilFromIncidents(
+    (
+      await Promise.all(
+        incidents.map((record) => incidentForToil(store, record, teamOfService, teamsOfUser)),
+      )
+    ).flatMap((incident) => incident ?? []),
+    { untilMs },
+  );
+  return [...manual.map(manualEntry), ...pageEntries, ...incidentEntries];
+}
+
+type TeamOfService = (service: string) => Promise<string | undefined>;
+
+function serviceTeams(deps: AppDependencies): TeamOfService {
+  const known = new Map<string, Promise<string | undefined>>();
+  return (service) => {
+    let team = known.get(service);
+    if (team === undefined) {
+      const cataloged = deps.catalog.service(service)?.team;
+      team =
+        cataloged !== undefined
+          ? Promise.resolve(cataloged)
+          : deps.store.getService(service).then((record) => record?.team);
+      known.set(service, team);
+    }
+    return team;
+  };
+}
+
+/**
+ * A page's toil belongs to the team of its first service. A page acknowledged by a
+ * machine (the integration or source that sent its alerts) cost no one's time.
+ */
+async function pageForToil(
+  page: Page,
+  teamOfService: TeamOfService,
+): Promise<PageForToil | undefined> {
+  const first = page.services[0];
+  const by = page.acknowledgedBy;
+  if (first === undefined || by === undefined) return undefined;
+  if (page.alerts.some((alert) => alert.integration === by || alert.source === by)) {
+    return undefined;
+  }
+  const team = await teamOfService(first);
+  if (team === undefined) return undefined;
+  return {
+    id: page.id,
+    services: page.services,
+    team,
+    acknowledgedAt: page.acknowledgedAt,
+    acknowledgedBy: by,
+    resolvedAt: page.resolvedAt,
+  };
+}
+
+/**
+ * The people of an incident: the declarer from the declaration on, and everyone who
+ * held a role for as long as they held it (hand-overs from the folded role history).
+ * A person's time counts to their own team when it is one of the incident's, else to
+ * the incident's first team.
+ */
+async function incidentForToil(
+  store: Store,
+  record: IncidentRecord,
+  teamOfService: TeamOfService,
+  teamsOfUser: ReadonlyMap<string, readonly string[]>,
+): Promise<IncidentForToil | undefined> {
+  const incident = { ...(record.document as Incident), id: String(record.id) };
+  const teams = [
+    ...new Set(
+      (await Promise.all(incident.services.map(teamOfService))).flatMap((team) => team ?? []),
+    ),
+  ];
+  if (teams.length === 0) return undefined;
+  const pages: Page[] = [];
+  for (const pageId of incident.pageIds) {
+    const page = await store.getPage(pageId);
+    if (page !== undefined) pages.push(page);
+  }
+  const times = incidentTimes(incident, pages);
+  const teamOf = (person: string) =>
+    (teamsOfUser.get(person) ?? []).find((team) => teams.includes(team)) ?? teams[0];
+  const people: IncidentParticipant[] = [
+    {
+      person: incident.declaredBy,
+      team: teamOf(incident.declaredBy),
+      joinedAt: incident.declaredAt,
+    },
+  ];
+  for (const [index, change] of incident.roleHistory.entries()) {
+    if (change.to === undefined) continue;
+    const next = incident.roleHistory.slice(index + 1).find((later) => later.role === change.role);
+    people.push({
+      person: change.to,
+      role: change.role,
+      team: teamOf(change.to),
+      joinedAt: change.at,
+      leftAt: next?.at,
+    });
+  }
+  return {
+    id: incident.id,
+    teams,
+    services: incident.services,
+    people,
+    startedAt: times.startedAt,
+    resolvedAt: incident.resolvedAt,
+  };
+}
+
+function manualEntry(record: ToilEntryRecord): ToilEntry {
+  return {
+    id: record.id,
+    team: record.team,
+    person: record.person,
+    service: record.service ?? undefined,
+    category: record.category,
+    minutes: record.minutes,
+    at: record.at,
+    description: record.description,
+    source: 'manual',
+  };
+}
+
+function toilEntryView(record: ToilEntryRecord): ToilEntryView {
+  return {
+    id: record.id,
+    team: record.team,
+    person: record.person,
+    service: record.service,
+    category: record.category,
+    minutes: record.minutes,
+    at: iso(record.at),
+    description: record.description,
+    createdBy: record.createdBy,
+    createdAt: iso(record.createdAt),
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,123 @@
+// `headroom toil` and `headroom report` as a team lead runs them: the built binary
+// against a running server, with real exit codes. `npm test` builds first; run
+// `npm run build` before running this file alone.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASES } from '../src/store/test-databases.js';
+import { runCli } from './support/cli.js';
+import { serviceDocument } from './support/documents.js';
+import { startTestHeadroom, type TestHeadroom } from './support/headroom.js';
+
+const sqlite = TEST_DATABASES[0];
+/** Monday 2026-11-16 to Monday 2026-11-23: 5 working days of 8 hours for one person. */
+const FROM = '2026-11-16T00:00:00Z';
+const TO = '2026-11-23T00:00:00Z';
+
+describe('headroom toil and headroom report', () => {
+  let headroom: TestHeadroom;
+  let directory: string;
+
+  beforeAll(async () => {
+    if (sqlite === undefined) throw new Error('no SQLite test database');
+    headroom = await startTestHeadroom(sqlite, { now: '2026-11-20T15:00:00Z' });
+    directory = mkdtempSync(path.join(tmpdir(), 'headroom-report-cli-'));
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: { documents: [serviceDocument('search', 'discovery')] },
+    });
+    expect(applied.status).toBe(200);
+    const user = await headroom.call('POST', '/api/v1/users', {
+      body: { name: 'dana', timeZone: 'Europe/Berlin', teams: ['discovery'] },
+    });
+    expect(user.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await headroom.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('logs toil with a duration and refuses a bad one', async () => {
+    const logged = await runCli(
+      [
+        'toil',
+        'log',
+        '1h30m',
+        'Rebuilt the index by hand',
+        '--person',
+        'dana',
+        '--service',
+        'search',
+        '--category',
+        'Manual ops',
+        '--at',
+        '2026-11-18T10:00:00Z',
+      ],
+      headroom.url,
+    );
+    expect(logged.stderr).toBe('');
+    expect(logged.code).toBe(0);
+    expect(logged.stdout).toContain('Logged 1h30m of manual-ops for dana (team discovery');
+
+    const bad = await runCli(['toil', 'log', '90s', 'nothing', '--person', 'dana'], headroom.url);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('whole minutes');
+  });
+
+  it('summarises toil and answers no when the team is over its cap', async () => {
+    const within = await runCli(
+      ['toil', 'summary', '--team', 'discovery', '--from', FROM, '--to', TO, '--json'],
+      headroom.url,
+    );
+    expect(within.stderr).toBe('');
+    expect(within.code).toBe(0);
+    const summary = JSON.parse(within.stdout) as {
+      toilMinutes: number;
+      workingMinutes: number;
+      overCap: boolean;
+    };
+    expect(summary).toMatchObject({ toilMinutes: 90, workingMinutes: 5 * 8 * 60, overCap: false });
+
+    // 90 of 2,400 minutes is 3.75 %: over a cap of 3 %.
+    const over = await runCli(
+      ['toil', 'summary', '--team', 'discovery', '--from', FROM, '--to', TO, '--cap', '3'],
+      headroom.url,
+    );
+    expect(over.code).toBe(1);
+    expect(over.stdout).toContain('3.8% (cap 3%): OVER THE CAP');
+    expect(over.stdout).toContain('manual-ops');
+
+    const unknown = await runCli(['toil', 'summary', '--team', 'nope'], headroom.url);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('team "nope" does not exist');
+  });
+
+  it('writes the report as Markdown to stdout and as HTML to a file', async () => {
+    const markdown = await runCli(
+      ['report', '--team', 'discovery', '--from', FROM, '--to', TO],
+      headroom.url,
+    );
+    expect(markdown.stderr).toBe('');
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout).toContain('Reliability report: discovery');
+    expect(markdown.stdout).toContain('search');
+
+    const file = path.join(directory, 'report.html');
+    const html = await runCli(
+      ['report', '--team', 'discovery', '--from', FROM, '--to', TO, '--format', 'html', '-o', file],
+      headroom.url,
+    );
+    expect(html.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+
+    const json = await runCli(
+      ['report', '--team', 'discovery', '--from', FROM, '--to', TO, '--format', 'json'],
+      headroom.url,
+    );
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as { toil: { toilMinutes: number } }).toil.toilMinutes).toBe(
+      90,
+    );
+  });
+});
