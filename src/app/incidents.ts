@@ -4,7 +4,7 @@
 // on the new state, or refused with 409 when it named the revision it was based on.
 import { resolvePage, type Page } from '../core/alerts/grouping.js';
 import { startEscalation, type IncidentResponseRule } from '../core/alerts/escalation.js';
-import { incidentTimes, responseMetrics } from '../core/incidents/durations.js';
+import { incidentTimes, responseMetrics, type ResponseRow } from '../core/incidents/durations.js';
 import {
   firstIncidentResponsePull,
   incidentResponseReasonsForIncident,
@@ -219,19 +219,7 @@ export async function incidentMetrics(
     toMs: to,
     limit: MAX_METRIC_INCIDENTS,
   });
-  const rows = [];
-  for (const record of records) {
-    const incident = incidentOf(record);
-    const times = incidentTimes(incident, await linkedPages(deps.store, incident));
-    rows.push({
-      incidentId: String(record.id),
-      startedAt: times.startedAt,
-      services: incident.services,
-      timeToAcknowledgeMs: times.timeToAcknowledgeMs,
-      timeToMitigateMs: times.timeToMitigateMs,
-      timeToResolveMs: times.timeToResolveMs,
-    });
-  }
+  const rows = await responseRows(deps.store, records);
   const group =
     query.by === 'service'
       ? (service: string) => [service]
@@ -256,6 +244,28 @@ export async function incidentMetrics(
       medianTtrSeconds: seconds(metrics.medianTtrMs),
     })),
   };
+}
+
+/** One response row (times from the impact start) per incident, for MTTA/MTTM/MTTR figures. */
+export async function responseRows(
+  store: Store,
+  records: readonly IncidentRecord[],
+): Promise<(ResponseRow & { readonly record: IncidentRecord })[]> {
+  const rows: (ResponseRow & { readonly record: IncidentRecord })[] = [];
+  for (const record of records) {
+    const incident = incidentOf(record);
+    const times = incidentTimes(incident, await linkedPages(store, incident));
+    rows.push({
+      record,
+      incidentId: String(record.id),
+      startedAt: times.startedAt,
+      services: incident.services,
+      timeToAcknowledgeMs: times.timeToAcknowledgeMs,
+      timeToMitigateMs: times.timeToMitigateMs,
+      timeToResolveMs: times.timeToResolveMs,
+    });
+  }
+  return rows;
 }
 
 /** Open incidents are read at most this often: the gate asks on every check. */
@@ -595,7 +605,8 @@ function eventRecord(event: IncidentEvent): Omit<IncidentEventRecord, 'incidentI
   return { at: event.at, kind: event.type, actor: event.by, body: event };
 }
 
-function incidentOf(record: IncidentRecord): Incident {
+/** The folded view a record keeps, with its id. */
+export function incidentOf(record: IncidentRecord): Incident {
   return { ...(record.document as Incident), id: String(record.id) };
 }
 

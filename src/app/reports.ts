@@ -1,8 +1,6 @@
 // The reliability report of a team for a period: gathered here from the store and the
 // catalog, laid out by core/reports/report.ts (Markdown, HTML, JSON).
-import type { Page } from '../core/alerts/grouping.js';
-import { incidentTimes, responseMetrics, type ResponseRow } from '../core/incidents/durations.js';
-import type { Incident } from '../core/incidents/model.js';
+import { responseMetrics } from '../core/incidents/durations.js';
 import type { ActionItem } from '../core/postmortem/action-items.js';
 import {
   onCallLoad,
@@ -20,6 +18,7 @@ import {
   type SloFigures,
 } from '../core/reports/report.js';
 import { changeFailure } from './deploys.js';
+import { responseRows } from './incidents.js';
 import { notFound } from './errors.js';
 import { actionItemOf } from './postmortems.js';
 import type { IncidentRecord, UserRecord } from './ports/records.js';
@@ -67,7 +66,7 @@ export async function reliabilityReport(
     toMs: period.toMs,
     limit: MAX_ROWS,
   });
-  const incidentRows = await responseRows(deps, incidents);
+  const incidentRows = await responseRows(store, incidents);
   const overdueItems = await teamActionItems(deps, team, incidents);
   const covered = new Set(services);
   const reliability: ServiceReliability[] = [];
@@ -92,35 +91,7 @@ export async function reliabilityReport(
   };
 }
 
-interface IncidentRow extends ResponseRow {
-  readonly record: IncidentRecord;
-}
-
-async function responseRows(
-  deps: AppDependencies,
-  records: readonly IncidentRecord[],
-): Promise<IncidentRow[]> {
-  const rows: IncidentRow[] = [];
-  for (const record of records) {
-    const incident = incidentOf(record);
-    const pages: Page[] = [];
-    for (const pageId of incident.pageIds) {
-      const page = await deps.store.getPage(pageId);
-      if (page !== undefined) pages.push(page);
-    }
-    const times = incidentTimes(incident, pages);
-    rows.push({
-      record,
-      incidentId: String(record.id),
-      startedAt: times.startedAt,
-      services: incident.services,
-      timeToAcknowledgeMs: times.timeToAcknowledgeMs,
-      timeToMitigateMs: times.timeToMitigateMs,
-      timeToResolveMs: times.timeToResolveMs,
-    });
-  }
-  return rows;
-}
+type IncidentRow = Awaited<ReturnType<typeof responseRows>>[number];
 
 /**
  * The open action items the team owns, and those of incidents the period's rows name,
@@ -330,8 +301,4 @@ export async function teamOnCallLoad(
 function addressOf(destination: string): string {
   const match = /<([^>]+)>/.exec(destination);
   return (match?.[1] ?? destination).trim().toLowerCase();
-}
-
-function incidentOf(record: IncidentRecord): Incident {
-  return { ...(record.document as Incident), id: String(record.id) };
 }
