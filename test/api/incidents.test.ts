@@ -153,8 +153,11 @@ describe.each(TEST_DATABASES)('an incident from burn alert to postmortem on $nam
     const pages = (await headroom.call('GET', '/api/v1/pages?status=open')).body as {
       id: string;
       services: string[];
+      runbooks: { name: string }[];
     }[];
     expect(pages.map((page) => page.services)).toEqual([['checkout']]);
+    // The page shows the runbook of its service.
+    expect(pages[0]?.runbooks.map((runbook) => runbook.name)).toEqual(['checkout-errors']);
     pageId = pages[0]?.id ?? '';
 
     at(T0 + 4 * MINUTE);

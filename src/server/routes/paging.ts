@@ -15,6 +15,7 @@ import {
   type Received,
 } from '../../app/alert-intake.js';
 import { INTEGRATION_KINDS, type AlertIntegrationRecord } from '../../app/ports/records.js';
+import { runbooksFor } from '../../app/runbooks.js';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
 import { invalid } from '../../app/errors.js';
 import type { Page } from '../../core/alerts/grouping.js';
@@ -170,7 +171,7 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
             limit: query.limit,
             ...(query.status === undefined ? {} : { status: query.status }),
           })
-        ).map(pageView),
+        ).map((page) => pageView(deps, page)),
     }),
     defineRoute({
       method: 'GET',
@@ -210,7 +211,8 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
       params: idParamsSchema,
       response: pageSchema,
       problems: READ_PROBLEMS,
-      handler: async ({ principal, params }) => pageView(await getPage(deps, principal, params.id)),
+      handler: async ({ principal, params }) =>
+        pageView(deps, await getPage(deps, principal, params.id)),
     }),
     ...(['acknowledge', 'resolve'] as const).flatMap((action) => [
       defineRoute({
@@ -260,7 +262,7 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
         response: pageSchema,
         problems: WRITE_PROBLEMS,
         handler: async ({ principal, params }) =>
-          pageView(await changePage(deps, principal, params.id, action)),
+          pageView(deps, await changePage(deps, principal, params.id, action)),
       }),
     ),
   ];
@@ -366,7 +368,11 @@ function urlsOf(
   }
 }
 
-function pageView(page: Page) {
+/** A page as the API shows it, with the runbooks for its services and alerts. */
+function pageView(deps: AppDependencies, page: Page) {
+  const alertNames = page.alerts.flatMap(
+    (alert) => alert.labels.alertname ?? alert.labels.slo ?? [],
+  );
   return {
     id: page.id,
     status: page.status,
@@ -395,6 +401,11 @@ function pageView(page: Page) {
       firstSeenAt: isoOf(alert.firstSeenAt),
       lastSeenAt: isoOf(alert.lastSeenAt),
       resolvedAt: isoOrNull(alert.resolvedAt ?? null),
+    })),
+    runbooks: runbooksFor(deps, { services: page.services, alerts: alertNames }).map((runbook) => ({
+      name: runbook.name,
+      title: runbook.title,
+      markdown: runbook.markdown,
     })),
   };
 }
