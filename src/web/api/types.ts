@@ -15,6 +15,7 @@ import type {
   shiftsSchema,
 } from '../../schema/oncall-api.js';
 import type { sloSeriesSchema, sloStatusSchema } from '../../schema/status.js';
+import type { heartbeatDetailSchema, heartbeatSchema } from '../../schema/heartbeats-api.js';
 import type {
   actionItemInputSchema,
   actionItemSchema,
@@ -61,6 +62,110 @@ export type ActionItem = z.output<typeof actionItemSchema>;
 export type ActionItemInput = z.input<typeof actionItemInputSchema>;
 export type ActionItemPriority = ActionItem['priority'];
 export type ActionItemStatus = ActionItem['status'];
+export type Heartbeat = z.output<typeof heartbeatSchema>;
+export type HeartbeatStatus = Heartbeat['status'];
+export type HeartbeatDetail = z.output<typeof heartbeatDetailSchema>;
+export type HeartbeatPing = HeartbeatDetail['pings'][number];
+
+/**
+ * The reliability report as JSON (/api/v1/reports/reliability). Its response schema is
+ * loose; this is core/reports/report.ts reportJson: every undefined number is null.
+ */
+export interface ReliabilityReport {
+  readonly team: string;
+  readonly period: {
+    readonly fromMs: number;
+    readonly toMs: number;
+    readonly from: string;
+    readonly to: string;
+  };
+  readonly zone: string;
+  readonly generatedAt: number;
+  readonly generatedAtLocal: string;
+  readonly services: readonly ReportService[];
+  readonly toil: ReportToil | null;
+  readonly onCall: ReportOnCall | null;
+}
+
+export interface ReportSlo {
+  readonly name: string;
+  readonly objective: number;
+  readonly sli: number | null;
+  readonly budgetRemaining: number | null;
+  readonly budgetConsumed: number | null;
+  readonly compliance: 'met' | 'missed' | 'no-data';
+}
+
+export interface ReportService {
+  readonly service: string;
+  readonly slos: readonly ReportSlo[];
+  readonly burnAlerts: readonly { readonly severity: string; readonly count: number }[];
+  readonly incidents: {
+    readonly count: number;
+    readonly open: number;
+    readonly mttaMs: number | null;
+    readonly mttrMs: number | null;
+  };
+  readonly postmortems: {
+    readonly published: number;
+    readonly inProgress: number;
+    readonly missing: readonly string[];
+    readonly overdueActionItems: readonly {
+      readonly id: string;
+      readonly incidentId: string;
+      readonly title: string;
+      readonly owner: string;
+      readonly dueAt: number;
+    }[];
+  };
+  readonly changes: {
+    readonly deploys: number;
+    readonly failedDeploys: number;
+    readonly gateDenials: number;
+    readonly changeFailureRate: number | null;
+  };
+}
+
+export interface ToilShare {
+  readonly key: string;
+  readonly minutes: number;
+  readonly share: number;
+}
+
+export interface ReportToil {
+  readonly toilMinutes: number;
+  readonly workingMinutes: number;
+  readonly share: number | null;
+  readonly capPercent: number;
+  readonly overCap: boolean;
+  readonly warning: string | null;
+  readonly byCategory: readonly ToilShare[];
+  readonly byService: readonly ToilShare[];
+  readonly bySource: readonly ToilShare[];
+  readonly people: readonly {
+    readonly person: string;
+    readonly toilMinutes: number;
+    readonly workingMinutes: number | null;
+    readonly share: number | null;
+    readonly overCap: boolean;
+  }[];
+}
+
+export interface ReportOnCall {
+  readonly pagesReceived: number;
+  readonly outOfHoursPages: number;
+  readonly nightsInterrupted: number;
+  readonly noisePages: number;
+  readonly noiseShare: number | null;
+  readonly people: readonly {
+    readonly person: string;
+    readonly timeZone: string;
+    readonly pagesReceived: number;
+    readonly outOfHoursPages: number;
+    readonly nightsInterrupted: number;
+    readonly noisePages: number;
+  }[];
+}
 
 /**
  * One entry of /api/v1/alerts/transitions (the route has no response schema yet; this

@@ -8,6 +8,9 @@ export type Route =
   | { readonly screen: 'incidents' }
   | { readonly screen: 'incident'; readonly id: number }
   | { readonly screen: 'postmortem'; readonly id: number }
+  | { readonly screen: 'heartbeats' }
+  | { readonly screen: 'heartbeat'; readonly name: string }
+  | { readonly screen: 'reports' }
   | { readonly screen: 'not-found'; readonly path: string };
 
 export function parseRoute(pathname: string): Route {
@@ -19,6 +22,10 @@ export function parseRoute(pathname: string): Route {
   if (first === 'slos' && second !== undefined) return { screen: 'slo', name: second };
   if (first === 'services' && second !== undefined) return { screen: 'service', name: second };
   if (first === 'oncall') return { screen: 'oncall', schedule: second ?? null };
+  if (first === 'heartbeats') {
+    return second === undefined ? { screen: 'heartbeats' } : { screen: 'heartbeat', name: second };
+  }
+  if (first === 'reports' && second === undefined) return { screen: 'reports' };
   return { screen: 'not-found', path: pathname };
 }
 
@@ -51,4 +58,9 @@ export const paths = {
     query === undefined || query === '' ? '/incidents' : `/incidents?${query}`,
   incident: (id: number) => `/incidents/${String(id)}`,
   postmortem: (id: number) => `/incidents/${String(id)}/postmortem`,
+  heartbeats: (query?: string) =>
+    query === undefined || query === '' ? '/heartbeats' : `/heartbeats?${query}`,
+  heartbeat: (name: string) => `/heartbeats/${encodeURIComponent(name)}`,
+  reports: (query?: string) =>
+    query === undefined || query === '' ? '/reports' : `/reports?${query}`,
 };

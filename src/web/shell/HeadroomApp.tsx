@@ -33,6 +33,23 @@ const PostmortemScreen = lazy(() =>
   })),
 );
 
+// Heartbeats and reports, likewise.
+const HeartbeatsScreen = lazy(() =>
+  import('../screens/heartbeats/HeartbeatsScreen').then((module) => ({
+    default: module.HeartbeatsScreen,
+  })),
+);
+const HeartbeatScreen = lazy(() =>
+  import('../screens/heartbeats/HeartbeatScreen').then((module) => ({
+    default: module.HeartbeatScreen,
+  })),
+);
+const ReportsScreen = lazy(() =>
+  import('../screens/reports/ReportsScreen').then((module) => ({
+    default: module.ReportsScreen,
+  })),
+);
+
 export function HeadroomApp() {
   const session = useSession();
   const pathname = usePathname();
@@ -65,6 +82,12 @@ function Screen({ route }: { readonly route: Route }) {
       return <IncidentScreen key={route.id} id={route.id} />;
     case 'postmortem':
       return <PostmortemScreen key={route.id} id={route.id} />;
+    case 'heartbeats':
+      return <HeartbeatsScreen />;
+    case 'heartbeat':
+      return <HeartbeatScreen key={route.name} name={route.name} />;
+    case 'reports':
+      return <ReportsScreen />;
     case 'not-found':
       return <NotFoundScreen path={route.path} />;
   }

@@ -8,6 +8,8 @@ const NAV: readonly { label: string; to: string; screens: readonly Route['screen
   { label: 'Overview', to: paths.overview(), screens: ['overview', 'service', 'slo'] },
   { label: 'Incidents', to: paths.incidents(), screens: ['incidents', 'incident', 'postmortem'] },
   { label: 'On call', to: paths.oncall(), screens: ['oncall'] },
+  { label: 'Heartbeats', to: paths.heartbeats(), screens: ['heartbeats', 'heartbeat'] },
+  { label: 'Reports', to: paths.reports(), screens: ['reports'] },
 ];
 
 export function Shell({

@@ -1,0 +1,198 @@
+// One heartbeat check: where it stands, its ping URL, its last pings (with their run
+// logs), and Pause / Resume. A refused change shows the server's problem.
+import { useState, type ReactNode } from 'react';
+import type { Heartbeat, HeartbeatDetail, HeartbeatPing } from '../../api/types';
+import { apiPost, segment } from '../../api/client';
+import { problemErrors } from '../../api/problem-errors';
+import { useApi } from '../../api/use-api';
+import { formatSeconds } from '../../format/incident';
+import { formatCount } from '../../format/numbers';
+import { formatInstant, formatInstantSeconds } from '../../format/time';
+import { paths } from '../../router/routes';
+import { FormError } from '../../ui/FieldError';
+import { LoadView } from '../../ui/LoadView';
+import { Panel } from '../../ui/Panel';
+import { useTitle } from '../../ui/use-title';
+import { HeartbeatStatusBadge, instantOr, PingUrl } from './heartbeat-parts';
+
+const FORBIDDEN =
+  "This token may not pause or resume this check: it takes an editor of the service's team.";
+
+export function HeartbeatScreen({ name }: { readonly name: string }) {
+  useTitle(name);
+  const heartbeat = useApi<HeartbeatDetail>(`/api/v1/heartbeats/${segment(name)}`);
+  return (
+    <div className="screen">
+      <LoadView load={heartbeat.load} what={`heartbeat ${name}`} retry={heartbeat.reload}>
+        {(found) => (
+          <>
+            <div className="screen-header">
+              <div>
+                <p className="breadcrumb">
+                  <a href={paths.heartbeats()}>Heartbeats</a> / {found.name}
+                </p>
+                <h1>
+                  <span data-field="name">{found.name}</span>{' '}
+                  <HeartbeatStatusBadge status={found.status} />
+                </h1>
+                {found.description === null ? null : <p className="lead">{found.description}</p>}
+              </div>
+              <PauseResume heartbeat={found} onChanged={heartbeat.reload} />
+            </div>
+            <div className="panel-row">
+              <Panel title="Check" id="check">
+                <Facts heartbeat={found} />
+              </Panel>
+              <Panel title="Ping URL" id="ping-url">
+                <PingUrl url={found.pingUrl} label="Ping URL" />
+                <p className="muted">Let the job call it when it succeeds:</p>
+                <pre>
+                  <code>{`curl -fsS -m 10 --retry 5 ${found.pingUrl}`}</code>
+                </pre>
+                <p className="muted small">
+                  Append <code>/start</code> before the run, <code>/fail</code> or the exit status
+                  after it; a POST body is kept as the run&apos;s log.
+                </p>
+              </Panel>
+            </div>
+            <Panel title="Last pings" id="pings">
+              <Pings pings={found.pings} />
+            </Panel>
+          </>
+        )}
+      </LoadView>
+    </div>
+  );
+}
+
+function PauseResume(props: { readonly heartbeat: Heartbeat; readonly onChanged: () => void }) {
+  const { heartbeat } = props;
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [done, setDone] = useState<string | null>(null);
+  const action = heartbeat.status === 'paused' ? 'resume' : 'pause';
+  const run = () => {
+    setSending(true);
+    setError(undefined);
+    setDone(null);
+    apiPost<Heartbeat>(`/api/v1/heartbeats/${segment(heartbeat.name)}/${action}`, {}).then(
+      (changed) => {
+        setSending(false);
+        setDone(`${action === 'pause' ? 'Paused' : 'Resumed'}: now ${changed.status}.`);
+        props.onChanged();
+      },
+      (failure: unknown) => {
+        setSending(false);
+        setError(problemErrors(failure, [], FORBIDDEN).form);
+      },
+    );
+  };
+  return (
+    <div className="heartbeat-actions" data-form="pause-resume">
+      <div className="form-actions">
+        <button type="button" className="button button-primary" disabled={sending} onClick={run}>
+          {action === 'pause' ? 'Pause' : 'Resume'}
+        </button>
+        <span role="status" className="form-status">
+          {done}
+        </span>
+      </div>
+      <FormError message={error} />
+    </div>
+  );
+}
+
+function Facts({ heartbeat }: { readonly heartbeat: Heartbeat }) {
+  const rows: [string, string, ReactNode][] = [
+    ['service', 'Service', <a href={paths.service(heartbeat.service)}>{heartbeat.service}</a>],
+    ['team', 'Team', heartbeat.team ?? <span className="muted">none</span>],
+    ['schedule', 'Schedule', heartbeat.schedule],
+    ['grace', 'Grace', formatSeconds(heartbeat.graceSeconds)],
+    ['last-ping', 'Last ping', instantOr(heartbeat.lastPingAt, 'never', formatInstant)],
+    ['last-success', 'Last success', instantOr(heartbeat.lastSuccessAt, 'never', formatInstant)],
+    ['last-failure', 'Last failure', instantOr(heartbeat.lastFailureAt, 'never', formatInstant)],
+    [
+      'expected-at',
+      'Next run expected',
+      instantOr(heartbeat.expectedAt, 'nothing expected', formatInstant),
+    ],
+    ['down-at', 'Down if no run by', instantOr(heartbeat.downAt, '—', formatInstant)],
+    [
+      'running-since',
+      'Running since',
+      instantOr(heartbeat.runningSince, 'not running', formatInstant),
+    ],
+  ];
+  return (
+    <dl className="facts">
+      {rows.map(([field, label, value]) => (
+        <div key={field}>
+          <dt>{label}</dt>
+          <dd data-field={field}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Pings({ pings }: { readonly pings: readonly HeartbeatPing[] }) {
+  if (pings.length === 0) return <p className="muted">No pings yet.</p>;
+  return (
+    <div className="table-scroll">
+      <table className="ping-table">
+        <caption className="visually-hidden">The last pings, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">At (UTC)</th>
+            <th scope="col">Kind</th>
+            <th scope="col" className="numeric">
+              Exit status
+            </th>
+            <th scope="col" className="numeric">
+              Duration
+            </th>
+            <th scope="col">From</th>
+            <th scope="col">Log</th>
+          </tr>
+        </thead>
+        <tbody>
+          {pings.map((ping, index) => (
+            <tr key={`${ping.at}-${String(index)}`} data-ping={index}>
+              <th scope="row" data-field="at">
+                {formatInstantSeconds(ping.at)}
+              </th>
+              <td data-field="kind">
+                <span className={`badge ping-${ping.kind}`}>{ping.kind}</span>
+              </td>
+              <td className="numeric" data-field="exit-status">
+                {ping.exitStatus === null ? '—' : String(ping.exitStatus)}
+              </td>
+              <td className="numeric" data-field="duration">
+                {formatRunTime(ping.durationSeconds)}
+              </td>
+              <td className="small" data-field="remote">
+                {ping.remote ?? '—'}
+              </td>
+              <td data-field="log">
+                {ping.body === null ? (
+                  <span className="muted">none</span>
+                ) : (
+                  <details>
+                    <summary>Log ({formatCount(ping.body.length)} characters)</summary>
+                    <pre className="run-log">{ping.body}</pre>
+                  </details>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A run's duration: tenths of a second under a minute ("2.4s"), else as incidents show it. */
+function formatRunTime(seconds: number | null): string {
+  if (seconds === null) return '—';
+  return seconds < 60 ? `${String(Math.round(seconds * 10) / 10)}s` : formatSeconds(seconds);
+}

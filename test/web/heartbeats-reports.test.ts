@@ -1,0 +1,231 @@
+// The heartbeats and reports screens in headless chromium against a server seeded with
+// the example config and events, plus a Heartbeat applied here and pinged over HTTP:
+// the list shows the status the API gives, Pause and Resume work through the buttons,
+// and the reliability report shows the API's numbers. Numbers are formatted here
+// independently of the UI's code.
+import { readFileSync } from 'node:fs';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASES } from '../../src/store/test-databases.js';
+import { builtUi, launchChromium, saveScreenshot } from '../support/browser.js';
+import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
+
+interface Heartbeat {
+  name: string;
+  service: string;
+  status: string;
+  schedule: string;
+  pingUrl: string;
+  lastPingAt: string | null;
+  pings?: { kind: string; body: string | null }[];
+}
+
+interface Report {
+  services: {
+    service: string;
+    slos: { name: string; budgetRemaining: number | null }[];
+    incidents: { count: number };
+  }[];
+  toil: { toilMinutes: number } | null;
+  onCall: { pagesReceived: number } | null;
+}
+
+const HEARTBEAT = {
+  apiVersion: 'headroom/v1',
+  kind: 'Heartbeat',
+  metadata: { name: 'nightly-backup' },
+  spec: {
+    service: 'checkout',
+    description: 'Backs up the orders database.',
+    schedule: { cron: '30 2 * * *', timeZone: 'Europe/Amsterdam' },
+    grace: '30m',
+  },
+};
+
+const instant = (iso: string) =>
+  `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+const count = (value: number) =>
+  new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value);
+
+async function text(locator: Locator): Promise<string> {
+  await locator.waitFor();
+  return ((await locator.textContent()) ?? '').trim();
+}
+
+const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
+
+// A browser on a busy two-core machine is slow; the limit only stops a hung test.
+const LIMIT = { timeout: 120_000 };
+
+describe('the heartbeats and reports screens', LIMIT, () => {
+  let headroom: TestHeadroom;
+  let browser: Browser;
+  let page: Page;
+
+  const api = async <T>(route: string): Promise<T> => {
+    const reply = await headroom.call('GET', route);
+    expect(reply.status, route).toBe(200);
+    return reply.body as T;
+  };
+
+  beforeAll(async () => {
+    builtUi();
+    if (sqlite === undefined) throw new Error('no SQLite test database');
+    browser = await launchChromium();
+    headroom = await startTestHeadroom(sqlite, { now: EXAMPLE_NOW });
+    await seedExample(headroom);
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.setDefaultTimeout(15_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser.close();
+    await headroom.close();
+  });
+
+  it('says how to declare a heartbeat while there is none', async () => {
+    await page.goto(`${headroom.url}/heartbeats`);
+    await page.getByLabel('API token').fill(ADMIN_TOKEN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Heartbeats', level: 1 }).waitFor();
+    const empty = page.locator('[data-empty-state]');
+    expect(await text(empty)).toContain('kind: Heartbeat');
+    expect(await text(empty)).toContain('curl -fsS -m 10 --retry 5 <ping URL>');
+    await saveScreenshot(page, 'heartbeats-empty');
+  });
+
+  it('lists a heartbeat with the status the API gives, before and after a ping', async () => {
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: { documents: [HEARTBEAT] },
+    });
+    expect(applied.status, applied.text).toBeLessThan(300);
+    let [heartbeat] = await api<Heartbeat[]>('/api/v1/heartbeats');
+    if (heartbeat === undefined) throw new Error('no heartbeat');
+    await page.reload();
+    const row = page.locator('[data-heartbeat="nightly-backup"]');
+    expect(await text(row.locator('[data-heartbeat-status]'))).toContain(heartbeat.status);
+    expect(await row.locator('[data-field="ping-url"]').inputValue()).toBe(heartbeat.pingUrl);
+    expect(await row.locator('[data-field="service"] a').getAttribute('href')).toBe(
+      '/services/checkout',
+    );
+    expect(await text(row.locator('[data-field="schedule"]'))).toBe(heartbeat.schedule);
+
+    // The job runs: a start, then the end with its log.
+    expect((await fetch(`${heartbeat.pingUrl}/start`)).status).toBe(200);
+    const done = await fetch(heartbeat.pingUrl, { method: 'POST', body: 'backup done: 42 GB' });
+    expect(done.status).toBe(200);
+    [heartbeat] = await api<Heartbeat[]>('/api/v1/heartbeats');
+    if (heartbeat === undefined) throw new Error('no heartbeat');
+    expect(heartbeat.status).toBe('up');
+    await page.reload();
+    await row.locator(`[data-heartbeat-status="${heartbeat.status}"]`).waitFor();
+    expect(await text(row.locator('[data-heartbeat-status]'))).toContain(heartbeat.status);
+    expect(await text(row.locator('[data-field="last-ping"]'))).toBe(
+      instant(heartbeat.lastPingAt ?? ''),
+    );
+    await saveScreenshot(page, 'heartbeats');
+
+    // The filters narrow the list and stay in the address.
+    await page.getByLabel('Status').selectOption('down');
+    await page.locator('[data-empty-state]', { hasText: 'No heartbeats match' }).waitFor();
+    expect(new URL(page.url()).search).toBe('?status=down');
+    await page.getByLabel('Status').selectOption('up');
+    await page.getByLabel('Service').selectOption('checkout');
+    await row.waitFor();
+    await page.reload();
+    await row.waitFor();
+    expect(await page.getByLabel('Service').inputValue()).toBe('checkout');
+  });
+
+  it('shows the last pings and pauses then resumes through the buttons', async () => {
+    await page.locator('[data-heartbeat="nightly-backup"] th a').click();
+    await page.getByRole('heading', { name: /nightly-backup/, level: 1 }).waitFor();
+    const detail = await api<Heartbeat>('/api/v1/heartbeats/nightly-backup');
+    const pings = page.locator('[data-panel="pings"] tbody tr');
+    expect(await pings.count()).toBe(detail.pings?.length);
+    const kinds = await page.locator('[data-panel="pings"] [data-field="kind"]').allTextContents();
+    expect(kinds.map((kind) => kind.trim())).toEqual(detail.pings?.map((ping) => ping.kind));
+    // The run's log, folded until opened.
+    const log = page.locator('[data-panel="pings"] details').first();
+    expect(await log.locator('pre').isVisible()).toBe(false);
+    await log.locator('summary').click();
+    expect(await text(log.locator('pre'))).toBe('backup done: 42 GB');
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.locator('h1 [data-heartbeat-status="paused"]').waitFor();
+    const paused = await api<Heartbeat>('/api/v1/heartbeats/nightly-backup');
+    expect(paused.status).toBe('paused');
+    await saveScreenshot(page, 'heartbeat-paused');
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    const resumed = await api<Heartbeat>('/api/v1/heartbeats/nightly-backup');
+    expect(resumed.status).not.toBe('paused');
+    expect(await text(page.locator('h1 [data-heartbeat-status]'))).toContain(resumed.status);
+    await saveScreenshot(page, 'heartbeat');
+  });
+
+  it('shows the reliability report with the API numbers, and downloads it', async () => {
+    // Toil logged by hand, so the report has minutes to show.
+    const logged = await headroom.call('POST', '/api/v1/toil', {
+      body: {
+        minutes: 90,
+        description: 'Rotated the payment provider keys by hand',
+        team: 'payments',
+        person: 'anna',
+        service: 'checkout',
+        at: '2026-10-20T10:00:00Z',
+      },
+    });
+    expect(logged.status, logged.text).toBe(201);
+    const query = 'team=payments&from=2026-10-02&to=2026-10-31';
+    const apiQuery = 'team=payments&from=2026-10-02T00:00:00Z&to=2026-11-01T00:00:00Z';
+    const report = await api<Report>(`/api/v1/reports/reliability?${apiQuery}`);
+    await page.goto(`${headroom.url}/reports?${query}`);
+    await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
+    expect(report.services.length).toBeGreaterThan(0);
+    for (const service of report.services) {
+      const section = page.locator(`section[data-service="${service.service}"]`);
+      expect(await text(section.locator('[data-field="incidents-count"]'))).toBe(
+        count(service.incidents.count),
+      );
+      for (const slo of service.slos) {
+        const remaining = section.locator(`[data-slo="${slo.name}"] [data-field="remaining"]`);
+        if (slo.budgetRemaining === null) expect(await remaining.count()).toBe(0);
+        else expect(await text(remaining)).toBe(percent(slo.budgetRemaining));
+      }
+    }
+    expect(report.toil?.toilMinutes).toBe(90);
+    if (report.toil !== null) {
+      expect(await text(page.locator('[data-field="toil-minutes"]'))).toBe(
+        count(report.toil.toilMinutes),
+      );
+      expect(await page.locator('[data-cap-bar]').count()).toBe(1);
+    }
+    if (report.onCall !== null) {
+      expect(await text(page.locator('[data-panel="oncall-load"] p [data-field="pages"]'))).toBe(
+        count(report.onCall.pagesReceived),
+      );
+    }
+    await saveScreenshot(page, 'report');
+
+    // A reload keeps the choice.
+    await page.reload();
+    await page.locator('[data-report="payments"]').waitFor();
+    expect(await page.getByLabel('From (UTC)').inputValue()).toBe('2026-10-02');
+
+    // The same report as Markdown, fetched with the token.
+    const markdown = await headroom.call(
+      'GET',
+      `/api/v1/reports/reliability?${apiQuery}&format=markdown`,
+    );
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download Markdown' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('reliability-payments-2026-10-02-2026-10-31.md');
+    expect(readFileSync(await download.path(), 'utf8')).toBe(markdown.text);
+  });
+});
