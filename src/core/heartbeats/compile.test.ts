@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
 import { compileHeartbeat, compileSchedule, createScheduleCache } from './compile.js';
@@ -202,5 +203,34 @@ describe('cron across DST (what cron-parser does, and what we keep of it)', () =
       '2026-11-02T14:00:00.000Z',
       '2026-11-03T14:00:00.000Z',
     ]);
+  });
+});
+
+describe('nextDueAfter remembers the minutes it was asked about', () => {
+  it('answers as a schedule compiled afresh does, for any instants in any order', () => {
+    const schedule = {
+      kind: 'cron',
+      expression: '*/7 2-4 * * *',
+      timeZone: 'Europe/Amsterdam',
+    } as const;
+    const reused = compileSchedule(schedule);
+    if (typeof reused === 'string') throw new Error(reused);
+    const from = Date.parse('2026-10-24T00:00:00Z');
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 * 24 * 60 * 60_000 }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (offsets) => {
+          for (const offset of offsets) {
+            const fresh = compileSchedule(schedule);
+            if (typeof fresh === 'string') throw new Error(fresh);
+            expect(reused.nextDueAfter(from + offset)).toBe(fresh.nextDueAfter(from + offset));
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 });

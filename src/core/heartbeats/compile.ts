@@ -195,12 +195,26 @@ function cronSchedule(
     if (before <= offset) return false;
     return zone.offset(at - (before - offset) * 60_000) === before;
   };
-  const next = (ms: number): number | null => {
+  const compute = (ms: number): number | null => {
     let at = raw(ms);
     for (let skipped = 0; at !== null && isSecondInstance(at) && skipped < MAX_SKIPS; skipped++) {
       at = raw(at);
     }
     return at;
+  };
+  // Cron fires on whole minutes, so every instant strictly inside one minute has the
+  // same next occurrence: checks sharing a schedule that ping in the same minute (a
+  // fleet of */5 jobs) ask cron-parser once. Bounded: the minutes asked last.
+  const memo = new Map<number, number | null>();
+  const next = (ms: number): number | null => {
+    if (ms % MINUTE_MS === 0) return compute(ms);
+    const minute = Math.floor(ms / MINUTE_MS);
+    const known = memo.get(minute);
+    if (known !== undefined || memo.has(minute)) return known ?? null;
+    const answer = compute(ms);
+    if (memo.size >= MEMO_MINUTES) memo.delete(memo.keys().next().value ?? minute);
+    memo.set(minute, answer);
+    return answer;
   };
   return {
     key,
@@ -221,6 +235,9 @@ function cronSchedule(
     },
   };
 }
+
+const MINUTE_MS = 60_000;
+const MEMO_MINUTES = 8;
 
 // Offset changes are at most 2 hours (Antarctica/Troll); 3 leaves room.
 const MAX_SHIFT_MS = 3 * 60 * 60 * 1000;
