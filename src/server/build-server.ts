@@ -33,6 +33,8 @@ export interface ServerOptions {
   /** Largest request body; larger event batches get a 413 naming it. */
   readonly bodyLimitBytes: number;
   readonly logger: boolean | { readonly level: string };
+  /** Where people and jobs reach the server (HEADROOM_PUBLIC_URL); absent: the request's host. */
+  readonly publicUrl?: string | undefined;
   /** Set when the server stops: answers then close their connection, so that it can stop. */
   readonly lifecycle?: { closing: boolean };
   /** The built web UI (default: this package's dist/web); absent, `/` says how to build it. */
@@ -111,7 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...pagingRoutes(deps),
     ...incidentRoutes(deps),
     ...reportRoutes(deps),
-    ...heartbeatRoutes(deps),
+    ...heartbeatRoutes(deps, options.publicUrl),
     ...auditRoutes(deps),
   ];
   const ingestRoutes = eventRoutes(deps);

@@ -88,6 +88,7 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
       version: options.version,
       bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
       logger: options.logger ?? false,
+      publicUrl: options.env?.HEADROOM_PUBLIC_URL,
     });
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();

@@ -81,7 +81,12 @@ export function pingRoutes(pings: HeartbeatPings): RouteDefinition[] {
   );
 }
 
-export function heartbeatRoutes(deps: AppDependencies): RouteDefinition[] {
+export function heartbeatRoutes(
+  deps: AppDependencies,
+  publicUrl: string | undefined,
+): RouteDefinition[] {
+  const baseUrl = (request: FastifyRequest) =>
+    publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
   return [
     defineRoute({
       method: 'GET',
@@ -193,10 +198,6 @@ function pingInput(request: FastifyRequest): PingInput | undefined {
 function bodyText(body: unknown): string | undefined {
   if (!Buffer.isBuffer(body) || body.length === 0) return undefined;
   return body.subarray(0, PING_BODY_LIMIT_BYTES).toString('utf8');
-}
-
-function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
 }
 
 function heartbeatView(view: HeartbeatView, base: string) {
