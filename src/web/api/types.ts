@@ -16,6 +16,7 @@ import type {
 } from '../../schema/oncall-api.js';
 import type { sloSeriesSchema, sloStatusSchema } from '../../schema/status.js';
 import type { heartbeatDetailSchema, heartbeatSchema } from '../../schema/heartbeats-api.js';
+import type { deploySchema, gateAnswerSchema, policyResourceSchema } from '../../schema/deploys.js';
 import type {
   actionItemInputSchema,
   actionItemSchema,
@@ -66,6 +67,36 @@ export type Heartbeat = z.output<typeof heartbeatSchema>;
 export type HeartbeatStatus = Heartbeat['status'];
 export type HeartbeatDetail = z.output<typeof heartbeatDetailSchema>;
 export type HeartbeatPing = HeartbeatDetail['pings'][number];
+export type Deploy = z.output<typeof deploySchema>;
+export type DeployBudget = Deploy['budget'][number];
+export type GateDecision = z.output<typeof gateAnswerSchema>;
+/** Policies travel as the stored document, as written. */
+export type PolicyResource = z.input<typeof policyResourceSchema>;
+
+export type PageStatus = 'triggered' | 'acknowledged' | 'resolved';
+export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
+
+/**
+ * One page of /api/v1/pages (its response schema is loose; this is the part of
+ * server/routes/paging.ts pageView the UI reads).
+ */
+export interface AlertPage {
+  readonly id: string;
+  readonly status: PageStatus;
+  readonly summary: string;
+  readonly severity: PageSeverity;
+  readonly services: readonly string[];
+  readonly openedAt: string;
+  readonly acknowledgedAt: string | null;
+  readonly acknowledgedBy: string | null;
+  readonly resolvedAt: string | null;
+  readonly updatedAt: string;
+  readonly runbooks: readonly {
+    readonly name: string;
+    readonly title: string;
+    readonly markdown: string;
+  }[];
+}
 
 /**
  * The reliability report as JSON (/api/v1/reports/reliability). Its response schema is

@@ -1,12 +1,18 @@
 // On call: every schedule (or the one in the path) with who is on now and next, the
-// next 14 days as a timeline of shifts, and a form to add an override.
+// next 14 days as a timeline of shifts, a form to add an override, and the open pages.
+import { lazy, Suspense } from 'react';
 import type { ScheduleSummary } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { paths } from '../../router/routes';
 import { EmptyState } from '../../ui/EmptyState';
-import { ErrorBox, LoadView } from '../../ui/LoadView';
+import { ErrorBox, Loading, LoadView } from '../../ui/LoadView';
 import { useTitle } from '../../ui/use-title';
 import { ScheduleCard } from './ScheduleCard';
+
+// The open pages bring the Markdown reader (their runbooks): a chunk of their own.
+const OpenPages = lazy(() =>
+  import('./OpenPages').then((module) => ({ default: module.OpenPages })),
+);
 
 export function OnCallScreen({ schedule }: { readonly schedule: string | null }) {
   useTitle(schedule === null ? 'On call' : `On call: ${schedule}`);
@@ -30,15 +36,9 @@ export function OnCallScreen({ schedule }: { readonly schedule: string | null })
           {(list) => <Schedules list={list} only={schedule} />}
         </LoadView>
       )}
-      <section className="panel" aria-labelledby="pages-title">
-        <header className="panel-header">
-          <h2 id="pages-title">Open pages</h2>
-        </header>
-        <p className="not-yet" data-not-yet="pages">
-          <span className="not-yet-tag">Not available yet</span> Pages to acknowledge and resolve
-          appear here once Headroom pages people.
-        </p>
-      </section>
+      <Suspense fallback={<Loading what="open pages" />}>
+        <OpenPages />
+      </Suspense>
     </div>
   );
 }

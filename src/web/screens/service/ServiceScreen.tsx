@@ -1,16 +1,22 @@
-// One service: owner, tier, runbook, dependencies both ways, and its SLOs' budgets.
+// One service: owner, tier, runbook, dependencies both ways, its SLOs' budgets, its
+// deploys and the gate's decisions, and the incidents that touched it.
+import { lazy, Suspense } from 'react';
 import type { Service, SloStatus } from '../../api/types';
 import { segment } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { paths } from '../../router/routes';
-import { LoadView } from '../../ui/LoadView';
-import { NotYetAvailable } from '../../ui/NotYetAvailable';
+import { Loading, LoadView } from '../../ui/LoadView';
 import { Panel } from '../../ui/Panel';
 import { TierBadge } from '../../ui/TierBadge';
 import { useTitle } from '../../ui/use-title';
 import { SloTable } from '../overview/SloTable';
 import { Dependencies } from './Dependencies';
 import { ServiceIncidents } from './ServiceIncidents';
+
+// Deploys, gate decisions and policies: a chunk of their own, loaded with the screen.
+const DeploysAndGate = lazy(() =>
+  import('./DeploysAndGate').then((module) => ({ default: module.DeploysAndGate })),
+);
 
 export function ServiceScreen({ name }: { readonly name: string }) {
   useTitle(name);
@@ -77,20 +83,9 @@ function ServiceView({ service }: { readonly service: Service }) {
       </dl>
       <ServiceSlos name={name} />
       <Dependencies service={service} />
-      <div className="panel-row">
-        <Panel title="Error-budget policy and freezes" id="policy">
-          <NotYetAvailable
-            what="The policy and freeze calendar of this service"
-            when="show here once the deploy gate is served."
-          />
-        </Panel>
-        <Panel title="Recent deploys and gate decisions" id="deploys">
-          <NotYetAvailable
-            what="Deploys and the gate's decisions"
-            when="list here once recorded."
-          />
-        </Panel>
-      </div>
+      <Suspense fallback={<Loading what="deploys and the gate" />}>
+        <DeploysAndGate name={name} />
+      </Suspense>
       <ServiceIncidents name={name} />
     </>
   );

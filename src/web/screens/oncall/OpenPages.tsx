@@ -1,0 +1,173 @@
+// The pages open now (GET /api/v1/pages?status=open), each with its runbooks and the
+// Acknowledge and Resolve buttons. Loaded with the on-call screen's first render, in a
+// chunk of its own: it brings the Markdown reader for the runbooks.
+import { useState } from 'react';
+import type { AlertPage, PageSeverity, PageStatus } from '../../api/types';
+import { apiPost, segment } from '../../api/client';
+import { problemErrors } from '../../api/problem-errors';
+import { useApi } from '../../api/use-api';
+import { formatInstant } from '../../format/time';
+import { Markdown } from '../../markdown/Markdown';
+import { paths } from '../../router/routes';
+import { FormError } from '../../ui/FieldError';
+import { LoadView } from '../../ui/LoadView';
+import { Panel } from '../../ui/Panel';
+
+const FORBIDDEN =
+  'This token may not act on pages: it takes an editor of the team the page belongs to.';
+
+const STATUS_TEXT: Readonly<Record<PageStatus, { glyph: string; hint: string }>> = {
+  triggered: { glyph: '▲', hint: 'nobody has acknowledged it: escalation goes on' },
+  acknowledged: { glyph: '◐', hint: 'someone is on it: escalation stopped' },
+  resolved: { glyph: '✓', hint: 'resolved with its alerts' },
+};
+
+const SEVERITY_GLYPHS: Readonly<Record<PageSeverity, string>> = {
+  critical: '‼',
+  error: '!',
+  warning: '▲',
+  info: 'i',
+};
+
+export function OpenPages() {
+  const pages = useApi<AlertPage[]>('/api/v1/pages?status=open');
+  if (pages.load.kind === 'forbidden') return null;
+  return (
+    <Panel title="Open pages" id="pages">
+      <LoadView load={pages.load} what="open pages" retry={pages.reload}>
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted" data-empty="pages">
+              No open pages
+            </p>
+          ) : (
+            <ul className="page-list">
+              {list.map((page) => (
+                <PageItem key={page.id} page={page} onChanged={pages.reload} />
+              ))}
+            </ul>
+          )
+        }
+      </LoadView>
+    </Panel>
+  );
+}
+
+export function PageStatusBadge({ status }: { readonly status: PageStatus }) {
+  const text = STATUS_TEXT[status];
+  return (
+    <span
+      className={`badge page-status page-${status}`}
+      title={text.hint}
+      data-page-status={status}
+    >
+      <span aria-hidden="true">{text.glyph}</span> {status}
+    </span>
+  );
+}
+
+function PageItem(props: { readonly page: AlertPage; readonly onChanged: () => void }) {
+  const { page } = props;
+  return (
+    <li className="page-item" data-page={page.id}>
+      <div className="page-heading">
+        <strong data-field="summary">{page.summary}</strong>{' '}
+        <span className={`badge page-severity severity-${page.severity}`} data-field="severity">
+          <span aria-hidden="true">{SEVERITY_GLYPHS[page.severity]}</span> {page.severity}
+        </span>{' '}
+        <PageStatusBadge status={page.status} />
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>Services</dt>
+          <dd data-field="services">
+            {page.services.length === 0 ? (
+              <span className="muted">none</span>
+            ) : (
+              page.services.map((service, index) => (
+                <span key={service}>
+                  {index === 0 ? null : ', '}
+                  <a href={paths.service(service)}>{service}</a>
+                </span>
+              ))
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Opened</dt>
+          <dd data-field="opened-at">{formatInstant(page.openedAt)}</dd>
+        </div>
+        <div>
+          <dt>Acknowledged by</dt>
+          <dd data-field="acknowledged-by">
+            {page.acknowledgedBy ?? <span className="muted">nobody yet</span>}
+          </dd>
+        </div>
+      </dl>
+      {page.runbooks.length === 0 ? null : (
+        <div className="page-runbooks">
+          {page.runbooks.map((runbook) => (
+            <details key={runbook.name} data-runbook={runbook.name}>
+              <summary>
+                Runbook: <strong>{runbook.title}</strong>
+              </summary>
+              <Markdown markdown={runbook.markdown} headingOffset={2} />
+            </details>
+          ))}
+        </div>
+      )}
+      <PageActions page={page} onChanged={props.onChanged} />
+    </li>
+  );
+}
+
+type Action = 'acknowledge' | 'resolve';
+
+function PageActions(props: { readonly page: AlertPage; readonly onChanged: () => void }) {
+  const { page } = props;
+  const [sending, setSending] = useState<Action | null>(null);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const run = (action: Action) => {
+    setSending(action);
+    setError(undefined);
+    apiPost<AlertPage>(`/api/v1/pages/${segment(page.id)}/${action}`, {}).then(
+      () => {
+        setSending(null);
+        props.onChanged();
+      },
+      (failure: unknown) => {
+        setSending(null);
+        setError(problemErrors(failure, [], FORBIDDEN).form);
+      },
+    );
+  };
+  return (
+    <div className="page-actions" data-form="page-actions">
+      <div className="form-actions">
+        {page.status === 'triggered' ? (
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={sending !== null}
+            onClick={() => {
+              run('acknowledge');
+            }}
+          >
+            Acknowledge<span className="visually-hidden"> {page.summary}</span>
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="button"
+          disabled={sending !== null}
+          onClick={() => {
+            run('resolve');
+          }}
+        >
+          Resolve<span className="visually-hidden"> {page.summary}</span>
+        </button>
+      </div>
+      <FormError message={error} />
+    </div>
+  );
+}

@@ -1,0 +1,273 @@
+// Open pages on the on-call screen and the deploy gate on the service screen, in
+// headless chromium against a server seeded with the example config and events: a page
+// opened through a webhook integration shows with its runbooks, Acknowledge and Resolve
+// act through the buttons (and a viewer is told it may not), and a recorded deploy and
+// a gate decision show on their service. Numbers are formatted here independently of
+// the UI's code.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { repositoryRoot } from '../../src/cli/captured-io.js';
+import { TEST_DATABASES } from '../../src/store/test-databases.js';
+import { builtUi, launchChromium, saveScreenshot } from '../support/browser.js';
+import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
+
+interface AlertPage {
+  id: string;
+  status: string;
+  summary: string;
+  severity: string;
+  services: string[];
+  openedAt: string;
+  acknowledgedBy: string | null;
+  runbooks: { name: string; title: string }[];
+}
+
+interface Deploy {
+  id: string;
+  version: string | null;
+  status: string;
+  actor: string;
+  budget: {
+    slo: string;
+    before: { consumed: number };
+    after: { consumed: number } | null;
+  }[];
+}
+
+interface Decision {
+  id: string;
+  allowed: boolean;
+  reasons: { message: string }[];
+}
+
+const POLICY = {
+  apiVersion: 'headroom/v1',
+  kind: 'ErrorBudgetPolicy',
+  metadata: { name: 'checkout-freezes' },
+  spec: {
+    appliesTo: { services: ['checkout'] },
+    rules: [{ name: 'frozen', when: 'freeze', effect: 'deny', unlessLabels: ['rollback'] }],
+    freezes: {
+      windows: [{ from: 'Fri 16:00', to: 'Mon 08:00', timeZone: 'Europe/Amsterdam' }],
+      adHoc: [
+        {
+          name: 'quarter-end',
+          start: '2026-10-31T12:00:00Z',
+          end: '2026-11-02T00:00:00Z',
+          reason: 'Quarter-end release freeze',
+        },
+      ],
+    },
+  },
+};
+
+const instant = (iso: string) =>
+  `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+// One decimal; what rounds to nothing is 0.0%, whatever its sign.
+const percent = (fraction: number) => `${(fraction * 100).toFixed(1).replace(/^-0\.0$/, '0.0')}%`;
+
+async function text(locator: Locator): Promise<string> {
+  await locator.waitFor();
+  return ((await locator.textContent()) ?? '').trim();
+}
+
+const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
+
+// A browser on a busy two-core machine is slow; the limit only stops a hung test.
+const LIMIT = { timeout: 120_000 };
+
+describe('open pages and the deploy gate', LIMIT, () => {
+  let headroom: TestHeadroom;
+  let browser: Browser;
+  let page: Page;
+  let opened: AlertPage;
+
+  const api = async <T>(route: string): Promise<T> => {
+    const reply = await headroom.call('GET', route);
+    expect(reply.status, route).toBe(200);
+    return reply.body as T;
+  };
+
+  beforeAll(async () => {
+    builtUi();
+    if (sqlite === undefined) throw new Error('no SQLite test database');
+    browser = await launchChromium();
+    headroom = await startTestHeadroom(sqlite, { now: EXAMPLE_NOW });
+    await seedExample(headroom);
+    // The runbook of examples/config/incidents.yaml: pages about checkout carry it.
+    const documents = parseAllDocuments(
+      readFileSync(path.join(repositoryRoot, 'examples/config/incidents.yaml'), 'utf8'),
+    ).map((document) => document.toJS() as unknown);
+    const applied = await headroom.call('POST', '/api/v1/apply', { body: { documents } });
+    expect(applied.status, applied.text).toBeLessThan(300);
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.setDefaultTimeout(15_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser.close();
+    await headroom.close();
+  });
+
+  it('says when no page is open, then shows one opened through a webhook', async () => {
+    await page.goto(`${headroom.url}/oncall`);
+    await page.getByLabel('API token').fill(ADMIN_TOKEN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'On call', level: 1 }).waitFor();
+    // The seeded events page about checkout's burn already: resolved here, the list is empty.
+    const seeded = await api<AlertPage[]>('/api/v1/pages?status=open');
+    for (const open of seeded) {
+      const resolved = await headroom.call('POST', `/api/v1/pages/${open.id}/resolve`);
+      expect(resolved.status, resolved.text).toBe(200);
+    }
+    await page.reload();
+    expect(await text(page.locator('[data-panel="pages"] [data-empty="pages"]'))).toBe(
+      'No open pages',
+    );
+    await saveScreenshot(page, 'oncall-no-pages');
+
+    const integration = await headroom.call('POST', '/api/v1/integrations', {
+      body: { name: 'checkout-alerts', kind: 'webhook', service: 'checkout' },
+    });
+    expect(integration.status, integration.text).toBe(201);
+    const { key } = integration.body as { key: string };
+    const intake = await headroom.call('POST', `/api/v1/intake/webhook/${key}`, {
+      token: null,
+      body: { title: 'Checkout returns 502s', status: 'firing', dedupKey: 'checkout-502' },
+    });
+    expect(intake.status, intake.text).toBe(200);
+    const [found] = await api<AlertPage[]>('/api/v1/pages?status=open');
+    if (found === undefined) throw new Error('no open page');
+    opened = found;
+
+    await page.reload();
+    const item = page.locator(`[data-page="${opened.id}"]`);
+    expect(await text(item.locator('[data-field="summary"]'))).toBe(opened.summary);
+    expect(await text(item.locator('[data-field="severity"]'))).toContain(opened.severity);
+    expect(await text(item.locator('[data-page-status]'))).toContain(opened.status);
+    expect(await text(item.locator('[data-field="opened-at"]'))).toBe(instant(opened.openedAt));
+    const links = item.locator('[data-field="services"] a');
+    expect(await links.count()).toBe(opened.services.length);
+    expect(await links.first().getAttribute('href')).toBe(`/services/${opened.services[0] ?? ''}`);
+    expect(opened.runbooks.map((runbook) => runbook.name)).toContain('checkout-errors');
+    expect(await item.locator('[data-runbook]').count()).toBe(opened.runbooks.length);
+    // The runbook's Markdown, folded until opened, drawn by the Markdown reader.
+    const folded = item.locator('[data-runbook="checkout-errors"]');
+    expect(await text(folded.locator('summary'))).toContain('Checkout is failing requests');
+    expect(await folded.locator('.markdown').isVisible()).toBe(false);
+    await folded.locator('summary').click();
+    await folded.getByRole('heading', { name: 'When to use' }).waitFor();
+    expect(await folded.locator('.markdown ol li').count()).toBeGreaterThan(0);
+    await saveScreenshot(page, 'oncall-pages');
+  });
+
+  it('tells a viewer it may not act on a page', async () => {
+    const created = await headroom.call('POST', '/api/v1/tokens', {
+      body: { name: 'pages viewer', role: 'viewer' },
+    });
+    expect(created.status, created.text).toBe(201);
+    const { token } = created.body as { token: string };
+    const context = await browser.newContext();
+    try {
+      const viewer = await context.newPage();
+      viewer.setDefaultTimeout(15_000);
+      await viewer.goto(`${headroom.url}/oncall`);
+      await viewer.getByLabel('API token').fill(token);
+      await viewer.keyboard.press('Enter');
+      const item = viewer.locator(`[data-page="${opened.id}"]`);
+      await item.getByRole('button', { name: /^Acknowledge/ }).click();
+      expect(await text(item.locator('[data-field-error="form"]'))).toContain(
+        'may not act on pages',
+      );
+      const still = await api<AlertPage>(`/api/v1/pages/${opened.id}`);
+      expect(still.status).toBe('triggered');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('acknowledges and resolves a page through the buttons', async () => {
+    const item = page.locator(`[data-page="${opened.id}"]`);
+    await item.getByRole('button', { name: /^Acknowledge/ }).click();
+    await item.locator('[data-page-status="acknowledged"]').waitFor();
+    const acknowledged = await api<AlertPage>(`/api/v1/pages/${opened.id}`);
+    expect(acknowledged.status).toBe('acknowledged');
+    expect(await text(item.locator('[data-page-status]'))).toContain(acknowledged.status);
+    expect(await text(item.locator('[data-field="acknowledged-by"]'))).toBe(
+      acknowledged.acknowledgedBy ?? '',
+    );
+    await saveScreenshot(page, 'oncall-page-acknowledged');
+
+    await item.getByRole('button', { name: /^Resolve/ }).click();
+    await page.locator('[data-panel="pages"] [data-empty="pages"]').waitFor();
+    expect(await item.count()).toBe(0);
+    const resolved = await api<AlertPage>(`/api/v1/pages/${opened.id}`);
+    expect(resolved.status).toBe('resolved');
+    expect(await api<AlertPage[]>('/api/v1/pages?status=open')).toEqual([]);
+  });
+
+  it("shows a service's deploys, the gate's decision and the policies", async () => {
+    const applied = await headroom.call('POST', '/api/v1/apply', { body: { documents: [POLICY] } });
+    expect(applied.status, applied.text).toBeLessThan(300);
+    const recorded = await headroom.call('POST', '/api/v1/deploys', {
+      body: {
+        service: 'checkout',
+        status: 'finished',
+        version: 'v2.14.0',
+        actor: 'anna',
+        at: '2026-10-31T21:00:00Z',
+      },
+    });
+    expect(recorded.status, recorded.text).toBe(201);
+    const checked = await headroom.call('POST', '/api/v1/deploys/check', {
+      body: { service: 'checkout', version: 'v2.15.0', actor: 'bram' },
+    });
+    expect(checked.status, checked.text).toBe(200);
+
+    const [deploy] = await api<Deploy[]>('/api/v1/deploys?service=checkout&limit=10');
+    const [decision] = await api<Decision[]>('/api/v1/deploys/decisions?service=checkout&limit=10');
+    const policies = await api<{ metadata: { name: string } }[]>(
+      '/api/v1/policies?service=checkout',
+    );
+    if (deploy === undefined || decision === undefined) throw new Error('nothing recorded');
+
+    await page.goto(`${headroom.url}/services/checkout`);
+    const panel = page.locator('[data-panel="deploys"]');
+    const row = panel.locator(`[data-deploy="${deploy.id}"]`);
+    expect(await text(row.locator('[data-field="version"]'))).toBe('v2.14.0');
+    expect(await text(row.locator('[data-field="status"]'))).toContain(deploy.status);
+    expect(await text(row.locator('[data-field="actor"]'))).toBe(deploy.actor);
+    for (const slo of deploy.budget) {
+      const cell = row.locator(`[data-slo="${slo.slo}"]`);
+      expect(await text(cell.locator('[data-field="before"]'))).toBe(percent(slo.before.consumed));
+      if (slo.after !== null) {
+        expect(await text(cell.locator('[data-field="after"]'))).toBe(percent(slo.after.consumed));
+      }
+    }
+
+    const shown = panel.locator(`[data-decision="${decision.id}"]`);
+    expect(await text(shown.locator('[data-field="answer"]'))).toContain(
+      decision.allowed ? 'allowed' : 'held',
+    );
+    expect(await text(shown.locator('[data-field="version"]'))).toBe('v2.15.0');
+    // The freeze holds the deploy: held, with the reason's message.
+    expect(decision.allowed).toBe(false);
+    expect(decision.reasons.length).toBeGreaterThan(0);
+    const reasons = await shown.locator('[data-reason]').allTextContents();
+    expect(reasons.map((reason) => reason.trim())).toEqual(
+      decision.reasons.map((reason) => reason.message),
+    );
+    expect(policies.map((policy) => policy.metadata.name)).toEqual(['checkout-freezes']);
+    expect(await panel.locator('[data-policy]').count()).toBe(policies.length);
+    const policy = panel.locator('[data-policy="checkout-freezes"]');
+    expect(await text(policy.locator('[data-freeze="quarter-end"]'))).toContain(
+      'Quarter-end release freeze',
+    );
+    expect(await policy.locator('[data-freeze]').count()).toBe(2);
+    await saveScreenshot(page, 'service-deploys');
+  });
+});
