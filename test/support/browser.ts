@@ -2,7 +2,7 @@
 // playwright-core. Missing chromium or a missing UI build fail with what to do.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { repositoryRoot } from '../../src/cli/captured-io.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -39,4 +39,25 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
   // From the top: the sticky bar of a scrolled page lands mid-picture otherwise.
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: path.join(ARTIFACTS, `web-${name}.png`), fullPage: true });
+}
+
+/** A browser on a busy two-core machine is slow; the limit only stops a hung test. */
+export const BROWSER_TEST_LIMIT = { timeout: 120_000 };
+
+/** A tab of the size the screenshots are taken at. */
+export async function newTestPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+/** The trimmed text of an element, once it is there. */
+export async function text(locator: Locator): Promise<string> {
+  await locator.waitFor();
+  return ((await locator.textContent()) ?? '').trim();
+}
+
+/** An instant as the UI shows it (docs/ui.md), formatted here rather than with the UI's code. */
+export function instantText(iso: string): string {
+  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -4,10 +4,18 @@
 // and the reliability report shows the API's numbers. Numbers are formatted here
 // independently of the UI's code.
 import { readFileSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
-import { builtUi, launchChromium, saveScreenshot } from '../support/browser.js';
+import {
+  BROWSER_TEST_LIMIT,
+  builtUi,
+  instantText,
+  launchChromium,
+  newTestPage,
+  saveScreenshot,
+  text,
+} from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
 
@@ -43,23 +51,14 @@ const HEARTBEAT = {
   },
 };
 
-const instant = (iso: string) =>
-  `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const instant = instantText;
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 const count = (value: number) =>
   new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value);
 
-async function text(locator: Locator): Promise<string> {
-  await locator.waitFor();
-  return ((await locator.textContent()) ?? '').trim();
-}
-
 const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
 
-// A browser on a busy two-core machine is slow; the limit only stops a hung test.
-const LIMIT = { timeout: 120_000 };
-
-describe('the heartbeats and reports screens', LIMIT, () => {
+describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
   let headroom: TestHeadroom;
   let browser: Browser;
   let page: Page;
@@ -76,8 +75,7 @@ describe('the heartbeats and reports screens', LIMIT, () => {
     browser = await launchChromium();
     headroom = await startTestHeadroom(sqlite, { now: EXAMPLE_NOW });
     await seedExample(headroom);
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.setDefaultTimeout(15_000);
+    page = await newTestPage(browser);
   }, 120_000);
 
   afterAll(async () => {

@@ -5,13 +5,21 @@
 // Every number shown is compared with the API's answer, formatted here independently.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { repositoryRoot } from '../../src/cli/captured-io.js';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
 import { parseInline, parseMarkdown } from '../../src/web/markdown/parse.js';
-import { builtUi, launchChromium, saveScreenshot } from '../support/browser.js';
+import {
+  BROWSER_TEST_LIMIT,
+  builtUi,
+  instantText,
+  launchChromium,
+  newTestPage,
+  saveScreenshot,
+  text,
+} from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
 
@@ -55,9 +63,7 @@ interface Postmortem {
   blamelessFindings: { line: number; column: number; sentence: string; suggestion: string }[];
 }
 
-// Formatted here as the docs say, not with the UI's code.
-const instant = (iso: string) =>
-  `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const instant = instantText;
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 const count = (value: number) =>
   new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value);
@@ -77,17 +83,9 @@ function duration(seconds: number | null): string {
   return (days > 0 ? parts.slice(0, 2) : parts).join(' ');
 }
 
-async function text(locator: Locator): Promise<string> {
-  await locator.waitFor();
-  return ((await locator.textContent()) ?? '').trim();
-}
-
 const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
 
-// A browser on a busy two-core machine is slow; the limit only stops a hung test.
-const LIMIT = { timeout: 120_000 };
-
-describe('the incident screens', LIMIT, () => {
+describe('the incident screens', BROWSER_TEST_LIMIT, () => {
   let headroom: TestHeadroom;
   let browser: Browser;
   let page: Page;
@@ -134,8 +132,7 @@ describe('the incident screens', LIMIT, () => {
     ).map((document) => document.toJS() as unknown);
     const applied = await headroom.call('POST', '/api/v1/apply', { body: { documents } });
     expect(applied.status, applied.text).toBeLessThan(300);
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.setDefaultTimeout(15_000);
+    page = await newTestPage(browser);
   }, 120_000);
 
   afterAll(async () => {

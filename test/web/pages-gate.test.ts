@@ -6,12 +6,20 @@
 // the UI's code.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { repositoryRoot } from '../../src/cli/captured-io.js';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
-import { builtUi, launchChromium, saveScreenshot } from '../support/browser.js';
+import {
+  BROWSER_TEST_LIMIT,
+  builtUi,
+  instantText,
+  launchChromium,
+  newTestPage,
+  saveScreenshot,
+  text,
+} from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
 
@@ -65,22 +73,13 @@ const POLICY = {
   },
 };
 
-const instant = (iso: string) =>
-  `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const instant = instantText;
 // One decimal; what rounds to nothing is 0.0%, whatever its sign.
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1).replace(/^-0\.0$/, '0.0')}%`;
 
-async function text(locator: Locator): Promise<string> {
-  await locator.waitFor();
-  return ((await locator.textContent()) ?? '').trim();
-}
-
 const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
 
-// A browser on a busy two-core machine is slow; the limit only stops a hung test.
-const LIMIT = { timeout: 120_000 };
-
-describe('open pages and the deploy gate', LIMIT, () => {
+describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
   let headroom: TestHeadroom;
   let browser: Browser;
   let page: Page;
@@ -104,8 +103,7 @@ describe('open pages and the deploy gate', LIMIT, () => {
     ).map((document) => document.toJS() as unknown);
     const applied = await headroom.call('POST', '/api/v1/apply', { body: { documents } });
     expect(applied.status, applied.text).toBeLessThan(300);
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.setDefaultTimeout(15_000);
+    page = await newTestPage(browser);
   }, 120_000);
 
   afterAll(async () => {

@@ -4,7 +4,13 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
-import { builtUi, launchChromium, saveScreenshot } from '../support/browser.js';
+import {
+  BROWSER_TEST_LIMIT,
+  builtUi,
+  launchChromium,
+  saveScreenshot,
+  text,
+} from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
 
@@ -43,11 +49,6 @@ const expectedState = (status: Status) =>
         ? 'burning'
         : 'ok';
 
-async function text(locator: Locator): Promise<string> {
-  await locator.waitFor();
-  return ((await locator.textContent()) ?? '').trim();
-}
-
 async function attributes(locator: Locator, name: string): Promise<string[]> {
   const values = await Promise.all(
     (await locator.all()).map((element) => element.getAttribute(name)),
@@ -57,10 +58,7 @@ async function attributes(locator: Locator, name: string): Promise<string[]> {
 
 const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
 
-// A browser on a busy two-core machine is slow; the limit only stops a hung test.
-const LIMIT = { timeout: 120_000 };
-
-describe('the web UI', LIMIT, () => {
+describe('the web UI', BROWSER_TEST_LIMIT, () => {
   let headroom: TestHeadroom;
   let browser: Browser;
   let context: BrowserContext;
@@ -366,7 +364,7 @@ describe('the web UI', LIMIT, () => {
   });
 });
 
-describe('the web UI of a new install', LIMIT, () => {
+describe('the web UI of a new install', BROWSER_TEST_LIMIT, () => {
   let headroom: TestHeadroom;
   let browser: Browser;
 
