@@ -1,5 +1,6 @@
 // A time-series chart on uPlot (canvas, fast with thousands of points), in UTC like
-// every instant the UI shows, with horizontal threshold lines and the theme's colours.
+// every instant the UI shows, with horizontal threshold lines, vertical markers (deploys)
+// and the theme's colours.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -19,6 +20,15 @@ export interface Threshold {
   readonly color: string;
 }
 
+/** A vertical line at an instant: a deploy. */
+export interface Marker {
+  /** Epoch seconds. */
+  readonly at: number;
+  readonly color: string;
+  /** Dash pattern in CSS pixels. */
+  readonly dash: readonly number[];
+}
+
 export interface TimeChartProps {
   /** Names the chart for screen readers; the numbers are in the tables next to it. */
   readonly label: string;
@@ -26,6 +36,7 @@ export interface TimeChartProps {
   readonly x: readonly number[];
   readonly series: readonly ChartSeries[];
   readonly thresholds?: readonly Threshold[];
+  readonly markers?: readonly Marker[];
   readonly format: (value: number) => string;
   /** asinh: linear near 0, logarithmic beyond (burn rates from 0 to 14.4 and more). */
   readonly scale?: 'linear' | 'asinh';
@@ -45,6 +56,7 @@ export function TimeChart(props: TimeChartProps) {
       '--surface',
       ...props.series.map((series) => series.color),
       ...(props.thresholds ?? []).map((threshold) => threshold.color),
+      ...(props.markers ?? []).map((marker) => marker.color),
     ]);
     const chart = new uPlot(
       options(props, colors, Math.max(element.clientWidth, 300)),
@@ -137,6 +149,7 @@ function options(props: TimeChartProps, color: Colors, width: number): uPlot.Opt
       draw: [
         (chart) => {
           drawThresholds(chart, thresholds, color);
+          drawMarkers(chart, props.markers ?? [], color);
         },
       ],
     },
@@ -167,6 +180,24 @@ function drawThresholds(chart: uPlot, thresholds: readonly Threshold[], color: C
     ctx.fillStyle = color(threshold.color);
     ctx.textAlign = 'right';
     ctx.fillText(threshold.label, x, y - 4 * ratio);
+  }
+  ctx.restore();
+}
+
+function drawMarkers(chart: uPlot, markers: readonly Marker[], color: Colors): void {
+  const { ctx, bbox } = chart;
+  const ratio = window.devicePixelRatio;
+  ctx.save();
+  ctx.lineWidth = ratio;
+  for (const marker of markers) {
+    const x = Math.round(chart.valToPos(marker.at, 'x', true));
+    if (x < bbox.left || x > bbox.left + bbox.width) continue;
+    ctx.strokeStyle = color(marker.color);
+    ctx.setLineDash(marker.dash.map((length) => length * ratio));
+    ctx.beginPath();
+    ctx.moveTo(x, bbox.top);
+    ctx.lineTo(x, bbox.top + bbox.height);
+    ctx.stroke();
   }
   ctx.restore();
 }

@@ -1,9 +1,11 @@
 // The SLI, the remaining budget and the burn rates over the window, with the objective,
-// the empty budget and each alert rule's factor drawn as thresholds.
+// the empty budget and each alert rule's factor drawn as thresholds, and the service's
+// deploys as vertical markers.
 import { useMemo } from 'react';
 import type { SloSeries, SloStatus } from '../../api/types';
 import { TimeChart, type ChartSeries, type Threshold } from '../../charts/TimeChart';
 import { formatFactor, formatPercent } from '../../format/numbers';
+import { deployMarkers } from './Deploys';
 
 const BURN_SERIES = [
   { window: '1h', color: '--chart-1' },
@@ -24,7 +26,7 @@ export function SloCharts({
     return <p className="muted">No points in this window.</p>;
   }
   return (
-    <div className="charts">
+    <div className="charts" data-deploy-markers={charts.sli.markers.length}>
       <figure>
         <figcaption>SLI (step {series.step})</figcaption>
         <TimeChart {...charts.sli} />
@@ -46,6 +48,7 @@ export function SloCharts({
 
 function chartsOf(status: SloStatus, series: SloSeries) {
   const x = series.points.map((point) => Date.parse(point.at) / 1000);
+  const markers = deployMarkers(series);
   const percent = (decimals: number) => (value: number) => formatPercent(value, decimals);
   const sli = {
     label: `SLI of ${status.slo} over the window, against the objective`,
@@ -56,6 +59,7 @@ function chartsOf(status: SloStatus, series: SloSeries) {
     thresholds: [
       { value: status.objective, label: 'objective', color: '--threshold-objective' },
     ] satisfies Threshold[],
+    markers,
     format: percent(2),
   };
   const budget = {
@@ -69,6 +73,7 @@ function chartsOf(status: SloStatus, series: SloSeries) {
       },
     ] satisfies ChartSeries[],
     thresholds: [{ value: 0, label: 'spent', color: '--threshold-page' }] satisfies Threshold[],
+    markers,
     format: percent(0),
   };
   const burn = {
@@ -80,6 +85,7 @@ function chartsOf(status: SloStatus, series: SloSeries) {
       color,
     })) satisfies ChartSeries[],
     thresholds: thresholdsOf(status),
+    markers,
     format: (value: number) => formatFactor(Number(value.toFixed(2))),
     scale: 'asinh' as const,
   };

@@ -7,13 +7,13 @@ import { formatObjective } from '../../format/numbers';
 import { sloState } from '../../format/slo-state';
 import { paths } from '../../router/routes';
 import { LoadView } from '../../ui/LoadView';
-import { NotYetAvailable } from '../../ui/NotYetAvailable';
 import { Panel } from '../../ui/Panel';
 import { StateBadge } from '../../ui/StateBadge';
 import { useTitle } from '../../ui/use-title';
 import { AlertHistory } from './AlertHistory';
 import { AlertRules } from './AlertRules';
 import { BurnRates } from './BurnRates';
+import { DeployList } from './Deploys';
 import { KeyNumbers } from './KeyNumbers';
 import { SloCharts } from './SloCharts';
 import { SourceState } from './SourceState';
@@ -64,12 +64,13 @@ function SloView({ status, base }: { readonly status: SloStatus; readonly base: 
       <KeyNumbers status={status} />
       <Panel title="Over the window" id="charts">
         <LoadView load={series.load} what="the series" retry={series.reload}>
-          {(data) => <SloCharts status={status} series={data} />}
+          {(data) => (
+            <>
+              <SloCharts status={status} series={data} />
+              <DeployList series={data} />
+            </>
+          )}
         </LoadView>
-        <NotYetAvailable
-          what="Deploy markers"
-          when="are drawn on these charts once Headroom records deploys."
-        />
       </Panel>
       <div className="panel-row panel-row-wide">
         <BurnRates status={status} />

@@ -1,0 +1,75 @@
+// Deploys of the SLO's service within the series' window: vertical markers on the
+// charts and, so that the information is not in the picture only, a list under them.
+import type { SloSeries } from '../../api/types';
+import type { Marker } from '../../charts/TimeChart';
+import { formatInstant } from '../../format/time';
+
+export type SeriesDeploy = NonNullable<SloSeries['deploys']>[number];
+
+const STATUS_TEXT: Readonly<Record<string, string>> = {
+  started: 'started',
+  finished: 'finished',
+  failed: 'failed',
+  rolled_back: 'rolled back',
+};
+
+/** Dash patterns (CSS pixels) of the markers, also drawn in the list's swatches. */
+export const DEPLOY_DASH = [4, 3] as const;
+export const ROLLBACK_DASH = [1, 3] as const;
+
+export function isRollback(deploy: SeriesDeploy): boolean {
+  return deploy.status === 'rolled_back' || deploy.labels.includes('rollback');
+}
+
+export function deploysOf(series: SloSeries): readonly SeriesDeploy[] {
+  return series.deploys ?? [];
+}
+
+export function deployMarkers(series: SloSeries): Marker[] {
+  return deploysOf(series).map((deploy) =>
+    isRollback(deploy)
+      ? { at: Date.parse(deploy.at) / 1000, color: '--burning', dash: ROLLBACK_DASH }
+      : { at: Date.parse(deploy.at) / 1000, color: '--text-muted', dash: DEPLOY_DASH },
+  );
+}
+
+export function DeployList({ series }: { readonly series: SloSeries }) {
+  const deploys = deploysOf(series);
+  return (
+    <section className="deploy-markers" data-deploys={deploys.length}>
+      <h3>Deploys in this window</h3>
+      {deploys.length === 0 ? (
+        <p className="muted" data-empty="deploys">
+          No deploys recorded in this window
+        </p>
+      ) : (
+        <ul className="deploy-list">
+          {deploys.map((deploy) => {
+            const rollback = isRollback(deploy);
+            return (
+              <li key={deploy.id} data-deploy={deploy.id}>
+                <span
+                  className={rollback ? 'deploy-swatch deploy-swatch-rollback' : 'deploy-swatch'}
+                  aria-hidden="true"
+                />
+                <time data-field="at" dateTime={deploy.at}>
+                  {formatInstant(deploy.at)}
+                </time>{' '}
+                <span data-field="version">{deploy.version ?? 'no version'}</span>{' '}
+                <span data-field="status">{STATUS_TEXT[deploy.status] ?? deploy.status}</span>
+                {rollback ? (
+                  <>
+                    {' '}
+                    <span className="badge deploy-rolled_back" data-field="rollback">
+                      rollback
+                    </span>
+                  </>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
