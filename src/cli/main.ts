@@ -63,7 +63,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
 
   configure(program, 'headroom')
     .description(
-      'Headroom: SLOs and error budgets with consequences: burn alerts, the deploy gate, paging and on-call.',
+      'Headroom: SLOs and error budgets with consequences: burn alerts, the deploy gate, paging and on-call, incidents and postmortems, cron-job heartbeats, toil and reports.',
     )
     .version(packageVersion(), '-V, --version', 'print the version')
     // Root options only before a command: `headroom gate checkout --version 1.4.0` is

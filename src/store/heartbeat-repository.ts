@@ -149,6 +149,10 @@ export function heartbeatRepository(
         userAgent: row.user_agent,
       }));
     },
+    async deleteHeartbeatPingsBefore(at) {
+      const result = await db.deleteFrom('heartbeat_pings').where('at', '<', at).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     async insertPingKey(key, keyHash) {
       await db
         .insertInto('ping_keys')

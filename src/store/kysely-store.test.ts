@@ -446,6 +446,34 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect((await store.getActionItem('a'))?.owner).toBe('carol');
   });
 
+  it('keeps heartbeat pings newest first and deletes the old ones', async () => {
+    await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
+    const ping = (at: number, kind: string) => ({
+      heartbeat: 'backup',
+      at,
+      kind,
+      exitStatus: null,
+      runId: null,
+      durationMs: null,
+      body: null,
+      remote: null,
+      userAgent: null,
+    });
+    await store.insertHeartbeatPings([
+      ping(1_000, 'start'),
+      ping(2_000, 'success'),
+      ping(3_000, 'start'),
+    ]);
+    expect((await store.listHeartbeatPings('backup', 10)).map((each) => each.at)).toEqual([
+      3_000, 2_000, 1_000,
+    ]);
+    expect(await store.deleteHeartbeatPingsBefore(2_500)).toBe(2);
+    expect((await store.listHeartbeatPings('backup', 10)).map((each) => each.kind)).toEqual([
+      'start',
+    ]);
+    expect((await store.findHeartbeatByToken('token-1'))?.name).toBe('backup');
+  });
+
   it('filters alert transitions by service, kind, severity and time', async () => {
     const numbers = { longBurnRate: 20, shortBurnRate: 30, factor: 14.4 } as never;
     const transition = (at: number, service: string, severity: string) => ({

@@ -303,6 +303,8 @@ export interface HeartbeatRepository {
   insertHeartbeatPings(pings: readonly Omit<HeartbeatPingRecord, 'id'>[]): Promise<void>;
   /** Newest first. */
   listHeartbeatPings(name: string, limit: number): Promise<HeartbeatPingRecord[]>;
+  /** Deletes pings received before `at`; returns how many. */
+  deleteHeartbeatPingsBefore(at: number): Promise<number>;
   insertPingKey(key: PingKeyRecord, keyHash: string): Promise<void>;
   findPingKeyByHash(keyHash: string): Promise<PingKeyRecord | undefined>;
   listPingKeys(team: string): Promise<PingKeyRecord[]>;
