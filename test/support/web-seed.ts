@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repositoryRoot } from '../../src/cli/captured-io.js';
+import { parseAllDocuments } from 'yaml';
 import { runEvaluationCycle } from '../../src/jobs/evaluation-cycle.js';
 import { exampleDocuments, type TestHeadroom } from './headroom.js';
 
@@ -101,4 +102,13 @@ export async function seedExample(headroom: TestHeadroom): Promise<void> {
   for (let hoursBack = 72; hoursBack >= 0; hoursBack -= 6) {
     await runEvaluationCycle(deps, 'web-test', end - hoursBack * 3_600_000);
   }
+}
+
+/** The severity scale and the checkout runbook of examples/config/incidents.yaml. */
+export async function applyExampleIncidentSettings(headroom: TestHeadroom): Promise<void> {
+  const documents = parseAllDocuments(
+    readFileSync(path.join(repositoryRoot, 'examples/config/incidents.yaml'), 'utf8'),
+  ).map((document) => document.toJS() as unknown);
+  const applied = await headroom.call('POST', '/api/v1/apply', { body: { documents } });
+  if (applied.status >= 300) throw new Error(`applying incidents.yaml: ${applied.text}`);
 }

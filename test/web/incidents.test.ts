@@ -3,12 +3,8 @@
 // through the form, find the incident in the list, on the overview and on its service,
 // update it, hand over a role, draft and edit the postmortem, and add action items.
 // Every number shown is compared with the API's answer, formatted here independently.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { repositoryRoot } from '../../src/cli/captured-io.js';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
 import { parseInline, parseMarkdown } from '../../src/web/markdown/parse.js';
 import {
@@ -21,7 +17,7 @@ import {
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
-import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
+import { applyExampleIncidentSettings, EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
 
 interface Incident {
   id: number;
@@ -126,12 +122,7 @@ describe('the incident screens', BROWSER_TEST_LIMIT, () => {
     browser = await launchChromium();
     headroom = await startTestHeadroom(sqlite, { now: EXAMPLE_NOW });
     await seedExample(headroom);
-    // The severity scale and the runbook of examples/config/incidents.yaml.
-    const documents = parseAllDocuments(
-      readFileSync(path.join(repositoryRoot, 'examples/config/incidents.yaml'), 'utf8'),
-    ).map((document) => document.toJS() as unknown);
-    const applied = await headroom.call('POST', '/api/v1/apply', { body: { documents } });
-    expect(applied.status, applied.text).toBeLessThan(300);
+    await applyExampleIncidentSettings(headroom);
     page = await newTestPage(browser);
   }, 120_000);
 

@@ -4,12 +4,8 @@
 // act through the buttons (and a viewer is told it may not), and a recorded deploy and
 // a gate decision show on their service. Numbers are formatted here independently of
 // the UI's code.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { repositoryRoot } from '../../src/cli/captured-io.js';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
 import {
   BROWSER_TEST_LIMIT,
@@ -21,7 +17,7 @@ import {
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
-import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
+import { applyExampleIncidentSettings, EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
 
 interface AlertPage {
   id: string;
@@ -97,12 +93,7 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     browser = await launchChromium();
     headroom = await startTestHeadroom(sqlite, { now: EXAMPLE_NOW });
     await seedExample(headroom);
-    // The runbook of examples/config/incidents.yaml: pages about checkout carry it.
-    const documents = parseAllDocuments(
-      readFileSync(path.join(repositoryRoot, 'examples/config/incidents.yaml'), 'utf8'),
-    ).map((document) => document.toJS() as unknown);
-    const applied = await headroom.call('POST', '/api/v1/apply', { body: { documents } });
-    expect(applied.status, applied.text).toBeLessThan(300);
+    await applyExampleIncidentSettings(headroom);
     page = await newTestPage(browser);
   }, 120_000);
 
