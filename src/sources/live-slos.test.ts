@@ -183,4 +183,40 @@ describe.each(TEST_DATABASES)('the live SLO catalog on $name', (kind) => {
     await catalog.refresh({ maxAgeMs: 60_000 });
     expect(total('checkout-availability')).toBe(1);
   });
+
+  it('never runs two catch-ups at once, whenever readers arrive, and counts each row once', async () => {
+    const id = await putSlo(sloDocument('checkout-availability'));
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const read = store.readEventCountsAfter.bind(store);
+    store.readEventCountsAfter = async (afterId, limit) => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      try {
+        return await read(afterId, limit);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const microtasks = async (count: number) => {
+      for (let turn = 0; turn < count; turn += 1) await Promise.resolve();
+    };
+    let written = 0;
+    for (let delay = 0; delay < 12; delay += 1) {
+      await store.insertEventCounts([
+        { sloId: id, counts: [{ minute: MINUTE - 1, good: 1, total: 1 }] },
+      ]);
+      written += 1;
+      const first = catalog.refresh();
+      const second = catalog.refresh();
+      // A reader arriving in any turn after the first catch-up ends, while the queued
+      // one has not begun yet.
+      const late = first.then(() =>
+        delay === 0 ? catalog.refresh() : microtasks(delay).then(() => catalog.refresh()),
+      );
+      await Promise.all([first, second, late]);
+    }
+    expect(mostInFlight).toBe(1);
+    expect(total('checkout-availability')).toBe(written);
+  });
 });

@@ -126,7 +126,10 @@ export class LiveSlos implements SloCatalog {
       .catch(() => undefined)
       .then(() => {
         this.next = undefined;
-        return this.startCatchUp();
+        // A reader woken by the end of the last one may have started one already, after
+        // that end and so after this queue formed: it will do. Two at once would apply
+        // the same rows twice.
+        return this.current ?? this.startCatchUp();
       });
     await this.next;
   }
@@ -134,7 +137,7 @@ export class LiveSlos implements SloCatalog {
   private startCatchUp(): Promise<void> {
     this.lastStartedAt = this.clock.now();
     const running = this.catchUp().finally(() => {
-      this.current = undefined;
+      if (this.current === running) this.current = undefined;
     });
     this.current = running;
     return running;
