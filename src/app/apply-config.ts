@@ -1,6 +1,7 @@
 // Config-as-code: bring the server to the documents given, as one transaction with
 // one audit entry per resource that changed. `headroom apply`, `headroom diff`
 // (a dry run) and the single-resource routes all come through here.
+import { heartbeatProblem } from '../config/validate-model.js';
 import { incidentSettingsToDocument } from '../schema/incident-settings.js';
 import { runbookToDocument } from '../schema/runbook.js';
 import { heartbeatToDocument } from '../schema/heartbeat.js';
@@ -183,6 +184,13 @@ interface ServiceLike {
 }
 interface SloLike {
   readonly metadata: { readonly name: string };
+  readonly spec: {
+    readonly service: string;
+    readonly sli?: { readonly source?: { readonly heartbeat?: { readonly name: string } } };
+  };
+}
+interface HeartbeatLike {
+  readonly metadata: { readonly name: string };
   readonly spec: { readonly service: string };
 }
 
@@ -198,8 +206,18 @@ function danglingReferences(
   const slos = new Map<string, SloLike>(
     (current.slos as readonly SloLike[]).map((doc) => [doc.metadata.name, doc]),
   );
+  const heartbeats = new Map<string, HeartbeatLike>(
+    (current.heartbeats as readonly HeartbeatLike[]).map((doc) => [doc.metadata.name, doc]),
+  );
   for (const change of changes) {
-    const target = change.kind === 'Service' ? services : change.kind === 'SLO' ? slos : undefined;
+    const target =
+      change.kind === 'Service'
+        ? services
+        : change.kind === 'SLO'
+          ? slos
+          : change.kind === 'Heartbeat'
+            ? heartbeats
+            : undefined;
     if (target === undefined) continue;
     if (change.action === 'delete') target.delete(change.name);
     else (target as Map<string, unknown>).set(change.name, change.after);
@@ -210,6 +228,15 @@ function danglingReferences(
       errors.push({
         path: `${pathOf('SLO', slo.metadata.name)}.spec.service`,
         message: `SLO "${slo.metadata.name}" belongs to service "${slo.spec.service}", which would not exist; add the Service document, or delete the SLO too`,
+      });
+    }
+    const counted = slo.spec.sli?.source?.heartbeat?.name;
+    if (counted === undefined) continue;
+    const problem = heartbeatProblem(slo.spec.service, counted, heartbeats.get(counted)?.spec);
+    if (problem !== undefined) {
+      errors.push({
+        path: `${pathOf('SLO', slo.metadata.name)}.spec.sli.source.heartbeat.name`,
+        message: `SLO "${slo.metadata.name}": ${problem}`,
       });
     }
   }

@@ -378,14 +378,14 @@ function compiledOf(resource: HeartbeatResource): CompiledHeartbeat | undefined 
   return compiled;
 }
 
-type Definitions = ReadonlyMap<
+export type Definitions = ReadonlyMap<
   string,
   { readonly resource: HeartbeatResource; readonly compiled: CompiledHeartbeat }
 >;
 /** Per catalog load: its list is replaced (a new identity) whenever the config changes. */
 const definitionsByList = new WeakMap<readonly HeartbeatResource[], Definitions>();
 
-function definitionsByName(deps: AppDependencies): Definitions {
+export function definitionsByName(deps: AppDependencies): Definitions {
   const list = deps.catalog.heartbeats();
   const known = definitionsByList.get(list);
   if (known !== undefined) return known;

@@ -116,12 +116,21 @@ function parseBatch(body: Buffer, slos: readonly LiveSlo[], now: number): Parsed
   const latest = epochMinute(now) + MAX_FUTURE_MINUTES;
   // Per SLO, minute -> [good, total]: a batch holds few distinct minutes per SLO.
   const sums = slos.map(() => new Map<number, [number, number]>());
-  const late: { line: number; reason: string }[] = [];
+  // Lines that parse but cannot be taken: too far ahead, or for an SLO Headroom counts itself.
+  const refused: { line: number; reason: string }[] = [];
   const reader = new EventLineReader(
     lookup,
     (slo, minute, good, total) => {
+      const counted = slos[slo]?.slo.sli.source;
+      if (counted?.type === 'heartbeat') {
+        refused.push({
+          line: reader.lineNumber,
+          reason: `SLO "${slos[slo]?.slo.name ?? ''}" counts the runs of heartbeat "${counted.heartbeat}": Headroom writes its events from the pings; send pings to the heartbeat instead`,
+        });
+        return;
+      }
       if (minute > latest) {
-        late.push({
+        refused.push({
           line: reader.lineNumber,
           reason: `"ts" is more than ${MAX_FUTURE_MINUTES} minutes ahead of the server's clock (${new Date(now).toISOString()})`,
         });
@@ -140,7 +149,7 @@ function parseBatch(body: Buffer, slos: readonly LiveSlo[], now: number): Parsed
   );
   reader.push(body);
   reader.end();
-  const errors = [...reader.badLines, ...late].sort((a, b) => a.line - b.line);
+  const errors = [...reader.badLines, ...refused].sort((a, b) => a.line - b.line);
   const records: Omit<EventCountsRecord, 'id'>[] = [];
   let minutes = 0;
   sums.forEach((perMinute, index) => {
@@ -154,7 +163,7 @@ function parseBatch(body: Buffer, slos: readonly LiveSlo[], now: number): Parsed
   return {
     records,
     minutes,
-    lines: reader.eventLines - late.length,
+    lines: reader.eventLines - refused.length,
     slos: records.length,
     errors,
     unknownSlo: reader.badLines.some((bad) => bad.reason.startsWith('unknown SLO')),

@@ -80,6 +80,89 @@ describe('validateModel', () => {
     },
   );
 
+  describe('an SLO over a heartbeat', () => {
+    const heartbeat = (name: string, serviceName: string) => `apiVersion: headroom/v1
+kind: Heartbeat
+metadata:
+  name: ${name}
+spec:
+  service: ${serviceName}
+  schedule: { every: 1h }
+`;
+    const runsSlo = (
+      heartbeatName: string,
+      sli = '{ ratio: {}, source: { heartbeat: { name: HB, maxDuration: 20m } } }',
+    ) => `apiVersion: headroom/v1
+kind: SLO
+metadata:
+  name: export-runs
+spec:
+  service: billing
+  sli: ${sli.replace('HB', heartbeatName)}
+  objective: 99
+  window: 28d
+`;
+
+    it('reads the heartbeat and the bound on a run', () => {
+      const { model, issues } = validate({
+        'a.yaml': documents(
+          service('billing'),
+          heartbeat('invoice-export', 'billing'),
+          runsSlo('invoice-export'),
+        ),
+      });
+      expect(issues).toEqual([]);
+      expect(model.slos[0]?.sli.source).toEqual({
+        type: 'heartbeat',
+        heartbeat: 'invoice-export',
+        maxDurationMs: 20 * 60_000,
+      });
+    });
+
+    it.each([
+      [
+        'invoice-exports',
+        'invoice-export',
+        'billing',
+        'no Heartbeat named "invoice-exports"; did you mean "invoice-export"?',
+      ],
+      [
+        'invoice-export',
+        'invoice-export',
+        'search',
+        'Heartbeat "invoice-export" belongs to service "search", not "billing"; an SLO counts the runs of its own service\'s checks',
+      ],
+    ])('reports %s at its name and leaves the SLO out', (named, declared, owner, message) => {
+      const { model, issues } = validate({
+        'a.yaml': documents(
+          service('billing'),
+          service('search'),
+          heartbeat(declared, owner),
+          runsSlo(named),
+        ),
+      });
+      expect(issues).toEqual([
+        `a.yaml:31:50: error: spec.sli.source.heartbeat.name: ${message} [unknown_heartbeat]`,
+      ]);
+      expect(model.slos).toEqual([]);
+    });
+
+    it('refuses a threshold over runs, which are good or bad', () => {
+      const { issues } = validate({
+        'a.yaml': documents(
+          service('billing'),
+          heartbeat('invoice-export', 'billing'),
+          runsSlo(
+            'invoice-export',
+            '{ threshold: { value: 1 }, source: { heartbeat: { name: HB } } }',
+          ),
+        ),
+      });
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toContain('a heartbeat SLI counts runs as good or bad');
+    });
+  });
+
   it('reports a dependency on an unknown service and drops it', () => {
     const { model, issues } = validate({
       'a.yaml': documents(service('checkout', ['payment-api']), service('payments-api')),

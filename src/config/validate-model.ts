@@ -124,9 +124,31 @@ export function validateModel(
     return false;
   });
 
+  const heartbeatsByName = new Map(
+    heartbeats.map((heartbeat) => [heartbeat.value.name, heartbeat]),
+  );
+  const countedSlos = slos.filter((slo) => {
+    const { source } = slo.value.sli;
+    if (source.type !== 'heartbeat') return true;
+    const problem = heartbeatProblem(
+      slo.value.service,
+      source.heartbeat,
+      heartbeatsByName.get(source.heartbeat)?.value,
+      [...heartbeatsByName.keys()],
+    );
+    if (problem === undefined) return true;
+    issues.error(
+      slo.source,
+      existingPath(slo, [['spec', 'sli', 'source', 'heartbeat', 'name']]),
+      'unknown_heartbeat',
+      problem,
+    );
+    return false;
+  });
+
   return {
     services: [...services.map((service) => service.value), ...implied],
-    slos: slos.map((slo) => slo.value),
+    slos: countedSlos.map((slo) => slo.value),
     dataSources: dataSources.map((dataSource) => dataSource.value),
     schedules: schedules.map((schedule) => schedule.value),
     policies: policies.map((policy) => policy.value),
@@ -276,6 +298,27 @@ function warnAboutPolicyScope(
       `ErrorBudgetPolicy "${name}" applies to team "${team}", which owns no service in this config${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}`,
     );
   });
+}
+
+/** Why an SLO of `service` cannot count the runs of heartbeat `name`; undefined: it can. */
+export function heartbeatProblem(
+  service: string,
+  name: string,
+  heartbeat: { readonly service: string } | undefined,
+  known: readonly string[] = [],
+): string | undefined {
+  if (heartbeat === undefined) {
+    const suggestion = closest(name, known);
+    const hint =
+      suggestion === undefined
+        ? 'declare it with kind: Heartbeat'
+        : `did you mean "${suggestion}"?`;
+    return `no Heartbeat named "${name}"; ${hint}`;
+  }
+  if (heartbeat.service !== service) {
+    return `Heartbeat "${name}" belongs to service "${heartbeat.service}", not "${service}"; an SLO counts the runs of its own service's checks`;
+  }
+  return undefined;
 }
 
 function unknownServiceMessage(name: string, known: readonly string[]): string {

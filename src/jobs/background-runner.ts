@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { AppDependencies } from '../app/ports/slo-catalog.js';
 import { EVALUATOR_LEASE, runEvaluationCycle, type CycleOutcome } from './evaluation-cycle.js';
 import { applyRetention } from './retention.js';
+import { countHeartbeatSlos } from '../app/heartbeat-slos.js';
 import { evaluateHeartbeats } from '../app/heartbeats.js';
 import { advanceEscalations, deliverNotifications, type PagingContext } from '../app/paging.js';
 import type { NotificationRecord } from '../app/ports/records.js';
@@ -81,6 +82,7 @@ export class BackgroundRunner {
     if (!this.leader) return;
     // Cron jobs' deadlines are checked every tick: a missed run pages within seconds.
     await evaluateHeartbeats(this.deps, clock.now());
+    await countHeartbeatSlos(this.deps, clock.now());
     await this.page();
     if (clock.now() - this.lastRetentionAt >= RETENTION_INTERVAL_MS) {
       this.lastRetentionAt = clock.now();

@@ -221,10 +221,36 @@ export const prometheusSourceSchema = z
     }
   }, whenMapping);
 
-/** Absent from an SLI: the counts are pushed as events (NDJSON, API). */
-export const sliSourceSchema = z.strictObject({
-  prometheus: prometheusSourceSchema,
+/** The runs of a Heartbeat check as the SLI: each finished run, and each slot that
+ * passed without one, is an event that Headroom counts itself. */
+export const heartbeatSourceSchema = z.strictObject({
+  /** The Heartbeat's name; it must belong to the SLO's service. */
+  name: z.string().min(1),
+  /** A successful run that took longer than this is bad too. */
+  maxDuration: durationSchema.optional(),
 });
+
+/** Absent from an SLI: the counts are pushed as events (NDJSON, API). */
+export const sliSourceSchema = z
+  .strictObject({
+    prometheus: prometheusSourceSchema.optional(),
+    heartbeat: heartbeatSourceSchema.optional(),
+  })
+  .superRefine((source, ctx) => {
+    const given = source as Partial<typeof source> | undefined;
+    const kinds = (['prometheus', 'heartbeat'] as const).filter(
+      (kind) => given?.[kind] !== undefined,
+    );
+    if (kinds.length === 0) {
+      addCodedIssue(
+        ctx,
+        'missing_field',
+        'a source is prometheus: {...} or heartbeat: {name: ...}; leave source out for pushed events',
+      );
+    } else if (kinds.length > 1) {
+      addCodedIssue(ctx, 'conflicting_fields', 'an SLI has one source; remove one', ['heartbeat']);
+    }
+  }, whenMapping);
 
 export const sliSchema = z
   .strictObject({
@@ -247,6 +273,13 @@ export const sliSchema = z
         ctx,
         'conflicting_fields',
         'an SLI is either ratio or threshold, not both; remove one',
+        ['threshold'],
+      );
+    } else if (hasThreshold && (sli as Partial<typeof sli>).source?.heartbeat !== undefined) {
+      addCodedIssue(
+        ctx,
+        'conflicting_fields',
+        'a heartbeat SLI counts runs as good or bad: write it as ratio: {counts: good}',
         ['threshold'],
       );
     }

@@ -34,6 +34,10 @@ export const heartbeatPingSchema = z
     exitStatus: z.number().int().nullable(),
     runId: z.string().nullable(),
     durationSeconds: z.number().nullable(),
+    tooFast: z.boolean().meta({
+      description:
+        "The run ended sooner than the check's minRunTime after its start: suspiciously fast",
+    }),
     /** The first 10,000 bytes of the request body. */
     body: z.string().nullable(),
     remote: z.string().nullable(),

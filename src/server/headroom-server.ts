@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdminToken } from '../app/bootstrap.js';
 import { CredentialCache } from '../app/credential-cache.js';
+import { countHeartbeatSlos } from '../app/heartbeat-slos.js';
 import { evaluateHeartbeats } from '../app/heartbeats.js';
 import { storedIncidents } from '../app/incidents.js';
 import { systemClock, type Clock } from '../app/ports/clock.js';
@@ -121,6 +122,7 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
       url,
       runHeartbeats: async () => {
         await evaluateHeartbeats(deps, clock.now());
+        await countHeartbeatSlos(deps, clock.now());
       },
       runPaging: async () => {
         await advanceEscalations(deps, paging.context, clock.now());

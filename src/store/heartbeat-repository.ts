@@ -1,9 +1,14 @@
 // Heartbeat checks' runtime rows, the pings they received, and teams' ping keys.
 import type { Kysely, Selectable } from 'kysely';
-import type { HeartbeatRecord, PingKeyRecord } from '../app/ports/records.js';
+import type { HeartbeatPingRecord, HeartbeatRecord, PingKeyRecord } from '../app/ports/records.js';
 import type { HeartbeatRepository } from '../app/ports/store.js';
 import { decodeJson, encodeJson, type Dialect } from './codec.js';
-import type { DatabaseSchema, HeartbeatsTable, PingKeysTable } from './schema.js';
+import type {
+  DatabaseSchema,
+  HeartbeatPingsTable,
+  HeartbeatsTable,
+  PingKeysTable,
+} from './schema.js';
 
 /** Rows per INSERT: well under SQLite's bound-parameter limit at 9 columns a row. */
 const INSERT_CHUNK = 500;
@@ -136,18 +141,7 @@ export function heartbeatRepository(
         .orderBy('id', 'desc')
         .limit(limit)
         .execute();
-      return rows.map((row) => ({
-        id: row.id,
-        heartbeat: row.heartbeat,
-        at: row.at,
-        kind: row.kind,
-        exitStatus: row.exit_status,
-        runId: row.run_id,
-        durationMs: row.duration_ms,
-        body: row.body,
-        remote: row.remote,
-        userAgent: row.user_agent,
-      }));
+      return rows.map(heartbeatPingOf);
     },
     async deleteHeartbeatPingsBefore(at) {
       const result = await db.deleteFrom('heartbeat_pings').where('at', '<', at).executeTakeFirst();
@@ -190,6 +184,21 @@ export function heartbeatRepository(
         .where('revoked_at', 'is', null)
         .execute();
     },
+  };
+}
+
+export function heartbeatPingOf(row: Selectable<HeartbeatPingsTable>): HeartbeatPingRecord {
+  return {
+    id: row.id,
+    heartbeat: row.heartbeat,
+    at: row.at,
+    kind: row.kind,
+    exitStatus: row.exit_status,
+    runId: row.run_id,
+    durationMs: row.duration_ms,
+    body: row.body,
+    remote: row.remote,
+    userAgent: row.user_agent,
   };
 }
 

@@ -8,6 +8,7 @@ import { decisionRow, deployRepository } from './deploy-repository.js';
 import { directoryRepository } from './directory-repository.js';
 import { eventRepository } from './event-repository.js';
 import { heartbeatRepository } from './heartbeat-repository.js';
+import { heartbeatSloRepository } from './heartbeat-slo-repository.js';
 import { incidentRepository } from './incident-repository.js';
 import { leaseRepository } from './lease-repository.js';
 import { pagingRepository } from './paging-repository.js';
@@ -39,6 +40,7 @@ export function kyselyStore(
     ...pagingRepository(db, dialect),
     ...incidentRepository(db),
     ...heartbeatRepository(db, dialect),
+    ...heartbeatSloRepository(db),
     ...toilRepository(db),
     async transaction(work) {
       // Nested calls join the transaction already open.

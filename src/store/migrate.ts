@@ -8,6 +8,7 @@ import * as paging from './migrations/0004-paging.js';
 import * as incidents from './migrations/0005-incidents.js';
 import * as heartbeats from './migrations/0006-heartbeats.js';
 import * as toil from './migrations/0007-toil.js';
+import * as heartbeatSlos from './migrations/0008-heartbeat-slos.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-incidents': incidents,
   '0006-heartbeats': heartbeats,
   '0007-toil': toil,
+  '0008-heartbeat-slos': heartbeatSlos,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

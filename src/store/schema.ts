@@ -290,6 +290,7 @@ export interface DatabaseSchema {
   heartbeat_pings: HeartbeatPingsTable;
   ping_keys: PingKeysTable;
   toil_entries: ToilEntriesTable;
+  heartbeat_slo_accounts: HeartbeatSloAccountsTable;
 }
 
 export interface ToilEntriesTable {
@@ -327,6 +328,14 @@ export interface HeartbeatPingsTable {
   body: string | null;
   remote: string | null;
   user_agent: string | null;
+}
+
+export interface HeartbeatSloAccountsTable {
+  slo_id: number;
+  heartbeat: string;
+  counted_until: number;
+  last_completion_at: number | null;
+  updated_at: number;
 }
 
 export interface PingKeysTable {

@@ -295,6 +295,17 @@ export interface HeartbeatPingRecord {
   readonly userAgent: string | null;
 }
 
+/** How far an SLO that counts a heartbeat's runs has been counted. */
+export interface HeartbeatSloAccountRecord {
+  readonly sloId: number;
+  readonly heartbeat: string;
+  /** Runs and missed slots up to here (inclusive) are counted. */
+  readonly countedUntil: number;
+  /** The last completion at or before countedUntil; null: none (nothing is due). */
+  readonly lastCompletionAt: number | null;
+  readonly updatedAt: number;
+}
+
 /** A team's key for slug ping URLs (/ping/<key>/<heartbeat name>). */
 export interface PingKeyRecord {
   readonly id: string;

@@ -95,7 +95,7 @@ export interface SliReader {
 }
 
 export function readsElsewhere(entry: LiveSlo): boolean {
-  return entry.slo.sli.source.type !== 'events';
+  return entry.slo.sli.source.type === 'prometheus';
 }
 
 /** Everything app verbs need from the outside world. */

@@ -4,6 +4,7 @@ import type { Page } from '../../core/alerts/grouping.js';
 import type {
   ActionItemRecord,
   HeartbeatPingRecord,
+  HeartbeatSloAccountRecord,
   HeartbeatRecord,
   PingKeyRecord,
   IncidentEventRecord,
@@ -311,6 +312,27 @@ export interface HeartbeatRepository {
   revokePingKey(id: string, at: number): Promise<void>;
 }
 
+export interface HeartbeatSloRepository {
+  listHeartbeatSloAccounts(): Promise<HeartbeatSloAccountRecord[]>;
+  /**
+   * Writes an account if it still counts until `expectedCountedUntil` (null: there is
+   * none yet); false when another writer moved it first.
+   */
+  putHeartbeatSloAccount(
+    account: HeartbeatSloAccountRecord,
+    expectedCountedUntil: number | null,
+  ): Promise<boolean>;
+  /** Completions (success and fail pings) with at in (fromExclusive, toInclusive], oldest first. */
+  listHeartbeatCompletions(
+    heartbeat: string,
+    fromExclusive: number,
+    toInclusive: number,
+    limit: number,
+  ): Promise<HeartbeatPingRecord[]>;
+  /** When the last completion at or before `atMs` was received; null: none kept. */
+  lastHeartbeatCompletionAt(heartbeat: string, atMs: number): Promise<number | null>;
+}
+
 export interface ToilRepository {
   insertToilEntry(entry: ToilEntryRecord): Promise<void>;
   /**
@@ -330,6 +352,7 @@ export interface Store
   extends
     DirectoryRepository,
     HeartbeatRepository,
+    HeartbeatSloRepository,
     IncidentRepository,
     PagingRepository,
     ResourceRepository,

@@ -281,8 +281,8 @@ spec:
     ],
     [
       '{ datadog: {} }',
-      'x.yaml:8:13: error: spec.sli.source.prometheus: required field is missing; expected object [missing_field]',
-      'x.yaml:8:15: error: spec.sli.source.datadog: unknown field "datadog" (expected one of: prometheus) [unknown_field]',
+      'x.yaml:8:13: error: spec.sli.source: a source is prometheus: {...} or heartbeat: {name: ...}; leave source out for pushed events [missing_field]',
+      'x.yaml:8:15: error: spec.sli.source.datadog: unknown field "datadog" (expected one of: prometheus, heartbeat) [unknown_field]',
     ],
   ])('reports %s', (source, ...messages) => {
     const { result, issues } = read(sloWithSource(source));
@@ -331,11 +331,20 @@ function sliArbitrary(): fc.Arbitrary<Sli> {
       .filter((q) => [q.goodQuery, q.badQuery, q.totalQuery, q.errorRatioQuery].some(Boolean))
       .map((queries) => prometheusSliSource(queries)),
   );
+  // Runs are good or bad: only a ratio counts a heartbeat.
+  const heartbeat = fc.record({
+    type: fc.constant('heartbeat' as const),
+    heartbeat: fc.constantFrom('nightly-backup', 'invoice-export'),
+    maxDurationMs: fc.option(
+      fc.integer({ min: 1, max: 24 * 60 }).map((minutes) => minutes * 60_000),
+      { nil: undefined },
+    ),
+  });
   return fc.oneof(
     fc.record({
       kind: fc.constant('ratio' as const),
       counts: fc.constantFrom('good' as const, 'bad' as const),
-      source,
+      source: fc.oneof(source, heartbeat),
     }),
     fc.record({
       kind: fc.constant('threshold' as const),

@@ -37,6 +37,8 @@ import type { PolicyCondition } from '../../core/policy/model.js';
 import { formatWeeklyTime } from '../../core/policy/weekly-window.js';
 import { isoInstant } from '../../core/policy/zone-time.js';
 
+const MINUTE_MS = 60_000;
+
 type SloSpecInput = SloDocumentInput['spec'];
 type PolicyRuleInput = NonNullable<ErrorBudgetPolicyDocumentInput['spec']['rules']>[number];
 
@@ -324,6 +326,17 @@ function sliOf(sli: Sli): SloSpecInput['sli'] {
 
 function sourceOf(source: SliSource): NonNullable<SloSpecInput['sli']['source']> | undefined {
   if (source.type === 'events') return undefined;
+  if (source.type === 'heartbeat') {
+    const { heartbeat, maxDurationMs } = source;
+    return {
+      heartbeat: {
+        name: heartbeat,
+        ...(maxDurationMs === undefined
+          ? {}
+          : { maxDuration: formatDuration(Math.round(maxDurationMs / MINUTE_MS)) }),
+      },
+    };
+  }
   return {
     prometheus: {
       ...defined('dataSource', source.dataSource),

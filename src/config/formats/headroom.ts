@@ -37,6 +37,7 @@ import { emptyFormatResult, type FormatResult } from './types.js';
 
 // The issue reporter tells a wrong type from a missing field by the input.
 const PARSE_OPTIONS = { reportInput: true };
+const MINUTE_MS = 60_000;
 
 export function readHeadroomDocument(source: SourceDocument, issues: IssueCollector): FormatResult {
   const result = emptyFormatResult();
@@ -231,6 +232,15 @@ function toSli(sli: SloDocument['spec']['sli']): Sli {
 
 function toSliSource(source: SloDocument['spec']['sli']['source']): SliSource {
   if (source === undefined) return { type: 'events' };
+  if (source.heartbeat !== undefined) {
+    const { name, maxDuration } = source.heartbeat;
+    return {
+      type: 'heartbeat',
+      heartbeat: name,
+      maxDurationMs: maxDuration === undefined ? undefined : maxDuration * MINUTE_MS,
+    };
+  }
+  if (source.prometheus === undefined) return { type: 'events' };
   const { dataSource, goodQuery, badQuery, totalQuery, errorRatioQuery } = source.prometheus;
   return prometheusSliSource({ dataSource, goodQuery, badQuery, totalQuery, errorRatioQuery });
 }

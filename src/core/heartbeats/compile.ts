@@ -86,19 +86,6 @@ export function compileHeartbeat(
       `${where}: minRunMs (${String(definition.minRunMs)}) must be below the longest run allowed (${String(maxRunMs)})`,
     );
   }
-  const slo = definition.slo;
-  if (slo !== undefined) {
-    const { numerator, denominator } = slo.objective;
-    if (
-      !Number.isSafeInteger(numerator) ||
-      !Number.isSafeInteger(denominator) ||
-      numerator <= 0 ||
-      numerator >= denominator
-    ) {
-      problems.push(`${where}: the SLO objective must be a fraction strictly between 0 and 1`);
-    }
-    duration('slo.maxDurationMs', slo.maxDurationMs, true);
-  }
   const schedule = compileSchedule(definition.schedule, cache);
   if (typeof schedule === 'string') problems.push(`${where}: ${schedule}`);
   if (problems.length > 0 || typeof schedule === 'string') return { ok: false, problems };

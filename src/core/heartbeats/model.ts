@@ -2,20 +2,12 @@
 // it starts and when it ends, and silence past the schedule plus grace is the alarm.
 // Everything here is plain data so that definitions come from config and state is
 // stored as JSON; instants are epoch milliseconds.
-import type { Fraction } from '../slo/model.js';
 
 /** When a job is expected. `period` is relative to the last ping (healthchecks'
  * "simple" kind); `cron` is a 5-field expression read in an IANA zone. */
 export type HeartbeatSchedule =
   | { readonly kind: 'period'; readonly periodMs: number }
   | { readonly kind: 'cron'; readonly expression: string; readonly timeZone: string };
-
-/** A job SLO: the share of runs that succeed, counting every missed slot as bad. */
-export interface HeartbeatSlo {
-  readonly objective: Fraction;
-  /** A successful run that took longer than this is bad; unset: duration is not judged. */
-  readonly maxDurationMs?: number;
-}
 
 export interface HeartbeatDefinition {
   readonly name: string;
@@ -28,7 +20,6 @@ export interface HeartbeatDefinition {
   readonly minRunMs?: number;
   /** healthchecks' `manual_resume`: a paused check ignores pings until resumed. */
   readonly manualResume?: boolean;
-  readonly slo?: HeartbeatSlo;
 }
 
 export type PingKind = 'start' | 'success' | 'fail' | 'log';

@@ -2,7 +2,7 @@
 //
 // - Every finished run is one event, at its end: good when it succeeded, was not
 //   too fast (minRunMs) and, when the SLO bounds it, took no longer than
-//   slo.maxDurationMs (a run without a paired /start has no duration and is not
+//   maxDurationMs (a run without a paired /start has no duration and is not
 //   judged on it).
 // - Every slot that passed without a run is one bad event, at the slot's deadline.
 //   The slots after a completion at c are the schedule's due instants after c (a
@@ -43,6 +43,8 @@ export interface OutcomeInput {
   readonly pauses?: readonly PauseInterval[];
   readonly fromExclusive: number;
   readonly toInclusive: number;
+  /** A successful run that took longer is bad (the SLO's bound); undefined: not judged. */
+  readonly maxDurationMs?: number | undefined;
   /** At most this many missed slots are produced (default 10,000). */
   readonly maxSlots?: number;
 }
@@ -62,9 +64,8 @@ export interface MinuteCount {
 
 export const DEFAULT_MAX_SLOTS = 10_000;
 
-/** The outcome of one finished run as an SLI event. */
-export function runOutcome(compiled: CompiledHeartbeat, run: FinishedRun): RunOutcomeEvent {
-  const bound = compiled.definition.slo?.maxDurationMs;
+/** The outcome of one finished run as an SLI event; `bound` is the SLO's longest good run. */
+export function runOutcome(run: FinishedRun, bound: number | undefined): RunOutcomeEvent {
   const reason: OutcomeReason =
     run.outcome === 'fail'
       ? 'failed'
@@ -103,7 +104,7 @@ export function runOutcomes(compiled: CompiledHeartbeat, input: OutcomeInput): O
   for (const run of input.runs) {
     if (run.finishedAt > to) break;
     if (previous !== null) addMissed(previous, run.finishedAt);
-    if (run.finishedAt > from) events.push(runOutcome(compiled, run));
+    if (run.finishedAt > from) events.push(runOutcome(run, input.maxDurationMs));
     previous = run.finishedAt;
   }
   if (previous !== null) addMissed(previous, Number.POSITIVE_INFINITY);

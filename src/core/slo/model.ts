@@ -34,9 +34,18 @@ export interface Service {
 
 export type ThresholdOperator = 'lte' | 'lt' | 'gte' | 'gt';
 
-/** Where the per-minute counts come from. `events` = pushed counts (NDJSON, API). */
+/**
+ * Where the per-minute counts come from. `events` = pushed counts (NDJSON, API);
+ * `heartbeat` = the runs of a Heartbeat check, which Headroom counts itself.
+ */
 export type SliSource =
   | { readonly type: 'events' }
+  | {
+      readonly type: 'heartbeat';
+      readonly heartbeat: string;
+      /** A successful run that took longer than this is bad; undefined: not judged. */
+      readonly maxDurationMs: number | undefined;
+    }
   | {
       readonly type: 'prometheus';
       readonly dataSource: string | undefined;

@@ -46,6 +46,9 @@ export function prometheusRules(slos: readonly Slo[]): GeneratedRules {
 
 function whyNoRules(slo: Slo): string | undefined {
   const { source } = slo.sli;
+  if (source.type === 'heartbeat') {
+    return `it counts the runs of heartbeat "${source.heartbeat}", which Headroom sees and Prometheus does not`;
+  }
   if (source.type !== 'prometheus') {
     return 'its counts are pushed to Headroom (events), so Prometheus has no series for it; give its SLI a Prometheus source (sli.source.prometheus) to generate rules';
   }

@@ -24,6 +24,7 @@ import {
   pingKeySchema,
 } from '../../schema/heartbeats-api.js';
 import { formatDuration } from '../../core/time/duration.js';
+import type { HeartbeatResource } from '../../core/slo/model.js';
 import { defineRoute, READ_PROBLEMS, WRITE_PROBLEMS, type RouteDefinition } from '../route.js';
 
 const TAGS = ['heartbeats'];
@@ -113,7 +114,10 @@ export function heartbeatRoutes(
       problems: READ_PROBLEMS,
       handler: async ({ principal, params, request }) => {
         const { view, pings } = await getHeartbeat(deps, principal, params.name);
-        return { ...heartbeatView(view, baseUrl(request)), pings: pings.map(pingView) };
+        return {
+          ...heartbeatView(view, baseUrl(request)),
+          pings: pings.map((ping) => pingView(ping, view.resource)),
+        };
       },
     }),
     ...(['pause', 'resume'] as const).map((action) =>
@@ -225,13 +229,15 @@ function heartbeatView(view: HeartbeatView, base: string) {
   };
 }
 
-function pingView(ping: HeartbeatPingRecord) {
+function pingView(ping: HeartbeatPingRecord, resource: HeartbeatResource) {
+  const { minRunMs } = resource.definition;
   return {
     at: new Date(ping.at).toISOString(),
     kind: ping.kind as 'start' | 'success' | 'fail' | 'log',
     exitStatus: ping.exitStatus,
     runId: ping.runId,
     durationSeconds: ping.durationMs === null ? null : ping.durationMs / 1000,
+    tooFast: minRunMs !== undefined && ping.durationMs !== null && ping.durationMs < minRunMs,
     body: ping.body,
     remote: ping.remote,
     userAgent: ping.userAgent,

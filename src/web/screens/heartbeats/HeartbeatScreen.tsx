@@ -169,6 +169,17 @@ function Pings({ pings }: { readonly pings: readonly HeartbeatPing[] }) {
               </td>
               <td className="numeric" data-field="duration">
                 {formatRunTime(ping.durationSeconds)}
+                {ping.tooFast ? (
+                  <>
+                    {' '}
+                    <span
+                      className="badge ping-fail"
+                      title="Ended sooner than the check's minimum run time"
+                    >
+                      too fast
+                    </span>
+                  </>
+                ) : null}
               </td>
               <td className="small" data-field="remote">
                 {ping.remote ?? '—'}
