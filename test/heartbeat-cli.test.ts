@@ -51,6 +51,13 @@ describe('headroom heartbeat and headroom run', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^NAME\s+STATUS\s+SERVICE/m);
     expect(listed.stdout).toMatch(/nightly-report\s+new\s+reports\s+every 1d/);
+    const down = await runCli(['heartbeat', 'list', '--status', 'down'], headroom.url);
+    expect(down.code).toBe(0);
+    expect(down.stdout).not.toContain('nightly-report');
+    // A state that does not exist is a usage error, not an empty list.
+    const bogus = await runCli(['heartbeat', 'list', '--status', 'bogus'], headroom.url);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toContain('Allowed choices are new, up, late, down, paused');
   });
 
   it('reports a failing command with its exit code and the tail of its output', async () => {

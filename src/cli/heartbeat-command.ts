@@ -5,9 +5,13 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { heartbeatDetailSchema, heartbeatSchema } from '../schema/heartbeats-api.js';
+import {
+  HEARTBEAT_STATUSES,
+  heartbeatDetailSchema,
+  heartbeatSchema,
+} from '../schema/heartbeats-api.js';
 import { formatColumns } from './columns.js';
 import { withApiClient } from './incident-command.js';
 import { ExitCode, type CliIo } from './io.js';
@@ -209,7 +213,9 @@ export function addHeartbeatCommands(
   configure(heartbeat.command('list'), 'headroom heartbeat list')
     .description('Checks with their state, last ping and when the next run is expected.')
     .option('-s, --service <name>', 'only this service’s checks')
-    .option('--status <status>', 'new | up | late | down | paused')
+    .addOption(
+      new Option('--status <status>', 'only checks in this state').choices(HEARTBEAT_STATUSES),
+    )
     .option('--json', 'print the API answer as JSON')
     .option('--url <url>', URL_HELP)
     .action(
