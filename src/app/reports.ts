@@ -1,6 +1,10 @@
 // The reliability report of a team for a period: gathered here from the store and the
 // catalog, laid out by core/reports/report.ts (Markdown, HTML, JSON).
 import { responseMetrics } from '../core/incidents/durations.js';
+import { budgetSpentBetween, evaluateSlo, sliBetween } from '../core/slo/evaluate.js';
+import { lookbackMinutes } from '../core/slo/lookback.js';
+import { createSeries, epochMinute } from '../core/slo/minute-series.js';
+import type { SloStatus } from '../core/slo/status.js';
 import type { ActionItem } from '../core/postmortem/action-items.js';
 import {
   onCallLoad,
@@ -22,12 +26,13 @@ import { responseRows } from './incidents.js';
 import { notFound } from './errors.js';
 import { actionItemOf } from './postmortems.js';
 import type { IncidentRecord, UserRecord } from './ports/records.js';
-import type { AppDependencies } from './ports/slo-catalog.js';
+import { readsElsewhere, type AppDependencies, type LiveSlo } from './ports/slo-catalog.js';
 import { requireReader, type Principal } from './principal.js';
 import { statusesOf } from './slo-status.js';
 import { periodOf, summaryOf, teamCalendars, type Period } from './toil.js';
 
 const CATALOG_FRESHNESS_MS = 250;
+const MINUTE_MS = 60_000;
 const MAX_ROWS = 100_000;
 const DECISION_BATCH = 1_000;
 /** A deploy counts as failed when a page-level burn alert or an incident follows within this. */
@@ -131,6 +136,64 @@ async function teamActionItems(
   return result;
 }
 
+/**
+ * One SLO's figures. Counted SLOs are read back from the event table over the period
+ * and the window that ends with it, not from the catalog's series: those keep only
+ * what the windows still reach, and a report may look further back.
+ */
+async function sloFigures(
+  deps: AppDependencies,
+  entry: LiveSlo,
+  period: Period,
+): Promise<SloFigures> {
+  const { slo } = entry;
+  const objective = slo.objective.numerator / slo.objective.denominator;
+  if (readsElsewhere(entry)) {
+    const [atStart, atEnd] = await Promise.all([
+      statusesOf(deps, [entry], period.fromMs),
+      statusesOf(deps, [entry], period.toMs),
+    ]);
+    const remaining = (status: SloStatus | undefined) =>
+      status === undefined || status.sli === null || status.source?.state === 'unknown'
+        ? undefined
+        : status.errorBudget.remaining;
+    const start = remaining(atStart[0]);
+    const end = remaining(atEnd[0]);
+    return {
+      name: slo.name,
+      objective,
+      sli: end === undefined ? undefined : (atEnd[0]?.sli ?? undefined),
+      sliBasis: 'window',
+      budgetRemaining: end,
+      budgetSpent: start === undefined || end === undefined ? undefined : start - end,
+    };
+  }
+  const fromMinute = Math.min(
+    epochMinute(period.fromMs),
+    Math.ceil(period.toMs / MINUTE_MS) - lookbackMinutes(slo),
+  );
+  const series = createSeries(slo);
+  for (const counts of await deps.store.sumEventCounts(
+    entry.id,
+    fromMinute,
+    Number.MAX_SAFE_INTEGER,
+  ))
+    series.add(counts.minute, counts.good, counts.total);
+  const over = sliBetween(slo, series, period.fromMs, period.toMs);
+  const atEnd = evaluateSlo(slo, series, period.toMs);
+  const known = atEnd.sli !== null;
+  return {
+    name: slo.name,
+    objective,
+    sli: over?.sli,
+    sliBasis: 'period',
+    budgetRemaining: known ? atEnd.errorBudget.remaining : undefined,
+    budgetSpent: known
+      ? budgetSpentBetween(slo, series, period.fromMs, period.toMs).consumed
+      : undefined,
+  };
+}
+
 async function serviceReliability(
   deps: AppDependencies,
   principal: Principal,
@@ -141,17 +204,8 @@ async function serviceReliability(
   actionItems: readonly ActionItem[],
 ): Promise<ServiceReliability> {
   const { store, catalog } = deps;
-  const entries = catalog.slosOf(service);
-  const statuses = await statusesOf(deps, entries, period.toMs);
-  const slos: SloFigures[] = statuses.map((status) => {
-    const known = status.sli !== null && status.source?.state !== 'unknown';
-    return {
-      name: status.slo,
-      objective: status.objective,
-      sli: known ? status.sli : undefined,
-      budgetRemaining: known ? status.errorBudget.remaining : undefined,
-    };
-  });
+  const slos: SloFigures[] = [];
+  for (const entry of catalog.slosOf(service)) slos.push(await sloFigures(deps, entry, period));
 
   const transitions = await store.listAlertTransitions({
     service,

@@ -32,7 +32,7 @@ interface Heartbeat {
 interface Report {
   services: {
     service: string;
-    slos: { name: string; budgetRemaining: number | null }[];
+    slos: { name: string; budgetRemaining: number | null; budgetSpent: number | null }[];
     incidents: { count: number };
   }[];
   toil: { toilMinutes: number } | null;
@@ -193,6 +193,8 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
         const remaining = section.locator(`[data-slo="${slo.name}"] [data-field="remaining"]`);
         if (slo.budgetRemaining === null) expect(await remaining.count()).toBe(0);
         else expect(await text(remaining)).toBe(percent(slo.budgetRemaining));
+        const spent = section.locator(`[data-slo="${slo.name}"] [data-field="budget-spent"]`);
+        expect(await text(spent)).toBe(slo.budgetSpent === null ? '—' : percent(slo.budgetSpent));
       }
     }
     expect(report.toil?.toilMinutes).toBe(90);

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import type { ActionItem } from '../postmortem/action-items.js';
 import { onCallLoad } from './oncall-load.js';
 import {
-  budgetConsumed,
   changeFailureRate,
   hours,
   percent,
@@ -38,8 +37,22 @@ const item = (overrides: Partial<ActionItem> & Pick<ActionItem, 'id'>): ActionIt
 const checkout: ServiceReliability = {
   service: 'checkout',
   slos: [
-    { name: 'latency', objective: 0.99, sli: 0.985, budgetRemaining: -0.5 },
-    { name: 'availability', objective: 0.999, sli: 0.99953, budgetRemaining: 0.53 },
+    {
+      name: 'latency',
+      objective: 0.99,
+      sli: 0.985,
+      sliBasis: 'window',
+      budgetRemaining: -0.5,
+      budgetSpent: 0.75,
+    },
+    {
+      name: 'availability',
+      objective: 0.999,
+      sli: 0.99953,
+      sliBasis: 'period',
+      budgetRemaining: 0.53,
+      budgetSpent: 0.12,
+    },
   ],
   burnAlerts: [
     { severity: 'ticket', count: 3 },
@@ -66,7 +79,16 @@ const checkout: ServiceReliability = {
 
 const tricky: ServiceReliability = {
   service: 'pay<ments> & co|x',
-  slos: [{ name: 'a|b <c>', objective: 0.9995, sli: undefined, budgetRemaining: undefined }],
+  slos: [
+    {
+      name: 'a|b <c>',
+      objective: 0.9995,
+      sli: undefined,
+      sliBasis: 'period',
+      budgetRemaining: undefined,
+      budgetSpent: undefined,
+    },
+  ],
   burnAlerts: [],
   incidents: { count: 0, open: 0, mttaMs: undefined, mttrMs: undefined },
   postmortems: { published: 0, inProgress: 0, missing: [], overdueActionItems: [] },
@@ -135,11 +157,10 @@ const SECTIONS = [
 ] as const;
 
 describe('derived figures', () => {
-  it('compliance, budget consumed, change-failure rate, postmortems', () => {
+  it('compliance, change-failure rate, postmortems', () => {
     expect(sloCompliance({ objective: 0.999, sli: 0.999 })).toBe('met');
     expect(sloCompliance({ objective: 0.999, sli: 0.9989 })).toBe('missed');
     expect(sloCompliance({ objective: 0.999, sli: undefined })).toBe('no-data');
-    expect(budgetConsumed({ budgetRemaining: -0.5 })).toBe(1.5);
     expect(changeFailureRate({ deploys: 0, failedDeploys: 0, gateDenials: 1 })).toBeUndefined();
     expect(changeFailureRate({ deploys: 20, failedDeploys: 2, gateDenials: 0 })).toBe(0.1);
     expect(checkout.postmortems).toMatchObject({ published: 1, inProgress: 1, missing: ['inc-2'] });
@@ -171,8 +192,11 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain(
       '- Period: 2026-03-23 00:00 +01:00 to 2026-03-30 00:00 +02:00 (Europe/Amsterdam, end exclusive)',
     );
-    expect(markdown).toContain('| checkout | availability | 99.9% | 99.953% | met | 53% | 47% |');
-    expect(markdown).toContain('| checkout | latency | 99% | 98.5% | missed | -50% | 150% |');
+    expect(markdown).toContain('| checkout | availability | 99.9% | 99.953% | met | 53% | 12% |');
+    expect(markdown).toContain(
+      '| checkout | latency | 99% | 98.5% (window) | missed | -50% | 75% |',
+    );
+    expect(markdown).toContain('SLIs marked (window) are read from Prometheus');
     expect(markdown).toContain('| checkout | 3 | 1 | 12 min 30 s | 1 h 35 min |');
     expect(markdown).toContain('| checkout | 1,234 | 123 | 10% | 2 |');
     expect(markdown).toContain(
@@ -260,9 +284,10 @@ describe('reportJson', () => {
       name: 'availability',
       objective: 0.999,
       sli: 0.99953,
+      sliBasis: 'period',
       budgetRemaining: 0.53,
+      budgetSpent: 0.12,
       compliance: 'met',
-      budgetConsumed: 1 - 0.53,
     });
     expect(json.services[1]?.slos[0]?.sli).toBeNull();
     expect(json.services[0]?.changes.changeFailureRate).toBeCloseTo(0.0997, 4);
@@ -286,7 +311,9 @@ const service = fc.record({
       name: text,
       objective: fc.double({ min: 0.5, max: 0.99999, noNaN: true }),
       sli: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+      sliBasis: fc.constantFrom('period' as const, 'window' as const),
       budgetRemaining: fc.option(fraction, { nil: undefined }),
+      budgetSpent: fc.option(fraction, { nil: undefined }),
     }),
     { maxLength: 3 },
   ),

@@ -27,14 +27,25 @@ export interface ReportPeriod {
   readonly toMs: number;
 }
 
+/**
+ * `period`: counted over the report's period. `window`: the SLO's own window at the
+ * period's end, for SLIs read from Prometheus, whose minutes Headroom does not keep.
+ */
+export type SliBasis = 'period' | 'window';
+
 export interface SloFigures {
   readonly name: string;
   /** Target fraction of good events, 0..1 (0.999 for 99.9%). */
   readonly objective: number;
-  /** The SLI over the whole period, 0..1; undefined without data. */
+  /** The SLI, 0..1, over what `sliBasis` says; undefined without data. */
   readonly sli: number | undefined;
-  /** Fraction of the error budget left: 1 untouched, 0 spent, below 0 overspent; undefined without data. */
+  readonly sliBasis: SliBasis;
+  /** Fraction of the error budget of the SLO's window at the period's end left: 1
+   * untouched, 0 spent, below 0 overspent; undefined without data. */
   readonly budgetRemaining: number | undefined;
+  /** Share of that budget the period's bad events spent (for a `window` basis: the
+   * remaining budget at the start less that at the end); undefined without data. */
+  readonly budgetSpent: number | undefined;
 }
 
 export type Compliance = 'met' | 'missed' | 'no-data';
@@ -102,11 +113,6 @@ export interface ReliabilityReport {
 export function sloCompliance(slo: Pick<SloFigures, 'objective' | 'sli'>): Compliance {
   if (slo.sli === undefined) return 'no-data';
   return slo.sli >= slo.objective ? 'met' : 'missed';
-}
-
-/** Fraction of the budget spent: 1 − remaining (above 1 when overspent). */
-export function budgetConsumed(slo: Pick<SloFigures, 'budgetRemaining'>): number | undefined {
-  return slo.budgetRemaining === undefined ? undefined : 1 - slo.budgetRemaining;
 }
 
 /** Failed deploys over deploys; undefined without deploys. */
@@ -289,10 +295,12 @@ function sloSection(report: ReliabilityReport): SectionView {
       service.service,
       slo.name,
       percent(slo.objective, 3),
-      slo.sli === undefined ? NONE : percent(slo.sli, 3),
+      slo.sli === undefined
+        ? NONE
+        : `${percent(slo.sli, 3)}${slo.sliBasis === 'window' ? ' (window)' : ''}`,
       sloCompliance(slo),
       slo.budgetRemaining === undefined ? NONE : percent(slo.budgetRemaining, 1),
-      optional(budgetConsumed(slo), (v) => percent(v, 1)),
+      optional(slo.budgetSpent, (v) => percent(v, 1)),
     ]),
   );
   if (rows.length === 0) {
@@ -328,14 +336,22 @@ function sloSection(report: ReliabilityReport): SectionView {
           'Service',
           'SLO',
           'Objective',
-          'SLI',
+          'SLI over the period',
           'Compliance',
-          'Budget remaining',
-          'Budget consumed',
+          'Budget left at the end',
+          'Budget spent in the period',
         ],
         numeric: [false, false, true, true, false, true, true],
         rows,
       },
+      ...(report.services.some((service) => service.slos.some((slo) => slo.sliBasis === 'window'))
+        ? [
+            {
+              kind: 'text' as const,
+              text: "SLIs marked (window) are read from Prometheus: they cover the SLO's own window at the period's end, not the period.",
+            },
+          ]
+        : []),
       { kind: 'chart', chart: { title: 'Error budget remaining per SLO', max: 1, bars } },
     ],
   };
@@ -839,7 +855,6 @@ export type JsonSafe<T> = T extends string | number | boolean | null
 
 export interface SloJson extends JsonSafe<SloFigures> {
   readonly compliance: Compliance;
-  readonly budgetConsumed: number | null;
 }
 
 export interface ServiceJson extends JsonSafe<Omit<ServiceReliability, 'slos' | 'changes'>> {
@@ -858,7 +873,7 @@ export interface ReliabilityReportJson extends JsonSafe<
 
 /**
  * The report as a plain JSON-safe object: the derived figures (compliance, budget
- * consumed, change-failure rate) included, instants kept as epoch ms with ISO 8601
+ * spent, change-failure rate) included, instants kept as epoch ms with ISO 8601
  * text beside the period and generation time, undefined as null, non-finite numbers
  * as null (JSON has none), services and SLOs in name order.
  */
@@ -881,7 +896,6 @@ export function reportJson(input: ReliabilityReport): ReliabilityReportJson {
       slos: service.slos.map((slo): SloJson => ({
         ...jsonSafe(slo),
         compliance: sloCompliance(slo),
-        budgetConsumed: finiteOrNull(budgetConsumed(slo)),
       })),
       changes: {
         ...jsonSafe(service.changes),

@@ -253,6 +253,22 @@ export interface BudgetSpent {
 }
 
 /**
+ * The SLI over [fromMs, toMs), whole minutes: good over all events, or for a
+ * timeslices budget good slices over slices with events. Undefined without any.
+ */
+export function sliBetween(
+  slo: Slo,
+  series: MinuteSeries,
+  fromMs: number,
+  toMs: number,
+): { readonly sli: number; readonly good: number; readonly total: number } | undefined {
+  const span = series.sum(Math.floor(fromMs / MINUTE_MS), Math.ceil(toMs / MINUTE_MS));
+  const [good, total] =
+    slo.budgeting.kind === 'timeslices' ? [span.goodSlices, span.slices] : [span.good, span.total];
+  return total === 0 ? undefined : { sli: good / total, good, total };
+}
+
+/**
  * Budget spent between two instants, exactly: the bad events of the interval held
  * against the budget of the window ending at `toMs`. Unlike the difference of the
  * remaining budget at both ends, events leaving the window's far end meanwhile do not

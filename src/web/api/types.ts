@@ -122,8 +122,11 @@ export interface ReportSlo {
   readonly name: string;
   readonly objective: number;
   readonly sli: number | null;
+  /** period: over the report's period; window: the SLO's window at its end (Prometheus). */
+  readonly sliBasis: 'period' | 'window';
   readonly budgetRemaining: number | null;
-  readonly budgetConsumed: number | null;
+  /** Share of the end window's budget the period's bad events spent. */
+  readonly budgetSpent: number | null;
   readonly compliance: 'met' | 'missed' | 'no-data';
 }
 

@@ -5,6 +5,7 @@ import type { CSSProperties } from 'react';
 import type { ReliabilityReport, ReportOnCall, ReportService, ReportToil } from '../../api/types';
 import { formatSeconds } from '../../format/incident';
 import {
+  formatBudget,
   formatCount,
   formatObjective,
   formatPercent,
@@ -84,10 +85,13 @@ function ServiceReport({ service }: { readonly service: ReportService }) {
                   Objective
                 </th>
                 <th scope="col" className="numeric">
-                  SLI
+                  SLI over the period
                 </th>
                 <th scope="col">Compliance</th>
-                <th scope="col">Budget remaining</th>
+                <th scope="col">Budget left at the end</th>
+                <th scope="col" className="numeric">
+                  Spent in the period
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -103,6 +107,12 @@ function ServiceReport({ service }: { readonly service: ReportService }) {
                     </td>
                     <td className="numeric" data-field="sli">
                       {formatSli(slo.sli)}
+                      {slo.sliBasis === 'window' && slo.sli !== null ? (
+                        <abbr title="Read from Prometheus: the SLO's own window at the period's end, not the period">
+                          {' '}
+                          (window)
+                        </abbr>
+                      ) : null}
                     </td>
                     <td>
                       <span
@@ -122,6 +132,9 @@ function ServiceReport({ service }: { readonly service: ReportService }) {
                           state={slo.budgetRemaining <= 0 ? 'exhausted' : 'ok'}
                         />
                       )}
+                    </td>
+                    <td className="numeric" data-field="budget-spent">
+                      {slo.budgetSpent === null ? '—' : formatBudget(slo.budgetSpent)}
                     </td>
                   </tr>
                 );
