@@ -61,9 +61,9 @@ export async function countHeartbeatSlos(deps: AppDependencies, atMs: number): P
     // A check removed from config: its SLO counts nothing more.
     if (definition === undefined) continue;
     const account = accounts.get(entry.id);
-    if (account === undefined) {
-      // Counting starts when the SLO is first seen: pauses before it were not kept,
-      // so earlier silences cannot be judged fairly.
+    if (account === undefined || account.heartbeat !== source.heartbeat) {
+      // Counting starts when the SLO is first seen (or counts another check): pauses
+      // before it were not kept, so earlier silences cannot be judged fairly.
       work.push({
         account: {
           sloId: entry.id,
@@ -72,7 +72,7 @@ export async function countHeartbeatSlos(deps: AppDependencies, atMs: number): P
           lastCompletionAt: await store.lastHeartbeatCompletionAt(source.heartbeat, until),
           updatedAt: atMs,
         },
-        expected: null,
+        expected: account?.countedUntil ?? null,
         events: undefined,
       });
       continue;

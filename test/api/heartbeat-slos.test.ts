@@ -220,4 +220,32 @@ describe.each(TEST_DATABASES)('an SLO over a heartbeat on $name', (kind) => {
     expect(reply.text).toContain('counts the runs of heartbeat \\"invoice-export\\"');
     expect((await status()).events).toEqual({ good: 2, bad: 6, total: 8 });
   });
+
+  it('starts over when the SLO is pointed at another check', async () => {
+    at(800);
+    const moved = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          {
+            ...heartbeatDocument,
+            metadata: { name: 'ledger-close' },
+            spec: { ...heartbeatDocument.spec, schedule: { every: '15m' } },
+          },
+          sloDocument('ledger-close'),
+        ],
+      },
+    });
+    expect(moved.status, moved.text).toBe(200);
+    await headroom.server.runHeartbeats();
+    const ledger = (await headroom.call('GET', '/api/v1/heartbeats/ledger-close')).body as {
+      pingUrl: string;
+    };
+    // invoice-export's last run (11:40) is not ledger-close's: nothing was due before
+    // this first run, and one run is one good event.
+    at(805);
+    expect((await fetch(ledger.pingUrl, { method: 'POST' })).status).toBe(200);
+    at(810);
+    await headroom.server.runHeartbeats();
+    expect((await status()).events).toEqual({ good: 3, bad: 6, total: 9 });
+  });
 });
