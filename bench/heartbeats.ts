@@ -18,10 +18,11 @@ import { evaluateHeartbeats } from '../src/app/heartbeats.js';
 import { startHeadroom } from '../src/server/headroom-server.js';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
+import { processCpuMs } from './process-cpu.js';
 import { formatCount, formatMs, formatTable, median, timeSync } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
-const CHECKS = 10_000;
+const CHECKS = Number(process.env.BENCH_HEARTBEAT_CHECKS ?? 10_000);
 const DURATION_SECONDS = Number(process.env.BENCH_HEARTBEAT_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_HEARTBEAT_CONNECTIONS ?? 64);
 const ZONES = ['Europe/Amsterdam', 'America/New_York', 'Australia/Sydney', 'UTC', 'Asia/Tokyo'];
@@ -101,9 +102,16 @@ async function pings(): Promise<string[][]> {
         ],
       });
     await load(3); // warm-up
+    const cpuBefore = processCpuMs(server.child.pid);
     const result = await load(DURATION_SECONDS);
+    const cpuAfter = processCpuMs(server.child.pid);
+    const cpuPerPing =
+      cpuBefore === undefined || cpuAfter === undefined || result['2xx'] === 0
+        ? 'n/a'
+        : `${((1000 * (cpuAfter - cpuBefore)) / result['2xx']).toFixed(0)} µs`;
     return [
       ['pings/s (2xx)', formatCount(result['2xx'] / DURATION_SECONDS)],
+      ['server CPU per ping', cpuPerPing],
       ['latency p50 / p99', `${String(result.latency.p50)} ms / ${String(result.latency.p99)} ms`],
       ['errors and non-2xx', String(result.errors + result.non2xx)],
       ['connections', String(CONNECTIONS)],
@@ -207,6 +215,11 @@ async function fullScan(): Promise<string[][]> {
   }
 }
 
+// BENCH_HEARTBEAT_PARTS=pings (or scan) runs one part only: profiling one is quicker.
+const PARTS = process.env.BENCH_HEARTBEAT_PARTS ?? 'scan,pings';
 process.stdout.write(`Heartbeats: ${formatCount(CHECKS)} checks\n`);
-const rows = [...coreScan(), ...(await fullScan()), ...(await pings())];
+const rows = [
+  ...(PARTS.includes('scan') ? [...coreScan(), ...(await fullScan())] : []),
+  ...(PARTS.includes('pings') ? await pings() : []),
+];
 process.stdout.write(`\n${formatTable([['figure', 'value'], ...rows])}\n`);

@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
+import { processCpuMs } from './process-cpu.js';
 import { formatCount, formatTable } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
     let next = 0;
     let failed = 0;
     const started = performance.now();
+    const cpuBefore = processCpuMs(server.child.pid);
     const worker = async (): Promise<void> => {
       while (next < ALERTS) {
         const offset = next;
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = processCpuMs(server.child.pid);
 
     // Wait for the notifications of every page.
     const pages = (await api(url, TOKEN, 'GET', '/api/v1/pages?status=open&limit=1000')).body as {
@@ -171,6 +174,12 @@ async function main(): Promise<void> {
         [`alerts sent (Alertmanager groups of ${String(ALERTS_PER_BODY)})`, formatCount(ALERTS)],
         ['bodies refused', String(failed)],
         ['alerts accepted per second', formatCount(Math.round(ALERTS / seconds))],
+        [
+          'server CPU per body',
+          cpuBefore === undefined || cpuAfter === undefined
+            ? 'n/a'
+            : `${((cpuAfter - cpuBefore) / (ALERTS / ALERTS_PER_BODY)).toFixed(2)} ms`,
+        ],
         ['pages', String(pages.length)],
         ['distinct fingerprints on pages', String(fingerprints.size)],
         ['triggers counted on pages', formatCount(triggers)],

@@ -7,10 +7,16 @@ import {
   DEFAULT_GROUPING_WINDOW_MS,
   groupBatch,
   resolvePage,
+  type GroupingOptions,
   type GroupResult,
   type Page,
 } from '../core/alerts/grouping.js';
-import { alertIdentity, type AlertBatch } from '../core/alerts/incoming-alert.js';
+import {
+  alertIdentity,
+  type AlertBatch,
+  type IncomingAlert,
+  type SenderGroupRef,
+} from '../core/alerts/incoming-alert.js';
 import { alertKey, senderGroupKey, serviceKey } from '../core/alerts/page-keys.js';
 import {
   normalizeAlertmanagerMessage,
@@ -25,6 +31,7 @@ import type { AlertmanagerWebhook, PagerDutyEvent, WebhookAlert } from '../schem
 import { recordChange } from './audit.js';
 import { followPage, linkIsValid, LINK_KEY_SETTING, startEscalations } from './paging.js';
 import { hashSecret, newIntegrationKey, newPublicId } from './credentials.js';
+import { GroupCommit } from './group-commit.js';
 import { AppError, invalid, notFound } from './errors.js';
 import type { AlertIntegrationRecord, IntegrationKind } from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
@@ -144,26 +151,120 @@ export async function integrationForKey(
   return integration;
 }
 
-/** Stores the body and groups its alerts into pages, in one transaction. */
+/** Bodies written in one transaction at most: a batch holds the paging lock, so it stays short. */
+const MAX_BODIES_PER_BATCH = 64;
+
+interface PendingBody {
+  readonly integration: AlertIntegrationRecord;
+  readonly incoming: IncomingBody;
+  readonly receivedAt: number;
+  readonly batch: AlertBatch;
+}
+
+/**
+ * Alert bodies in, group-committed: bodies that arrive together are stored and grouped
+ * into pages in one transaction, and each is answered once that transaction committed.
+ * A burst costs one commit per batch instead of one per body, and the answer still
+ * means what it did: stored. A batch that fails is tried again body by body, so one
+ * body that cannot be stored gets its 5xx alone.
+ */
+export class AlertIntake {
+  private readonly commits: GroupCommit<PendingBody, readonly GroupResult[]>;
+
+  constructor(private readonly deps: AppDependencies) {
+    this.commits = new GroupCommit({
+      write: (bodies) => writeBodies(deps, bodies),
+      maxBatch: MAX_BODIES_PER_BATCH,
+      isolateFailures: true,
+    });
+  }
+
+  /** Stores the body and groups its alerts into pages; resolves once committed. */
+  async receive(integration: AlertIntegrationRecord, incoming: IncomingBody): Promise<Received> {
+    const pending = pendingBody(this.deps, integration, incoming);
+    return receivedOf(pending, await this.commits.submit(pending));
+  }
+
+  /** Waits until every body taken so far is written. */
+  flush(): Promise<void> {
+    return this.commits.flush();
+  }
+}
+
+/** Stores one body in a transaction of its own (the server batches through AlertIntake). */
 export async function receiveAlerts(
   deps: AppDependencies,
   integration: AlertIntegrationRecord,
   incoming: IncomingBody,
 ): Promise<Received> {
+  const pending = pendingBody(deps, integration, incoming);
+  const [results] = await writeBodies(deps, [pending]);
+  return receivedOf(pending, results ?? []);
+}
+
+function pendingBody(
+  deps: AppDependencies,
+  integration: AlertIntegrationRecord,
+  incoming: IncomingBody,
+): PendingBody {
   const receivedAt = deps.clock.now();
   const options: NormalizeOptions = {
     receivedAt,
     integration: integration.id,
     ...(integration.service === null ? {} : { service: integration.service }),
   };
-  const batch = batchOf(incoming, options);
+  return { integration, incoming, receivedAt, batch: batchOf(incoming, options) };
+}
+
+function receivedOf(pending: PendingBody, results: readonly GroupResult[]): Received {
+  return {
+    integration: pending.integration,
+    results,
+    dedupKeys: pending.batch.alerts.map((alert) => alert.dedupKey),
+  };
+}
+
+/**
+ * Stores the bodies, in order, and groups their alerts into pages, in one transaction:
+ * the same pages, alerts and escalations as one transaction per body in that order.
+ * The open pages any body may touch are read once; each body is grouped against the
+ * pages as the bodies before it left them, and a page is written once, as it ended.
+ */
+async function writeBodies(
+  deps: AppDependencies,
+  bodies: readonly PendingBody[],
+): Promise<(readonly GroupResult[])[]> {
   const results = await deps.store.transaction(async (tx) => {
     await tx.lockPaging();
-    await tx.insertReceivedAlert(integration.id, receivedAt, incoming.body);
-    return groupIntoPages(deps, tx, batch, receivedAt, `integration:${integration.name}`);
+    for (const body of bodies) {
+      await tx.insertReceivedAlert(body.integration.id, body.receivedAt, body.incoming.body);
+    }
+    let open: readonly Page[] = await tx.listOpenPagesFor(
+      lookupKeys(
+        deps,
+        bodies.flatMap((body) => body.batch.alerts),
+        bodies.flatMap((body) => body.batch.resolvedGroup ?? []),
+      ),
+    );
+    const grouped = bodies.map((body) => {
+      const result = groupBatch(open, body.batch, body.receivedAt, groupingOptions(deps));
+      open = result.openPages;
+      return result.results;
+    });
+    await storeChangedPages(tx, grouped.flat());
+    for (const [index, body] of bodies.entries()) {
+      await followEscalations(
+        deps,
+        tx,
+        grouped[index] ?? [],
+        body.receivedAt,
+        `integration:${body.integration.name}`,
+      );
+    }
+    return grouped;
   });
   deps.signals?.pagesChanged();
-  return { integration, results, dedupKeys: batch.alerts.map((alert) => alert.dedupKey) };
+  return results;
 }
 
 /**
@@ -216,26 +317,42 @@ async function groupIntoPages(
   atMs: number,
   sender: string,
 ): Promise<readonly GroupResult[]> {
-  const open = await tx.listOpenPagesFor(lookupKeys(deps, batch));
-  const grouped = groupBatch(open, batch, atMs, {
+  const open = await tx.listOpenPagesFor(
+    lookupKeys(deps, batch.alerts, batch.resolvedGroup === undefined ? [] : [batch.resolvedGroup]),
+  );
+  const grouped = groupBatch(open, batch, atMs, groupingOptions(deps));
+  await storeChangedPages(tx, grouped.results);
+  await followEscalations(deps, tx, grouped.results, atMs, sender);
+  return grouped.results;
+}
+
+function groupingOptions(deps: AppDependencies): GroupingOptions {
+  return {
     windowMs: DEFAULT_GROUPING_WINDOW_MS,
     relatedServices: (service) => relatedServices(deps, service),
-  });
-  await storeChangedPages(tx, grouped.results);
-  const opened = grouped.results.filter((result) => result.decision === 'opened');
+  };
+}
+
+/** Pages the results opened start escalating; those the sender acknowledged or resolved follow. */
+async function followEscalations(
+  deps: AppDependencies,
+  tx: Store,
+  results: readonly GroupResult[],
+  atMs: number,
+  sender: string,
+): Promise<void> {
+  const opened = results.filter((result) => result.decision === 'opened');
   await startEscalations(
     deps,
     tx,
     opened.flatMap((result) => result.page ?? []),
     atMs,
   );
-  // The sender acknowledged or resolved: the escalation follows the page.
-  for (const result of grouped.results) {
+  for (const result of results) {
     if ((result.pageAcknowledged || result.pageResolved) && result.page !== undefined) {
       await followPage(tx, result.page, sender, atMs);
     }
   }
-  return grouped.results;
 }
 
 export async function listPages(
@@ -342,10 +459,14 @@ function batchOf(incoming: IncomingBody, options: NormalizeOptions): AlertBatch 
   }
 }
 
-/** The keys of the open pages the batch may dedup against or join (see Store.listOpenPagesFor). */
-function lookupKeys(deps: AppDependencies, batch: AlertBatch): string[] {
+/** The keys of the open pages these alerts may dedup against or join (see Store.listOpenPagesFor). */
+function lookupKeys(
+  deps: AppDependencies,
+  alerts: readonly IncomingAlert[],
+  resolvedGroups: readonly SenderGroupRef[],
+): string[] {
   const keys = new Set<string>();
-  for (const alert of batch.alerts) {
+  for (const alert of alerts) {
     keys.add(alertKey(alertIdentity(alert)));
     if (alert.senderGroup !== undefined) keys.add(senderGroupKey(alert.senderGroup));
     if (alert.service !== undefined) {
@@ -353,7 +474,7 @@ function lookupKeys(deps: AppDependencies, batch: AlertBatch): string[] {
       for (const related of relatedServices(deps, alert.service)) keys.add(serviceKey(related));
     }
   }
-  if (batch.resolvedGroup !== undefined) keys.add(senderGroupKey(batch.resolvedGroup.senderGroup));
+  for (const group of resolvedGroups) keys.add(senderGroupKey(group.senderGroup));
   return [...keys];
 }
 

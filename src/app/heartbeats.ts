@@ -23,6 +23,7 @@ import {
 import type { HeartbeatAlertInput } from '../core/alerts/normalize.js';
 import type { HeartbeatResource } from '../core/slo/model.js';
 import { pageHeartbeatAlerts } from './alert-intake.js';
+import { GroupCommit } from './group-commit.js';
 import { recordChange } from './audit.js';
 import { hashSecret, newPublicId, newSecret } from './credentials.js';
 import { invalid, notFound } from './errors.js';
@@ -60,56 +61,39 @@ interface PendingPing {
   readonly name: string;
   readonly input: PingInput;
   readonly at: number;
-  readonly resolve: (outcome: PingOutcome) => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /**
- * Takes pings in, in batches: a ping waits for the batch being written, then goes out
- * with the next one. Check names are found by token from memory (filled from the
- * database on a miss), so an unknown token costs one read.
+ * Takes pings in, group-committed (group-commit.ts): a ping waits for the batch being
+ * written, then goes out with the next one, and is answered once that one committed.
+ * Check names are found by token from memory: the first unknown token loads every
+ * check's (one read, not one per check while the map fills), later ones cost a read each.
  */
 export class HeartbeatPings {
-  private queue: PendingPing[] = [];
-  private writing: Promise<void> | undefined;
+  private readonly commits: GroupCommit<PendingPing, PingOutcome>;
   private readonly names = new Map<string, string>();
+  private allNames: Promise<void> | undefined;
   private readonly pingKeys = new Map<
     string,
     { readonly key: PingKeyRecord | undefined; readonly at: number }
   >();
 
-  constructor(private readonly deps: AppDependencies) {}
+  constructor(private readonly deps: AppDependencies) {
+    this.commits = new GroupCommit({
+      write: (batch) => writePings(deps, batch),
+      maxBatch: MAX_BATCH,
+    });
+  }
 
   async receive(input: PingInput): Promise<PingOutcome> {
     const name = await this.nameOf(input);
     if (name === undefined) return 'not-found';
-    return new Promise<PingOutcome>((resolve, reject) => {
-      this.queue.push({ name, input, at: this.deps.clock.now(), resolve, reject });
-      this.writing ??= this.drain();
-    });
+    return this.commits.submit({ name, input, at: this.deps.clock.now() });
   }
 
   /** Waits until every ping taken so far is written. */
-  async flush(): Promise<void> {
-    while (this.writing !== undefined) await this.writing;
-  }
-
-  private async drain(): Promise<void> {
-    // Let the pings of this turn of the event loop join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
-      const batch = this.queue.slice(0, MAX_BATCH);
-      this.queue = this.queue.slice(batch.length);
-      try {
-        const outcomes = await writePings(this.deps, batch);
-        batch.forEach((ping, index) => {
-          ping.resolve(outcomes[index] ?? 'not-found');
-        });
-      } catch (error) {
-        for (const ping of batch) ping.reject(error);
-      }
-    }
-    this.writing = undefined;
+  flush(): Promise<void> {
+    return this.commits.flush();
   }
 
   private async nameOf(input: PingInput): Promise<string | undefined> {
@@ -117,6 +101,10 @@ export class HeartbeatPings {
     if (target.kind === 'token') {
       const known = this.names.get(target.token);
       if (known !== undefined) return known;
+      this.allNames ??= this.loadAllNames();
+      await this.allNames;
+      const loaded = this.names.get(target.token);
+      if (loaded !== undefined) return loaded;
       const row = await this.deps.store.findHeartbeatByToken(target.token);
       if (row === undefined) return undefined;
       this.names.set(target.token, row.name);
@@ -131,6 +119,14 @@ export class HeartbeatPings {
     if (this.deps.catalog.service(heartbeat.service)?.team !== key.team) return undefined;
     await syncHeartbeatRows(this.deps);
     return heartbeat.name;
+  }
+
+  private async loadAllNames(): Promise<void> {
+    try {
+      for (const row of await this.deps.store.listHeartbeats()) this.names.set(row.token, row.name);
+    } catch {
+      // Looked up one by one instead.
+    }
   }
 
   private async pingKey(secret: string): Promise<PingKeyRecord | undefined> {

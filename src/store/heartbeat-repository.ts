@@ -1,5 +1,5 @@
 // Heartbeat checks' runtime rows, the pings they received, and teams' ping keys.
-import type { Kysely, Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { HeartbeatPingRecord, HeartbeatRecord, PingKeyRecord } from '../app/ports/records.js';
 import type { HeartbeatRepository } from '../app/ports/store.js';
 import { decodeJson, encodeJson, type Dialect } from './codec.js';
@@ -13,6 +13,32 @@ import type {
 /** Rows per INSERT: well under SQLite's bound-parameter limit at 9 columns a row. */
 const INSERT_CHUNK = 500;
 const NEW_STATUS = 'new';
+
+const PING_COLUMNS = [
+  'heartbeat',
+  'at',
+  'kind',
+  'exit_status',
+  'run_id',
+  'duration_ms',
+  'body',
+  'remote',
+  'user_agent',
+] as const;
+/** By dialect and row count; at most INSERT_CHUNK of each. */
+const pingInserts = new Map<string, string>();
+
+function pingInsertSql(rows: number, dialect: Dialect): string {
+  const key = `${dialect}:${String(rows)}`;
+  const known = pingInserts.get(key);
+  if (known !== undefined) return known;
+  let parameter = 0;
+  const placeholder = () => (dialect === 'postgres' ? `$${String((parameter += 1))}` : '?');
+  const row = () => `(${PING_COLUMNS.map(placeholder).join(', ')})`;
+  const text = `insert into "heartbeat_pings" (${PING_COLUMNS.map((column) => `"${column}"`).join(', ')}) values ${Array.from({ length: rows }, row).join(', ')}`;
+  pingInserts.set(key, text);
+  return text;
+}
 
 export function heartbeatRepository(
   db: Kysely<DatabaseSchema>,
@@ -115,22 +141,24 @@ export function heartbeatRepository(
       for (let start = 0; start < pings.length; start += INSERT_CHUNK) {
         const chunk = pings.slice(start, start + INSERT_CHUNK);
         if (chunk.length === 0) continue;
-        await db
-          .insertInto('heartbeat_pings')
-          .values(
-            chunk.map((ping) => ({
-              heartbeat: ping.heartbeat,
-              at: ping.at,
-              kind: ping.kind,
-              exit_status: ping.exitStatus,
-              run_id: ping.runId,
-              duration_ms: ping.durationMs,
-              body: ping.body,
-              remote: ping.remote,
-              user_agent: ping.userAgent,
-            })),
-          )
-          .execute();
+        // The hot write of pings: the statement text is built once per row count, where
+        // the query builder would build and compile a tree of nine nodes a ping, every
+        // batch, only to print the same text again.
+        const parameters: (string | number | null)[] = [];
+        for (const ping of chunk) {
+          parameters.push(
+            ping.heartbeat,
+            ping.at,
+            ping.kind,
+            ping.exitStatus,
+            ping.runId,
+            ping.durationMs,
+            ping.body,
+            ping.remote,
+            ping.userAgent,
+          );
+        }
+        await db.executeQuery(CompiledQuery.raw(pingInsertSql(chunk.length, dialect), parameters));
       }
     },
     async listHeartbeatPings(name, limit) {

@@ -2,6 +2,7 @@
 // integrations that send them, and the pages they become.
 import { z } from 'zod';
 import {
+  AlertIntake,
   changePage,
   changePageByLink,
   createIntegration,
@@ -9,7 +10,6 @@ import {
   integrationForKey,
   listIntegrations,
   listPages,
-  receiveAlerts,
   revokeIntegration,
   type IncomingBody,
   type Received,
@@ -56,6 +56,8 @@ const keyParamsSchema = z.object({ key: z.string() });
 const idParamsSchema = z.object({ id: z.string() });
 
 export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
+  // One batcher for every intake URL: bodies arriving together share a commit.
+  const intake = new AlertIntake(deps);
   return [
     defineRoute({
       method: 'POST',
@@ -112,11 +114,18 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
     }),
     intakeRoute(
       deps,
+      intake,
       'alertmanager',
       alertmanagerWebhookSchema,
       "Alertmanager's webhook (payload version 4): point a webhook_configs url here. 2xx once stored; 5xx asks for a retry",
     ),
-    intakeRoute(deps, 'webhook', webhookAlertSchema, 'A plain JSON alert from anything else'),
+    intakeRoute(
+      deps,
+      intake,
+      'webhook',
+      webhookAlertSchema,
+      'A plain JSON alert from anything else',
+    ),
     defineRoute({
       method: 'POST',
       url: '/v2/enqueue',
@@ -146,7 +155,7 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
             errors: ['routing_key: unknown or revoked integration key'],
           }) as never;
         }
-        const received = await receiveAlerts(deps, integration, {
+        const received = await intake.receive(integration, {
           kind: 'pagerduty',
           body: parsed.data,
         });
@@ -271,6 +280,7 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
 /** An intake URL with the key in its path, for senders that cannot send headers. */
 function intakeRoute<K extends 'alertmanager' | 'webhook'>(
   deps: AppDependencies,
+  intake: AlertIntake,
   kind: K,
   schema: K extends 'alertmanager' ? typeof alertmanagerWebhookSchema : typeof webhookAlertSchema,
   summary: string,
@@ -291,7 +301,7 @@ function intakeRoute<K extends 'alertmanager' | 'webhook'>(
       const parsed = schema.safeParse(body);
       if (!parsed.success) throw invalidBody(parsed.error);
       return receivedView(
-        await receiveAlerts(deps, integration, { kind, body: parsed.data } as IncomingBody),
+        await intake.receive(integration, { kind, body: parsed.data } as IncomingBody),
       );
     },
   });
