@@ -12,7 +12,7 @@ export function heartbeatSloRepository(db: Kysely<DatabaseSchema>): HeartbeatSlo
     async listHeartbeatSloAccounts() {
       const rows = await db.selectFrom('heartbeat_slo_accounts').selectAll().execute();
       return rows.map((row) => ({
-        sloId: Number(row.slo_id),
+        sloId: row.slo_id,
         heartbeat: row.heartbeat,
         countedUntil: row.counted_until,
         lastCompletionAt: row.last_completion_at,

@@ -30,7 +30,7 @@ import {
 } from '../../schema/incident-settings.js';
 import { runbookDocumentSchema, runbookFromDocument } from '../../schema/runbook.js';
 import { heartbeatDocumentSchema, heartbeatFromDocument } from '../../schema/heartbeat.js';
-import { compileHeartbeat } from '../../core/heartbeats/compile.js';
+import { compileHeartbeat, createScheduleCache } from '../../core/heartbeats/compile.js';
 import type { IssueCollector, SourceDocument } from '../document.js';
 import { closest, reportZodIssues } from '../zod-issues.js';
 import { emptyFormatResult, type FormatResult } from './types.js';
@@ -38,6 +38,8 @@ import { emptyFormatResult, type FormatResult } from './types.js';
 // The issue reporter tells a wrong type from a missing field by the input.
 const PARSE_OPTIONS = { reportInput: true };
 const MINUTE_MS = 60_000;
+/** Checks sharing a schedule (a fleet of hourly jobs in one zone) are checked once. */
+const validatedSchedules = createScheduleCache();
 
 export function readHeadroomDocument(source: SourceDocument, issues: IssueCollector): FormatResult {
   const result = emptyFormatResult();
@@ -100,7 +102,7 @@ export function readHeadroomDocument(source: SourceDocument, issues: IssueCollec
       return result;
     }
     const heartbeat = heartbeatFromDocument(parsed.data);
-    const compiled = compileHeartbeat(heartbeat.definition);
+    const compiled = compileHeartbeat(heartbeat.definition, validatedSchedules);
     if (!compiled.ok) {
       for (const problem of compiled.problems) {
         issues.error(source, ['spec', 'schedule'], 'invalid_schedule', problem);

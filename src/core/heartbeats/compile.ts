@@ -139,12 +139,25 @@ function periodSchedule(periodMs: number): CompiledSchedule {
   };
 }
 
+/** Zone names already checked: luxon asks Intl each time, a quarter millisecond. */
+const knownZones = new Map<string, boolean>();
+
+function isZone(timeZone: string): boolean {
+  let valid = knownZones.get(timeZone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(timeZone);
+    // Names are few; a flood of invented ones is not worth remembering.
+    if (knownZones.size < 1000) knownZones.set(timeZone, valid);
+  }
+  return valid;
+}
+
 function cronSchedule(
   key: string,
   expression: string,
   timeZone: string,
 ): CompiledSchedule | string {
-  if (!IANAZone.isValidZone(timeZone)) {
+  if (!isZone(timeZone)) {
     return `"${timeZone}" is not an IANA time zone (e.g. Europe/Amsterdam, UTC)`;
   }
   const fields = normaliseCron(expression);
