@@ -21,6 +21,7 @@ import { heartbeatRoutes, pingRoutes } from './routes/heartbeats.js';
 import { HeartbeatPings } from '../app/heartbeats.js';
 import { directoryRoutes } from './routes/directory.js';
 import { eventRoutes, NDJSON_TYPES } from './routes/events.js';
+import { overviewRoutes } from './routes/overview.js';
 import { resourceRoutes } from './routes/resources.js';
 import { pagingRoutes } from './routes/paging.js';
 import { scheduleRoutes } from './routes/schedules.js';
@@ -108,6 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const apiRoutes = [
     ...directoryRoutes(deps),
     ...resourceRoutes(deps),
+    ...overviewRoutes(deps),
     ...deployRoutes(deps, decisions),
     ...scheduleRoutes(deps),
     ...pagingRoutes(deps),

@@ -71,6 +71,8 @@ const CASES: readonly Case[] = [
     request: get('/api/v1/slos/checkout-availability/series'),
   },
   { name: 'GET /api/v1/status', allowed: READERS, request: get('/api/v1/status') },
+  { name: 'GET /api/v1/overview', allowed: READERS, request: get('/api/v1/overview') },
+  { name: 'GET /api/v1/deploys/gate', allowed: READERS, request: get('/api/v1/deploys/gate') },
   {
     name: 'GET /api/v1/alerts/transitions',
     allowed: READERS,

@@ -159,9 +159,11 @@ describe('the web UI', BROWSER_TEST_LIMIT, () => {
         await text(page.locator(`[data-schedule="${schedule.name}"] [data-field="oncall-user"]`)),
       ).toBe(now.current.user ?? 'nobody');
     }
-    // No incident is open in the example; the gate's state is not read by the UI yet.
+    // No incident is open in the example, and no error-budget policy holds a deploy.
     await page.locator('[data-panel="incidents"]', { hasText: 'None open' }).waitFor();
-    expect(await text(page.locator('[data-panel="gate"]'))).toContain('Not available yet');
+    expect(await text(page.locator('[data-panel="gate"] [data-field="gate-summary"]'))).toContain(
+      'No error-budget policy applies to any service',
+    );
     await page.evaluate('document.activeElement.blur()');
     await saveScreenshot(page, 'overview');
   });

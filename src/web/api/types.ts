@@ -17,6 +17,7 @@ import type {
 import type { sloSeriesSchema, sloStatusSchema } from '../../schema/status.js';
 import type { heartbeatDetailSchema, heartbeatSchema } from '../../schema/heartbeats-api.js';
 import type { deploySchema, gateAnswerSchema, policyResourceSchema } from '../../schema/deploys.js';
+import type { gatePreviewSchema, overviewSchema } from '../../schema/overview.js';
 import type {
   actionItemInputSchema,
   actionItemSchema,
@@ -70,6 +71,18 @@ export type HeartbeatPing = HeartbeatDetail['pings'][number];
 export type Deploy = z.output<typeof deploySchema>;
 export type DeployBudget = Deploy['budget'][number];
 export type GateDecision = z.output<typeof gateAnswerSchema>;
+/** The overview's one read: only what the screen shows. */
+export type Overview = z.output<typeof overviewSchema>;
+export type OverviewService = Overview['services'][number];
+export type OverviewSlo = OverviewService['slos'][number];
+export type OverviewGate = NonNullable<OverviewService['gate']>;
+export type OverviewIncident = NonNullable<Overview['incidents']>[number];
+export type OverviewOnCall = NonNullable<Overview['onCall']>[number];
+export type FiringAlert = OverviewSlo['firing'][number];
+export type GateReason = OverviewGate['reasons'][number];
+export type GateState = OverviewGate['state'];
+/** The gate asked without a deploy (GET /api/v1/deploys/gate). */
+export type GatePreview = z.output<typeof gatePreviewSchema>;
 /** Policies travel as the stored document, as written. */
 export type PolicyResource = z.input<typeof policyResourceSchema>;
 

@@ -1,71 +1,51 @@
 // The overview: every SLO's budget, grouped by team and tier, with what needs eyes now.
-// All statuses come from one request (/api/v1/status), however many SLOs there are.
+// Everything comes from one request (/api/v1/overview) carrying only what is drawn,
+// however many SLOs there are.
 import { startTransition, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
-import type { Service, SloStatus } from '../../api/types';
-import { both, useApi } from '../../api/use-api';
+import type { Overview as OverviewData, OverviewSlo } from '../../api/types';
+import { useApi } from '../../api/use-api';
 import { formatInstant } from '../../format/time';
-import { sloState, STATE_ORDER, STATE_TEXT } from '../../format/slo-state';
+import { STATE_ORDER, STATE_TEXT, type SloState } from '../../format/slo-state';
 import { EmptyState } from '../../ui/EmptyState';
 import { LoadView } from '../../ui/LoadView';
-import { NotYetAvailable } from '../../ui/NotYetAvailable';
-import { Panel } from '../../ui/Panel';
 import { useTitle } from '../../ui/use-title';
+import { DeployGate } from './DeployGate';
 import { FiringAlerts } from './FiringAlerts';
-import { filterGroups, firstSlos, groupServices } from './group-services';
+import { allSlos, filterGroups, firstSlos, groupServices } from './group-services';
 import { OnCallNow } from './OnCallNow';
 import { OpenIncidents } from './OpenIncidents';
 import { TeamSection } from './TeamSection';
 
+export const OVERVIEW_PATH = '/api/v1/overview';
+
 export function OverviewScreen() {
   useTitle('Overview');
-  const services = useApi<Service[]>('/api/v1/services');
-  const statuses = useApi<SloStatus[]>('/api/v1/status');
-  // Without the services list (a token that may not read it) SLOs still show, ungrouped.
-  const servicesOrNone =
-    services.load.kind === 'forbidden' ? { kind: 'ok' as const, data: [] } : services.load;
-  const load = both(servicesOrNone, statuses.load);
-  const retry = () => {
-    services.reload();
-    statuses.reload();
-  };
+  const overview = useApi<OverviewData>(OVERVIEW_PATH);
   return (
     <div className="screen">
-      <LoadView load={load} what="the overview" retry={retry}>
-        {([serviceList, statusList]) =>
-          serviceList.length === 0 && statusList.length === 0 ? (
-            <NewInstall />
-          ) : (
-            <Overview services={serviceList} statuses={statusList} />
-          )
-        }
+      <LoadView load={overview.load} what="the overview" retry={overview.reload}>
+        {(data) => (data.services.length === 0 ? <NewInstall /> : <Overview overview={data} />)}
       </LoadView>
     </div>
   );
 }
 
-function Overview(props: {
-  readonly services: readonly Service[];
-  readonly statuses: readonly SloStatus[];
-}) {
+function Overview({ overview }: { readonly overview: OverviewData }) {
   const [filter, setFilter] = useState('');
   const deferredFilter = useDeferredValue(filter);
   const filterId = useId();
-  const teams = useMemo(
-    () => groupServices(props.services, props.statuses),
-    [props.services, props.statuses],
-  );
+  const teams = useMemo(() => groupServices(overview.services), [overview.services]);
+  const slos = useMemo(() => allSlos(overview.services), [overview.services]);
   const limit = useGrowingLimit(FIRST_ROWS);
   const filtered = useMemo(() => filterGroups(teams, deferredFilter), [teams, deferredFilter]);
   const shown = useMemo(() => firstSlos(filtered, limit), [filtered, limit]);
-  const at = props.statuses[0]?.at;
   return (
     <>
       <div className="screen-header">
         <div>
           <h1>Overview</h1>
           <p className="muted">
-            {at === undefined ? null : <>Evaluated at {formatInstant(at)}. </>}
-            <StateSummary statuses={props.statuses} />
+            Evaluated at {formatInstant(overview.at)}. <StateSummary slos={slos} />
           </p>
         </div>
         <div className="filter">
@@ -82,15 +62,10 @@ function Overview(props: {
         </div>
       </div>
       <div className="panel-row">
-        <FiringAlerts statuses={props.statuses} />
-        <OnCallNow />
-        <OpenIncidents />
-        <Panel title="Deploy gate" id="gate">
-          <NotYetAvailable
-            what="Whether deploys may go out"
-            when="shows here once the deploy gate is served."
-          />
-        </Panel>
+        <FiringAlerts services={overview.services} />
+        <OnCallNow onCall={overview.onCall} />
+        <OpenIncidents incidents={overview.incidents} />
+        <DeployGate services={overview.services} actor={overview.gateActor} />
       </div>
       {shown.length === 0 ? (
         <p className="muted" role="status">
@@ -120,18 +95,15 @@ function useGrowingLimit(first: number): number {
   return limit;
 }
 
-function StateSummary({ statuses }: { readonly statuses: readonly SloStatus[] }) {
-  const counts = new Map<string, number>();
-  for (const status of statuses) {
-    const state = sloState(status);
-    counts.set(state, (counts.get(state) ?? 0) + 1);
-  }
+function StateSummary({ slos }: { readonly slos: readonly OverviewSlo[] }) {
+  const counts = new Map<SloState, number>();
+  for (const slo of slos) counts.set(slo.state, (counts.get(slo.state) ?? 0) + 1);
   const parts = STATE_ORDER.filter((state) => (counts.get(state) ?? 0) > 0).map(
     (state) => `${String(counts.get(state) ?? 0)} ${STATE_TEXT[state].label}`,
   );
   return (
     <span data-field="summary">
-      {statuses.length} SLO{statuses.length === 1 ? '' : 's'}
+      {slos.length} SLO{slos.length === 1 ? '' : 's'}
       {parts.length === 0 ? '' : `: ${parts.join(', ')}`}.
     </span>
   );

@@ -1,5 +1,5 @@
 // A service's SLOs as rows: budget bar, state, SLI, objective, 1h burn.
-import type { SloStatus } from '../../api/types';
+import type { OverviewSlo, SloStatus } from '../../api/types';
 import { formatBurnRate, formatObjective, formatSli } from '../../format/numbers';
 import { sloState } from '../../format/slo-state';
 import { paths } from '../../router/routes';
@@ -10,7 +10,8 @@ export function SloTable({
   slos,
   caption,
 }: {
-  readonly slos: readonly SloStatus[];
+  /** The overview's rows, or full statuses (the service screen reads those). */
+  readonly slos: readonly OverviewSlo[] | readonly SloStatus[];
   readonly caption: string;
 }) {
   if (slos.length === 0) return <p className="muted">No SLOs yet.</p>;
@@ -33,38 +34,51 @@ export function SloTable({
         </tr>
       </thead>
       <tbody>
-        {slos.map((status) => (
-          <SloRow key={status.slo} status={status} />
-        ))}
+        {slos.map((slo) => {
+          const row = rowOf(slo);
+          return <SloRow key={row.name} slo={row} />;
+        })}
       </tbody>
     </table>
   );
 }
 
-function SloRow({ status }: { readonly status: SloStatus }) {
-  const state = sloState(status);
+function SloRow({ slo }: { readonly slo: OverviewSlo }) {
   return (
-    <tr data-slo={status.slo}>
+    <tr data-slo={slo.name}>
       <th scope="row">
-        <a href={paths.slo(status.slo)} title={status.slo}>
-          {status.slo}
+        <a href={paths.slo(slo.name)} title={slo.name}>
+          {slo.name}
         </a>
       </th>
       <td>
-        <BudgetBar remaining={status.errorBudget.remaining} state={state} />
+        <BudgetBar remaining={slo.remaining} state={slo.state} />
       </td>
       <td>
-        <StateBadge state={state} />
+        <StateBadge state={slo.state} />
       </td>
       <td className="numeric" data-field="sli">
-        {formatSli(status.sli)}
+        {formatSli(slo.sli)}
       </td>
       <td className="numeric" data-field="objective">
-        {formatObjective(status.objective)}
+        {formatObjective(slo.objective)}
       </td>
       <td className="numeric" data-field="burn-1h">
-        {formatBurnRate(status.burnRates['1h'])}
+        {formatBurnRate(slo.burn1h)}
       </td>
     </tr>
   );
+}
+
+function rowOf(slo: OverviewSlo | SloStatus): OverviewSlo {
+  if (!('errorBudget' in slo)) return slo;
+  return {
+    name: slo.slo,
+    state: sloState(slo),
+    remaining: slo.errorBudget.remaining,
+    sli: slo.sli,
+    objective: slo.objective,
+    burn1h: slo.burnRates['1h'],
+    firing: [],
+  };
 }

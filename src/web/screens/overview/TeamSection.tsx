@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import { paths } from '../../router/routes';
+import { GateBadge } from './DeployGate';
 import type { TeamGroup } from './group-services';
 import { SloTable } from './SloTable';
 import { TierBadge } from '../../ui/TierBadge';
@@ -27,6 +28,12 @@ export const TeamSection = memo(function TeamSection({ group }: { readonly group
                     <a href={paths.service(service.name)}>{service.name}</a>
                   </h4>
                   {service.tier === null ? null : <TierBadge tier={service.tier} />}
+                  {service.gate === null || service.gate.policies.length === 0 ? null : (
+                    <span className="card-gate">
+                      <span className="visually-hidden">Deploy gate: </span>
+                      <GateBadge state={service.gate.state} />
+                    </span>
+                  )}
                 </header>
                 <SloTable slos={service.slos} caption={`SLOs of ${service.name}`} />
               </article>

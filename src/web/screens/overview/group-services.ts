@@ -1,14 +1,9 @@
-// Services grouped by team, then tier (critical first), each with its SLOs' statuses.
-import type { Service, SloStatus, Tier } from '../../api/types';
+// Services grouped by team, then tier (critical first), each with its SLOs.
+import type { OverviewService, OverviewSlo, Tier } from '../../api/types';
 
 export const TIER_ORDER: readonly Tier[] = ['critical', 'standard', 'low'];
 
-export interface ServiceGroup {
-  readonly name: string;
-  readonly tier: Tier | null;
-  readonly service: Service | null;
-  readonly slos: readonly SloStatus[];
-}
+export type ServiceGroup = OverviewService;
 
 export interface TierGroup {
   readonly tier: Tier | null;
@@ -16,38 +11,20 @@ export interface TierGroup {
 }
 
 export interface TeamGroup {
-  /** null: the services list was not readable, so owners are not known. */
+  /** null: the service is not defined (or not readable), so its owner is not known. */
   readonly team: string | null;
   readonly tiers: readonly TierGroup[];
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function groupServices(
-  services: readonly Service[],
-  statuses: readonly SloStatus[],
-): TeamGroup[] {
-  const slosOf = new Map<string, SloStatus[]>();
-  for (const status of statuses) {
-    const list = slosOf.get(status.service) ?? [];
-    list.push(status);
-    slosOf.set(status.service, list);
-  }
-  const groups: ServiceGroup[] = services.map((service) => ({
-    name: service.metadata.name,
-    tier: service.spec.tier,
-    service,
-    slos: sortByName(slosOf.get(service.metadata.name) ?? []),
-  }));
-  const known = new Set(services.map((service) => service.metadata.name));
-  for (const [name, slos] of slosOf) {
-    if (!known.has(name)) groups.push({ name, tier: null, service: null, slos: sortByName(slos) });
-  }
-
+/** The API gives services and their SLOs in name order; this keeps it within each group. */
+export function groupServices(services: readonly OverviewService[]): TeamGroup[] {
   const teams = new Map<string | null, ServiceGroup[]>();
-  for (const group of groups) {
-    const team = group.service?.spec.team ?? null;
-    teams.set(team, [...(teams.get(team) ?? []), group]);
+  for (const service of services) {
+    const members = teams.get(service.team);
+    if (members === undefined) teams.set(service.team, [service]);
+    else members.push(service);
   }
   return [...teams.entries()]
     .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : byName(a, b)))
@@ -65,8 +42,9 @@ function tiersOf(members: readonly ServiceGroup[]): TierGroup[] {
     .filter((group) => group.services.length > 0);
 }
 
-function sortByName(statuses: SloStatus[]): SloStatus[] {
-  return statuses.sort((a, b) => byName(a.slo, b.slo));
+/** Every SLO of the overview, in the API's order. */
+export function allSlos(services: readonly OverviewService[]): OverviewSlo[] {
+  return services.flatMap((service) => service.slos);
 }
 
 /** Keeps the services and SLOs whose name holds the text; a matching service keeps all. */
@@ -83,7 +61,7 @@ export function filterGroups(teams: readonly TeamGroup[], text: string): TeamGro
             .map((service) =>
               service.name.includes(needle)
                 ? service
-                : { ...service, slos: service.slos.filter((slo) => slo.slo.includes(needle)) },
+                : { ...service, slos: service.slos.filter((slo) => slo.name.includes(needle)) },
             )
             .filter((service) => service.slos.length > 0 || service.name.includes(needle)),
         }))
