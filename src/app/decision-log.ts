@@ -1,81 +1,47 @@
-// Every answer of the deploy gate is kept, written behind the answer in batches.
+// Every answer of the deploy gate is kept, and a check is answered only once its
+// decision is committed: a decision the database never got could not be shown later
+// as the reason a deploy went out, and accepted data is never lost.
 //
-// Why not one committed INSERT per check: a commit waits for the disk (SQLite with
-// synchronous = FULL fsyncs the WAL, about 3 ms on the development VM; better-sqlite3
-// does it on the event loop), and the gate must answer in a few milliseconds at a
-// thousand checks a second. One INSERT of every decision queued in the last
-// `flushDelayMs` costs one commit instead of hundreds. The price: a process that dies
-// without stopping (SIGKILL, power loss) loses the decisions of at most that last
-// interval. A stop (SIGTERM) writes them; reads of decisions write them first.
+// Decisions are group-committed (group-commit.ts): those that arrive together are one
+// INSERT in one transaction, and those arriving while it is under way go out, together,
+// with the next one. A check whose write fails gets the error (the CLI then decides by
+// onUnavailable) and may ask again: nothing failed is answered as kept.
+import { GroupCommit } from './group-commit.js';
 import type { DeployDecisionRecord } from './ports/records.js';
 import type { Store } from './ports/store.js';
 
-export const DEFAULT_DECISION_FLUSH_MS = 100;
-/** Held in memory while the database refuses them; beyond it the oldest are dropped. */
-const MAX_PENDING = 100_000;
-const RETRY_MS = 1000;
+/** Rows of one INSERT in deploy-repository.ts: a batch is one statement, so one transaction. */
+const MAX_BATCH = 500;
 
 export class DecisionLog {
-  private pending: DeployDecisionRecord[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private writing: Promise<void> | undefined;
+  private readonly commits: GroupCommit<DeployDecisionRecord, void>;
 
+  /** @param onError told of each batch that could not be written (its checks fail). */
   constructor(
-    private readonly store: Store,
-    private readonly flushDelayMs: number = DEFAULT_DECISION_FLUSH_MS,
-    private readonly onError: (error: unknown, pending: number) => void = () => undefined,
-  ) {}
-
-  add(record: DeployDecisionRecord): void {
-    this.pending.push(record);
-    if (this.pending.length > MAX_PENDING) {
-      const dropped = this.pending.splice(0, this.pending.length - MAX_PENDING);
-      this.onError(
-        new Error(`dropped ${dropped.length} gate decisions: the database refused them for long`),
-        this.pending.length,
-      );
-    }
-    this.arm(this.flushDelayMs);
-  }
-
-  private arm(delayMs: number): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.flush().catch((error: unknown) => {
-        this.onError(error, this.pending.length);
-        // The database is away: try again, not in a hot loop.
-        this.arm(Math.max(this.flushDelayMs, RETRY_MS));
-      });
-    }, delayMs);
-  }
-
-  /** Writes every decision added so far; resolves once they are committed. */
-  async flush(): Promise<void> {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    // One write at a time, in order; a caller arriving during one waits for it, then
-    // writes what came after.
-    while (this.writing !== undefined) await this.writing.catch(() => undefined);
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    const writing = this.store.insertDeployDecisions(batch).catch((error: unknown) => {
-      // Kept for the next attempt, ahead of what arrived meanwhile.
-      this.pending = [...batch, ...this.pending];
-      throw error;
+    store: Store,
+    onError: (error: unknown, decisions: number) => void = () => undefined,
+  ) {
+    this.commits = new GroupCommit<DeployDecisionRecord, void>({
+      maxBatch: MAX_BATCH,
+      write: async (records) => {
+        try {
+          await store.insertDeployDecisions(records);
+        } catch (error) {
+          onError(error, records.length);
+          throw error;
+        }
+        return records.map(() => undefined);
+      },
     });
-    this.writing = writing;
-    try {
-      await writing;
-    } finally {
-      this.writing = undefined;
-    }
   }
 
-  /** Decisions not written yet, for reads that must see them. */
-  get size(): number {
-    return this.pending.length;
+  /** Resolves once the decision is committed; rejects when it could not be written. */
+  keep(record: DeployDecisionRecord): Promise<void> {
+    return this.commits.submit(record);
+  }
+
+  /** Waits until every decision kept so far is written, or has failed. */
+  flush(): Promise<void> {
+    return this.commits.flush();
   }
 }

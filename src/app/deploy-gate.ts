@@ -2,7 +2,7 @@
 // what the server already holds: the compiled policies that apply (the catalog keeps
 // them per config change), the SLOs' current statuses, open incidents, and the
 // approvals given for the service. The decision itself is core/policy/decide.ts; it is
-// answered at once and kept (decision-log.ts).
+// answered once it is kept (decision-log.ts: committed with the others of its moment).
 import { randomUUID } from 'node:crypto';
 import { decideDeploy } from '../core/policy/decide.js';
 import { sloFactsFromStatus, type GateFacts, type SloFacts } from '../core/policy/model.js';
@@ -84,7 +84,7 @@ export async function checkDeploy(
     labels: request.labels,
     decision,
   };
-  log.add(record);
+  await log.keep(record);
   return record;
 }
 
@@ -107,9 +107,9 @@ function sloFacts(entries: readonly LiveSlo[], statuses: readonly SloStatus[]): 
   });
 }
 
+// Reads need not wait for the decision log: a decision is answered only once stored.
 export async function listDecisions(
   { store }: AppDependencies,
-  log: DecisionLog,
   principal: Principal,
   query: {
     readonly service?: string | undefined;
@@ -118,7 +118,6 @@ export async function listDecisions(
   },
 ): Promise<DeployDecisionRecord[]> {
   requireReader(principal);
-  await log.flush();
   return store.listDeployDecisions({
     ...(query.service === undefined ? {} : { service: query.service }),
     ...(query.before === undefined ? {} : { before: query.before }),
@@ -128,12 +127,10 @@ export async function listDecisions(
 
 export async function getDecision(
   { store }: AppDependencies,
-  log: DecisionLog,
   principal: Principal,
   id: string,
 ): Promise<DeployDecisionRecord> {
   requireReader(principal);
-  await log.flush();
   const decision = await store.getDeployDecision(id);
   if (decision === undefined) throw notFound(`gate decision "${id}"`);
   return decision;

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import type { SloStatus } from '../core/slo/status.js';
 import { formatDuration } from '../core/time/duration.js';
 import type { DeployBudget, DeployInput } from '../schema/deploys.js';
-import type { DecisionLog } from './decision-log.js';
 import { invalid, notFound } from './errors.js';
 import type { DeployRecord } from './ports/records.js';
 import type { AppDependencies, LiveSlo } from './ports/slo-catalog.js';
@@ -23,7 +22,6 @@ const MAX_CHANGE_FAILURE_DEPLOYS = 10_000;
 /** Editors of the service's team (and admins) record its deploys: CI runs with their token. */
 export async function recordDeploy(
   deps: AppDependencies,
-  log: DecisionLog,
   principal: Principal,
   input: DeployInput,
 ): Promise<DeployWithBudget> {
@@ -44,7 +42,7 @@ export async function recordDeploy(
     ]);
   }
   if (input.decision !== undefined) {
-    await log.flush();
+    // Its id was answered only after it was stored: it is there to read.
     const decision = await store.getDeployDecision(input.decision);
     if (decision?.service !== service.name) {
       throw invalid('the decision is not one of this service', [

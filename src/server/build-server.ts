@@ -40,8 +40,6 @@ export interface ServerOptions {
   readonly lifecycle?: { closing: boolean };
   /** The built web UI (default: this package's dist/web); absent, `/` says how to build it. */
   readonly webRoot?: string;
-  /** How long gate decisions wait to be written together (see app/decision-log.ts). */
-  readonly decisionFlushMs?: number;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -101,8 +99,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     done(null, body);
   });
 
-  const decisions = new DecisionLog(deps.store, options.decisionFlushMs, (error, pending) => {
-    app.log.error({ err: error, pending }, 'writing gate decisions failed; retrying');
+  const decisions = new DecisionLog(deps.store, (error, pending) => {
+    app.log.error({ err: error, pending }, 'writing gate decisions failed; their checks failed');
   });
   // A stop writes the decisions still queued before the database closes.
   app.addHook('onClose', () => decisions.flush());

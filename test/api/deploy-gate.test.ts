@@ -445,6 +445,17 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
     expect(older[0]?.id).not.toBe(first.decision.id);
   });
 
+  it('answers checks made together only once their decisions are stored', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => check('exhausted', { version: `5.0.${index}` })),
+    );
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      const kept = await headroom.call('GET', `/api/v1/deploys/decisions/${answer.decision.id}`);
+      expect(kept.body).toEqual(answer.decision);
+    }
+  });
+
   it('records deploys with the budget spent in the hour before and after, and change failure', async () => {
     const record = (fields: Record<string, unknown>, token = tokens.ci ?? null) =>
       headroom.call('POST', '/api/v1/deploys', {

@@ -63,7 +63,7 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
       response: z.array(gateAnswerSchema),
       problems: [400, 401, 403],
       handler: async ({ principal, query }) =>
-        (await listDecisions(deps, log, principal, query)).map(decisionView),
+        (await listDecisions(deps, principal, query)).map(decisionView),
     }),
     defineRoute({
       method: 'GET',
@@ -75,7 +75,7 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
       response: gateAnswerSchema,
       problems: READ_PROBLEMS,
       handler: async ({ principal, params }) =>
-        decisionView(await getDecision(deps, log, principal, params.id)),
+        decisionView(await getDecision(deps, principal, params.id)),
     }),
     defineRoute({
       method: 'POST',
@@ -88,8 +88,7 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
       status: 201,
       response: deploySchema,
       problems: WRITE_PROBLEMS,
-      handler: async ({ principal, body }) =>
-        deployView(await recordDeploy(deps, log, principal, body)),
+      handler: async ({ principal, body }) => deployView(await recordDeploy(deps, principal, body)),
     }),
     defineRoute({
       method: 'GET',
