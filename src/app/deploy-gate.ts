@@ -5,7 +5,9 @@
 // answered once it is kept (decision-log.ts: committed with the others of its moment).
 import { randomUUID } from 'node:crypto';
 import { decideDeploy } from '../core/policy/decide.js';
+import type { DeployDecision } from '../core/policy/decision.js';
 import { sloFactsFromStatus, type GateFacts, type SloFacts } from '../core/policy/model.js';
+import type { Service } from '../core/slo/model.js';
 import type { SloStatus } from '../core/slo/status.js';
 import type { GateRequest } from '../schema/policy.js';
 import { approvalOf } from './approvals.js';
@@ -50,26 +52,13 @@ export async function checkDeploy(
         : [],
     ]);
     facts = {
-      slos: sloFacts(entries, statuses),
+      slos: sloFacts(entries, new Map(statuses.map((status) => [status.slo, status]))),
       openIncidents,
       approvals: approvals.map(approvalOf),
     };
   }
 
-  const decision = decideDeploy(
-    {
-      request: { service: service.name, labels: request.labels, actor: request.actor },
-      service: {
-        name: service.name,
-        team: service.team,
-        tier: service.tier,
-        dependencies: service.dependencies,
-      },
-      policies,
-      facts,
-    },
-    now,
-  );
+  const decision = decideFor(service, policies, facts, request, now);
   const record: DeployDecisionRecord = {
     // 122 random bits, from a pool of entropy drawn in advance (randomBytes per check
     // showed in profiles): a thousand checks a second for ages without a collision.
@@ -88,14 +77,40 @@ export async function checkDeploy(
   return record;
 }
 
+/** The policy decision for a deploy of `service` by `request.actor` with its labels. */
+export function decideFor(
+  service: Service,
+  policies: Parameters<typeof decideDeploy>[0]['policies'],
+  facts: GateFacts,
+  request: { readonly labels: readonly string[]; readonly actor: string },
+  now: number,
+): DeployDecision {
+  return decideDeploy(
+    {
+      request: { service: service.name, labels: request.labels, actor: request.actor },
+      service: {
+        name: service.name,
+        team: service.team,
+        tier: service.tier,
+        dependencies: service.dependencies,
+      },
+      policies,
+      facts,
+    },
+    now,
+  );
+}
+
 /**
- * Each SLO's facts from its status. An SLO without a status (its source gave none)
- * is unknown, like one whose source could not be read: never silently healthy.
+ * Each SLO's facts from its status, by SLO name. An SLO without a status (its source
+ * gave none) is unknown, like one whose source could not be read: never silently healthy.
  */
-function sloFacts(entries: readonly LiveSlo[], statuses: readonly SloStatus[]): SloFacts[] {
-  const byName = new Map(statuses.map((status) => [status.slo, status]));
+export function sloFacts(
+  entries: readonly LiveSlo[],
+  statuses: ReadonlyMap<string, SloStatus>,
+): SloFacts[] {
   return entries.map((entry) => {
-    const status = byName.get(entry.slo.name);
+    const status = statuses.get(entry.slo.name);
     if (status !== undefined) return sloFactsFromStatus(status);
     return {
       name: entry.slo.name,

@@ -2,14 +2,14 @@
 // labels, go out now? The same facts and the same core decision as a check
 // (deploy-gate.ts), but nothing is recorded: screens ask this every time they load,
 // and the decision log is for deploys that were really attempted.
-import { decideDeploy } from '../core/policy/decide.js';
 import type { DeployDecision } from '../core/policy/decision.js';
-import { sloFactsFromStatus, type GateFacts, type SloFacts } from '../core/policy/model.js';
+import type { GateFacts } from '../core/policy/model.js';
 import type { Service } from '../core/slo/model.js';
 import type { SloStatus } from '../core/slo/status.js';
 import { approvalOf } from './approvals.js';
+import { decideFor, sloFacts } from './deploy-gate.js';
 import { notFound } from './errors.js';
-import type { AppDependencies, LiveSlo } from './ports/slo-catalog.js';
+import type { AppDependencies } from './ports/slo-catalog.js';
 import { requireReader, type Principal } from './principal.js';
 import { statusesOf } from './slo-status.js';
 
@@ -78,20 +78,7 @@ export async function previewGates(
         approvals: needsApprovals ? catalog.approvalsOf(service.name).map(approvalOf) : [],
       };
     }
-    const decision = decideDeploy(
-      {
-        request: { service: service.name, labels: [], actor: PREVIEW_ACTOR },
-        service: {
-          name: service.name,
-          team: service.team,
-          tier: service.tier,
-          dependencies: service.dependencies,
-        },
-        policies,
-        facts,
-      },
-      now,
-    );
+    const decision = decideFor(service, policies, facts, { labels: [], actor: PREVIEW_ACTOR }, now);
     previews.push({ service: service.name, state: gateStateOf(decision), decision });
   }
   return previews;
@@ -110,25 +97,4 @@ export async function previewGate(
 
 function watchedServices(service: Service): string[] {
   return [service.name, ...service.dependencies.map((dependency) => dependency.service)];
-}
-
-/**
- * As the gate's check does: an SLO without a status (its source gave none) is unknown,
- * never silently healthy.
- */
-function sloFacts(
-  entries: readonly LiveSlo[],
-  statuses: ReadonlyMap<string, SloStatus>,
-): SloFacts[] {
-  return entries.map((entry) => {
-    const status = statuses.get(entry.slo.name);
-    if (status !== undefined) return sloFactsFromStatus(status);
-    return {
-      name: entry.slo.name,
-      remaining: 1,
-      exhausted: false,
-      firingAlerts: [],
-      unknown: { reason: 'no status could be computed', numbersAt: null },
-    };
-  });
 }

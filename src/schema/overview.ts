@@ -3,9 +3,10 @@
 // the figures the screen shows: a thousand full SLO statuses are 1.3 MB, this a tenth.
 import { z } from 'zod';
 import { instantSchema } from './api.js';
-import { ALERT_SEVERITIES, TIERS } from './config.js';
+import { TIERS } from './config.js';
 import { incidentSchema } from './incidents.js';
 import { deployDecisionSchema } from './policy.js';
+import { burnAlertSchema, burnRateSchema } from './status.js';
 
 /** `approval`: every reason left can be lifted by an approval; `denied`: some cannot. */
 export const GATE_STATES = ['allowed', 'approval', 'denied'] as const;
@@ -33,8 +34,6 @@ export const overviewGateSchema = gatePreviewSchema
 
 export const SLO_STATES = ['ok', 'burning', 'exhausted', 'unknown'] as const;
 
-const burnRateSchema = z.number().nonnegative().nullable();
-
 export const overviewSloSchema = z
   .object({
     name: z.string(),
@@ -47,18 +46,7 @@ export const overviewSloSchema = z
     objective: z.number().gt(0).lt(1),
     burn1h: burnRateSchema,
     /** Only the burn-rate alerts firing now. */
-    firing: z
-      .array(
-        z.object({
-          severity: z.enum(ALERT_SEVERITIES),
-          longWindow: z.string(),
-          shortWindow: z.string(),
-          factor: z.number().positive(),
-          longBurnRate: burnRateSchema,
-          shortBurnRate: burnRateSchema,
-        }),
-      )
-      .readonly(),
+    firing: z.array(burnAlertSchema).readonly(),
   })
   .meta({ id: 'OverviewSlo' });
 

@@ -26,6 +26,7 @@ import {
 } from '../core/policy/weekly-window.js';
 import { isValidTimeZone } from '../core/time/calendar.js';
 import { instantSchema } from './api.js';
+import { burnAlertSchema } from './status.js';
 import { addCodedIssue } from './coded-issue.js';
 import {
   ALERT_SEVERITIES,
@@ -659,8 +660,6 @@ export const REASON_KINDS = [
   'budgetUnknown',
 ] as const satisfies readonly ReasonKind[];
 
-const burnRateSchema = z.number().nonnegative().nullable();
-
 const gateReasonShape = {
   policy: z.string(),
   rule: z.string(),
@@ -677,16 +676,7 @@ const gateReasonShape = {
       thresholdPercent: z.number().nullable(),
     })
     .nullable(),
-  alert: z
-    .object({
-      severity: z.enum(ALERT_SEVERITIES),
-      longWindow: z.string(),
-      shortWindow: z.string(),
-      factor: z.number().positive(),
-      longBurnRate: burnRateSchema,
-      shortBurnRate: burnRateSchema,
-    })
-    .nullable(),
+  alert: burnAlertSchema.nullable(),
   freeze: z
     .object({
       kind: z.enum(['holiday', 'window', 'adHoc']),

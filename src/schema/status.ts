@@ -13,7 +13,7 @@ import { ALERT_SEVERITIES } from './config.js';
 const countSchema = z.number().nonnegative();
 const countsSchema = z.object({ good: countSchema, bad: countSchema, total: countSchema });
 
-const burnRateSchema = z.number().nonnegative().nullable();
+export const burnRateSchema = z.number().nonnegative().nullable();
 
 // Built from the engine's list so that a window added there cannot be missing here.
 const burnRateShape = Object.fromEntries(
@@ -27,15 +27,17 @@ const burnRatesSchema = z.object(burnRateShape).meta({
     "SLO's own window; null when the window holds no events",
 });
 
-const alertStatusSchema = z.object({
+/** A burn-rate alert rule with the burn rates over its two windows. */
+export const burnAlertSchema = z.object({
   severity: z.enum(ALERT_SEVERITIES),
   longWindow: z.string(),
   shortWindow: z.string(),
   factor: z.number().positive(),
   longBurnRate: burnRateSchema,
   shortBurnRate: burnRateSchema,
-  firing: z.boolean(),
 });
+
+const alertStatusSchema = burnAlertSchema.extend({ firing: z.boolean() });
 
 export const sloStatusSchema = z
   .object({
