@@ -124,6 +124,23 @@ describe('metrics', () => {
     expect(evaluations).toBe(2);
   });
 
+  it('give each of two scrapes at once its own evaluation, even one that takes its time', async () => {
+    let scrapes = 0;
+    const metrics = createMetrics({
+      sloGauges: async () => {
+        scrapes += 1;
+        const name = `slo-${String(scrapes)}`;
+        await new Promise((resolve) => setImmediate(resolve));
+        return [status(name)];
+      },
+    });
+    const [first, second] = await Promise.all([metrics.render(), metrics.render()]);
+    expect(first).toContain('slo="slo-1"');
+    expect(first).not.toContain('slo="slo-2"');
+    expect(second).toContain('slo="slo-2"');
+    expect(second).not.toContain('slo="slo-1"');
+  });
+
   it('time requests by route pattern', async () => {
     const metrics = createMetrics({ sloGauges: () => [] });
     metrics.observeRequest('GET', '/api/v1/slos/:name/status', 200, 0.002);

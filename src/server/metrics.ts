@@ -12,7 +12,8 @@ export interface Metrics {
 }
 
 export function createMetrics(options: {
-  readonly sloGauges: () => readonly SloStatus[];
+  /** Every SLO's status for this scrape; may take its time (see build-server.ts). */
+  readonly sloGauges: () => readonly SloStatus[] | Promise<readonly SloStatus[]>;
 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -24,17 +25,18 @@ export function createMetrics(options: {
     registers: [registry],
   });
 
-  // A scrape collects every gauge in one synchronous pass: the first evaluates the
-  // SLOs, the others read that evaluation, and the next scrape evaluates again.
-  let snapshot: readonly SloStatus[] | undefined;
-  const statuses = (): readonly SloStatus[] => {
-    if (snapshot === undefined) {
-      snapshot = options.sloGauges();
-      queueMicrotask(() => {
-        snapshot = undefined;
-      });
+  // A scrape evaluates the SLOs once, before collecting: every gauge reads that one
+  // evaluation. Scrapes take turns, so that one never reads another's.
+  let snapshot: readonly SloStatus[] = [];
+  const statuses = (): readonly SloStatus[] => snapshot;
+  let previous: Promise<unknown> = Promise.resolve();
+  const render = async (): Promise<string> => {
+    snapshot = await options.sloGauges();
+    try {
+      return await registry.metrics();
+    } finally {
+      snapshot = [];
     }
-    return snapshot;
   };
   const perSlo = (status: SloStatus) => ({ slo: status.slo, service: status.service });
   // Each collect resets first: an SLO deleted since the last scrape loses its series.
@@ -107,7 +109,11 @@ export function createMetrics(options: {
     observeRequest(method, route, statusCode, seconds) {
       requests.observe({ method, route, status_code: String(statusCode) }, seconds);
     },
-    render: () => registry.metrics(),
+    render() {
+      const next = previous.then(render, render);
+      previous = next.catch(() => undefined);
+      return next;
+    },
   };
 }
 
