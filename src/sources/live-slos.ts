@@ -190,27 +190,16 @@ export class LiveSlos implements SloCatalog {
       this.store.listServices(),
       this.store.listConfigResources(),
     ]);
-    this.knownDataSources = configRecords.flatMap(
-      (record) => this.documents.read(record.document).dataSource ?? [],
-    );
-    this.knownSchedules = configRecords.flatMap(
-      (record) => this.documents.read(record.document).schedule ?? [],
-    );
-    this.knownEscalationPolicies = configRecords.flatMap(
-      (record) => this.documents.read(record.document).escalationPolicy ?? [],
-    );
-    this.knownRunbooks = configRecords.flatMap(
-      (record) => this.documents.read(record.document).runbook ?? [],
-    );
-    this.knownHeartbeats = configRecords.flatMap(
-      (record) => this.documents.read(record.document).heartbeat ?? [],
-    );
-    this.knownIncidentSettings = configRecords
-      .flatMap((record) => this.documents.read(record.document).incidentSettings ?? [])
-      .at(0);
-    const policies = configRecords.flatMap(
-      (record) => this.documents.read(record.document).policy ?? [],
-    );
+    // Each document is looked up once: the lookup serializes it, and thousands of them
+    // read once per kind stalled every request for the length of a reload.
+    const config = configRecords.map((record) => this.documents.read(record.document));
+    this.knownDataSources = config.flatMap((read) => read.dataSource ?? []);
+    this.knownSchedules = config.flatMap((read) => read.schedule ?? []);
+    this.knownEscalationPolicies = config.flatMap((read) => read.escalationPolicy ?? []);
+    this.knownRunbooks = config.flatMap((read) => read.runbook ?? []);
+    this.knownHeartbeats = config.flatMap((read) => read.heartbeat ?? []);
+    this.knownIncidentSettings = config.flatMap((read) => read.incidentSettings ?? []).at(0);
+    const policies = config.flatMap((read) => read.policy ?? []);
     // One index per change of the config: a gate check then does no parsing or compiling.
     this.loadedPolicies = { list: policies, index: new PolicyIndex(policies) };
     const approvals = await this.store.listApprovals({
@@ -264,9 +253,7 @@ export class LiveSlos implements SloCatalog {
       else names.push(entry.slo.name);
     }
     this.sloNamesByService = sloNames;
-    this.documents.keepOnly(
-      [...serviceRecords, ...records, ...configRecords].map((record) => record.document),
-    );
+    this.documents.forgetUnread();
   }
 }
 
@@ -292,6 +279,8 @@ class ReadDocuments {
     }
   >();
 
+  private readonly readSinceForget = new Set<string>();
+
   read(document: unknown): {
     readonly slo?: Slo;
     readonly service?: Service;
@@ -305,6 +294,7 @@ class ReadDocuments {
     readonly policy?: CompiledPolicy;
   } {
     const text = JSON.stringify(document);
+    this.readSinceForget.add(text);
     let read = this.byText.get(text);
     if (read === undefined) {
       const values = readDocumentValues([document]);
@@ -334,10 +324,12 @@ class ReadDocuments {
     return read;
   }
 
-  /** Forgets documents that are no longer stored. */
-  keepOnly(documents: readonly unknown[]): void {
-    const texts = new Set(documents.map((document) => JSON.stringify(document)));
-    for (const text of this.byText.keys()) if (!texts.has(text)) this.byText.delete(text);
+  /** Forgets the documents not read since the last call: a reload reads every stored one. */
+  forgetUnread(): void {
+    for (const text of this.byText.keys()) {
+      if (!this.readSinceForget.has(text)) this.byText.delete(text);
+    }
+    this.readSinceForget.clear();
   }
 }
 
