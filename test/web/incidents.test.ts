@@ -142,7 +142,6 @@ describe('the incident screens', BROWSER_TEST_LIMIT, () => {
     await saveScreenshot(page, 'incidents-empty');
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.locator('[data-panel="incidents"]', { hasText: 'None open' }).waitFor();
-    expect(await page.locator('[data-panel="incidents"] .not-yet').count()).toBe(0);
   });
 
   it('declares an incident through the form, then shows it', async () => {

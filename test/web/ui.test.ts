@@ -228,7 +228,7 @@ describe('the web UI', BROWSER_TEST_LIMIT, () => {
         ),
       ).toBe(percent(transition.numbers.errorBudgetRemaining, 1));
     }
-    await page.locator('.deploy-markers, [data-not-yet="Deploy markers"]').waitFor();
+    await page.locator('.deploy-markers').waitFor();
     await saveScreenshot(page, 'slo');
   });
 
