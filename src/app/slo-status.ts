@@ -41,10 +41,13 @@ export async function listSloStatuses(
   deps: AppDependencies,
   principal: Principal,
   atMs: number | undefined,
+  service?: string,
 ): Promise<SloStatus[]> {
   requireReader(principal);
   await deps.catalog.refresh({ maxAgeMs: STATUS_FRESHNESS_MS });
-  return statusesOf(deps, deps.catalog.all(), atMs);
+  if (service === undefined) return statusesOf(deps, deps.catalog.all(), atMs);
+  if (deps.catalog.service(service) === undefined) throw notFound(`service "${service}"`);
+  return statusesOf(deps, deps.catalog.slosOf(service), atMs);
 }
 
 /**

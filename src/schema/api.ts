@@ -256,6 +256,11 @@ export const nameParamsSchema = z.object({ name: z.string() });
 
 export const statusQuerySchema = z.object({ at: instantQuerySchema.optional() });
 
+export const statusListQuerySchema = statusQuerySchema.extend({
+  /** Only this service's SLOs. */
+  service: z.string().min(1).optional(),
+});
+
 export const seriesQuerySchema = z.object({
   from: instantQuerySchema.optional(),
   to: instantQuerySchema.optional(),

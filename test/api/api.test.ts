@@ -200,6 +200,20 @@ describe.each(TEST_DATABASES)('the API on $name', (kind) => {
     expect(reply.body).toMatchObject({ accepted: 1 });
   });
 
+  it('answers the statuses of one service, equal to its share of all of them', async () => {
+    const all = (await headroom.call('GET', `/api/v1/status?at=${AT}`)).body as {
+      slo: string;
+      service: string;
+    }[];
+    const checkout = await headroom.call('GET', `/api/v1/status?at=${AT}&service=checkout`);
+    expect(checkout.status).toBe(200);
+    const expected = all.filter((status) => status.service === 'checkout');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(checkout.body).toEqual(expected);
+    const unknown = await headroom.call('GET', '/api/v1/status?service=chekout');
+    expect(unknown.status).toBe(404);
+  });
+
   it('refuses a batch with bad lines, naming each, and stores none of it', async () => {
     const before = await headroom.call(
       'GET',

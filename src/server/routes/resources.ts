@@ -26,6 +26,7 @@ import {
   seriesQuerySchema,
   serviceResourceSchema,
   sloResourceSchema,
+  statusListQuerySchema,
   statusQuerySchema,
 } from '../../schema/api.js';
 import { serviceDocumentSchema, sloDocumentSchema } from '../../schema/config.js';
@@ -91,13 +92,13 @@ export function resourceRoutes(deps: AppDependencies): RouteDefinition[] {
     defineRoute({
       method: 'GET',
       url: '/api/v1/status',
-      summary: 'The status of every SLO',
+      summary: "The status of every SLO, or of one service's",
       tags: ['slos'],
       auth: 'token',
-      query: statusQuerySchema,
+      query: statusListQuerySchema,
       response: z.array(sloStatusSchema).readonly(),
-      problems: [400, 401, 403],
-      handler: ({ principal, query }) => listSloStatuses(deps, principal, query.at),
+      problems: [400, 401, 403, 404],
+      handler: ({ principal, query }) => listSloStatuses(deps, principal, query.at, query.service),
     }),
     defineRoute({
       method: 'GET',
