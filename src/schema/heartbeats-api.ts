@@ -46,7 +46,11 @@ export const heartbeatPingSchema = z
   .meta({ id: 'HeartbeatPing' });
 
 export const heartbeatDetailSchema = heartbeatSchema
-  .extend({ pings: z.array(heartbeatPingSchema) })
+  .extend({
+    /** SLOs whose SLI is this check's runs (sli.source.heartbeat). */
+    slos: z.array(z.string()),
+    pings: z.array(heartbeatPingSchema),
+  })
   .meta({ id: 'HeartbeatDetail' });
 
 export const heartbeatsQuerySchema = z.object({

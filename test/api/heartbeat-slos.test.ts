@@ -134,9 +134,12 @@ describe.each(TEST_DATABASES)('an SLO over a heartbeat on $name', (kind) => {
     at(136);
     await headroom.server.runHeartbeats();
     expect((await status()).events).toEqual({ good: 1, bad: 2, total: 3 });
-    const { pings } = (await headroom.call('GET', '/api/v1/heartbeats/invoice-export')).body as {
+    const { pings, slos } = (await headroom.call('GET', '/api/v1/heartbeats/invoice-export'))
+      .body as {
+      slos: string[];
       pings: { kind: string; durationSeconds: number | null; tooFast: boolean }[];
     };
+    expect(slos).toEqual(['invoice-export-runs']);
     expect(pings.filter((each) => each.tooFast)).toEqual([
       expect.objectContaining({ kind: 'success', durationSeconds: 30 }),
     ]);

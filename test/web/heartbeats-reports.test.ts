@@ -26,6 +26,7 @@ interface Heartbeat {
   schedule: string;
   pingUrl: string;
   lastPingAt: string | null;
+  slos?: string[];
   pings?: { kind: string; body: string | null }[];
 }
 
@@ -141,6 +142,9 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     await page.locator('[data-heartbeat="nightly-backup"] th a').click();
     await page.getByRole('heading', { name: /nightly-backup/, level: 1 }).waitFor();
     const detail = await api<Heartbeat>('/api/v1/heartbeats/nightly-backup');
+    expect(await text(page.locator('[data-field="slos"]'))).toBe(
+      detail.slos?.length ? detail.slos.join(', ') : 'none',
+    );
     const pings = page.locator('[data-panel="pings"] tbody tr');
     expect(await pings.count()).toBe(detail.pings?.length);
     const kinds = await page.locator('[data-panel="pings"] [data-field="kind"]').allTextContents();

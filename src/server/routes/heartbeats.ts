@@ -114,8 +114,16 @@ export function heartbeatRoutes(
       problems: READ_PROBLEMS,
       handler: async ({ principal, params, request }) => {
         const { view, pings } = await getHeartbeat(deps, principal, params.name);
+        const slos = deps.catalog
+          .slosOf(view.resource.service)
+          .filter(({ slo }) => {
+            const { source } = slo.sli;
+            return source.type === 'heartbeat' && source.heartbeat === view.resource.name;
+          })
+          .map(({ slo }) => slo.name);
         return {
           ...heartbeatView(view, baseUrl(request)),
+          slos,
           pings: pings.map((ping) => pingView(ping, view.resource)),
         };
       },

@@ -1,6 +1,6 @@
 // One heartbeat check: where it stands, its ping URL, its last pings (with their run
 // logs), and Pause / Resume. A refused change shows the server's problem.
-import { useState, type ReactNode } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import type { Heartbeat, HeartbeatDetail, HeartbeatPing } from '../../api/types';
 import { apiPost, segment } from '../../api/client';
 import { problemErrors } from '../../api/problem-errors';
@@ -102,12 +102,26 @@ function PauseResume(props: { readonly heartbeat: Heartbeat; readonly onChanged:
   );
 }
 
-function Facts({ heartbeat }: { readonly heartbeat: Heartbeat }) {
+function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
   const rows: [string, string, ReactNode][] = [
     ['service', 'Service', <a href={paths.service(heartbeat.service)}>{heartbeat.service}</a>],
     ['team', 'Team', heartbeat.team ?? <span className="muted">none</span>],
     ['schedule', 'Schedule', heartbeat.schedule],
     ['grace', 'Grace', formatSeconds(heartbeat.graceSeconds)],
+    [
+      'slos',
+      'SLOs over its runs',
+      heartbeat.slos.length === 0 ? (
+        <span className="muted">none</span>
+      ) : (
+        heartbeat.slos.map((slo, index) => (
+          <Fragment key={slo}>
+            {index > 0 ? ', ' : null}
+            <a href={paths.slo(slo)}>{slo}</a>
+          </Fragment>
+        ))
+      ),
+    ],
     ['last-ping', 'Last ping', instantOr(heartbeat.lastPingAt, 'never', formatInstant)],
     ['last-success', 'Last success', instantOr(heartbeat.lastSuccessAt, 'never', formatInstant)],
     ['last-failure', 'Last failure', instantOr(heartbeat.lastFailureAt, 'never', formatInstant)],
