@@ -234,6 +234,9 @@ async function writeBodies(
   deps: AppDependencies,
   bodies: readonly PendingBody[],
 ): Promise<(readonly GroupResult[])[]> {
+  // A page's escalation policy is chosen when it opens: this instance must know one
+  // applied a moment ago on another, or the page would open with nobody to tell.
+  await deps.catalog.refresh();
   const results = await deps.store.transaction(async (tx) => {
     await tx.lockPaging();
     for (const body of bodies) {
