@@ -2,6 +2,7 @@
 // days of events, two on-call schedules, and evaluator cycles over the last three days
 // so that burn alerts have a history.
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import path from 'node:path';
 import { repositoryRoot } from '../../src/cli/captured-io.js';
 import { parseAllDocuments } from 'yaml';
@@ -111,4 +112,11 @@ export async function applyExampleIncidentSettings(headroom: TestHeadroom): Prom
   ).map((document) => document.toJS() as unknown);
   const applied = await headroom.call('POST', '/api/v1/apply', { body: { documents } });
   if (applied.status >= 300) throw new Error(`applying incidents.yaml: ${applied.text}`);
+}
+
+/** A read the test expects to succeed: its body, or the test fails naming the route. */
+export async function readOk<T>(headroom: TestHeadroom, route: string): Promise<T> {
+  const reply = await headroom.call('GET', route);
+  expect(reply.status, route).toBe(200);
+  return reply.body as T;
 }

@@ -17,7 +17,12 @@ import {
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
-import { applyExampleIncidentSettings, EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
+import {
+  applyExampleIncidentSettings,
+  EXAMPLE_NOW,
+  readOk,
+  seedExample,
+} from '../support/web-seed.js';
 
 interface Incident {
   id: number;
@@ -87,11 +92,7 @@ describe('the incident screens', BROWSER_TEST_LIMIT, () => {
   let page: Page;
   let incident: Incident;
 
-  const api = async <T>(route: string): Promise<T> => {
-    const reply = await headroom.call('GET', route);
-    expect(reply.status, route).toBe(200);
-    return reply.body as T;
-  };
+  const api = <T>(route: string): Promise<T> => readOk<T>(headroom, route);
 
   /** The times panel shows each instant and its duration from the start as the API has them. */
   const expectTimes = async (current: Incident) => {

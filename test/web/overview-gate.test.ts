@@ -17,7 +17,7 @@ import {
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
-import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
+import { EXAMPLE_NOW, readOk, seedExample } from '../support/web-seed.js';
 
 const CHECKOUT_POLICY = {
   apiVersion: 'headroom/v1',
@@ -119,11 +119,7 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
   let page: Page;
   let previews: Preview[];
 
-  const api = async <T>(route: string): Promise<T> => {
-    const reply = await headroom.call('GET', route);
-    expect(reply.status, route).toBe(200);
-    return reply.body as T;
-  };
+  const api = <T>(route: string): Promise<T> => readOk<T>(headroom, route);
 
   beforeAll(async () => {
     builtUi();

@@ -17,7 +17,12 @@ import {
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
-import { applyExampleIncidentSettings, EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
+import {
+  applyExampleIncidentSettings,
+  EXAMPLE_NOW,
+  readOk,
+  seedExample,
+} from '../support/web-seed.js';
 
 interface AlertPage {
   id: string;
@@ -81,11 +86,7 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
   let page: Page;
   let opened: AlertPage;
 
-  const api = async <T>(route: string): Promise<T> => {
-    const reply = await headroom.call('GET', route);
-    expect(reply.status, route).toBe(200);
-    return reply.body as T;
-  };
+  const api = <T>(route: string): Promise<T> => readOk<T>(headroom, route);
 
   beforeAll(async () => {
     builtUi();

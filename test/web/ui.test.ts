@@ -12,7 +12,7 @@ import {
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
-import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
+import { EXAMPLE_NOW, readOk, seedExample } from '../support/web-seed.js';
 
 interface Status {
   slo: string;
@@ -64,11 +64,7 @@ describe('the web UI', BROWSER_TEST_LIMIT, () => {
   let context: BrowserContext;
   let page: Page;
 
-  const api = async <T>(route: string): Promise<T> => {
-    const reply = await headroom.call('GET', route);
-    expect(reply.status, route).toBe(200);
-    return reply.body as T;
-  };
+  const api = <T>(route: string): Promise<T> => readOk<T>(headroom, route);
 
   const signIn = async (target: Page, token: string) => {
     await target.getByLabel('API token').fill(token);
