@@ -85,20 +85,27 @@ function instrumented(
   };
 }
 
+/** A server with the services and an Alertmanager integration; its key. */
+async function startWithIntegration(
+  kind: (typeof TEST_DATABASES)[number],
+): Promise<{ headroom: TestHeadroom; key: string }> {
+  const headroom = await startTestHeadroom(kind, { now: '2026-11-01T10:01:00Z' });
+  await headroom.call('POST', '/api/v1/apply', {
+    body: { documents: SERVICES.map((service) => serviceDocument(service, 'web')) },
+  });
+  const created = await headroom.call('POST', '/api/v1/integrations', {
+    body: { name: 'am', kind: 'alertmanager' },
+  });
+  return { headroom, key: (created.body as { key: string }).key };
+}
+
 describe.each(TEST_DATABASES)('alert intake in batches on $name', (kind) => {
   let headroom: TestHeadroom;
   let key = '';
   let integration: AlertIntegrationRecord;
 
   beforeAll(async () => {
-    headroom = await startTestHeadroom(kind, { now: '2026-11-01T10:01:00Z' });
-    await headroom.call('POST', '/api/v1/apply', {
-      body: { documents: SERVICES.map((service) => serviceDocument(service, 'web')) },
-    });
-    const created = await headroom.call('POST', '/api/v1/integrations', {
-      body: { name: 'am', kind: 'alertmanager' },
-    });
-    key = (created.body as { key: string }).key;
+    ({ headroom, key } = await startWithIntegration(kind));
     integration = await integrationForKey(headroom.server.deps, key, 'alertmanager');
   });
   afterAll(async () => {
@@ -224,14 +231,7 @@ describe.each(TEST_DATABASES)('alert intake when the database refuses on $name',
   let key = '';
 
   beforeAll(async () => {
-    headroom = await startTestHeadroom(kind, { now: '2026-11-01T10:01:00Z' });
-    await headroom.call('POST', '/api/v1/apply', {
-      body: { documents: SERVICES.map((service) => serviceDocument(service, 'web')) },
-    });
-    const created = await headroom.call('POST', '/api/v1/integrations', {
-      body: { name: 'am', kind: 'alertmanager' },
-    });
-    key = (created.body as { key: string }).key;
+    ({ headroom, key } = await startWithIntegration(kind));
   });
   afterAll(async () => {
     await headroom.close();
