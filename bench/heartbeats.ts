@@ -2,8 +2,8 @@
 // evaluator's scan of 10,000 checks. Figures, not assertions. Targets: 20,000 pings/s;
 // a scan under 50 ms.
 //
-// The server runs as its own process (SQLite, as a single node would), autocannon here:
-// both share the machine's cores. Every ping is a full one: the check found by its
+// The server runs as its own process (SQLite, as a single node would), the load
+// generator (wrk when installed, else autocannon) here: both share the machine's cores. Every ping is a full one: the check found by its
 // token, the state machine applied, the ping and the new state committed before the
 // answer (pings arriving together share a transaction: app/heartbeats.ts).
 //
@@ -11,6 +11,10 @@
 // checks in memory: what a tick costs when nothing is due), and a whole pass of
 // evaluateHeartbeats with every one of the 10,000 checks due at once (read them,
 // move each to late, write them back in one transaction): the worst tick.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import autocannon from 'autocannon';
 import { compileHeartbeat, createScheduleCache } from '../src/core/heartbeats/compile.js';
 import { applyPing, evaluate, NEW_HEARTBEAT_STATE } from '../src/core/heartbeats/state.js';
@@ -67,6 +71,7 @@ async function pings(): Promise<string[][]> {
   ).create();
   const { args, env } = serveOptionsFor(database.location, TOKEN);
   let server: ServerProcess | undefined;
+  let cleanUp: () => void = () => undefined;
   try {
     server = await spawnServer(args, env);
     const { url } = server;
@@ -83,44 +88,130 @@ async function pings(): Promise<string[][]> {
     if (paths.length !== CHECKS)
       throw new Error(`expected ${String(CHECKS)} checks, got ${String(paths.length)}`);
 
-    let sent = 0;
-    const load = (seconds: number) =>
-      autocannon({
-        url,
-        connections: CONNECTIONS,
-        duration: seconds,
-        requests: [
-          {
-            method: 'GET',
-            // Each request pings another check: start and success in turn, like jobs do.
-            setupRequest: (request) => {
-              sent += 1;
-              const path = paths[sent % CHECKS] ?? '';
-              return { ...request, path: sent % 2 === 0 ? path : `${path}/start` };
-            },
-          },
-        ],
-      });
+    const scripts = mkdtempSync(path.join(tmpdir(), 'headroom-bench-'));
+    cleanUp = () => {
+      rmSync(scripts, { recursive: true, force: true });
+    };
+    const load = hasWrk() ? wrkLoad(url, paths, scripts) : autocannonLoad(url, paths);
     await load(3); // warm-up
     const cpuBefore = processCpuMs(server.child.pid);
     const result = await load(DURATION_SECONDS);
     const cpuAfter = processCpuMs(server.child.pid);
     const cpuPerPing =
-      cpuBefore === undefined || cpuAfter === undefined || result['2xx'] === 0
+      cpuBefore === undefined || cpuAfter === undefined || result.ok === 0
         ? 'n/a'
-        : `${((1000 * (cpuAfter - cpuBefore)) / result['2xx']).toFixed(0)} µs`;
+        : `${((1000 * (cpuAfter - cpuBefore)) / result.ok).toFixed(0)} µs`;
     return [
-      ['pings/s (2xx)', formatCount(result['2xx'] / DURATION_SECONDS)],
+      ['pings/s (2xx)', formatCount(result.ok / DURATION_SECONDS)],
       ['server CPU per ping', cpuPerPing],
-      ['latency p50 / p99', `${String(result.latency.p50)} ms / ${String(result.latency.p99)} ms`],
-      ['errors and non-2xx', String(result.errors + result.non2xx)],
+      ['latency p50 / p99', `${result.p50} / ${result.p99}`],
+      ['errors and non-2xx', String(result.failed)],
       ['connections', String(CONNECTIONS)],
+      ['load generator', result.generator],
     ];
   } finally {
+    cleanUp();
     server?.child.kill('SIGTERM');
     if (server !== undefined) await server.exited;
     await database.drop();
   }
+}
+
+interface LoadResult {
+  readonly ok: number;
+  readonly failed: number;
+  readonly p50: string;
+  readonly p99: string;
+  readonly generator: string;
+}
+
+// Each request pings another check: start and success in turn, like jobs do.
+const pathFor = (paths: readonly string[], sent: number) => {
+  const path = paths[sent % paths.length] ?? '';
+  return sent % 2 === 0 ? path : `${path}/start`;
+};
+
+/**
+ * wrk (Debian's package) when it is installed: written in C, it leaves the cores to the
+ * server, where autocannon, in JavaScript, takes about one of the two for itself.
+ */
+function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+function wrkLoad(url: string, paths: readonly string[], directory: string) {
+  const script = path.join(directory, 'pings.lua');
+  writeFileSync(
+    script,
+    [
+      `local paths = {${paths.map((each) => JSON.stringify(each)).join(',')}}`,
+      'local sent = 0',
+      'request = function()',
+      '  sent = sent + 1',
+      '  local path = paths[(sent % #paths) + 1]',
+      '  if sent % 2 == 1 then path = path .. "/start" end',
+      '  return wrk.format("GET", path)',
+      'end',
+    ].join('\n'),
+  );
+  return async (seconds: number): Promise<LoadResult> => {
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn('wrk', [
+        '-t1',
+        `-c${String(CONNECTIONS)}`,
+        `-d${String(seconds)}s`,
+        '--latency',
+        '-s',
+        script,
+        url,
+      ]);
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (code === 0) resolve(text);
+        else reject(new Error(`wrk exited with ${String(code)}:\n${text}`));
+      });
+    });
+    const number = (pattern: RegExp) => Number(pattern.exec(output)?.[1] ?? 0);
+    const total = number(/(\d+) requests in/);
+    const non2xx = number(/Non-2xx or 3xx responses: (\d+)/);
+    const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
+      .exec(output)
+      ?.slice(1)
+      .reduce((sum, count) => sum + Number(count), 0);
+    return {
+      ok: total - non2xx,
+      failed: non2xx + (socketErrors ?? 0),
+      p50: /\s50%\s+(\S+)/.exec(output)?.[1] ?? '?',
+      p99: /\s99%\s+(\S+)/.exec(output)?.[1] ?? '?',
+      generator: 'wrk, one thread',
+    };
+  };
+}
+
+function autocannonLoad(url: string, paths: readonly string[]) {
+  let sent = 0;
+  return async (seconds: number): Promise<LoadResult> => {
+    const result = await autocannon({
+      url,
+      connections: CONNECTIONS,
+      duration: seconds,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({ ...request, path: pathFor(paths, (sent += 1)) }),
+        },
+      ],
+    });
+    return {
+      ok: result['2xx'],
+      failed: result.errors + result.non2xx,
+      p50: `${String(result.latency.p50)} ms`,
+      p99: `${String(result.latency.p99)} ms`,
+      generator: 'autocannon (install wrk for a lighter one)',
+    };
+  };
 }
 
 function coreScan(): string[][] {

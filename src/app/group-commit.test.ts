@@ -105,4 +105,33 @@ describe('GroupCommit', () => {
     await commits.flush();
     expect(writer.committed).toEqual([1, 2, 3, 4, 5]);
   });
+
+  it('with maxInFlight, begins the next batch while earlier ones are written, in order, never more at once', async () => {
+    const begun: number[][] = [];
+    const releases: (() => void)[] = [];
+    const commits = new GroupCommit<number, number>({
+      write: async (batch) => {
+        begun.push([...batch]);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        return batch;
+      },
+      maxBatch: 2,
+      maxInFlight: 2,
+    });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const first = [1, 2, 3, 4, 5].map((item) => commits.submit(item));
+    await turn();
+    expect(begun).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    releases[1]?.(); // the second finishes first: its items are answered, the third begins
+    expect(await first[2]).toBe(3);
+    await turn();
+    expect(begun).toEqual([[1, 2], [3, 4], [5]]);
+    releases[0]?.();
+    releases[2]?.();
+    expect(await Promise.all(first)).toEqual([1, 2, 3, 4, 5]);
+    await commits.flush();
+  });
 });

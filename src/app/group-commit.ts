@@ -3,8 +3,12 @@
 // synchronous = FULL a commit is an fsync of a few milliseconds, and on PostgreSQL a
 // round trip and a WAL flush: paid once per batch, not once per request. The queue
 // drains one batch at a time, so what arrives while a batch is being written waits
-// for it and goes out, together, with the next one. Nothing here times out or gives
-// up: a caller that gets an error may send again, one that gets a value was stored.
+// for it and goes out, together, with the next one; or, with maxInFlight above one,
+// starts while the earlier batches are still being written, for a writer that keeps
+// them in order (one worker thread's queue) and whose work between batches (parsing
+// the next requests, answering the last ones) should overlap the writing. Nothing
+// here times out or gives up: a caller that gets an error may send again, one that
+// gets a value was stored.
 
 export interface GroupCommitOptions<I, O> {
   /** Writes the batch in one transaction; resolves with one outcome per item, in order, once committed. */
@@ -17,6 +21,8 @@ export interface GroupCommitOptions<I, O> {
    * Safe because the failed transaction stored none of them.
    */
   readonly isolateFailures?: boolean;
+  /** Batches being written at once (default 1): the writer must apply them in the order begun. */
+  readonly maxInFlight?: number;
 }
 
 interface Pending<I, O> {
@@ -27,7 +33,8 @@ interface Pending<I, O> {
 
 export class GroupCommit<I, O> {
   private queue: Pending<I, O>[] = [];
-  private writing: Promise<void> | undefined;
+  private readonly writing = new Set<Promise<void>>();
+  private scheduled = false;
 
   constructor(private readonly options: GroupCommitOptions<I, O>) {}
 
@@ -35,23 +42,41 @@ export class GroupCommit<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.writing ??= this.drain();
+      if (this.scheduled || this.writing.size >= this.maxInFlight) return;
+      // Let what arrives in this turn of the event loop join the batch.
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.startBatches();
+      });
     });
   }
 
   /** Waits until every item submitted so far is written (or has failed). */
   async flush(): Promise<void> {
-    while (this.writing !== undefined) await this.writing;
+    while (this.writing.size > 0 || this.queue.length > 0) {
+      if (this.writing.size > 0) await Promise.all(this.writing);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
-  private async drain(): Promise<void> {
-    // Let what arrives in this turn of the event loop join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
+  private get maxInFlight(): number {
+    return this.options.maxInFlight ?? 1;
+  }
+
+  private startBatches(): void {
+    while (this.queue.length > 0 && this.writing.size < this.maxInFlight) {
       const batch = this.queue.splice(0, this.options.maxBatch);
-      await this.settle(batch, batch.length > 1 && this.options.isolateFailures === true);
+      const written: Promise<void> = this.settle(
+        batch,
+        batch.length > 1 && this.options.isolateFailures === true,
+      ).then(() => {
+        this.writing.delete(written);
+        // What arrived during the write goes out now, together.
+        this.startBatches();
+      });
+      this.writing.add(written);
     }
-    this.writing = undefined;
   }
 
   private async settle(batch: readonly Pending<I, O>[], isolate: boolean): Promise<void> {

@@ -2,7 +2,7 @@
 // moved by the core's state machine, and a page when a job is down. Pings arriving
 // together are written in one transaction and each is answered after that commit:
 // accepted pings are never lost, and a burst costs one commit, not one per ping.
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import {
   compileHeartbeat,
   createScheduleCache,
@@ -27,7 +27,13 @@ import { GroupCommit } from './group-commit.js';
 import { recordChange } from './audit.js';
 import { hashSecret, newPublicId, newSecret } from './credentials.js';
 import { invalid, notFound } from './errors.js';
-import type { HeartbeatPingRecord, HeartbeatRecord, PingKeyRecord } from './ports/records.js';
+import type {
+  HeartbeatPingRecord,
+  HeartbeatRecord,
+  HeartbeatStatePut,
+  HeartbeatStateWrite,
+  PingKeyRecord,
+} from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
 import { requireReader, requireResponder, requireTeamEditor, type Principal } from './principal.js';
@@ -63,16 +69,31 @@ interface PendingPing {
   readonly at: number;
 }
 
+/** A check's state as this instance last read or wrote it, and its version. */
+interface KnownState {
+  readonly state: HeartbeatState;
+  readonly version: number;
+}
+
 /**
  * Takes pings in, group-committed (group-commit.ts): a ping waits for the batch being
  * written, then goes out with the next one, and is answered once that one committed.
- * Check names are found by token from memory: the first unknown token loads every
- * check's (one read, not one per check while the map fills), later ones cost a read each.
+ *
+ * The hot path reads nothing: check names are found by token, and checks' states are
+ * taken, from memory (the first miss loads every check's row in one read). A batch is
+ * applied to those states and written on condition that each check is still at the
+ * version it was computed from (on SQLite by the writer thread, off the event loop).
+ * When one is not (the evaluator moved it, it was paused, or another instance took a
+ * ping of it), nothing was written and the batch is applied again to the rows as
+ * they are, locked, in a transaction: so it is too when a ping pages or resolves a page.
  */
 export class HeartbeatPings {
   private readonly commits: GroupCommit<PendingPing, PingOutcome>;
   private readonly names = new Map<string, string>();
-  private allNames: Promise<void> | undefined;
+  private readonly states = new Map<string, KnownState>();
+  private loadedAll: Promise<void> | undefined;
+  /** Settles once the last batch taken has begun its write. */
+  private writesBegun: Promise<void> = Promise.resolve();
   private readonly pingKeys = new Map<
     string,
     { readonly key: PingKeyRecord | undefined; readonly at: number }
@@ -80,8 +101,11 @@ export class HeartbeatPings {
 
   constructor(private readonly deps: AppDependencies) {
     this.commits = new GroupCommit({
-      write: (batch) => writePings(deps, batch),
+      write: (batch) => this.write(batch),
       maxBatch: MAX_BATCH,
+      // Where writes reach the database in the order begun, the next batch is applied
+      // while this one is written (see write()); elsewhere one waits for the other.
+      maxInFlight: deps.store.ordersWrites ? 2 : 1,
     });
   }
 
@@ -101,8 +125,7 @@ export class HeartbeatPings {
     if (target.kind === 'token') {
       const known = this.names.get(target.token);
       if (known !== undefined) return known;
-      this.allNames ??= this.loadAllNames();
-      await this.allNames;
+      await this.loadAll();
       const loaded = this.names.get(target.token);
       if (loaded !== undefined) return loaded;
       const row = await this.deps.store.findHeartbeatByToken(target.token);
@@ -121,12 +144,21 @@ export class HeartbeatPings {
     return heartbeat.name;
   }
 
-  private async loadAllNames(): Promise<void> {
-    try {
-      for (const row of await this.deps.store.listHeartbeats()) this.names.set(row.token, row.name);
-    } catch {
-      // Looked up one by one instead.
-    }
+  /** Every check's token and state, in one read, once (and again after a failed read). */
+  private async loadAll(): Promise<void> {
+    this.loadedAll ??= this.deps.store.listHeartbeats().then(
+      (rows) => {
+        for (const row of rows) {
+          this.names.set(row.token, row.name);
+          if (!this.states.has(row.name)) this.states.set(row.name, knownStateOf(row));
+        }
+      },
+      () => {
+        // Looked up one by one instead.
+        this.loadedAll = undefined;
+      },
+    );
+    await this.loadedAll;
   }
 
   private async pingKey(secret: string): Promise<PingKeyRecord | undefined> {
@@ -139,57 +171,165 @@ export class HeartbeatPings {
     this.pingKeys.set(hash, { key, at: now });
     return key;
   }
+
+  /**
+   * Applies a batch of pings in one transaction; the outcome of each, in order. Batches
+   * are applied, and their writes begun, one after the other in the order taken: the
+   * writes then reach the database in that order too (the writer thread's queue, the
+   * store's transaction queue), so that the pings of one check are never reordered.
+   */
+  private async write(batch: readonly PendingPing[]): Promise<PingOutcome[]> {
+    const previous = this.writesBegun;
+    let begun: () => void = () => undefined;
+    this.writesBegun = new Promise<void>((resolve) => {
+      begun = resolve;
+    });
+    try {
+      await previous;
+      return await this.applyAndWrite(batch, begun);
+    } finally {
+      begun();
+    }
+  }
+
+  private async applyAndWrite(
+    batch: readonly PendingPing[],
+    begun: () => void,
+  ): Promise<PingOutcome[]> {
+    const { deps } = this;
+    await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+    const definitions = definitionsByName(deps);
+    const now = deps.clock.now();
+    const names = [...new Set(batch.map((ping) => ping.name))];
+    const known = await this.knownStates(names);
+    const applied = applyBatch(definitions, known, batch, now);
+    if (applied.pings.length === 0) return applied.outcomes;
+    if (applied.alerts.length > 0) {
+      const locked = this.writeLocked(batch, definitions, names, now);
+      begun();
+      return locked;
+    }
+    // Remembered before the commit, so that the next batch builds on these states; if
+    // this one is not written, that batch expects versions no row has, and is applied
+    // again, locked, after this one.
+    this.remember(applied.writes);
+    const writing = deps.store.applyHeartbeatPings(applied.pings, applied.writes);
+    begun();
+    let written = false;
+    try {
+      written = await writing;
+    } finally {
+      if (!written) this.forget(names);
+    }
+    return written ? applied.outcomes : this.writeLocked(batch, definitions, names, now);
+  }
+
+  /** The batch applied to the checks' rows as they are now, locked: the slow, sure path. */
+  private async writeLocked(
+    batch: readonly PendingPing[],
+    definitions: Definitions,
+    names: readonly string[],
+    now: number,
+  ): Promise<PingOutcome[]> {
+    const { deps } = this;
+    const { applied, unmoved } = await deps.store.transaction(async (tx) => {
+      const rows = await tx.lockHeartbeats(names);
+      const current = new Map(rows.map((row) => [row.name, knownStateOf(row)]));
+      const applied = applyBatch(definitions, current, batch, now);
+      await tx.insertHeartbeatPings(applied.pings);
+      await tx.putHeartbeatStates(applied.writes);
+      await pageHeartbeatAlerts(deps, tx, applied.alerts, now);
+      // The rows the batch did not move are as they were read.
+      return { applied, unmoved: rows.filter((row) => !applied.moved.has(row.name)) };
+    });
+    this.remember(applied.writes);
+    for (const row of unmoved) this.states.set(row.name, knownStateOf(row));
+    if (applied.alerts.length > 0) deps.signals?.pagesChanged();
+    return applied.outcomes;
+  }
+
+  private forget(names: readonly string[]): void {
+    for (const name of names) this.states.delete(name);
+  }
+
+  private remember(writes: readonly HeartbeatStatePut[]): void {
+    for (const write of writes) {
+      this.states.set(write.name, {
+        state: write.state as HeartbeatState,
+        version: write.nextVersion,
+      });
+    }
+  }
+
+  private async knownStates(names: readonly string[]): Promise<ReadonlyMap<string, KnownState>> {
+    if (names.some((name) => !this.states.has(name))) {
+      await this.loadAll();
+      for (const name of names) {
+        if (this.states.has(name)) continue;
+        const row = await this.deps.store.getHeartbeat(name);
+        if (row !== undefined) this.states.set(name, knownStateOf(row));
+      }
+    }
+    const known = new Map<string, KnownState>();
+    for (const name of names) {
+      const state = this.states.get(name);
+      if (state !== undefined) known.set(name, state);
+    }
+    return known;
+  }
 }
 
-/** Applies a batch of pings in one transaction; the outcome of each, in order. */
-async function writePings(
-  deps: AppDependencies,
+interface AppliedBatch {
+  readonly outcomes: PingOutcome[];
+  readonly pings: Omit<HeartbeatPingRecord, 'id'>[];
+  /** The checks the batch moved: each new state, with the version it was computed from. */
+  readonly writes: HeartbeatStateWrite[];
+  readonly moved: ReadonlySet<string>;
+  readonly alerts: HeartbeatAlertInput[];
+}
+
+/** Pings applied in order to the checks' states, as the core's state machine moves them. */
+function applyBatch(
+  definitions: Definitions,
+  known: ReadonlyMap<string, KnownState>,
   batch: readonly PendingPing[],
-): Promise<PingOutcome[]> {
-  await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
-  const definitions = definitionsByName(deps);
-  const now = deps.clock.now();
-  const { outcomes, alerts } = await deps.store.transaction(async (tx) => {
-    const rows = await tx.lockHeartbeats([...new Set(batch.map((ping) => ping.name))]);
-    const states = new Map(rows.map((row) => [row.name, stateOf(row)]));
-    const changed = new Set<string>();
-    const pings: Omit<HeartbeatPingRecord, 'id'>[] = [];
-    const alerts: HeartbeatAlertInput[] = [];
-    const outcomes = batch.map((pending): PingOutcome => {
-      const compiled = definitions.get(pending.name);
-      const state = states.get(pending.name);
-      if (compiled === undefined || state === undefined) return 'not-found';
-      const ping = corePing(pending);
-      const result = applyPing(compiled.compiled, state, ping);
-      states.set(pending.name, result.state);
-      changed.add(pending.name);
-      alerts.push(...alertsOf(compiled.resource, result.transitions));
-      const finished = result.finished.at(-1);
-      pings.push({
-        heartbeat: pending.name,
-        at: pending.at,
-        kind: ping.kind,
-        exitStatus: ping.exitStatus ?? null,
-        runId: ping.runId ?? null,
-        durationMs: finished?.durationMs ?? null,
-        body: pending.input.body ?? null,
-        remote: pending.input.remote ?? null,
-        userAgent: pending.input.userAgent ?? null,
-      });
-      return 'ok';
+  now: number,
+): AppliedBatch {
+  const states = new Map<string, HeartbeatState>();
+  const pings: Omit<HeartbeatPingRecord, 'id'>[] = [];
+  const alerts: HeartbeatAlertInput[] = [];
+  const outcomes = batch.map((pending): PingOutcome => {
+    const compiled = definitions.get(pending.name);
+    const state = states.get(pending.name) ?? known.get(pending.name)?.state;
+    if (compiled === undefined || state === undefined) return 'not-found';
+    const ping = corePing(pending);
+    const result = applyPing(compiled.compiled, state, ping);
+    states.set(pending.name, result.state);
+    alerts.push(...alertsOf(compiled.resource, result.transitions));
+    const finished = result.finished.at(-1);
+    pings.push({
+      heartbeat: pending.name,
+      at: pending.at,
+      kind: ping.kind,
+      exitStatus: ping.exitStatus ?? null,
+      runId: ping.runId ?? null,
+      durationMs: finished?.durationMs ?? null,
+      body: pending.input.body ?? null,
+      remote: pending.input.remote ?? null,
+      userAgent: pending.input.userAgent ?? null,
     });
-    await tx.insertHeartbeatPings(pings);
-    await tx.putHeartbeatStates(
-      [...changed].map((name) => {
-        const state = states.get(name) ?? NEW_HEARTBEAT_STATE;
-        return { name, status: state.status, state, nextCheckAt: nextCheck(state), updatedAt: now };
-      }),
-    );
-    await pageHeartbeatAlerts(deps, tx, alerts, now);
-    return { outcomes, alerts };
+    return 'ok';
   });
-  if (alerts.length > 0) deps.signals?.pagesChanged();
-  return outcomes;
+  const writes = [...states].map(([name, state]) => ({
+    name,
+    status: state.status,
+    state,
+    nextCheckAt: nextCheck(state),
+    updatedAt: now,
+    version: known.get(name)?.version ?? 0,
+    nextVersion: newStateVersion(),
+  }));
+  return { outcomes, pings, writes, moved: new Set(states.keys()), alerts };
 }
 
 /**
@@ -217,6 +357,7 @@ export async function evaluateHeartbeats(deps: AppDependencies, atMs: number): P
           state: row.state,
           nextCheckAt: null,
           updatedAt: atMs,
+          nextVersion: newStateVersion(),
         });
         continue;
       }
@@ -230,6 +371,7 @@ export async function evaluateHeartbeats(deps: AppDependencies, atMs: number): P
         state: result.state,
         nextCheckAt: result.nextCheckAt,
         updatedAt: atMs,
+        nextVersion: newStateVersion(),
       });
     }
     await tx.putHeartbeatStates(updates);
@@ -306,6 +448,7 @@ export async function changeHeartbeat(
         state: result.state,
         nextCheckAt: nextCheck(result.state),
         updatedAt: now,
+        nextVersion: newStateVersion(),
       },
     ]);
     await recordChange(tx, now, principal, {
@@ -439,6 +582,19 @@ function corePing(pending: PendingPing): HeartbeatPing {
 
 function stateOf(row: HeartbeatRecord): HeartbeatState {
   return (row.state as HeartbeatState | null) ?? NEW_HEARTBEAT_STATE;
+}
+
+function knownStateOf(row: HeartbeatRecord): KnownState {
+  return { state: stateOf(row), version: row.version };
+}
+
+/**
+ * A state's new version: random, so that no two writes make the same one. A batch that
+ * builds on a write still in flight expects that write's own version; had it been a
+ * count, a write by someone else could reach the same number and be written over.
+ */
+function newStateVersion(): number {
+  return randomInt(1, 2 ** 48);
 }
 
 async function heartbeatView(deps: AppDependencies, name: string): Promise<HeartbeatView> {

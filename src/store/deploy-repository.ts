@@ -156,6 +156,10 @@ export function deployRepository(db: Kysely<DatabaseSchema>): DeployRepository {
 }
 
 /** A decision as the row's values, in column order: what both write paths store. */
+/** A decision as one row, in decisionRow's order: the SQLite writer thread's statement. */
+export const SQLITE_DECISION_INSERT =
+  'insert into deploy_decisions (id, at, service, actor, requested_by, allowed, version, commit_sha, labels, decision) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 export function decisionRow(record: DeployDecisionRecord): DecisionRow {
   return [
     record.id,

@@ -1,8 +1,14 @@
 // Heartbeat checks' runtime rows, the pings they received, and teams' ping keys.
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
-import type { HeartbeatPingRecord, HeartbeatRecord, PingKeyRecord } from '../app/ports/records.js';
+import type {
+  HeartbeatPingRecord,
+  HeartbeatRecord,
+  HeartbeatStateWrite,
+  PingKeyRecord,
+} from '../app/ports/records.js';
 import type { HeartbeatRepository } from '../app/ports/store.js';
 import { decodeJson, encodeJson, type Dialect } from './codec.js';
+import type { PingRow, StateRow } from './sqlite-batch-writer.js';
 import type {
   DatabaseSchema,
   HeartbeatPingsTable,
@@ -27,6 +33,15 @@ const PING_COLUMNS = [
 ] as const;
 /** By dialect and row count; at most INSERT_CHUNK of each. */
 const pingInserts = new Map<string, string>();
+
+/** A ping as one row; the SQLite writer thread runs it too. */
+export const SQLITE_PING_INSERT = pingInsertSql(1, 'sqlite');
+
+/** A check's new state, if the row is still at the version it was computed from (stateRow's order). */
+export function stateUpdateSql(dialect: Dialect): string {
+  const at = (index: number) => (dialect === 'postgres' ? `$${String(index)}` : '?');
+  return `update "heartbeats" set "status" = ${at(1)}, "state" = ${at(2)}, "next_check_at" = ${at(3)}, "updated_at" = ${at(4)}, "version" = ${at(5)} where "name" = ${at(6)} and "version" = ${at(7)}`;
+}
 
 function pingInsertSql(rows: number, dialect: Dialect): string {
   const key = `${dialect}:${String(rows)}`;
@@ -114,6 +129,7 @@ export function heartbeatRepository(
               state: encodeJson(row.state),
               next_check_at: row.nextCheckAt,
               updated_at: row.updatedAt,
+              version: row.nextVersion,
             })),
           )
           .onConflict((conflict) =>
@@ -122,9 +138,23 @@ export function heartbeatRepository(
               state: eb.ref('excluded.state'),
               next_check_at: eb.ref('excluded.next_check_at'),
               updated_at: eb.ref('excluded.updated_at'),
+              version: eb.ref('excluded.version'),
             })),
           )
           .execute();
+      }
+    },
+    async applyHeartbeatPings(pings, states) {
+      if (db.isTransaction) throw new Error('applyHeartbeatPings runs in a transaction of its own');
+      try {
+        await db.transaction().execute(async (trx) => {
+          if (!(await putStatesIfCurrent(trx, dialect, states))) throw STALE;
+          await insertPings(trx, dialect, pings);
+        });
+        return true;
+      } catch (error) {
+        if (error === STALE) return false;
+        throw error;
       }
     },
     async listDueHeartbeats(atMs, limit) {
@@ -138,28 +168,7 @@ export function heartbeatRepository(
       return rows.map(heartbeatOf);
     },
     async insertHeartbeatPings(pings) {
-      for (let start = 0; start < pings.length; start += INSERT_CHUNK) {
-        const chunk = pings.slice(start, start + INSERT_CHUNK);
-        if (chunk.length === 0) continue;
-        // The hot write of pings: the statement text is built once per row count, where
-        // the query builder would build and compile a tree of nine nodes a ping, every
-        // batch, only to print the same text again.
-        const parameters: (string | number | null)[] = [];
-        for (const ping of chunk) {
-          parameters.push(
-            ping.heartbeat,
-            ping.at,
-            ping.kind,
-            ping.exitStatus,
-            ping.runId,
-            ping.durationMs,
-            ping.body,
-            ping.remote,
-            ping.userAgent,
-          );
-        }
-        await db.executeQuery(CompiledQuery.raw(pingInsertSql(chunk.length, dialect), parameters));
-      }
+      await insertPings(db, dialect, pings);
     },
     async listHeartbeatPings(name, limit) {
       const rows = await db
@@ -239,7 +248,75 @@ function heartbeatOf(row: Selectable<HeartbeatsTable>): HeartbeatRecord {
     nextCheckAt: row.next_check_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   };
+}
+
+/** Thrown to roll back a conditional write whose check moved meanwhile. */
+const STALE = new Error('a heartbeat moved since its state was read');
+
+async function insertPings(
+  db: Kysely<DatabaseSchema>,
+  dialect: Dialect,
+  pings: readonly Omit<HeartbeatPingRecord, 'id'>[],
+): Promise<void> {
+  for (let start = 0; start < pings.length; start += INSERT_CHUNK) {
+    const chunk = pings.slice(start, start + INSERT_CHUNK);
+    if (chunk.length === 0) continue;
+    // The hot write of pings: the statement text is built once per row count, where
+    // the query builder would build and compile a tree of nine nodes a ping, every
+    // batch, only to print the same text again.
+    await db.executeQuery(
+      CompiledQuery.raw(pingInsertSql(chunk.length, dialect), chunk.flatMap(pingRow)),
+    );
+  }
+}
+
+/** False as soon as one check is not at the version its new state was computed from. */
+async function putStatesIfCurrent(
+  db: Kysely<DatabaseSchema>,
+  dialect: Dialect,
+  states: readonly HeartbeatStateWrite[],
+): Promise<boolean> {
+  // In name order, as lockHeartbeats locks: two writers never wait on each other in a cycle.
+  for (const write of [...states].sort(byName)) {
+    const result = await db.executeQuery(
+      CompiledQuery.raw(stateUpdateSql(dialect), [...stateRow(write)]),
+    );
+    if (Number(result.numAffectedRows) !== 1) return false;
+  }
+  return true;
+}
+
+const byName = (a: { readonly name: string }, b: { readonly name: string }) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/** A ping as `heartbeat_pings` stores it, in PING_COLUMNS order. */
+export function pingRow(ping: Omit<HeartbeatPingRecord, 'id'>): PingRow {
+  return [
+    ping.heartbeat,
+    ping.at,
+    ping.kind,
+    ping.exitStatus,
+    ping.runId,
+    ping.durationMs,
+    ping.body,
+    ping.remote,
+    ping.userAgent,
+  ];
+}
+
+/** A state write as the conditional UPDATE binds it: the new columns, then name and version. */
+export function stateRow(write: HeartbeatStateWrite): StateRow {
+  return [
+    write.status,
+    encodeJson(write.state),
+    write.nextCheckAt,
+    write.updatedAt,
+    write.nextVersion,
+    write.name,
+    write.version,
+  ];
 }
 
 function pingKeyOf(

@@ -2,8 +2,21 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../app/ports/store.js';
 import type { OpenDatabase } from './database.js';
+import { kyselyStore } from './kysely-store.js';
 import { isMigrated, migrateToLatest, SchemaTooNewError } from './migrate.js';
 import { openTestStore, TEST_DATABASES, type TestStore } from './test-databases.js';
+
+const pingRecord = (heartbeat: string, at: number, kind: string) => ({
+  heartbeat,
+  at,
+  kind,
+  exitStatus: null,
+  runId: null,
+  durationMs: null,
+  body: null,
+  remote: null,
+  userAgent: null,
+});
 
 describe.each(TEST_DATABASES)('the store on $name', (kind) => {
   let testStore: TestStore;
@@ -448,17 +461,7 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
 
   it('keeps heartbeat pings newest first and deletes the old ones', async () => {
     await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
-    const ping = (at: number, kind: string) => ({
-      heartbeat: 'backup',
-      at,
-      kind,
-      exitStatus: null,
-      runId: null,
-      durationMs: null,
-      body: null,
-      remote: null,
-      userAgent: null,
-    });
+    const ping = (at: number, kind: string) => pingRecord('backup', at, kind);
     await store.insertHeartbeatPings([
       ping(1_000, 'start'),
       ping(2_000, 'success'),
@@ -472,6 +475,70 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
       'start',
     ]);
     expect((await store.findHeartbeatByToken('token-1'))?.name).toBe('backup');
+  });
+
+  it('writes pings with the states they moved only while every check is at the version read', async () => {
+    // On SQLite the server writes these through its worker thread: the same contract.
+    const stores: [string, Store][] = [['the query builder', store]];
+    if (database.batchWriter !== undefined) {
+      stores.push([
+        'the writer thread',
+        kyselyStore(database.db, database.dialect, false, database.batchWriter),
+      ]);
+    }
+    for (const [via, writer] of stores) {
+      const [first, second] = [`${via}: backup`, `${via}: report`];
+      await writer.ensureHeartbeats(
+        [
+          { name: first, token: `${via}-1` },
+          { name: second, token: `${via}-2` },
+        ],
+        0,
+      );
+      const state = (name: string, at: number, version: number, nextVersion: number) => ({
+        name,
+        status: 'up',
+        state: { status: 'up', lastSuccessAt: at },
+        nextCheckAt: at + 60_000,
+        updatedAt: at,
+        version,
+        nextVersion,
+      });
+      const apply = (at: number, ...states: ReturnType<typeof state>[]) =>
+        writer.applyHeartbeatPings(
+          states.map((each) => pingRecord(each.name, at, 'success')),
+          states,
+        );
+      const pingsOf = async (name: string) =>
+        (await writer.listHeartbeatPings(name, 10)).map((each) => each.at);
+
+      expect((await writer.getHeartbeat(first))?.version, via).toBe(0);
+      expect(await apply(1_000, state(first, 1_000, 0, 11)), via).toBe(true);
+      expect(await writer.getHeartbeat(first), via).toMatchObject({
+        status: 'up',
+        state: { status: 'up', lastSuccessAt: 1_000 },
+        nextCheckAt: 61_000,
+        version: 11,
+      });
+      // Computed from version 0 again: the newer state is not written over.
+      expect(await apply(2_000, state(first, 2_000, 0, 12)), via).toBe(false);
+      expect(await pingsOf(first), via).toEqual([1_000]);
+      expect((await writer.getHeartbeat(first))?.version, via).toBe(11);
+
+      // One stale check fails the whole batch: nothing of it is written.
+      expect(await apply(3_000, state(second, 3_000, 0, 13), state(first, 3_000, 0, 14)), via).toBe(
+        false,
+      );
+      expect(await pingsOf(second), via).toEqual([]);
+      expect(await writer.getHeartbeat(second), via).toMatchObject({ status: 'new', version: 0 });
+
+      // Every state write stamps its version, the evaluator's and a pause's too.
+      await writer.putHeartbeatStates([state(first, 4_000, 11, 15)]);
+      expect((await writer.getHeartbeat(first))?.version, via).toBe(15);
+      expect(await apply(5_000, state(first, 5_000, 11, 16)), via).toBe(false);
+      expect(await apply(5_000, state(first, 5_000, 15, 16)), via).toBe(true);
+      expect(await pingsOf(first), via).toEqual([5_000, 1_000]);
+    }
   });
 
   it('filters alert transitions by service, kind, severity and time', async () => {

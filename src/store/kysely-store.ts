@@ -7,7 +7,7 @@ import type { Dialect } from './codec.js';
 import { decisionRow, deployRepository } from './deploy-repository.js';
 import { directoryRepository } from './directory-repository.js';
 import { eventRepository } from './event-repository.js';
-import { heartbeatRepository } from './heartbeat-repository.js';
+import { heartbeatRepository, pingRow, stateRow } from './heartbeat-repository.js';
 import { heartbeatSloRepository } from './heartbeat-slo-repository.js';
 import { incidentRepository } from './incident-repository.js';
 import { leaseRepository } from './lease-repository.js';
@@ -24,6 +24,7 @@ export function kyselyStore(
   batchWriter?: SqliteBatchWriter,
 ): Store {
   const deploys = deployRepository(db);
+  const heartbeats = heartbeatRepository(db, dialect);
   return {
     ...directoryRepository(db),
     ...resourceRepository(db),
@@ -39,9 +40,15 @@ export function kyselyStore(
     ...auditRepository(db),
     ...pagingRepository(db, dialect),
     ...incidentRepository(db),
-    ...heartbeatRepository(db, dialect),
+    ...heartbeats,
+    // Outside a transaction, pings go to SQLite's background writer when there is one.
+    applyHeartbeatPings:
+      batchWriter === undefined || inTransaction
+        ? (pings, states) => heartbeats.applyHeartbeatPings(pings, states)
+        : (pings, states) => batchWriter.applyPings(pings.map(pingRow), states.map(stateRow)),
     ...heartbeatSloRepository(db),
     ...toilRepository(db),
+    ordersWrites: batchWriter !== undefined && !inTransaction,
     async transaction(work) {
       // Nested calls join the transaction already open.
       if (inTransaction) return work(kyselyStore(db, dialect, true));

@@ -9,6 +9,7 @@ import * as incidents from './migrations/0005-incidents.js';
 import * as heartbeats from './migrations/0006-heartbeats.js';
 import * as toil from './migrations/0007-toil.js';
 import * as heartbeatSlos from './migrations/0008-heartbeat-slos.js';
+import * as heartbeatVersions from './migrations/0009-heartbeat-versions.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-heartbeats': heartbeats,
   '0007-toil': toil,
   '0008-heartbeat-slos': heartbeatSlos,
+  '0009-heartbeat-versions': heartbeatVersions,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

@@ -315,6 +315,8 @@ export interface HeartbeatsTable {
   next_check_at: number | null;
   created_at: number;
   updated_at: number;
+  /** The state's version, a random stamp each state write replaces (0: never written). */
+  version: Generated<number>;
 }
 
 export interface HeartbeatPingsTable {

@@ -74,21 +74,51 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
   });
 
   it('writes pings received together in one transaction', async () => {
-    let transactions = 0;
+    const writes: string[] = [];
+    const { store: real } = headroom.server.deps;
     const store: Store = {
-      ...headroom.server.deps.store,
+      ...real,
       transaction: (work) => {
-        transactions += 1;
-        return headroom.server.deps.store.transaction(work);
+        writes.push('locked');
+        return real.transaction(work);
+      },
+      applyHeartbeatPings: (pings, states) => {
+        writes.push('conditional');
+        return real.applyHeartbeatPings(pings, states);
       },
     };
     const pings = new HeartbeatPings({ ...headroom.server.deps, store });
     const outcomes = await Promise.all(tokens.map((token) => pings.receive(pingOf(token, 'log'))));
     expect(outcomes).toEqual(tokens.map(() => 'ok'));
-    expect(transactions).toBe(1);
+    // Nothing else moved the checks since they were read: no lock was needed.
+    expect(writes).toEqual(['conditional']);
     for (let index = 0; index < CHECKS; index += 1) {
       expect((await stored(index)).filter((ping) => ping.kind === 'log')).toHaveLength(1);
     }
+  });
+
+  it('applies a ping to the state as another writer left it, not to a stale copy', async () => {
+    // Two instances over one database (or the evaluator and a pause on this one): each
+    // remembers the states it wrote, and a state moved by the other must not be
+    // overwritten with one computed from what it remembers.
+    const first = new HeartbeatPings(headroom.server.deps);
+    const second = new HeartbeatPings(headroom.server.deps);
+    const token = tokens[0] ?? '';
+    const start = headroom.clock.now();
+    const at = (minutes: number) => start + minutes * 60_000;
+    const ping = async (instance: HeartbeatPings, minutes: number, signal: PingInput['signal']) => {
+      headroom.clock.set(at(minutes));
+      expect(await instance.receive(pingOf(token, signal))).toBe('ok');
+    };
+    await ping(first, 0, 'start');
+    await ping(second, 2, 'success'); // finishes the run the first one started
+    await ping(first, 10, 'start'); // the first one's copy still has the run of minute 0
+    await ping(second, 13, 'success'); // its copy has no run going
+    const finished = (await stored(0)).filter((each) => each.kind === 'success' && each.at > start);
+    expect(finished.map((each) => each.durationMs)).toEqual([3 * 60_000, 2 * 60_000]);
+    const { body } = await headroom.call('GET', `/api/v1/heartbeats/${checkName(0)}`);
+    expect(body).toMatchObject({ status: 'up' });
+    headroom.clock.set(start);
   });
 
   it('answers no ping of a batch that failed, and keeps none of them', async () => {
@@ -117,5 +147,40 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
       status: string;
     }[];
     expect(states.some((check) => check.status === 'down')).toBe(false);
+  });
+
+  it('applies the pings of one check in the order taken, whichever batch reads its state faster', async () => {
+    // The first batch's read of the check is slow; the next batch, begun while the first
+    // is still under way, must not overtake it, or the run its start opens is closed by
+    // the earlier success and the later success finds no run.
+    const { store: real } = headroom.server.deps;
+    const name = checkName(1);
+    let slowReads = 1;
+    const store: Store = {
+      ...real,
+      listHeartbeats: async () => (await real.listHeartbeats()).filter((row) => row.name !== name),
+      getHeartbeat: async (wanted) => {
+        if (wanted === name && slowReads > 0) {
+          slowReads -= 1;
+          await new Promise((resolve) => setTimeout(resolve, 30));
+        }
+        return real.getHeartbeat(wanted);
+      },
+    };
+    const pings = new HeartbeatPings({ ...headroom.server.deps, store });
+    const token = tokens[1] ?? '';
+    const start = headroom.clock.now();
+    const minutes = (count: number) => start + count * 60_000;
+    headroom.clock.set(minutes(20));
+    const succeeded = pings.receive(pingOf(token, 'success'));
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the first batch reads, slowly
+    headroom.clock.set(minutes(21));
+    const started = pings.receive(pingOf(token, 'start'));
+    expect(await Promise.all([succeeded, started])).toEqual(['ok', 'ok']);
+    headroom.clock.set(minutes(24));
+    expect(await pings.receive(pingOf(token, 'success'))).toBe('ok');
+    const [last] = await stored(1);
+    expect(last?.durationMs).toBe(3 * 60_000);
+    headroom.clock.set(start);
   });
 });

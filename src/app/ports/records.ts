@@ -280,7 +280,18 @@ export interface HeartbeatRecord {
   readonly nextCheckAt: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** The state's version: a random stamp that each state write replaces. */
+  readonly version: number;
 }
+
+/** A check's new state, and the version it gets. */
+export type HeartbeatStatePut = Pick<
+  HeartbeatRecord,
+  'name' | 'status' | 'state' | 'nextCheckAt' | 'updatedAt'
+> & { readonly nextVersion: number };
+
+/** A check's new state, computed from the state it had at `version`. */
+export type HeartbeatStateWrite = HeartbeatStatePut & { readonly version: number };
 
 export interface HeartbeatPingRecord {
   readonly id: number;

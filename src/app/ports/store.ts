@@ -4,6 +4,8 @@ import type { Page } from '../../core/alerts/grouping.js';
 import type {
   ActionItemRecord,
   HeartbeatPingRecord,
+  HeartbeatStatePut,
+  HeartbeatStateWrite,
   HeartbeatSloAccountRecord,
   HeartbeatRecord,
   PingKeyRecord,
@@ -293,12 +295,17 @@ export interface HeartbeatRepository {
    * two instances taking pings of one check apply them one after the other.
    */
   lockHeartbeats(names: readonly string[]): Promise<HeartbeatRecord[]>;
-  putHeartbeatStates(
-    rows: readonly Pick<
-      HeartbeatRecord,
-      'name' | 'status' | 'state' | 'nextCheckAt' | 'updatedAt'
-    >[],
-  ): Promise<void>;
+  /** Writes these states, each with its new version. */
+  putHeartbeatStates(rows: readonly HeartbeatStatePut[]): Promise<void>;
+  /**
+   * In one transaction of its own: the pings, and the states they moved, provided every
+   * check is still at the version its new state was computed from. False, with nothing
+   * written, when one is not (another writer moved it, or it is gone).
+   */
+  applyHeartbeatPings(
+    pings: readonly Omit<HeartbeatPingRecord, 'id'>[],
+    states: readonly HeartbeatStateWrite[],
+  ): Promise<boolean>;
   /** Checks whose next check is due at `atMs`. */
   listDueHeartbeats(atMs: number, limit: number): Promise<HeartbeatRecord[]>;
   insertHeartbeatPings(pings: readonly Omit<HeartbeatPingRecord, 'id'>[]): Promise<void>;
@@ -364,6 +371,12 @@ export interface Store
     ToilRepository {
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+  /**
+   * True when writes begun one after another (applyHeartbeatPings, transaction) reach
+   * the database in that order: SQLite's queue of one writer. On PostgreSQL the pool's
+   * connections may run them in any order.
+   */
+  readonly ordersWrites: boolean;
   /** True when the database answers. */
   ping(): Promise<boolean>;
 }
