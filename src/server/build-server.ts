@@ -34,7 +34,7 @@ export interface ServerOptions {
   readonly version: string;
   /** Largest request body; larger event batches get a 413 naming it. */
   readonly bodyLimitBytes: number;
-  readonly logger: boolean | { readonly level: string };
+  readonly logger: boolean | LoggerOptions;
   /** Where people and jobs reach the server (HEADROOM_PUBLIC_URL); absent: the request's host. */
   readonly publicUrl?: string | undefined;
   /** Set when the server stops: answers then close their connection, so that it can stop. */
@@ -50,13 +50,24 @@ const METRICS_SLICE = 50;
 /** Larger ping bodies are refused (413); the first 10,000 bytes of each are kept. */
 const PING_BODY_ACCEPTED_BYTES = 1024 * 1024;
 
+/** pino's level; `stream` (where the lines go: stdout by default) lets a test read them. */
+export interface LoggerOptions {
+  readonly level: string;
+  readonly stream?: { write(line: string): void };
+}
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { deps } = options;
   const app = Fastify({
     logger:
       options.logger === false
         ? false
-        : { level: options.logger === true ? 'info' : options.logger.level },
+        : options.logger === true
+          ? { level: 'info' }
+          : {
+              level: options.logger.level,
+              ...(options.logger.stream === undefined ? {} : { stream: options.logger.stream }),
+            },
     bodyLimit: options.bodyLimitBytes,
     // Clients send JSON; a 64 KiB header or a slow body is not a client of ours.
     requestTimeout: 60_000,

@@ -22,7 +22,7 @@ import { Deliverer } from '../integrations/notify/deliver.js';
 import { openDatabase, type DatabaseLocation, type OpenDatabase } from '../store/database.js';
 import { kyselyStore } from '../store/kysely-store.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { buildServer, DEFAULT_BODY_LIMIT_BYTES } from './build-server.js';
+import { buildServer, DEFAULT_BODY_LIMIT_BYTES, type LoggerOptions } from './build-server.js';
 
 export interface HeadroomOptions {
   readonly host: string;
@@ -33,7 +33,7 @@ export interface HeadroomOptions {
   readonly version: string;
   readonly background: BackgroundOptions | false;
   readonly bodyLimitBytes?: number;
-  readonly logger?: boolean | { readonly level: string };
+  readonly logger?: boolean | LoggerOptions;
   readonly clock?: Clock;
   /** Where data sources' credentials come from ({ env: NAME }); the process environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -105,7 +105,19 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     const runner =
       options.background === false
         ? undefined
-        : new BackgroundRunner(deps, { ...options.background, paging });
+        : new BackgroundRunner(deps, {
+            ...options.background,
+            paging,
+            // A tick that fails is tried again at the next; it must not fail unseen.
+            onError:
+              options.background.onError ??
+              ((error: unknown) => {
+                app.log.error(
+                  { err: error },
+                  'a background tick failed; the next tick tries again',
+                );
+              }),
+          });
     signals.pagesChanged = () => {
       runner?.pagesChanged();
     };
