@@ -37,11 +37,12 @@ const pingInserts = new Map<string, string>();
 /** A ping as one row; the SQLite writer thread runs it too. */
 export const SQLITE_PING_INSERT = pingInsertSql(1, 'sqlite');
 
-/** A check's new state, if the row is still at the version it was computed from (stateRow's order). */
-export function stateUpdateSql(dialect: Dialect): string {
-  const at = (index: number) => (dialect === 'postgres' ? `$${String(index)}` : '?');
-  return `update "heartbeats" set "status" = ${at(1)}, "state" = ${at(2)}, "next_check_at" = ${at(3)}, "updated_at" = ${at(4)}, "version" = ${at(5)} where "name" = ${at(6)} and "version" = ${at(7)}`;
-}
+/**
+ * The SQLite writer thread's conditional write of one check's new state (stateRow's
+ * order): it changes no row when the check is not at the version it was computed from.
+ */
+export const SQLITE_STATE_UPDATE =
+  'update "heartbeats" set "status" = ?, "state" = ?, "next_check_at" = ?, "updated_at" = ?, "version" = ? where "name" = ? and "version" = ?';
 
 function pingInsertSql(rows: number, dialect: Dialect): string {
   const key = `${dialect}:${String(rows)}`;
@@ -148,7 +149,12 @@ export function heartbeatRepository(
       if (db.isTransaction) throw new Error('applyHeartbeatPings runs in a transaction of its own');
       try {
         await db.transaction().execute(async (trx) => {
-          if (!(await putStatesIfCurrent(trx, dialect, states))) throw STALE;
+          // A statement per step, not per check: on PostgreSQL each is a round trip.
+          const inTransaction = heartbeatRepository(trx, dialect);
+          const rows = await inTransaction.lockHeartbeats(states.map((state) => state.name));
+          const versions = new Map(rows.map((row) => [row.name, row.version]));
+          if (states.some((state) => versions.get(state.name) !== state.version)) throw STALE;
+          await inTransaction.putHeartbeatStates(states);
           await insertPings(trx, dialect, pings);
         });
         return true;
@@ -271,25 +277,6 @@ async function insertPings(
     );
   }
 }
-
-/** False as soon as one check is not at the version its new state was computed from. */
-async function putStatesIfCurrent(
-  db: Kysely<DatabaseSchema>,
-  dialect: Dialect,
-  states: readonly HeartbeatStateWrite[],
-): Promise<boolean> {
-  // In name order, as lockHeartbeats locks: two writers never wait on each other in a cycle.
-  for (const write of [...states].sort(byName)) {
-    const result = await db.executeQuery(
-      CompiledQuery.raw(stateUpdateSql(dialect), [...stateRow(write)]),
-    );
-    if (Number(result.numAffectedRows) !== 1) return false;
-  }
-  return true;
-}
-
-const byName = (a: { readonly name: string }, b: { readonly name: string }) =>
-  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
 /** A ping as `heartbeat_pings` stores it, in PING_COLUMNS order. */
 export function pingRow(ping: Omit<HeartbeatPingRecord, 'id'>): PingRow {

@@ -19,7 +19,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { SQLITE_DECISION_INSERT } from './deploy-repository.js';
-import { SQLITE_PING_INSERT, stateUpdateSql } from './heartbeat-repository.js';
+import { SQLITE_PING_INSERT, SQLITE_STATE_UPDATE } from './heartbeat-repository.js';
 
 /** A decision row as stored: the columns of `deploy_decisions` but its identity. */
 export type DecisionRow = readonly [
@@ -48,7 +48,7 @@ export type PingRow = readonly [
   userAgent: string | null,
 ];
 
-/** A conditional state write (heartbeat-repository.ts stateRow), bound to stateUpdateSql. */
+/** A conditional state write (heartbeat-repository.ts stateRow), bound to SQLITE_STATE_UPDATE. */
 export type StateRow = readonly [
   status: string,
   state: string,
@@ -191,7 +191,7 @@ export class SqliteBatchWriter {
         driver,
         decisionInsert: SQLITE_DECISION_INSERT,
         pingInsert: SQLITE_PING_INSERT,
-        stateUpdate: stateUpdateSql('sqlite'),
+        stateUpdate: SQLITE_STATE_UPDATE,
       },
     });
     // The worker only answers; it must not keep a stopping process alive.
