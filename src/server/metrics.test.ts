@@ -93,6 +93,33 @@ describe('metrics', () => {
     expect(text).toContain('# TYPE headroom_slo_burn_rate gauge');
   });
 
+  it('escape label values as the text format requires', async () => {
+    const metrics = createMetrics({
+      sloGauges: () => [status('odd "name" \\ with\nbreak', { service: 'a"b' })],
+    });
+    expect(samples(await metrics.render(), 'headroom_slo_objective')).toEqual([
+      'headroom_slo_objective{slo="odd \\"name\\" \\\\ with\\nbreak",service="a\\"b"} 0.999',
+    ]);
+  });
+
+  it('let other work run while a scrape of many SLOs is written', async () => {
+    const statuses = Array.from({ length: 2000 }, (_, index) => status(`slo-${String(index)}`));
+    const metrics = createMetrics({ sloGauges: () => statuses });
+    let done = false;
+    let turns = 0;
+    const turn = () => {
+      turns += 1;
+      if (!done) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const text = await metrics.render();
+    done = true;
+    // 2,000 SLOs in five families: dozens of turns of the event loop in between.
+    expect(turns).toBeGreaterThan(10);
+    expect(samples(text, 'headroom_slo_objective')).toHaveLength(2000);
+    expect(samples(text, 'headroom_slo_burn_rate')).toHaveLength(2000 * 7);
+  });
+
   it('keep the standard process and Node.js names', async () => {
     const text = await createMetrics({ sloGauges: () => [] }).render();
     expect(text).toContain('process_cpu_seconds_total');

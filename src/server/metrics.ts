@@ -1,8 +1,10 @@
-// /metrics: process metrics, HTTP latency, and every SLO's numbers computed at scrape
-// time, so that Prometheus sees what the API would answer at that instant.
+// /metrics: process metrics and HTTP latency (prom-client), and every SLO's numbers
+// computed at scrape time, so that Prometheus sees what the API would answer at that
+// instant (slo-exposition.ts).
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { SloStatus } from '../core/slo/status.js';
+import { renderSloFamilies } from './slo-exposition.js';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -25,94 +27,18 @@ export function createMetrics(options: {
     registers: [registry],
   });
 
-  // A scrape evaluates the SLOs once, before collecting: every gauge reads that one
-  // evaluation. Scrapes take turns, so that one never reads another's.
-  let snapshot: readonly SloStatus[] = [];
-  const statuses = (): readonly SloStatus[] => snapshot;
-  let previous: Promise<unknown> = Promise.resolve();
-  const render = async (): Promise<string> => {
-    snapshot = await options.sloGauges();
-    try {
-      return await registry.metrics();
-    } finally {
-      snapshot = [];
-    }
-  };
-  const perSlo = (status: SloStatus) => ({ slo: status.slo, service: status.service });
-  // Each collect resets first: an SLO deleted since the last scrape loses its series.
-  new Gauge({
-    name: 'headroom_slo_error_budget_remaining_ratio',
-    help: 'Fraction of the error budget left in the window: 1 untouched, 0 spent, negative overspent',
-    labelNames: ['slo', 'service'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const status of statuses()) this.set(perSlo(status), status.errorBudget.remaining);
-    },
-  });
-  new Gauge({
-    name: 'headroom_slo_burn_rate',
-    help: 'Error budget burn rate over a window (1 = spending exactly the budget over the SLO window); window="window" is the SLO window itself',
-    labelNames: ['slo', 'service', 'window'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const status of statuses()) {
-        for (const [window, rate] of Object.entries(status.burnRates)) {
-          if (rate !== null) this.set({ ...perSlo(status), window }, rate);
-        }
-      }
-    },
-  });
-  new Gauge({
-    name: 'headroom_slo_alert_firing',
-    help: '1 when a burn-rate alert of that severity fires for the SLO',
-    labelNames: ['slo', 'service', 'severity'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const status of statuses()) {
-        const severities = new Map<string, boolean>();
-        for (const alert of status.alerts) {
-          severities.set(alert.severity, (severities.get(alert.severity) ?? false) || alert.firing);
-        }
-        for (const [severity, firing] of severities)
-          this.set({ ...perSlo(status), severity }, firing ? 1 : 0);
-      }
-    },
-  });
-  new Gauge({
-    name: 'headroom_slo_sli',
-    help: 'The SLI over the SLO window (good / total); absent without traffic',
-    labelNames: ['slo', 'service'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const status of statuses())
-        if (status.sli !== null) this.set(perSlo(status), status.sli);
-    },
-  });
-  new Gauge({
-    name: 'headroom_slo_objective',
-    help: 'The objective as a fraction (99.9 % = 0.999)',
-    labelNames: ['slo', 'service'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const status of statuses()) this.set(perSlo(status), status.objective);
-    },
-  });
-
   return {
     registry,
     contentType: registry.contentType,
     observeRequest(method, route, statusCode, seconds) {
       requests.observe({ method, route, status_code: String(statusCode) }, seconds);
     },
-    render() {
-      const next = previous.then(render, render);
-      previous = next.catch(() => undefined);
-      return next;
+    async render() {
+      // The SLOs are evaluated once per scrape, before anything is written: every family
+      // reads that one evaluation.
+      const statuses = await options.sloGauges();
+      const processAndHttp = await registry.metrics();
+      return `${processAndHttp}${processAndHttp.endsWith('\n') ? '' : '\n'}${await renderSloFamilies(statuses)}`;
     },
   };
 }
