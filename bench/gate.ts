@@ -19,6 +19,7 @@ import { Pool } from 'undici';
 import { openDatabase } from '../src/store/database.js';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
+import { startBareServer } from './bare-server.js';
 import { formatCount, formatTable } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -107,8 +108,8 @@ interface Figures {
   readonly errors: number;
   /** Checks answered 200: each one's decision must be stored. */
   readonly answered: number;
-  /** The server's own timing (its request histogram): share answered within 1, 2.5 and 5 ms. */
-  readonly serverWithin: readonly [number, number, number];
+  /** The server's own timing (its request histogram): share answered within 1, 2.5 and 5 ms; none for the bare server. */
+  readonly serverWithin: readonly [number, number, number] | undefined;
   /** The longest the server's event loop was held up during the run, in ms. */
   readonly loopStall: number;
 }
@@ -328,7 +329,7 @@ async function openLoop(url: string, rate: number): Promise<Omit<Figures, 'datab
     p99: at(0.99),
     max: round(latencies.at(-1) ?? 0),
     errors,
-    serverWithin: [share(0), share(1), share(2)],
+    serverWithin: answered === 0 ? undefined : [share(0), share(1), share(2)],
     loopStall: round(after.loopStall),
   };
 }
@@ -342,6 +343,14 @@ function percent(fraction: number): string {
 }
 
 const all: Figures[] = [];
+// This machine's floor: the same open loop against a server that does nothing.
+const bare = await startBareServer();
+try {
+  await openLoop(bare.url, RATE); // warm-up
+  all.push({ database: 'none: bare Fastify', ...(await openLoop(bare.url, RATE)) });
+} finally {
+  await bare.stop();
+}
 for (const name of DATABASES) {
   const { figures, answered, stored } = await measure(name);
   all.push(...figures);
@@ -373,7 +382,7 @@ process.stdout.write(
       `${figure.p99} ms`,
       `${figure.max} ms`,
       String(figure.errors),
-      figure.serverWithin.map(percent).join(' / '),
+      figure.serverWithin?.map(percent).join(' / ') ?? 'n/a',
       `${figure.loopStall} ms`,
     ]),
   ])}\n`,
@@ -381,5 +390,6 @@ process.stdout.write(
 process.stdout.write(
   `${SERVICES} services (one SLO each) and ${SERVICES} policies, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run; target: p99 < 5 ms at 1,000 checks/s\n` +
     'p50…max: as the load generator saw them (it shares the cores; "spread out": from when each check was due);\n' +
+    '"none: bare Fastify": the same open loop against a server that answers at once (bench/bare-server.ts): the floor on this machine;\n' +
     'server: the share of checks the server answered within 1, 2.5 and 5 ms by its own clock; loop stall: the longest its event loop was held up\n',
 );

@@ -22,6 +22,7 @@ import { evaluateHeartbeats } from '../src/app/heartbeats.js';
 import { startHeadroom } from '../src/server/headroom-server.js';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
+import { startBareServer } from './bare-server.js';
 import { processCpuMs } from './process-cpu.js';
 import { formatCount, formatMs, formatTable, median, timeSync } from './timing.js';
 
@@ -101,8 +102,17 @@ async function pings(): Promise<string[][]> {
       cpuBefore === undefined || cpuAfter === undefined || result.ok === 0
         ? 'n/a'
         : `${((1000 * (cpuAfter - cpuBefore)) / result.ok).toFixed(0)} µs`;
+    const ceiling = await bareCeiling(paths, scripts);
     return [
       ['pings/s (2xx)', formatCount(result.ok / DURATION_SECONDS)],
+      [
+        'bare Fastify answering "OK", same generator: this machine\'s ceiling',
+        `${formatCount(ceiling.ok / DURATION_SECONDS)}/s`,
+      ],
+      [
+        'pings as a share of that ceiling',
+        `${((100 * result.ok) / Math.max(1, ceiling.ok)).toFixed(0)} %`,
+      ],
       ['server CPU per ping', cpuPerPing],
       ['latency p50 / p99', `${result.p50} / ${result.p99}`],
       ['errors and non-2xx', String(result.failed)],
@@ -114,6 +124,18 @@ async function pings(): Promise<string[][]> {
     server?.child.kill('SIGTERM');
     if (server !== undefined) await server.exited;
     await database.drop();
+  }
+}
+
+/** The same load against a server that does nothing (bench/bare-server.ts). */
+async function bareCeiling(paths: readonly string[], scripts: string): Promise<LoadResult> {
+  const bare = await startBareServer();
+  try {
+    const load = hasWrk() ? wrkLoad(bare.url, paths, scripts) : autocannonLoad(bare.url, paths);
+    await load(3); // warm-up
+    return await load(DURATION_SECONDS);
+  } finally {
+    await bare.stop();
   }
 }
 
