@@ -17,6 +17,8 @@ export function mountRoutes(
     app.route({
       method: route.method,
       url: route.url,
+      // Fastify logs each request at info: for such a route, info shows errors only.
+      ...(route.requestLog === 'debug' && app.log.level === 'info' ? { logLevel: 'warn' } : {}),
       handler: async (request, reply) => {
         const principal = await principalOf(route, request, deps);
         const input = {

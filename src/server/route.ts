@@ -60,6 +60,12 @@ export interface RouteDefinition<
   readonly responseContentType?: string;
   /** HTTP statuses of the problems this route answers with, for the OpenAPI document. */
   readonly problems?: readonly number[];
+  /**
+   * `debug`: Fastify's two lines per request (received, completed) only at debug level
+   * and below. For the ping URLs, which take thousands a second from cron jobs: at
+   * info they would bury every other line and cost a sixth of the throughput.
+   */
+  readonly requestLog?: 'debug';
   readonly handler: (
     input: RouteInput<P, Q, B>,
   ) => Promise<R extends z.ZodType ? z.input<R> : unknown>;

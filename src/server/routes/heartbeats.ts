@@ -65,6 +65,7 @@ export function pingRoutes(pings: HeartbeatPings): RouteDefinition[] {
         summary: `${summary}. ${PING_HELP}`,
         tags: TAGS,
         auth: 'public',
+        requestLog: 'debug',
         ...(method === 'POST'
           ? {
               rawBody: {
