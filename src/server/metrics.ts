@@ -7,7 +7,6 @@ import type { SloStatus } from '../core/slo/status.js';
 import { renderSloFamilies } from './slo-exposition.js';
 
 export interface Metrics {
-  readonly registry: Registry;
   readonly contentType: string;
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
   render(): Promise<string>;
@@ -28,7 +27,6 @@ export function createMetrics(options: {
   });
 
   return {
-    registry,
     contentType: registry.contentType,
     observeRequest(method, route, statusCode, seconds) {
       requests.observe({ method, route, status_code: String(statusCode) }, seconds);
