@@ -1,6 +1,6 @@
 // The built CLI as users run it: a separate process, real streams, real exit codes.
 // `npm test` builds first; run `npm run build` before running this file alone.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -27,6 +27,17 @@ function headroom(args: readonly string[]): Promise<Run> {
 }
 
 describe('bin/headroom', () => {
+  it('exits quietly when its reader stops early, as `| head` does', async () => {
+    const child = spawn(process.execPath, ['bin/headroom', '--help'], { cwd: root });
+    // Closed before the process has started: its first write finds no reader.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('shows help, evaluates the example and exits 2 on a usage error', async () => {
     const help = await headroom(['--help']);
     expect(help.code).toBe(0);
