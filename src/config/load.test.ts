@@ -77,6 +77,16 @@ describe('loadConfig messages', () => {
       'timeslices-without-target.yaml',
       '11:20: error: spec.budgetingMethod: budgetingMethod timeslices needs timeSliceTarget: the percentage of good events that makes a one-minute slice good, e.g. 95 [missing_field]',
     ],
+    [
+      'bad duration in a heartbeat schedule',
+      'heartbeat-bad-every.yaml',
+      '8:12: error: spec.schedule.every: unknown unit "q" in "5q"; expected a duration such as 5m, 1h30m, 7d or 4w (units m, h, d, w) [invalid_duration]',
+    ],
+    [
+      'heartbeat schedule with both cron and every',
+      'heartbeat-both-schedules.yaml',
+      '8:5: error: spec.schedule: a schedule is {cron: "<expression>", timeZone: <IANA zone>} or {every: <duration>}; got a mapping with cron and every [invalid_type]',
+    ],
   ])('reports a %s as file:line:column: error: path: message [code]', async (_, file, message) => {
     expect(await messagesOf([`${bad}/${file}`])).toEqual([`${bad}/${file}:${message}`]);
   });

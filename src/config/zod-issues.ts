@@ -49,7 +49,8 @@ interface ScopedIssue {
 /**
  * Zod reports a value that matches no branch of a union as one opaque issue. When
  * exactly one branch accepts the value's type (a string for `window: 30x`, a mapping
- * for `window: {calendar: …}`), that branch's own issues say far more.
+ * for `window: {calendar: …}`), or only one of the object branches knows every key
+ * given (`schedule: {every: 5q}`), that branch's own issues say far more.
  */
 function scopeIssues(
   list: readonly z.core.$ZodIssue[],
@@ -61,9 +62,12 @@ function scopeIssues(
     const options = union instanceof z.ZodUnion ? (union.options as readonly z.ZodType[]) : [];
     const here = [...basePath, ...issue.path.map(pathSegment)];
     if (issue.code === 'invalid_union') {
-      const matching = issue.errors.flatMap((branch, index) =>
+      const ofType = issue.errors.flatMap((branch, index) =>
         branch.some(isTypeMismatchAtRoot) ? [] : [{ branch, option: options[index] }],
       );
+      // Mappings fit every object branch: the one that knows all the keys given is meant.
+      const withKnownKeys = ofType.filter(({ branch }) => !branch.some(isUnknownKeyAtRoot));
+      const matching = ofType.length > 1 && withKnownKeys.length === 1 ? withKnownKeys : ofType;
       const [only] = matching;
       if (matching.length === 1 && only?.option !== undefined) {
         return scopeIssues(only.branch, only.option, here);
@@ -83,6 +87,10 @@ function scopeIssues(
 
 function isTypeMismatchAtRoot(issue: z.core.$ZodIssue): boolean {
   return issue.code === 'invalid_type' && issue.path.length === 0;
+}
+
+function isUnknownKeyAtRoot(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'unrecognized_keys' && issue.path.length === 0;
 }
 
 function pathSegment(segment: PropertyKey): string | number {
@@ -118,7 +126,7 @@ function describe(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     case 'invalid_union':
-      return `${issue.message}; got ${typeName(issue.input)}`;
+      return `${issue.message}; got ${unionInputName(issue.input)}`;
     default:
       // Custom refinements carry our own wording; zod's defaults are acceptable for the rest.
       return issue.message;
@@ -130,6 +138,15 @@ function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Which shape was given, where a union of mappings is told apart by their keys. */
+function unionInputName(value: unknown): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return typeName(value);
+  const keys = Object.keys(value);
+  if (keys.length === 0) return 'an empty mapping';
+  const last = keys.pop() ?? '';
+  return `a mapping with ${keys.length === 0 ? last : `${keys.join(', ')} and ${last}`}`;
 }
 
 function unknownFieldMessage(key: string, known: readonly string[]): string {
