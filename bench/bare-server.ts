@@ -9,6 +9,7 @@ import Fastify from 'fastify';
 
 export interface BareServer {
   readonly url: string;
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -35,6 +36,7 @@ export async function startBareServer(): Promise<BareServer> {
   });
   return {
     url,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await exited;

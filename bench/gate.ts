@@ -20,6 +20,7 @@ import { openDatabase } from '../src/store/database.js';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
 import { startBareServer } from './bare-server.js';
+import { processCpuMs } from './process-cpu.js';
 import { formatCount, formatTable } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -112,6 +113,8 @@ interface Figures {
   readonly serverWithin: readonly [number, number, number] | undefined;
   /** The longest the server's event loop was held up during the run, in ms. */
   readonly loopStall: number;
+  /** The server process's CPU time (all threads) per answered check, in µs; steadier than latency on shared cores. */
+  readonly cpuPerCheckUs: number | undefined;
 }
 
 const SERVER_BOUNDS = ['0.001', '0.0025', '0.005'] as const;
@@ -141,10 +144,15 @@ async function serverHistogram(
 async function run(
   url: string,
   load: string,
-  options: { readonly rate?: number; readonly connections: number },
+  options: {
+    readonly rate?: number;
+    readonly connections: number;
+    readonly pid?: number | undefined;
+  },
 ): Promise<Omit<Figures, 'database'>> {
   let sent = 0;
   const before = await serverHistogram(url);
+  const cpuBefore = processCpuMs(options.pid);
   const result = await autocannon({
     url: `${url}/api/v1/deploys/check`,
     method: 'POST',
@@ -171,12 +179,14 @@ async function run(
       },
     ],
   });
+  const cpuAfter = processCpuMs(options.pid);
   const after = await serverHistogram(url);
   const answered = after.count - before.count;
   const share = (index: number) =>
     answered === 0 ? 0 : ((after.within[index] ?? 0) - (before.within[index] ?? 0)) / answered;
   return {
     load,
+    cpuPerCheckUs: cpuPerCheck(cpuBefore, cpuAfter, result['2xx']),
     serverWithin: [share(0), share(1), share(2)],
     loopStall: round(after.loopStall),
     checksPerSecond: result['2xx'] / DURATION_SECONDS,
@@ -232,15 +242,17 @@ async function measure(
       if (response.status !== 200) throw new Error(`events: ${response.status}`);
     }
     // Warm up: every service's policies compiled and indexed, the JIT settled.
-    const warmUp = await run(url, 'warm-up', { rate: RATE, connections: CONNECTIONS });
+    const pid = server.child.pid;
+    const warmUp = await run(url, 'warm-up', { rate: RATE, connections: CONNECTIONS, pid });
     const figures: Figures[] = [];
-    figures.push({ database: kindName, ...(await openLoop(url, RATE)) });
+    figures.push({ database: kindName, ...(await openLoop(url, RATE, pid)) });
     const paced = await run(url, `${formatCount(RATE)}/s, autocannon`, {
       rate: RATE,
       connections: CONNECTIONS,
+      pid,
     });
     figures.push({ database: kindName, ...paced });
-    const flat = await run(url, 'as fast as it goes', { connections: CONNECTIONS });
+    const flat = await run(url, 'as fast as it goes', { connections: CONNECTIONS, pid });
     figures.push({ database: kindName, ...flat });
 
     // Every answered check is kept: count the stored decisions once the server stopped.
@@ -265,9 +277,14 @@ async function measure(
 }
 
 /** One check every 1000/rate ms for DURATION_SECONDS, each timed from when it was due. */
-async function openLoop(url: string, rate: number): Promise<Omit<Figures, 'database'>> {
+async function openLoop(
+  url: string,
+  rate: number,
+  pid: number | undefined,
+): Promise<Omit<Figures, 'database'>> {
   const pool = new Pool(url, { connections: OPEN_LOOP_CONNECTIONS });
   const before = await serverHistogram(url);
+  const cpuBefore = processCpuMs(pid);
   const total = rate * DURATION_SECONDS;
   const latencies: number[] = [];
   const pending: Promise<void>[] = [];
@@ -312,6 +329,7 @@ async function openLoop(url: string, rate: number): Promise<Omit<Figures, 'datab
   });
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
+  const cpuAfter = processCpuMs(pid);
   await pool.close();
   const after = await serverHistogram(url);
   const answered = after.count - before.count;
@@ -322,6 +340,7 @@ async function openLoop(url: string, rate: number): Promise<Omit<Figures, 'datab
     round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
   return {
     load: `${formatCount(rate)}/s, spread out`,
+    cpuPerCheckUs: cpuPerCheck(cpuBefore, cpuAfter, latencies.length),
     checksPerSecond: latencies.length / elapsed,
     answered: latencies.length,
     p50: at(0.5),
@@ -332,6 +351,15 @@ async function openLoop(url: string, rate: number): Promise<Omit<Figures, 'datab
     serverWithin: answered === 0 ? undefined : [share(0), share(1), share(2)],
     loopStall: round(after.loopStall),
   };
+}
+
+function cpuPerCheck(
+  beforeMs: number | undefined,
+  afterMs: number | undefined,
+  checks: number,
+): number | undefined {
+  if (beforeMs === undefined || afterMs === undefined || checks === 0) return undefined;
+  return Math.round(((afterMs - beforeMs) * 1000) / checks);
 }
 
 function round(ms: number): number {
@@ -346,8 +374,8 @@ const all: Figures[] = [];
 // This machine's floor: the same open loop against a server that does nothing.
 const bare = await startBareServer();
 try {
-  await openLoop(bare.url, RATE); // warm-up
-  all.push({ database: 'none: bare Fastify', ...(await openLoop(bare.url, RATE)) });
+  await openLoop(bare.url, RATE, bare.pid); // warm-up
+  all.push({ database: 'none: bare Fastify', ...(await openLoop(bare.url, RATE, bare.pid)) });
 } finally {
   await bare.stop();
 }
@@ -372,6 +400,7 @@ process.stdout.write(
       'errors',
       'server: ≤1 / ≤2.5 / ≤5 ms',
       'loop stall',
+      'server CPU/check',
     ],
     ...all.map((figure) => [
       figure.database,
@@ -384,6 +413,7 @@ process.stdout.write(
       String(figure.errors),
       figure.serverWithin?.map(percent).join(' / ') ?? 'n/a',
       `${figure.loopStall} ms`,
+      figure.cpuPerCheckUs === undefined ? 'n/a' : `${String(figure.cpuPerCheckUs)} µs`,
     ]),
   ])}\n`,
 );
@@ -391,5 +421,6 @@ process.stdout.write(
   `${SERVICES} services (one SLO each) and ${SERVICES} policies, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run; target: p99 < 5 ms at 1,000 checks/s\n` +
     'p50…max: as the load generator saw them (it shares the cores; "spread out": from when each check was due);\n' +
     '"none: bare Fastify": the same open loop against a server that answers at once (bench/bare-server.ts): the floor on this machine;\n' +
-    'server: the share of checks the server answered within 1, 2.5 and 5 ms by its own clock; loop stall: the longest its event loop was held up\n',
+    'server: the share of checks the server answered within 1, 2.5 and 5 ms by its own clock; loop stall: the longest its event loop was held up;\n' +
+    "server CPU/check: the server process's CPU time (all its threads) over the run, per answered check\n",
 );
