@@ -3,7 +3,13 @@
 // per concept. Resources that config files also describe (services, SLOs) travel as
 // the same headroom/v1 documents the files hold.
 import { z } from 'zod';
-import { durationSchema, nameSchema, serviceDocumentSchema, sloDocumentSchema } from './config.js';
+import {
+  durationSchema,
+  HEADROOM_KINDS,
+  nameSchema,
+  serviceDocumentSchema,
+  sloDocumentSchema,
+} from './config.js';
 import { parseTimestamp } from './event-lines.js';
 
 /** Instants travel as ISO-8601 UTC strings. */
@@ -150,18 +156,8 @@ export const sloResourceSchema = sloDocumentSchema
 
 export const CHANGE_ACTIONS = ['create', 'update', 'delete'] as const;
 export type ChangeAction = (typeof CHANGE_ACTIONS)[number];
-export const RESOURCE_KINDS = [
-  'Team',
-  'Service',
-  'SLO',
-  'DataSource',
-  'Schedule',
-  'ErrorBudgetPolicy',
-  'EscalationPolicy',
-  'Runbook',
-  'IncidentSettings',
-  'Heartbeat',
-] as const;
+/** What the audit log records changes of: teams, and every kind of config document. */
+export const RESOURCE_KINDS = ['Team', ...HEADROOM_KINDS] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export const applyRequestSchema = z.strictObject({
