@@ -28,6 +28,8 @@ import { formatCount, formatMs, formatTable, median, timeSync } from './timing.j
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
 const CHECKS = Number(process.env.BENCH_HEARTBEAT_CHECKS ?? 10_000);
+/** Load rounds, each Headroom then the bare server; the figures are their medians. */
+const ROUNDS = Number(process.env.BENCH_HEARTBEAT_ROUNDS ?? 3);
 const DURATION_SECONDS = Number(process.env.BENCH_HEARTBEAT_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_HEARTBEAT_CONNECTIONS ?? 64);
 const ZONES = ['Europe/Amsterdam', 'America/New_York', 'Australia/Sydney', 'UTC', 'Asia/Tokyo'];
@@ -94,30 +96,48 @@ async function pings(): Promise<string[][]> {
       rmSync(scripts, { recursive: true, force: true });
     };
     const load = hasWrk() ? wrkLoad(url, paths, scripts) : autocannonLoad(url, paths);
-    await load(3); // warm-up
-    const cpuBefore = processCpuMs(server.child.pid);
-    const result = await load(DURATION_SECONDS);
-    const cpuAfter = processCpuMs(server.child.pid);
-    const cpuPerPing =
-      cpuBefore === undefined || cpuAfter === undefined || result.ok === 0
-        ? 'n/a'
-        : `${((1000 * (cpuAfter - cpuBefore)) / result.ok).toFixed(0)} µs`;
-    const ceiling = await bareCeiling(paths, scripts);
+    const rounds = await interleavedRounds(load, server.child.pid, paths, scripts);
+    const byPings = [...rounds].sort((a, b) => a.result.ok - b.result.ok);
+    const middle = byPings[Math.floor(byPings.length / 2)] ?? byPings[0];
+    if (middle === undefined) throw new Error('no rounds');
+    const spread = (values: readonly number[], format: (value: number) => string) =>
+      values.length === 1
+        ? format(median(values))
+        : `${format(median(values))} (${format(Math.min(...values))} to ${format(Math.max(...values))})`;
+    const perSecondOf = (value: number) => formatCount(value / DURATION_SECONDS);
+    const cpu = rounds.flatMap((round) =>
+      round.cpuPerPingUs === undefined ? [] : [round.cpuPerPingUs],
+    );
     return [
-      ['pings/s (2xx)', formatCount(result.ok / DURATION_SECONDS)],
       [
-        'bare Fastify answering "OK", same generator: this machine\'s ceiling',
-        `${formatCount(ceiling.ok / DURATION_SECONDS)}/s`,
+        `pings/s (2xx), median of ${String(ROUNDS)} rounds (lowest to highest)`,
+        spread(
+          rounds.map((round) => round.result.ok),
+          perSecondOf,
+        ),
       ],
       [
-        'pings as a share of that ceiling',
-        `${((100 * result.ok) / Math.max(1, ceiling.ok)).toFixed(0)} %`,
+        'bare Fastify answering "OK", same generator, in turn with each round: the ceiling',
+        spread(
+          rounds.map((round) => round.ceiling.ok),
+          (value) => `${perSecondOf(value)}/s`,
+        ),
       ],
-      ['server CPU per ping', cpuPerPing],
-      ['latency p50 / p99', `${result.p50} / ${result.p99}`],
-      ['errors and non-2xx', String(result.failed)],
+      [
+        'pings as a share of that ceiling, round by round',
+        spread(
+          rounds.map((round) => round.result.ok / Math.max(1, round.ceiling.ok)),
+          (value) => `${(100 * value).toFixed(0)} %`,
+        ),
+      ],
+      [
+        'server CPU per ping',
+        cpu.length === 0 ? 'n/a' : spread(cpu, (value) => `${value.toFixed(0)} µs`),
+      ],
+      ['latency p50 / p99 (the median round)', `${middle.result.p50} / ${middle.result.p99}`],
+      ['errors and non-2xx', String(rounds.reduce((sum, round) => sum + round.result.failed, 0))],
       ['connections', String(CONNECTIONS)],
-      ['load generator', result.generator],
+      ['load generator', middle.result.generator],
     ];
   } finally {
     cleanUp();
@@ -127,13 +147,44 @@ async function pings(): Promise<string[][]> {
   }
 }
 
-/** The same load against a server that does nothing (bench/bare-server.ts). */
-async function bareCeiling(paths: readonly string[], scripts: string): Promise<LoadResult> {
+interface Round {
+  readonly result: LoadResult;
+  readonly ceiling: LoadResult;
+  readonly cpuPerPingUs: number | undefined;
+}
+
+/**
+ * Headroom and the bare server (bench/bare-server.ts: a server that does nothing) under
+ * the same load in turn, round after round: each round's share compares two runs a few
+ * seconds apart, so that what else the machine does moves both.
+ */
+async function interleavedRounds(
+  load: (seconds: number) => Promise<LoadResult>,
+  pid: number | undefined,
+  paths: readonly string[],
+  scripts: string,
+): Promise<Round[]> {
   const bare = await startBareServer();
   try {
-    const load = hasWrk() ? wrkLoad(bare.url, paths, scripts) : autocannonLoad(bare.url, paths);
+    const bareLoad = hasWrk() ? wrkLoad(bare.url, paths, scripts) : autocannonLoad(bare.url, paths);
     await load(3); // warm-up
-    return await load(DURATION_SECONDS);
+    await bareLoad(3);
+    const rounds: Round[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const cpuBefore = processCpuMs(pid);
+      const result = await load(DURATION_SECONDS);
+      const cpuAfter = processCpuMs(pid);
+      const ceiling = await bareLoad(DURATION_SECONDS);
+      rounds.push({
+        result,
+        ceiling,
+        cpuPerPingUs:
+          cpuBefore === undefined || cpuAfter === undefined || result.ok === 0
+            ? undefined
+            : (1000 * (cpuAfter - cpuBefore)) / result.ok,
+      });
+    }
+    return rounds;
   } finally {
     await bare.stop();
   }
