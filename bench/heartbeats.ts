@@ -23,7 +23,7 @@ import { startHeadroom } from '../src/server/headroom-server.js';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
 import { startBareServer } from './bare-server.js';
-import { processCpuMs } from './process-cpu.js';
+import { mainThreadCpuMs, processCpuMs } from './process-cpu.js';
 import { formatCount, formatMs, formatTable, median, timeSync } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -108,6 +108,13 @@ async function pings(): Promise<string[][]> {
     const cpu = rounds.flatMap((round) =>
       round.cpuPerPingUs === undefined ? [] : [round.cpuPerPingUs],
     );
+    const mainCpu = rounds.flatMap((round) =>
+      round.mainThreadCpuPerPingUs === undefined ? [] : [round.mainThreadCpuPerPingUs],
+    );
+    const bareCpu = rounds.flatMap((round) =>
+      round.bareCpuPerRequestUs === undefined ? [] : [round.bareCpuPerRequestUs],
+    );
+    const microseconds = (value: number) => `${value.toFixed(0)} µs`;
     return [
       [
         `pings/s (2xx), median of ${String(ROUNDS)} rounds (lowest to highest)`,
@@ -131,8 +138,16 @@ async function pings(): Promise<string[][]> {
         ),
       ],
       [
-        'server CPU per ping',
-        cpu.length === 0 ? 'n/a' : spread(cpu, (value) => `${value.toFixed(0)} µs`),
+        'server CPU per ping (all its threads)',
+        cpu.length === 0 ? 'n/a' : spread(cpu, microseconds),
+      ],
+      [
+        '  of which its main thread (HTTP, the state machine; the rest: the SQLite writer, GC)',
+        mainCpu.length === 0 ? 'n/a' : spread(mainCpu, microseconds),
+      ],
+      [
+        "the bare server's CPU per request, same load",
+        bareCpu.length === 0 ? 'n/a' : spread(bareCpu, microseconds),
       ],
       ['latency p50 / p99 (the median round)', `${middle.result.p50} / ${middle.result.p99}`],
       ['errors and non-2xx', String(rounds.reduce((sum, round) => sum + round.result.failed, 0))],
@@ -151,6 +166,9 @@ interface Round {
   readonly result: LoadResult;
   readonly ceiling: LoadResult;
   readonly cpuPerPingUs: number | undefined;
+  /** Of cpuPerPingUs, what the main thread (HTTP, the state machine) used. */
+  readonly mainThreadCpuPerPingUs: number | undefined;
+  readonly bareCpuPerRequestUs: number | undefined;
 }
 
 /**
@@ -172,22 +190,34 @@ async function interleavedRounds(
     const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       const cpuBefore = processCpuMs(pid);
+      const mainBefore = mainThreadCpuMs(pid);
       const result = await load(DURATION_SECONDS);
       const cpuAfter = processCpuMs(pid);
+      const mainAfter = mainThreadCpuMs(pid);
+      const bareBefore = processCpuMs(bare.pid);
       const ceiling = await bareLoad(DURATION_SECONDS);
+      const bareAfter = processCpuMs(bare.pid);
       rounds.push({
         result,
         ceiling,
-        cpuPerPingUs:
-          cpuBefore === undefined || cpuAfter === undefined || result.ok === 0
-            ? undefined
-            : (1000 * (cpuAfter - cpuBefore)) / result.ok,
+        cpuPerPingUs: cpuPerRequest(cpuBefore, cpuAfter, result.ok),
+        mainThreadCpuPerPingUs: cpuPerRequest(mainBefore, mainAfter, result.ok),
+        bareCpuPerRequestUs: cpuPerRequest(bareBefore, bareAfter, ceiling.ok),
       });
     }
     return rounds;
   } finally {
     await bare.stop();
   }
+}
+
+function cpuPerRequest(
+  beforeMs: number | undefined,
+  afterMs: number | undefined,
+  requests: number,
+): number | undefined {
+  if (beforeMs === undefined || afterMs === undefined || requests === 0) return undefined;
+  return (1000 * (afterMs - beforeMs)) / requests;
 }
 
 interface LoadResult {

@@ -6,8 +6,21 @@ import { readFileSync } from 'node:fs';
 /** User + system CPU milliseconds of process `pid`; undefined where /proc is missing. */
 export function processCpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
+  return cpuMsOf(`/proc/${String(pid)}/stat`);
+}
+
+/**
+ * CPU milliseconds of the process's main thread (its event loop) alone; the rest of
+ * processCpuMs is its other threads (the SQLite writer, V8's GC helpers, libuv's pool).
+ */
+export function mainThreadCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  return cpuMsOf(`/proc/${String(pid)}/task/${String(pid)}/stat`);
+}
+
+function cpuMsOf(statFile: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const stat = readFileSync(statFile, 'utf8');
     // Fields after the command (which may hold spaces): utime and stime are 14th and 15th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
