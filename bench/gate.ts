@@ -20,7 +20,7 @@ import { openDatabase } from '../src/store/database.js';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
 import { startBareServer } from './bare-server.js';
-import { processCpuMs } from './process-cpu.js';
+import { cpuPerRequestUs, processCpuMs } from './process-cpu.js';
 import { formatCount, formatTable } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -186,7 +186,7 @@ async function run(
     answered === 0 ? 0 : ((after.within[index] ?? 0) - (before.within[index] ?? 0)) / answered;
   return {
     load,
-    cpuPerCheckUs: cpuPerCheck(cpuBefore, cpuAfter, result['2xx']),
+    cpuPerCheckUs: cpuPerRequestUs(cpuBefore, cpuAfter, result['2xx']),
     serverWithin: [share(0), share(1), share(2)],
     loopStall: round(after.loopStall),
     checksPerSecond: result['2xx'] / DURATION_SECONDS,
@@ -340,7 +340,7 @@ async function openLoop(
     round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
   return {
     load: `${formatCount(rate)}/s, spread out`,
-    cpuPerCheckUs: cpuPerCheck(cpuBefore, cpuAfter, latencies.length),
+    cpuPerCheckUs: cpuPerRequestUs(cpuBefore, cpuAfter, latencies.length),
     checksPerSecond: latencies.length / elapsed,
     answered: latencies.length,
     p50: at(0.5),
@@ -351,15 +351,6 @@ async function openLoop(
     serverWithin: answered === 0 ? undefined : [share(0), share(1), share(2)],
     loopStall: round(after.loopStall),
   };
-}
-
-function cpuPerCheck(
-  beforeMs: number | undefined,
-  afterMs: number | undefined,
-  checks: number,
-): number | undefined {
-  if (beforeMs === undefined || afterMs === undefined || checks === 0) return undefined;
-  return Math.round(((afterMs - beforeMs) * 1000) / checks);
 }
 
 function round(ms: number): number {
@@ -413,7 +404,7 @@ process.stdout.write(
       String(figure.errors),
       figure.serverWithin?.map(percent).join(' / ') ?? 'n/a',
       `${figure.loopStall} ms`,
-      figure.cpuPerCheckUs === undefined ? 'n/a' : `${String(figure.cpuPerCheckUs)} µs`,
+      figure.cpuPerCheckUs === undefined ? 'n/a' : `${figure.cpuPerCheckUs.toFixed(0)} µs`,
     ]),
   ])}\n`,
 );

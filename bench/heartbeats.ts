@@ -23,7 +23,7 @@ import { startHeadroom } from '../src/server/headroom-server.js';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
 import { startBareServer } from './bare-server.js';
-import { mainThreadCpuMs, processCpuMs } from './process-cpu.js';
+import { cpuPerRequestUs, mainThreadCpuMs, processCpuMs } from './process-cpu.js';
 import { formatCount, formatMs, formatTable, median, timeSync } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -200,24 +200,15 @@ async function interleavedRounds(
       rounds.push({
         result,
         ceiling,
-        cpuPerPingUs: cpuPerRequest(cpuBefore, cpuAfter, result.ok),
-        mainThreadCpuPerPingUs: cpuPerRequest(mainBefore, mainAfter, result.ok),
-        bareCpuPerRequestUs: cpuPerRequest(bareBefore, bareAfter, ceiling.ok),
+        cpuPerPingUs: cpuPerRequestUs(cpuBefore, cpuAfter, result.ok),
+        mainThreadCpuPerPingUs: cpuPerRequestUs(mainBefore, mainAfter, result.ok),
+        bareCpuPerRequestUs: cpuPerRequestUs(bareBefore, bareAfter, ceiling.ok),
       });
     }
     return rounds;
   } finally {
     await bare.stop();
   }
-}
-
-function cpuPerRequest(
-  beforeMs: number | undefined,
-  afterMs: number | undefined,
-  requests: number,
-): number | undefined {
-  if (beforeMs === undefined || afterMs === undefined || requests === 0) return undefined;
-  return (1000 * (afterMs - beforeMs)) / requests;
 }
 
 interface LoadResult {

@@ -30,3 +30,13 @@ function cpuMsOf(statFile: string): number | undefined {
     return undefined;
   }
 }
+
+/** Microseconds of CPU per request between two readings; undefined without both or without requests. */
+export function cpuPerRequestUs(
+  beforeMs: number | undefined,
+  afterMs: number | undefined,
+  requests: number,
+): number | undefined {
+  if (beforeMs === undefined || afterMs === undefined || requests === 0) return undefined;
+  return (1000 * (afterMs - beforeMs)) / requests;
+}
