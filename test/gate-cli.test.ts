@@ -2,7 +2,8 @@
 // a running server (a separate process), real exit codes, and the server down.
 // `npm test` builds first; run `npm run build` before running this file alone.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -151,7 +152,7 @@ describe('headroom gate against a running server', () => {
       '  1. [payments-budget/exhausted] SLO checkout-availability has exhausted its error budget (-99900% left). Deploys are denied unless labelled reliability or rollback; no approval lifts this rule.',
     );
     expect(run.stdout).toContain(
-      'No approval lifts this: only the labels named above, or the conditions ending.',
+      'No approval lifts this; the label reliability or rollback would waive every reason, or wait for the conditions to end.',
     );
     const decisions = await api(
       server.url,
@@ -201,6 +202,23 @@ describe('headroom gate against a running server', () => {
     });
     expect(badToken.code).toBe(2);
     expect(badToken.stderr).toContain('the API token is not known');
+  });
+
+  it('keeps a deploy recorded on a denied decision, and says it went out against the gate', async () => {
+    const denied = await headroom(['gate', 'checkout', '--actor', 'alice', '--json'], env);
+    expect(denied.code).toBe(1);
+    const { id } = JSON.parse(denied.stdout) as { id: string };
+    const run = await headroom(
+      ['deploy', 'record', 'checkout', '--status', 'finished', '--decision', id, '--json'],
+      { ...env, HEADROOM_ACTOR: 'alice' },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      `gate decision ${id} denied this deploy; it is recorded as having gone out against the gate.`,
+    );
+    expect(JSON.parse(run.stdout)).toMatchObject({ decision: id, againstDenial: true });
+    const listed = await api(server.url, TOKEN, 'GET', '/api/v1/deploys?service=checkout&limit=1');
+    expect(listed.body).toMatchObject([{ decision: id, againstDenial: true }]);
   });
 
   it('records a deploy after it went out', async () => {
@@ -258,6 +276,105 @@ describe('headroom gate against a running server', () => {
       });
       expect(fromEnv.code).toBe(0);
       expect(fromEnv.stderr).toContain('from HEADROOM_GATE_ON_UNAVAILABLE');
+    });
+
+    it("does what the service's policies in --config say", async () => {
+      const config = mkdtempSync(path.join(tmpdir(), 'headroom-gate-config-'));
+      try {
+        const policy = (name: string, services: string, onUnavailable: string) =>
+          [
+            'apiVersion: headroom/v1',
+            'kind: ErrorBudgetPolicy',
+            `metadata: { name: ${name} }`,
+            'spec:',
+            `  appliesTo: { services: [${services}] }`,
+            '  rules: [{ name: exhausted, when: budgetExhausted, effect: deny }]',
+            `  onUnavailable: ${onUnavailable}`,
+          ].join('\n');
+        const service = (name: string) =>
+          `apiVersion: headroom/v1\nkind: Service\nmetadata: { name: ${name} }\nspec: { team: payments }`;
+        writeFileSync(
+          path.join(config, 'headroom.yaml'),
+          [
+            service('healthy'),
+            service('checkout'),
+            policy('lenient', 'healthy, checkout', 'allow'),
+            policy('strict', 'checkout', 'deny'),
+          ].join('\n---\n'),
+        );
+        const allowed = await headroom(
+          ['gate', 'healthy', '--actor', 'alice', '--config', config],
+          {
+            ...down,
+            HEADROOM_GATE_ON_UNAVAILABLE: 'deny',
+          },
+        );
+        expect(allowed.code).toBe(0);
+        expect(allowed.stderr).toContain(
+          `ALLOWED WITHOUT A DECISION (onUnavailable: allow, from the policies in ${config}: lenient)`,
+        );
+        // Deny if any policy that applies says deny.
+        const denied = await headroom(
+          ['gate', 'checkout', '--actor', 'alice', '--config', config],
+          down,
+        );
+        expect(denied.code).toBe(3);
+        expect(denied.stderr).toContain(`from the policies in ${config}: lenient, strict`);
+        // A service the files do not define: the variable decides.
+        const unknown = await headroom(
+          ['gate', 'storefront', '--actor', 'alice', '--config', config],
+          {
+            ...down,
+            HEADROOM_GATE_ON_UNAVAILABLE: 'allow',
+          },
+        );
+        expect(unknown.code).toBe(0);
+        expect(unknown.stderr).toContain(`--config ${config} does not define service storefront`);
+        // Config that does not validate cannot say what the policies are: held.
+        writeFileSync(
+          path.join(config, 'broken.yaml'),
+          'apiVersion: headroom/v1\nkind: Nonsense\n',
+        );
+        const broken = await headroom(['gate', 'healthy', '--actor', 'alice', '--config', config], {
+          ...down,
+          HEADROOM_GATE_ON_UNAVAILABLE: 'allow',
+        });
+        expect(broken.code).toBe(3);
+        expect(broken.stderr).toContain('which does not validate');
+      } finally {
+        rmSync(config, { recursive: true, force: true });
+      }
+    });
+
+    it('never lets a deploy out when HEADROOM_URL is unset or the answer is not a decision', async () => {
+      const unset = { ...env };
+      delete unset.HEADROOM_URL;
+      const noUrl = await headroom(['gate', 'healthy', '--actor', 'alice'], {
+        ...unset,
+        HEADROOM_GATE_ON_UNAVAILABLE: 'allow',
+      });
+      expect(noUrl.code).toBe(2);
+      expect(noUrl.stderr).toContain('HEADROOM_URL is not set');
+
+      const login = createHttpServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in</html>');
+      });
+      await new Promise<void>((resolve) => login.listen(0, '127.0.0.1', resolve));
+      try {
+        const address = login.address();
+        const port = typeof address === 'object' && address !== null ? address.port : 0;
+        const run = await headroom(['gate', 'healthy', '--actor', 'alice'], {
+          ...env,
+          HEADROOM_URL: `http://127.0.0.1:${port}`,
+          HEADROOM_GATE_ON_UNAVAILABLE: 'allow',
+        });
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain(
+          'The answer is not a gate decision, so healthy is NOT ALLOWED',
+        );
+      } finally {
+        await new Promise((resolve) => login.close(resolve));
+      }
     });
   });
 });

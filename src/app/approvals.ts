@@ -24,13 +24,16 @@ export function approvalState(approval: ApprovalGrantRecord, atMs: number): Appr
   return approval.expiresAt > atMs ? 'active' : 'expired';
 }
 
-/** The engine's approval of a stored one. */
-export function approvalOf(record: ApprovalGrantRecord): Approval {
+/** The engine's approval of a stored one, with the roles its approver holds now. */
+export function approvalOf(
+  record: ApprovalGrantRecord,
+  approverRolesNow: readonly string[],
+): Approval {
   return {
     id: record.id,
     service: record.service,
     approver: record.approver,
-    approverRoles: record.approverRoles,
+    approverRoles: approverRolesNow,
     requester: record.requester ?? undefined,
     reason: record.reason,
     grantedAtMs: record.grantedAt,

@@ -12,7 +12,7 @@ import type { SloStatus } from '../core/slo/status.js';
 import type { GateRequest } from '../schema/policy.js';
 import { approvalOf } from './approvals.js';
 import type { DecisionLog } from './decision-log.js';
-import { notFound } from './errors.js';
+import { invalid, notFound } from './errors.js';
 import type { DeployDecisionRecord } from './ports/records.js';
 import type { AppDependencies, LiveSlo } from './ports/slo-catalog.js';
 import { actorOf, requireReader, type Principal } from './principal.js';
@@ -54,11 +54,14 @@ export async function checkDeploy(
     facts = {
       slos: sloFacts(entries, new Map(statuses.map((status) => [status.slo, status]))),
       openIncidents,
-      approvals: approvals.map(approvalOf),
+      approvals: approvals.map((approval) =>
+        approvalOf(approval, catalog.rolesOf(approval.approver)),
+      ),
     };
   }
 
-  const decision = decideFor(service, policies, facts, request, now);
+  const asking = principal.kind === 'token' ? (principal.user ?? undefined) : undefined;
+  const decision = decideFor(service, policies, facts, { ...request, requestedBy: asking }, now);
   const record: DeployDecisionRecord = {
     // 122 random bits, from a pool of entropy drawn in advance (randomBytes per check
     // showed in profiles): a thousand checks a second for ages without a collision.
@@ -82,12 +85,21 @@ export function decideFor(
   service: Service,
   policies: Parameters<typeof decideDeploy>[0]['policies'],
   facts: GateFacts,
-  request: { readonly labels: readonly string[]; readonly actor: string },
+  request: {
+    readonly labels: readonly string[];
+    readonly actor: string;
+    readonly requestedBy?: string | undefined;
+  },
   now: number,
 ): DeployDecision {
   return decideDeploy(
     {
-      request: { service: service.name, labels: request.labels, actor: request.actor },
+      request: {
+        service: service.name,
+        labels: request.labels,
+        actor: request.actor,
+        requestedBy: request.requestedBy,
+      },
       service: {
         name: service.name,
         team: service.team,
@@ -133,6 +145,15 @@ export async function listDecisions(
   },
 ): Promise<DeployDecisionRecord[]> {
   requireReader(principal);
+  // An unknown cursor would answer an empty page, which reads as "no more decisions".
+  if (query.before !== undefined && (await store.getDeployDecision(query.before)) === undefined) {
+    throw invalid('unknown page cursor', [
+      {
+        path: 'before',
+        message: `no gate decision "${query.before}"; before takes the id of the last decision of the previous page (dec_…)`,
+      },
+    ]);
+  }
   return store.listDeployDecisions({
     ...(query.service === undefined ? {} : { service: query.service }),
     ...(query.before === undefined ? {} : { before: query.before }),

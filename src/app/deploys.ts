@@ -41,6 +41,7 @@ export async function recordDeploy(
       },
     ]);
   }
+  let decisionAllowed: boolean | null = null;
   if (input.decision !== undefined) {
     // Its id was answered only after it was stored: it is there to read.
     const decision = await store.getDeployDecision(input.decision);
@@ -55,6 +56,9 @@ export async function recordDeploy(
         },
       ]);
     }
+    // A deploy that went out against a denial happened all the same: it is kept, and
+    // says so wherever deploys are shown.
+    decisionAllowed = decision.allowed;
   }
   const deploy: DeployRecord = {
     id: `dep_${randomBytes(8).toString('hex')}`,
@@ -66,6 +70,7 @@ export async function recordDeploy(
     actor: input.actor,
     at,
     decisionId: input.decision ?? null,
+    decisionAllowed,
     recordedBy: actorOf(principal),
     recordedAt: now,
   };
@@ -117,8 +122,12 @@ class BudgetReader {
 
   constructor(private readonly deps: AppDependencies) {}
 
-  async around(service: string, atMs: number): Promise<DeployBudget[]> {
-    const entries = this.deps.catalog.slosOf(service);
+  /** For every SLO of the service, or for the ones given. */
+  async around(
+    service: string,
+    atMs: number,
+    entries: readonly LiveSlo[] = this.deps.catalog.slosOf(service),
+  ): Promise<DeployBudget[]> {
     if (entries.length === 0) return [];
     const now = this.deps.clock.now();
     const [before, at, after] = await Promise.all([
@@ -142,7 +151,7 @@ class BudgetReader {
   }
 
   private statuses(service: string, entries: readonly LiveSlo[], atMs: number) {
-    const key = `${service}\u0000${atMs}`;
+    const key = `${service}\u0000${entries.map((entry) => entry.slo.name).join(',')}\u0000${atMs}`;
     let statuses = this.cache.get(key);
     if (statuses === undefined) {
       statuses = statusesOf(this.deps, entries, atMs);
@@ -192,6 +201,40 @@ export async function deploysOfSlo(
     limit: MAX_DEPLOY_MARKS,
   });
   return deploys.reverse();
+}
+
+/** A deploy on an SLO's chart or status, with what it did to that SLO's budget. */
+export interface SloDeployMark {
+  readonly deploy: DeployRecord;
+  /** null: not read (older than the latest `impacts` deploys) or no status there. */
+  readonly budget: DeployBudget | null;
+}
+
+/**
+ * Deploys of an SLO's service in [fromMs, toMs], oldest first; the budget before and
+ * after is read for the latest `impacts` of them only: each costs three statuses, and
+ * for a Prometheus SLI three queries.
+ */
+export async function deployMarksOfSlo(
+  deps: AppDependencies,
+  principal: Principal,
+  slo: string,
+  range: { readonly fromMs: number; readonly toMs: number },
+  impacts: number,
+): Promise<SloDeployMark[]> {
+  const deploys = await deploysOfSlo(deps, principal, slo, range);
+  const entry = deps.catalog.get(slo);
+  const budgets = new BudgetReader(deps);
+  const firstRead = deploys.length - impacts;
+  const marks: SloDeployMark[] = [];
+  for (const [index, deploy] of deploys.entries()) {
+    const budget =
+      entry === undefined || index < firstRead
+        ? undefined
+        : (await budgets.around(deploy.service, deploy.at, [entry]))[0];
+    marks.push({ deploy, budget: budget ?? null });
+  }
+  return marks;
 }
 
 export interface ChangeFailureRequest {

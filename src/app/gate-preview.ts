@@ -75,7 +75,11 @@ export async function previewGates(
       facts = {
         slos: sloFacts(entries, statuses),
         openIncidents,
-        approvals: needsApprovals ? catalog.approvalsOf(service.name).map(approvalOf) : [],
+        approvals: needsApprovals
+          ? catalog
+              .approvalsOf(service.name)
+              .map((approval) => approvalOf(approval, catalog.rolesOf(approval.approver)))
+          : [],
       };
     }
     const decision = decideFor(service, policies, facts, { labels: [], actor: PREVIEW_ACTOR }, now);

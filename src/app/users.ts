@@ -27,7 +27,7 @@ export async function getUser(
 }
 
 export async function putUser(
-  { store, clock }: AppDependencies,
+  { store, clock, catalog }: AppDependencies,
   principal: Principal,
   input: UserInput,
   mode: 'create' | 'upsert',
@@ -41,7 +41,7 @@ export async function putUser(
       },
     ]);
   }
-  return store.transaction(async (tx) => {
+  const result = await store.transaction(async (tx) => {
     const before = await tx.getUser(input.name);
     if (before !== undefined && mode === 'create')
       throw conflict(`user "${input.name}" already exists`);
@@ -74,10 +74,13 @@ export async function putUser(
     });
     return { user, created: before === undefined };
   });
+  // The gate reads approvers' roles from the catalog: the next check here must see these.
+  await catalog.refresh();
+  return result;
 }
 
 export async function deleteUser(
-  { store, clock }: AppDependencies,
+  { store, clock, catalog }: AppDependencies,
   principal: Principal,
   name: string,
 ): Promise<void> {
@@ -94,6 +97,7 @@ export async function deleteUser(
       after: null,
     });
   });
+  await catalog.refresh();
 }
 
 function sameUser(a: UserRecord, b: Omit<UserRecord, 'createdAt' | 'updatedAt'>): boolean {

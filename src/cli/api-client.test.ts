@@ -182,22 +182,30 @@ describe('createApiClient', () => {
   });
 
   it.each([
-    ['/down', `the Headroom server at URL failed (HTTP 503): the store is down`],
+    ['/down', `the Headroom server at URL failed (HTTP 503): the store is down`, 'unavailable'],
     [
       '/html',
       'the Headroom server at URL answered GET /html with something that is not JSON: <html>hello</html>; is that URL a Headroom server?',
+      'notUnderstood',
     ],
     [
       '/wrong-shape',
       'the Headroom server at URL answered GET /wrong-shape in a shape this CLI does not understand; are the CLI and the server the same version?\n  answer: Invalid input: expected number, received string',
+      'notUnderstood',
     ],
-    ['/redirect', 'unexpected answer from the Headroom server at URL: HTTP 302'],
-  ])('treats %s as a server that cannot serve (exit 3)', async (path, message) => {
+    [
+      '/redirect',
+      'unexpected answer from the Headroom server at URL: HTTP 302 to /ok; is that URL a Headroom server?',
+      'notUnderstood',
+    ],
+  ])('treats %s as a server that cannot serve (exit 3)', async (path, message, failureKind) => {
     const error = await failure(
       createApiClient({ url, token: 't' }).call('GET', path, undefined, answerSchema),
     );
     expect(error.exitCode).toBe(ExitCode.unreachable);
     expect(formatApiError(error)).toBe(message.replace('URL', url));
+    // Only a server that is down may let the deploy gate fall back to onUnavailable.
+    expect(error.failure).toBe(failureKind);
   });
 
   it('names the URL when nothing listens there', async () => {

@@ -43,10 +43,18 @@ export class ApiError extends Error {
     readonly details: readonly string[] = [],
     readonly status?: number,
     readonly problem?: Problem,
+    /**
+     * `unavailable`: no connection, no answer in time, or a 5xx; `notUnderstood`: an
+     * answer that is not Headroom's (a login page, a redirect, another version);
+     * `refused`: a 4xx. The deploy gate falls back to onUnavailable only for the first.
+     */
+    readonly failure: ApiFailure = exitCode === ExitCode.usage ? 'refused' : 'unavailable',
   ) {
     super(message);
   }
 }
+
+export type ApiFailure = 'unavailable' | 'notUnderstood' | 'refused';
 
 /** Where to connect and as whom: `--url`, else HEADROOM_URL, else the local default. */
 export function apiClientOptions(
@@ -77,6 +85,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
     let status: number;
     let text: string;
+    let redirect: string | undefined;
     try {
       const response = await request(target, {
         method,
@@ -87,6 +96,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         reset: true,
       });
       status = response.statusCode;
+      const location = response.headers.location;
+      redirect = Array.isArray(location) ? location[0] : location;
       text = await response.body.text();
     } catch (error) {
       throw new ApiError(
@@ -97,10 +108,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (status >= 400) throw errorResponse(status, text, base, options.token !== undefined);
     if (status < 200 || status >= 300) {
       throw new ApiError(
-        `unexpected answer from the Headroom server at ${base}: HTTP ${status}`,
+        `unexpected answer from the Headroom server at ${base}: HTTP ${status}${redirect === undefined ? '' : ` to ${redirect}`}; is that URL a Headroom server?`,
         ExitCode.unreachable,
         [],
         status,
+        undefined,
+        'notUnderstood',
       );
     }
     return text;
@@ -178,6 +191,10 @@ function parseResponse<T>(text: string, schema: z.ZodType<T>, call: string, base
     throw new ApiError(
       `the Headroom server at ${base} answered ${call} with something that is not JSON${snippet(text)}; is that URL a Headroom server?`,
       ExitCode.unreachable,
+      [],
+      undefined,
+      undefined,
+      'notUnderstood',
     );
   }
   const parsed = schema.safeParse(value.json);
@@ -190,6 +207,9 @@ function parseResponse<T>(text: string, schema: z.ZodType<T>, call: string, base
     `the Headroom server at ${base} answered ${call} in a shape this CLI does not understand; are the CLI and the server the same version?`,
     ExitCode.unreachable,
     details,
+    undefined,
+    undefined,
+    'notUnderstood',
   );
 }
 

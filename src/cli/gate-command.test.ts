@@ -81,8 +81,8 @@ describe('formatDecision', () => {
         'Approvals that do not count:',
         '  - apr_9 by bob: the approval expired at 2026-11-10T09:00:00.000Z',
         '',
-        'To lift it: an approval from a holder of role sre-lead (not alice) for payments-default/budget-low:',
-        '  POST /api/v1/approvals {"service":"checkout","scope":["budget-low"],"reason":"…","expiresAt":"…"}',
+        'To lift it: an approval from a holder of role sre-lead (not alice) for payments-default/budget-low, given with their own token:',
+        "  headroom approve checkout --rule payments-default/budget-low --reason '…' --expires 2h",
         '',
         'Decision dec_1 at 2026-11-10T10:00:00.000Z.',
         '',
@@ -94,6 +94,42 @@ describe('formatDecision', () => {
     const allowed = { ...HELD, allowed: true, reasons: [], waived: [], approvalsRefused: [] };
     expect(formatDecision({ ...allowed, liftableBy: null, version: null })).toBe(
       'ALLOWED: checkout may be deployed now by alice (payments-default).\n\nDecision dec_1 at 2026-11-10T10:00:00.000Z.\n',
+    );
+  });
+});
+
+describe('what lifts a denial no approval lifts', () => {
+  const [lowBudget] = HELD.reasons;
+  if (lowBudget === undefined) throw new Error('HELD has a reason');
+  const deny = (rule: string, unlessLabels: string[]) => ({
+    ...lowBudget,
+    rule,
+    effect: 'deny' as const,
+    unlessLabels,
+    liftableBy: null,
+  });
+  const footer = (reasons: ReturnType<typeof deny>[]) =>
+    formatDecision({ ...HELD, reasons, waived: [], approvalsRefused: [], liftableBy: null })
+      .split('\n')
+      .at(-4);
+
+  it('names the label that waives every reason', () => {
+    expect(
+      footer([deny('exhausted', ['reliability', 'rollback']), deny('paging', ['rollback'])]),
+    ).toBe(
+      'No approval lifts this; the label rollback would waive every reason, or wait for the conditions to end.',
+    );
+  });
+
+  it('says when the labels differ from reason to reason', () => {
+    expect(footer([deny('exhausted', ['reliability']), deny('paging', ['rollback'])])).toBe(
+      'No approval lifts this; each reason names the labels that waive it, or wait for the conditions to end.',
+    );
+  });
+
+  it('says plainly when nothing but time lifts a rule', () => {
+    expect(footer([deny('incident-freeze', []), deny('paging', ['rollback'])])).toBe(
+      'No approval or label lifts payments-default/incident-freeze: only its condition ending does.',
     );
   });
 });

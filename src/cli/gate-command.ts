@@ -3,13 +3,16 @@
 // out, 1 when a policy holds it (with every reason, for a person), 2 for a usage
 // error or a request the server refused, and 3 when the server cannot answer.
 //
-// Without the server nobody can read the policies, so the policy's `onUnavailable`
-// cannot be read either: the pipeline says what it wants with --on-unavailable or
-// HEADROOM_GATE_ON_UNAVAILABLE (set it to what the service's policies say; the
-// decision JSON carries it), and the default is deny, as it is for policies. A deploy
-// let out this way exits 0 but says so loudly.
+// Without the server the policies must come from elsewhere: --config reads the
+// service's policies from the config files (the repository CI checks out holds them)
+// and takes their `onUnavailable`; else --on-unavailable or HEADROOM_GATE_ON_UNAVAILABLE
+// say it, and the default is deny, as it is for policies. A deploy let out this way
+// exits 0 but says so loudly.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
+import { loadConfig } from '../config/load.js';
+import { compilePolicy, PolicyIndex } from '../core/policy/compile.js';
+import { onUnavailableFor } from '../core/policy/decide.js';
 import {
   deploySchema,
   DEPLOY_STATUSES,
@@ -43,6 +46,8 @@ export interface GateOptions {
   readonly json: boolean;
   readonly url: string | undefined;
   readonly onUnavailable: OnUnavailable | undefined;
+  /** Config files or directories holding the service's policies, read only when the server is down. */
+  readonly config: readonly string[];
   readonly timeoutSeconds: number;
 }
 
@@ -81,14 +86,12 @@ export async function runGate(
     );
     return ExitCode.usage;
   }
-  const onUnavailable: OnUnavailable =
-    options.onUnavailable ?? (fromEnv === 'allow' || fromEnv === 'deny' ? fromEnv : 'deny');
-  const source =
+  const fallback: Fallback =
     options.onUnavailable !== undefined
-      ? '--on-unavailable'
-      : fromEnv === undefined || fromEnv === ''
-        ? 'the default'
-        : ON_UNAVAILABLE_ENV;
+      ? { onUnavailable: options.onUnavailable, source: '--on-unavailable' }
+      : fromEnv === 'allow' || fromEnv === 'deny'
+        ? { onUnavailable: fromEnv, source: ON_UNAVAILABLE_ENV }
+        : { onUnavailable: 'deny', source: 'the default' };
 
   let client: ApiClient;
   try {
@@ -117,26 +120,83 @@ export async function runGate(
     );
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    if (error.exitCode !== ExitCode.unreachable) {
-      io.stderr.write(`${command}: ${formatApiError(error)}\n`);
-      return error.exitCode;
+    io.stderr.write(`${command}: ${formatApiError(error)}\n`);
+    if (error.failure === 'refused') return error.exitCode;
+    // onUnavailable is for a gate that is down, not for one that was never set up or
+    // is hidden behind something else: those would let every deploy out unchecked.
+    if (error.failure === 'notUnderstood') {
+      io.stderr.write(
+        `The answer is not a gate decision, so ${options.service} is NOT ALLOWED. Check --url or HEADROOM_URL (${client.url}).\n`,
+      );
+      return ExitCode.usage;
     }
-    return decideWithoutServer(command, options, onUnavailable, source, error, io);
+    if (options.url === undefined && (env.HEADROOM_URL ?? '').trim() === '') {
+      io.stderr.write(
+        `HEADROOM_URL is not set and no server answers at the default ${client.url}, so ${options.service} is NOT ALLOWED: set HEADROOM_URL (or --url) to the Headroom server. onUnavailable applies only to a server that is set and down.\n`,
+      );
+      return ExitCode.usage;
+    }
+    const chosen =
+      options.onUnavailable === undefined && options.config.length > 0
+        ? await fromConfig(options.config, options.service, fallback, io)
+        : fallback;
+    return decideWithoutServer(options, chosen, io, error.message);
   }
   io.stdout.write(options.json ? `${JSON.stringify(answer, null, 2)}\n` : formatDecision(answer));
   return answer.allowed ? ExitCode.ok : ExitCode.no;
 }
 
-function decideWithoutServer(
-  command: string,
-  options: GateOptions,
-  onUnavailable: OnUnavailable,
-  source: string,
-  error: ApiError,
+interface Fallback {
+  readonly onUnavailable: OnUnavailable;
+  /** Where it was read, for the person reading the log. */
+  readonly source: string;
+}
+
+/**
+ * onUnavailable as the service's policies in the config files say: deny if any of
+ * them says deny. Config with errors holds the deploy (it cannot say what the
+ * policies are); a service the files do not define leaves the choice to `fallback`.
+ */
+async function fromConfig(
+  paths: readonly string[],
+  serviceName: string,
+  fallback: Fallback,
   io: CliIo,
+): Promise<Fallback> {
+  const where = paths.join(', ');
+  const { model, issues } = await loadConfig(paths);
+  const errors = issues.filter((issue) => issue.severity === 'error');
+  if (errors.length > 0) {
+    const first = errors[0];
+    io.stderr.write(
+      `headroom gate: --config ${where} has ${errors.length} error(s) (first: ${first?.file}:${first?.line}:${first?.column}: ${first?.message}); run headroom validate ${paths.join(' ')}\n`,
+    );
+    return { onUnavailable: 'deny', source: `--config ${where}, which does not validate` };
+  }
+  const service = model.services.find((candidate) => candidate.name === serviceName);
+  if (service === undefined) {
+    io.stderr.write(
+      `headroom gate: --config ${where} does not define service ${serviceName}; onUnavailable comes from ${fallback.source}\n`,
+    );
+    return fallback;
+  }
+  const index = new PolicyIndex(model.policies.map((resource) => compilePolicy(resource.policy)));
+  const policies = index.forService(service);
+  const names =
+    policies.length === 0 ? 'no policy applies' : policies.map((p) => p.name).join(', ');
+  return {
+    onUnavailable: onUnavailableFor(policies),
+    source: `the policies in ${where}: ${names}`,
+  };
+}
+
+function decideWithoutServer(
+  options: GateOptions,
+  { onUnavailable, source }: Fallback,
+  io: CliIo,
+  error: string,
 ): number {
   const allowed = onUnavailable === 'allow';
-  io.stderr.write(`${command}: ${formatApiError(error)}\n`);
   const banner = allowed
     ? `WARNING: the deploy gate did not answer; ${options.service} is ALLOWED WITHOUT A DECISION (onUnavailable: allow, from ${source}). No policy was checked and nothing was recorded.`
     : `The deploy gate did not answer; ${options.service} is DENIED without a decision (onUnavailable: deny, from ${source}). Retry when the server is back, or, if the service's policies allow it, set ${ON_UNAVAILABLE_ENV}=allow.`;
@@ -150,7 +210,7 @@ function decideWithoutServer(
           decidedWithoutServer: true,
           onUnavailable,
           onUnavailableFrom: source,
-          error: error.message,
+          error,
         },
         null,
         2,
@@ -193,18 +253,35 @@ export function formatDecision(answer: GateAnswer): string {
     const lift = answer.liftableBy;
     lines.push('');
     if (lift === null) {
-      lines.push('No approval lifts this: only the labels named above, or the conditions ending.');
+      lines.push(noApprovalLifts(answer.reasons));
     } else {
       for (const approval of lift.approvals) {
+        const rules = approval.rules.map((rule) => `${approval.policy}/${rule}`);
         lines.push(
-          `To lift it: an approval from a holder of role ${approval.roles.join(' or ')} (not ${lift.notBy}) for ${approval.rules.map((rule) => `${approval.policy}/${rule}`).join(', ')}:`,
-          `  POST /api/v1/approvals {"service":"${answer.service}","scope":${JSON.stringify(approval.rules)},"reason":"…","expiresAt":"…"}`,
+          `To lift it: an approval from a holder of role ${approval.roles.join(' or ')} (not ${lift.notBy}) for ${rules.join(', ')}, given with their own token:`,
+          `  headroom approve ${answer.service} ${rules.map((rule) => `--rule ${rule}`).join(' ')} --reason '…' --expires 2h`,
         );
       }
     }
   }
   lines.push('', `Decision ${answer.id} at ${answer.at}.`);
   return `${lines.join('\n')}\n`;
+}
+
+/** What is left when no approval helps: the labels that would, or only time. */
+function noApprovalLifts(reasons: GateAnswer['reasons']): string {
+  const unlabelled = reasons.filter((reason) => reason.unlessLabels.length === 0);
+  if (unlabelled.length > 0) {
+    const rules = [...new Set(unlabelled.map((reason) => `${reason.policy}/${reason.rule}`))];
+    return `No approval or label lifts ${rules.join(', ')}: only its condition ending does.`;
+  }
+  const [first, ...rest] = reasons;
+  const common = (first?.unlessLabels ?? []).filter((label) =>
+    rest.every((reason) => reason.unlessLabels.includes(label)),
+  );
+  return common.length > 0
+    ? `No approval lifts this; the label ${common.join(' or ')} would waive every reason, or wait for the conditions to end.`
+    : 'No approval lifts this; each reason names the labels that waive it, or wait for the conditions to end.';
 }
 
 export interface DeployRecordOptions {
@@ -256,6 +333,11 @@ export async function runDeployRecord(
       deploySchema,
     );
     const version = deploy.version === null ? '' : ` ${deploy.version}`;
+    if (deploy.againstDenial) {
+      io.stderr.write(
+        `${command}: gate decision ${deploy.decision ?? ''} denied this deploy; it is recorded as having gone out against the gate.\n`,
+      );
+    }
     io.stdout.write(
       options.json
         ? `${JSON.stringify(deploy, null, 2)}\n`
@@ -293,8 +375,13 @@ export function addGateCommands(
     .addOption(
       new Option(
         '--on-unavailable <choice>',
-        `what to do when the server cannot answer (default: $${ON_UNAVAILABLE_ENV}, else deny)`,
+        `what to do when the server cannot answer (default: what --config's policies say, else $${ON_UNAVAILABLE_ENV}, else deny)`,
       ).choices(['allow', 'deny']),
+    )
+    .option(
+      '--config <file|dir>',
+      "config holding the service's policies: their onUnavailable decides when the server cannot answer (repeatable)",
+      collect,
     )
     .option(
       '--timeout <seconds>',
@@ -328,6 +415,7 @@ Examples:
             json: options.json === true,
             url: options.url,
             onUnavailable: options.onUnavailable,
+            config: options.config ?? [],
             timeoutSeconds: options.timeout,
           },
           io,
@@ -394,6 +482,7 @@ interface RawGateOptions {
   readonly json?: boolean;
   readonly url?: string;
   readonly onUnavailable?: OnUnavailable;
+  readonly config?: string[];
   readonly timeout: number;
 }
 

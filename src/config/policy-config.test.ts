@@ -80,7 +80,7 @@ describe('ErrorBudgetPolicy in config files', () => {
       appliesTo: { all: false, services: [], teams: ['payments'] },
       onUnavailable: 'allow',
       approvals: { roles: ['sre-lead'], maxDurationMinutes: 480 },
-      incidentFreeze: { dependencies: 'all', effect: 'deny', unlessLabels: [] },
+      incidentFreeze: { dependencies: 'all', effect: 'deny', unlessLabels: ['rollback'] },
     });
     expect(resource?.policy.freezes.holidays.map((holiday) => holiday.name)).toEqual([
       'holidays-nl',

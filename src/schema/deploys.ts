@@ -4,9 +4,16 @@
 import { z } from 'zod';
 import { instantQuerySchema, instantSchema } from './api.js';
 import { durationSchema, nameSchema } from './config.js';
+import { DEPLOY_STATUSES, deployBudgetSchema } from './deploy-budget.js';
 import { approvalSchema, deployDecisionSchema, errorBudgetPolicyDocumentSchema } from './policy.js';
 
-export const DEPLOY_STATUSES = ['started', 'finished', 'failed', 'rolled_back'] as const;
+export {
+  DEPLOY_STATUSES,
+  deployBudgetSchema,
+  sloDeployMarkSchema,
+  type DeployBudget,
+  type SloDeployMarkView,
+} from './deploy-budget.js';
 
 const labelsSchema = z.array(nameSchema).meta({ examples: [['rollback']] });
 
@@ -72,29 +79,6 @@ export const deployInputSchema = z
   .meta({ id: 'DeployRecordRequest' });
 export type DeployInput = z.output<typeof deployInputSchema>;
 
-const hourBudgetSchema = z.object({
-  from: instantSchema,
-  to: instantSchema,
-  remainingAtStart: z.number().meta({ description: 'Fraction of the budget left at `from`' }),
-  remainingAtEnd: z.number(),
-  consumed: z
-    .number()
-    .meta({ description: 'remainingAtStart − remainingAtEnd: the share of the budget spent' }),
-  burnRate: z
-    .number()
-    .nullable()
-    .meta({ description: 'The 1h burn rate at `to`: how fast the hour spent the budget' }),
-});
-
-export const deployBudgetSchema = z.object({
-  slo: z.string(),
-  /** The hour before the deploy. */
-  before: hourBudgetSchema,
-  /** The hour after it; null until that hour has passed. */
-  after: hourBudgetSchema.nullable(),
-});
-export type DeployBudget = z.input<typeof deployBudgetSchema>;
-
 export const deploySchema = z
   .object({
     id: z.string(),
@@ -106,6 +90,9 @@ export const deploySchema = z
     actor: z.string(),
     at: instantSchema,
     decision: z.string().nullable(),
+    againstDenial: z.boolean().meta({
+      description: 'The gate decision it names denied the deploy: it went out against the gate',
+    }),
     recordedBy: z.string(),
     recordedAt: instantSchema,
     /** Per SLO of the service: the budget spent in the hour before and the hour after. */

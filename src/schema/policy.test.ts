@@ -234,7 +234,7 @@ describe('ErrorBudgetPolicy document', () => {
         windows: [{ name: 'fri-1600-to-mon-0800' }],
         adHoc: [],
       },
-      incidentFreeze: { dependencies: 'critical', effect: 'deny', unlessLabels: [] },
+      incidentFreeze: { dependencies: 'critical', effect: 'deny', unlessLabels: ['rollback'] },
       approvals: { roles: ['sre'], maxDurationMinutes: 24 * 60 },
       onUnavailable: 'deny',
     });

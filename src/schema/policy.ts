@@ -390,7 +390,9 @@ export const incidentFreezeSchema = z.strictObject({
   /** Incidents on which dependencies hold deploys too, besides the service's own. */
   dependencies: z.enum(INCIDENT_DEPENDENCIES).default('critical'),
   effect: effectSchema.default('deny'),
-  unlessLabels: labelListSchema.default([]),
+  // A rollback is how most incidents end: holding it would keep the incident open.
+  // Set [] to hold rollbacks too.
+  unlessLabels: labelListSchema.default(['rollback']),
 });
 
 export const approvalSettingsSchema = z

@@ -8,6 +8,7 @@ import {
 } from '../core/slo/status.js';
 import { instantSchema } from './api.js';
 import { ALERT_SEVERITIES } from './config.js';
+import { sloDeployMarkSchema } from './deploy-budget.js';
 
 // Whole numbers for pushed events; a Prometheus source's increase() estimates may not be.
 const countSchema = z.number().nonnegative();
@@ -101,6 +102,21 @@ export const sloStatusSchema = z
   })
   .meta({ id: 'SloStatus' });
 
+/** One SLO's status as the server shows it: the engine's, and the deploys in its window. */
+export const sloStatusWithDeploysSchema = sloStatusSchema
+  .extend({
+    deploys: z.object({
+      inWindow: z.number().int().nonnegative().meta({
+        description: "Deploys of the SLO's service recorded in the window (at most 500 counted)",
+      }),
+      latest: z.array(sloDeployMarkSchema).meta({
+        description:
+          'The latest deploys in the window, newest first, with what each did to the budget',
+      }),
+    }),
+  })
+  .meta({ id: 'SloStatusWithDeploys' });
+
 type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 // Assignability alone lets either side grow an optional field the other lacks.
 type SameShape<A, B> =
@@ -132,18 +148,11 @@ export const sloSeriesSchema = z
         burnRates: burnRatesSchema,
       }),
     ),
-    /** Deploys of the SLO's service recorded in [from, to], oldest first: marks for charts. */
-    deploys: z
-      .array(
-        z.object({
-          id: z.string(),
-          at: instantSchema,
-          status: z.string(),
-          version: z.string().nullable(),
-          labels: z.array(z.string()),
-        }),
-      )
-      .optional(),
+    /**
+     * Deploys of the SLO's service recorded in [from, to], oldest first: marks for
+     * charts, the latest 50 with what each did to the budget.
+     */
+    deploys: z.array(sloDeployMarkSchema).optional(),
   })
   .meta({ id: 'SloSeries' });
 export type SloSeries = z.infer<typeof sloSeriesSchema>;

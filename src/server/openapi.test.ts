@@ -273,6 +273,7 @@ describe('the OpenAPI document', () => {
       'OpenApiTestWidgetInput',
       'OpenApiTestWidgetOptions',
       'Problem',
+      'SloDeployMark',
       'SloSeries',
       'SloStatus',
       'Team',

@@ -46,6 +46,7 @@ export class LiveSlos implements SloCatalog {
   private sloNamesByService = new Map<string, readonly string[]>();
   private loadedPolicies: LoadedPolicies = { list: [], index: new PolicyIndex([]) };
   private approvalsByService = new Map<string, ApprovalGrantRecord[]>();
+  private rolesByUser = new Map<string, readonly string[]>();
   private lastEventId = 0;
   private generation = -1;
   /** The catch-up under way, and the one queued to start after it. */
@@ -106,6 +107,10 @@ export class LiveSlos implements SloCatalog {
 
   approvalsOf(service: string): readonly ApprovalGrantRecord[] {
     return this.approvalsByService.get(service) ?? [];
+  }
+
+  rolesOf(user: string): readonly string[] {
+    return this.rolesByUser.get(user) ?? [];
   }
 
   invalidate(): void {
@@ -185,11 +190,13 @@ export class LiveSlos implements SloCatalog {
   }
 
   private async reloadDefinitions(): Promise<void> {
-    const [records, serviceRecords, configRecords] = await Promise.all([
+    const [records, serviceRecords, configRecords, users] = await Promise.all([
       this.store.listSlos(),
       this.store.listServices(),
       this.store.listConfigResources(),
+      this.store.listUsers(),
     ]);
+    this.rolesByUser = new Map(users.map((user) => [user.name, user.roles]));
     // Each document is looked up once: the lookup serializes it, and thousands of them
     // read once per kind stalled every request for the length of a reload.
     const config = configRecords.map((record) => this.documents.read(record.document));

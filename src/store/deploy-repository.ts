@@ -144,12 +144,20 @@ export function deployRepository(db: Kysely<DatabaseSchema>): DeployRepository {
         .execute();
     },
     async listDeploys({ service, status, fromMs, toMs, limit }) {
-      let query = db.selectFrom('deploys').selectAll();
-      if (service !== undefined) query = query.where('service', '=', service);
-      if (status !== undefined) query = query.where('status', '=', status);
-      if (fromMs !== undefined) query = query.where('at', '>=', fromMs);
-      if (toMs !== undefined) query = query.where('at', '<', toMs);
-      const rows = await query.orderBy('at', 'desc').orderBy('seq', 'desc').limit(limit).execute();
+      let query = db
+        .selectFrom('deploys')
+        .leftJoin('deploy_decisions', 'deploy_decisions.id', 'deploys.decision_id')
+        .selectAll('deploys')
+        .select('deploy_decisions.allowed as decision_allowed');
+      if (service !== undefined) query = query.where('deploys.service', '=', service);
+      if (status !== undefined) query = query.where('deploys.status', '=', status);
+      if (fromMs !== undefined) query = query.where('deploys.at', '>=', fromMs);
+      if (toMs !== undefined) query = query.where('deploys.at', '<', toMs);
+      const rows = await query
+        .orderBy('deploys.at', 'desc')
+        .orderBy('deploys.seq', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(deployOf);
     },
   };
@@ -210,7 +218,9 @@ function decisionOf(row: Selectable<DeployDecisionsTable>): DeployDecisionRecord
 
 const STATUSES: readonly DeployStatus[] = ['started', 'finished', 'failed', 'rolled_back'];
 
-function deployOf(row: Selectable<DeploysTable>): DeployRecord {
+function deployOf(
+  row: Selectable<DeploysTable> & { readonly decision_allowed: number | null },
+): DeployRecord {
   return {
     id: row.id,
     service: row.service,
@@ -221,6 +231,7 @@ function deployOf(row: Selectable<DeploysTable>): DeployRecord {
     actor: row.actor,
     at: row.at,
     decisionId: row.decision_id,
+    decisionAllowed: row.decision_allowed === null ? null : row.decision_allowed === 1,
     recordedBy: row.recorded_by,
     recordedAt: row.recorded_at,
   };

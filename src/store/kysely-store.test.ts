@@ -335,6 +335,7 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
       actor: 'alice',
       at,
       decisionId: null,
+      decisionAllowed: null,
       recordedBy: 'token:ci (ci)',
       recordedAt: at + 1,
     });
@@ -351,6 +352,46 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect(
       (await store.listDeploys({ status: 'finished', limit: 10 })).map((each) => each.id),
     ).toEqual(['d3', 'd2']);
+  });
+
+  it("reads each deploy with its gate decision's answer: one that went out against a denial says so", async () => {
+    const decision = (id: string, allowed: boolean) => ({
+      id,
+      at: 500,
+      service: 'checkout',
+      actor: 'alice',
+      requestedBy: 'token:ci (ci)',
+      allowed,
+      version: null,
+      commit: null,
+      labels: [],
+      decision: { allowed, reasons: [] } as never,
+    });
+    await store.insertDeployDecisions([decision('dec-yes', true), decision('dec-no', false)]);
+    const deploy = (id: string, decisionId: string | null) => ({
+      id,
+      service: 'checkout',
+      status: 'finished' as const,
+      version: null,
+      commit: null,
+      labels: [],
+      actor: 'alice',
+      at: 1_000,
+      decisionId,
+      // Written as anything: the answer is read from the decision, never stored twice.
+      decisionAllowed: null,
+      recordedBy: 'token:ci (ci)',
+      recordedAt: 1_001,
+    });
+    await store.insertDeploy(deploy('d-yes', 'dec-yes'));
+    await store.insertDeploy(deploy('d-no', 'dec-no'));
+    await store.insertDeploy(deploy('d-none', null));
+    const read = await store.listDeploys({ service: 'checkout', limit: 10 });
+    expect(Object.fromEntries(read.map((each) => [each.id, each.decisionAllowed]))).toEqual({
+      'd-yes': true,
+      'd-no': false,
+      'd-none': null,
+    });
   });
 
   it('appends incident events with compare-and-set and finds incidents by service and status', async () => {

@@ -581,6 +581,109 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
     expect(shorter.failed).toBe(0);
   });
 
+  it('never counts the approval of the one whose token asks, nor of one who lost the role', async () => {
+    const given = await approve(tokens.bob ?? '', {});
+    expect(given.status).toBe(201);
+    const { id } = given.body as { id: string };
+    try {
+      // bob's own token asks on alice's behalf: bob is asking, and cannot approve.
+      const asked = await check('low', { actor: 'alice' }, tokens.bob);
+      expect(asked.decision.allowed).toBe(false);
+      // (An approval of an earlier test, expired, is refused too.)
+      const refusalOf = (decision: Decision) =>
+        decision.approvalsRefused.find((refused) => refused.id === id);
+      expect(refusalOf(asked.decision)).toMatchObject({ refusal: 'approverIsRequester' });
+      // CI spells the deployer as it likes; bob is bob.
+      const spelled = await check('low', { actor: 'Bob' });
+      expect(refusalOf(spelled.decision)).toMatchObject({ refusal: 'approverIsRequester' });
+      expect((await check('low', { actor: 'alice' })).decision.allowed).toBe(true);
+
+      const demoted = await headroom.call('PUT', '/api/v1/users/bob', {
+        body: { roles: [] },
+      });
+      expect(demoted.status).toBe(200);
+      const after = await check('low', { actor: 'alice' });
+      expect(after.decision.allowed).toBe(false);
+      expect(refusalOf(after.decision)).toMatchObject({
+        refusal: 'roleNotAllowed',
+        message: 'bob holds no role; policy payments-budget takes approvals from sre-lead',
+      });
+    } finally {
+      await headroom.call('PUT', '/api/v1/users/bob', {
+        body: { roles: ['sre-lead'] },
+      });
+      await headroom.call('DELETE', `/api/v1/approvals/${id}`);
+    }
+  });
+
+  it('pages decisions by the id of the last one seen, and refuses any other cursor', async () => {
+    const reply = await headroom.call(
+      'GET',
+      `/api/v1/deploys/decisions?before=${new Date(T0).toISOString()}`,
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({
+      errors: [{ path: 'before', message: expect.stringContaining('no gate decision') as string }],
+    });
+  });
+
+  it("shows the deploys in an SLO's status and series, with the budget around each", async () => {
+    const recorded = await headroom.call('POST', '/api/v1/deploys', {
+      token: tokens.ci ?? null,
+      body: {
+        service: 'low',
+        status: 'finished',
+        actor: 'alice',
+        version: '7.0.0',
+        at: new Date(T0 - 2 * HOUR).toISOString(),
+      },
+    });
+    expect(recorded.status).toBe(201);
+    const { id } = recorded.body as { id: string };
+    const status = (await headroom.call('GET', '/api/v1/slos/low-availability/status')).body as {
+      errorBudget: { remaining: number };
+      deploys: { inWindow: number; latest: { id: string; budget: unknown }[] };
+    };
+    expect(status.deploys.inWindow).toBe(1);
+    const remaining = status.errorBudget.remaining;
+    // Nothing failed around the deploy: the hour before and the hour after spent nothing.
+    expect(status.deploys.latest).toEqual([
+      {
+        id,
+        at: new Date(T0 - 2 * HOUR).toISOString(),
+        status: 'finished',
+        version: '7.0.0',
+        labels: [],
+        budget: {
+          slo: 'low-availability',
+          before: {
+            from: new Date(T0 - 3 * HOUR).toISOString(),
+            to: new Date(T0 - 2 * HOUR).toISOString(),
+            remainingAtStart: remaining,
+            remainingAtEnd: remaining,
+            consumed: 0,
+            burnRate: null,
+          },
+          after: {
+            from: new Date(T0 - 2 * HOUR).toISOString(),
+            to: new Date(T0 - HOUR).toISOString(),
+            remainingAtStart: remaining,
+            remainingAtEnd: remaining,
+            consumed: 0,
+            burnRate: null,
+          },
+        },
+      },
+    ]);
+    const series = (
+      await headroom.call(
+        'GET',
+        `/api/v1/slos/low-availability/series?from=${new Date(T0 - 4 * HOUR).toISOString()}&to=${new Date(T0).toISOString()}&step=1h`,
+      )
+    ).body as { deploys: unknown[] };
+    expect(series.deploys).toEqual(status.deploys.latest);
+  });
+
   it('answers 404 for a service it does not know, and 400 for a bad request', async () => {
     const unknown = await check('nowhere');
     expect(unknown.status).toBe(404);

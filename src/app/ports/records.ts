@@ -164,6 +164,8 @@ export interface DeployRecord {
   readonly at: number;
   /** The gate decision the deploy went out on, when CI passed it along. */
   readonly decisionId: string | null;
+  /** That decision's answer (read with the deploy): false, it went out against a denial. */
+  readonly decisionAllowed: boolean | null;
   readonly recordedBy: string;
   readonly recordedAt: number;
 }

@@ -56,6 +56,12 @@ export interface SloCatalog {
    * are reloaded with the definitions: a gate check reads no table.
    */
   approvalsOf(service: string): readonly ApprovalGrantRecord[];
+  /**
+   * The roles a user holds now ([] for a user who no longer exists): an approval
+   * counts only while its approver still holds a role the policy names. Users are
+   * audited changes too, reloaded with the definitions.
+   */
+  rolesOf(user: string): readonly string[];
 }
 
 export interface LoadedPolicies {

@@ -42,19 +42,25 @@ export function judgeApproval(
       message: `rule ${policy.name}/${rule} denies and approvals do not lift deny rules; ${labels}`,
     };
   }
-  if (approval.approver === request.actor) {
+  if (samePerson(approval.approver, request.actor)) {
     return {
       refusal: 'approverIsRequester',
       message: `${approval.approver} is the one deploying and cannot approve their own deploy`,
     };
   }
-  if (approval.requester !== undefined && approval.approver === approval.requester) {
+  if (request.requestedBy !== undefined && samePerson(approval.approver, request.requestedBy)) {
+    return {
+      refusal: 'approverIsRequester',
+      message: `${approval.approver} asked the gate (the token is theirs) and cannot approve a deploy they ask for`,
+    };
+  }
+  if (approval.requester !== undefined && samePerson(approval.approver, approval.requester)) {
     return {
       refusal: 'approverIsRequester',
       message: `${approval.approver} asked for this approval and cannot give it themselves`,
     };
   }
-  if (approval.requester !== undefined && approval.requester !== request.actor) {
+  if (approval.requester !== undefined && !samePerson(approval.requester, request.actor)) {
     return {
       refusal: 'otherRequester',
       message: `the approval is for deploys by ${approval.requester}, not by ${request.actor}`,
@@ -88,6 +94,15 @@ export function judgeApproval(
     };
   }
   return 'counts';
+}
+
+/**
+ * Whether two names are one person. CI systems pass the deployer as they spell it
+ * (GITHUB_ACTOR keeps capitals), so case and surrounding blanks must not make
+ * someone a stranger to their own deploy.
+ */
+export function samePerson(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 /** The approvals that would lift every reason left, or null when some reason takes none. */

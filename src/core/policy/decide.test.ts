@@ -418,6 +418,41 @@ describe('decideDeploy: approvals', () => {
     ).toBe(true);
   });
 
+  it('knows the deployer whatever case or blanks CI spells the name with', () => {
+    for (const actor of ['Alice', ' alice ', 'ALICE']) {
+      const decision = decide([approval({ approver: 'alice' })], NOON, actor);
+      expect(decision.allowed).toBe(false);
+      expect(decision.approvalsRefused[0]?.refusal).toBe('approverIsRequester');
+    }
+    // An approval for carol's deploys is for Carol's too.
+    expect(decide([approval({ requester: 'carol' })], NOON, 'Carol').allowed).toBe(true);
+  });
+
+  it('refuses the approval of the person whose token asks, whoever the actor is said to be', () => {
+    const asked = decideDeploy(
+      gateInput([only], {
+        facts: { ...low, approvals: [approval({ approver: 'bob' })] },
+        actor: 'alice',
+        requestedBy: 'bob',
+      }),
+      NOON,
+    );
+    expect(asked.allowed).toBe(false);
+    expect(asked.approvalsRefused[0]).toMatchObject({
+      refusal: 'approverIsRequester',
+      message: 'bob asked the gate (the token is theirs) and cannot approve a deploy they ask for',
+    });
+    const byCi = decideDeploy(
+      gateInput([only], {
+        facts: { ...low, approvals: [approval({ approver: 'bob' })] },
+        actor: 'alice',
+        requestedBy: 'ci-bot',
+      }),
+      NOON,
+    );
+    expect(byCi.allowed).toBe(true);
+  });
+
   it('refuses an approval given by the person who asked for it', () => {
     const decision = decide([approval({ approver: 'carol', requester: 'carol' })], NOON, 'carol');
     expect(decision.approvalsRefused[0]?.refusal).toBe('approverIsRequester');

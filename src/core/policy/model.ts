@@ -128,6 +128,11 @@ export interface DeployRequest {
   readonly labels: readonly string[];
   /** Who deploys: never counts as their own approver. */
   readonly actor: string;
+  /**
+   * The user whose token asked, when the token is bound to one: whoever names the
+   * actor, an approval by the one asking does not count either.
+   */
+  readonly requestedBy?: string | undefined;
 }
 
 export type GateService = Pick<Service, 'name' | 'team' | 'tier'> & {
@@ -169,7 +174,7 @@ export interface Approval {
   readonly id: string;
   readonly service: string;
   readonly approver: string;
-  /** Roles the approver held when approving. */
+  /** Roles the approver holds at the check: one who lost the role no longer lifts anything. */
   readonly approverRoles: readonly string[];
   /** Set: the approval is for this person's deploys only. Unset: for anyone's but the approver's. */
   readonly requester: string | undefined;

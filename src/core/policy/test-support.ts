@@ -104,13 +104,19 @@ export function gateInput(
   fields: {
     labels?: readonly string[];
     actor?: string;
+    requestedBy?: string;
     facts?: Partial<GateFacts>;
     service?: GateService;
   } = {},
 ): GateInput {
   const service = fields.service ?? CHECKOUT;
   return {
-    request: { service: service.name, labels: fields.labels ?? [], actor: fields.actor ?? 'alice' },
+    request: {
+      service: service.name,
+      labels: fields.labels ?? [],
+      actor: fields.actor ?? 'alice',
+      requestedBy: fields.requestedBy,
+    },
     service,
     policies: policies.map((each) => ('policy' in each ? each : compilePolicy(each))),
     facts: { ...HEALTHY, ...fields.facts },

@@ -1,6 +1,6 @@
 // Stored records as the API shows them: instants as ISO-8601, secrets never.
 import { approvalState } from '../../app/approvals.js';
-import type { DeployWithBudget } from '../../app/deploys.js';
+import type { DeployWithBudget, SloDeployMark } from '../../app/deploys.js';
 import type {
   AlertTransitionRecord,
   ApprovalGrantRecord,
@@ -118,8 +118,18 @@ export const deployView = ({ deploy, budget }: DeployWithBudget) => ({
   actor: deploy.actor,
   at: isoOf(deploy.at),
   decision: deploy.decisionId,
+  againstDenial: deploy.decisionAllowed === false,
   recordedBy: deploy.recordedBy,
   recordedAt: isoOf(deploy.recordedAt),
+  budget,
+});
+
+export const sloDeployMarkView = ({ deploy, budget }: SloDeployMark) => ({
+  id: deploy.id,
+  at: isoOf(deploy.at),
+  status: deploy.status,
+  version: deploy.version,
+  labels: [...deploy.labels],
   budget,
 });
 

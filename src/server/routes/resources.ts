@@ -13,7 +13,7 @@ import {
   putResource,
   type ResourceKindName,
 } from '../../app/resources.js';
-import { deploysOfSlo } from '../../app/deploys.js';
+import { deployMarksOfSlo } from '../../app/deploys.js';
 import { getSloSeries, getSloStatus, listSloStatuses } from '../../app/slo-status.js';
 import { requireReader } from '../../app/principal.js';
 import {
@@ -30,10 +30,23 @@ import {
   statusQuerySchema,
 } from '../../schema/api.js';
 import { serviceDocumentSchema, sloDocumentSchema } from '../../schema/config.js';
-import { sloSeriesSchema, sloStatusSchema } from '../../schema/status.js';
+import {
+  sloSeriesSchema,
+  sloStatusSchema,
+  sloStatusWithDeploysSchema,
+} from '../../schema/status.js';
 import { defineRoute, READ_PROBLEMS, WRITE_PROBLEMS, type RouteDefinition } from '../route.js';
-import { alertTransitionView, ingestKeyView, resourceView } from './representations.js';
+import {
+  alertTransitionView,
+  ingestKeyView,
+  resourceView,
+  sloDeployMarkView,
+} from './representations.js';
 import { formatDuration } from '../../core/time/duration.js';
+
+/** Deploys whose budget impact a status reads (newest first), and a series (latest). */
+const STATUS_DEPLOY_IMPACTS = 20;
+const SERIES_DEPLOY_IMPACTS = 50;
 
 export function resourceRoutes(deps: AppDependencies): RouteDefinition[] {
   return [
@@ -48,10 +61,25 @@ export function resourceRoutes(deps: AppDependencies): RouteDefinition[] {
       auth: 'token',
       params: nameParamsSchema,
       query: statusQuerySchema,
-      response: sloStatusSchema,
+      response: sloStatusWithDeploysSchema,
       problems: [400, ...READ_PROBLEMS],
-      handler: ({ principal, params, query }) =>
-        getSloStatus(deps, principal, params.name, query.at),
+      handler: async ({ principal, params, query }) => {
+        const status = await getSloStatus(deps, principal, params.name, query.at);
+        const marks = await deployMarksOfSlo(
+          deps,
+          principal,
+          params.name,
+          { fromMs: Date.parse(status.window.start), toMs: Date.parse(status.window.end) - 1 },
+          STATUS_DEPLOY_IMPACTS,
+        );
+        return {
+          ...status,
+          deploys: {
+            inWindow: marks.length,
+            latest: marks.slice(-STATUS_DEPLOY_IMPACTS).reverse().map(sloDeployMarkView),
+          },
+        };
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -69,23 +97,20 @@ export function resourceRoutes(deps: AppDependencies): RouteDefinition[] {
           toMs: query.to,
           stepMinutes: query.step,
         });
-        const deploys = await deploysOfSlo(deps, principal, params.name, {
-          fromMs: Date.parse(series.from),
-          toMs: Date.parse(series.to),
-        });
+        const marks = await deployMarksOfSlo(
+          deps,
+          principal,
+          params.name,
+          { fromMs: Date.parse(series.from), toMs: Date.parse(series.to) },
+          SERIES_DEPLOY_IMPACTS,
+        );
         return {
           slo: series.slo,
           from: series.from,
           to: series.to,
           step: formatDuration(series.stepMinutes),
           points: series.points,
-          deploys: deploys.map((deploy) => ({
-            id: deploy.id,
-            at: new Date(deploy.at).toISOString(),
-            status: deploy.status,
-            version: deploy.version,
-            labels: [...deploy.labels],
-          })),
+          deploys: marks.map(sloDeployMarkView),
         };
       },
     }),

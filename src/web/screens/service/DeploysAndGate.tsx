@@ -94,6 +94,15 @@ function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: st
                 <span className={`badge deploy-status deploy-${deploy.status}`}>
                   {DEPLOY_STATUS_TEXT[deploy.status]}
                 </span>
+                {deploy.againstDenial ? (
+                  <span
+                    className="badge deploy-against-denial"
+                    data-field="against-denial"
+                    title={`gate decision ${deploy.decision ?? ''} denied this deploy`}
+                  >
+                    against the gate
+                  </span>
+                ) : null}
               </td>
               <td data-field="actor">{deploy.actor}</td>
               <td data-field="budget">
