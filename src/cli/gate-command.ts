@@ -183,7 +183,7 @@ async function fromConfig(
   const index = new PolicyIndex(model.policies.map((resource) => compilePolicy(resource.policy)));
   const policies = index.forService(service);
   const names =
-    policies.length === 0 ? 'no policy applies' : policies.map((p) => p.name).join(', ');
+    policies.length === 0 ? 'no policy applies' : policies.map((policy) => policy.name).join(', ');
   return {
     onUnavailable: onUnavailableFor(policies),
     source: `the policies in ${where}: ${names}`,
@@ -393,14 +393,17 @@ export function addGateCommands(
       'after',
       `
 Exit codes: 0 the deploy may go out, 1 a policy holds it (every reason is printed),
-2 usage error or a request the server refused (unknown service, bad token),
-3 the server cannot be reached and --on-unavailable is deny. With allow, an
-unreachable server exits 0 with a warning. Reads HEADROOM_URL and HEADROOM_TOKEN
+2 usage error, a request the server refused (unknown service, bad token), HEADROOM_URL
+unset, or an answer that is not a gate decision, 3 the server cannot be reached (or
+fails) and onUnavailable is deny. With allow, such a server exits 0 with a warning.
+onUnavailable comes from --on-unavailable, else the service's policies in --config,
+else HEADROOM_GATE_ON_UNAVAILABLE, else deny. Reads HEADROOM_URL and HEADROOM_TOKEN
 (any API token may ask). See docs/ci.md.
 
 Examples:
   headroom gate checkout --version 1.4.0
   headroom gate checkout --label rollback --json
+  headroom gate checkout --config headroom/    # the policies decide if the server is down
   HEADROOM_GATE_ON_UNAVAILABLE=allow headroom gate search`,
     )
     .action(async (service: string, options: RawGateOptions) => {
