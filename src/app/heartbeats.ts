@@ -17,6 +17,7 @@ import {
   nextCheck,
   pause,
   resume,
+  runningSince,
   type HeartbeatState,
   type HeartbeatTransition,
 } from '../core/heartbeats/state.js';
@@ -386,6 +387,8 @@ export interface HeartbeatView {
   readonly resource: HeartbeatResource;
   readonly record: HeartbeatRecord;
   readonly state: HeartbeatState;
+  /** The oldest run still within its time limit; a timed-out run is not shown. */
+  readonly runningSince: number | null;
   readonly team: string | undefined;
 }
 
@@ -614,10 +617,19 @@ function viewOf(
 ): HeartbeatView {
   const stored = stateOf(record);
   const compiled = compiledOf(resource);
+  const now = deps.clock.now();
   // What the check is now, even between two evaluator passes.
-  const state =
-    compiled === undefined ? stored : evaluate(compiled, stored, deps.clock.now()).state;
-  return { resource, record, state, team: deps.catalog.service(resource.service)?.team };
+  const state = compiled === undefined ? stored : evaluate(compiled, stored, now).state;
+  return {
+    resource,
+    record,
+    state,
+    runningSince:
+      compiled === undefined
+        ? (state.openRuns[0]?.startedAt ?? null)
+        : runningSince(compiled, state, now),
+    team: deps.catalog.service(resource.service)?.team,
+  };
 }
 
 /** The signal a ping URL's last segment stands for; undefined: not one. */

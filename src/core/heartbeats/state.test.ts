@@ -10,6 +10,7 @@ import {
   NEW_HEARTBEAT_STATE,
   pause,
   resume,
+  runningSince,
   type HeartbeatState,
   type HeartbeatTransition,
 } from './state.js';
@@ -256,6 +257,39 @@ describe('runs: start, finish, max run, too fast', () => {
     );
     expect(many.state.openRuns).toHaveLength(32);
     expect(many.state.openRuns[0]?.runId).toBe('r8');
+  });
+
+  it('a killed run times out once: later runs bring the check up and keep it up', () => {
+    const up = run(check, [success(t0)]).state;
+    const killed = applyPing(check, up, start(t0 + 12 * HOUR, 'killed')).state;
+    const down = evaluate(check, killed, t0 + 14 * HOUR);
+    expect(down.transition).toMatchObject({ to: 'down', reason: 'run-timeout' });
+    expect(down.transition && alertFor(down.transition)).toBe('page');
+    let state = down.state;
+    for (const [i, at] of [t0 + 15 * HOUR, t0 + 16 * HOUR].entries()) {
+      state = applyPing(check, state, start(at, `next-${String(i)}`)).state;
+      const ended = applyPing(check, state, success(at + MINUTE * 5, `next-${String(i)}`));
+      state = ended.state;
+      expect(state.status).toBe('up');
+      expect(state.downAt).toBe(at + MINUTE * 5 + DAY + HOUR);
+      expect(runningSince(check, state, at + MINUTE * 6)).toBeNull();
+      expect(evaluate(check, state, at + MINUTE * 6).transition).toBeUndefined();
+    }
+    // The killed run's end, should it come, still pairs and is flagged as overran.
+    const late = applyPing(check, state, success(t0 + 2 * DAY, 'killed'));
+    expect(late.finished[0]).toMatchObject({ durationMs: 36 * HOUR, overran: true });
+  });
+
+  it('a run that overran while the check was down does not take it down again', () => {
+    const failed = run(check, [start(t0, 'a'), start(t0 + MINUTE, 'b')]).state;
+    const down = applyPing(check, failed, { at: t0 + 2 * MINUTE, kind: 'fail', runId: 'z' });
+    // A failure clears every run; a run started while down outlives its limit.
+    const hung = applyPing(check, down.state, start(t0 + 3 * MINUTE, 'hung')).state;
+    const ended = applyPing(check, hung, success(t0 + 5 * HOUR));
+    expect(ended.state.status).toBe('up');
+    expect(evaluate(check, ended.state, t0 + 5 * HOUR + 1).transition).toBeUndefined();
+    const withRid = applyPing(check, hung, success(t0 + 5 * HOUR, 'other'));
+    expect(withRid.state.downAt).toBe(t0 + 5 * HOUR + DAY + HOUR);
   });
 
   it('marks a run late when it began after the due deadline', () => {

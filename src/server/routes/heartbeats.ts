@@ -234,7 +234,7 @@ function heartbeatView(view: HeartbeatView, base: string) {
     lastFailureAt: iso(state.lastFailureAt),
     expectedAt: iso(state.expectedAt),
     downAt: iso(state.downAt),
-    runningSince: iso(state.openRuns[0]?.startedAt ?? null),
+    runningSince: iso(view.runningSince),
   };
 }
 

@@ -1,0 +1,108 @@
+// A check's life beyond the happy path, through the HTTP API with an injected clock:
+// a killed run that must not keep the check down, pauses that resolve pages, config
+// changes that move deadlines at once, a deleted check's page, and malformed pings
+// answered with the reason.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASES } from '../../src/store/test-databases.js';
+import { serviceDocument } from '../support/documents.js';
+import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const T0 = Date.parse('2026-11-20T00:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface Heartbeat {
+  status: string;
+  pingUrl: string;
+  expectedAt: string | null;
+  runningSince: string | null;
+}
+
+interface Page {
+  status: string;
+  summary: string;
+  alerts: { source: string }[];
+}
+
+const heartbeatDocument = (name: string, spec: Record<string, unknown>) => ({
+  apiVersion: 'headroom/v1',
+  kind: 'Heartbeat',
+  metadata: { name },
+  spec: { service: 'billing', ...spec },
+});
+
+const DOCUMENTS = [
+  serviceDocument('billing', 'payments'),
+  {
+    apiVersion: 'headroom/v1',
+    kind: 'EscalationPolicy',
+    metadata: { name: 'payments' },
+    spec: { team: 'payments', teams: ['payments'], levels: [{ notify: [{ user: 'anna' }] }] },
+  },
+  heartbeatDocument('runner', { schedule: { every: '1d' }, grace: '1h', maxRunTime: '10m' }),
+  heartbeatDocument('paused-job', { schedule: { every: '1h' }, grace: '10m' }),
+  heartbeatDocument('rescheduled', { schedule: { every: '1m' }, grace: '1m' }),
+  heartbeatDocument('doomed', { schedule: { every: '1h' }, grace: '10m' }),
+];
+
+describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
+  let headroom: TestHeadroom;
+
+  const heartbeat = async (name: string) =>
+    (await headroom.call('GET', `/api/v1/heartbeats/${name}`)).body as Heartbeat;
+  const ping = async (url: string, init: RequestInit = {}) => {
+    const response = await fetch(url, init);
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      text: await response.text(),
+    };
+  };
+  const pagesOf = async (name: string) =>
+    ((await headroom.call('GET', '/api/v1/pages?limit=100')).body as Page[])
+      .filter((page) => page.alerts.some((alert) => alert.source === 'heartbeat'))
+      .filter((page) => page.summary.startsWith(`${name}:`))
+      .map((page) => page.status);
+  const apply = async (documents: unknown[], prune = false) => {
+    const applied = await headroom.call('POST', '/api/v1/apply', { body: { documents, prune } });
+    expect(applied.status, applied.text).toBe(200);
+  };
+
+  beforeAll(async () => {
+    headroom = await startTestHeadroom(kind, { now: iso(T0) });
+    await apply(DOCUMENTS);
+    const user = await headroom.call('POST', '/api/v1/users', {
+      body: { name: 'anna', email: 'anna@example.com', teams: ['payments'] },
+    });
+    expect(user.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await headroom.close();
+  });
+
+  it('a killed run pages once; the next runs bring the check up and keep it up', async () => {
+    const { pingUrl } = await heartbeat('runner');
+    expect((await ping(pingUrl)).status).toBe(200);
+    headroom.clock.set(T0 + HOUR);
+    expect((await ping(`${pingUrl}/start?rid=killed`)).status).toBe(200);
+    // The job is killed: its end never comes. Past maxRunTime the check is down.
+    headroom.clock.set(T0 + HOUR + 11 * MINUTE);
+    await headroom.server.runHeartbeats();
+    expect((await heartbeat('runner')).status).toBe('down');
+    expect(await pagesOf('runner')).toEqual(['triggered']);
+
+    for (const at of [T0 + 2 * HOUR, T0 + 3 * HOUR]) {
+      headroom.clock.set(at);
+      expect((await ping(`${pingUrl}/start?rid=run-${String(at)}`)).status).toBe(200);
+      headroom.clock.set(at + MINUTE);
+      expect((await ping(`${pingUrl}/0?rid=run-${String(at)}`)).status).toBe(200);
+      headroom.clock.set(at + 2 * MINUTE);
+      await headroom.server.runHeartbeats();
+      const check = await heartbeat('runner');
+      expect(check).toMatchObject({ status: 'up', runningSince: null });
+      expect(await pagesOf('runner')).toEqual(['resolved']);
+    }
+  });
+});
