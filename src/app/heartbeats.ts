@@ -440,10 +440,13 @@ export async function changeHeartbeat(
   const compiled = compiledOf(before.resource);
   if (compiled === undefined) throw notFound(`heartbeat "${name}"`);
   const now = deps.clock.now();
-  await deps.store.transaction(async (tx) => {
+  const paged = await deps.store.transaction(async (tx) => {
     const [row] = await tx.lockHeartbeats([name]);
     if (row === undefined) throw notFound(`heartbeat "${name}"`);
     const result = (action === 'pause' ? pause : resume)(compiled, stateOf(row), now);
+    const alerts =
+      result.transition === undefined ? [] : alertsOf(before.resource, [result.transition]);
+    await pageHeartbeatAlerts(deps, tx, alerts, now);
     await tx.putHeartbeatStates([
       {
         name,
@@ -461,7 +464,9 @@ export async function changeHeartbeat(
       before: { status: row.status },
       after: { status: result.state.status },
     });
+    return alerts.length > 0;
   });
+  if (paged) deps.signals?.pagesChanged();
   return heartbeatView(deps, name);
 }
 

@@ -105,4 +105,21 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
       expect(await pagesOf('runner')).toEqual(['resolved']);
     }
   });
+
+  it('pausing resolves the page, and resuming pages for nothing', async () => {
+    headroom.clock.set(T0 + 4 * HOUR);
+    const { pingUrl } = await heartbeat('paused-job');
+    expect((await ping(`${pingUrl}/fail`)).status).toBe(200);
+    expect(await pagesOf('paused-job')).toEqual(['triggered']);
+    const paused = await headroom.call('POST', '/api/v1/heartbeats/paused-job/pause');
+    expect(paused.status, paused.text).toBe(200);
+    expect(await pagesOf('paused-job')).toEqual(['resolved']);
+
+    // Resumed, it waits for its next ping; nothing started before counts against it.
+    await headroom.call('POST', '/api/v1/heartbeats/paused-job/resume');
+    headroom.clock.set(T0 + 9 * HOUR);
+    await headroom.server.runHeartbeats();
+    expect((await heartbeat('paused-job')).status).toBe('new');
+    expect(await pagesOf('paused-job')).toEqual(['resolved']);
+  });
 });

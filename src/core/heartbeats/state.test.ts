@@ -84,7 +84,8 @@ describe('period checks', () => {
       { from: 'up', to: 'down', at: t0 + HOUR + 10 * MINUTE, reason: 'timeout' },
       { from: 'down', to: 'up', at: t0 + 3 * HOUR, reason: 'success' },
     ]);
-    expect(late.transitions.map(alertFor)).toEqual([undefined, 'page', 'resolve']);
+    // new to up resolves too: a resolve with no page open is dropped.
+    expect(late.transitions.map(alertFor)).toEqual(['resolve', 'page', 'resolve']);
     expect(late.state).toMatchObject({ status: 'up', expectedAt: t0 + 4 * HOUR });
   });
 
@@ -327,11 +328,11 @@ describe('pause and resume', () => {
     expect(pause(check, paused.state, t0 + 3 * MINUTE).transition).toBeUndefined();
   });
 
-  it('a success or failure unpauses it (healthchecks), silently for up', () => {
+  it('a success or failure unpauses it (healthchecks); up resolves any page left open', () => {
     const paused = pause(check, run(check, [success(t0)]).state, t0 + MINUTE).state;
     const up = applyPing(check, paused, success(t0 + DAY));
     expect(up.transitions).toEqual([{ from: 'paused', to: 'up', at: t0 + DAY, reason: 'success' }]);
-    expect(up.transitions.map(alertFor)).toEqual([undefined]);
+    expect(up.transitions.map(alertFor)).toEqual(['resolve']);
     const down = applyPing(check, paused, { at: t0 + DAY, kind: 'fail' });
     expect(down.transitions.map(alertFor)).toEqual(['page']);
   });
@@ -345,6 +346,14 @@ describe('pause and resume', () => {
       to: 'down',
       reason: 'run-timeout',
     });
+  });
+
+  it('pausing resolves the page of a down check', () => {
+    const down = run(check, [{ at: t0, kind: 'fail' }]).state;
+    const paused = pause(check, down, t0 + MINUTE);
+    expect(paused.transition && alertFor(paused.transition)).toBe('resolve');
+    const fromNew = pause(check, NEW_HEARTBEAT_STATE, t0);
+    expect(fromNew.transition && alertFor(fromNew.transition)).toBe('resolve');
   });
 
   it('with manualResume, a paused check ignores every ping', () => {

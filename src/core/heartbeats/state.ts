@@ -122,11 +122,15 @@ export const NEW_HEARTBEAT_STATE: HeartbeatState = {
   downAt: null,
 };
 
-/** What a transition means for the owner: down pages, up after down resolves.
- * Pausing a down check resolves nothing (healthchecks notifies no pause). */
+/** What a transition means for the owner: down pages; up resolves, and so does a
+ * pause (a paused check pages nobody, so its page would be stranded open). A resolve
+ * with no page open is dropped. late to up resolves nothing: late comes only from up,
+ * which holds no page, and it is how nearly every cron run ends, a path kept off the
+ * paging lock. */
 export function alertFor(transition: HeartbeatTransition): HeartbeatAlert | undefined {
   if (transition.to === 'down' && transition.from !== 'down') return 'page';
-  if (transition.from === 'down' && transition.to === 'up') return 'resolve';
+  if (transition.to === 'paused') return 'resolve';
+  if (transition.to === 'up' && transition.from !== 'late') return 'resolve';
   return undefined;
 }
 
