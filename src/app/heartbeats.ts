@@ -16,6 +16,7 @@ import {
   NEW_HEARTBEAT_STATE,
   nextCheck,
   pause,
+  redefine,
   resume,
   runningSince,
   type HeartbeatState,
@@ -470,6 +471,49 @@ export async function changeHeartbeat(
   return heartbeatView(deps, name);
 }
 
+/** A heartbeat that `apply` changed, with its new definition. */
+export interface HeartbeatChange {
+  readonly name: string;
+  readonly service: string;
+  readonly resource: HeartbeatResource | undefined;
+}
+
+/**
+ * Brings checks in step with their changed definitions, in apply's transaction: new
+ * deadlines counted from the last ping (a ping is not needed for a new schedule to
+ * count).
+ */
+export async function applyHeartbeatChanges(
+  deps: AppDependencies,
+  tx: Store,
+  changes: readonly HeartbeatChange[],
+  atMs: number,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const rows = new Map(
+    (await tx.lockHeartbeats(changes.map((change) => change.name))).map((row) => [row.name, row]),
+  );
+  const updates: HeartbeatStatePut[] = [];
+  const alerts: HeartbeatAlertInput[] = [];
+  for (const change of changes) {
+    const row = rows.get(change.name);
+    if (row === undefined || change.resource === undefined) continue;
+    const compiled = compileHeartbeat(change.resource.definition, scheduleCache);
+    if (!compiled.ok) continue;
+    const result = redefine(compiled.compiled, stateOf(row), atMs);
+    updates.push({
+      name: row.name,
+      status: result.state.status,
+      state: result.state,
+      nextCheckAt: nextCheck(result.state),
+      updatedAt: atMs,
+      nextVersion: newStateVersion(),
+    });
+  }
+  await tx.putHeartbeatStates(updates);
+  await pageHeartbeatAlerts(deps, tx, alerts, atMs);
+}
+
 /** A team's key for slug ping URLs; the secret is shown once. */
 export async function createPingKey(
   deps: AppDependencies,
@@ -572,6 +616,7 @@ const REASON_TEXT: Readonly<Record<HeartbeatTransition['reason'], string>> = {
   'run-timeout': 'a run started and did not finish in time',
   pause: 'paused',
   resume: 'resumed',
+  redefine: 'its definition changed',
 };
 
 function corePing(pending: PendingPing): HeartbeatPing {

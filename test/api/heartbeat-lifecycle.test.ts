@@ -122,4 +122,27 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
     expect((await heartbeat('paused-job')).status).toBe('new');
     expect(await pagesOf('paused-job')).toEqual(['resolved']);
   });
+
+  it('a changed schedule or grace moves the deadlines at once, from the last ping', async () => {
+    const lastPing = T0 + 10 * HOUR;
+    headroom.clock.set(lastPing);
+    const { pingUrl } = await heartbeat('rescheduled');
+    expect((await ping(pingUrl)).status).toBe(200);
+    expect((await heartbeat('rescheduled')).expectedAt).toBe(iso(lastPing + MINUTE));
+
+    headroom.clock.set(lastPing + 30_000);
+    await apply([heartbeatDocument('rescheduled', { schedule: { every: '1d' }, grace: '1h' })]);
+    expect((await heartbeat('rescheduled')).expectedAt).toBe(iso(lastPing + 24 * HOUR));
+    headroom.clock.set(lastPing + HOUR);
+    await headroom.server.runHeartbeats();
+    expect((await heartbeat('rescheduled')).status).toBe('up');
+    expect(await pagesOf('rescheduled')).toEqual([]);
+
+    // Shorter again: due a minute after the last ping, long past.
+    await apply([heartbeatDocument('rescheduled', { schedule: { every: '1m' }, grace: '1m' })]);
+    expect((await heartbeat('rescheduled')).expectedAt).toBe(iso(lastPing + MINUTE));
+    headroom.clock.set(lastPing + HOUR + 5000);
+    await headroom.server.runHeartbeats();
+    expect((await heartbeat('rescheduled')).status).toBe('down');
+  });
 });

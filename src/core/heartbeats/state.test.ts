@@ -9,6 +9,7 @@ import {
   evaluate,
   NEW_HEARTBEAT_STATE,
   pause,
+  redefine,
   resume,
   runningSince,
   type HeartbeatState,
@@ -451,5 +452,57 @@ describe('cron checks', () => {
         reason: 'timeout',
       });
     });
+  });
+});
+
+describe('a changed definition', () => {
+  const t0 = ms('2026-05-01T00:00:00Z');
+
+  it('counts the deadlines from the last ping again, both longer and shorter', () => {
+    const minutely = periodCheck(MINUTE, 0);
+    const up = run(minutely, [success(t0)]).state;
+    const daily = periodCheck(DAY, HOUR);
+    const longer = redefine(daily, up, t0 + 30 * 1000);
+    expect(longer.transition).toBeUndefined();
+    expect(longer.state).toMatchObject({
+      status: 'up',
+      expectedAt: t0 + DAY,
+      lateAt: t0 + DAY,
+      downAt: t0 + DAY + HOUR,
+    });
+    expect(evaluate(daily, longer.state, t0 + HOUR).transition).toBeUndefined();
+    const shorter = redefine(minutely, run(daily, [success(t0)]).state, t0 + 30 * 1000);
+    expect(shorter.state).toMatchObject({ expectedAt: t0 + MINUTE, downAt: t0 + MINUTE });
+  });
+
+  it('makes a late check up when the new schedule expects nothing yet', () => {
+    const hourly = periodCheck(HOUR, HOUR);
+    const late = evaluate(hourly, run(hourly, [success(t0)]).state, t0 + HOUR + MINUTE).state;
+    expect(late.status).toBe('late');
+    const result = redefine(periodCheck(DAY, HOUR), late, t0 + 2 * HOUR);
+    expect(result.transition).toEqual({
+      from: 'late',
+      to: 'up',
+      at: t0 + 2 * HOUR,
+      reason: 'redefine',
+    });
+    expect(result.transition && alertFor(result.transition)).toBeUndefined();
+    expect(result.state.lateAt).toBe(t0 + DAY);
+  });
+
+  it('moves the run deadline with maxRunTime, and leaves down and paused checks alone', () => {
+    const check = periodCheck(DAY, HOUR);
+    const started = run(check, [success(t0), start(t0 + MINUTE)]).state;
+    expect(started.downAt).toBe(t0 + MINUTE + HOUR);
+    const longer = redefine(
+      periodCheck(DAY, HOUR, { maxRunMs: 3 * HOUR }),
+      started,
+      t0 + 2 * MINUTE,
+    );
+    expect(longer.state.downAt).toBe(t0 + MINUTE + 3 * HOUR);
+    const down = run(check, [{ at: t0, kind: 'fail' }]).state;
+    expect(redefine(periodCheck(MINUTE, 0), down, t0 + DAY).state).toEqual(down);
+    const paused = pause(check, run(check, [success(t0)]).state, t0).state;
+    expect(redefine(periodCheck(MINUTE, 0), paused, t0 + DAY).state).toEqual(paused);
   });
 });

@@ -19,7 +19,8 @@
 //   the last success or failure);
 // - pause clears runs and deadlines; a success or failure to a paused check unpauses
 //   it (unless manualResume: then every ping is ignored); a /start to a paused check
-//   opens a run that can take it down; resume makes it new again.
+//   opens a run that can take it down; resume makes it new again;
+// - a changed definition moves the deadlines, counted from the last ping again.
 import type { CompiledHeartbeat } from './compile.js';
 import {
   effectiveKind,
@@ -57,7 +58,7 @@ export interface HeartbeatState {
 }
 
 export type TransitionReason =
-  'success' | 'fail' | 'late' | 'timeout' | 'run-timeout' | 'pause' | 'resume';
+  'success' | 'fail' | 'late' | 'timeout' | 'run-timeout' | 'pause' | 'resume' | 'redefine';
 
 export interface HeartbeatTransition {
   readonly from: HeartbeatStatus;
@@ -264,6 +265,32 @@ export function pause(
   return {
     state: next,
     transition: { from: state.status, to: 'paused', at: atMs, reason: 'pause' },
+  };
+}
+
+/** The definition changed (schedule, grace, run limits): the deadlines are counted
+ * again from the last ping, as healthchecks does when a check is edited. A late check
+ * that the new schedule no longer expects yet is up again; one whose new deadlines
+ * have passed moves at the next evaluation. */
+export function redefine(
+  compiled: CompiledHeartbeat,
+  state: HeartbeatState,
+  atMs: number,
+): CommandResult {
+  const waiting = state.status === 'up' || state.status === 'late';
+  const expectedAt =
+    waiting && state.lastPingAt !== null
+      ? compiled.nextDueAfter(state.lastPingAt)
+      : state.expectedAt;
+  const backUp = state.status === 'late' && (expectedAt === null || expectedAt > atMs);
+  const next = withDeadlines(compiled, {
+    ...state,
+    status: backUp ? 'up' : state.status,
+    expectedAt,
+  });
+  return {
+    state: next,
+    transition: backUp ? { from: 'late', to: 'up', at: atMs, reason: 'redefine' } : undefined,
   };
 }
 
