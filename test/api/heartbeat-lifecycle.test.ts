@@ -106,13 +106,19 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
     }
   });
 
-  it('pausing resolves the page, and resuming pages for nothing', async () => {
+  it('pausing resolves the page; a /start while paused never takes the check down', async () => {
     headroom.clock.set(T0 + 4 * HOUR);
     const { pingUrl } = await heartbeat('paused-job');
     expect((await ping(`${pingUrl}/fail`)).status).toBe(200);
     expect(await pagesOf('paused-job')).toEqual(['triggered']);
     const paused = await headroom.call('POST', '/api/v1/heartbeats/paused-job/pause');
     expect(paused.status, paused.text).toBe(200);
+    expect(await pagesOf('paused-job')).toEqual(['resolved']);
+
+    expect((await ping(`${pingUrl}/start`)).status).toBe(200);
+    headroom.clock.set(T0 + 6 * HOUR);
+    await headroom.server.runHeartbeats();
+    expect((await heartbeat('paused-job')).status).toBe('paused');
     expect(await pagesOf('paused-job')).toEqual(['resolved']);
 
     // Resumed, it waits for its next ping; nothing started before counts against it.

@@ -338,12 +338,35 @@ describe('pause and resume', () => {
     expect(down.transitions.map(alertFor)).toEqual(['page']);
   });
 
-  it('a /start to a paused check opens a run that can take it down', () => {
+  it('a /start to a paused check is timed but never takes it down', () => {
     const paused = pause(check, NEW_HEARTBEAT_STATE, t0).state;
-    const started = applyPing(check, paused, start(t0 + HOUR)).state;
-    expect(started).toMatchObject({ status: 'paused', downAt: t0 + HOUR + 10 * MINUTE });
-    expect(evaluate(check, started, t0 + 2 * HOUR).transition).toMatchObject({
-      from: 'paused',
+    const started = applyPing(check, paused, start(t0 + HOUR, 'a')).state;
+    expect(started).toMatchObject({ status: 'paused', downAt: null });
+    expect(evaluate(check, started, t0 + 2 * HOUR)).toMatchObject({
+      transition: undefined,
+      nextCheckAt: null,
+    });
+    // Its end still pairs, and the check is up; a run that overran meanwhile is not
+    // held against it.
+    const overran = applyPing(check, started, start(t0 + HOUR + MINUTE, 'b')).state;
+    const ended = applyPing(check, overran, success(t0 + 3 * HOUR, 'b'));
+    expect(ended.finished[0]).toMatchObject({ durationMs: 2 * HOUR - MINUTE, overran: true });
+    expect(ended.transitions).toEqual([
+      { from: 'paused', to: 'up', at: t0 + 3 * HOUR, reason: 'success' },
+    ]);
+    expect(ended.state.downAt).toBe(t0 + 4 * HOUR + 10 * MINUTE);
+  });
+
+  it('a resumed check pages for nothing started before the pause or while paused', () => {
+    const running = run(check, [success(t0), start(t0 + MINUTE)]).state;
+    const paused = pause(check, running, t0 + 2 * MINUTE).state;
+    const startedWhilePaused = applyPing(check, paused, start(t0 + 3 * MINUTE)).state;
+    const resumed = resume(check, startedWhilePaused, t0 + 4 * MINUTE).state;
+    expect(evaluate(check, resumed, t0 + 30 * DAY).transition).toBeUndefined();
+    // A /start after the resume times that run, as on any new check.
+    const started = applyPing(check, resumed, start(t0 + DAY)).state;
+    expect(evaluate(check, started, t0 + DAY + 10 * MINUTE).transition).toMatchObject({
+      from: 'new',
       to: 'down',
       reason: 'run-timeout',
     });

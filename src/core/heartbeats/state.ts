@@ -10,7 +10,7 @@
 //   occurrence after it), down at that instant + grace;
 // - an open run (a /start not yet ended) takes it down at start + maxRun (default:
 //   grace, which is healthchecks' "grace doubles as max run time"), whatever the
-//   status, except down;
+//   status, except down and paused;
 // - a run past maxRun is timed out once: it takes the check down (or finds it down)
 //   and holds it no longer, so that the next success brings the check up for good
 //   (a killed job never sends its end; healthchecks' single last_start is cleared
@@ -19,7 +19,8 @@
 //   the last success or failure);
 // - pause clears runs and deadlines; a success or failure to a paused check unpauses
 //   it (unless manualResume: then every ping is ignored); a /start to a paused check
-//   opens a run that can take it down; resume makes it new again;
+//   opens a run only to time the run, never to take the check down; resume makes it
+//   new again;
 // - a changed definition moves the deadlines, counted from the last ping again.
 import type { CompiledHeartbeat } from './compile.js';
 import {
@@ -331,7 +332,8 @@ function withDeadlines(compiled: CompiledHeartbeat, state: WithoutDeadlines): He
   const lateAt = waiting ? state.expectedAt : null;
   let downAt = waiting && state.expectedAt !== null ? state.expectedAt + compiled.graceMs : null;
   const timed = state.openRuns.filter((run) => run.timedOut !== true);
-  if (state.status !== 'down' && timed.length > 0) {
+  // Paused means no pages: a /start to a paused check is timed, never a deadline.
+  if (state.status !== 'down' && state.status !== 'paused' && timed.length > 0) {
     const runDownAt = Math.min(...timed.map((run) => run.startedAt)) + compiled.maxRunMs;
     downAt = downAt === null ? runDownAt : Math.min(downAt, runDownAt);
   }
