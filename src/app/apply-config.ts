@@ -159,11 +159,13 @@ function desiredState(documents: readonly unknown[]): DesiredState {
 
 function heartbeatChanges(changes: readonly Change[], desired: DesiredState): HeartbeatChange[] {
   return changes.flatMap((change) => {
-    if (change.kind !== 'Heartbeat' || change.action !== 'update') return [];
+    if (change.kind !== 'Heartbeat' || change.action === 'create') return [];
     const resource = desired.heartbeats.get(change.name);
-    return resource === undefined
-      ? []
-      : [{ name: change.name, service: resource.service, resource }];
+    const service = resource?.service ?? (change.before as HeartbeatLike | null)?.spec.service;
+    if (service === undefined) return [];
+    return [
+      { name: change.name, service, resource: change.action === 'delete' ? undefined : resource },
+    ];
   });
 }
 

@@ -38,7 +38,13 @@ import type {
 } from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
-import { requireReader, requireResponder, requireTeamEditor, type Principal } from './principal.js';
+import {
+  personOf,
+  requireReader,
+  requireResponder,
+  requireTeamEditor,
+  type Principal,
+} from './principal.js';
 
 /** The first bytes of a ping's body kept as the run's log (healthchecks' default). */
 export const PING_BODY_LIMIT_BYTES = 10_000;
@@ -447,7 +453,13 @@ export async function changeHeartbeat(
     const result = (action === 'pause' ? pause : resume)(compiled, stateOf(row), now);
     const alerts =
       result.transition === undefined ? [] : alertsOf(before.resource, [result.transition]);
-    await pageHeartbeatAlerts(deps, tx, alerts, now);
+    await pageHeartbeatAlerts(
+      deps,
+      tx,
+      alerts,
+      now,
+      `heartbeats (paused by ${personOf(principal)})`,
+    );
     await tx.putHeartbeatStates([
       {
         name,
@@ -471,7 +483,7 @@ export async function changeHeartbeat(
   return heartbeatView(deps, name);
 }
 
-/** A heartbeat that `apply` changed, with its new definition. */
+/** A heartbeat that `apply` changed: its new definition, or none when it was deleted. */
 export interface HeartbeatChange {
   readonly name: string;
   readonly service: string;
@@ -481,7 +493,8 @@ export interface HeartbeatChange {
 /**
  * Brings checks in step with their changed definitions, in apply's transaction: new
  * deadlines counted from the last ping (a ping is not needed for a new schedule to
- * count).
+ * count), and a deleted check's page resolved (its ping URL is gone, so no ping could
+ * resolve it).
  */
 export async function applyHeartbeatChanges(
   deps: AppDependencies,
@@ -497,7 +510,26 @@ export async function applyHeartbeatChanges(
   const alerts: HeartbeatAlertInput[] = [];
   for (const change of changes) {
     const row = rows.get(change.name);
-    if (row === undefined || change.resource === undefined) continue;
+    if (row === undefined) continue;
+    if (change.resource === undefined) {
+      alerts.push({
+        heartbeat: change.name,
+        service: change.service,
+        action: 'resolve',
+        reason: 'the heartbeat was removed from config',
+        at: atMs,
+      });
+      // Nothing to watch any more; the row keeps its token should the check return.
+      updates.push({
+        name: row.name,
+        status: row.status,
+        state: row.state,
+        nextCheckAt: null,
+        updatedAt: atMs,
+        nextVersion: newStateVersion(),
+      });
+      continue;
+    }
     const compiled = compileHeartbeat(change.resource.definition, scheduleCache);
     if (!compiled.ok) continue;
     const result = redefine(compiled.compiled, stateOf(row), atMs);
@@ -511,7 +543,13 @@ export async function applyHeartbeatChanges(
     });
   }
   await tx.putHeartbeatStates(updates);
-  await pageHeartbeatAlerts(deps, tx, alerts, atMs);
+  await pageHeartbeatAlerts(
+    deps,
+    tx,
+    alerts,
+    atMs,
+    'heartbeats (the check was removed from config)',
+  );
 }
 
 /** A team's key for slug ping URLs; the secret is shown once. */

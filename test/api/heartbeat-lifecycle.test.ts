@@ -151,4 +151,29 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
     await headroom.server.runHeartbeats();
     expect((await heartbeat('rescheduled')).status).toBe('down');
   });
+
+  it('resolves the page of a heartbeat that apply --prune deletes', async () => {
+    headroom.clock.set(T0 + 12 * HOUR);
+    const { pingUrl } = await heartbeat('doomed');
+    expect((await ping(`${pingUrl}/fail`)).status).toBe(200);
+    expect(await pagesOf('doomed')).toEqual(['triggered']);
+    await headroom.server.runPaging();
+    await apply(
+      DOCUMENTS.filter((document) => document.metadata.name !== 'doomed'),
+      true,
+    );
+    expect((await ping(pingUrl)).status).toBe(404);
+    expect(await pagesOf('doomed')).toEqual(['resolved']);
+    // Those paged hear that it is over.
+    const pages = (await headroom.call('GET', '/api/v1/pages?limit=100')).body as {
+      id: string;
+      summary: string;
+    }[];
+    const page = pages.find((each) => each.summary.startsWith('doomed:'));
+    const notices = (await headroom.call('GET', `/api/v1/pages/${page?.id ?? ''}/notifications`))
+      .body as { key: string }[];
+    expect(notices.map((notice) => notice.key)).toContainEqual(
+      expect.stringContaining('/resolved/'),
+    );
+  });
 });
