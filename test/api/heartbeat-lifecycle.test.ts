@@ -152,6 +152,22 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
     expect((await heartbeat('rescheduled')).status).toBe('down');
   });
 
+  it('answers malformed pings 400 with the reason, as plain text', async () => {
+    const { pingUrl } = await heartbeat('doomed');
+    for (const [url, reason] of [
+      [`${pingUrl}/256`, 'exit status 0-255'],
+      [`${pingUrl}/bogus`, '"bogus" is not a signal'],
+      [`${pingUrl}?rid=${'r'.repeat(100)}`, 'rid is at most 64 characters'],
+    ] as const) {
+      const answer = await ping(url);
+      expect(answer.status, url).toBe(400);
+      expect(answer.type).toMatch(/^text\/plain/);
+      expect(answer.text).toContain(reason);
+    }
+    const unknown = await ping(pingUrl.replace(/[0-9a-f]{12}$/, '000000000000'));
+    expect(unknown).toMatchObject({ status: 404, text: 'not found' });
+  });
+
   it('resolves the page of a heartbeat that apply --prune deletes', async () => {
     headroom.clock.set(T0 + 12 * HOUR);
     const { pingUrl } = await heartbeat('doomed');
