@@ -168,6 +168,15 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
     expect(unknown).toMatchObject({ status: 404, text: 'not found' });
   });
 
+  it('refuses a ping body over 1 MiB with the ping limit, as plain text', async () => {
+    const { pingUrl } = await heartbeat('doomed');
+    const answer = await ping(pingUrl, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
+    expect(answer.status).toBe(413);
+    expect(answer.type).toMatch(/^text\/plain/);
+    expect(answer.text).toContain('larger than 1 MiB');
+    expect(answer.text).not.toContain('batches');
+  });
+
   it('resolves the page of a heartbeat that apply --prune deletes', async () => {
     headroom.clock.set(T0 + 12 * HOUR);
     const { pingUrl } = await heartbeat('doomed');
