@@ -1,6 +1,8 @@
 // `headroom heartbeat` and the `headroom run` wrapper as a cron job runs them: the
 // built binary against a running server. `npm test` builds first; run `npm run build`
 // before running this file alone.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { runCli } from './support/cli.js';
@@ -8,6 +10,7 @@ import { serviceDocument } from './support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from './support/headroom.js';
 
 const sqlite = TEST_DATABASES[0];
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 describe('headroom heartbeat and headroom run', () => {
   let headroom: TestHeadroom;
@@ -98,6 +101,37 @@ describe('headroom heartbeat and headroom run', () => {
     expect((await runCli(['heartbeat', 'resume', 'nightly-report'], headroom.url)).stdout).toBe(
       'nightly-report: new\n',
     );
+  });
+
+  it('passes SIGTERM on to the command, reports how it ended and exits with it', async () => {
+    const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pingUrl: string;
+    };
+    const wrapper = spawn(
+      process.execPath,
+      ['bin/headroom', 'run', '--ping-url', pingUrl, '--', 'sh', '-c', 'echo ready; exec sleep 60'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    const ready = new Promise<void>((resolve) => {
+      wrapper.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('ready')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => {
+      wrapper.on('exit', (code) => {
+        resolve(code);
+      });
+    });
+    await ready;
+    wrapper.kill('SIGTERM');
+    expect(await exited).toBe(128 + 15);
+    const { status, pings } = await check();
+    expect(status).toBe('down');
+    expect(pings.map((ping) => [ping.kind, ping.exitStatus])).toContainEqual(['fail', 143]);
+    expect(pings[0]).toMatchObject({ kind: 'fail', exitStatus: 143 });
+    expect(pings[0]?.body).toContain('ready');
   });
 
   it('still runs the job when Headroom cannot be reached', async () => {

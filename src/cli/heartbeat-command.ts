@@ -1,7 +1,7 @@
 // `headroom heartbeat list|pause|resume` and `headroom run --heartbeat <name> -- cmd`:
 // cron jobs' checks from the terminal, and a wrapper that pings start, then success or
 // failure with the exit status and the tail of the output, like runitor does.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
@@ -113,11 +113,67 @@ export async function runWrapped(
     return ExitCode.usage;
   }
   const runId = randomUUID();
-  if (pingUrl !== null) await sendPing(`${pingUrl}/start?rid=${runId}`, undefined, io);
-  const { code, tail } = await runCommand(program, args, io);
+  const signals = relaySignals();
+  let outcome: { code: number; tail: string };
+  try {
+    if (pingUrl !== null) await sendPing(`${pingUrl}/start?rid=${runId}`, undefined, io);
+    const before = signals.received;
+    outcome =
+      before === undefined
+        ? await runCommand(program, args, io, signals)
+        : {
+            code: signalExitCode(before),
+            tail: `headroom run: ${before} before ${program} started; it did not run\n`,
+          };
+  } finally {
+    signals.stop();
+  }
+  const { code, tail } = outcome;
   if (pingUrl !== null)
     await sendPing(`${pingUrl}/${String(Math.min(code, 255))}?rid=${runId}`, tail, io);
   return code;
+}
+
+/** What a supervisor or a person sends to stop a job: systemd and docker stop, Ctrl-C,
+ * a closed terminal. */
+const RELAYED_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+interface SignalRelay {
+  /** The first signal the wrapper received, if any. */
+  readonly received: NodeJS.Signals | undefined;
+  relayTo(child: ChildProcess): void;
+  stop(): void;
+}
+
+/**
+ * Stopping the wrapper stops the command instead, as runitor does: the signal is passed
+ * on, the wrapper waits for the command to end and reports how it ended. Dying at once
+ * would orphan the job and leave its check running until maxRunTime.
+ */
+function relaySignals(): SignalRelay {
+  let received: NodeJS.Signals | undefined;
+  let child: ChildProcess | undefined;
+  const relay = (signal: NodeJS.Signals) => {
+    received ??= signal;
+    child?.kill(signal);
+  };
+  for (const signal of RELAYED_SIGNALS) process.on(signal, relay);
+  return {
+    get received() {
+      return received;
+    },
+    relayTo(running) {
+      child = running;
+    },
+    stop() {
+      for (const signal of RELAYED_SIGNALS) process.off(signal, relay);
+    },
+  };
+}
+
+/** The shell's exit status for a process ended by a signal. */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + constants.signals[signal];
 }
 
 /**
@@ -167,6 +223,7 @@ function runCommand(
   program: string,
   args: readonly string[],
   io: CliIo,
+  signals: SignalRelay,
 ): Promise<{ code: number; tail: string }> {
   return new Promise((resolve) => {
     let tail = Buffer.alloc(0);
@@ -175,6 +232,7 @@ function runCommand(
       if (tail.length > OUTPUT_TAIL_BYTES) tail = tail.subarray(tail.length - OUTPUT_TAIL_BYTES);
     };
     const child = spawn(program, args, { stdio: ['inherit', 'pipe', 'pipe'], cwd: io.cwd });
+    signals.relayTo(child);
     // Decoders keep a character split between two chunks whole.
     const out = new StringDecoder('utf8');
     const err = new StringDecoder('utf8');
@@ -260,8 +318,10 @@ export function addHeartbeatCommands(
     .addHelpText(
       'after',
       `
-Exits with the command's exit code (127 when it cannot be run). A ping that fails is
-a warning on stderr: the job still runs.
+Exits with the command's exit code (127 when it cannot be run). SIGTERM, SIGINT and
+SIGHUP are passed on to the command; its end is reported (128 + the signal's number
+when it died of it) and is the wrapper's exit code. A ping that fails is a warning on
+stderr: the job still runs.
 
 Examples:
   headroom run --heartbeat nightly-backup -- /usr/local/bin/backup.sh --full
