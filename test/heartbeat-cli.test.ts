@@ -134,6 +134,19 @@ describe('headroom heartbeat and headroom run', () => {
     expect(pings[0]?.body).toContain('ready');
   });
 
+  it('pings a URL given with a trailing slash, and names a URL answered 404', async () => {
+    const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pingUrl: string;
+    };
+    const run = await runCli(['run', '--ping-url', `${pingUrl}/`, '--', 'true'], headroom.url);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect((await check()).status).toBe('up');
+    const unknown = `${headroom.url}/ping/00000000-0000-4000-8000-000000000000`;
+    const missed = await runCli(['run', '--ping-url', unknown, '--', 'true'], headroom.url);
+    expect(missed.code).toBe(0);
+    expect(missed.stderr).toContain(`the ping to ${unknown} was answered 404`);
+  });
+
   it('still runs the job when Headroom cannot be reached', async () => {
     const run = await runCli(
       ['run', '--heartbeat', 'nightly-report', '--', 'sh', '-c', 'echo still here; exit 4'],

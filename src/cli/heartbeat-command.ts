@@ -104,8 +104,9 @@ export async function runWrapped(
     );
     return ExitCode.usage;
   }
-  const pingUrl =
-    options.pingUrl ?? env.HEADROOM_PING_URL ?? (await lookUpPingUrl(options, io, env));
+  const given = options.pingUrl ?? env.HEADROOM_PING_URL ?? (await lookUpPingUrl(options, io, env));
+  // `<url>/` would ping `//start`, a URL no check has.
+  const pingUrl = typeof given === 'string' ? given.replace(/\/+$/, '') : given;
   if (pingUrl === undefined) {
     io.stderr.write(
       'headroom run: name the check (--heartbeat, with HEADROOM_URL and HEADROOM_TOKEN) or give its URL (--ping-url or HEADROOM_PING_URL)\n',
@@ -116,7 +117,7 @@ export async function runWrapped(
   const signals = relaySignals();
   let outcome: { code: number; tail: string };
   try {
-    if (pingUrl !== null) await sendPing(`${pingUrl}/start?rid=${runId}`, undefined, io);
+    if (pingUrl !== null) await sendPing(pingUrl, `/start?rid=${runId}`, undefined, io);
     const before = signals.received;
     outcome =
       before === undefined
@@ -130,7 +131,7 @@ export async function runWrapped(
   }
   const { code, tail } = outcome;
   if (pingUrl !== null)
-    await sendPing(`${pingUrl}/${String(Math.min(code, 255))}?rid=${runId}`, tail, io);
+    await sendPing(pingUrl, `/${String(Math.min(code, 255))}?rid=${runId}`, tail, io);
   return code;
 }
 
@@ -203,18 +204,32 @@ async function lookUpPingUrl(
   return found.url ?? null;
 }
 
-async function sendPing(url: string, body: string | undefined, io: CliIo): Promise<void> {
+async function sendPing(
+  pingUrl: string,
+  signal: string,
+  body: string | undefined,
+  io: CliIo,
+): Promise<void> {
   try {
-    const response = await fetch(url, {
+    const response = await fetch(`${pingUrl}${signal}`, {
       method: 'POST',
       body: body ?? '',
       headers: { 'content-type': 'text/plain; charset=utf-8' },
       signal: AbortSignal.timeout(PING_TIMEOUT_MS),
     });
-    if (!response.ok)
-      io.stderr.write(`headroom run: the ping was answered ${String(response.status)}\n`);
+    if (response.ok) return;
+    const answer = (await response.text().catch(() => '')).trim().slice(0, 300);
+    const hint =
+      response.status === 404
+        ? ': no check has this URL; copy it from `headroom heartbeat list --json` or the check’s page'
+        : answer === ''
+          ? ''
+          : ` (${answer})`;
+    io.stderr.write(
+      `headroom run: the ping to ${pingUrl} was answered ${String(response.status)}${hint}\n`,
+    );
   } catch (error) {
-    io.stderr.write(`headroom run: could not ping (${(error as Error).message})\n`);
+    io.stderr.write(`headroom run: could not ping ${pingUrl} (${(error as Error).message})\n`);
   }
 }
 
@@ -321,7 +336,7 @@ export function addHeartbeatCommands(
 Exits with the command's exit code (127 when it cannot be run). SIGTERM, SIGINT and
 SIGHUP are passed on to the command; its end is reported (128 + the signal's number
 when it died of it) and is the wrapper's exit code. A ping that fails is a warning on
-stderr: the job still runs.
+stderr naming the URL: the job still runs.
 
 Examples:
   headroom run --heartbeat nightly-backup -- /usr/local/bin/backup.sh --full
