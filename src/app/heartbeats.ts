@@ -313,7 +313,12 @@ function applyBatch(
     const ping = corePing(pending);
     const result = applyPing(compiled.compiled, state, ping);
     states.set(pending.name, result.state);
-    alerts.push(...alertsOf(compiled.resource, result.transitions));
+    alerts.push(
+      ...alertsOf(compiled.resource, result.transitions, {
+        exitStatus: ping.exitStatus,
+        logTail: pending.input.body === undefined ? undefined : lastLines(pending.input.body),
+      }),
+    );
     const finished = result.finished.at(-1);
     pings.push({
       heartbeat: pending.name,
@@ -630,10 +635,12 @@ export function definitionsByName(deps: AppDependencies): Definitions {
 function alertsOf(
   resource: HeartbeatResource,
   transitions: readonly HeartbeatTransition[],
+  run?: { readonly exitStatus: number | undefined; readonly logTail: string | undefined },
 ): HeartbeatAlertInput[] {
   return transitions.flatMap((transition) => {
     const alert = alertFor(transition);
     if (alert === undefined) return [];
+    const failedRun = transition.reason === 'fail' && run !== undefined ? run : {};
     return [
       {
         heartbeat: resource.name,
@@ -641,9 +648,19 @@ function alertsOf(
         action: alert === 'page' ? ('trigger' as const) : ('resolve' as const),
         reason: REASON_TEXT[transition.reason],
         at: transition.at,
+        ...failedRun,
       },
     ];
   });
+}
+
+/** Lines of a failed run's log a page carries: where the error usually is. */
+const PAGE_LOG_LINES = 20;
+const PAGE_LOG_CHARS = 2000;
+
+function lastLines(log: string): string {
+  const lines = log.trimEnd().split('\n').slice(-PAGE_LOG_LINES).join('\n');
+  return lines.length > PAGE_LOG_CHARS ? `…${lines.slice(-PAGE_LOG_CHARS)}` : lines;
 }
 
 const REASON_TEXT: Readonly<Record<HeartbeatTransition['reason'], string>> = {

@@ -44,6 +44,7 @@ const DOCUMENTS = [
   heartbeatDocument('paused-job', { schedule: { every: '1h' }, grace: '10m' }),
   heartbeatDocument('rescheduled', { schedule: { every: '1m' }, grace: '1m' }),
   heartbeatDocument('doomed', { schedule: { every: '1h' }, grace: '10m' }),
+  heartbeatDocument('exporter', { schedule: { every: '1h' }, grace: '10m' }),
 ];
 
 describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
@@ -150,6 +151,30 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
     headroom.clock.set(lastPing + HOUR + 5000);
     await headroom.server.runHeartbeats();
     expect((await heartbeat('rescheduled')).status).toBe('down');
+  });
+
+  it("a failed run's page carries its exit status and the last lines of its log", async () => {
+    const { pingUrl } = await heartbeat('exporter');
+    const log = [...Array.from({ length: 30 }, (_, i) => `row ${String(i)}`), 'disk full'].join(
+      '\n',
+    );
+    expect((await ping(`${pingUrl}/3`, { method: 'POST', body: log })).status).toBe(200);
+    const pages = (await headroom.call('GET', '/api/v1/pages?limit=100')).body as {
+      alerts: {
+        summary: string;
+        labels: Record<string, string>;
+        annotations: Record<string, string>;
+      }[];
+    }[];
+    // It may join another open page of the service: the alert holds its own details.
+    const alert = pages
+      .flatMap((page) => page.alerts)
+      .find((each) => each.labels.heartbeat === 'exporter');
+    expect(alert?.summary).toBe('exporter: the job is down (a run failed, exit status 3)');
+    const annotations = alert?.annotations ?? {};
+    expect(annotations.exitStatus).toBe('3');
+    expect(annotations.log?.split('\n')).toHaveLength(20);
+    expect(annotations.log).toMatch(/row 29\ndisk full$/);
   });
 
   it('answers malformed pings 400 with the reason, as plain text', async () => {
