@@ -161,4 +161,14 @@ describe('headroom heartbeat and headroom run', () => {
     const run = await runCli(['run', '--heartbeat', 'nightly-report'], headroom.url);
     expect(run.code).toBe(2);
   });
+
+  it('lists since when a run is going', async () => {
+    const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pingUrl: string;
+    };
+    expect((await fetch(`${pingUrl}/start?rid=listed`)).status).toBe(200);
+    const listed = await runCli(['heartbeat', 'list'], headroom.url);
+    expect(listed.stdout).toMatch(/EXPECTED\s+RUNNING SINCE$/m);
+    expect(listed.stdout).toMatch(/nightly-report\s.*\s2026-11-20T09:00:00\.000Z$/m);
+  });
 });

@@ -54,7 +54,7 @@ export async function runHeartbeat(
       else {
         io.stdout.write(
           formatColumns([
-            ['NAME', 'STATUS', 'SERVICE', 'SCHEDULE', 'LAST PING', 'EXPECTED'],
+            ['NAME', 'STATUS', 'SERVICE', 'SCHEDULE', 'LAST PING', 'EXPECTED', 'RUNNING SINCE'],
             ...checks.map((check) => [
               check.name,
               check.status,
@@ -62,6 +62,7 @@ export async function runHeartbeat(
               check.schedule,
               check.lastPingAt ?? '—',
               check.expectedAt ?? '—',
+              check.runningSince ?? '—',
             ]),
           ]),
         );
@@ -284,7 +285,9 @@ export function addHeartbeatCommands(
     .command('heartbeat')
     .description("Cron jobs' heartbeat checks: list, pause, resume.");
   configure(heartbeat.command('list'), 'headroom heartbeat list')
-    .description('Checks with their state, last ping and when the next run is expected.')
+    .description(
+      'Checks with their state, last ping, when the next run is expected and since when a run is going.',
+    )
     .option('-s, --service <name>', 'only this service’s checks')
     .addOption(
       new Option('--status <status>', 'only checks in this state').choices(HEARTBEAT_STATUSES),
