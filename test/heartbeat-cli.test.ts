@@ -1,6 +1,8 @@
 // `headroom heartbeat` and the `headroom run` wrapper as a cron job runs them: the
 // built binary against a running server. `npm test` builds first; run `npm run build`
 // before running this file alone.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { runCli } from './support/cli.js';
@@ -8,6 +10,7 @@ import { serviceDocument } from './support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from './support/headroom.js';
 
 const sqlite = TEST_DATABASES[0];
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 describe('headroom heartbeat and headroom run', () => {
   let headroom: TestHeadroom;
@@ -100,6 +103,50 @@ describe('headroom heartbeat and headroom run', () => {
     );
   });
 
+  it('passes SIGTERM on to the command, reports how it ended and exits with it', async () => {
+    const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pingUrl: string;
+    };
+    const wrapper = spawn(
+      process.execPath,
+      ['bin/headroom', 'run', '--ping-url', pingUrl, '--', 'sh', '-c', 'echo ready; exec sleep 60'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    const ready = new Promise<void>((resolve) => {
+      wrapper.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('ready')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => {
+      wrapper.on('exit', (code) => {
+        resolve(code);
+      });
+    });
+    await ready;
+    wrapper.kill('SIGTERM');
+    expect(await exited).toBe(128 + 15);
+    const { status, pings } = await check();
+    expect(status).toBe('down');
+    expect(pings.map((ping) => [ping.kind, ping.exitStatus])).toContainEqual(['fail', 143]);
+    expect(pings[0]).toMatchObject({ kind: 'fail', exitStatus: 143 });
+    expect(pings[0]?.body).toContain('ready');
+  });
+
+  it('pings a URL given with a trailing slash, and names a URL answered 404', async () => {
+    const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pingUrl: string;
+    };
+    const run = await runCli(['run', '--ping-url', `${pingUrl}/`, '--', 'true'], headroom.url);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect((await check()).status).toBe('up');
+    const unknown = `${headroom.url}/ping/00000000-0000-4000-8000-000000000000`;
+    const missed = await runCli(['run', '--ping-url', unknown, '--', 'true'], headroom.url);
+    expect(missed.code).toBe(0);
+    expect(missed.stderr).toContain(`the ping to ${unknown} was answered 404`);
+  });
+
   it('still runs the job when Headroom cannot be reached', async () => {
     const run = await runCli(
       ['run', '--heartbeat', 'nightly-report', '--', 'sh', '-c', 'echo still here; exit 4'],
@@ -113,5 +160,15 @@ describe('headroom heartbeat and headroom run', () => {
   it('needs a command', async () => {
     const run = await runCli(['run', '--heartbeat', 'nightly-report'], headroom.url);
     expect(run.code).toBe(2);
+  });
+
+  it('lists since when a run is going', async () => {
+    const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pingUrl: string;
+    };
+    expect((await fetch(`${pingUrl}/start?rid=listed`)).status).toBe(200);
+    const listed = await runCli(['heartbeat', 'list'], headroom.url);
+    expect(listed.stdout).toMatch(/EXPECTED\s+RUNNING SINCE$/m);
+    expect(listed.stdout).toMatch(/nightly-report\s.*\s2026-11-20T09:00:00\.000Z$/m);
   });
 });

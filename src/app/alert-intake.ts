@@ -301,6 +301,8 @@ export async function pageHeartbeatAlerts(
   tx: Store,
   inputs: readonly HeartbeatAlertInput[],
   atMs: number,
+  /** Who the people paged hear resolved the page: say why when it is not a ping. */
+  by = 'heartbeats',
 ): Promise<void> {
   if (inputs.length === 0) return;
   const alerts = inputs.map((input) => {
@@ -309,7 +311,7 @@ export async function pageHeartbeatAlerts(
     return runbook === undefined ? alert : { ...alert, runbookUrl: runbook };
   });
   await tx.lockPaging();
-  await groupIntoPages(deps, tx, { alerts, resolvedGroup: undefined }, atMs, 'heartbeats');
+  await groupIntoPages(deps, tx, { alerts, resolvedGroup: undefined }, atMs, by);
 }
 
 /** Groups a batch into the open pages, stores them, and starts or follows escalations. */

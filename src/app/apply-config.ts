@@ -17,7 +17,9 @@ import {
 import { planChanges, type PlanState } from '../config/plan.js';
 import { compilePolicy } from '../core/policy/compile.js';
 import type { ApplyResponse, Change } from '../schema/api.js';
+import type { HeartbeatResource } from '../core/slo/model.js';
 import { recordChange } from './audit.js';
+import { applyHeartbeatChanges, type HeartbeatChange } from './heartbeats.js';
 import { AppError, invalid, type FieldError } from './errors.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
@@ -29,11 +31,12 @@ export interface ApplyOptions {
 }
 
 export async function applyConfig(
-  { store, clock, catalog }: AppDependencies,
+  deps: AppDependencies,
   principal: Principal,
   documents: readonly unknown[],
   options: ApplyOptions,
 ): Promise<ApplyResponse> {
+  const { store, clock, catalog } = deps;
   requireReader(principal);
   const desired = desiredState(documents);
   const result = await store.transaction(async (tx) => {
@@ -57,7 +60,9 @@ export async function applyConfig(
       throw invalid('the result would refer to services that do not exist', broken);
     }
     if (!options.dryRun && plan.changes.length > 0) {
-      await executeChanges(tx, clock.now(), principal, plan.changes, current.sloIds);
+      const now = clock.now();
+      await executeChanges(tx, now, principal, plan.changes, current.sloIds);
+      await applyHeartbeatChanges(deps, tx, heartbeatChanges(plan.changes, desired), now);
     }
     return { dryRun: options.dryRun, changes: plan.changes };
   });
@@ -68,6 +73,7 @@ export async function applyConfig(
 
 interface DesiredState {
   readonly state: PlanState;
+  readonly heartbeats: ReadonlyMap<string, HeartbeatResource>;
   /** Where a resource was given in the request, for error paths. */
   readonly pathOf: (kind: string, name: string) => string;
 }
@@ -143,11 +149,24 @@ function desiredState(documents: readonly unknown[]): DesiredState {
       incidentSettings: read.incidentSettings.map(({ value }) => incidentSettingsToDocument(value)),
       heartbeats: read.heartbeats.map(({ value }) => heartbeatToDocument(value)),
     },
+    heartbeats: new Map(read.heartbeats.map(({ value }) => [value.name, value])),
     pathOf: (kind, name) => {
       const index = where.get(`${kind}/${name}`);
       return index === undefined ? `${kind} ${name}` : `documents[${index}]`;
     },
   };
+}
+
+function heartbeatChanges(changes: readonly Change[], desired: DesiredState): HeartbeatChange[] {
+  return changes.flatMap((change) => {
+    if (change.kind !== 'Heartbeat' || change.action === 'create') return [];
+    const resource = desired.heartbeats.get(change.name);
+    const service = resource?.service ?? (change.before as HeartbeatLike | null)?.spec.service;
+    if (service === undefined) return [];
+    return [
+      { name: change.name, service, resource: change.action === 'delete' ? undefined : resource },
+    ];
+  });
 }
 
 async function currentState(

@@ -16,7 +16,9 @@ import {
   NEW_HEARTBEAT_STATE,
   nextCheck,
   pause,
+  redefine,
   resume,
+  runningSince,
   type HeartbeatState,
   type HeartbeatTransition,
 } from '../core/heartbeats/state.js';
@@ -36,7 +38,13 @@ import type {
 } from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
-import { requireReader, requireResponder, requireTeamEditor, type Principal } from './principal.js';
+import {
+  personOf,
+  requireReader,
+  requireResponder,
+  requireTeamEditor,
+  type Principal,
+} from './principal.js';
 
 /** The first bytes of a ping's body kept as the run's log (healthchecks' default). */
 export const PING_BODY_LIMIT_BYTES = 10_000;
@@ -305,7 +313,12 @@ function applyBatch(
     const ping = corePing(pending);
     const result = applyPing(compiled.compiled, state, ping);
     states.set(pending.name, result.state);
-    alerts.push(...alertsOf(compiled.resource, result.transitions));
+    alerts.push(
+      ...alertsOf(compiled.resource, result.transitions, {
+        exitStatus: ping.exitStatus,
+        logTail: pending.input.body === undefined ? undefined : lastLines(pending.input.body),
+      }),
+    );
     const finished = result.finished.at(-1);
     pings.push({
       heartbeat: pending.name,
@@ -386,6 +399,8 @@ export interface HeartbeatView {
   readonly resource: HeartbeatResource;
   readonly record: HeartbeatRecord;
   readonly state: HeartbeatState;
+  /** The oldest run still within its time limit; a timed-out run is not shown. */
+  readonly runningSince: number | null;
   readonly team: string | undefined;
 }
 
@@ -437,10 +452,19 @@ export async function changeHeartbeat(
   const compiled = compiledOf(before.resource);
   if (compiled === undefined) throw notFound(`heartbeat "${name}"`);
   const now = deps.clock.now();
-  await deps.store.transaction(async (tx) => {
+  const paged = await deps.store.transaction(async (tx) => {
     const [row] = await tx.lockHeartbeats([name]);
     if (row === undefined) throw notFound(`heartbeat "${name}"`);
     const result = (action === 'pause' ? pause : resume)(compiled, stateOf(row), now);
+    const alerts =
+      result.transition === undefined ? [] : alertsOf(before.resource, [result.transition]);
+    await pageHeartbeatAlerts(
+      deps,
+      tx,
+      alerts,
+      now,
+      `heartbeats (paused by ${personOf(principal)})`,
+    );
     await tx.putHeartbeatStates([
       {
         name,
@@ -458,8 +482,79 @@ export async function changeHeartbeat(
       before: { status: row.status },
       after: { status: result.state.status },
     });
+    return alerts.length > 0;
   });
+  if (paged) deps.signals?.pagesChanged();
   return heartbeatView(deps, name);
+}
+
+/** A heartbeat that `apply` changed: its new definition, or none when it was deleted. */
+export interface HeartbeatChange {
+  readonly name: string;
+  readonly service: string;
+  readonly resource: HeartbeatResource | undefined;
+}
+
+/**
+ * Brings checks in step with their changed definitions, in apply's transaction: new
+ * deadlines counted from the last ping (a ping is not needed for a new schedule to
+ * count), and a deleted check's page resolved (its ping URL is gone, so no ping could
+ * resolve it).
+ */
+export async function applyHeartbeatChanges(
+  deps: AppDependencies,
+  tx: Store,
+  changes: readonly HeartbeatChange[],
+  atMs: number,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const rows = new Map(
+    (await tx.lockHeartbeats(changes.map((change) => change.name))).map((row) => [row.name, row]),
+  );
+  const updates: HeartbeatStatePut[] = [];
+  const alerts: HeartbeatAlertInput[] = [];
+  for (const change of changes) {
+    const row = rows.get(change.name);
+    if (row === undefined) continue;
+    if (change.resource === undefined) {
+      alerts.push({
+        heartbeat: change.name,
+        service: change.service,
+        action: 'resolve',
+        reason: 'the heartbeat was removed from config',
+        at: atMs,
+      });
+      // Nothing to watch any more; the row keeps its token should the check return.
+      updates.push({
+        name: row.name,
+        status: row.status,
+        state: row.state,
+        nextCheckAt: null,
+        updatedAt: atMs,
+        nextVersion: newStateVersion(),
+      });
+      continue;
+    }
+    const compiled = compileHeartbeat(change.resource.definition, scheduleCache);
+    if (!compiled.ok) continue;
+    const result = redefine(compiled.compiled, stateOf(row), atMs);
+    updates.push({
+      name: row.name,
+      status: result.state.status,
+      state: result.state,
+      nextCheckAt: nextCheck(result.state),
+      updatedAt: atMs,
+      nextVersion: newStateVersion(),
+    });
+  }
+  await tx.putHeartbeatStates(updates);
+  await pageHeartbeatAlerts(
+    deps,
+    tx,
+    alerts,
+    atMs,
+    'heartbeats (the check was removed from config)',
+  );
 }
 
 /** A team's key for slug ping URLs; the secret is shown once. */
@@ -540,10 +635,12 @@ export function definitionsByName(deps: AppDependencies): Definitions {
 function alertsOf(
   resource: HeartbeatResource,
   transitions: readonly HeartbeatTransition[],
+  run?: { readonly exitStatus: number | undefined; readonly logTail: string | undefined },
 ): HeartbeatAlertInput[] {
   return transitions.flatMap((transition) => {
     const alert = alertFor(transition);
     if (alert === undefined) return [];
+    const failedRun = transition.reason === 'fail' && run !== undefined ? run : {};
     return [
       {
         heartbeat: resource.name,
@@ -551,9 +648,19 @@ function alertsOf(
         action: alert === 'page' ? ('trigger' as const) : ('resolve' as const),
         reason: REASON_TEXT[transition.reason],
         at: transition.at,
+        ...failedRun,
       },
     ];
   });
+}
+
+/** Lines of a failed run's log a page carries: where the error usually is. */
+const PAGE_LOG_LINES = 20;
+const PAGE_LOG_CHARS = 2000;
+
+function lastLines(log: string): string {
+  const lines = log.trimEnd().split('\n').slice(-PAGE_LOG_LINES).join('\n');
+  return lines.length > PAGE_LOG_CHARS ? `…${lines.slice(-PAGE_LOG_CHARS)}` : lines;
 }
 
 const REASON_TEXT: Readonly<Record<HeartbeatTransition['reason'], string>> = {
@@ -564,6 +671,7 @@ const REASON_TEXT: Readonly<Record<HeartbeatTransition['reason'], string>> = {
   'run-timeout': 'a run started and did not finish in time',
   pause: 'paused',
   resume: 'resumed',
+  redefine: 'its definition changed',
 };
 
 function corePing(pending: PendingPing): HeartbeatPing {
@@ -614,10 +722,19 @@ function viewOf(
 ): HeartbeatView {
   const stored = stateOf(record);
   const compiled = compiledOf(resource);
+  const now = deps.clock.now();
   // What the check is now, even between two evaluator passes.
-  const state =
-    compiled === undefined ? stored : evaluate(compiled, stored, deps.clock.now()).state;
-  return { resource, record, state, team: deps.catalog.service(resource.service)?.team };
+  const state = compiled === undefined ? stored : evaluate(compiled, stored, now).state;
+  return {
+    resource,
+    record,
+    state,
+    runningSince:
+      compiled === undefined
+        ? (state.openRuns[0]?.startedAt ?? null)
+        : runningSince(compiled, state, now),
+    team: deps.catalog.service(resource.service)?.team,
+  };
 }
 
 /** The signal a ping URL's last segment stands for; undefined: not one. */

@@ -1,7 +1,7 @@
 // `headroom heartbeat list|pause|resume` and `headroom run --heartbeat <name> -- cmd`:
 // cron jobs' checks from the terminal, and a wrapper that pings start, then success or
 // failure with the exit status and the tail of the output, like runitor does.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
@@ -54,7 +54,7 @@ export async function runHeartbeat(
       else {
         io.stdout.write(
           formatColumns([
-            ['NAME', 'STATUS', 'SERVICE', 'SCHEDULE', 'LAST PING', 'EXPECTED'],
+            ['NAME', 'STATUS', 'SERVICE', 'SCHEDULE', 'LAST PING', 'EXPECTED', 'RUNNING SINCE'],
             ...checks.map((check) => [
               check.name,
               check.status,
@@ -62,6 +62,7 @@ export async function runHeartbeat(
               check.schedule,
               check.lastPingAt ?? '—',
               check.expectedAt ?? '—',
+              check.runningSince ?? '—',
             ]),
           ]),
         );
@@ -104,8 +105,9 @@ export async function runWrapped(
     );
     return ExitCode.usage;
   }
-  const pingUrl =
-    options.pingUrl ?? env.HEADROOM_PING_URL ?? (await lookUpPingUrl(options, io, env));
+  const given = options.pingUrl ?? env.HEADROOM_PING_URL ?? (await lookUpPingUrl(options, io, env));
+  // `<url>/` would ping `//start`, a URL no check has.
+  const pingUrl = typeof given === 'string' ? given.replace(/\/+$/, '') : given;
   if (pingUrl === undefined) {
     io.stderr.write(
       'headroom run: name the check (--heartbeat, with HEADROOM_URL and HEADROOM_TOKEN) or give its URL (--ping-url or HEADROOM_PING_URL)\n',
@@ -113,11 +115,67 @@ export async function runWrapped(
     return ExitCode.usage;
   }
   const runId = randomUUID();
-  if (pingUrl !== null) await sendPing(`${pingUrl}/start?rid=${runId}`, undefined, io);
-  const { code, tail } = await runCommand(program, args, io);
+  const signals = relaySignals();
+  let outcome: { code: number; tail: string };
+  try {
+    if (pingUrl !== null) await sendPing(pingUrl, `/start?rid=${runId}`, undefined, io);
+    const before = signals.received;
+    outcome =
+      before === undefined
+        ? await runCommand(program, args, io, signals)
+        : {
+            code: signalExitCode(before),
+            tail: `headroom run: ${before} before ${program} started; it did not run\n`,
+          };
+  } finally {
+    signals.stop();
+  }
+  const { code, tail } = outcome;
   if (pingUrl !== null)
-    await sendPing(`${pingUrl}/${String(Math.min(code, 255))}?rid=${runId}`, tail, io);
+    await sendPing(pingUrl, `/${String(Math.min(code, 255))}?rid=${runId}`, tail, io);
   return code;
+}
+
+/** What a supervisor or a person sends to stop a job: systemd and docker stop, Ctrl-C,
+ * a closed terminal. */
+const RELAYED_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+interface SignalRelay {
+  /** The first signal the wrapper received, if any. */
+  readonly received: NodeJS.Signals | undefined;
+  relayTo(child: ChildProcess): void;
+  stop(): void;
+}
+
+/**
+ * Stopping the wrapper stops the command instead, as runitor does: the signal is passed
+ * on, the wrapper waits for the command to end and reports how it ended. Dying at once
+ * would orphan the job and leave its check running until maxRunTime.
+ */
+function relaySignals(): SignalRelay {
+  let received: NodeJS.Signals | undefined;
+  let child: ChildProcess | undefined;
+  const relay = (signal: NodeJS.Signals) => {
+    received ??= signal;
+    child?.kill(signal);
+  };
+  for (const signal of RELAYED_SIGNALS) process.on(signal, relay);
+  return {
+    get received() {
+      return received;
+    },
+    relayTo(running) {
+      child = running;
+    },
+    stop() {
+      for (const signal of RELAYED_SIGNALS) process.off(signal, relay);
+    },
+  };
+}
+
+/** The shell's exit status for a process ended by a signal. */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + constants.signals[signal];
 }
 
 /**
@@ -147,18 +205,32 @@ async function lookUpPingUrl(
   return found.url ?? null;
 }
 
-async function sendPing(url: string, body: string | undefined, io: CliIo): Promise<void> {
+async function sendPing(
+  pingUrl: string,
+  signal: string,
+  body: string | undefined,
+  io: CliIo,
+): Promise<void> {
   try {
-    const response = await fetch(url, {
+    const response = await fetch(`${pingUrl}${signal}`, {
       method: 'POST',
       body: body ?? '',
       headers: { 'content-type': 'text/plain; charset=utf-8' },
       signal: AbortSignal.timeout(PING_TIMEOUT_MS),
     });
-    if (!response.ok)
-      io.stderr.write(`headroom run: the ping was answered ${String(response.status)}\n`);
+    if (response.ok) return;
+    const answer = (await response.text().catch(() => '')).trim().slice(0, 300);
+    const hint =
+      response.status === 404
+        ? ': no check has this URL; copy it from `headroom heartbeat list --json` or the check’s page'
+        : answer === ''
+          ? ''
+          : ` (${answer})`;
+    io.stderr.write(
+      `headroom run: the ping to ${pingUrl} was answered ${String(response.status)}${hint}\n`,
+    );
   } catch (error) {
-    io.stderr.write(`headroom run: could not ping (${(error as Error).message})\n`);
+    io.stderr.write(`headroom run: could not ping ${pingUrl} (${(error as Error).message})\n`);
   }
 }
 
@@ -167,6 +239,7 @@ function runCommand(
   program: string,
   args: readonly string[],
   io: CliIo,
+  signals: SignalRelay,
 ): Promise<{ code: number; tail: string }> {
   return new Promise((resolve) => {
     let tail = Buffer.alloc(0);
@@ -175,6 +248,7 @@ function runCommand(
       if (tail.length > OUTPUT_TAIL_BYTES) tail = tail.subarray(tail.length - OUTPUT_TAIL_BYTES);
     };
     const child = spawn(program, args, { stdio: ['inherit', 'pipe', 'pipe'], cwd: io.cwd });
+    signals.relayTo(child);
     // Decoders keep a character split between two chunks whole.
     const out = new StringDecoder('utf8');
     const err = new StringDecoder('utf8');
@@ -211,7 +285,9 @@ export function addHeartbeatCommands(
     .command('heartbeat')
     .description("Cron jobs' heartbeat checks: list, pause, resume.");
   configure(heartbeat.command('list'), 'headroom heartbeat list')
-    .description('Checks with their state, last ping and when the next run is expected.')
+    .description(
+      'Checks with their state, last ping, when the next run is expected and since when a run is going.',
+    )
     .option('-s, --service <name>', 'only this service’s checks')
     .addOption(
       new Option('--status <status>', 'only checks in this state').choices(HEARTBEAT_STATUSES),
@@ -260,8 +336,10 @@ export function addHeartbeatCommands(
     .addHelpText(
       'after',
       `
-Exits with the command's exit code (127 when it cannot be run). A ping that fails is
-a warning on stderr: the job still runs.
+Exits with the command's exit code (127 when it cannot be run). SIGTERM, SIGINT and
+SIGHUP are passed on to the command; its end is reported (128 + the signal's number
+when it died of it) and is the wrapper's exit code. A ping that fails is a warning on
+stderr naming the URL: the job still runs.
 
 Examples:
   headroom run --heartbeat nightly-backup -- /usr/local/bin/backup.sh --full

@@ -12,14 +12,14 @@ import type { DatabaseSchema } from '../store/schema.js';
 import { createMetrics, registerMetricsHooks } from './metrics.js';
 import { mountRoutes } from './mount.js';
 import { buildOpenApiDocument } from './openapi.js';
-import { problemFor, registerProblemHandling, sendProblem } from './problem.js';
+import { describeBytes, problemFor, registerProblemHandling, sendProblem } from './problem.js';
 import { defineRoute, type RouteDefinition } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { deployRoutes } from './routes/deploys.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { reportRoutes } from './routes/reports.js';
 import { heartbeatRoutes, pingRoutes } from './routes/heartbeats.js';
-import { HeartbeatPings } from '../app/heartbeats.js';
+import { HeartbeatPings, PING_BODY_LIMIT_BYTES } from '../app/heartbeats.js';
 import { directoryRoutes } from './routes/directory.js';
 import { eventRoutes, NDJSON_TYPES } from './routes/events.js';
 import { overviewRoutes } from './routes/overview.js';
@@ -173,6 +173,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         done(null, body);
       },
     );
+    // Ping endpoints answer plain text, like healthchecks, also when the body is too big.
+    scope.setErrorHandler((error, _request, reply) => {
+      if ((error as { code?: unknown }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+      return reply
+        .status(413)
+        .type('text/plain; charset=utf-8')
+        .send(
+          `the body is larger than ${describeBytes(PING_BODY_ACCEPTED_BYTES)}; a ping keeps only the first ${PING_BODY_LIMIT_BYTES.toLocaleString('en')} bytes as the run log, so send the end of the output (e.g. tail -c ${String(PING_BODY_LIMIT_BYTES)})`,
+        );
+    });
     mountRoutes(scope, pingEndpoints, deps);
     done();
   });

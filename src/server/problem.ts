@@ -135,7 +135,7 @@ export function problemOf(error: unknown, instance: string, bodyLimitBytes?: num
   return problemFor('INTERNAL', INTERNAL_DETAIL, instance);
 }
 
-function describeBytes(bytes: number): string {
+export function describeBytes(bytes: number): string {
   const mib = bytes / (1024 * 1024);
   if (mib < 1) return `${bytes} bytes`;
   const shown = Number.isInteger(mib) ? String(mib) : mib.toFixed(2);

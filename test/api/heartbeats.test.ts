@@ -134,11 +134,11 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
     expect(check.pings[0]?.body).toHaveLength(10_000);
   });
 
-  it('answers HEAD and GET like healthchecks, and 404 for an unknown check', async () => {
+  it('answers HEAD and GET like healthchecks, 404 for an unknown check, 400 for a bad signal', async () => {
     expect((await fetch(backup.pingUrl, { method: 'HEAD' })).status).toBe(200);
     const unknown = await ping(backup.pingUrl.replace(/[0-9a-f]{12}$/, '000000000000'));
     expect(unknown).toEqual({ status: 404, text: 'not found' });
-    expect((await ping(`${backup.pingUrl}/256`)).status).toBe(404);
+    expect((await ping(`${backup.pingUrl}/256`)).status).toBe(400);
   });
 
   it('pages when the next run is missed, and resolves the page when it runs', async () => {

@@ -292,6 +292,10 @@ export interface HeartbeatAlertInput {
   /** Why it went down: late, failed, a run that overran; for the summary. */
   readonly reason: string;
   readonly at: number;
+  /** The failed run's exit status, when it sent one. */
+  readonly exitStatus?: number | undefined;
+  /** The last lines of the failed run's log: what the responder reads first. */
+  readonly logTail?: string | undefined;
 }
 
 export function normalizeHeartbeatAlert(input: HeartbeatAlertInput): IncomingAlert {
@@ -304,14 +308,18 @@ export function normalizeHeartbeatAlert(input: HeartbeatAlertInput): IncomingAle
     action: input.action,
     summary: truncate(
       triggered
-        ? `${input.heartbeat}: the job is down (${input.reason})`
+        ? `${input.heartbeat}: the job is down (${input.reason}${input.exitStatus === undefined ? '' : `, exit status ${String(input.exitStatus)}`})`
         : `${input.heartbeat}: the job is up again`,
       SUMMARY_MAX_LENGTH,
     ),
     severity: 'critical',
     service: input.service,
     labels: { heartbeat: input.heartbeat, service: input.service },
-    annotations: { reason: input.reason },
+    annotations: {
+      reason: input.reason,
+      ...(input.exitStatus === undefined ? {} : { exitStatus: String(input.exitStatus) }),
+      ...(input.logTail === undefined || input.logTail === '' ? {} : { log: input.logTail }),
+    },
     runbookUrl: undefined,
     startsAt: input.at,
     endsAt: triggered ? undefined : input.at,

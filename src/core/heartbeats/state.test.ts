@@ -9,7 +9,9 @@ import {
   evaluate,
   NEW_HEARTBEAT_STATE,
   pause,
+  redefine,
   resume,
+  runningSince,
   type HeartbeatState,
   type HeartbeatTransition,
 } from './state.js';
@@ -83,7 +85,8 @@ describe('period checks', () => {
       { from: 'up', to: 'down', at: t0 + HOUR + 10 * MINUTE, reason: 'timeout' },
       { from: 'down', to: 'up', at: t0 + 3 * HOUR, reason: 'success' },
     ]);
-    expect(late.transitions.map(alertFor)).toEqual([undefined, 'page', 'resolve']);
+    // new to up resolves too: a resolve with no page open is dropped.
+    expect(late.transitions.map(alertFor)).toEqual(['resolve', 'page', 'resolve']);
     expect(late.state).toMatchObject({ status: 'up', expectedAt: t0 + 4 * HOUR });
   });
 
@@ -258,6 +261,39 @@ describe('runs: start, finish, max run, too fast', () => {
     expect(many.state.openRuns[0]?.runId).toBe('r8');
   });
 
+  it('a killed run times out once: later runs bring the check up and keep it up', () => {
+    const up = run(check, [success(t0)]).state;
+    const killed = applyPing(check, up, start(t0 + 12 * HOUR, 'killed')).state;
+    const down = evaluate(check, killed, t0 + 14 * HOUR);
+    expect(down.transition).toMatchObject({ to: 'down', reason: 'run-timeout' });
+    expect(down.transition && alertFor(down.transition)).toBe('page');
+    let state = down.state;
+    for (const [i, at] of [t0 + 15 * HOUR, t0 + 16 * HOUR].entries()) {
+      state = applyPing(check, state, start(at, `next-${String(i)}`)).state;
+      const ended = applyPing(check, state, success(at + MINUTE * 5, `next-${String(i)}`));
+      state = ended.state;
+      expect(state.status).toBe('up');
+      expect(state.downAt).toBe(at + MINUTE * 5 + DAY + HOUR);
+      expect(runningSince(check, state, at + MINUTE * 6)).toBeNull();
+      expect(evaluate(check, state, at + MINUTE * 6).transition).toBeUndefined();
+    }
+    // The killed run's end, should it come, still pairs and is flagged as overran.
+    const late = applyPing(check, state, success(t0 + 2 * DAY, 'killed'));
+    expect(late.finished[0]).toMatchObject({ durationMs: 36 * HOUR, overran: true });
+  });
+
+  it('a run that overran while the check was down does not take it down again', () => {
+    const failed = run(check, [start(t0, 'a'), start(t0 + MINUTE, 'b')]).state;
+    const down = applyPing(check, failed, { at: t0 + 2 * MINUTE, kind: 'fail', runId: 'z' });
+    // A failure clears every run; a run started while down outlives its limit.
+    const hung = applyPing(check, down.state, start(t0 + 3 * MINUTE, 'hung')).state;
+    const ended = applyPing(check, hung, success(t0 + 5 * HOUR));
+    expect(ended.state.status).toBe('up');
+    expect(evaluate(check, ended.state, t0 + 5 * HOUR + 1).transition).toBeUndefined();
+    const withRid = applyPing(check, hung, success(t0 + 5 * HOUR, 'other'));
+    expect(withRid.state.downAt).toBe(t0 + 5 * HOUR + DAY + HOUR);
+  });
+
   it('marks a run late when it began after the due deadline', () => {
     const { state } = run(check, [success(t0)]);
     const late = applyPing(check, state, success(t0 + DAY + 2 * HOUR));
@@ -293,24 +329,55 @@ describe('pause and resume', () => {
     expect(pause(check, paused.state, t0 + 3 * MINUTE).transition).toBeUndefined();
   });
 
-  it('a success or failure unpauses it (healthchecks), silently for up', () => {
+  it('a success or failure unpauses it (healthchecks); up resolves any page left open', () => {
     const paused = pause(check, run(check, [success(t0)]).state, t0 + MINUTE).state;
     const up = applyPing(check, paused, success(t0 + DAY));
     expect(up.transitions).toEqual([{ from: 'paused', to: 'up', at: t0 + DAY, reason: 'success' }]);
-    expect(up.transitions.map(alertFor)).toEqual([undefined]);
+    expect(up.transitions.map(alertFor)).toEqual(['resolve']);
     const down = applyPing(check, paused, { at: t0 + DAY, kind: 'fail' });
     expect(down.transitions.map(alertFor)).toEqual(['page']);
   });
 
-  it('a /start to a paused check opens a run that can take it down', () => {
+  it('a /start to a paused check is timed but never takes it down', () => {
     const paused = pause(check, NEW_HEARTBEAT_STATE, t0).state;
-    const started = applyPing(check, paused, start(t0 + HOUR)).state;
-    expect(started).toMatchObject({ status: 'paused', downAt: t0 + HOUR + 10 * MINUTE });
-    expect(evaluate(check, started, t0 + 2 * HOUR).transition).toMatchObject({
-      from: 'paused',
+    const started = applyPing(check, paused, start(t0 + HOUR, 'a')).state;
+    expect(started).toMatchObject({ status: 'paused', downAt: null });
+    expect(evaluate(check, started, t0 + 2 * HOUR)).toMatchObject({
+      transition: undefined,
+      nextCheckAt: null,
+    });
+    // Its end still pairs, and the check is up; a run that overran meanwhile is not
+    // held against it.
+    const overran = applyPing(check, started, start(t0 + HOUR + MINUTE, 'b')).state;
+    const ended = applyPing(check, overran, success(t0 + 3 * HOUR, 'b'));
+    expect(ended.finished[0]).toMatchObject({ durationMs: 2 * HOUR - MINUTE, overran: true });
+    expect(ended.transitions).toEqual([
+      { from: 'paused', to: 'up', at: t0 + 3 * HOUR, reason: 'success' },
+    ]);
+    expect(ended.state.downAt).toBe(t0 + 4 * HOUR + 10 * MINUTE);
+  });
+
+  it('a resumed check pages for nothing started before the pause or while paused', () => {
+    const running = run(check, [success(t0), start(t0 + MINUTE)]).state;
+    const paused = pause(check, running, t0 + 2 * MINUTE).state;
+    const startedWhilePaused = applyPing(check, paused, start(t0 + 3 * MINUTE)).state;
+    const resumed = resume(check, startedWhilePaused, t0 + 4 * MINUTE).state;
+    expect(evaluate(check, resumed, t0 + 30 * DAY).transition).toBeUndefined();
+    // A /start after the resume times that run, as on any new check.
+    const started = applyPing(check, resumed, start(t0 + DAY)).state;
+    expect(evaluate(check, started, t0 + DAY + 10 * MINUTE).transition).toMatchObject({
+      from: 'new',
       to: 'down',
       reason: 'run-timeout',
     });
+  });
+
+  it('pausing resolves the page of a down check', () => {
+    const down = run(check, [{ at: t0, kind: 'fail' }]).state;
+    const paused = pause(check, down, t0 + MINUTE);
+    expect(paused.transition && alertFor(paused.transition)).toBe('resolve');
+    const fromNew = pause(check, NEW_HEARTBEAT_STATE, t0);
+    expect(fromNew.transition && alertFor(fromNew.transition)).toBe('resolve');
   });
 
   it('with manualResume, a paused check ignores every ping', () => {
@@ -408,5 +475,57 @@ describe('cron checks', () => {
         reason: 'timeout',
       });
     });
+  });
+});
+
+describe('a changed definition', () => {
+  const t0 = ms('2026-05-01T00:00:00Z');
+
+  it('counts the deadlines from the last ping again, both longer and shorter', () => {
+    const minutely = periodCheck(MINUTE, 0);
+    const up = run(minutely, [success(t0)]).state;
+    const daily = periodCheck(DAY, HOUR);
+    const longer = redefine(daily, up, t0 + 30 * 1000);
+    expect(longer.transition).toBeUndefined();
+    expect(longer.state).toMatchObject({
+      status: 'up',
+      expectedAt: t0 + DAY,
+      lateAt: t0 + DAY,
+      downAt: t0 + DAY + HOUR,
+    });
+    expect(evaluate(daily, longer.state, t0 + HOUR).transition).toBeUndefined();
+    const shorter = redefine(minutely, run(daily, [success(t0)]).state, t0 + 30 * 1000);
+    expect(shorter.state).toMatchObject({ expectedAt: t0 + MINUTE, downAt: t0 + MINUTE });
+  });
+
+  it('makes a late check up when the new schedule expects nothing yet', () => {
+    const hourly = periodCheck(HOUR, HOUR);
+    const late = evaluate(hourly, run(hourly, [success(t0)]).state, t0 + HOUR + MINUTE).state;
+    expect(late.status).toBe('late');
+    const result = redefine(periodCheck(DAY, HOUR), late, t0 + 2 * HOUR);
+    expect(result.transition).toEqual({
+      from: 'late',
+      to: 'up',
+      at: t0 + 2 * HOUR,
+      reason: 'redefine',
+    });
+    expect(result.transition && alertFor(result.transition)).toBeUndefined();
+    expect(result.state.lateAt).toBe(t0 + DAY);
+  });
+
+  it('moves the run deadline with maxRunTime, and leaves down and paused checks alone', () => {
+    const check = periodCheck(DAY, HOUR);
+    const started = run(check, [success(t0), start(t0 + MINUTE)]).state;
+    expect(started.downAt).toBe(t0 + MINUTE + HOUR);
+    const longer = redefine(
+      periodCheck(DAY, HOUR, { maxRunMs: 3 * HOUR }),
+      started,
+      t0 + 2 * MINUTE,
+    );
+    expect(longer.state.downAt).toBe(t0 + MINUTE + 3 * HOUR);
+    const down = run(check, [{ at: t0, kind: 'fail' }]).state;
+    expect(redefine(periodCheck(MINUTE, 0), down, t0 + DAY).state).toEqual(down);
+    const paused = pause(check, run(check, [success(t0)]).state, t0).state;
+    expect(redefine(periodCheck(MINUTE, 0), paused, t0 + DAY).state).toEqual(paused);
   });
 });

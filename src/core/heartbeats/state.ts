@@ -10,12 +10,18 @@
 //   occurrence after it), down at that instant + grace;
 // - an open run (a /start not yet ended) takes it down at start + maxRun (default:
 //   grace, which is healthchecks' "grace doubles as max run time"), whatever the
-//   status, except down;
+//   status, except down and paused;
+// - a run past maxRun is timed out once: it takes the check down (or finds it down)
+//   and holds it no longer, so that the next success brings the check up for good
+//   (a killed job never sends its end; healthchecks' single last_start is cleared
+//   by the next completion too); its late end still pairs with its start;
 // - /start and /log change no status and not lastPingAt (healthchecks' last_ping is
 //   the last success or failure);
 // - pause clears runs and deadlines; a success or failure to a paused check unpauses
 //   it (unless manualResume: then every ping is ignored); a /start to a paused check
-//   opens a run that can take it down; resume makes it new again.
+//   opens a run only to time the run, never to take the check down; resume makes it
+//   new again;
+// - a changed definition moves the deadlines, counted from the last ping again.
 import type { CompiledHeartbeat } from './compile.js';
 import {
   effectiveKind,
@@ -29,6 +35,8 @@ export interface OpenRun {
   /** undefined: the anonymous run (a /start without rid). */
   readonly runId: string | undefined;
   readonly startedAt: number;
+  /** It ran past maxRun and was reported: kept only to pair its late end. */
+  readonly timedOut?: true;
 }
 
 export interface HeartbeatState {
@@ -40,7 +48,8 @@ export interface HeartbeatState {
   /** When the next success is due (the next due instant after lastPingAt); null
    * while nothing is expected: new, paused, and down after a failure or a pause. */
   readonly expectedAt: number | null;
-  /** Started and not ended, oldest first; at most one anonymous. */
+  /** Started and not ended, oldest first; at most one anonymous. Timed-out runs
+   * stay until ended, cleared or out of the pairing window, but set no deadline. */
   readonly openRuns: readonly OpenRun[];
   /** up turns late here (= expectedAt while up or late). */
   readonly lateAt: number | null;
@@ -50,7 +59,7 @@ export interface HeartbeatState {
 }
 
 export type TransitionReason =
-  'success' | 'fail' | 'late' | 'timeout' | 'run-timeout' | 'pause' | 'resume';
+  'success' | 'fail' | 'late' | 'timeout' | 'run-timeout' | 'pause' | 'resume' | 'redefine';
 
 export interface HeartbeatTransition {
   readonly from: HeartbeatStatus;
@@ -115,11 +124,15 @@ export const NEW_HEARTBEAT_STATE: HeartbeatState = {
   downAt: null,
 };
 
-/** What a transition means for the owner: down pages, up after down resolves.
- * Pausing a down check resolves nothing (healthchecks notifies no pause). */
+/** What a transition means for the owner: down pages; up resolves, and so does a
+ * pause (a paused check pages nobody, so its page would be stranded open). A resolve
+ * with no page open is dropped. late to up resolves nothing: late comes only from up,
+ * which holds no page, and it is how nearly every cron run ends, a path kept off the
+ * paging lock. */
 export function alertFor(transition: HeartbeatTransition): HeartbeatAlert | undefined {
   if (transition.to === 'down' && transition.from !== 'down') return 'page';
-  if (transition.from === 'down' && transition.to === 'up') return 'resolve';
+  if (transition.to === 'paused') return 'resolve';
+  if (transition.to === 'up' && transition.from !== 'late') return 'resolve';
   return undefined;
 }
 
@@ -133,7 +146,7 @@ export function evaluate(
     const next = withDeadlines(compiled, {
       ...state,
       status: 'down',
-      expectedAt: state.expectedAt,
+      openRuns: withTimedOut(compiled, state.openRuns, atMs),
     });
     const reason = isRunDeadline(compiled, state, downAt) ? 'run-timeout' : 'timeout';
     return {
@@ -174,6 +187,14 @@ export function applyPing(
     transitions.push(caught.transition);
     current = caught.state;
   }
+  // Runs that overran while the check was down or paused were never reported; they
+  // must not take it down again once this ping brings it up.
+  current = {
+    ...current,
+    openRuns: withTimedOut(compiled, current.openRuns, ping.at).filter(
+      (run) => run.timedOut !== true || ping.at - run.startedAt <= RUN_PAIRING_WINDOW_MS,
+    ),
+  };
 
   if (kind === 'start') {
     const others = current.openRuns.filter((run) => run.runId !== ping.runId);
@@ -248,6 +269,44 @@ export function pause(
   };
 }
 
+/** The definition changed (schedule, grace, run limits): the deadlines are counted
+ * again from the last ping, as healthchecks does when a check is edited. A late check
+ * that the new schedule no longer expects yet is up again; one whose new deadlines
+ * have passed moves at the next evaluation. */
+export function redefine(
+  compiled: CompiledHeartbeat,
+  state: HeartbeatState,
+  atMs: number,
+): CommandResult {
+  const waiting = state.status === 'up' || state.status === 'late';
+  const expectedAt =
+    waiting && state.lastPingAt !== null
+      ? compiled.nextDueAfter(state.lastPingAt)
+      : state.expectedAt;
+  const backUp = state.status === 'late' && (expectedAt === null || expectedAt > atMs);
+  const next = withDeadlines(compiled, {
+    ...state,
+    status: backUp ? 'up' : state.status,
+    expectedAt,
+  });
+  return {
+    state: next,
+    transition: backUp ? { from: 'late', to: 'up', at: atMs, reason: 'redefine' } : undefined,
+  };
+}
+
+/** The run shown as running: the oldest open one still within maxRun at `atMs`. */
+export function runningSince(
+  compiled: CompiledHeartbeat,
+  state: HeartbeatState,
+  atMs: number,
+): number | null {
+  const running = state.openRuns.find(
+    (run) => run.timedOut !== true && run.startedAt + compiled.maxRunMs > atMs,
+  );
+  return running?.startedAt ?? null;
+}
+
 /** Resume is a fresh start: new, expecting nothing until the next ping
  * (healthchecks also clears last_ping). */
 export function resume(
@@ -272,11 +331,28 @@ function withDeadlines(compiled: CompiledHeartbeat, state: WithoutDeadlines): He
   const waiting = state.status === 'up' || state.status === 'late';
   const lateAt = waiting ? state.expectedAt : null;
   let downAt = waiting && state.expectedAt !== null ? state.expectedAt + compiled.graceMs : null;
-  if (state.status !== 'down' && state.openRuns.length > 0) {
-    const runDownAt = Math.min(...state.openRuns.map((run) => run.startedAt)) + compiled.maxRunMs;
+  const timed = state.openRuns.filter((run) => run.timedOut !== true);
+  // Paused means no pages: a /start to a paused check is timed, never a deadline.
+  if (state.status !== 'down' && state.status !== 'paused' && timed.length > 0) {
+    const runDownAt = Math.min(...timed.map((run) => run.startedAt)) + compiled.maxRunMs;
     downAt = downAt === null ? runDownAt : Math.min(downAt, runDownAt);
   }
   return { ...state, lateAt, downAt };
+}
+
+function withTimedOut(
+  compiled: CompiledHeartbeat,
+  runs: readonly OpenRun[],
+  atMs: number,
+): readonly OpenRun[] {
+  if (!runs.some((run) => run.timedOut !== true && run.startedAt + compiled.maxRunMs <= atMs)) {
+    return runs;
+  }
+  return runs.map((run) =>
+    run.timedOut !== true && run.startedAt + compiled.maxRunMs <= atMs
+      ? { ...run, timedOut: true as const }
+      : run,
+  );
 }
 
 function isRunDeadline(
@@ -284,7 +360,9 @@ function isRunDeadline(
   state: HeartbeatState,
   downAt: number,
 ): boolean {
-  return state.openRuns.some((run) => run.startedAt + compiled.maxRunMs === downAt);
+  return state.openRuns.some(
+    (run) => run.timedOut !== true && run.startedAt + compiled.maxRunMs === downAt,
+  );
 }
 
 /** The next instant at which `evaluate` could change the status; null: only a ping, pause or resume can. */

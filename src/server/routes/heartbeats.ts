@@ -14,6 +14,7 @@ import {
   type HeartbeatView,
   type PingInput,
 } from '../../app/heartbeats.js';
+import { AppError } from '../../app/errors.js';
 import type { HeartbeatPingRecord } from '../../app/ports/records.js';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
 import { nameParamsSchema } from '../../schema/api.js';
@@ -34,7 +35,7 @@ const TOKEN_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 const PING_HELP =
   'GET, POST or HEAD. The last segment: none (success), start, fail, log, or an exit status 0-255. ' +
   '`?rid=` pairs a start with its end. A POST body (its first 10,000 bytes) is kept as the run log. ' +
-  'Answers 200 "OK", or 404 "not found" for an unknown check';
+  'Answers 200 "OK", 400 with the reason for a malformed signal or rid, or 404 "not found" for an unknown check';
 
 export function pingRoutes(pings: HeartbeatPings): RouteDefinition[] {
   const handler = async ({
@@ -44,8 +45,12 @@ export function pingRoutes(pings: HeartbeatPings): RouteDefinition[] {
     request: FastifyRequest;
     reply: import('fastify').FastifyReply;
   }) => {
-    const input = pingInput(request);
-    const outcome = input === undefined ? 'not-found' : await pings.receive(input);
+    const read = pingInput(request);
+    if (!read.ok) {
+      reply.status(400);
+      return read.problem;
+    }
+    const outcome = await pings.receive(read.input);
     reply.status(outcome === 'ok' ? 200 : 404);
     return outcome === 'ok' ? 'OK' : 'not found';
   };
@@ -173,7 +178,11 @@ export function heartbeatRoutes(
   ];
 }
 
-function pingInput(request: FastifyRequest): PingInput | undefined {
+type PingRead =
+  | { readonly ok: true; readonly input: PingInput }
+  | { readonly ok: false; readonly problem: string };
+
+function pingInput(request: FastifyRequest): PingRead {
   const params = request.params as { check?: string; signal?: string; key?: string };
   const query = request.query as { rid?: unknown };
   const first = params.key ?? params.check ?? '';
@@ -190,20 +199,29 @@ function pingInput(request: FastifyRequest): PingInput | undefined {
     target = { kind: 'slug', pingKey: first, slug: params.signal ?? '' };
     signal = 'success';
   }
-  if (signal === undefined) return undefined;
+  if (signal === undefined) {
+    return {
+      ok: false,
+      problem: `"${params.signal ?? ''}" is not a signal: end the URL with nothing (success), /start, /fail, /log or an exit status 0-255`,
+    };
+  }
   let runId: string | undefined;
   try {
     runId = runIdOf(query.rid);
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { ok: false, problem: `${error.message} (use a UUID)` };
   }
   return {
-    target,
-    signal,
-    runId,
-    body: bodyText(request.body),
-    remote: request.ip,
-    userAgent: request.headers['user-agent'],
+    ok: true,
+    input: {
+      target,
+      signal,
+      runId,
+      body: bodyText(request.body),
+      remote: request.ip,
+      userAgent: request.headers['user-agent'],
+    },
   };
 }
 
@@ -234,7 +252,7 @@ function heartbeatView(view: HeartbeatView, base: string) {
     lastFailureAt: iso(state.lastFailureAt),
     expectedAt: iso(state.expectedAt),
     downAt: iso(state.downAt),
-    runningSince: iso(state.openRuns[0]?.startedAt ?? null),
+    runningSince: iso(view.runningSince),
   };
 }
 
