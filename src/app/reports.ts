@@ -25,7 +25,7 @@ import { changeFailure } from './deploys.js';
 import { responseRows } from './incidents.js';
 import { notFound } from './errors.js';
 import { actionItemOf } from './postmortems.js';
-import type { IncidentRecord, UserRecord } from './ports/records.js';
+import type { IncidentRecord, NotificationRecord, UserRecord } from './ports/records.js';
 import { readsElsewhere, type AppDependencies, type LiveSlo } from './ports/slo-catalog.js';
 import { requireReader, type Principal } from './principal.js';
 import { statusesOf } from './slo-status.js';
@@ -303,10 +303,18 @@ async function gateDenials(
 }
 
 /**
- * What on-call cost the team's people: pages opened in the period, each with the
- * people its e-mail notifications reached (by their address) and when. A page is
- * justified by an SLO burn when one of its alerts is a burn-rate alert, and critical
- * when its severity is.
+ * Pages opened this long before a period may still notify people in it (escalations
+ * and repeats): load is selected by notification time, not by when the page opened.
+ */
+const NOTIFICATION_LOOKBACK_MS = 7 * 24 * 60 * 60_000;
+
+/**
+ * What on-call cost the team's people: the e-mails that announced a page to them
+ * (first notification, escalation, repeat; not "resolved") delivered in the period,
+ * by their address and delivery time, whenever the page opened. An announcement given
+ * up on woke no one: it is counted as undelivered only. A page is justified by an
+ * SLO burn when one of its alerts is a burn-rate alert, and critical when its
+ * severity is.
  */
 export async function teamOnCallLoad(
   deps: AppDependencies,
@@ -319,25 +327,32 @@ export async function teamOnCallLoad(
     if (user.email !== null) byEmail.set(user.email.trim().toLowerCase(), user.name);
   }
   const pages = await deps.store.listPages({
-    openedFrom: period.fromMs,
+    openedFrom: period.fromMs - NOTIFICATION_LOOKBACK_MS,
     openedTo: period.toMs,
     limit: MAX_ROWS,
   });
   const loadPages: LoadPage[] = [];
   for (const page of pages) {
     const notifiedPeople: PageNotification[] = [];
+    const undelivered: PageNotification[] = [];
     for (const notification of await deps.store.listNotifications(page.id)) {
-      if (notification.channel !== 'email') continue;
+      if (!announcesPage(notification)) continue;
       const person = byEmail.get(addressOf(notification.destination));
       if (person === undefined) continue;
-      notifiedPeople.push({ person, at: notification.sentAt ?? notification.createdAt });
+      if (notification.sentAt !== null) {
+        notifiedPeople.push({ person, at: notification.sentAt });
+      } else if (notification.status === 'failed') {
+        undelivered.push({ person, at: notification.createdAt });
+      }
     }
+    if (notifiedPeople.length === 0 && undelivered.length === 0) continue;
     loadPages.push({
       id: page.id,
       openedAt: page.openedAt,
       services: page.services,
       severity: page.severity,
       notifiedPeople,
+      undelivered,
       justification: {
         sloBurn: page.alerts.some((alert) => alert.source === 'burn-rate'),
         critical: page.severity === 'critical',
@@ -349,6 +364,18 @@ export async function teamOnCallLoad(
     fromMs: period.fromMs,
     toMs: period.toMs,
   });
+}
+
+/**
+ * An e-mail that tells a person a page wants them (app/paging.ts keys these
+ * `<page>/<step>/<target>/email/<user>` or `<page>/incident-response/email/<user>`);
+ * `<page>/resolved/email/<user>` says it is over and woke no one who mattered.
+ */
+function announcesPage(notification: NotificationRecord): boolean {
+  return (
+    notification.channel === 'email' &&
+    !notification.key.startsWith(`${notification.pageId}/resolved/`)
+  );
 }
 
 /** `Ada <ada@example.com>` and `ada@example.com` alike, lowercase. */

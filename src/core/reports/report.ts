@@ -563,6 +563,12 @@ function onCallSection(report: ReliabilityReport): SectionView {
       text: `${counted(load.pagesReceived, 'page', 'pages')}; ${formatCount(load.outOfHoursPages)} out of hours; ${counted(load.nightsInterrupted, 'night', 'nights')} interrupted; ${formatCount(load.noisePages)} not justified by an SLO burn or a critical alert${load.noiseShare === undefined ? '' : ` (${percent(load.noiseShare, 1)})`}.`,
     },
   ];
+  if (load.undeliveredNotifications > 0) {
+    blocks.push({
+      kind: 'warning',
+      text: `${counted(load.undeliveredNotifications, 'page notification', 'page notifications')} to the team never arrived (given up on after retries): check the addresses and the mail relay.`,
+    });
+  }
   if (load.people.length > 0) {
     blocks.push({
       kind: 'table',

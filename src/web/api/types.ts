@@ -204,6 +204,8 @@ export interface ReportOnCall {
   readonly nightsInterrupted: number;
   readonly noisePages: number;
   readonly noiseShare: number | null;
+  /** Page announcements to the team that were given up on: they woke no one. */
+  readonly undeliveredNotifications: number;
   readonly people: readonly {
     readonly person: string;
     readonly timeZone: string;
