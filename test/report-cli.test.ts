@@ -65,6 +65,38 @@ describe('headroom toil and headroom report', () => {
     expect(bad.stderr).toContain('whole minutes');
   });
 
+  it('deletes a wrongly logged entry by the id it printed', async () => {
+    const logged = await runCli(
+      [
+        'toil',
+        'log',
+        '20m',
+        'Logged by mistake',
+        '--person',
+        'dana',
+        '--at',
+        '2026-11-19T10:00:00Z',
+      ],
+      headroom.url,
+    );
+    expect(logged.code).toBe(0);
+    const id = /as (toil_[0-9a-f]+)\./.exec(logged.stdout)?.[1] ?? '';
+    expect(id).not.toBe('');
+    const deleted = await runCli(['toil', 'delete', id], headroom.url);
+    expect(deleted.stderr).toBe('');
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toBe(`Deleted ${id}.\n`);
+    const again = await runCli(['toil', 'delete', id], headroom.url);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('GET /api/v1/toil');
+    const stranger = await runCli(
+      ['toil', 'log', '5m', 'x', '--person', 'nobody', '--team', 'discovery'],
+      headroom.url,
+    );
+    expect(stranger.code).toBe(2);
+    expect(stranger.stderr).toContain('no user "nobody"');
+  });
+
   it('summarises toil and answers no when the team is over its cap', async () => {
     const within = await runCli(
       ['toil', 'summary', '--team', 'discovery', '--from', FROM, '--to', TO, '--json'],

@@ -1,8 +1,9 @@
-// `headroom toil log|summary` and `headroom report`: toil against the cap and the
+// `headroom toil log|delete|summary` and `headroom report`: toil against the cap and the
 // reliability report from the terminal.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { z } from 'zod';
 import { parseDuration } from '../core/time/duration.js';
 import {
   REPORT_FORMATS,
@@ -31,6 +32,7 @@ export interface ToilLogOptions {
 
 export type ToilAction =
   | { readonly kind: 'log'; readonly options: ToilLogOptions }
+  | { readonly kind: 'delete'; readonly id: string }
   | {
       readonly kind: 'summary';
       readonly team: string;
@@ -71,8 +73,16 @@ export async function runToil(
       io.stdout.write(
         common.json
           ? json(entry)
-          : `Logged ${hours(entry.minutes)} of ${entry.category} for ${entry.person} (team ${entry.team}${entry.service === null ? '' : `, service ${entry.service}`}) at ${entry.at}.\n`,
+          : `Logged ${hours(entry.minutes)} of ${entry.category} for ${entry.person} (team ${entry.team}${entry.service === null ? '' : `, service ${entry.service}`}) at ${entry.at} as ${entry.id}.\n`,
       );
+      return ExitCode.ok;
+    });
+  }
+  if (action.kind === 'delete') {
+    const { id } = action;
+    return withApiClient(command, common.url, io, env, async (client) => {
+      await client.call('DELETE', `/api/v1/toil/${encodeURIComponent(id)}`, undefined, z.unknown());
+      io.stdout.write(common.json ? json({ deleted: id }) : `Deleted ${id}.\n`);
       return ExitCode.ok;
     });
   }
@@ -183,7 +193,9 @@ export function addReportCommands(
 ): void {
   const toil = program
     .command('toil')
-    .description('Toil: log it, and see a team against its cap on working time.');
+    .description(
+      'Toil: log it, delete a wrong entry, and see a team against its cap on working time.',
+    );
   type Common = { json?: boolean; url?: string };
   const common = (command: Command) =>
     command.option('--json', 'print the API answer as JSON').option('--url <url>', URL_HELP);
@@ -202,8 +214,9 @@ export function addReportCommands(
     .addHelpText(
       'after',
       `
-Reads HEADROOM_TOKEN (an editor or admin token). Exits 0, 2 for a usage error or a
-request the server refused, 3 when the server cannot be reached.
+Reads HEADROOM_TOKEN: the person's own token, an editor token of the team, or an admin
+token; the person must be a user and a member of the team. Exits 0, 2 for a usage
+error or a request the server refused, 3 when the server cannot be reached.
 
 Examples:
   headroom toil log 1h30m "Rotated the TLS certificates by hand" --service checkout
@@ -241,6 +254,31 @@ Examples:
         );
       },
     );
+
+  common(
+    configure(toil.command('delete'), 'headroom toil delete')
+      .description('Delete a logged toil entry (to correct one, delete it and log it again).')
+      .argument('<id>', 'the entry: toil_…, as `toil log` printed it or GET /api/v1/toil lists it'),
+  )
+    .addHelpText(
+      'after',
+      `
+Reads HEADROOM_TOKEN: the person's own token, an editor token of the entry's team, or
+an admin token. Exits 0, 2 for a usage error or a request the server refused (no such
+entry, not allowed), 3 when the server cannot be reached.
+
+Example:
+  headroom toil delete toil_3f2a9c1e5b7d4a60`,
+    )
+    .action(async (id: string, options: Common) => {
+      setExitCode(
+        await runToil(
+          { kind: 'delete', id },
+          { url: options.url, json: options.json === true },
+          io,
+        ),
+      );
+    });
 
   common(
     configure(toil.command('summary'), 'headroom toil summary')

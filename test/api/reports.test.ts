@@ -161,6 +161,15 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     const pages = (await ok('GET', '/api/v1/pages?status=open')) as { id: string }[];
     expect(pages).toHaveLength(1);
     pageId = pages[0]?.id ?? '';
+    // No mail relay here: the e-mail to anna is marked delivered at T0, as a relay would.
+    for (const notification of await deps.store.listNotifications(pageId)) {
+      if (notification.channel !== 'email') continue;
+      await deps.store.recordDelivery(
+        notification.id,
+        { at: T0, ok: true, detail: '250' },
+        { status: 'sent', nextAttemptAt: T0 },
+      );
+    }
 
     // The gate refuses a deploy while the page burns, and lets the rollback through.
     at(T0 + 1 * MINUTE);
@@ -411,6 +420,83 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
       ['anna', 1, ['2026-11-10']],
       ['bob', 0, []],
     ]);
+  });
+
+  it('logs toil only for a member of the team, by them, its editors or an admin, and deletes it under the same rule', async () => {
+    const token = async (body: unknown) =>
+      ((await ok('POST', '/api/v1/tokens', body)) as { token: string }).token;
+    // bob's own token edits only search; an editor of search is not bob.
+    await ok('POST', '/api/v1/teams', { name: 'search' });
+    const bobToken = await token({ name: 'bob', role: 'editor', teams: ['search'], user: 'bob' });
+    const searchEditor = await token({ name: 'search-lead', role: 'editor', teams: ['search'] });
+    const post = (body: unknown, as?: string) =>
+      headroom.call('POST', '/api/v1/toil', { body, ...(as === undefined ? {} : { token: as }) });
+    const problem = (reply: { body: unknown }) =>
+      reply.body as { detail: string; errors?: { path: string; message: string }[] };
+
+    const ghost = await post({ minutes: 5, description: 'x', person: 'ghost', team: 'payments' });
+    expect(ghost.status).toBe(400);
+    expect(problem(ghost).errors?.[0]).toMatchObject({ path: 'person' });
+    expect(problem(ghost).errors?.[0]?.message).toContain('no user "ghost"');
+
+    const outsider = await post({
+      minutes: 5,
+      description: 'x',
+      person: 'nomad',
+      team: 'payments',
+    });
+    expect(outsider.status).toBe(400);
+    expect(problem(outsider).errors?.[0]).toMatchObject({ path: 'team' });
+    expect(problem(outsider).errors?.[0]?.message).toContain('not a member of team payments');
+
+    const otherTeam = await post({ minutes: 5, description: 'x', person: 'bob' }, searchEditor);
+    expect(otherTeam.status).toBe(403);
+    expect(problem(otherTeam).detail).toContain('editor token of team payments');
+    expect((await post({ minutes: 5, description: 'x', person: 'anna' }, bobToken)).status).toBe(
+      403,
+    );
+
+    // bob logs for himself; anna, an editor of payments, logs for bob.
+    const own = (await ok(
+      'POST',
+      '/api/v1/toil',
+      { minutes: 5, description: 'own' },
+      bobToken,
+    )) as {
+      id: string;
+      person: string;
+    };
+    expect(own.person).toBe('bob');
+    const annas = (await ok(
+      'POST',
+      '/api/v1/toil',
+      { minutes: 7, description: 'for bob', person: 'bob' },
+      annaToken,
+    )) as { id: string };
+
+    const remove = (id: string, as?: string) =>
+      headroom.call('DELETE', `/api/v1/toil/${id}`, as === undefined ? {} : { token: as });
+    expect((await remove(own.id, searchEditor)).status).toBe(403);
+    expect((await remove(own.id, viewerToken)).status).toBe(403);
+    expect((await remove(own.id, bobToken)).status).toBe(204);
+    expect((await remove(own.id, bobToken)).status).toBe(404);
+    expect((await remove(annas.id, annaToken)).status).toBe(204);
+    const left = (await ok('GET', '/api/v1/toil?person=bob')) as { id: string }[];
+    expect(left.map((entry) => entry.id)).not.toContain(own.id);
+    expect(left.map((entry) => entry.id)).not.toContain(annas.id);
+
+    const audit = (await ok('GET', '/api/v1/audit?limit=100')) as {
+      action: string;
+      kind: string;
+      name: string;
+    }[];
+    const toilChanges = audit
+      .filter((entry) => entry.kind === 'ToilEntry' && [own.id, annas.id].includes(entry.name))
+      .map((entry) => `${entry.action} ${entry.name}`)
+      .sort();
+    expect(toilChanges).toEqual(
+      [`create ${own.id}`, `delete ${own.id}`, `create ${annas.id}`, `delete ${annas.id}`].sort(),
+    );
   });
 
   it('answers Markdown and HTML as such', async () => {
