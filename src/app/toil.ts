@@ -319,6 +319,7 @@ export async function summaryOf(
     fromMs: period.fromMs,
     toMs: period.toMs,
     working: { kind: 'calendar', people: teamCalendars(users, team) },
+    workingUntilMs: deps.clock.now(),
     capPercent: capPercent ?? DEFAULT_TOIL_CAP_PERCENT,
   });
 }

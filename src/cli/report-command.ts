@@ -154,6 +154,9 @@ export function formatSummary(summary: ToilSummaryView): string {
     `Team ${summary.team}, ${summary.from} to ${summary.to}`,
     `Toil: ${hours(summary.toilMinutes)} of ${hours(summary.workingMinutes)} working time, ${share} (cap ${summary.capPercent}%)${summary.overCap ? ': OVER THE CAP' : ''}`,
   ];
+  if (summary.workingTo < summary.to) {
+    lines.push(`The period is not over: working time is counted to ${summary.workingTo}.`);
+  }
   if (summary.warning !== null) lines.push(`Warning: ${summary.warning}`);
   const shares = (title: string, list: ToilSummaryView['byCategory']) => {
     if (list.length === 0) return;

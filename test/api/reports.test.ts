@@ -318,6 +318,34 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     expect(capped.warning).toContain('over the 5% cap');
   });
 
+  it('counts working time only up to now while the period is not over', async () => {
+    // Wednesday 12:00Z of the week, asking for two weeks.
+    const now = Date.parse('2026-11-11T12:00:00Z');
+    at(now);
+    try {
+      const summary = (await ok(
+        'GET',
+        `/api/v1/teams/payments/toil?from=${iso(FROM)}&to=${iso(TO + 7 * DAY)}`,
+      )) as { workingMinutes: number; workingTo: string; toilMinutes: number; share: number };
+      // anna (Amsterdam, UTC+1: 08:00–16:00Z): Monday, Tuesday and Wednesday 08:00–12:00Z.
+      const anna = 8 * 60 + 8 * 60 + 4 * 60;
+      // bob (New York, UTC−5: 14:00–22:00Z): Monday and Tuesday; Wednesday not begun.
+      const bob = 8 * 60 + 8 * 60;
+      expect(summary.workingMinutes).toBe(anna + bob);
+      expect(summary.workingTo).toBe(iso(now));
+      expect(summary.share).toBeCloseTo(summary.toilMinutes / (anna + bob), 12);
+      const report = await headroom.call(
+        'GET',
+        `/api/v1/reports/reliability?team=payments&from=${iso(FROM)}&to=${iso(TO + 7 * DAY)}&format=markdown`,
+      );
+      expect(report.text).toContain(
+        'The period is not over: working time is counted to 2026-11-11 12:00 +00:00.',
+      );
+    } finally {
+      at(TO + 12 * 60 * MINUTE);
+    }
+  });
+
   it('reports the period’s numbers, each as computed here', async () => {
     const report = (await ok(
       'GET',

@@ -242,7 +242,7 @@ function reportView(input: ReliabilityReport): ReportView {
       incidentSection(report),
       postmortemSection(report, zone),
       changeSection(report),
-      toilSection(report),
+      toilSection(report, zone),
       onCallSection(report),
     ],
   };
@@ -473,7 +473,7 @@ function changeSection(report: ReliabilityReport): SectionView {
   };
 }
 
-function toilSection(report: ReliabilityReport): SectionView {
+function toilSection(report: ReliabilityReport, zone: string): SectionView {
   const toil = report.toil;
   if (toil === undefined) {
     return { id: 'toil', title: 'Toil', blocks: [{ kind: 'text', text: 'No toil data.' }] };
@@ -485,6 +485,12 @@ function toilSection(report: ReliabilityReport): SectionView {
       text: `Toil: ${hours(toil.toilMinutes)} of ${hours(toil.workingMinutes)} working time, ${toil.share === undefined ? NONE : percent(toil.share, 1)} against a cap of ${trimNumber(toil.capPercent, 2)}%.`,
     },
   ];
+  if (toil.workingToMs < toil.toMs) {
+    blocks.push({
+      kind: 'text',
+      text: `The period is not over: working time is counted to ${localMinute(toil.workingToMs, zone)}.`,
+    });
+  }
   if (toil.warning !== undefined) blocks.push({ kind: 'warning', text: toil.warning });
   const tone = (share: number | undefined, over: boolean): Tone =>
     over ? 'bad' : share !== undefined && share > cap * 0.8 ? 'warn' : 'ok';

@@ -299,6 +299,11 @@ export interface ToilSummaryOptions {
   readonly fromMs: number;
   readonly toMs: number;
   readonly working: WorkingTime;
+  /**
+   * Epoch ms: calendar working time counts up to here at most (now, so a period not
+   * over is not held against hours nobody has worked yet); default toMs.
+   */
+  readonly workingUntilMs?: number | undefined;
   /** Percent of working time toil may take; default 50. */
   readonly capPercent?: number | undefined;
   /** How many categories and services to list; default 5. */
@@ -331,6 +336,8 @@ export interface ToilSummary {
   readonly toMs: number;
   readonly toilMinutes: number;
   readonly workingMinutes: number;
+  /** Epoch ms: working time is counted in [fromMs, workingToMs); before toMs while the period is not over. */
+  readonly workingToMs: number;
   /** toilMinutes / workingMinutes; undefined when the period has no working time. */
   readonly share: number | undefined;
   readonly capPercent: number;
@@ -369,6 +376,7 @@ export function toilSummary(
     if (minutes > 0) counted.push({ entry, minutes });
   }
 
+  const workingToMs = Math.max(fromMs, Math.min(toMs, options.workingUntilMs ?? toMs));
   const working = new Map<string, number>();
   if (options.working.kind === 'flat') {
     for (const person of options.working.people) {
@@ -376,7 +384,9 @@ export function toilSummary(
     }
   } else {
     for (const person of options.working.people) {
-      if (!working.has(person.name)) working.set(person.name, workingMinutes(person, fromMs, toMs));
+      if (!working.has(person.name)) {
+        working.set(person.name, workingMinutes(person, fromMs, workingToMs));
+      }
     }
   }
   const workingTotal = sum([...working.values()]);
@@ -411,6 +421,7 @@ export function toilSummary(
     toMs,
     toilMinutes: toilTotal,
     workingMinutes: workingTotal,
+    workingToMs,
     share,
     capPercent: cap,
     overCap: over,

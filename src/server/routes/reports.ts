@@ -136,6 +136,7 @@ export function toilSummaryView(summary: ToilSummary): ToilSummaryView {
     to: new Date(summary.toMs).toISOString(),
     toilMinutes: summary.toilMinutes,
     workingMinutes: summary.workingMinutes,
+    workingTo: new Date(summary.workingToMs).toISOString(),
     share: summary.share ?? null,
     capPercent: summary.capPercent,
     overCap: summary.overCap,

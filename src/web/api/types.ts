@@ -180,8 +180,11 @@ export interface ToilShare {
 }
 
 export interface ReportToil {
+  readonly toMs: number;
   readonly toilMinutes: number;
   readonly workingMinutes: number;
+  /** Working time is counted up to here: now, while the period is not over. */
+  readonly workingToMs: number;
   readonly share: number | null;
   readonly capPercent: number;
   readonly overCap: boolean;

@@ -276,6 +276,11 @@ function Toil({ toil }: { readonly toil: ReportToil }) {
           cap {formatCount(cap)}%
         </span>
       </div>
+      {toil.workingToMs < toil.toMs ? (
+        <p className="muted small" data-field="working-to">
+          The period is not over: working time is counted to {formatInstant(iso(toil.workingToMs))}.
+        </p>
+      ) : null}
       {toil.warning === null ? null : <p className="notice notice-warning">{toil.warning}</p>}
       {toil.byCategory.length === 0 ? null : (
         <p className="small">
