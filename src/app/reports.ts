@@ -35,7 +35,7 @@ const CATALOG_FRESHNESS_MS = 250;
 const MINUTE_MS = 60_000;
 const MAX_ROWS = 100_000;
 const DECISION_BATCH = 1_000;
-/** A deploy counts as failed when a page-level burn alert or an incident follows within this. */
+/** A page-level burn alert or an incident this soon after a change is blamed on it (the latest one). */
 export const CHANGE_FAILURE_WITHIN_MINUTES = 60;
 /** Incidents whose page opened before their recorded start may have begun this much earlier. */
 const INCIDENT_START_SLACK_MS = 24 * 60 * 60_000;
@@ -269,6 +269,7 @@ async function serviceReliability(
     changes: {
       deploys: change.deploys,
       failedDeploys: change.failed,
+      failedToDeploy: change.failedToDeploy,
       gateDenials: await gateDenials(deps, service, period),
     },
   };

@@ -369,6 +369,7 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
         changes: {
           deploys: number;
           failedDeploys: number;
+          failedToDeploy: number;
           gateDenials: number;
           changeFailureRate: number;
         };
@@ -429,6 +430,7 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     expect(checkout?.changes).toEqual({
       deploys: 2,
       failedDeploys: 1,
+      failedToDeploy: 0,
       gateDenials: 1,
       changeFailureRate: 0.5,
     });

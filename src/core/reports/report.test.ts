@@ -74,7 +74,7 @@ const checkout: ServiceReliability = {
     ],
     GENERATED,
   ),
-  changes: { deploys: 1234, failedDeploys: 123, gateDenials: 2 },
+  changes: { deploys: 1234, failedDeploys: 123, failedToDeploy: 3, gateDenials: 2 },
 };
 
 const tricky: ServiceReliability = {
@@ -92,7 +92,7 @@ const tricky: ServiceReliability = {
   burnAlerts: [],
   incidents: { count: 0, open: 0, mttaMs: undefined, mttrMs: undefined },
   postmortems: { published: 0, inProgress: 0, missing: [], overdueActionItems: [] },
-  changes: { deploys: 0, failedDeploys: 0, gateDenials: 0 },
+  changes: { deploys: 0, failedDeploys: 0, failedToDeploy: 0, gateDenials: 0 },
 };
 
 const toil = toilSummary(
@@ -161,8 +161,12 @@ describe('derived figures', () => {
     expect(sloCompliance({ objective: 0.999, sli: 0.999 })).toBe('met');
     expect(sloCompliance({ objective: 0.999, sli: 0.9989 })).toBe('missed');
     expect(sloCompliance({ objective: 0.999, sli: undefined })).toBe('no-data');
-    expect(changeFailureRate({ deploys: 0, failedDeploys: 0, gateDenials: 1 })).toBeUndefined();
-    expect(changeFailureRate({ deploys: 20, failedDeploys: 2, gateDenials: 0 })).toBe(0.1);
+    expect(
+      changeFailureRate({ deploys: 0, failedDeploys: 0, failedToDeploy: 0, gateDenials: 1 }),
+    ).toBeUndefined();
+    expect(
+      changeFailureRate({ deploys: 20, failedDeploys: 2, failedToDeploy: 1, gateDenials: 0 }),
+    ).toBe(0.1);
     expect(checkout.postmortems).toMatchObject({ published: 1, inProgress: 1, missing: ['inc-2'] });
     expect(checkout.postmortems.overdueActionItems.map((i) => i.id)).toEqual(['ai-1']);
   });
@@ -198,7 +202,7 @@ describe('renderReportMarkdown', () => {
     );
     expect(markdown).toContain('SLIs marked (window) are read from Prometheus');
     expect(markdown).toContain('| checkout | 3 | 1 | 12 min 30 s | 1 h 35 min |');
-    expect(markdown).toContain('| checkout | 1,234 | 123 | 10% | 2 |');
+    expect(markdown).toContain('| checkout | 1,234 | 123 | 10% | 3 | 2 |');
     expect(markdown).toContain(
       '| checkout | Add a retry budget | inc-1 | anna | 2026-03-27 | 3 d |',
     );
@@ -339,7 +343,12 @@ const service = fc.record({
       { maxLength: 2 },
     ),
   }),
-  changes: fc.record({ deploys: fc.nat(100), failedDeploys: fc.nat(10), gateDenials: fc.nat(5) }),
+  changes: fc.record({
+    deploys: fc.nat(100),
+    failedDeploys: fc.nat(10),
+    failedToDeploy: fc.nat(5),
+    gateDenials: fc.nat(5),
+  }),
 });
 const report: fc.Arbitrary<ReliabilityReport> = fc.record({
   team: text,

@@ -81,9 +81,12 @@ export interface PostmortemFigures {
 }
 
 export interface ChangeFigures {
+  /** Changes that went out: finished deploys (and rollbacks of deploys not recorded as finished). */
   readonly deploys: number;
-  /** Deploys that led to a rollback, a hotfix or an incident. */
+  /** Change failures: rolled back, or the latest change before a page-level burn alert or an incident within the window. */
   readonly failedDeploys: number;
+  /** Deploys recorded as failed: they never went out, so they are not in the rate. */
+  readonly failedToDeploy: number;
   /** Deploys the gate refused in the period. */
   readonly gateDenials: number;
 }
@@ -265,12 +268,13 @@ function summarySection(report: ReliabilityReport): SectionView {
     report.services.reduce((t, s) => t + pick(s), 0);
   const deploys = total((s) => s.changes.deploys);
   const failed = total((s) => s.changes.failedDeploys);
+  const failedToDeploy = total((s) => s.changes.failedToDeploy);
   const items = [
     `SLOs met: ${formatCount(met)} of ${formatCount(slos.length)} (${formatCount(missed)} missed, ${formatCount(slos.length - met - missed)} without data)`,
     `Burn alerts: ${formatCount(alertTotal)}${alertParts.length > 0 ? ` (${alertParts.join(', ')})` : ''}`,
     `Incidents: ${formatCount(total((s) => s.incidents.count))} (${formatCount(total((s) => s.incidents.open))} open)`,
     `Postmortems missing (SEV1–SEV2): ${formatCount(total((s) => s.postmortems.missing.length))}; overdue action items: ${formatCount(total((s) => s.postmortems.overdueActionItems.length))}`,
-    `Deploys: ${formatCount(deploys)}; change-failure rate ${deploys === 0 ? NONE : percent(failed / deploys, 1)}; gate denials ${formatCount(total((s) => s.changes.gateDenials))}`,
+    `Deploys: ${formatCount(deploys)}; change-failure rate ${deploys === 0 ? NONE : percent(failed / deploys, 1)}; failed to deploy ${formatCount(failedToDeploy)}; gate denials ${formatCount(total((s) => s.changes.gateDenials))}`,
   ];
   const toil = report.toil;
   if (toil !== undefined) {
@@ -454,6 +458,7 @@ function changeSection(report: ReliabilityReport): SectionView {
     formatCount(s.changes.deploys),
     formatCount(s.changes.failedDeploys),
     optional(changeFailureRate(s.changes), (v) => percent(v, 1)),
+    formatCount(s.changes.failedToDeploy),
     formatCount(s.changes.gateDenials),
   ]);
   return {
@@ -465,8 +470,15 @@ function changeSection(report: ReliabilityReport): SectionView {
         : [
             {
               kind: 'table',
-              header: ['Service', 'Deploys', 'Failed', 'Change-failure rate', 'Gate denials'],
-              numeric: [false, true, true, true, true],
+              header: [
+                'Service',
+                'Deploys',
+                'Change failures',
+                'Change-failure rate',
+                'Failed to deploy',
+                'Gate denials',
+              ],
+              numeric: [false, true, true, true, true, true],
               rows,
             },
           ],

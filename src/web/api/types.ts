@@ -168,6 +168,8 @@ export interface ReportService {
   readonly changes: {
     readonly deploys: number;
     readonly failedDeploys: number;
+    /** Deploys recorded as failed: never went out, not in the rate. */
+    readonly failedToDeploy: number;
     readonly gateDenials: number;
     readonly changeFailureRate: number | null;
   };

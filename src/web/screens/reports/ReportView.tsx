@@ -208,6 +208,10 @@ function ServiceReport({ service }: { readonly service: ReportService }) {
             </dd>
           </div>
           <div>
+            <dt>Failed to deploy</dt>
+            <dd data-field="failed-to-deploy">{formatCount(changes.failedToDeploy)}</dd>
+          </div>
+          <div>
             <dt>Gate denials</dt>
             <dd data-field="gate-denials">{formatCount(changes.gateDenials)}</dd>
           </div>
