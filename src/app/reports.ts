@@ -93,6 +93,7 @@ export async function reliabilityReport(
     services: reliability,
     toil: await summaryOf(deps, team, period, users, query.capPercent),
     onCall: await teamOnCallLoad(deps, team, period, users),
+    changeFailureWithinMinutes: CHANGE_FAILURE_WITHIN_MINUTES,
   };
 }
 

@@ -14,7 +14,7 @@ import {
   type ReliabilityReport,
   type ServiceReliability,
 } from './report.js';
-import { toilSummary } from './toil.js';
+import { INCIDENT_TOIL_CAP_MS, PAGE_TOIL_CAP_MS, toilSummary } from './toil.js';
 import { DEFAULT_WORKING_HOURS } from './working-time.js';
 
 const utc = (text: string) => Date.parse(text);
@@ -22,6 +22,7 @@ const FROM = utc('2026-03-22T23:00Z');
 const TO = utc('2026-03-29T22:00Z');
 const GENERATED = utc('2026-03-30T06:00Z');
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 const item = (overrides: Partial<ActionItem> & Pick<ActionItem, 'id'>): ActionItem => ({
   incidentId: 'inc-1',
@@ -154,6 +155,7 @@ const SECTIONS = [
   ['changes', 'Changes'],
   ['toil', 'Toil'],
   ['on-call', 'On-call load'],
+  ['definitions', 'Definitions'],
 ] as const;
 
 describe('derived figures', () => {
@@ -196,9 +198,9 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain(
       '- Period: 2026-03-23 00:00 +01:00 to 2026-03-30 00:00 +02:00 (Europe/Amsterdam, end exclusive)',
     );
-    expect(markdown).toContain('| checkout | availability | 99.9% | 99.953% | met | 53% | 12% |');
+    expect(markdown).toContain('| checkout | availability | 99.9% | 99.953% | Met | 53% | 12% |');
     expect(markdown).toContain(
-      '| checkout | latency | 99% | 98.5% (window) | missed | -50% | 75% |',
+      '| checkout | latency | 99% | 98.5% (window) | Missed | -50% | 75% |',
     );
     expect(markdown).toContain('SLIs marked (window) are read from Prometheus');
     expect(markdown).toContain('| checkout | 3 | 1 | 12 min 30 s | 1 h 35 min |');
@@ -214,9 +216,29 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain('| --- | --- | ---: | ---: | --- | ---: | ---: |');
   });
 
+  it('states its definitions, with the caps and window it used', () => {
+    const pageCapHours = PAGE_TOIL_CAP_MS / HOUR;
+    const incidentCapHours = INCIDENT_TOIL_CAP_MS / HOUR;
+    expect([pageCapHours, incidentCapHours]).toEqual([12, 12]);
+    expect(markdown).toContain(
+      "- Working hours: Mon–Fri 09:00–17:00 in each person's own time zone",
+    );
+    expect(markdown).toContain("- Night: 22:00–07:00 in the person's own time zone");
+    expect(markdown).toContain('- MTTA: Mean time from the impact start');
+    expect(markdown).toContain('- MTTR: Mean time from the impact start to the resolution');
+    expect(markdown).toContain(`at most ${pageCapHours} h a page`);
+    expect(markdown).toContain(`at most ${incidentCapHours} h a person an incident`);
+    expect(markdown).toContain('within 1 h after it');
+    expect(renderReportMarkdown({ ...REPORT, changeFailureWithinMinutes: 30 })).toContain(
+      'within 30 min after it',
+    );
+    expect(markdown).toContain('- Noise: A page that neither an SLO burn-rate alert');
+    expect(markdown).toContain('not "resolved" e-mails, not undelivered ones');
+  });
+
   it('escapes <, & and | in text and cells', () => {
     expect(markdown).toContain(
-      '| pay&lt;ments&gt; &amp; co\\|x | a\\|b &lt;c&gt; | 99.95% | — | no-data | — | — |',
+      '| pay&lt;ments&gt; &amp; co\\|x | a\\|b &lt;c&gt; | 99.95% | — | No data | — | — |',
     );
     expect(markdown).not.toContain('<ments>');
     expect(markdown).not.toContain('<c>');
@@ -299,6 +321,18 @@ describe('reportJson', () => {
     expect(json.generatedAtLocal).toBe('2026-03-30T08:00:00.000+02:00');
     expect(json.toil?.people[0]?.person).toBe('anna');
     expect(reportJson({ ...REPORT, toil: undefined }).toil).toBeNull();
+    expect(Object.keys(json.definitions)).toEqual([
+      'workingHours',
+      'night',
+      'compliance',
+      'mtta',
+      'mttr',
+      'changeFailure',
+      'toil',
+      'pages',
+      'noise',
+    ]);
+    expect(json.definitions.changeFailure).toContain('within 1 h after it');
   });
 });
 

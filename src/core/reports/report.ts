@@ -18,7 +18,14 @@ import {
   trimNumber,
 } from '../postmortem/markdown.js';
 import type { TeamOnCallLoad } from './oncall-load.js';
-import { compareText, type ToilShare, type ToilSummary } from './toil.js';
+import {
+  compareText,
+  INCIDENT_TOIL_CAP_MS,
+  PAGE_TOIL_CAP_MS,
+  type ToilShare,
+  type ToilSummary,
+} from './toil.js';
+import { DEFAULT_SLEEP_HOURS, DEFAULT_WORKING_HOURS } from './working-time.js';
 
 export interface ReportPeriod {
   /** Epoch ms, inclusive. */
@@ -110,6 +117,57 @@ export interface ReliabilityReport {
   readonly services: readonly ServiceReliability[];
   readonly toil?: ToilSummary | undefined;
   readonly onCall?: TeamOnCallLoad | undefined;
+  /** How long after a change an alert or incident is blamed on it; default 60. */
+  readonly changeFailureWithinMinutes?: number | undefined;
+}
+
+export const DEFAULT_CHANGE_FAILURE_WITHIN_MINUTES = 60;
+
+/** What the report's figures mean, as the report states them (JSON: `definitions`). */
+export interface ReportDefinitions {
+  readonly workingHours: string;
+  readonly night: string;
+  readonly compliance: string;
+  readonly mtta: string;
+  readonly mttr: string;
+  readonly changeFailure: string;
+  readonly toil: string;
+  readonly pages: string;
+  readonly noise: string;
+}
+
+const DEFINITION_TITLES: Readonly<Record<keyof ReportDefinitions, string>> = {
+  workingHours: 'Working hours',
+  night: 'Night',
+  compliance: 'Compliance',
+  mtta: 'MTTA',
+  mttr: 'MTTR',
+  changeFailure: 'Change failure',
+  toil: 'Toil',
+  pages: 'Pages (on-call load)',
+  noise: 'Noise',
+};
+
+export function reportDefinitions(report: ReliabilityReport): ReportDefinitions {
+  const work = DEFAULT_WORKING_HOURS;
+  const named = work.days.map((day) => `${day.charAt(0).toUpperCase()}${day.slice(1)}`);
+  const days = work.days.join(',') === 'mon,tue,wed,thu,fri' ? 'Mon–Fri' : named.join(', ');
+  const sleep = DEFAULT_SLEEP_HOURS;
+  const within = report.changeFailureWithinMinutes ?? DEFAULT_CHANGE_FAILURE_WITHIN_MINUTES;
+  const capHours = (ms: number) => `${trimNumber(ms / 3_600_000, 2)} h`;
+  return {
+    workingHours: `${days} ${work.start}–${work.end} in each person's own time zone (daylight saving included), up to the earlier of the period's end and when the report was generated.`,
+    night: `${sleep.start}–${sleep.end} in the person's own time zone, named by the date it began.`,
+    compliance:
+      'Met when the SLI over the period reaches the objective (equal is met); no data without events.',
+    mtta: 'Mean time from the impact start (the start a person gave, else the earlier of the declaration and the first linked page) to the first acknowledgement of a linked page or the declaration, whichever came first; over the incidents that began in the period.',
+    mttr: 'Mean time from the impact start to the resolution, over the resolved incidents that began in the period.',
+    changeFailure: `A change (a deploy that went out) failed when it was rolled back, or when it is the latest change before a page-level burn alert or an incident that started within ${formatElapsed(within * 60_000)} after it. The rate is failed changes over changes; deploys that failed to go out are counted apart.`,
+    toil: `Logged by hand, plus the acknowledger's time on each page (acknowledgement to resolution, at most ${capHours(PAGE_TOIL_CAP_MS)} a page) and each person's time in an incident (the declarer from the declaration, role holders while they held a role, to the resolution; at most ${capHours(INCIDENT_TOIL_CAP_MS)} a person an incident). A person's overlapping minutes count once. Over the cap means more than the cap's share of working time.`,
+    pages:
+      'E-mails that announced a page to a person (first notification, escalation, repeat) and were delivered, counted when delivered; not "resolved" e-mails, not undelivered ones. Out of hours: a notification outside the person\'s working hours.',
+    noise: 'A page that neither an SLO burn-rate alert nor a critical alert justified.',
+  };
 }
 
 /** Met when the SLI reached the objective over the period (equal is met). */
@@ -247,6 +305,7 @@ function reportView(input: ReliabilityReport): ReportView {
       changeSection(report),
       toilSection(report, zone),
       onCallSection(report),
+      definitionsSection(report),
     ],
   };
 }
@@ -302,7 +361,7 @@ function sloSection(report: ReliabilityReport): SectionView {
       slo.sli === undefined
         ? NONE
         : `${percent(slo.sli, 3)}${slo.sliBasis === 'window' ? ' (window)' : ''}`,
-      sloCompliance(slo),
+      COMPLIANCE_TEXT[sloCompliance(slo)],
       slo.budgetRemaining === undefined ? NONE : percent(slo.budgetRemaining, 1),
       optional(slo.budgetSpent, (v) => percent(v, 1)),
     ]),
@@ -611,6 +670,28 @@ function onCallSection(report: ReliabilityReport): SectionView {
   return { id: 'on-call', title: 'On-call load', blocks };
 }
 
+function definitionsSection(report: ReliabilityReport): SectionView {
+  const definitions = reportDefinitions(report);
+  return {
+    id: 'definitions',
+    title: 'Definitions',
+    blocks: [
+      {
+        kind: 'list',
+        items: (Object.keys(DEFINITION_TITLES) as (keyof ReportDefinitions)[]).map(
+          (key) => `${DEFINITION_TITLES[key]}: ${definitions[key]}`,
+        ),
+      },
+    ],
+  };
+}
+
+const COMPLIANCE_TEXT: Readonly<Record<Compliance, string>> = {
+  met: 'Met',
+  missed: 'Missed',
+  'no-data': 'No data',
+};
+
 // ---------------------------------------------------------------------------------
 // Formatting: no locale, no clock.
 
@@ -892,6 +973,7 @@ export interface ReliabilityReportJson extends JsonSafe<
   readonly period: ReportPeriod & { readonly from: string; readonly to: string };
   /** generatedAt as ISO 8601 in the report's zone. */
   readonly generatedAtLocal: string;
+  readonly definitions: ReportDefinitions;
   readonly services: readonly ServiceJson[];
 }
 
@@ -915,6 +997,7 @@ export function reportJson(input: ReliabilityReport): ReliabilityReportJson {
       to: iso(period.toMs),
     },
     generatedAtLocal: iso(report.generatedAt),
+    definitions: reportDefinitions(report),
     services: services.map((service): ServiceJson => ({
       ...jsonSafe(service),
       slos: service.slos.map((slo): SloJson => ({
