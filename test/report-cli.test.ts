@@ -131,6 +131,43 @@ describe('headroom toil and headroom report', () => {
     expect(unknown.stderr).toContain('team "nope" does not exist');
   });
 
+  it('refuses an unknown zone, and reads plain dates as the day’s start in the zone', async () => {
+    const mars = await runCli(
+      ['report', '--team', 'discovery', '--zone', 'Mars/Base'],
+      headroom.url,
+    );
+    expect(mars.code).toBe(2);
+    expect(mars.stdout).toBe('');
+    expect(mars.stderr).toContain('--zone Mars/Base is not an IANA time zone');
+
+    const period = async (zone: string[]) => {
+      const run = await runCli(
+        [
+          'report',
+          '--team',
+          'discovery',
+          '--from',
+          '2026-11-16',
+          '--to',
+          '2026-11-23',
+          '--format',
+          'json',
+          ...zone,
+        ],
+        headroom.url,
+      );
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      return (JSON.parse(run.stdout) as { period: { fromMs: number; toMs: number } }).period;
+    };
+    expect(await period([])).toMatchObject({ fromMs: Date.parse(FROM), toMs: Date.parse(TO) });
+    // Midnight in Berlin is 23:00Z the day before in November (UTC+1).
+    expect(await period(['--zone', 'Europe/Berlin'])).toMatchObject({
+      fromMs: Date.parse(FROM) - 60 * 60_000,
+      toMs: Date.parse(TO) - 60 * 60_000,
+    });
+  });
+
   it('writes the report as Markdown to stdout and as HTML to a file', async () => {
     const markdown = await runCli(
       ['report', '--team', 'discovery', '--from', FROM, '--to', TO],

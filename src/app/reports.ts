@@ -1,6 +1,7 @@
 // The reliability report of a team for a period: gathered here from the store and the
 // catalog, laid out by core/reports/report.ts (Markdown, HTML, JSON).
 import { responseMetrics } from '../core/incidents/durations.js';
+import { resolveZone } from '../core/postmortem/markdown.js';
 import { budgetSpentBetween, evaluateSlo, sliBetween } from '../core/slo/evaluate.js';
 import { lookbackMinutes } from '../core/slo/lookback.js';
 import { createSeries, epochMinute } from '../core/slo/minute-series.js';
@@ -23,7 +24,7 @@ import {
 } from '../core/reports/report.js';
 import { changeFailure } from './deploys.js';
 import { responseRows } from './incidents.js';
-import { notFound } from './errors.js';
+import { invalid, notFound } from './errors.js';
 import { actionItemOf } from './postmortems.js';
 import type { IncidentRecord, NotificationRecord, UserRecord } from './ports/records.js';
 import { readsElsewhere, type AppDependencies, type LiveSlo } from './ports/slo-catalog.js';
@@ -56,6 +57,14 @@ export async function reliabilityReport(
 ): Promise<ReliabilityReport> {
   requireReader(principal);
   const { store, catalog, clock } = deps;
+  if (query.zone !== undefined && !resolveZone(query.zone).known) {
+    throw invalid('the zone is unknown', [
+      {
+        path: 'zone',
+        message: `"${query.zone}" is not an IANA time zone; give one such as Europe/Amsterdam or America/New_York, or leave it out for UTC`,
+      },
+    ]);
+  }
   await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
   const { team } = query;
   if ((await store.getTeam(team)) === undefined) throw notFound(`team "${team}"`);
@@ -87,7 +96,6 @@ export async function reliabilityReport(
   return {
     team,
     period,
-    // An unknown zone is shown as UTC by the renderers, which say so.
     zone: query.zone ?? 'UTC',
     generatedAt,
     services: reliability,

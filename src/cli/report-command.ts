@@ -3,7 +3,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { resolveZone } from '../core/postmortem/markdown.js';
 import { parseDuration } from '../core/time/duration.js';
 import {
   REPORT_FORMATS,
@@ -87,8 +89,8 @@ export async function runToil(
     });
   }
   const query = new URLSearchParams();
-  if (action.from !== undefined) query.set('from', action.from);
-  if (action.to !== undefined) query.set('to', action.to);
+  if (action.from !== undefined) query.set('from', instantOption(action.from, 'UTC'));
+  if (action.to !== undefined) query.set('to', instantOption(action.to, 'UTC'));
   if (action.cap !== undefined) query.set('cap', action.cap);
   const suffix = query.size === 0 ? '' : `?${query.toString()}`;
   return withApiClient(command, common.url, io, env, async (client) => {
@@ -120,15 +122,32 @@ const ACCEPT = {
   html: 'text/html',
 } as const;
 
+/**
+ * A plain date (2026-12-01) as the start of that day in `zone`, as an ISO instant;
+ * anything else is passed on for the server to read.
+ */
+export function instantOption(text: string, zone: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+  const day = DateTime.fromISO(text, { zone });
+  return day.isValid ? day.startOf('day').toUTC().toISO() : text;
+}
+
 export async function runReport(
   options: ReportOptions,
   common: { readonly url: string | undefined },
   io: CliIo,
   env: Env = process.env,
 ): Promise<number> {
+  if (options.zone !== undefined && !resolveZone(options.zone).known) {
+    io.stderr.write(
+      `headroom report: --zone ${options.zone} is not an IANA time zone; give one such as Europe/Amsterdam or America/New_York, or leave it out for UTC\n`,
+    );
+    return ExitCode.usage;
+  }
+  const zone = options.zone ?? 'UTC';
   const query = new URLSearchParams({ team: options.team, format: options.format });
-  if (options.from !== undefined) query.set('from', options.from);
-  if (options.to !== undefined) query.set('to', options.to);
+  if (options.from !== undefined) query.set('from', instantOption(options.from, zone));
+  if (options.to !== undefined) query.set('to', instantOption(options.to, zone));
   if (options.zone !== undefined) query.set('zone', options.zone);
   if (options.cap !== undefined) query.set('cap', options.cap);
   return withApiClient('headroom report', common.url, io, env, async (client) => {
@@ -287,8 +306,11 @@ Example:
     configure(toil.command('summary'), 'headroom toil summary')
       .description("A team's toil (logged, pages, incidents) against its working time and the cap.")
       .requiredOption('--team <name>', 'the team')
-      .option('--from <instant>', 'start of the period (default: 30 days before --to)')
-      .option('--to <instant>', 'end of the period, exclusive (default: now)')
+      .option(
+        '--from <instant>',
+        'start of the period: an instant, or a date (its start, UTC) (default: 30 days before --to)',
+      )
+      .option('--to <instant>', 'end of the period, exclusive: an instant or a date (default: now)')
       .option('--cap <percent>', 'the cap on toil, in percent of working time', '50'),
   )
     .addHelpText(
@@ -324,8 +346,11 @@ Examples:
       "A team's reliability report: SLOs, burn alerts, incidents, postmortems, changes, toil, on-call load.",
     )
     .requiredOption('--team <name>', 'the team')
-    .option('--from <instant>', 'start of the period (default: 30 days before --to)')
-    .option('--to <instant>', 'end of the period, exclusive (default: now)')
+    .option(
+      '--from <instant>',
+      'start of the period: an instant, or a date (its start in --zone) (default: 30 days before --to)',
+    )
+    .option('--to <instant>', 'end of the period, exclusive: an instant or a date (default: now)')
     .addOption(
       new Option('--format <format>', 'what to write')
         .choices([...REPORT_FORMATS])
@@ -344,7 +369,8 @@ Reads HEADROOM_TOKEN. Exits 0, 2 for a usage error or a request the server refus
 Examples:
   headroom report --team payments
   headroom report --team payments --format html -o payments-weekly.html \\
-    --from 2026-11-02T00:00:00Z --to 2026-11-09T00:00:00Z`,
+    --from 2026-11-02T00:00:00Z --to 2026-11-09T00:00:00Z
+  headroom report --team payments --zone Europe/Amsterdam --from 2026-11-02 --to 2026-11-09`,
     )
     .action(
       async (options: {

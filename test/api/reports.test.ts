@@ -545,6 +545,15 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(html.text).toMatch(/^<!DOCTYPE html>/);
+    const mars = await headroom.call(
+      'GET',
+      `/api/v1/reports/reliability?team=payments&${PERIOD}&zone=Mars/Base`,
+    );
+    expect(mars.status).toBe(400);
+    expect(mars.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((mars.body as { errors: { path: string; message: string }[] }).errors[0]).toMatchObject({
+      path: 'zone',
+    });
     const unknown = await headroom.call('GET', `/api/v1/reports/reliability?team=nope`);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/problem\+json/);
