@@ -14,6 +14,7 @@ import {
   type TeamOnCallLoad,
 } from '../core/reports/oncall-load.js';
 import {
+  overdueAsOf,
   postmortemFigures,
   type BurnAlertCount,
   type IncidentPostmortem,
@@ -108,8 +109,9 @@ export async function reliabilityReport(
 type IncidentRow = Awaited<ReturnType<typeof responseRows>>[number];
 
 /**
- * The open action items the team owns, and those of incidents the period's rows name,
- * each with the incident it follows up (for the service it is shown under).
+ * The action items the team owns, and those of incidents the period's rows name, open
+ * or closed (one closed after the period's end was still open at it), each with the
+ * incident it follows up (for the service it is shown under).
  */
 async function teamActionItems(
   deps: AppDependencies,
@@ -118,17 +120,10 @@ async function teamActionItems(
 ): Promise<{ item: ActionItem; services: readonly string[] }[]> {
   const { store } = deps;
   const records = new Map(
-    (await store.listActionItems({ team, status: 'open', limit: MAX_ROWS })).map((item) => [
-      item.id,
-      item,
-    ]),
+    (await store.listActionItems({ team, limit: MAX_ROWS })).map((item) => [item.id, item]),
   );
   for (const incident of incidents) {
-    for (const item of await store.listActionItems({
-      incidentId: incident.id,
-      status: 'open',
-      limit: MAX_ROWS,
-    })) {
+    for (const item of await store.listActionItems({ incidentId: incident.id, limit: MAX_ROWS })) {
       records.set(item.id, item);
     }
   }
@@ -274,7 +269,7 @@ async function serviceReliability(
       mttaMs: metrics?.mttaMs,
       mttrMs: metrics?.mttrMs,
     },
-    postmortems: postmortemFigures(postmortems, actionItems, generatedAt),
+    postmortems: postmortemFigures(postmortems, actionItems, overdueAsOf({ period, generatedAt })),
     changes: {
       deploys: change.deploys,
       failedDeploys: change.failed,

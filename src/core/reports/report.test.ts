@@ -6,6 +6,7 @@ import {
   changeFailureRate,
   hours,
   percent,
+  overdueAsOf,
   postmortemFigures,
   renderReportHtml,
   renderReportMarkdown,
@@ -68,12 +69,18 @@ const checkout: ServiceReliability = {
       { id: 'inc-4', severity: 'SEV3', postmortem: 'in-progress' },
     ],
     [
-      item({ id: 'ai-1', dueAt: GENERATED - 3 * 86_400_000 }),
-      item({ id: 'ai-2', dueAt: GENERATED - 86_400_000, status: 'done' }),
-      item({ id: 'ai-3', dueAt: GENERATED + 86_400_000 }),
+      // Judged at the period's end (TO), the report being generated after it.
+      item({ id: 'ai-1', dueAt: TO - 3 * 86_400_000 }),
+      // Done before the end: not overdue then.
+      item({ id: 'ai-2', dueAt: TO - 86_400_000, status: 'done', closedAt: TO - HOUR }),
+      item({ id: 'ai-3', dueAt: TO + 86_400_000 }),
       item({ id: 'ai-4' }),
+      // Still open at the end, done only after it: overdue then.
+      item({ id: 'ai-5', dueAt: TO - 2 * 86_400_000, status: 'done', closedAt: TO + HOUR }),
+      // Created after the end.
+      item({ id: 'ai-6', dueAt: TO + HOUR, createdAt: TO + 1 }),
     ],
-    GENERATED,
+    overdueAsOf({ period: { fromMs: FROM, toMs: TO }, generatedAt: GENERATED }),
   ),
   changes: { deploys: 1234, failedDeploys: 123, failedToDeploy: 3, gateDenials: 2 },
 };
@@ -170,7 +177,8 @@ describe('derived figures', () => {
       changeFailureRate({ deploys: 20, failedDeploys: 2, failedToDeploy: 1, gateDenials: 0 }),
     ).toBe(0.1);
     expect(checkout.postmortems).toMatchObject({ published: 1, inProgress: 1, missing: ['inc-2'] });
-    expect(checkout.postmortems.overdueActionItems.map((i) => i.id)).toEqual(['ai-1']);
+    expect(overdueAsOf({ period: { fromMs: FROM, toMs: TO }, generatedAt: GENERATED })).toBe(TO);
+    expect(checkout.postmortems.overdueActionItems.map((i) => i.id)).toEqual(['ai-1', 'ai-5']);
   });
 
   it('formats numbers without locale', () => {
@@ -190,7 +198,9 @@ describe('renderReportMarkdown', () => {
     const positions = SECTIONS.map(([, title]) => markdown.indexOf(`\n## ${title}\n`));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(markdown).toContain('### Overdue action items');
+    expect(markdown).toContain(
+      "### Overdue action items at the period's end (2026-03-30 00:00 +02:00)",
+    );
     expect(markdown).toContain('### Missing postmortems');
   });
 
@@ -206,7 +216,11 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain('| checkout | 3 | 1 | 12 min 30 s | 1 h 35 min |');
     expect(markdown).toContain('| checkout | 1,234 | 123 | 10% | 3 | 2 |');
     expect(markdown).toContain(
-      '| checkout | Add a retry budget | inc-1 | anna | 2026-03-27 | 3 d |',
+      // 23:00 the day before in Amsterdam: three days before the end, before summer time.
+      '| checkout | Add a retry budget | inc-1 | anna | 2026-03-26 | 3 d |',
+    );
+    expect(markdown).toContain(
+      '| checkout | Add a retry budget | inc-1 | anna | 2026-03-27 | 2 d |',
     );
     expect(markdown).toContain('- SLOs met: 1 of 3 (1 missed, 1 without data)');
     expect(markdown).toContain('- Burn alerts: 5 (page 2, ticket 3)');

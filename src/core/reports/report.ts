@@ -9,7 +9,7 @@
 // Output is a pure function of the report: services and SLOs are put in name order,
 // numbers are formatted without locale, instants in the report's zone.
 import { DateTime } from 'luxon';
-import { isOverdue, type ActionItem } from '../postmortem/action-items.js';
+import { isClosed, type ActionItem } from '../postmortem/action-items.js';
 import {
   formatCount,
   formatElapsed,
@@ -112,7 +112,7 @@ export interface ReliabilityReport {
   readonly period: ReportPeriod;
   /** IANA zone the report's dates are shown in; an unknown zone is shown as UTC, and said so. */
   readonly zone: string;
-  /** Epoch ms: when the data was read (overdue means overdue at this instant). */
+  /** Epoch ms: when the data was read. */
   readonly generatedAt: number;
   readonly services: readonly ServiceReliability[];
   readonly toil?: ToilSummary | undefined;
@@ -194,7 +194,8 @@ export const POSTMORTEM_REQUIRED_SEVERITIES: readonly string[] = ['SEV1', 'SEV2'
 /**
  * Postmortem figures of a service's incidents in the period: published and in
  * progress over all of them, missing over those of `requiredSeverities` only (a SEV4
- * without a write-up is not a gap), and the action items overdue at `atMs`.
+ * without a write-up is not a gap), and the action items overdue at `atMs` (the period's
+ * end, or now while it is not over): open then, though they may have been closed since.
  */
 export function postmortemFigures(
   incidents: readonly IncidentPostmortem[],
@@ -211,7 +212,7 @@ export function postmortemFigures(
       .map((i) => i.id)
       .sort(compareText),
     overdueActionItems: actionItems
-      .filter((item) => isOverdue(item, atMs))
+      .filter((item) => overdueAt(item, atMs))
       .map((item) => ({
         id: item.id,
         incidentId: item.incidentId,
@@ -221,6 +222,18 @@ export function postmortemFigures(
       }))
       .sort((a, b) => a.dueAt - b.dueAt || compareText(a.id, b.id)),
   };
+}
+
+/** Past due and still open at `atMs`: created by then and not closed by then. */
+function overdueAt(item: ActionItem, atMs: number): boolean {
+  if (item.dueAt === undefined || item.dueAt >= atMs || item.createdAt > atMs) return false;
+  if (!isClosed(item)) return true;
+  return item.closedAt !== undefined && item.closedAt > atMs;
+}
+
+/** The instant overdue action items are judged at: the period's end, or now before it. */
+export function overdueAsOf(report: Pick<ReliabilityReport, 'period' | 'generatedAt'>): number {
+  return Math.min(report.period.toMs, report.generatedAt);
 }
 
 // ---------------------------------------------------------------------------------
@@ -467,6 +480,7 @@ function incidentSection(report: ReliabilityReport): SectionView {
 }
 
 function postmortemSection(report: ReliabilityReport, zone: string): SectionView {
+  const asOf = overdueAsOf(report);
   const blocks: Block[] = [];
   if (report.services.length > 0) {
     blocks.push({
@@ -494,10 +508,13 @@ function postmortemSection(report: ReliabilityReport, zone: string): SectionView
       item.incidentId,
       item.owner,
       localDate(item.dueAt, zone),
-      formatElapsed(Math.max(0, report.generatedAt - item.dueAt)),
+      formatElapsed(Math.max(0, asOf - item.dueAt)),
     ]),
   );
-  blocks.push({ kind: 'heading', text: 'Overdue action items' });
+  blocks.push({
+    kind: 'heading',
+    text: `Overdue action items at ${report.generatedAt < report.period.toMs ? 'now' : "the period's end"} (${localMinute(asOf, zone)})`,
+  });
   blocks.push(
     overdue.length === 0
       ? { kind: 'text', text: 'No overdue action items.' }
