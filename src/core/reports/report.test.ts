@@ -293,11 +293,26 @@ describe('renderReportHtml', () => {
     expect(html).not.toMatch(/url\(|@import|<link/i);
     // The only URL is the SVG namespace, which is a name, not a fetch.
     expect(html.match(/https?:\/\/[^"]*/g) ?? []).toEqual(
-      Array<string>(2).fill('http://www.w3.org/2000/svg'),
+      Array<string>(3).fill('http://www.w3.org/2000/svg'),
     );
   });
 
-  it('has every section and both charts', () => {
+  it('draws on-call load per person as bars', () => {
+    const [anna] = onCall.people;
+    expect([anna?.pagesReceived, anna?.outOfHoursPages, anna?.nightsInterrupted]).toEqual([
+      1, 1, 1,
+    ]);
+    expect(html).toContain('aria-label="Pages, out of hours and nights interrupted per person"');
+    expect(html).toContain(`<title>anna: pages: ${anna?.pagesReceived}</title>`);
+    expect(html).toContain(`<title>anna: out of hours: ${anna?.outOfHoursPages}</title>`);
+    expect(html).toContain(`<title>anna: nights: ${anna?.nightsInterrupted}</title>`);
+    // Every value is the maximum here: each bar is the full width of the track.
+    expect(
+      html.match(/<rect class="(?:ok|warn|bad)" x="220" y="\d+" width="380"/g)?.length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('has every section and all charts', () => {
     for (const [id, title] of SECTIONS) {
       expect(html).toContain(`<section id="${id}">\n<h2>${title}</h2>`);
     }

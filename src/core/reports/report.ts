@@ -678,6 +678,36 @@ function onCallSection(report: ReliabilityReport): SectionView {
       ]),
     });
   }
+  if (load.people.length > 0) {
+    const bars = load.people.flatMap((p): Bar[] => [
+      {
+        label: `${p.person}: pages`,
+        value: p.pagesReceived,
+        text: formatCount(p.pagesReceived),
+        tone: 'ok',
+      },
+      {
+        label: `${p.person}: out of hours`,
+        value: p.outOfHoursPages,
+        text: formatCount(p.outOfHoursPages),
+        tone: 'warn',
+      },
+      {
+        label: `${p.person}: nights`,
+        value: p.nightsInterrupted,
+        text: formatCount(p.nightsInterrupted),
+        tone: 'bad',
+      },
+    ]);
+    blocks.push({
+      kind: 'chart',
+      chart: {
+        title: 'Pages, out of hours and nights interrupted per person',
+        max: Math.max(1, ...bars.map((bar) => bar.value)),
+        bars,
+      },
+    });
+  }
   if (load.noisePageIds.length > 0) {
     blocks.push(
       { kind: 'heading', text: 'Noise pages' },
