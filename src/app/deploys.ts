@@ -242,25 +242,17 @@ export async function changeFailure(
   ]);
   const chronological = [...records].sort((a, b) => a.at - b.at || compareText(a.id, b.id));
   const inPeriod = (at: number) => at >= from && at < to;
-  // A change is a deploy that went out: `finished`, or a `rolled_back` record with no
-  // finished deploy of its version (or commit) before it to stand for.
-  const finished = chronological.filter((deploy) => deploy.status === 'finished');
+  // A change is a `finished` deploy. A `rolled_back` record says the change out at the
+  // time failed: the latest finished deploy before it, whichever version the record
+  // names (CI records either the version rolled back or the one gone back to). It is
+  // not a change of its own.
+  const changes = chronological.filter((deploy) => deploy.status === 'finished');
   const rolledBackOf = new Map<string, DeployRecord[]>();
-  const changes: DeployRecord[] = [...finished];
   for (const rollback of chronological.filter((deploy) => deploy.status === 'rolled_back')) {
-    const target = finished
-      .filter(
-        (deploy) =>
-          deploy.at <= rollback.at &&
-          ((rollback.version !== null && deploy.version === rollback.version) ||
-            (rollback.commit !== null && deploy.commit === rollback.commit)),
-      )
-      .at(-1);
-    const change = target ?? rollback;
-    if (target === undefined) changes.push(rollback);
-    rolledBackOf.set(change.id, [...(rolledBackOf.get(change.id) ?? []), rollback]);
+    const target = changes.filter((deploy) => deploy.at <= rollback.at).at(-1);
+    if (target === undefined) continue;
+    rolledBackOf.set(target.id, [...(rolledBackOf.get(target.id) ?? []), rollback]);
   }
-  changes.sort((a, b) => a.at - b.at || compareText(a.id, b.id));
   // Each page or incident is blamed on the latest change before it within `within`
   // only, never on every change in the window; one already under way when the change
   // went out is not blamed on it.

@@ -137,16 +137,13 @@ export const changeFailureSchema = z
     from: instantSchema,
     to: instantSchema,
     within: z.string(),
-    /**
-     * Changes that went out in [from, to): `finished` deploys, and `rolled_back` records
-     * with no earlier finished deploy of their version or commit to stand for.
-     */
+    /** Changes that went out in [from, to): `finished` deploys. */
     deploys: z.number().int(),
     /**
-     * Of those, the change failures: rolled back (a `rolled_back` record of the same
-     * version or commit), or the latest change before a page-level burn alert or an
-     * incident that started within `within` after it. Each alert or incident is blamed
-     * on that one change only.
+     * Of those, the change failures: rolled back (the latest finished deploy before a
+     * `rolled_back` record, whichever version that record names), or the latest change
+     * before a page-level burn alert or an incident that started within `within` after
+     * it. Each alert, incident or rollback is blamed on that one change only.
      */
     failed: z.number().int(),
     /** failed / deploys; null without deploys. */

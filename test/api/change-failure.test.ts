@@ -1,5 +1,5 @@
 // The change-failure figure: an incident is blamed on the latest change before it
-// only, a rolled-back change is a failure (once, with its finished record), and a
+// only, a rolled-back change is a failure (the rollback is not a change), and a
 // deploy that failed to go out is counted apart. Every number is worked out here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
@@ -49,6 +49,9 @@ describe.each(TEST_DATABASES)('change failure on $name', (kind) => {
       v3back: (await deploy('rolled_back', '3', FROM + 5 * HOUR + 30 * MINUTE)).id,
       v4: (await deploy('failed', '4', FROM + 8 * HOUR)).id,
       v5: (await deploy('finished', '5', FROM + 10 * HOUR)).id,
+      // Gone back to 5 after 6: the record names the version gone back to.
+      v6: (await deploy('finished', '6', FROM + 12 * HOUR)).id,
+      v6back: (await deploy('rolled_back', '5', FROM + 12 * HOUR + 10 * MINUTE)).id,
     };
     // 10 minutes after 2, 30 after 1: within the hour of both.
     headroom.clock.set(FROM + 1 * HOUR + 30 * MINUTE);
@@ -75,10 +78,11 @@ describe.each(TEST_DATABASES)('change failure on $name', (kind) => {
       failedToDeploy: number;
       items: { deploy: string; failedBy: { kind: string; deploy?: string }[] }[];
     };
-    // Changes that went out: 1, 2, 3 and 5 (3's rollback is 3 failing, not a fifth
-    // change; 4 never went out). Failures: 2 (the incident) and 3 (rolled back).
-    const changes = 4;
-    const failures = 2;
+    // Changes that went out: 1, 2, 3, 5 and 6 (a rollback record is not a change; 4
+    // never went out). Failures: 2 (the incident), 3 (rolled back) and 6 (the latest
+    // deploy before a rollback to 5: 5 was not rolled back, 6 was).
+    const changes = 5;
+    const failures = 3;
     expect(figure).toMatchObject({
       deploys: changes,
       failed: failures,
@@ -92,8 +96,10 @@ describe.each(TEST_DATABASES)('change failure on $name', (kind) => {
       [ids.v2, ['incident']],
       [ids.v3, ['rollback']],
       [ids.v5, []],
+      [ids.v6, ['rollback']],
     ]);
     expect(figure.items[2]?.failedBy[0]?.deploy).toBe(ids.v3back);
+    expect(figure.items[4]?.failedBy[0]?.deploy).toBe(ids.v6back);
 
     const report = (await ok(
       'GET',
