@@ -30,7 +30,13 @@ export function ReportView({ report }: { readonly report: ReliabilityReport }) {
       {report.services.length === 0 ? (
         <p className="muted">The team owns no services.</p>
       ) : (
-        report.services.map((service) => <ServiceReport key={service.service} service={service} />)
+        report.services.map((service) => (
+          <ServiceReport
+            key={service.service}
+            service={service}
+            overdueAsOf={Math.min(report.period.toMs, report.generatedAt)}
+          />
+        ))
       )}
       <div className="panel-row">
         <Panel title="Toil" id="toil">
@@ -58,7 +64,14 @@ const COMPLIANCE = {
   'no-data': { glyph: '?', state: 'unknown', text: 'no data' },
 } as const;
 
-function ServiceReport({ service }: { readonly service: ReportService }) {
+function ServiceReport({
+  service,
+  overdueAsOf,
+}: {
+  readonly service: ReportService;
+  /** Overdue means open and past due at the period's end, or now before it ends. */
+  readonly overdueAsOf: number;
+}) {
   const { incidents, postmortems, changes } = service;
   const alerts = service.burnAlerts.filter((alert) => alert.count > 0);
   return (
@@ -219,7 +232,7 @@ function ServiceReport({ service }: { readonly service: ReportService }) {
       </div>
       {postmortems.overdueActionItems.length === 0 ? null : (
         <>
-          <h3>Overdue action items</h3>
+          <h3>Overdue action items at {formatInstant(iso(overdueAsOf))}</h3>
           <ul className="plain-list" data-field="overdue-items">
             {postmortems.overdueActionItems.map((item) => (
               <li key={item.id} data-item={item.id}>
