@@ -11,7 +11,7 @@ import { serviceDocument } from './support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from './support/headroom.js';
 
 const sqlite = TEST_DATABASES[0];
-/** Monday 2026-11-16 to Monday 2026-11-23: 5 working days of 8 hours for one person. */
+/** Monday 2026-11-16 to Monday 2026-11-23, asked on the Friday: the week is not over. */
 const FROM = '2026-11-16T00:00:00Z';
 const TO = '2026-11-23T00:00:00Z';
 
@@ -65,6 +65,38 @@ describe('headroom toil and headroom report', () => {
     expect(bad.stderr).toContain('whole minutes');
   });
 
+  it('deletes a wrongly logged entry by the id it printed', async () => {
+    const logged = await runCli(
+      [
+        'toil',
+        'log',
+        '20m',
+        'Logged by mistake',
+        '--person',
+        'dana',
+        '--at',
+        '2026-11-19T10:00:00Z',
+      ],
+      headroom.url,
+    );
+    expect(logged.code).toBe(0);
+    const id = /as (toil_[0-9a-f]+)\./.exec(logged.stdout)?.[1] ?? '';
+    expect(id).not.toBe('');
+    const deleted = await runCli(['toil', 'delete', id], headroom.url);
+    expect(deleted.stderr).toBe('');
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toBe(`Deleted ${id}.\n`);
+    const again = await runCli(['toil', 'delete', id], headroom.url);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('GET /api/v1/toil');
+    const stranger = await runCli(
+      ['toil', 'log', '5m', 'x', '--person', 'nobody', '--team', 'discovery'],
+      headroom.url,
+    );
+    expect(stranger.code).toBe(2);
+    expect(stranger.stderr).toContain('no user "nobody"');
+  });
+
   it('summarises toil and answers no when the team is over its cap', async () => {
     const within = await runCli(
       ['toil', 'summary', '--team', 'discovery', '--from', FROM, '--to', TO, '--json'],
@@ -77,20 +109,63 @@ describe('headroom toil and headroom report', () => {
       workingMinutes: number;
       overCap: boolean;
     };
-    expect(summary).toMatchObject({ toilMinutes: 90, workingMinutes: 5 * 8 * 60, overCap: false });
+    // Now is Friday 15:00Z, 16:00 in Berlin: Monday to Thursday and 7 hours of Friday.
+    const working = 4 * 8 * 60 + 7 * 60;
+    expect(summary).toMatchObject({ toilMinutes: 90, workingMinutes: working, overCap: false });
 
-    // 90 of 2,400 minutes is 3.75 %: over a cap of 3 %.
+    // 90 of 2,340 minutes is 3.8 %: over a cap of 3 %.
+    expect(Math.round((90 / working) * 1000) / 10).toBe(3.8);
     const over = await runCli(
       ['toil', 'summary', '--team', 'discovery', '--from', FROM, '--to', TO, '--cap', '3'],
       headroom.url,
     );
     expect(over.code).toBe(1);
     expect(over.stdout).toContain('3.8% (cap 3%): OVER THE CAP');
+    expect(over.stdout).toContain(
+      'The period is not over: working time is counted to 2026-11-20T15:00:00.000Z.',
+    );
     expect(over.stdout).toContain('manual-ops');
 
     const unknown = await runCli(['toil', 'summary', '--team', 'nope'], headroom.url);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('team "nope" does not exist');
+  });
+
+  it('refuses an unknown zone, and reads plain dates as the day’s start in the zone', async () => {
+    const mars = await runCli(
+      ['report', '--team', 'discovery', '--zone', 'Mars/Base'],
+      headroom.url,
+    );
+    expect(mars.code).toBe(2);
+    expect(mars.stdout).toBe('');
+    expect(mars.stderr).toContain('--zone Mars/Base is not an IANA time zone');
+
+    const period = async (zone: string[]) => {
+      const run = await runCli(
+        [
+          'report',
+          '--team',
+          'discovery',
+          '--from',
+          '2026-11-16',
+          '--to',
+          '2026-11-23',
+          '--format',
+          'json',
+          ...zone,
+        ],
+        headroom.url,
+      );
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      return (JSON.parse(run.stdout) as { period: { fromMs: number; toMs: number } }).period;
+    };
+    expect(await period([])).toMatchObject({ fromMs: Date.parse(FROM), toMs: Date.parse(TO) });
+    // Midnight in Berlin is 23:00Z the day before in November (UTC+1).
+    expect(await period(['--zone', 'Europe/Berlin'])).toMatchObject({
+      fromMs: Date.parse(FROM) - 60 * 60_000,
+      toMs: Date.parse(TO) - 60 * 60_000,
+    });
   });
 
   it('writes the report as Markdown to stdout and as HTML to a file', async () => {

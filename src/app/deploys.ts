@@ -265,12 +265,12 @@ export async function changeFailure(
     ]);
   }
   const withinMs = request.withinMinutes * 60_000;
-  const [deploys, pages, opened] = await Promise.all([
+  const [records, pages, opened] = await Promise.all([
+    // From `within` before the period: a page early in it is blamed on the deploy before.
     store.listDeploys({
       service: serviceName,
-      status: 'finished',
-      fromMs: from,
-      toMs: to,
+      fromMs: from - withinMs,
+      toMs: to + withinMs + 1,
       limit: MAX_CHANGE_FAILURE_DEPLOYS,
     }),
     store.listAlertTransitions({
@@ -283,33 +283,65 @@ export async function changeFailure(
     }),
     incidents.incidentsOpened(serviceName, from, to + withinMs + 1),
   ]);
-  // A page or incident counts against a deploy when it starts after the deploy and no
-  // later than `within` after it; one already under way when the deploy went out does not.
-  const followed = (at: number, deployAt: number) => at > deployAt && at <= deployAt + withinMs;
-  const items = [...deploys].reverse().map((deploy) => ({
-    deploy: deploy.id,
-    at: iso(deploy.at),
-    version: deploy.version,
-    failedBy: [
-      ...pages
-        .filter((page) => followed(page.at, deploy.at))
-        .sort((a, b) => a.at - b.at || compareText(a.rule, b.rule))
-        .map((page) => ({
-          kind: 'pageAlert' as const,
-          slo: page.slo,
-          rule: page.rule,
-          at: iso(page.at),
+  const chronological = [...records].sort((a, b) => a.at - b.at || compareText(a.id, b.id));
+  const inPeriod = (at: number) => at >= from && at < to;
+  // A change is a `finished` deploy. A `rolled_back` record says the change out at the
+  // time failed: the latest finished deploy before it, whichever version the record
+  // names (CI records either the version rolled back or the one gone back to). It is
+  // not a change of its own.
+  const changes = chronological.filter((deploy) => deploy.status === 'finished');
+  const rolledBackOf = new Map<string, DeployRecord[]>();
+  for (const rollback of chronological.filter((deploy) => deploy.status === 'rolled_back')) {
+    const target = changes.filter((deploy) => deploy.at <= rollback.at).at(-1);
+    if (target === undefined) continue;
+    rolledBackOf.set(target.id, [...(rolledBackOf.get(target.id) ?? []), rollback]);
+  }
+  // Each page or incident is blamed on the latest change before it within `within`
+  // only, never on every change in the window; one already under way when the change
+  // went out is not blamed on it.
+  const blamed = (at: number): DeployRecord | undefined =>
+    changes.filter((deploy) => at > deploy.at && at <= deploy.at + withinMs).at(-1);
+  const pagesOf = new Map<string, typeof pages>();
+  for (const page of pages) {
+    const deploy = blamed(page.at);
+    if (deploy !== undefined) pagesOf.set(deploy.id, [...(pagesOf.get(deploy.id) ?? []), page]);
+  }
+  const incidentsOf = new Map<string, typeof opened>();
+  for (const incident of opened) {
+    const deploy = blamed(incident.openedAt);
+    if (deploy !== undefined) {
+      incidentsOf.set(deploy.id, [...(incidentsOf.get(deploy.id) ?? []), incident]);
+    }
+  }
+  const items = changes
+    .filter((deploy) => inPeriod(deploy.at))
+    .map((deploy) => ({
+      deploy: deploy.id,
+      at: iso(deploy.at),
+      version: deploy.version,
+      status: deploy.status,
+      failedBy: [
+        ...(rolledBackOf.get(deploy.id) ?? []).map((rollback) => ({
+          kind: 'rollback' as const,
+          deploy: rollback.id,
+          at: iso(rollback.at),
         })),
-      ...opened
-        .filter((incident) => followed(incident.openedAt, deploy.at))
-        .map((incident) => ({
+        ...(pagesOf.get(deploy.id) ?? [])
+          .sort((a, b) => a.at - b.at || compareText(a.rule, b.rule))
+          .map((page) => ({
+            kind: 'pageAlert' as const,
+            slo: page.slo,
+            rule: page.rule,
+            at: iso(page.at),
+          })),
+        ...(incidentsOf.get(deploy.id) ?? []).map((incident) => ({
           kind: 'incident' as const,
           id: incident.id,
           title: incident.title ?? null,
           at: iso(incident.openedAt),
         })),
-    ],
-  }));
+      ],
+    }));
   const failed = items.filter((item) => item.failedBy.length > 0).length;
   return {
     service: serviceName,
@@ -319,6 +351,9 @@ export async function changeFailure(
     deploys: items.length,
     failed,
     rate: items.length === 0 ? null : failed / items.length,
+    failedToDeploy: chronological.filter(
+      (deploy) => deploy.status === 'failed' && inPeriod(deploy.at),
+    ).length,
     items,
   };
 }

@@ -1,6 +1,7 @@
 // The reliability report of a team for a period: gathered here from the store and the
 // catalog, laid out by core/reports/report.ts (Markdown, HTML, JSON).
 import { responseMetrics } from '../core/incidents/durations.js';
+import { resolveZone } from '../core/postmortem/markdown.js';
 import { budgetSpentBetween, evaluateSlo, sliBetween } from '../core/slo/evaluate.js';
 import { lookbackMinutes } from '../core/slo/lookback.js';
 import { createSeries, epochMinute } from '../core/slo/minute-series.js';
@@ -13,6 +14,7 @@ import {
   type TeamOnCallLoad,
 } from '../core/reports/oncall-load.js';
 import {
+  overdueAsOf,
   postmortemFigures,
   type BurnAlertCount,
   type IncidentPostmortem,
@@ -23,9 +25,9 @@ import {
 } from '../core/reports/report.js';
 import { changeFailure } from './deploys.js';
 import { responseRows } from './incidents.js';
-import { notFound } from './errors.js';
+import { invalid, notFound } from './errors.js';
 import { actionItemOf } from './postmortems.js';
-import type { IncidentRecord, UserRecord } from './ports/records.js';
+import type { IncidentRecord, NotificationRecord, UserRecord } from './ports/records.js';
 import { readsElsewhere, type AppDependencies, type LiveSlo } from './ports/slo-catalog.js';
 import { requireReader, type Principal } from './principal.js';
 import { statusesOf } from './slo-status.js';
@@ -35,7 +37,7 @@ const CATALOG_FRESHNESS_MS = 250;
 const MINUTE_MS = 60_000;
 const MAX_ROWS = 100_000;
 const DECISION_BATCH = 1_000;
-/** A deploy counts as failed when a page-level burn alert or an incident follows within this. */
+/** A page-level burn alert or an incident this soon after a change is blamed on it (the latest one). */
 export const CHANGE_FAILURE_WITHIN_MINUTES = 60;
 /** Incidents whose page opened before their recorded start may have begun this much earlier. */
 const INCIDENT_START_SLACK_MS = 24 * 60 * 60_000;
@@ -56,6 +58,14 @@ export async function reliabilityReport(
 ): Promise<ReliabilityReport> {
   requireReader(principal);
   const { store, catalog, clock } = deps;
+  if (query.zone !== undefined && !resolveZone(query.zone).known) {
+    throw invalid('the zone is unknown', [
+      {
+        path: 'zone',
+        message: `"${query.zone}" is not an IANA time zone; give one such as Europe/Amsterdam or America/New_York, or leave it out for UTC`,
+      },
+    ]);
+  }
   await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
   const { team } = query;
   if ((await store.getTeam(team)) === undefined) throw notFound(`team "${team}"`);
@@ -87,20 +97,21 @@ export async function reliabilityReport(
   return {
     team,
     period,
-    // An unknown zone is shown as UTC by the renderers, which say so.
     zone: query.zone ?? 'UTC',
     generatedAt,
     services: reliability,
     toil: await summaryOf(deps, team, period, users, query.capPercent),
     onCall: await teamOnCallLoad(deps, team, period, users),
+    changeFailureWithinMinutes: CHANGE_FAILURE_WITHIN_MINUTES,
   };
 }
 
 type IncidentRow = Awaited<ReturnType<typeof responseRows>>[number];
 
 /**
- * The open action items the team owns, and those of incidents the period's rows name,
- * each with the incident it follows up (for the service it is shown under).
+ * The action items the team owns, and those of incidents the period's rows name, open
+ * or closed (one closed after the period's end was still open at it), each with the
+ * incident it follows up (for the service it is shown under).
  */
 async function teamActionItems(
   deps: AppDependencies,
@@ -109,17 +120,10 @@ async function teamActionItems(
 ): Promise<{ item: ActionItem; services: readonly string[] }[]> {
   const { store } = deps;
   const records = new Map(
-    (await store.listActionItems({ team, status: 'open', limit: MAX_ROWS })).map((item) => [
-      item.id,
-      item,
-    ]),
+    (await store.listActionItems({ team, limit: MAX_ROWS })).map((item) => [item.id, item]),
   );
   for (const incident of incidents) {
-    for (const item of await store.listActionItems({
-      incidentId: incident.id,
-      status: 'open',
-      limit: MAX_ROWS,
-    })) {
+    for (const item of await store.listActionItems({ incidentId: incident.id, limit: MAX_ROWS })) {
       records.set(item.id, item);
     }
   }
@@ -265,10 +269,11 @@ async function serviceReliability(
       mttaMs: metrics?.mttaMs,
       mttrMs: metrics?.mttrMs,
     },
-    postmortems: postmortemFigures(postmortems, actionItems, generatedAt),
+    postmortems: postmortemFigures(postmortems, actionItems, overdueAsOf({ period, generatedAt })),
     changes: {
       deploys: change.deploys,
       failedDeploys: change.failed,
+      failedToDeploy: change.failedToDeploy,
       gateDenials: await gateDenials(deps, service, period),
     },
   };
@@ -303,10 +308,18 @@ async function gateDenials(
 }
 
 /**
- * What on-call cost the team's people: pages opened in the period, each with the
- * people its e-mail notifications reached (by their address) and when. A page is
- * justified by an SLO burn when one of its alerts is a burn-rate alert, and critical
- * when its severity is.
+ * Pages opened this long before a period may still notify people in it (escalations
+ * and repeats): load is selected by notification time, not by when the page opened.
+ */
+const NOTIFICATION_LOOKBACK_MS = 7 * 24 * 60 * 60_000;
+
+/**
+ * What on-call cost the team's people: the e-mails that announced a page to them
+ * (first notification, escalation, repeat; not "resolved") delivered in the period,
+ * by their address and delivery time, whenever the page opened. An announcement given
+ * up on woke no one: it is counted as undelivered only. A page is justified by an
+ * SLO burn when one of its alerts is a burn-rate alert, and critical when its
+ * severity is.
  */
 export async function teamOnCallLoad(
   deps: AppDependencies,
@@ -319,25 +332,32 @@ export async function teamOnCallLoad(
     if (user.email !== null) byEmail.set(user.email.trim().toLowerCase(), user.name);
   }
   const pages = await deps.store.listPages({
-    openedFrom: period.fromMs,
+    openedFrom: period.fromMs - NOTIFICATION_LOOKBACK_MS,
     openedTo: period.toMs,
     limit: MAX_ROWS,
   });
   const loadPages: LoadPage[] = [];
   for (const page of pages) {
     const notifiedPeople: PageNotification[] = [];
+    const undelivered: PageNotification[] = [];
     for (const notification of await deps.store.listNotifications(page.id)) {
-      if (notification.channel !== 'email') continue;
+      if (!announcesPage(notification)) continue;
       const person = byEmail.get(addressOf(notification.destination));
       if (person === undefined) continue;
-      notifiedPeople.push({ person, at: notification.sentAt ?? notification.createdAt });
+      if (notification.sentAt !== null) {
+        notifiedPeople.push({ person, at: notification.sentAt });
+      } else if (notification.status === 'failed') {
+        undelivered.push({ person, at: notification.createdAt });
+      }
     }
+    if (notifiedPeople.length === 0 && undelivered.length === 0) continue;
     loadPages.push({
       id: page.id,
       openedAt: page.openedAt,
       services: page.services,
       severity: page.severity,
       notifiedPeople,
+      undelivered,
       justification: {
         sloBurn: page.alerts.some((alert) => alert.source === 'burn-rate'),
         critical: page.severity === 'critical',
@@ -349,6 +369,18 @@ export async function teamOnCallLoad(
     fromMs: period.fromMs,
     toMs: period.toMs,
   });
+}
+
+/**
+ * An e-mail that tells a person a page wants them (app/paging.ts keys these
+ * `<page>/<step>/<target>/email/<user>` or `<page>/incident-response/email/<user>`);
+ * `<page>/resolved/email/<user>` says it is over and woke no one who mattered.
+ */
+function announcesPage(notification: NotificationRecord): boolean {
+  return (
+    notification.channel === 'email' &&
+    !notification.key.startsWith(`${notification.pageId}/resolved/`)
+  );
 }
 
 /** `Ada <ada@example.com>` and `ada@example.com` alike, lowercase. */

@@ -21,11 +21,18 @@ import {
   type ToilSummary,
 } from '../core/reports/toil.js';
 import { DEFAULT_WORKING_HOURS, type PersonCalendar } from '../core/reports/working-time.js';
-import { invalid, notFound } from './errors.js';
+import { recordChange } from './audit.js';
+import { forbidden, invalid, notFound } from './errors.js';
 import type { IncidentRecord, ToilEntryRecord, UserRecord } from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
-import { actorOf, personOf, requireReader, requireResponder, type Principal } from './principal.js';
+import {
+  actorOf,
+  mayEditTeam,
+  requireReader,
+  requireResponder,
+  type Principal,
+} from './principal.js';
 
 const CATALOG_FRESHNESS_MS = 250;
 const MINUTE_MS = 60_000;
@@ -68,7 +75,12 @@ export interface ToilEntryView {
   readonly createdAt: string;
 }
 
-/** Any token but a viewer's logs toil; for themselves unless a person is named. */
+/**
+ * Logs toil for a person of a team: for the token's user unless a person is named.
+ * The person must be a user and a member of the team; the writer must be that person
+ * (a token bound to them), an editor of the team, or an admin. Viewers log nothing.
+ * Audited as a ToilEntry change.
+ */
 export async function logToil(
   deps: AppDependencies,
   principal: Principal,
@@ -78,7 +90,6 @@ export async function logToil(
   const { store, clock, catalog } = deps;
   await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
   const now = clock.now();
-  const person = input.person ?? personOf(principal);
   if (!(input.minutes > 0) || input.minutes > MAX_TOIL_MINUTES) {
     throw invalid('the duration is out of range', [
       { path: 'minutes', message: `toil is more than 0 and at most ${MAX_TOIL_MINUTES} minutes` },
@@ -98,11 +109,13 @@ export async function logToil(
       ]);
     }
   }
+  const person = await personOfEntry(store, principal, input.person);
   const team = await teamOfEntry(store, person, input.team);
+  requireToilWriter(principal, person.name, team, `logging toil for ${person.name}`);
   const entry: ToilEntryRecord = {
     id: `toil_${randomBytes(8).toString('hex')}`,
     team,
-    person,
+    person: person.name,
     service: input.service ?? null,
     category: normaliseCategory(input.category ?? 'manual-ops'),
     minutes: input.minutes,
@@ -111,23 +124,110 @@ export async function logToil(
     createdBy: actorOf(principal),
     createdAt: now,
   };
-  await store.insertToilEntry(entry);
+  await store.transaction(async (tx) => {
+    await tx.insertToilEntry(entry);
+    await recordChange(tx, now, principal, {
+      action: 'create',
+      kind: 'ToilEntry',
+      name: entry.id,
+      before: null,
+      after: entry,
+    });
+  });
   return toilEntryView(entry);
 }
 
-/** The team given (it must exist), else the person's only team. */
+/**
+ * Deletes a logged entry (one logged wrongly is deleted and logged again), under the
+ * rule that logs it: the person, an editor of the entry's team, or an admin.
+ */
+export async function deleteToil(
+  { store, clock }: AppDependencies,
+  principal: Principal,
+  id: string,
+): Promise<void> {
+  requireResponder(principal, 'delete toil');
+  await store.transaction(async (tx) => {
+    const before = await tx.getToilEntry(id);
+    if (before === undefined) {
+      throw notFound(`toil entry "${id}" (GET /api/v1/toil lists the entries and their ids)`);
+    }
+    requireToilWriter(principal, before.person, before.team, `deleting toil entry ${id}`);
+    await tx.deleteToilEntry(id);
+    await recordChange(tx, clock.now(), principal, {
+      action: 'delete',
+      kind: 'ToilEntry',
+      name: id,
+      before,
+      after: null,
+    });
+  });
+}
+
+/** The person themselves (a token bound to them), an editor of the team, or an admin. */
+function requireToilWriter(
+  principal: Principal,
+  person: string,
+  team: string,
+  action: string,
+): void {
+  if (principal.kind === 'token' && principal.user === person) return;
+  if (mayEditTeam(principal, team)) return;
+  throw forbidden(
+    `${action} of team ${team} needs ${person}'s own token (a token bound to user ${person}), an editor token of team ${team}, or an admin token`,
+  );
+}
+
+/** The named person, else the token's user; either must be a user. */
+async function personOfEntry(
+  store: Store,
+  principal: Principal,
+  named: string | undefined,
+): Promise<UserRecord> {
+  const name = named ?? (principal.kind === 'token' ? principal.user : null);
+  if (name === null) {
+    throw invalid('name the person who did the work', [
+      {
+        path: 'person',
+        message: 'this token is bound to no user; give person (an existing user name)',
+      },
+    ]);
+  }
+  const user = await store.getUser(name);
+  if (user === undefined) {
+    throw invalid('the person is not a user', [
+      {
+        path: 'person',
+        message: `no user "${name}"; give an existing user (GET /api/v1/users) or create the user first`,
+      },
+    ]);
+  }
+  return user;
+}
+
+/** The team given (it must exist and have the person), else the person's only team. */
 async function teamOfEntry(
   store: Store,
-  person: string,
+  person: UserRecord,
   team: string | undefined,
 ): Promise<string> {
+  const teams = person.teams;
   if (team !== undefined) {
     if ((await store.getTeam(team)) === undefined) {
       throw invalid('the team does not exist', [{ path: 'team', message: `no team "${team}"` }]);
     }
+    if (!teams.includes(team)) {
+      throw invalid('the person is not in the team', [
+        {
+          path: 'team',
+          message: `${person.name} is not a member of team ${team} (${
+            teams.length === 0 ? 'they are in no team' : `their teams: ${teams.join(', ')}`
+          }); give one of their teams, or add them to ${team} first`,
+        },
+      ]);
+    }
     return team;
   }
-  const teams = (await store.getUser(person))?.teams ?? [];
   const [only] = teams;
   if (teams.length === 1 && only !== undefined) return only;
   throw invalid('name the team the toil counts to', [
@@ -135,8 +235,8 @@ async function teamOfEntry(
       path: 'team',
       message:
         teams.length === 0
-          ? `${person} is in no team; give the team`
-          : `${person} is in ${teams.length} teams (${teams.join(', ')}); give the team`,
+          ? `${person.name} is in no team; add them to the team first, then give the team`
+          : `${person.name} is in ${teams.length} teams (${teams.join(', ')}); give the team`,
     },
   ]);
 }
@@ -219,6 +319,7 @@ export async function summaryOf(
     fromMs: period.fromMs,
     toMs: period.toMs,
     working: { kind: 'calendar', people: teamCalendars(users, team) },
+    workingUntilMs: deps.clock.now(),
     capPercent: capPercent ?? DEFAULT_TOIL_CAP_PERCENT,
   });
 }

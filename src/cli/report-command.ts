@@ -1,8 +1,11 @@
-// `headroom toil log|summary` and `headroom report`: toil against the cap and the
+// `headroom toil log|delete|summary` and `headroom report`: toil against the cap and the
 // reliability report from the terminal.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { resolveZone } from '../core/postmortem/markdown.js';
 import { parseDuration } from '../core/time/duration.js';
 import {
   REPORT_FORMATS,
@@ -31,6 +34,7 @@ export interface ToilLogOptions {
 
 export type ToilAction =
   | { readonly kind: 'log'; readonly options: ToilLogOptions }
+  | { readonly kind: 'delete'; readonly id: string }
   | {
       readonly kind: 'summary';
       readonly team: string;
@@ -71,14 +75,22 @@ export async function runToil(
       io.stdout.write(
         common.json
           ? json(entry)
-          : `Logged ${hours(entry.minutes)} of ${entry.category} for ${entry.person} (team ${entry.team}${entry.service === null ? '' : `, service ${entry.service}`}) at ${entry.at}.\n`,
+          : `Logged ${hours(entry.minutes)} of ${entry.category} for ${entry.person} (team ${entry.team}${entry.service === null ? '' : `, service ${entry.service}`}) at ${entry.at} as ${entry.id}.\n`,
       );
       return ExitCode.ok;
     });
   }
+  if (action.kind === 'delete') {
+    const { id } = action;
+    return withApiClient(command, common.url, io, env, async (client) => {
+      await client.call('DELETE', `/api/v1/toil/${encodeURIComponent(id)}`, undefined, z.unknown());
+      io.stdout.write(common.json ? json({ deleted: id }) : `Deleted ${id}.\n`);
+      return ExitCode.ok;
+    });
+  }
   const query = new URLSearchParams();
-  if (action.from !== undefined) query.set('from', action.from);
-  if (action.to !== undefined) query.set('to', action.to);
+  if (action.from !== undefined) query.set('from', instantOption(action.from, 'UTC'));
+  if (action.to !== undefined) query.set('to', instantOption(action.to, 'UTC'));
   if (action.cap !== undefined) query.set('cap', action.cap);
   const suffix = query.size === 0 ? '' : `?${query.toString()}`;
   return withApiClient(command, common.url, io, env, async (client) => {
@@ -110,15 +122,32 @@ const ACCEPT = {
   html: 'text/html',
 } as const;
 
+/**
+ * A plain date (2026-12-01) as the start of that day in `zone`, as an ISO instant;
+ * anything else is passed on for the server to read.
+ */
+export function instantOption(text: string, zone: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+  const day = DateTime.fromISO(text, { zone });
+  return day.isValid ? day.startOf('day').toUTC().toISO() : text;
+}
+
 export async function runReport(
   options: ReportOptions,
   common: { readonly url: string | undefined },
   io: CliIo,
   env: Env = process.env,
 ): Promise<number> {
+  if (options.zone !== undefined && !resolveZone(options.zone).known) {
+    io.stderr.write(
+      `headroom report: --zone ${options.zone} is not an IANA time zone; give one such as Europe/Amsterdam or America/New_York, or leave it out for UTC\n`,
+    );
+    return ExitCode.usage;
+  }
+  const zone = options.zone ?? 'UTC';
   const query = new URLSearchParams({ team: options.team, format: options.format });
-  if (options.from !== undefined) query.set('from', options.from);
-  if (options.to !== undefined) query.set('to', options.to);
+  if (options.from !== undefined) query.set('from', instantOption(options.from, zone));
+  if (options.to !== undefined) query.set('to', instantOption(options.to, zone));
   if (options.zone !== undefined) query.set('zone', options.zone);
   if (options.cap !== undefined) query.set('cap', options.cap);
   return withApiClient('headroom report', common.url, io, env, async (client) => {
@@ -144,6 +173,9 @@ export function formatSummary(summary: ToilSummaryView): string {
     `Team ${summary.team}, ${summary.from} to ${summary.to}`,
     `Toil: ${hours(summary.toilMinutes)} of ${hours(summary.workingMinutes)} working time, ${share} (cap ${summary.capPercent}%)${summary.overCap ? ': OVER THE CAP' : ''}`,
   ];
+  if (summary.workingTo < summary.to) {
+    lines.push(`The period is not over: working time is counted to ${summary.workingTo}.`);
+  }
   if (summary.warning !== null) lines.push(`Warning: ${summary.warning}`);
   const shares = (title: string, list: ToilSummaryView['byCategory']) => {
     if (list.length === 0) return;
@@ -183,7 +215,9 @@ export function addReportCommands(
 ): void {
   const toil = program
     .command('toil')
-    .description('Toil: log it, and see a team against its cap on working time.');
+    .description(
+      'Toil: log it, delete a wrong entry, and see a team against its cap on working time.',
+    );
   type Common = { json?: boolean; url?: string };
   const common = (command: Command) =>
     command.option('--json', 'print the API answer as JSON').option('--url <url>', URL_HELP);
@@ -202,8 +236,9 @@ export function addReportCommands(
     .addHelpText(
       'after',
       `
-Reads HEADROOM_TOKEN (an editor or admin token). Exits 0, 2 for a usage error or a
-request the server refused, 3 when the server cannot be reached.
+Reads HEADROOM_TOKEN: the person's own token, an editor token of the team, or an admin
+token; the person must be a user and a member of the team. Exits 0, 2 for a usage
+error or a request the server refused, 3 when the server cannot be reached.
 
 Examples:
   headroom toil log 1h30m "Rotated the TLS certificates by hand" --service checkout
@@ -243,11 +278,39 @@ Examples:
     );
 
   common(
+    configure(toil.command('delete'), 'headroom toil delete')
+      .description('Delete a logged toil entry (to correct one, delete it and log it again).')
+      .argument('<id>', 'the entry: toil_…, as `toil log` printed it or GET /api/v1/toil lists it'),
+  )
+    .addHelpText(
+      'after',
+      `
+Reads HEADROOM_TOKEN: the person's own token, an editor token of the entry's team, or
+an admin token. Exits 0, 2 for a usage error or a request the server refused (no such
+entry, not allowed), 3 when the server cannot be reached.
+
+Example:
+  headroom toil delete toil_3f2a9c1e5b7d4a60`,
+    )
+    .action(async (id: string, options: Common) => {
+      setExitCode(
+        await runToil(
+          { kind: 'delete', id },
+          { url: options.url, json: options.json === true },
+          io,
+        ),
+      );
+    });
+
+  common(
     configure(toil.command('summary'), 'headroom toil summary')
       .description("A team's toil (logged, pages, incidents) against its working time and the cap.")
       .requiredOption('--team <name>', 'the team')
-      .option('--from <instant>', 'start of the period (default: 30 days before --to)')
-      .option('--to <instant>', 'end of the period, exclusive (default: now)')
+      .option(
+        '--from <instant>',
+        'start of the period: an instant, or a date (its start, UTC) (default: 30 days before --to)',
+      )
+      .option('--to <instant>', 'end of the period, exclusive: an instant or a date (default: now)')
       .option('--cap <percent>', 'the cap on toil, in percent of working time', '50'),
   )
     .addHelpText(
@@ -283,8 +346,11 @@ Examples:
       "A team's reliability report: SLOs, burn alerts, incidents, postmortems, changes, toil, on-call load.",
     )
     .requiredOption('--team <name>', 'the team')
-    .option('--from <instant>', 'start of the period (default: 30 days before --to)')
-    .option('--to <instant>', 'end of the period, exclusive (default: now)')
+    .option(
+      '--from <instant>',
+      'start of the period: an instant, or a date (its start in --zone) (default: 30 days before --to)',
+    )
+    .option('--to <instant>', 'end of the period, exclusive: an instant or a date (default: now)')
     .addOption(
       new Option('--format <format>', 'what to write')
         .choices([...REPORT_FORMATS])
@@ -303,7 +369,8 @@ Reads HEADROOM_TOKEN. Exits 0, 2 for a usage error or a request the server refus
 Examples:
   headroom report --team payments
   headroom report --team payments --format html -o payments-weekly.html \\
-    --from 2026-11-02T00:00:00Z --to 2026-11-09T00:00:00Z`,
+    --from 2026-11-02T00:00:00Z --to 2026-11-09T00:00:00Z
+  headroom report --team payments --zone Europe/Amsterdam --from 2026-11-02 --to 2026-11-09`,
     )
     .action(
       async (options: {

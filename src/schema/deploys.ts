@@ -124,19 +124,33 @@ export const changeFailureSchema = z
     from: instantSchema,
     to: instantSchema,
     within: z.string(),
-    /** Deploys that finished in [from, to). */
+    /** Changes that went out in [from, to): `finished` deploys. */
     deploys: z.number().int(),
-    /** Of those, the ones followed within `within` by a page-level burn alert or an incident. */
+    /**
+     * Of those, the change failures: rolled back (the latest finished deploy before a
+     * `rolled_back` record, whichever version that record names), or the latest change
+     * before a page-level burn alert or an incident that started within `within` after
+     * it. Each alert, incident or rollback is blamed on that one change only.
+     */
     failed: z.number().int(),
     /** failed / deploys; null without deploys. */
     rate: z.number().nullable(),
+    /** `failed` deploys in [from, to): they never went out, so they are not in the rate. */
+    failedToDeploy: z.number().int(),
     items: z.array(
       z.object({
         deploy: z.string(),
         at: instantSchema,
         version: z.string().nullable(),
+        status: z.enum(DEPLOY_STATUSES),
         failedBy: z.array(
           z.discriminatedUnion('kind', [
+            z.object({
+              kind: z.literal('rollback'),
+              /** The rolled_back record. */
+              deploy: z.string(),
+              at: instantSchema,
+            }),
             z.object({
               kind: z.literal('pageAlert'),
               slo: z.string(),

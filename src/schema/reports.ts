@@ -75,7 +75,9 @@ export const toilSummarySchema = z
     from: instantSchema,
     to: instantSchema,
     toilMinutes: z.number(),
+    /** Working time in [from, workingTo): workingTo is now while the period is not over. */
     workingMinutes: z.number(),
+    workingTo: instantSchema,
     /** toilMinutes / workingMinutes; null without working time. */
     share: z.number().nullable(),
     capPercent: z.number(),

@@ -52,6 +52,17 @@ describe.each(TEST_DATABASES)('toil entries on $name', (kind) => {
     expect(await ids({ limit: 2 })).toEqual(['toil_a', 'toil_b']);
   });
 
+  it('reads and deletes one entry by id', async () => {
+    const stored = entry('toil_a', {});
+    await store.insertToilEntry(stored);
+    await store.insertToilEntry(entry('toil_b', {}));
+    expect(await store.getToilEntry('toil_a')).toEqual(stored);
+    expect(await store.deleteToilEntry('toil_a')).toBe(true);
+    expect(await store.deleteToilEntry('toil_a')).toBe(false);
+    expect(await store.getToilEntry('toil_a')).toBeUndefined();
+    expect((await store.listToilEntries({ limit: 10 })).map((e) => e.id)).toEqual(['toil_b']);
+  });
+
   it('refuses a second entry with the same id', async () => {
     await store.insertToilEntry(entry('toil_a', {}));
     await expect(store.insertToilEntry(entry('toil_a', {}))).rejects.toThrow();

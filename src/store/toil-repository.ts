@@ -23,6 +23,18 @@ export function toilRepository(db: Kysely<DatabaseSchema>): ToilRepository {
         })
         .execute();
     },
+    async getToilEntry(id) {
+      const row = await db
+        .selectFrom('toil_entries')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toilEntryOf(row);
+    },
+    async deleteToilEntry(id) {
+      const result = await db.deleteFrom('toil_entries').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
     async listToilEntries({ team, person, fromMs, toMs, limit }) {
       let query = db.selectFrom('toil_entries').selectAll();
       if (team !== undefined) query = query.where('team', '=', team);

@@ -161,6 +161,15 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     const pages = (await ok('GET', '/api/v1/pages?status=open')) as { id: string }[];
     expect(pages).toHaveLength(1);
     pageId = pages[0]?.id ?? '';
+    // No mail relay here: the e-mail to anna is marked delivered at T0, as a relay would.
+    for (const notification of await deps.store.listNotifications(pageId)) {
+      if (notification.channel !== 'email') continue;
+      await deps.store.recordDelivery(
+        notification.id,
+        { at: T0, ok: true, detail: '250' },
+        { status: 'sent', nextAttemptAt: T0 },
+      );
+    }
 
     // The gate refuses a deploy while the page burns, and lets the rollback through.
     at(T0 + 1 * MINUTE);
@@ -309,6 +318,34 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     expect(capped.warning).toContain('over the 5% cap');
   });
 
+  it('counts working time only up to now while the period is not over', async () => {
+    // Wednesday 12:00Z of the week, asking for two weeks.
+    const now = Date.parse('2026-11-11T12:00:00Z');
+    at(now);
+    try {
+      const summary = (await ok(
+        'GET',
+        `/api/v1/teams/payments/toil?from=${iso(FROM)}&to=${iso(TO + 7 * DAY)}`,
+      )) as { workingMinutes: number; workingTo: string; toilMinutes: number; share: number };
+      // anna (Amsterdam, UTC+1: 08:00–16:00Z): Monday, Tuesday and Wednesday 08:00–12:00Z.
+      const anna = 8 * 60 + 8 * 60 + 4 * 60;
+      // bob (New York, UTC−5: 14:00–22:00Z): Monday and Tuesday; Wednesday not begun.
+      const bob = 8 * 60 + 8 * 60;
+      expect(summary.workingMinutes).toBe(anna + bob);
+      expect(summary.workingTo).toBe(iso(now));
+      expect(summary.share).toBeCloseTo(summary.toilMinutes / (anna + bob), 12);
+      const report = await headroom.call(
+        'GET',
+        `/api/v1/reports/reliability?team=payments&from=${iso(FROM)}&to=${iso(TO + 7 * DAY)}&format=markdown`,
+      );
+      expect(report.text).toContain(
+        'The period is not over: working time is counted to 2026-11-11 12:00 +00:00.',
+      );
+    } finally {
+      at(TO + 12 * 60 * MINUTE);
+    }
+  });
+
   it('reports the period’s numbers, each as computed here', async () => {
     const report = (await ok(
       'GET',
@@ -332,6 +369,7 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
         changes: {
           deploys: number;
           failedDeploys: number;
+          failedToDeploy: number;
           gateDenials: number;
           changeFailureRate: number;
         };
@@ -392,6 +430,7 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     expect(checkout?.changes).toEqual({
       deploys: 2,
       failedDeploys: 1,
+      failedToDeploy: 0,
       gateDenials: 1,
       changeFailureRate: 0.5,
     });
@@ -413,6 +452,83 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     ]);
   });
 
+  it('logs toil only for a member of the team, by them, its editors or an admin, and deletes it under the same rule', async () => {
+    const token = async (body: unknown) =>
+      ((await ok('POST', '/api/v1/tokens', body)) as { token: string }).token;
+    // bob's own token edits only search; an editor of search is not bob.
+    await ok('POST', '/api/v1/teams', { name: 'search' });
+    const bobToken = await token({ name: 'bob', role: 'editor', teams: ['search'], user: 'bob' });
+    const searchEditor = await token({ name: 'search-lead', role: 'editor', teams: ['search'] });
+    const post = (body: unknown, as?: string) =>
+      headroom.call('POST', '/api/v1/toil', { body, ...(as === undefined ? {} : { token: as }) });
+    const problem = (reply: { body: unknown }) =>
+      reply.body as { detail: string; errors?: { path: string; message: string }[] };
+
+    const ghost = await post({ minutes: 5, description: 'x', person: 'ghost', team: 'payments' });
+    expect(ghost.status).toBe(400);
+    expect(problem(ghost).errors?.[0]).toMatchObject({ path: 'person' });
+    expect(problem(ghost).errors?.[0]?.message).toContain('no user "ghost"');
+
+    const outsider = await post({
+      minutes: 5,
+      description: 'x',
+      person: 'nomad',
+      team: 'payments',
+    });
+    expect(outsider.status).toBe(400);
+    expect(problem(outsider).errors?.[0]).toMatchObject({ path: 'team' });
+    expect(problem(outsider).errors?.[0]?.message).toContain('not a member of team payments');
+
+    const otherTeam = await post({ minutes: 5, description: 'x', person: 'bob' }, searchEditor);
+    expect(otherTeam.status).toBe(403);
+    expect(problem(otherTeam).detail).toContain('editor token of team payments');
+    expect((await post({ minutes: 5, description: 'x', person: 'anna' }, bobToken)).status).toBe(
+      403,
+    );
+
+    // bob logs for himself; anna, an editor of payments, logs for bob.
+    const own = (await ok(
+      'POST',
+      '/api/v1/toil',
+      { minutes: 5, description: 'own' },
+      bobToken,
+    )) as {
+      id: string;
+      person: string;
+    };
+    expect(own.person).toBe('bob');
+    const annas = (await ok(
+      'POST',
+      '/api/v1/toil',
+      { minutes: 7, description: 'for bob', person: 'bob' },
+      annaToken,
+    )) as { id: string };
+
+    const remove = (id: string, as?: string) =>
+      headroom.call('DELETE', `/api/v1/toil/${id}`, as === undefined ? {} : { token: as });
+    expect((await remove(own.id, searchEditor)).status).toBe(403);
+    expect((await remove(own.id, viewerToken)).status).toBe(403);
+    expect((await remove(own.id, bobToken)).status).toBe(204);
+    expect((await remove(own.id, bobToken)).status).toBe(404);
+    expect((await remove(annas.id, annaToken)).status).toBe(204);
+    const left = (await ok('GET', '/api/v1/toil?person=bob')) as { id: string }[];
+    expect(left.map((entry) => entry.id)).not.toContain(own.id);
+    expect(left.map((entry) => entry.id)).not.toContain(annas.id);
+
+    const audit = (await ok('GET', '/api/v1/audit?limit=100')) as {
+      action: string;
+      kind: string;
+      name: string;
+    }[];
+    const toilChanges = audit
+      .filter((entry) => entry.kind === 'ToilEntry' && [own.id, annas.id].includes(entry.name))
+      .map((entry) => `${entry.action} ${entry.name}`)
+      .sort();
+    expect(toilChanges).toEqual(
+      [`create ${own.id}`, `delete ${own.id}`, `create ${annas.id}`, `delete ${annas.id}`].sort(),
+    );
+  });
+
   it('answers Markdown and HTML as such', async () => {
     const markdown = await headroom.call(
       'GET',
@@ -429,6 +545,15 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(html.text).toMatch(/^<!DOCTYPE html>/);
+    const mars = await headroom.call(
+      'GET',
+      `/api/v1/reports/reliability?team=payments&${PERIOD}&zone=Mars/Base`,
+    );
+    expect(mars.status).toBe(400);
+    expect(mars.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((mars.body as { errors: { path: string; message: string }[] }).errors[0]).toMatchObject({
+      path: 'zone',
+    });
     const unknown = await headroom.call('GET', `/api/v1/reports/reliability?team=nope`);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/problem\+json/);

@@ -166,7 +166,11 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
   });
 
   it('shows the reliability report with the API numbers, and downloads it', async () => {
-    // Toil logged by hand, so the report has minutes to show.
+    // Toil logged by hand, so the report has minutes to show: by a member of the team.
+    const member = await headroom.call('POST', '/api/v1/users', {
+      body: { name: 'anna', timeZone: 'Europe/Amsterdam', teams: ['payments'] },
+    });
+    expect(member.status, member.text).toBe(201);
     const logged = await headroom.call('POST', '/api/v1/toil', {
       body: {
         minutes: 90,

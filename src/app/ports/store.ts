@@ -342,6 +342,9 @@ export interface HeartbeatSloRepository {
 
 export interface ToilRepository {
   insertToilEntry(entry: ToilEntryRecord): Promise<void>;
+  getToilEntry(id: string): Promise<ToilEntryRecord | undefined>;
+  /** False when there was no such entry. */
+  deleteToilEntry(id: string): Promise<boolean>;
   /**
    * Oldest first (by `at`, then id); every filter optional. `fromMs` inclusive, `toMs`
    * exclusive, on `at`.

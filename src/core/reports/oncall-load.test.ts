@@ -112,6 +112,7 @@ describe('onCallLoad', () => {
       noisePages: 2,
       noiseShare: 2 / 7,
       noisePageIds: ['ams-2', 'ny-3'],
+      undeliveredNotifications: 0,
     });
   });
 

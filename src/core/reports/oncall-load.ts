@@ -23,8 +23,16 @@ export interface LoadPage {
   readonly openedAt: number;
   readonly services: readonly string[];
   readonly severity: string;
-  /** Every notification of the page, escalations and repeats included. */
+  /**
+   * Every delivered notification announcing the page to a person, escalations and
+   * repeats included, at its delivery; not the message that it resolved.
+   */
   readonly notifiedPeople: readonly PageNotification[];
+  /**
+   * Announcements that were given up on (bounced until out of attempts): they woke no
+   * one, so they count only as undelivered, at the instant they were queued.
+   */
+  readonly undelivered?: readonly PageNotification[] | undefined;
   readonly justification: PageJustification;
 }
 
@@ -74,6 +82,8 @@ export interface TeamOnCallLoad {
   /** noisePages / pagesReceived; undefined without pages. */
   readonly noiseShare: number | undefined;
   readonly noisePageIds: readonly string[];
+  /** Announcements to the team's people in the period that never reached them. */
+  readonly undeliveredNotifications: number;
   /** Everyone given, by name, also those with no pages (a quiet week is worth showing). */
   readonly people: readonly PersonLoad[];
 }
@@ -119,8 +129,13 @@ export function onCallLoad(
   const teamPages = new Set<string>();
   const teamOutOfHours = new Set<string>();
   const teamNoise = new Set<string>();
+  let undelivered = 0;
 
   for (const page of pages) {
+    for (const notification of page.undelivered ?? []) {
+      if (notification.at < fromMs || notification.at >= toMs) continue;
+      if (roster.has(notification.person)) undelivered += 1;
+    }
     const noise = isNoise(page);
     for (const notification of page.notifiedPeople) {
       if (notification.at < fromMs || notification.at >= toMs) continue;
@@ -174,6 +189,7 @@ export function onCallLoad(
     noisePages: teamNoise.size,
     noiseShare: teamPages.size === 0 ? undefined : teamNoise.size / teamPages.size,
     noisePageIds: [...teamNoise].sort(compareText),
+    undeliveredNotifications: undelivered,
     people: loads,
   };
 }

@@ -6,6 +6,7 @@ import {
   changeFailureRate,
   hours,
   percent,
+  overdueAsOf,
   postmortemFigures,
   renderReportHtml,
   renderReportMarkdown,
@@ -14,7 +15,7 @@ import {
   type ReliabilityReport,
   type ServiceReliability,
 } from './report.js';
-import { toilSummary } from './toil.js';
+import { INCIDENT_TOIL_CAP_MS, PAGE_TOIL_CAP_MS, toilSummary } from './toil.js';
 import { DEFAULT_WORKING_HOURS } from './working-time.js';
 
 const utc = (text: string) => Date.parse(text);
@@ -22,6 +23,7 @@ const FROM = utc('2026-03-22T23:00Z');
 const TO = utc('2026-03-29T22:00Z');
 const GENERATED = utc('2026-03-30T06:00Z');
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 const item = (overrides: Partial<ActionItem> & Pick<ActionItem, 'id'>): ActionItem => ({
   incidentId: 'inc-1',
@@ -67,14 +69,20 @@ const checkout: ServiceReliability = {
       { id: 'inc-4', severity: 'SEV3', postmortem: 'in-progress' },
     ],
     [
-      item({ id: 'ai-1', dueAt: GENERATED - 3 * 86_400_000 }),
-      item({ id: 'ai-2', dueAt: GENERATED - 86_400_000, status: 'done' }),
-      item({ id: 'ai-3', dueAt: GENERATED + 86_400_000 }),
+      // Judged at the period's end (TO), the report being generated after it.
+      item({ id: 'ai-1', dueAt: TO - 3 * 86_400_000 }),
+      // Done before the end: not overdue then.
+      item({ id: 'ai-2', dueAt: TO - 86_400_000, status: 'done', closedAt: TO - HOUR }),
+      item({ id: 'ai-3', dueAt: TO + 86_400_000 }),
       item({ id: 'ai-4' }),
+      // Still open at the end, done only after it: overdue then.
+      item({ id: 'ai-5', dueAt: TO - 2 * 86_400_000, status: 'done', closedAt: TO + HOUR }),
+      // Created after the end.
+      item({ id: 'ai-6', dueAt: TO + HOUR, createdAt: TO + 1 }),
     ],
-    GENERATED,
+    overdueAsOf({ period: { fromMs: FROM, toMs: TO }, generatedAt: GENERATED }),
   ),
-  changes: { deploys: 1234, failedDeploys: 123, gateDenials: 2 },
+  changes: { deploys: 1234, failedDeploys: 123, failedToDeploy: 3, gateDenials: 2 },
 };
 
 const tricky: ServiceReliability = {
@@ -92,7 +100,7 @@ const tricky: ServiceReliability = {
   burnAlerts: [],
   incidents: { count: 0, open: 0, mttaMs: undefined, mttrMs: undefined },
   postmortems: { published: 0, inProgress: 0, missing: [], overdueActionItems: [] },
-  changes: { deploys: 0, failedDeploys: 0, gateDenials: 0 },
+  changes: { deploys: 0, failedDeploys: 0, failedToDeploy: 0, gateDenials: 0 },
 };
 
 const toil = toilSummary(
@@ -154,6 +162,7 @@ const SECTIONS = [
   ['changes', 'Changes'],
   ['toil', 'Toil'],
   ['on-call', 'On-call load'],
+  ['definitions', 'Definitions'],
 ] as const;
 
 describe('derived figures', () => {
@@ -161,10 +170,15 @@ describe('derived figures', () => {
     expect(sloCompliance({ objective: 0.999, sli: 0.999 })).toBe('met');
     expect(sloCompliance({ objective: 0.999, sli: 0.9989 })).toBe('missed');
     expect(sloCompliance({ objective: 0.999, sli: undefined })).toBe('no-data');
-    expect(changeFailureRate({ deploys: 0, failedDeploys: 0, gateDenials: 1 })).toBeUndefined();
-    expect(changeFailureRate({ deploys: 20, failedDeploys: 2, gateDenials: 0 })).toBe(0.1);
+    expect(
+      changeFailureRate({ deploys: 0, failedDeploys: 0, failedToDeploy: 0, gateDenials: 1 }),
+    ).toBeUndefined();
+    expect(
+      changeFailureRate({ deploys: 20, failedDeploys: 2, failedToDeploy: 1, gateDenials: 0 }),
+    ).toBe(0.1);
     expect(checkout.postmortems).toMatchObject({ published: 1, inProgress: 1, missing: ['inc-2'] });
-    expect(checkout.postmortems.overdueActionItems.map((i) => i.id)).toEqual(['ai-1']);
+    expect(overdueAsOf({ period: { fromMs: FROM, toMs: TO }, generatedAt: GENERATED })).toBe(TO);
+    expect(checkout.postmortems.overdueActionItems.map((i) => i.id)).toEqual(['ai-1', 'ai-5']);
   });
 
   it('formats numbers without locale', () => {
@@ -184,7 +198,9 @@ describe('renderReportMarkdown', () => {
     const positions = SECTIONS.map(([, title]) => markdown.indexOf(`\n## ${title}\n`));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(markdown).toContain('### Overdue action items');
+    expect(markdown).toContain(
+      "### Overdue action items at the period's end (2026-03-30 00:00 +02:00)",
+    );
     expect(markdown).toContain('### Missing postmortems');
   });
 
@@ -192,15 +208,19 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain(
       '- Period: 2026-03-23 00:00 +01:00 to 2026-03-30 00:00 +02:00 (Europe/Amsterdam, end exclusive)',
     );
-    expect(markdown).toContain('| checkout | availability | 99.9% | 99.953% | met | 53% | 12% |');
+    expect(markdown).toContain('| checkout | availability | 99.9% | 99.953% | Met | 53% | 12% |');
     expect(markdown).toContain(
-      '| checkout | latency | 99% | 98.5% (window) | missed | -50% | 75% |',
+      '| checkout | latency | 99% | 98.5% (window) | Missed | -50% | 75% |',
     );
     expect(markdown).toContain('SLIs marked (window) are read from Prometheus');
     expect(markdown).toContain('| checkout | 3 | 1 | 12 min 30 s | 1 h 35 min |');
-    expect(markdown).toContain('| checkout | 1,234 | 123 | 10% | 2 |');
+    expect(markdown).toContain('| checkout | 1,234 | 123 | 10% | 3 | 2 |');
     expect(markdown).toContain(
-      '| checkout | Add a retry budget | inc-1 | anna | 2026-03-27 | 3 d |',
+      // 23:00 the day before in Amsterdam: three days before the end, before summer time.
+      '| checkout | Add a retry budget | inc-1 | anna | 2026-03-26 | 3 d |',
+    );
+    expect(markdown).toContain(
+      '| checkout | Add a retry budget | inc-1 | anna | 2026-03-27 | 2 d |',
     );
     expect(markdown).toContain('- SLOs met: 1 of 3 (1 missed, 1 without data)');
     expect(markdown).toContain('- Burn alerts: 5 (page 2, ticket 3)');
@@ -210,9 +230,29 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain('| --- | --- | ---: | ---: | --- | ---: | ---: |');
   });
 
+  it('states its definitions, with the caps and window it used', () => {
+    const pageCapHours = PAGE_TOIL_CAP_MS / HOUR;
+    const incidentCapHours = INCIDENT_TOIL_CAP_MS / HOUR;
+    expect([pageCapHours, incidentCapHours]).toEqual([12, 12]);
+    expect(markdown).toContain(
+      "- Working hours: Mon–Fri 09:00–17:00 in each person's own time zone",
+    );
+    expect(markdown).toContain("- Night: 22:00–07:00 in the person's own time zone");
+    expect(markdown).toContain('- MTTA: Mean time from the impact start');
+    expect(markdown).toContain('- MTTR: Mean time from the impact start to the resolution');
+    expect(markdown).toContain(`at most ${pageCapHours} h a page`);
+    expect(markdown).toContain(`at most ${incidentCapHours} h a person an incident`);
+    expect(markdown).toContain('within 1 h after it');
+    expect(renderReportMarkdown({ ...REPORT, changeFailureWithinMinutes: 30 })).toContain(
+      'within 30 min after it',
+    );
+    expect(markdown).toContain('- Noise: A page that neither an SLO burn-rate alert');
+    expect(markdown).toContain('not "resolved" e-mails, not undelivered ones');
+  });
+
   it('escapes <, & and | in text and cells', () => {
     expect(markdown).toContain(
-      '| pay&lt;ments&gt; &amp; co\\|x | a\\|b &lt;c&gt; | 99.95% | — | no-data | — | — |',
+      '| pay&lt;ments&gt; &amp; co\\|x | a\\|b &lt;c&gt; | 99.95% | — | No data | — | — |',
     );
     expect(markdown).not.toContain('<ments>');
     expect(markdown).not.toContain('<c>');
@@ -253,11 +293,26 @@ describe('renderReportHtml', () => {
     expect(html).not.toMatch(/url\(|@import|<link/i);
     // The only URL is the SVG namespace, which is a name, not a fetch.
     expect(html.match(/https?:\/\/[^"]*/g) ?? []).toEqual(
-      Array<string>(2).fill('http://www.w3.org/2000/svg'),
+      Array<string>(3).fill('http://www.w3.org/2000/svg'),
     );
   });
 
-  it('has every section and both charts', () => {
+  it('draws on-call load per person as bars', () => {
+    const [anna] = onCall.people;
+    expect([anna?.pagesReceived, anna?.outOfHoursPages, anna?.nightsInterrupted]).toEqual([
+      1, 1, 1,
+    ]);
+    expect(html).toContain('aria-label="Pages, out of hours and nights interrupted per person"');
+    expect(html).toContain(`<title>anna: pages: ${anna?.pagesReceived}</title>`);
+    expect(html).toContain(`<title>anna: out of hours: ${anna?.outOfHoursPages}</title>`);
+    expect(html).toContain(`<title>anna: nights: ${anna?.nightsInterrupted}</title>`);
+    // Every value is the maximum here: each bar is the full width of the track.
+    expect(
+      html.match(/<rect class="(?:ok|warn|bad)" x="220" y="\d+" width="380"/g)?.length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('has every section and all charts', () => {
     for (const [id, title] of SECTIONS) {
       expect(html).toContain(`<section id="${id}">\n<h2>${title}</h2>`);
     }
@@ -295,6 +350,18 @@ describe('reportJson', () => {
     expect(json.generatedAtLocal).toBe('2026-03-30T08:00:00.000+02:00');
     expect(json.toil?.people[0]?.person).toBe('anna');
     expect(reportJson({ ...REPORT, toil: undefined }).toil).toBeNull();
+    expect(Object.keys(json.definitions)).toEqual([
+      'workingHours',
+      'night',
+      'compliance',
+      'mtta',
+      'mttr',
+      'changeFailure',
+      'toil',
+      'pages',
+      'noise',
+    ]);
+    expect(json.definitions.changeFailure).toContain('within 1 h after it');
   });
 });
 
@@ -339,7 +406,12 @@ const service = fc.record({
       { maxLength: 2 },
     ),
   }),
-  changes: fc.record({ deploys: fc.nat(100), failedDeploys: fc.nat(10), gateDenials: fc.nat(5) }),
+  changes: fc.record({
+    deploys: fc.nat(100),
+    failedDeploys: fc.nat(10),
+    failedToDeploy: fc.nat(5),
+    gateDenials: fc.nat(5),
+  }),
 });
 const report: fc.Arbitrary<ReliabilityReport> = fc.record({
   team: text,

@@ -9,7 +9,7 @@
 // Output is a pure function of the report: services and SLOs are put in name order,
 // numbers are formatted without locale, instants in the report's zone.
 import { DateTime } from 'luxon';
-import { isOverdue, type ActionItem } from '../postmortem/action-items.js';
+import { isClosed, type ActionItem } from '../postmortem/action-items.js';
 import {
   formatCount,
   formatElapsed,
@@ -18,7 +18,14 @@ import {
   trimNumber,
 } from '../postmortem/markdown.js';
 import type { TeamOnCallLoad } from './oncall-load.js';
-import { compareText, type ToilShare, type ToilSummary } from './toil.js';
+import {
+  compareText,
+  INCIDENT_TOIL_CAP_MS,
+  PAGE_TOIL_CAP_MS,
+  type ToilShare,
+  type ToilSummary,
+} from './toil.js';
+import { DEFAULT_SLEEP_HOURS, DEFAULT_WORKING_HOURS } from './working-time.js';
 
 export interface ReportPeriod {
   /** Epoch ms, inclusive. */
@@ -81,9 +88,12 @@ export interface PostmortemFigures {
 }
 
 export interface ChangeFigures {
+  /** Changes that went out: finished deploys (and rollbacks of deploys not recorded as finished). */
   readonly deploys: number;
-  /** Deploys that led to a rollback, a hotfix or an incident. */
+  /** Change failures: rolled back, or the latest change before a page-level burn alert or an incident within the window. */
   readonly failedDeploys: number;
+  /** Deploys recorded as failed: they never went out, so they are not in the rate. */
+  readonly failedToDeploy: number;
   /** Deploys the gate refused in the period. */
   readonly gateDenials: number;
 }
@@ -102,11 +112,62 @@ export interface ReliabilityReport {
   readonly period: ReportPeriod;
   /** IANA zone the report's dates are shown in; an unknown zone is shown as UTC, and said so. */
   readonly zone: string;
-  /** Epoch ms: when the data was read (overdue means overdue at this instant). */
+  /** Epoch ms: when the data was read. */
   readonly generatedAt: number;
   readonly services: readonly ServiceReliability[];
   readonly toil?: ToilSummary | undefined;
   readonly onCall?: TeamOnCallLoad | undefined;
+  /** How long after a change an alert or incident is blamed on it; default 60. */
+  readonly changeFailureWithinMinutes?: number | undefined;
+}
+
+export const DEFAULT_CHANGE_FAILURE_WITHIN_MINUTES = 60;
+
+/** What the report's figures mean, as the report states them (JSON: `definitions`). */
+export interface ReportDefinitions {
+  readonly workingHours: string;
+  readonly night: string;
+  readonly compliance: string;
+  readonly mtta: string;
+  readonly mttr: string;
+  readonly changeFailure: string;
+  readonly toil: string;
+  readonly pages: string;
+  readonly noise: string;
+}
+
+const DEFINITION_TITLES: Readonly<Record<keyof ReportDefinitions, string>> = {
+  workingHours: 'Working hours',
+  night: 'Night',
+  compliance: 'Compliance',
+  mtta: 'MTTA',
+  mttr: 'MTTR',
+  changeFailure: 'Change failure',
+  toil: 'Toil',
+  pages: 'Pages (on-call load)',
+  noise: 'Noise',
+};
+
+export function reportDefinitions(report: ReliabilityReport): ReportDefinitions {
+  const work = DEFAULT_WORKING_HOURS;
+  const named = work.days.map((day) => `${day.charAt(0).toUpperCase()}${day.slice(1)}`);
+  const days = work.days.join(',') === 'mon,tue,wed,thu,fri' ? 'Mon–Fri' : named.join(', ');
+  const sleep = DEFAULT_SLEEP_HOURS;
+  const within = report.changeFailureWithinMinutes ?? DEFAULT_CHANGE_FAILURE_WITHIN_MINUTES;
+  const capHours = (ms: number) => `${trimNumber(ms / 3_600_000, 2)} h`;
+  return {
+    workingHours: `${days} ${work.start}–${work.end} in each person's own time zone (daylight saving included), up to the earlier of the period's end and when the report was generated.`,
+    night: `${sleep.start}–${sleep.end} in the person's own time zone, named by the date it began.`,
+    compliance:
+      'Met when the SLI over the period reaches the objective (equal is met); no data without events.',
+    mtta: 'Mean time from the impact start (the start a person gave, else the earlier of the declaration and the first linked page) to the first acknowledgement of a linked page or the declaration, whichever came first; over the incidents that began in the period.',
+    mttr: 'Mean time from the impact start to the resolution, over the resolved incidents that began in the period.',
+    changeFailure: `A change (a deploy that went out) failed when it was rolled back, or when it is the latest change before a page-level burn alert or an incident that started within ${formatElapsed(within * 60_000)} after it. The rate is failed changes over changes; deploys that failed to go out are counted apart.`,
+    toil: `Logged by hand, plus the acknowledger's time on each page (acknowledgement to resolution, at most ${capHours(PAGE_TOIL_CAP_MS)} a page) and each person's time in an incident (the declarer from the declaration, role holders while they held a role, to the resolution; at most ${capHours(INCIDENT_TOIL_CAP_MS)} a person an incident). A person's overlapping minutes count once. Over the cap means more than the cap's share of working time.`,
+    pages:
+      'E-mails that announced a page to a person (first notification, escalation, repeat) and were delivered, counted when delivered; not "resolved" e-mails, not undelivered ones. Out of hours: a notification outside the person\'s working hours.',
+    noise: 'A page that neither an SLO burn-rate alert nor a critical alert justified.',
+  };
 }
 
 /** Met when the SLI reached the objective over the period (equal is met). */
@@ -133,7 +194,8 @@ export const POSTMORTEM_REQUIRED_SEVERITIES: readonly string[] = ['SEV1', 'SEV2'
 /**
  * Postmortem figures of a service's incidents in the period: published and in
  * progress over all of them, missing over those of `requiredSeverities` only (a SEV4
- * without a write-up is not a gap), and the action items overdue at `atMs`.
+ * without a write-up is not a gap), and the action items overdue at `atMs` (the period's
+ * end, or now while it is not over): open then, though they may have been closed since.
  */
 export function postmortemFigures(
   incidents: readonly IncidentPostmortem[],
@@ -150,7 +212,7 @@ export function postmortemFigures(
       .map((i) => i.id)
       .sort(compareText),
     overdueActionItems: actionItems
-      .filter((item) => isOverdue(item, atMs))
+      .filter((item) => overdueAt(item, atMs))
       .map((item) => ({
         id: item.id,
         incidentId: item.incidentId,
@@ -160,6 +222,18 @@ export function postmortemFigures(
       }))
       .sort((a, b) => a.dueAt - b.dueAt || compareText(a.id, b.id)),
   };
+}
+
+/** Past due and still open at `atMs`: created by then and not closed by then. */
+function overdueAt(item: ActionItem, atMs: number): boolean {
+  if (item.dueAt === undefined || item.dueAt >= atMs || item.createdAt > atMs) return false;
+  if (!isClosed(item)) return true;
+  return item.closedAt !== undefined && item.closedAt > atMs;
+}
+
+/** The instant overdue action items are judged at: the period's end, or now before it. */
+export function overdueAsOf(report: Pick<ReliabilityReport, 'period' | 'generatedAt'>): number {
+  return Math.min(report.period.toMs, report.generatedAt);
 }
 
 // ---------------------------------------------------------------------------------
@@ -242,8 +316,9 @@ function reportView(input: ReliabilityReport): ReportView {
       incidentSection(report),
       postmortemSection(report, zone),
       changeSection(report),
-      toilSection(report),
+      toilSection(report, zone),
       onCallSection(report),
+      definitionsSection(report),
     ],
   };
 }
@@ -265,12 +340,13 @@ function summarySection(report: ReliabilityReport): SectionView {
     report.services.reduce((t, s) => t + pick(s), 0);
   const deploys = total((s) => s.changes.deploys);
   const failed = total((s) => s.changes.failedDeploys);
+  const failedToDeploy = total((s) => s.changes.failedToDeploy);
   const items = [
     `SLOs met: ${formatCount(met)} of ${formatCount(slos.length)} (${formatCount(missed)} missed, ${formatCount(slos.length - met - missed)} without data)`,
     `Burn alerts: ${formatCount(alertTotal)}${alertParts.length > 0 ? ` (${alertParts.join(', ')})` : ''}`,
     `Incidents: ${formatCount(total((s) => s.incidents.count))} (${formatCount(total((s) => s.incidents.open))} open)`,
     `Postmortems missing (SEV1–SEV2): ${formatCount(total((s) => s.postmortems.missing.length))}; overdue action items: ${formatCount(total((s) => s.postmortems.overdueActionItems.length))}`,
-    `Deploys: ${formatCount(deploys)}; change-failure rate ${deploys === 0 ? NONE : percent(failed / deploys, 1)}; gate denials ${formatCount(total((s) => s.changes.gateDenials))}`,
+    `Deploys: ${formatCount(deploys)}; change-failure rate ${deploys === 0 ? NONE : percent(failed / deploys, 1)}; failed to deploy ${formatCount(failedToDeploy)}; gate denials ${formatCount(total((s) => s.changes.gateDenials))}`,
   ];
   const toil = report.toil;
   if (toil !== undefined) {
@@ -298,7 +374,7 @@ function sloSection(report: ReliabilityReport): SectionView {
       slo.sli === undefined
         ? NONE
         : `${percent(slo.sli, 3)}${slo.sliBasis === 'window' ? ' (window)' : ''}`,
-      sloCompliance(slo),
+      COMPLIANCE_TEXT[sloCompliance(slo)],
       slo.budgetRemaining === undefined ? NONE : percent(slo.budgetRemaining, 1),
       optional(slo.budgetSpent, (v) => percent(v, 1)),
     ]),
@@ -404,6 +480,7 @@ function incidentSection(report: ReliabilityReport): SectionView {
 }
 
 function postmortemSection(report: ReliabilityReport, zone: string): SectionView {
+  const asOf = overdueAsOf(report);
   const blocks: Block[] = [];
   if (report.services.length > 0) {
     blocks.push({
@@ -431,10 +508,13 @@ function postmortemSection(report: ReliabilityReport, zone: string): SectionView
       item.incidentId,
       item.owner,
       localDate(item.dueAt, zone),
-      formatElapsed(Math.max(0, report.generatedAt - item.dueAt)),
+      formatElapsed(Math.max(0, asOf - item.dueAt)),
     ]),
   );
-  blocks.push({ kind: 'heading', text: 'Overdue action items' });
+  blocks.push({
+    kind: 'heading',
+    text: `Overdue action items at ${report.generatedAt < report.period.toMs ? 'now' : "the period's end"} (${localMinute(asOf, zone)})`,
+  });
   blocks.push(
     overdue.length === 0
       ? { kind: 'text', text: 'No overdue action items.' }
@@ -454,6 +534,7 @@ function changeSection(report: ReliabilityReport): SectionView {
     formatCount(s.changes.deploys),
     formatCount(s.changes.failedDeploys),
     optional(changeFailureRate(s.changes), (v) => percent(v, 1)),
+    formatCount(s.changes.failedToDeploy),
     formatCount(s.changes.gateDenials),
   ]);
   return {
@@ -465,15 +546,22 @@ function changeSection(report: ReliabilityReport): SectionView {
         : [
             {
               kind: 'table',
-              header: ['Service', 'Deploys', 'Failed', 'Change-failure rate', 'Gate denials'],
-              numeric: [false, true, true, true, true],
+              header: [
+                'Service',
+                'Deploys',
+                'Change failures',
+                'Change-failure rate',
+                'Failed to deploy',
+                'Gate denials',
+              ],
+              numeric: [false, true, true, true, true, true],
               rows,
             },
           ],
   };
 }
 
-function toilSection(report: ReliabilityReport): SectionView {
+function toilSection(report: ReliabilityReport, zone: string): SectionView {
   const toil = report.toil;
   if (toil === undefined) {
     return { id: 'toil', title: 'Toil', blocks: [{ kind: 'text', text: 'No toil data.' }] };
@@ -485,6 +573,12 @@ function toilSection(report: ReliabilityReport): SectionView {
       text: `Toil: ${hours(toil.toilMinutes)} of ${hours(toil.workingMinutes)} working time, ${toil.share === undefined ? NONE : percent(toil.share, 1)} against a cap of ${trimNumber(toil.capPercent, 2)}%.`,
     },
   ];
+  if (toil.workingToMs < toil.toMs) {
+    blocks.push({
+      kind: 'text',
+      text: `The period is not over: working time is counted to ${localMinute(toil.workingToMs, zone)}.`,
+    });
+  }
   if (toil.warning !== undefined) blocks.push({ kind: 'warning', text: toil.warning });
   const tone = (share: number | undefined, over: boolean): Tone =>
     over ? 'bad' : share !== undefined && share > cap * 0.8 ? 'warn' : 'ok';
@@ -563,6 +657,12 @@ function onCallSection(report: ReliabilityReport): SectionView {
       text: `${counted(load.pagesReceived, 'page', 'pages')}; ${formatCount(load.outOfHoursPages)} out of hours; ${counted(load.nightsInterrupted, 'night', 'nights')} interrupted; ${formatCount(load.noisePages)} not justified by an SLO burn or a critical alert${load.noiseShare === undefined ? '' : ` (${percent(load.noiseShare, 1)})`}.`,
     },
   ];
+  if (load.undeliveredNotifications > 0) {
+    blocks.push({
+      kind: 'warning',
+      text: `${counted(load.undeliveredNotifications, 'page notification', 'page notifications')} to the team never arrived (given up on after retries): check the addresses and the mail relay.`,
+    });
+  }
   if (load.people.length > 0) {
     blocks.push({
       kind: 'table',
@@ -578,6 +678,36 @@ function onCallSection(report: ReliabilityReport): SectionView {
       ]),
     });
   }
+  if (load.people.length > 0) {
+    const bars = load.people.flatMap((p): Bar[] => [
+      {
+        label: `${p.person}: pages`,
+        value: p.pagesReceived,
+        text: formatCount(p.pagesReceived),
+        tone: 'ok',
+      },
+      {
+        label: `${p.person}: out of hours`,
+        value: p.outOfHoursPages,
+        text: formatCount(p.outOfHoursPages),
+        tone: 'warn',
+      },
+      {
+        label: `${p.person}: nights`,
+        value: p.nightsInterrupted,
+        text: formatCount(p.nightsInterrupted),
+        tone: 'bad',
+      },
+    ]);
+    blocks.push({
+      kind: 'chart',
+      chart: {
+        title: 'Pages, out of hours and nights interrupted per person',
+        max: Math.max(1, ...bars.map((bar) => bar.value)),
+        bars,
+      },
+    });
+  }
   if (load.noisePageIds.length > 0) {
     blocks.push(
       { kind: 'heading', text: 'Noise pages' },
@@ -586,6 +716,28 @@ function onCallSection(report: ReliabilityReport): SectionView {
   }
   return { id: 'on-call', title: 'On-call load', blocks };
 }
+
+function definitionsSection(report: ReliabilityReport): SectionView {
+  const definitions = reportDefinitions(report);
+  return {
+    id: 'definitions',
+    title: 'Definitions',
+    blocks: [
+      {
+        kind: 'list',
+        items: (Object.keys(DEFINITION_TITLES) as (keyof ReportDefinitions)[]).map(
+          (key) => `${DEFINITION_TITLES[key]}: ${definitions[key]}`,
+        ),
+      },
+    ],
+  };
+}
+
+const COMPLIANCE_TEXT: Readonly<Record<Compliance, string>> = {
+  met: 'Met',
+  missed: 'Missed',
+  'no-data': 'No data',
+};
 
 // ---------------------------------------------------------------------------------
 // Formatting: no locale, no clock.
@@ -868,6 +1020,7 @@ export interface ReliabilityReportJson extends JsonSafe<
   readonly period: ReportPeriod & { readonly from: string; readonly to: string };
   /** generatedAt as ISO 8601 in the report's zone. */
   readonly generatedAtLocal: string;
+  readonly definitions: ReportDefinitions;
   readonly services: readonly ServiceJson[];
 }
 
@@ -891,6 +1044,7 @@ export function reportJson(input: ReliabilityReport): ReliabilityReportJson {
       to: iso(period.toMs),
     },
     generatedAtLocal: iso(report.generatedAt),
+    definitions: reportDefinitions(report),
     services: services.map((service): ServiceJson => ({
       ...jsonSafe(service),
       slos: service.slos.map((slo): SloJson => ({

@@ -159,6 +159,68 @@ describe('toilFromIncidents', () => {
   });
 });
 
+describe('the cap on incident time', () => {
+  // Declared Friday 17:00Z, resolved Monday 09:00Z: 64 hours on the clock.
+  const FRIDAY = utc('2026-03-27T17:00Z');
+  const MONDAY = utc('2026-03-30T09:00Z');
+
+  it('counts one person at most 12 hours of one incident, however long it ran', () => {
+    expect((MONDAY - FRIDAY) / HOUR).toBe(64);
+    const entries = toilFromIncidents(
+      [
+        {
+          id: 'weekend',
+          teams: ['payments'],
+          startedAt: FRIDAY,
+          resolvedAt: MONDAY,
+          people: [{ person: 'anna' }],
+        },
+        // Forgotten open: it would keep accruing up to until.
+        { id: 'forgotten', teams: ['payments'], startedAt: FRIDAY, people: [{ person: 'bob' }] },
+      ],
+      { untilMs: MONDAY + 30 * 24 * HOUR },
+    );
+    expect(entries.map((e) => [e.id, e.at, e.minutes])).toEqual([
+      ['incident:weekend:anna', FRIDAY, 12 * 60],
+      ['incident:forgotten:bob', FRIDAY, 12 * 60],
+    ]);
+    // The week's working time of one person is 5 × 8 h: 12 h of it is 30 %, not 160 %.
+    const summary = toilSummary(entries, {
+      team: 'payments',
+      fromMs: utc('2026-03-23T00:00Z'),
+      toMs: utc('2026-04-06T00:00Z'),
+      working: { kind: 'flat', people: ['anna', 'bob'], minutesPerPerson: 2 * 5 * 8 * 60 },
+    });
+    expect(summary.people.map((p) => [p.person, p.toilMinutes, p.share])).toEqual([
+      ['anna', 12 * 60, (12 * 60) / (2 * 5 * 8 * 60)],
+      ['bob', 12 * 60, (12 * 60) / (2 * 5 * 8 * 60)],
+    ]);
+  });
+
+  it('caps the person’s stretches together, the earliest kept', () => {
+    const entries = toilFromIncidents(
+      [
+        {
+          id: 'long',
+          teams: ['payments'],
+          startedAt: FRIDAY,
+          resolvedAt: MONDAY,
+          people: [
+            { person: 'anna', leftAt: FRIDAY + 10 * HOUR },
+            { person: 'anna', role: 'commander', joinedAt: FRIDAY + 20 * HOUR },
+          ],
+        },
+      ],
+      { untilMs: MONDAY },
+    );
+    // 10 hours, then the last 2 of the 12 from her return.
+    expect(entries.map((e) => [e.id, e.at, e.minutes])).toEqual([
+      ['incident:long:anna:1', FRIDAY, 10 * 60],
+      ['incident:long:anna:2', FRIDAY + 20 * HOUR, 2 * 60],
+    ]);
+  });
+});
+
 describe('countOnce', () => {
   it('gives shared minutes to the incident and keeps the rest of the page', () => {
     const pages = toilFromPages(

@@ -34,6 +34,12 @@ const HOUR_MS = 60 * MINUTE_MS;
 
 /** How long one acknowledged page counts at most: a page left open over a weekend is not 60 hours of work. */
 export const PAGE_TOIL_CAP_MS = 12 * HOUR_MS;
+/**
+ * How long one person's part in one incident counts at most, for the same reason: an
+ * incident resolved on Monday, or forgotten open, is not days of one person's work,
+ * and uncapped it can make toil more than all of working time.
+ */
+export const INCIDENT_TOIL_CAP_MS = 12 * HOUR_MS;
 
 export const PAGE_TOIL_CATEGORY = 'interrupt';
 export const INCIDENT_TOIL_CATEGORY = 'incident-response';
@@ -62,7 +68,7 @@ export interface PageForToil {
 export interface DerivedToilOptions {
   /** Epoch ms: open pages and incidents count up to here, and nothing counts after it. */
   readonly untilMs: number;
-  /** Longest stretch one page or one incident participation counts; pages default to PAGE_TOIL_CAP_MS, incidents to none. */
+  /** Most one page, or one person in one incident, counts; default PAGE_TOIL_CAP_MS and INCIDENT_TOIL_CAP_MS. */
   readonly capMs?: number | undefined;
   readonly category?: string | undefined;
 }
@@ -122,7 +128,8 @@ export interface IncidentForToil {
 
 /**
  * Each involved person's time in each incident: from the later of the start and
- * joining to the earlier of resolution (or `untilMs`) and leaving. A person listed
+ * joining to the earlier of resolution (or `untilMs`) and leaving, at most `capMs` in
+ * all for the person in that incident (the earliest stretches kept). A person listed
  * more than once (two roles, or leaving and coming back) gets their stretches merged
  * within the incident, one entry per stretch. A person with no team and an incident
  * with none is left out: the toil would belong to no one's cap.
@@ -131,7 +138,7 @@ export function toilFromIncidents(
   incidents: readonly IncidentForToil[],
   options: DerivedToilOptions,
 ): ToilEntry[] {
-  const cap = options.capMs ?? Number.POSITIVE_INFINITY;
+  const cap = options.capMs ?? INCIDENT_TOIL_CAP_MS;
   const entries: ToilEntry[] = [];
   for (const incident of incidents) {
     const incidentEnd = Math.min(incident.resolvedAt ?? options.untilMs, options.untilMs);
@@ -140,7 +147,7 @@ export function toilFromIncidents(
       const team = participant.team ?? incident.teams[0];
       if (team === undefined || participant.person === '') continue;
       const start = Math.max(incident.startedAt, participant.joinedAt ?? incident.startedAt);
-      const end = Math.min(incidentEnd, participant.leftAt ?? incidentEnd, start + cap);
+      const end = Math.min(incidentEnd, participant.leftAt ?? incidentEnd);
       if (end <= start) continue;
       let person = byPerson.get(participant.person);
       if (person === undefined) {
@@ -153,7 +160,7 @@ export function toilFromIncidents(
       person.spans.push({ start, end });
     }
     for (const [name, person] of [...byPerson].sort(([a], [b]) => compareText(a, b))) {
-      const spans = mergeSpans(person.spans);
+      const spans = capSpans(mergeSpans(person.spans), cap);
       const roles = [...person.roles].sort(compareText);
       spans.forEach((span, index) => {
         entries.push({
@@ -189,6 +196,19 @@ export function mergeSpans(spans: readonly Span[]): Span[] {
     else merged.push({ start: span.start, end: span.end });
   }
   return merged;
+}
+
+/** The earliest `capMs` of sorted, disjoint spans. */
+function capSpans(spans: readonly Span[], capMs: number): Span[] {
+  const kept: Span[] = [];
+  let left = capMs;
+  for (const span of spans) {
+    if (left <= 0) break;
+    const end = Math.min(span.end, span.start + left);
+    kept.push({ start: span.start, end });
+    left -= end - span.start;
+  }
+  return kept;
 }
 
 /** [at, at + minutes) of a page or incident entry. */
@@ -279,6 +299,11 @@ export interface ToilSummaryOptions {
   readonly fromMs: number;
   readonly toMs: number;
   readonly working: WorkingTime;
+  /**
+   * Epoch ms: calendar working time counts up to here at most (now, so a period not
+   * over is not held against hours nobody has worked yet); default toMs.
+   */
+  readonly workingUntilMs?: number | undefined;
   /** Percent of working time toil may take; default 50. */
   readonly capPercent?: number | undefined;
   /** How many categories and services to list; default 5. */
@@ -311,6 +336,8 @@ export interface ToilSummary {
   readonly toMs: number;
   readonly toilMinutes: number;
   readonly workingMinutes: number;
+  /** Epoch ms: working time is counted in [fromMs, workingToMs); before toMs while the period is not over. */
+  readonly workingToMs: number;
   /** toilMinutes / workingMinutes; undefined when the period has no working time. */
   readonly share: number | undefined;
   readonly capPercent: number;
@@ -349,6 +376,7 @@ export function toilSummary(
     if (minutes > 0) counted.push({ entry, minutes });
   }
 
+  const workingToMs = Math.max(fromMs, Math.min(toMs, options.workingUntilMs ?? toMs));
   const working = new Map<string, number>();
   if (options.working.kind === 'flat') {
     for (const person of options.working.people) {
@@ -356,7 +384,9 @@ export function toilSummary(
     }
   } else {
     for (const person of options.working.people) {
-      if (!working.has(person.name)) working.set(person.name, workingMinutes(person, fromMs, toMs));
+      if (!working.has(person.name)) {
+        working.set(person.name, workingMinutes(person, fromMs, workingToMs));
+      }
     }
   }
   const workingTotal = sum([...working.values()]);
@@ -391,6 +421,7 @@ export function toilSummary(
     toMs,
     toilMinutes: toilTotal,
     workingMinutes: workingTotal,
+    workingToMs,
     share,
     capPercent: cap,
     overCap: over,

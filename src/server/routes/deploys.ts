@@ -115,7 +115,7 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
       method: 'GET',
       url: '/api/v1/services/:name/change-failure',
       summary:
-        'Change failure: the share of finished deploys followed by a page-level burn alert or an incident',
+        'Change failure (DORA): of the finished deploys, the share rolled back (a rolled_back record) or the latest deploy before a page-level burn alert or an incident within `within`; failed deploys never went out and are counted apart (failedToDeploy)',
       tags: ['deploys'],
       auth: 'token',
       params: nameParamsSchema,

@@ -1,7 +1,7 @@
 // Toil (logged, listed, summarised against the cap) and the reliability report.
 import { z } from 'zod';
 import { reliabilityReport } from '../../app/reports.js';
-import { listToil, logToil, teamToilSummary } from '../../app/toil.js';
+import { deleteToil, listToil, logToil, teamToilSummary } from '../../app/toil.js';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
 import { renderReportHtml, renderReportMarkdown, reportJson } from '../../core/reports/report.js';
 import type { ToilSummary } from '../../core/reports/toil.js';
@@ -26,7 +26,7 @@ export function reportRoutes(deps: AppDependencies): RouteDefinition[] {
       method: 'POST',
       url: '/api/v1/toil',
       summary:
-        "Log toil by hand (any token but a viewer's): for the token's user and their only team unless named",
+        "Log toil by hand for a user and one of their teams (default: the token's user and their only team); by that user's own token, an editor of the team, or an admin",
       tags: TAGS,
       auth: 'token',
       body: logToilSchema,
@@ -43,6 +43,20 @@ export function reportRoutes(deps: AppDependencies): RouteDefinition[] {
           person: body.person,
           atMs: body.at === undefined ? undefined : Date.parse(body.at),
         }),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/api/v1/toil/:id',
+      summary:
+        "Delete a logged toil entry (to correct one, delete it and log it again): by the person's own token, an editor of the entry's team, or an admin",
+      tags: TAGS,
+      auth: 'token',
+      params: z.object({ id: z.string().min(1) }),
+      status: 204,
+      problems: WRITE_PROBLEMS,
+      handler: async ({ principal, params }) => {
+        await deleteToil(deps, principal, params.id);
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -122,6 +136,7 @@ export function toilSummaryView(summary: ToilSummary): ToilSummaryView {
     to: new Date(summary.toMs).toISOString(),
     toilMinutes: summary.toilMinutes,
     workingMinutes: summary.workingMinutes,
+    workingTo: new Date(summary.workingToMs).toISOString(),
     share: summary.share ?? null,
     capPercent: summary.capPercent,
     overCap: summary.overCap,

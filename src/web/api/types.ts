@@ -168,6 +168,8 @@ export interface ReportService {
   readonly changes: {
     readonly deploys: number;
     readonly failedDeploys: number;
+    /** Deploys recorded as failed: never went out, not in the rate. */
+    readonly failedToDeploy: number;
     readonly gateDenials: number;
     readonly changeFailureRate: number | null;
   };
@@ -180,8 +182,11 @@ export interface ToilShare {
 }
 
 export interface ReportToil {
+  readonly toMs: number;
   readonly toilMinutes: number;
   readonly workingMinutes: number;
+  /** Working time is counted up to here: now, while the period is not over. */
+  readonly workingToMs: number;
   readonly share: number | null;
   readonly capPercent: number;
   readonly overCap: boolean;
@@ -204,6 +209,8 @@ export interface ReportOnCall {
   readonly nightsInterrupted: number;
   readonly noisePages: number;
   readonly noiseShare: number | null;
+  /** Page announcements to the team that were given up on: they woke no one. */
+  readonly undeliveredNotifications: number;
   readonly people: readonly {
     readonly person: string;
     readonly timeZone: string;

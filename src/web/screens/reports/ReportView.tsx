@@ -30,7 +30,13 @@ export function ReportView({ report }: { readonly report: ReliabilityReport }) {
       {report.services.length === 0 ? (
         <p className="muted">The team owns no services.</p>
       ) : (
-        report.services.map((service) => <ServiceReport key={service.service} service={service} />)
+        report.services.map((service) => (
+          <ServiceReport
+            key={service.service}
+            service={service}
+            overdueAsOf={Math.min(report.period.toMs, report.generatedAt)}
+          />
+        ))
       )}
       <div className="panel-row">
         <Panel title="Toil" id="toil">
@@ -58,7 +64,14 @@ const COMPLIANCE = {
   'no-data': { glyph: '?', state: 'unknown', text: 'no data' },
 } as const;
 
-function ServiceReport({ service }: { readonly service: ReportService }) {
+function ServiceReport({
+  service,
+  overdueAsOf,
+}: {
+  readonly service: ReportService;
+  /** Overdue means open and past due at the period's end, or now before it ends. */
+  readonly overdueAsOf: number;
+}) {
   const { incidents, postmortems, changes } = service;
   const alerts = service.burnAlerts.filter((alert) => alert.count > 0);
   return (
@@ -208,6 +221,10 @@ function ServiceReport({ service }: { readonly service: ReportService }) {
             </dd>
           </div>
           <div>
+            <dt>Failed to deploy</dt>
+            <dd data-field="failed-to-deploy">{formatCount(changes.failedToDeploy)}</dd>
+          </div>
+          <div>
             <dt>Gate denials</dt>
             <dd data-field="gate-denials">{formatCount(changes.gateDenials)}</dd>
           </div>
@@ -215,7 +232,7 @@ function ServiceReport({ service }: { readonly service: ReportService }) {
       </div>
       {postmortems.overdueActionItems.length === 0 ? null : (
         <>
-          <h3>Overdue action items</h3>
+          <h3>Overdue action items at {formatInstant(iso(overdueAsOf))}</h3>
           <ul className="plain-list" data-field="overdue-items">
             {postmortems.overdueActionItems.map((item) => (
               <li key={item.id} data-item={item.id}>
@@ -276,6 +293,11 @@ function Toil({ toil }: { readonly toil: ReportToil }) {
           cap {formatCount(cap)}%
         </span>
       </div>
+      {toil.workingToMs < toil.toMs ? (
+        <p className="muted small" data-field="working-to">
+          The period is not over: working time is counted to {formatInstant(iso(toil.workingToMs))}.
+        </p>
+      ) : null}
       {toil.warning === null ? null : <p className="notice notice-warning">{toil.warning}</p>}
       {toil.byCategory.length === 0 ? null : (
         <p className="small">
