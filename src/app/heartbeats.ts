@@ -582,6 +582,44 @@ export async function createPingKey(
   return { key, secret };
 }
 
+/** A team's ping keys, revoked ones included (their secrets are never shown again). */
+export async function listPingKeys(
+  deps: AppDependencies,
+  principal: Principal,
+  team: string,
+): Promise<PingKeyRecord[]> {
+  requireReader(principal);
+  if ((await deps.store.getTeam(team)) === undefined) throw notFound(`team "${team}"`);
+  return deps.store.listPingKeys(team);
+}
+
+/**
+ * Revokes a team's ping key: its slug URLs answer 404 within a second on every
+ * instance (the key cache's life). Revoking twice is a no-op.
+ */
+export async function revokePingKey(
+  deps: AppDependencies,
+  principal: Principal,
+  team: string,
+  id: string,
+): Promise<void> {
+  requireTeamEditor(principal, team, 'revoking a ping key');
+  const now = deps.clock.now();
+  await deps.store.transaction(async (tx) => {
+    const key = (await tx.listPingKeys(team)).find((candidate) => candidate.id === id);
+    if (key === undefined) throw notFound(`ping key "${id}" of team "${team}"`);
+    if (key.revokedAt !== null) return;
+    await tx.revokePingKey(id, now);
+    await recordChange(tx, now, principal, {
+      action: 'delete',
+      kind: 'PingKey',
+      name: id,
+      before: { id, team },
+      after: null,
+    });
+  });
+}
+
 /** Gives every check in config a row with its own ping token; existing tokens stay. */
 export async function syncHeartbeatRows(deps: AppDependencies): Promise<void> {
   const wanted = deps.catalog.heartbeats();

@@ -67,3 +67,14 @@ export const pingKeySchema = z
     key: z.string(),
   })
   .meta({ id: 'PingKey' });
+
+/** A ping key as listed: never its secret. */
+export const pingKeyListedSchema = z
+  .object({
+    id: z.string(),
+    team: z.string(),
+    createdAt: instantSchema,
+    /** Since then its slug URLs answer 404. */
+    revokedAt: instantSchema.nullable(),
+  })
+  .meta({ id: 'PingKeyListed' });

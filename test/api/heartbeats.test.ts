@@ -194,6 +194,28 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
       key: string;
     };
     expect((await ping(`${headroom.url}/ping/${other.key}/invoice-export`)).status).toBe(404);
+
+    // A leaked key is revoked; its URLs stop working once the key cache forgets it.
+    const { id } = created.body as { id: string };
+    const listed = await headroom.call('GET', '/api/v1/teams/payments/ping-keys');
+    expect(listed.body).toEqual([
+      { id, team: 'payments', createdAt: expect.any(String) as string, revokedAt: null },
+    ]);
+    expect(JSON.stringify(listed.body)).not.toContain(key);
+    const revoked = await headroom.call('DELETE', `/api/v1/teams/payments/ping-keys/${id}`);
+    expect(revoked.status, revoked.text).toBe(204);
+    expect((await headroom.call('DELETE', `/api/v1/teams/discovery/ping-keys/${id}`)).status).toBe(
+      404,
+    );
+    headroom.clock.set(headroom.clock.now() + 2_000);
+    expect((await ping(`${headroom.url}/ping/${key}/invoice-export`)).status).toBe(404);
+    expect(
+      (
+        (await headroom.call('GET', '/api/v1/teams/payments/ping-keys')).body as {
+          revokedAt: string | null;
+        }[]
+      )[0]?.revokedAt,
+    ).toBe(new Date(headroom.clock.now() - 2_000).toISOString());
   });
 
   it('stays quiet while paused, and a ping resumes it', async () => {

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import {
   changeHeartbeat,
   createPingKey,
+  listPingKeys,
+  revokePingKey,
   getHeartbeat,
   listHeartbeats,
   PING_BODY_LIMIT_BYTES,
@@ -22,6 +24,7 @@ import {
   heartbeatDetailSchema,
   heartbeatSchema,
   heartbeatsQuerySchema,
+  pingKeyListedSchema,
   pingKeySchema,
 } from '../../schema/heartbeats-api.js';
 import { formatDuration } from '../../core/time/duration.js';
@@ -173,6 +176,36 @@ export function heartbeatRoutes(
           createdAt: new Date(key.createdAt).toISOString(),
           key: secret,
         };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/teams/:name/ping-keys',
+      summary: "A team's ping keys, revoked ones included; never their secrets",
+      tags: TAGS,
+      auth: 'token',
+      params: nameParamsSchema,
+      response: z.array(pingKeyListedSchema),
+      problems: READ_PROBLEMS,
+      handler: async ({ principal, params }) =>
+        (await listPingKeys(deps, principal, params.name)).map((key) => ({
+          id: key.id,
+          team: key.team,
+          createdAt: new Date(key.createdAt).toISOString(),
+          revokedAt: key.revokedAt === null ? null : new Date(key.revokedAt).toISOString(),
+        })),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/api/v1/teams/:name/ping-keys/:id',
+      summary: "Revoke a team's ping key (a leaked one): its slug URLs answer 404 within a second",
+      tags: TAGS,
+      auth: 'token',
+      params: z.object({ name: z.string(), id: z.string() }),
+      status: 204,
+      problems: WRITE_PROBLEMS,
+      handler: async ({ principal, params }) => {
+        await revokePingKey(deps, principal, params.name, params.id);
       },
     }),
   ];
