@@ -364,14 +364,7 @@ export async function evaluateHeartbeats(deps: AppDependencies, atMs: number): P
       const compiled = definitions.get(row.name);
       if (compiled === undefined) {
         // Removed from config: nothing to watch any more.
-        updates.push({
-          name: row.name,
-          status: row.status,
-          state: row.state,
-          nextCheckAt: null,
-          updatedAt: atMs,
-          nextVersion: newStateVersion(),
-        });
+        updates.push(unwatched(row, atMs));
         continue;
       }
       const result = evaluate(compiled.compiled, stateOf(row), atMs);
@@ -524,15 +517,8 @@ export async function applyHeartbeatChanges(
         reason: 'the heartbeat was removed from config',
         at: atMs,
       });
-      // Nothing to watch any more; the row keeps its token should the check return.
-      updates.push({
-        name: row.name,
-        status: row.status,
-        state: row.state,
-        nextCheckAt: null,
-        updatedAt: atMs,
-        nextVersion: newStateVersion(),
-      });
+      // The row keeps its token should the check return.
+      updates.push(unwatched(row, atMs));
       continue;
     }
     const compiled = compileHeartbeat(change.resource.definition, scheduleCache);
@@ -741,6 +727,18 @@ function knownStateOf(row: HeartbeatRecord): KnownState {
  */
 function newStateVersion(): number {
   return randomInt(1, 2 ** 48);
+}
+
+/** A check's row as it stands, with nothing left to watch: it left the config. */
+function unwatched(row: HeartbeatRecord, atMs: number) {
+  return {
+    name: row.name,
+    status: row.status,
+    state: row.state,
+    nextCheckAt: null,
+    updatedAt: atMs,
+    nextVersion: newStateVersion(),
+  };
 }
 
 async function heartbeatView(deps: AppDependencies, name: string): Promise<HeartbeatView> {
