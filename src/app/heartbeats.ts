@@ -316,7 +316,7 @@ function applyBatch(
     alerts.push(
       ...alertsOf(compiled.resource, result.transitions, {
         exitStatus: ping.exitStatus,
-        logTail: pending.input.body === undefined ? undefined : lastLines(pending.input.body),
+        log: pending.input.body,
       }),
     );
     const finished = result.finished.at(-1);
@@ -456,7 +456,7 @@ export async function changeHeartbeat(
       tx,
       alerts,
       now,
-      `heartbeats (paused by ${personOf(principal)})`,
+      `heartbeats (${action === 'pause' ? 'paused' : 'resumed'} by ${personOf(principal)})`,
     );
     await tx.putHeartbeatStates([
       {
@@ -659,12 +659,19 @@ export function definitionsByName(deps: AppDependencies): Definitions {
 function alertsOf(
   resource: HeartbeatResource,
   transitions: readonly HeartbeatTransition[],
-  run?: { readonly exitStatus: number | undefined; readonly logTail: string | undefined },
+  run?: { readonly exitStatus: number | undefined; readonly log: string | undefined },
 ): HeartbeatAlertInput[] {
   return transitions.flatMap((transition) => {
     const alert = alertFor(transition);
     if (alert === undefined) return [];
-    const failedRun = transition.reason === 'fail' && run !== undefined ? run : {};
+    // The log's tail is cut only for a page: most pings page nothing.
+    const failedRun =
+      transition.reason === 'fail' && run !== undefined
+        ? {
+            exitStatus: run.exitStatus,
+            logTail: run.log === undefined ? undefined : lastLines(run.log),
+          }
+        : {};
     return [
       {
         heartbeat: resource.name,

@@ -150,7 +150,7 @@ export const sloSeriesSchema = z
     ),
     /**
      * Deploys of the SLO's service recorded in [from, to], oldest first: marks for
-     * charts, the latest 50 with what each did to the budget.
+     * charts, the latest 20 with what each did to the budget.
      */
     deploys: z.array(sloDeployMarkSchema).optional(),
   })

@@ -45,8 +45,8 @@ import {
 import { formatDuration } from '../../core/time/duration.js';
 
 /** Deploys whose budget impact a status reads (newest first), and a series (latest). */
-const STATUS_DEPLOY_IMPACTS = 20;
-const SERIES_DEPLOY_IMPACTS = 50;
+const STATUS_DEPLOY_IMPACTS = 5;
+const SERIES_DEPLOY_IMPACTS = 20;
 
 export function resourceRoutes(deps: AppDependencies): RouteDefinition[] {
   return [
