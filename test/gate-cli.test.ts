@@ -149,7 +149,7 @@ describe('headroom gate against a running server', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('DENIED: checkout 1.4.1 may not be deployed now by alice');
     expect(run.stdout).toContain(
-      '  1. [payments-budget/exhausted] SLO checkout-availability has exhausted its error budget (-99900% left). Deploys are denied unless labelled reliability or rollback; no approval lifts this rule.',
+      '  1. [payments-budget/exhausted] SLO checkout-availability has exhausted its error budget (-99900% left; SLI 0.000% over 30d against an objective of 99.9%). Deploys are denied unless labelled reliability or rollback; no approval lifts this rule.',
     );
     expect(run.stdout).toContain(
       'No approval lifts this; the label reliability or rollback would waive every reason, or wait for the conditions to end.',

@@ -6,7 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { decideDeploy } from '../core/policy/decide.js';
 import type { DeployDecision } from '../core/policy/decision.js';
-import { sloFactsFromStatus, type GateFacts, type SloFacts } from '../core/policy/model.js';
+import {
+  sloFactsFromStatus,
+  sloWindowFacts,
+  type GateFacts,
+  type SloFacts,
+} from '../core/policy/model.js';
+import { fractionValue } from '../core/slo/fraction.js';
 import type { Service } from '../core/slo/model.js';
 import type { SloStatus } from '../core/slo/status.js';
 import type { GateRequest } from '../schema/policy.js';
@@ -128,6 +134,9 @@ export function sloFacts(
       name: entry.slo.name,
       remaining: 1,
       exhausted: false,
+      objective: fractionValue(entry.slo.objective),
+      sli: null,
+      window: sloWindowFacts(entry.slo.window),
       firingAlerts: [],
       unknown: { reason: 'no status could be computed', numbersAt: null },
     };

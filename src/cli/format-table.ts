@@ -1,5 +1,6 @@
 // `headroom eval --format table`: evaluated SLOs as aligned columns for people.
 // Pure formatting; the JSON output stays the contract for machines.
+import { objectivePercent, sliPercent } from '../core/slo/percentages.js';
 import type { AlertStatus, SloStatus } from '../core/slo/status.js';
 import { formatDuration } from '../core/time/duration.js';
 
@@ -58,22 +59,10 @@ export function formatStatusTable(statuses: readonly SloStatus[]): string {
   return `${lines.join('\n')}\n\n${footer}\n`;
 }
 
-/** 0.999 -> `99.9%`: as many decimals as the objective has, at most four. */
-export function formatObjective(objective: number): string {
-  const text = (objective * 100).toFixed(4).replace(/\.?0+$/, '');
-  return `${text}%`;
-}
+export const formatObjective = objectivePercent;
 
-/**
- * 0.99953 -> `99.953%`. Three decimals tell 99.9 % objectives apart; a ratio below 1
- * never shows as 100 % (and above 0 never as 0 %), since that would hide failures.
- */
 export function formatSli(sli: number | null): string {
-  if (sli === null) return NO_VALUE;
-  let text = (sli * 100).toFixed(3);
-  if (sli < 1 && text === '100.000') text = '99.999';
-  if (sli > 0 && text === '0.000') text = '0.001';
-  return `${text}%`;
+  return sli === null ? NO_VALUE : sliPercent(sli);
 }
 
 /** 0.724 -> `72.4%`; -0.12 -> `-12.0%`. */

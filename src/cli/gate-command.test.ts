@@ -16,11 +16,14 @@ const HELD: GateAnswer = {
       kind: 'budgetBelow',
       effect: 'requireApproval',
       message:
-        '[payments-default/budget-low] SLO checkout-availability has 20% of its error budget left, below 25%. Needs an approval from a holder of role sre-lead other than alice.',
+        '[payments-default/budget-low] SLO checkout-availability has 20% of its error budget left, below 25% (SLI 99.920% over 30d against an objective of 99.9%). Needs an approval from a holder of role sre-lead other than alice.',
       slo: {
         name: 'checkout-availability',
         remaining: 0.2,
         exhausted: false,
+        objective: 0.999,
+        sli: 0.9992,
+        window: { type: 'rolling', length: '30d' },
         thresholdPercent: 25,
       },
       alert: null,
@@ -73,7 +76,7 @@ describe('formatDecision', () => {
       [
         'DENIED: checkout 1.4.0 may not be deployed now by alice (payments-default).',
         '',
-        '  1. [payments-default/budget-low] SLO checkout-availability has 20% of its error budget left, below 25%. Needs an approval from a holder of role sre-lead other than alice.',
+        '  1. [payments-default/budget-low] SLO checkout-availability has 20% of its error budget left, below 25% (SLI 99.920% over 30d against an objective of 99.9%). Needs an approval from a holder of role sre-lead other than alice.',
         '',
         'Waived:',
         '  - [payments-default/frozen] by label rollback',

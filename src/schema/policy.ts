@@ -344,6 +344,8 @@ export const adHocFreezeSchema = z
     end: instantMsSchema,
     /** Told to everyone whose deploy it holds. */
     reason: nonEmptyString('reason'),
+    /** The gate tells the end on this zone's clock too; default UTC only. */
+    timeZone: timeZoneSchema.optional(),
   })
   .superRefine((freeze, ctx) => {
     const start = field(freeze, 'start');
@@ -357,6 +359,7 @@ export const adHocFreezeSchema = z
     startMs: freeze.start,
     endMs: freeze.end,
     reason: freeze.reason,
+    timeZone: freeze.timeZone,
   }));
 
 export const freezesSchema = z
@@ -675,6 +678,17 @@ const gateReasonShape = {
       name: z.string(),
       remaining: z.number().meta({ description: '1 untouched, 0 spent, negative overspent' }),
       exhausted: z.boolean(),
+      objective: z.number().meta({ description: 'The objective as a fraction: 99.9 % is 0.999' }),
+      sli: z
+        .number()
+        .nullable()
+        .meta({ description: 'Good / total over the window; null without events' }),
+      window: z.object({
+        type: z.enum(['rolling', 'calendar']),
+        length: z.string().meta({
+          description: '`30d` for rolling windows; `week`, `month` or `quarter` for calendar ones',
+        }),
+      }),
       thresholdPercent: z.number().nullable(),
     })
     .nullable(),

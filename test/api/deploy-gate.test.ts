@@ -281,7 +281,7 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
       slo: { name: 'exhausted-availability', remaining: -999, exhausted: true },
     });
     expect(decision.reasons[0]?.message).toBe(
-      '[payments-budget/exhausted] SLO exhausted-availability has exhausted its error budget (-99900% left). Deploys are denied unless labelled reliability or rollback; no approval lifts this rule.',
+      '[payments-budget/exhausted] SLO exhausted-availability has exhausted its error budget (-99900% left; SLI 0.000% over 30d against an objective of 99.9%). Deploys are denied unless labelled reliability or rollback; no approval lifts this rule.',
     );
     expect(decision.liftableBy).toBeNull();
 

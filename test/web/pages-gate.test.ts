@@ -68,6 +68,7 @@ const POLICY = {
           start: '2026-10-31T12:00:00Z',
           end: '2026-11-02T00:00:00Z',
           reason: 'Quarter-end release freeze',
+          timeZone: 'Europe/Amsterdam',
         },
       ],
     },
@@ -254,9 +255,10 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     expect(policies.map((policy) => policy.metadata.name)).toEqual(['checkout-freezes']);
     expect(await panel.locator('[data-policy]').count()).toBe(policies.length);
     const policy = panel.locator('[data-policy="checkout-freezes"]');
-    expect(await text(policy.locator('[data-freeze="quarter-end"]'))).toContain(
-      'Quarter-end release freeze',
-    );
+    const quarterEnd = await text(policy.locator('[data-freeze="quarter-end"]'));
+    expect(quarterEnd).toContain('Quarter-end release freeze');
+    // Written for Amsterdam, so told on its clock: midnight UTC is 01:00 there in November.
+    expect(quarterEnd).toContain('01:00 Europe/Amsterdam:');
     expect(await policy.locator('[data-freeze]').count()).toBe(2);
     await saveScreenshot(page, 'service-deploys');
   });

@@ -210,6 +210,7 @@ export function policyToDocument({
           ),
           end: isoInstant(freeze.endMs),
           reason: freeze.reason,
+          ...defined('timeZone', freeze.timeZone),
         })),
       },
       ...defined(

@@ -21,6 +21,7 @@ import {
   TICKET_ALERT,
 } from './test-support.js';
 import type { SloStatus } from '../slo/status.js';
+import { sliAgainstObjective } from './reasons.js';
 
 const NOON = at('2026-06-10T12:00:00+02:00'); // a Wednesday with no freeze anywhere
 
@@ -80,6 +81,22 @@ describe('decideDeploy: no policy, healthy budgets', () => {
   });
 });
 
+describe('sliAgainstObjective', () => {
+  it('says what the budget is made of, for rolling and calendar windows and without events', () => {
+    expect(sliAgainstObjective({ ...slo('a', 0.5), objective: 0.9995, sli: 0.99975 })).toBe(
+      'SLI 99.975% over 30d against an objective of 99.95%',
+    );
+    const calendar = { type: 'calendar', length: 'quarter' } as const;
+    expect(sliAgainstObjective({ ...slo('a', 1), sli: null, window: calendar })).toBe(
+      'no events so far this quarter, against an objective of 99.9%',
+    );
+    // An SLI a hair under 1 never reads as 100 %: that would hide the failures.
+    expect(sliAgainstObjective({ ...slo('a', 0.9999), sli: 0.9999999 })).toBe(
+      'SLI 99.999% over 30d against an objective of 99.9%',
+    );
+  });
+});
+
 describe('decideDeploy: exhausted budget', () => {
   const exhausted = { slos: [slo('checkout-availability', -0.125), slo('checkout-latency', 0.6)] };
 
@@ -94,12 +111,15 @@ describe('decideDeploy: exhausted budget', () => {
       kind: 'budgetExhausted',
       effect: 'deny',
       message:
-        '[payments-default/budget-exhausted] SLO checkout-availability has exhausted its error budget (-12.5% left). ' +
+        '[payments-default/budget-exhausted] SLO checkout-availability has exhausted its error budget (-12.5% left; SLI 99.887% over 30d against an objective of 99.9%). ' +
         'Deploys are denied unless labelled reliability or rollback; no approval lifts this rule.',
       slo: {
         name: 'checkout-availability',
         remaining: -0.125,
         exhausted: true,
+        objective: 0.999,
+        sli: 0.998875,
+        window: { type: 'rolling', length: '30d' },
         thresholdPercent: null,
       },
       alert: null,
@@ -139,12 +159,20 @@ describe('decideDeploy: exhausted budget', () => {
     expect(zero.reasons.map((reason) => reason.slo?.name)).toEqual(['a']);
     const flagged = decideDeploy(
       gateInput([only], {
-        facts: { slos: [{ name: 'b', remaining: 0.01, exhausted: true, firingAlerts: [] }] },
+        facts: { slos: [{ ...slo('b', 0.01), exhausted: true }] },
       }),
       NOON,
     );
     expect(flagged.reasons.map((reason) => reason.slo)).toEqual([
-      { name: 'b', remaining: 0.01, exhausted: true, thresholdPercent: null },
+      {
+        name: 'b',
+        remaining: 0.01,
+        exhausted: true,
+        objective: 0.999,
+        sli: 0.99901,
+        window: { type: 'rolling', length: '30d' },
+        thresholdPercent: null,
+      },
     ]);
     const left = decideDeploy(gateInput([only], { facts: { slos: [slo('c', 0.0001)] } }), NOON);
     expect(left.allowed).toBe(true);
@@ -241,6 +269,9 @@ describe('decideDeploy: burn alerts', () => {
   it('reads the facts from SLO statuses: only firing alerts count', () => {
     const status = {
       slo: 'checkout-availability',
+      objective: 0.995,
+      sli: 0.99495,
+      window: { type: 'calendar', length: 'month', timeZone: 'Europe/Amsterdam' },
       errorBudget: { remaining: -0.01 },
       alerts: [
         { ...PAGE_ALERT, firing: false },
@@ -251,8 +282,20 @@ describe('decideDeploy: burn alerts', () => {
       name: 'checkout-availability',
       remaining: -0.01,
       exhausted: true,
+      objective: 0.995,
+      sli: 0.99495,
+      window: { type: 'calendar', length: 'month' },
       firingAlerts: [TICKET_ALERT],
     });
+    const decision = decideDeploy(
+      gateInput([policy({ rules: [exhaustedDenies] })], {
+        facts: { slos: [sloFactsFromStatus(status)] },
+      }),
+      NOON,
+    );
+    expect(decision.reasons[0]?.message).toContain(
+      '(-1% left; SLI 99.495% so far this month against an objective of 99.5%)',
+    );
   });
 });
 
@@ -291,6 +334,9 @@ describe('decideDeploy: an SLO that cannot be read', () => {
   it('is unknown when its status says the source could not be read', () => {
     const status = {
       slo: 'checkout-availability',
+      objective: 0.999,
+      sli: null,
+      window: { type: 'rolling', length: '28d', timeZone: null },
       errorBudget: { remaining: 1 },
       alerts: [],
       source: { state: 'unknown', reason: 'connection refused', numbersAt: null },
@@ -327,7 +373,7 @@ describe('decideDeploy: budgetBelow requires an approval', () => {
       },
       liftableBy: { roles: ['sre-lead', 'eng-manager'], notBy: 'alice' },
       message:
-        '[payments-default/budget-low] SLO checkout-availability has 20% of its error budget left, below 25%. ' +
+        '[payments-default/budget-low] SLO checkout-availability has 20% of its error budget left, below 25% (SLI 99.920% over 30d against an objective of 99.9%). ' +
         'Needs an approval from a holder of role sre-lead or eng-manager other than alice, or label the deploy rollback.',
     });
     expect(decision.liftableBy).toEqual({
@@ -630,6 +676,7 @@ describe('decideDeploy: freezes', () => {
               startMs: undefined,
               endMs: at('2026-11-30T08:00:00+01:00'),
               reason: 'Black Friday traffic',
+              timeZone: undefined,
             },
           ],
         }),
@@ -643,6 +690,33 @@ describe('decideDeploy: freezes', () => {
       kind: 'adHoc',
       since: null,
       timeZone: null,
+    });
+  });
+
+  it('an ad-hoc freeze with a zone tells its end on that clock too', () => {
+    const decision = decideDeploy(
+      gateInput([
+        withFreezes({
+          adHoc: [
+            {
+              name: 'year-end',
+              startMs: at('2026-12-18T00:00:00+01:00'),
+              endMs: at('2027-01-04T09:00:00+01:00'),
+              reason: 'year-end change freeze',
+              timeZone: 'Europe/Amsterdam',
+            },
+          ],
+        }),
+      ]),
+      at('2026-12-28T12:00:00+01:00'),
+    );
+    expect(decision.reasons[0]?.message).toContain(
+      'Freeze year-end (year-end change freeze) holds deploys until 2027-01-04 09:00 Europe/Amsterdam (2027-01-04T08:00:00.000Z)',
+    );
+    expect(decision.reasons[0]?.freeze).toMatchObject({
+      kind: 'adHoc',
+      since: '2026-12-17T23:00:00.000Z',
+      timeZone: 'Europe/Amsterdam',
     });
   });
 

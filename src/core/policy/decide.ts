@@ -36,6 +36,7 @@ import {
   percent,
   reason,
   ruleMatch,
+  sliAgainstObjective,
   sloNumbers,
   waive,
   withMessage,
@@ -181,7 +182,7 @@ function matchPolicy(
             reasons.push(
               reason(context, 'budgetExhausted', {
                 slo: sloNumbers(slo, null),
-                text: `SLO ${slo.name} has exhausted its error budget (${percent(slo.remaining)} left)`,
+                text: `SLO ${slo.name} has exhausted its error budget (${percent(slo.remaining)} left; ${sliAgainstObjective(slo)})`,
               }),
             );
           }
@@ -195,7 +196,7 @@ function matchPolicy(
             reasons.push(
               reason(context, 'budgetBelow', {
                 slo: sloNumbers(slo, when.percent),
-                text: `SLO ${slo.name} has ${percent(slo.remaining)} of its error budget left, below ${when.percent}%`,
+                text: `SLO ${slo.name} has ${percent(slo.remaining)} of its error budget left, below ${when.percent}% (${sliAgainstObjective(slo)})`,
               }),
             );
           }

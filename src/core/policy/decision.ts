@@ -12,6 +12,7 @@ import type {
   GateService,
   OnUnavailable,
   PolicyEffect,
+  SloWindowFacts,
 } from './model.js';
 
 /** `budgetUnknown`: a budget or burn-alert rule met an SLO whose SLI could not be read. */
@@ -22,6 +23,11 @@ export interface ReasonSlo {
   /** Fraction of the budget left: 1 untouched, 0 spent, negative overspent. */
   readonly remaining: number;
   readonly exhausted: boolean;
+  /** The objective as a fraction: 99.9 % is 0.999. */
+  readonly objective: number;
+  /** Good / total over the window; null without events (or unknown). */
+  readonly sli: number | null;
+  readonly window: SloWindowFacts;
   /** budgetBelow: the percentage the rule names. */
   readonly thresholdPercent: number | null;
 }

@@ -257,7 +257,9 @@ describe('holiday freezes: properties', () => {
 describe('ad-hoc freezes and activeFreezes', () => {
   const adHoc = (startMs: number | undefined, endMs: number): PolicyFreezes => ({
     ...NO_FREEZES,
-    adHoc: [{ name: 'black-friday', startMs, endMs, reason: 'Black Friday traffic' }],
+    adHoc: [
+      { name: 'black-friday', startMs, endMs, reason: 'Black Friday traffic', timeZone: undefined },
+    ],
   });
 
   it('holds from its start (inclusive) to its end (exclusive)', () => {
@@ -303,6 +305,7 @@ describe('ad-hoc freezes and activeFreezes', () => {
           startMs: at('2026-12-18T00:00:00Z'),
           endMs: at('2027-01-04T00:00:00Z'),
           reason: 'year-end change freeze',
+          timeZone: undefined,
         },
       ],
     });
@@ -320,7 +323,9 @@ describe('ad-hoc freezes and activeFreezes', () => {
     expect(() =>
       compileFreezes({
         ...nl,
-        adHoc: [{ name: 'holidays-nl', startMs: undefined, endMs: 0, reason: 'x' }],
+        adHoc: [
+          { name: 'holidays-nl', startMs: undefined, endMs: 0, reason: 'x', timeZone: undefined },
+        ],
       }),
     ).toThrow(/two freezes are named "holidays-nl"/);
   });

@@ -1,7 +1,8 @@
 // Error-budget policies as the engine reads them. The headroom/v1 `ErrorBudgetPolicy`
 // document (schema/policy.ts) maps onto these types; the gate reads only these.
 // Instants are epoch milliseconds and durations whole minutes, as elsewhere in core.
-import type { AlertSeverity, Dependency, Service } from '../slo/model.js';
+import { windowLength } from '../slo/evaluate.js';
+import type { AlertSeverity, Dependency, Service, SloWindow } from '../slo/model.js';
 import type { AlertStatus, SloStatus } from '../slo/status.js';
 
 export type PolicyEffect = 'deny' | 'requireApproval';
@@ -73,6 +74,8 @@ export interface AdHocFreezeSpec {
   readonly startMs: number | undefined;
   readonly endMs: number;
   readonly reason: string;
+  /** Where the people who set it live: the gate tells its end on their clock too. */
+  readonly timeZone: string | undefined;
 }
 
 export interface PolicyFreezes {
@@ -147,6 +150,11 @@ export interface SloFacts {
   /** Fraction of the budget left: 1 untouched, 0 spent, negative overspent. */
   readonly remaining: number;
   readonly exhausted: boolean;
+  /** The objective as a fraction: 99.9 % is 0.999. */
+  readonly objective: number;
+  /** Good / total over the window; null without events. */
+  readonly sli: number | null;
+  readonly window: SloWindowFacts;
   readonly firingAlerts: readonly FiringAlert[];
   /**
    * Set when the SLI could not be read (its source is `unknown`): the numbers above are
@@ -154,6 +162,16 @@ export interface SloFacts {
    * an SLO nobody can read is not a healthy one.
    */
   readonly unknown?: SloUnknown;
+}
+
+/** `30d` rolling, or `month` (week, quarter) calendar: the budget's window as its status names it. */
+export interface SloWindowFacts {
+  readonly type: 'rolling' | 'calendar';
+  readonly length: string;
+}
+
+export function sloWindowFacts(window: SloWindow): SloWindowFacts {
+  return { type: window.kind, length: windowLength(window) };
 }
 
 export interface SloUnknown {
@@ -202,6 +220,9 @@ export function sloFactsFromStatus(status: SloStatus): SloFacts {
     name: status.slo,
     remaining: status.errorBudget.remaining,
     exhausted: status.errorBudget.remaining <= 0,
+    objective: status.objective,
+    sli: status.sli,
+    window: { type: status.window.type, length: status.window.length },
     firingAlerts: status.alerts
       .filter((alert) => alert.firing)
       .map(({ firing: _firing, ...alert }) => alert),

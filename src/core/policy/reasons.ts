@@ -15,6 +15,7 @@ import type {
 } from './decision.js';
 import type { CompiledPolicy } from './compile.js';
 import type { FiringAlert, PolicyEffect, SloFacts } from './model.js';
+import { objectivePercent, sliPercent } from '../slo/percentages.js';
 import { formatWeeklyTime } from './weekly-window.js';
 import { formatLocal, isoInstant } from './zone-time.js';
 
@@ -23,8 +24,26 @@ export function sloNumbers(slo: SloFacts, thresholdPercent: number | null): Reas
     name: slo.name,
     remaining: slo.remaining,
     exhausted: slo.exhausted || slo.remaining <= 0,
+    objective: slo.objective,
+    sli: slo.sli,
+    window: slo.window,
     thresholdPercent,
   };
+}
+
+/**
+ * "SLI 99.871% over 30d against an objective of 99.9%": what the budget's percentage
+ * is made of, so that nobody has to open the SLO to see how far off it is.
+ */
+export function sliAgainstObjective(slo: SloFacts): string {
+  const window =
+    slo.window.type === 'rolling'
+      ? `over ${slo.window.length}`
+      : `so far this ${slo.window.length}`;
+  const objective = `an objective of ${objectivePercent(slo.objective)}`;
+  return slo.sli === null
+    ? `no events ${window}, against ${objective}`
+    : `SLI ${sliPercent(slo.sli)} ${window} against ${objective}`;
 }
 
 export interface ReasonContext {
@@ -197,11 +216,15 @@ function describeFreezeNow(freeze: ActiveFreeze): DescribedFreeze {
           name: freeze.name,
           since: freeze.startMs === undefined ? null : isoInstant(freeze.startMs),
           until,
-          timeZone: null,
+          timeZone: freeze.spec.timeZone ?? null,
           detail: freeze.spec.reason,
           holidays: null,
         },
-        text: `Freeze ${freeze.name} (${freeze.spec.reason}) holds deploys until ${until}`,
+        text: `Freeze ${freeze.name} (${freeze.spec.reason}) holds deploys until ${
+          freeze.spec.timeZone === undefined
+            ? until
+            : `${formatLocal(freeze.endMs, freeze.spec.timeZone)} (${until})`
+        }`,
       };
   }
 }

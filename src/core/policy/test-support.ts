@@ -57,7 +57,16 @@ export const CHECKOUT: GateService = {
 };
 
 export function slo(name: string, remaining: number, firingAlerts: FiringAlert[] = []): SloFacts {
-  return { name, remaining, exhausted: remaining <= 0, firingAlerts };
+  return {
+    name,
+    remaining,
+    exhausted: remaining <= 0,
+    objective: 0.999,
+    // The SLI that leaves `remaining` of a 99.9 % budget.
+    sli: 1 - 0.001 * (1 - remaining),
+    window: { type: 'rolling', length: '30d' },
+    firingAlerts,
+  };
 }
 
 export const PAGE_ALERT: FiringAlert = {

@@ -7,7 +7,7 @@
 import { alertRulesFor, isFiring } from './alert-rules.js';
 import { allowedBudget, burnRate, ratioOfProducts, remainingBudget } from './budget-math.js';
 import { difference, NO_COUNTS, type MinuteSeries, type WindowCounts } from './minute-series.js';
-import type { BurnRateAlertRule, Slo } from './model.js';
+import type { BurnRateAlertRule, Slo, SloWindow } from './model.js';
 import { fractionValue } from './fraction.js';
 import {
   REPORTED_BURN_WINDOWS,
@@ -186,6 +186,11 @@ function eventCounts(counts: WindowCounts): SloStatus['events'] {
   return { good: counts.good, bad: counts.total - counts.good, total: counts.total };
 }
 
+/** `30d` for a rolling window; `week`, `month` or `quarter` for a calendar one. */
+export function windowLength(window: SloWindow): string {
+  return window.kind === 'rolling' ? formatDuration(window.minutes) : window.unit;
+}
+
 function resolveWindow(slo: Slo, atMs: number): ResolvedWindow {
   const end = new Date(atMs).toISOString();
   if (slo.window.kind === 'rolling') {
@@ -196,7 +201,7 @@ function resolveWindow(slo: Slo, atMs: number): ResolvedWindow {
       lengthMs: slo.window.minutes * MINUTE_MS,
       description: {
         type: 'rolling',
-        length: formatDuration(slo.window.minutes),
+        length: windowLength(slo.window),
         timeZone: null,
         start: new Date(fromMinute * MINUTE_MS).toISOString(),
         end,
@@ -210,7 +215,7 @@ function resolveWindow(slo: Slo, atMs: number): ResolvedWindow {
     lengthMs: period.endMs - period.startMs,
     description: {
       type: 'calendar',
-      length: slo.window.unit,
+      length: windowLength(slo.window),
       timeZone: slo.window.timeZone,
       start: new Date(period.startMs).toISOString(),
       end,

@@ -4,7 +4,7 @@
 import type { Deploy, DeployBudget, GateDecision, PolicyResource } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { formatBudget } from '../../format/numbers';
-import { formatInstant } from '../../format/time';
+import { formatInZone, formatInstant } from '../../format/time';
 import { LoadView } from '../../ui/LoadView';
 import { Panel } from '../../ui/Panel';
 
@@ -200,6 +200,11 @@ function Policies(props: { readonly policies: readonly PolicyResource[]; readonl
   );
 }
 
+/** On the clock of the zone the freeze was written for, where it names one. */
+function freezeInstant(iso: string, timeZone: string | undefined): string {
+  return timeZone === undefined ? formatInstant(iso) : `${formatInZone(iso, timeZone)} ${timeZone}`;
+}
+
 function Freezes({ freezes }: { readonly freezes: PolicyResource['spec']['freezes'] }) {
   const lines = [
     ...(freezes?.holidays ?? []).map((holiday) => ({
@@ -212,7 +217,7 @@ function Freezes({ freezes }: { readonly freezes: PolicyResource['spec']['freeze
     })),
     ...(freezes?.adHoc ?? []).map((adHoc) => ({
       name: adHoc.name,
-      text: `${adHoc.start === undefined ? 'now' : formatInstant(adHoc.start)} to ${formatInstant(adHoc.end)}: ${adHoc.reason}`,
+      text: `${adHoc.start === undefined ? 'now' : freezeInstant(adHoc.start, adHoc.timeZone)} to ${freezeInstant(adHoc.end, adHoc.timeZone)}: ${adHoc.reason}`,
     })),
   ];
   if (lines.length === 0) return <p className="muted small">No freezes.</p>;
