@@ -88,13 +88,21 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
     expect((await ping(pingUrl)).status).toBe(200);
     headroom.clock.set(T0 + HOUR);
     expect((await ping(`${pingUrl}/start?rid=killed`)).status).toBe(200);
-    // The job is killed: its end never comes. Past maxRunTime the check is down.
+    // The job is killed: its end never comes. Past maxRunTime the check is late,
+    // still shown as running, and pages nobody; a grace later it is down.
     headroom.clock.set(T0 + HOUR + 11 * MINUTE);
+    await headroom.server.runHeartbeats();
+    expect(await heartbeat('runner')).toMatchObject({
+      status: 'late',
+      runningSince: new Date(T0 + HOUR).toISOString(),
+    });
+    expect(await pagesOf('runner')).toEqual([]);
+    headroom.clock.set(T0 + 2 * HOUR + 11 * MINUTE);
     await headroom.server.runHeartbeats();
     expect((await heartbeat('runner')).status).toBe('down');
     expect(await pagesOf('runner')).toEqual(['triggered']);
 
-    for (const at of [T0 + 2 * HOUR, T0 + 3 * HOUR]) {
+    for (const at of [T0 + 3 * HOUR, T0 + 4 * HOUR]) {
       headroom.clock.set(at);
       expect((await ping(`${pingUrl}/start?rid=run-${String(at)}`)).status).toBe(200);
       headroom.clock.set(at + MINUTE);

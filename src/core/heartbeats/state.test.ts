@@ -161,27 +161,61 @@ describe('runs: start, finish, max run, too fast', () => {
   const check = periodCheck(DAY, HOUR, { maxRunMs: 2 * HOUR, minRunMs: MINUTE });
   const t0 = ms('2026-05-01T02:00:00Z');
 
-  it('a start without a finish goes down at start + maxRun', () => {
-    const { state } = run(check, [success(t0), start(t0 + DAY)]);
-    expect(state.openRuns).toEqual([{ runId: undefined, startedAt: t0 + DAY }]);
-    // late from the expected instant; the run deadline comes first.
-    expect(state.downAt).toBe(t0 + DAY + HOUR);
+  it('a start without a finish is late at start + maxRun, and down a grace later', () => {
+    const { state } = run(check, [success(t0), start(t0 + 23 * HOUR)]);
+    expect(state.openRuns).toEqual([{ runId: undefined, startedAt: t0 + 23 * HOUR }]);
+    // Late from the expected instant (t0 + 1d): the schedule comes before the run's limit.
+    expect(state).toMatchObject({ lateAt: t0 + DAY, downAt: t0 + DAY + HOUR });
     const hung = run(check, [start(t0)]);
-    expect(hung.state).toMatchObject({ status: 'new', downAt: t0 + 2 * HOUR, lateAt: null });
-    const down = evaluate(check, hung.state, t0 + 3 * HOUR);
-    expect(down.transition).toEqual({
+    expect(hung.state).toMatchObject({
+      status: 'new',
+      lateAt: t0 + 2 * HOUR,
+      downAt: t0 + 3 * HOUR,
+    });
+    expect(evaluate(check, hung.state, t0 + 2 * HOUR - 1).transition).toBeUndefined();
+    const late = evaluate(check, hung.state, t0 + 2 * HOUR);
+    expect(late.transition).toEqual({
       from: 'new',
-      to: 'down',
+      to: 'late',
       at: t0 + 2 * HOUR,
+      reason: 'run-late',
+    });
+    // Late pages nobody; it shows on the check and in the list.
+    expect(late.transition && alertFor(late.transition)).toBeUndefined();
+    expect(runningSince(check, late.state, t0 + 2 * HOUR + 1)).toBe(t0);
+    const down = evaluate(check, late.state, t0 + 4 * HOUR);
+    expect(down.transition).toEqual({
+      from: 'late',
+      to: 'down',
+      at: t0 + 3 * HOUR,
       reason: 'run-timeout',
     });
     expect(down.transition && alertFor(down.transition)).toBe('page');
+    // Caught up by a ping past both deadlines: straight to where time has put it.
+    const ended = applyPing(check, hung.state, success(t0 + 4 * HOUR));
+    expect(ended.transitions.map((t) => [t.to, t.reason])).toEqual([
+      ['down', 'run-timeout'],
+      ['up', 'success'],
+    ]);
+  });
+
+  it('a run that ends within the grace after maxRun brings a late check up without a page', () => {
+    const up = run(check, [success(t0)]).state;
+    const started = applyPing(check, up, start(t0 + HOUR, 'slow')).state;
+    const late = evaluate(check, started, t0 + 3 * HOUR + MINUTE);
+    expect(late.transition).toMatchObject({ from: 'up', to: 'late', reason: 'run-late' });
+    const done = applyPing(check, late.state, success(t0 + 3 * HOUR + 30 * MINUTE, 'slow'));
+    expect(done.transitions).toEqual([
+      { from: 'late', to: 'up', at: t0 + 3 * HOUR + 30 * MINUTE, reason: 'success' },
+    ]);
+    expect(done.transitions.map(alertFor)).toEqual([undefined]);
+    expect(done.finished[0]).toMatchObject({ overran: true, durationMs: 2.5 * HOUR });
   });
 
   it('default maxRun is the grace time, as in healthchecks', () => {
     const plain = periodCheck(DAY, HOUR);
     const { state } = run(plain, [start(t0)]);
-    expect(state.downAt).toBe(t0 + HOUR);
+    expect(state).toMatchObject({ lateAt: t0 + HOUR, downAt: t0 + 2 * HOUR });
   });
 
   it('pairs completions with starts by rid, anonymous with the last anonymous start', () => {
@@ -202,8 +236,11 @@ describe('runs: start, finish, max run, too fast', () => {
       },
     ]);
     expect(a.state.openRuns.map((r) => r.runId)).toEqual(['b', undefined]);
-    // The oldest open run now sets the run deadline.
-    expect(a.state.downAt).toBe(t0 + MINUTE + 2 * HOUR);
+    // The oldest open run now sets the run deadlines.
+    expect(a.state).toMatchObject({
+      lateAt: t0 + MINUTE + 2 * HOUR,
+      downAt: t0 + MINUTE + 3 * HOUR,
+    });
     // A success without rid ends the anonymous run and, as in healthchecks, clears
     // the running state.
     const anon = applyPing(check, a.state, success(t0 + 40 * MINUTE));
@@ -233,7 +270,7 @@ describe('runs: start, finish, max run, too fast', () => {
       overran: false,
       exitStatus: 0,
     });
-    const slow = applyPing(check, fast.state, success(t0 + 3 * HOUR));
+    const slow = applyPing(check, fast.state, success(t0 + 4 * HOUR));
     expect(slow.finished[0]).toMatchObject({ tooFast: false, overran: true });
     // The run deadline passed before the completion: down, then recovered.
     expect(slow.transitions.map((t) => t.reason)).toEqual(['run-timeout', 'success']);
@@ -264,11 +301,13 @@ describe('runs: start, finish, max run, too fast', () => {
   it('a killed run times out once: later runs bring the check up and keep it up', () => {
     const up = run(check, [success(t0)]).state;
     const killed = applyPing(check, up, start(t0 + 12 * HOUR, 'killed')).state;
-    const down = evaluate(check, killed, t0 + 14 * HOUR);
+    const overdue = evaluate(check, killed, t0 + 14 * HOUR);
+    expect(overdue.transition).toMatchObject({ to: 'late', reason: 'run-late' });
+    const down = evaluate(check, overdue.state, t0 + 15 * HOUR);
     expect(down.transition).toMatchObject({ to: 'down', reason: 'run-timeout' });
     expect(down.transition && alertFor(down.transition)).toBe('page');
     let state = down.state;
-    for (const [i, at] of [t0 + 15 * HOUR, t0 + 16 * HOUR].entries()) {
+    for (const [i, at] of [t0 + 16 * HOUR, t0 + 17 * HOUR].entries()) {
       state = applyPing(check, state, start(at, `next-${String(i)}`)).state;
       const ended = applyPing(check, state, success(at + MINUTE * 5, `next-${String(i)}`));
       state = ended.state;
@@ -365,8 +404,10 @@ describe('pause and resume', () => {
     expect(evaluate(check, resumed, t0 + 30 * DAY).transition).toBeUndefined();
     // A /start after the resume times that run, as on any new check.
     const started = applyPing(check, resumed, start(t0 + DAY)).state;
-    expect(evaluate(check, started, t0 + DAY + 10 * MINUTE).transition).toMatchObject({
-      from: 'new',
+    const late = evaluate(check, started, t0 + DAY + 10 * MINUTE);
+    expect(late.transition).toMatchObject({ from: 'new', to: 'late', reason: 'run-late' });
+    expect(evaluate(check, late.state, t0 + DAY + 20 * MINUTE).transition).toMatchObject({
+      from: 'late',
       to: 'down',
       reason: 'run-timeout',
     });
@@ -516,13 +557,32 @@ describe('a changed definition', () => {
   it('moves the run deadline with maxRunTime, and leaves down and paused checks alone', () => {
     const check = periodCheck(DAY, HOUR);
     const started = run(check, [success(t0), start(t0 + MINUTE)]).state;
-    expect(started.downAt).toBe(t0 + MINUTE + HOUR);
+    expect(started.downAt).toBe(t0 + MINUTE + 2 * HOUR);
     const longer = redefine(
       periodCheck(DAY, HOUR, { maxRunMs: 3 * HOUR }),
       started,
       t0 + 2 * MINUTE,
     );
-    expect(longer.state.downAt).toBe(t0 + MINUTE + 3 * HOUR);
+    expect(longer.state).toMatchObject({
+      lateAt: t0 + MINUTE + 3 * HOUR,
+      downAt: t0 + MINUTE + 4 * HOUR,
+    });
+    // A new check late only by its run is new again when a longer limit covers the run.
+    const hung = run(check, [start(t0)]).state;
+    const late = evaluate(check, hung, t0 + 90 * MINUTE).state;
+    expect(late.status).toBe('late');
+    const covered = redefine(
+      periodCheck(DAY, HOUR, { maxRunMs: 3 * HOUR }),
+      late,
+      t0 + 91 * MINUTE,
+    );
+    expect(covered.transition).toEqual({
+      from: 'late',
+      to: 'new',
+      at: t0 + 91 * MINUTE,
+      reason: 'redefine',
+    });
+    expect(covered.state).toMatchObject({ status: 'new', lateAt: t0 + 3 * HOUR });
     const down = run(check, [{ at: t0, kind: 'fail' }]).state;
     expect(redefine(periodCheck(MINUTE, 0), down, t0 + DAY).state).toEqual(down);
     const paused = pause(check, run(check, [success(t0)]).state, t0).state;

@@ -8,13 +8,15 @@
 // - a success (or /0) makes it up; a failure (or /1..255) makes it down at once;
 // - up: late from the next due instant (last completion + period, or the first cron
 //   occurrence after it), down at that instant + grace;
-// - an open run (a /start not yet ended) takes it down at start + maxRun (default:
-//   grace, which is healthchecks' "grace doubles as max run time"), whatever the
-//   status, except down and paused;
-// - a run past maxRun is timed out once: it takes the check down (or finds it down)
-//   and holds it no longer, so that the next success brings the check up for good
-//   (a killed job never sends its end; healthchecks' single last_start is cleared
-//   by the next completion too); its late end still pairs with its start;
+// - an open run (a /start not yet ended) makes the check late at start + maxRun
+//   (default: the grace) and down a grace later, whatever the status, except down and
+//   paused: a run that takes too long is late as a missed one is. healthchecks goes
+//   down at once ("grace doubles as max run time"); the grace step is ours, so that a
+//   slow run shows before it pages;
+// - a run past maxRun + grace is timed out once: it takes the check down (or finds it
+//   down) and holds it no longer, so that the next success brings the check up for
+//   good (a killed job never sends its end; healthchecks' single last_start is
+//   cleared by the next completion too); its late end still pairs with its start;
 // - /start and /log change no status and not lastPingAt (healthchecks' last_ping is
 //   the last success or failure);
 // - pause clears runs and deadlines; a success or failure to a paused check unpauses
@@ -35,7 +37,7 @@ export interface OpenRun {
   /** undefined: the anonymous run (a /start without rid). */
   readonly runId: string | undefined;
   readonly startedAt: number;
-  /** It ran past maxRun and was reported: kept only to pair its late end. */
+  /** It ran past maxRun + grace and was reported: kept only to pair its late end. */
   readonly timedOut?: true;
 }
 
@@ -51,15 +53,24 @@ export interface HeartbeatState {
   /** Started and not ended, oldest first; at most one anonymous. Timed-out runs
    * stay until ended, cleared or out of the pairing window, but set no deadline. */
   readonly openRuns: readonly OpenRun[];
-  /** up turns late here (= expectedAt while up or late). */
+  /** up (or new) turns late here: expectedAt while up or late, or the oldest open
+   * run's start + maxRun, whichever is first. */
   readonly lateAt: number | null;
-  /** The check goes down here: expectedAt + grace, or the oldest open run's
-   * start + maxRun, whichever is first; null while down or nothing is expected. */
+  /** The check goes down here: a grace after lateAt; null while down or nothing is
+   * expected. */
   readonly downAt: number | null;
 }
 
 export type TransitionReason =
-  'success' | 'fail' | 'late' | 'timeout' | 'run-timeout' | 'pause' | 'resume' | 'redefine';
+  | 'success'
+  | 'fail'
+  | 'late'
+  | 'timeout'
+  | 'run-late'
+  | 'run-timeout'
+  | 'pause'
+  | 'resume'
+  | 'redefine';
 
 export interface HeartbeatTransition {
   readonly from: HeartbeatStatus;
@@ -84,7 +95,7 @@ export interface FinishedRun {
   readonly onTime: boolean;
   /** Ended sooner than minRunMs after its start. */
   readonly tooFast: boolean;
-  /** Ran longer than maxRunMs (the check went down meanwhile). */
+  /** Ran longer than maxRunMs (the check went late meanwhile). */
   readonly overran: boolean;
 }
 
@@ -155,11 +166,12 @@ export function evaluate(
       nextCheckAt: nextCheck(next),
     };
   }
-  if (status === 'up' && lateAt !== null && atMs >= lateAt) {
+  if ((status === 'up' || status === 'new') && lateAt !== null && atMs >= lateAt) {
     const next: HeartbeatState = { ...state, status: 'late' };
+    const reason = lateAt === state.expectedAt ? 'late' : 'run-late';
     return {
       state: next,
-      transition: { from: 'up', to: 'late', at: lateAt, reason: 'late' },
+      transition: { from: status, to: 'late', at: lateAt, reason },
       nextCheckAt: nextCheck(next),
     };
   }
@@ -283,26 +295,26 @@ export function redefine(
     waiting && state.lastPingAt !== null
       ? compiled.nextDueAfter(state.lastPingAt)
       : state.expectedAt;
-  const backUp = state.status === 'late' && (expectedAt === null || expectedAt > atMs);
-  const next = withDeadlines(compiled, {
-    ...state,
-    status: backUp ? 'up' : state.status,
-    expectedAt,
-  });
+  const moved = withDeadlines(compiled, { ...state, expectedAt });
+  if (state.status !== 'late' || (moved.lateAt !== null && moved.lateAt <= atMs)) {
+    return { state: moved, transition: undefined };
+  }
+  // A check late only by an overlong run, never pinged, was new before.
+  const back = state.lastPingAt === null ? 'new' : 'up';
   return {
-    state: next,
-    transition: backUp ? { from: 'late', to: 'up', at: atMs, reason: 'redefine' } : undefined,
+    state: withDeadlines(compiled, { ...moved, status: back }),
+    transition: { from: 'late', to: back, at: atMs, reason: 'redefine' },
   };
 }
 
-/** The run shown as running: the oldest open one still within maxRun at `atMs`. */
+/** The run shown as running: the oldest open one not yet timed out at `atMs`. */
 export function runningSince(
   compiled: CompiledHeartbeat,
   state: HeartbeatState,
   atMs: number,
 ): number | null {
   const running = state.openRuns.find(
-    (run) => run.timedOut !== true && run.startedAt + compiled.maxRunMs > atMs,
+    (run) => run.timedOut !== true && runTimesOutAt(compiled, run) > atMs,
   );
   return running?.startedAt ?? null;
 }
@@ -329,15 +341,19 @@ type WithoutDeadlines = Omit<HeartbeatState, 'lateAt' | 'downAt'>;
 
 function withDeadlines(compiled: CompiledHeartbeat, state: WithoutDeadlines): HeartbeatState {
   const waiting = state.status === 'up' || state.status === 'late';
-  const lateAt = waiting ? state.expectedAt : null;
-  let downAt = waiting && state.expectedAt !== null ? state.expectedAt + compiled.graceMs : null;
+  let lateAt = waiting ? state.expectedAt : null;
   const timed = state.openRuns.filter((run) => run.timedOut !== true);
   // Paused means no pages: a /start to a paused check is timed, never a deadline.
   if (state.status !== 'down' && state.status !== 'paused' && timed.length > 0) {
-    const runDownAt = Math.min(...timed.map((run) => run.startedAt)) + compiled.maxRunMs;
-    downAt = downAt === null ? runDownAt : Math.min(downAt, runDownAt);
+    const runLateAt = Math.min(...timed.map((run) => run.startedAt)) + compiled.maxRunMs;
+    lateAt = lateAt === null ? runLateAt : Math.min(lateAt, runLateAt);
   }
-  return { ...state, lateAt, downAt };
+  return { ...state, lateAt, downAt: lateAt === null ? null : lateAt + compiled.graceMs };
+}
+
+/** A run past this has had its maxRun and the grace after it: the check goes down. */
+function runTimesOutAt(compiled: CompiledHeartbeat, run: OpenRun): number {
+  return run.startedAt + compiled.maxRunMs + compiled.graceMs;
 }
 
 function withTimedOut(
@@ -345,14 +361,9 @@ function withTimedOut(
   runs: readonly OpenRun[],
   atMs: number,
 ): readonly OpenRun[] {
-  if (!runs.some((run) => run.timedOut !== true && run.startedAt + compiled.maxRunMs <= atMs)) {
-    return runs;
-  }
-  return runs.map((run) =>
-    run.timedOut !== true && run.startedAt + compiled.maxRunMs <= atMs
-      ? { ...run, timedOut: true as const }
-      : run,
-  );
+  const timesOut = (run: OpenRun) => run.timedOut !== true && runTimesOutAt(compiled, run) <= atMs;
+  if (!runs.some(timesOut)) return runs;
+  return runs.map((run) => (timesOut(run) ? { ...run, timedOut: true as const } : run));
 }
 
 function isRunDeadline(
@@ -361,13 +372,13 @@ function isRunDeadline(
   downAt: number,
 ): boolean {
   return state.openRuns.some(
-    (run) => run.timedOut !== true && run.startedAt + compiled.maxRunMs === downAt,
+    (run) => run.timedOut !== true && runTimesOutAt(compiled, run) === downAt,
   );
 }
 
 /** The next instant at which `evaluate` could change the status; null: only a ping, pause or resume can. */
 export function nextCheck(state: HeartbeatState): number | null {
-  const late = state.status === 'up' ? state.lateAt : null;
+  const late = state.status === 'up' || state.status === 'new' ? state.lateAt : null;
   const down = state.status === 'down' ? null : state.downAt;
   if (late === null) return down;
   if (down === null) return late;
