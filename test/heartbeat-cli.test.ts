@@ -103,6 +103,41 @@ describe('headroom heartbeat and headroom run', () => {
     );
   });
 
+  it('rotates the ping URL: prints the new one and what to do, and the old one answers 404', async () => {
+    const before = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pingUrl: string;
+      status: string;
+    };
+    const rotated = await runCli(['heartbeat', 'rotate-token', 'nightly-report'], headroom.url);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const [first, second] = rotated.stdout.split('\n');
+    const pingUrl = /^nightly-report: new ping URL (\S+)$/.exec(first ?? '')?.[1];
+    expect(pingUrl).toMatch(new RegExp(`^${headroom.url}/ping/[0-9a-f-]{36}$`));
+    expect(pingUrl).not.toBe(before.pingUrl);
+    expect(second).toContain('Update the job');
+    expect((await fetch(before.pingUrl)).status).toBe(404);
+    expect((await fetch(pingUrl ?? '')).status).toBe(200);
+
+    const json = await runCli(
+      ['heartbeat', 'rotate-token', 'nightly-report', '--json'],
+      headroom.url,
+    );
+    expect(json.code).toBe(0);
+    const check = JSON.parse(json.stdout) as { name: string; pingUrl: string };
+    expect(check.name).toBe('nightly-report');
+    expect(check.pingUrl).not.toBe(pingUrl);
+    expect((await fetch(pingUrl ?? '')).status).toBe(404);
+
+    const unknown = await runCli(['heartbeat', 'rotate-token', 'no-such-check'], headroom.url);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('heartbeat "no-such-check"');
+    const unreachable = await runCli(
+      ['heartbeat', 'rotate-token', 'nightly-report'],
+      'http://127.0.0.1:1',
+    );
+    expect(unreachable.code).toBe(3);
+  });
+
   it('passes SIGTERM on to the command, reports how it ended and exits with it', async () => {
     const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
       pingUrl: string;

@@ -77,10 +77,16 @@ interface PendingPing {
   readonly at: number;
 }
 
-/** A check's state as this instance last read or wrote it, and its version. */
+/** A check's state as this instance last read or wrote it, its version, and its token then. */
 interface KnownState {
   readonly state: HeartbeatState;
   readonly version: number;
+  /**
+   * The check's ping token at that version. A rotation changes token and version
+   * together, so a ping whose token is this one, written on condition of this version,
+   * can never land after the token was rotated.
+   */
+  readonly token: string;
 }
 
 /**
@@ -91,9 +97,12 @@ interface KnownState {
  * taken, from memory (the first miss loads every check's row in one read). A batch is
  * applied to those states and written on condition that each check is still at the
  * version it was computed from (on SQLite by the writer thread, off the event loop).
- * When one is not (the evaluator moved it, it was paused, or another instance took a
- * ping of it), nothing was written and the batch is applied again to the rows as
- * they are, locked, in a transaction: so it is too when a ping pages or resolves a page.
+ * When one is not (the evaluator moved it, it was paused, its token was rotated, or
+ * another instance took a ping of it), nothing was written and the batch is applied
+ * again to the rows as they are, locked, in a transaction: so it is too when a ping
+ * pages or resolves a page, or names a token other than the one last seen for its check
+ * (a rotated one, or a new one this instance has not seen yet). There, a ping whose
+ * token is not the row's is refused and its token forgotten.
  */
 export class HeartbeatPings {
   private readonly commits: GroupCommit<PendingPing, PingOutcome>;
@@ -211,16 +220,17 @@ export class HeartbeatPings {
     const names = [...new Set(batch.map((ping) => ping.name))];
     const known = await this.knownStates(names);
     const applied = applyBatch(definitions, known, batch, now);
-    if (applied.pings.length === 0) return applied.outcomes;
-    if (applied.alerts.length > 0) {
+    // A token unlike the one known may be newer than the state known: only the row can say.
+    if (applied.alerts.length > 0 || applied.staleTokens.length > 0) {
       const locked = this.writeLocked(batch, definitions, names, now);
       begun();
       return locked;
     }
+    if (applied.pings.length === 0) return applied.outcomes;
     // Remembered before the commit, so that the next batch builds on these states; if
     // this one is not written, that batch expects versions no row has, and is applied
     // again, locked, after this one.
-    this.remember(applied.writes);
+    this.remember(applied.writes, known);
     const writing = deps.store.applyHeartbeatPings(applied.pings, applied.writes);
     begun();
     let written = false;
@@ -240,7 +250,7 @@ export class HeartbeatPings {
     now: number,
   ): Promise<PingOutcome[]> {
     const { deps } = this;
-    const { applied, unmoved } = await deps.store.transaction(async (tx) => {
+    const { applied, current, unmoved } = await deps.store.transaction(async (tx) => {
       const rows = await tx.lockHeartbeats(names);
       const current = new Map(rows.map((row) => [row.name, knownStateOf(row)]));
       const applied = applyBatch(definitions, current, batch, now);
@@ -248,10 +258,12 @@ export class HeartbeatPings {
       await tx.putHeartbeatStates(applied.writes);
       await pageHeartbeatAlerts(deps, tx, applied.alerts, now);
       // The rows the batch did not move are as they were read.
-      return { applied, unmoved: rows.filter((row) => !applied.moved.has(row.name)) };
+      return { applied, current, unmoved: rows.filter((row) => !applied.moved.has(row.name)) };
     });
-    this.remember(applied.writes);
+    this.remember(applied.writes, current);
     for (const row of unmoved) this.states.set(row.name, knownStateOf(row));
+    // Rotated away: the next ping by such a token finds no check.
+    for (const token of applied.staleTokens) this.names.delete(token);
     if (applied.alerts.length > 0) deps.signals?.pagesChanged();
     return applied.outcomes;
   }
@@ -260,11 +272,18 @@ export class HeartbeatPings {
     for (const name of names) this.states.delete(name);
   }
 
-  private remember(writes: readonly HeartbeatStatePut[]): void {
+  /** The states written, each with the token of the state it was computed from. */
+  private remember(
+    writes: readonly HeartbeatStatePut[],
+    computedFrom: ReadonlyMap<string, KnownState>,
+  ): void {
     for (const write of writes) {
+      const token = computedFrom.get(write.name)?.token;
+      if (token === undefined) continue;
       this.states.set(write.name, {
         state: write.state as HeartbeatState,
         version: write.nextVersion,
+        token,
       });
     }
   }
@@ -294,6 +313,8 @@ interface AppliedBatch {
   readonly writes: HeartbeatStateWrite[];
   readonly moved: ReadonlySet<string>;
   readonly alerts: HeartbeatAlertInput[];
+  /** Tokens of pings refused because their check's token is now another one. */
+  readonly staleTokens: string[];
 }
 
 /** Pings applied in order to the checks' states, as the core's state machine moves them. */
@@ -306,10 +327,17 @@ function applyBatch(
   const states = new Map<string, HeartbeatState>();
   const pings: Omit<HeartbeatPingRecord, 'id'>[] = [];
   const alerts: HeartbeatAlertInput[] = [];
+  const staleTokens: string[] = [];
   const outcomes = batch.map((pending): PingOutcome => {
     const compiled = definitions.get(pending.name);
-    const state = states.get(pending.name) ?? known.get(pending.name)?.state;
-    if (compiled === undefined || state === undefined) return 'not-found';
+    const current = known.get(pending.name);
+    if (compiled === undefined || current === undefined) return 'not-found';
+    const { target } = pending.input;
+    if (target.kind === 'token' && target.token !== current.token) {
+      staleTokens.push(target.token);
+      return 'not-found';
+    }
+    const state = states.get(pending.name) ?? current.state;
     const ping = corePing(pending);
     const result = applyPing(compiled.compiled, state, ping);
     states.set(pending.name, result.state);
@@ -342,7 +370,7 @@ function applyBatch(
     version: known.get(name)?.version ?? 0,
     nextVersion: newStateVersion(),
   }));
-  return { outcomes, pings, writes, moved: new Set(states.keys()), alerts };
+  return { outcomes, pings, writes, moved: new Set(states.keys()), alerts, staleTokens };
 }
 
 /**
@@ -478,6 +506,39 @@ export async function changeHeartbeat(
     return alerts.length > 0;
   });
   if (paged) deps.signals?.pagesChanged();
+  return heartbeatView(deps, name);
+}
+
+/**
+ * Gives a check a new ping token (the old one leaked): whoever may pause it may. The old
+ * URL answers 404 from the commit on, on every instance, with no grace period: an
+ * instance that still knows the old token finds the row's version changed, and refuses
+ * the ping under lock (see HeartbeatPings). State, runs and pings stay.
+ */
+export async function rotateHeartbeatToken(
+  deps: AppDependencies,
+  principal: Principal,
+  name: string,
+): Promise<HeartbeatView> {
+  requireResponder(principal, 'rotate the ping URL of a heartbeat check');
+  const before = await heartbeatView(deps, name);
+  requireTeamEditor(principal, before.team ?? null, `rotating the ping URL of heartbeat "${name}"`);
+  const now = deps.clock.now();
+  const token = randomUUID();
+  await deps.store.transaction(async (tx) => {
+    const [row] = await tx.lockHeartbeats([name]);
+    if (row === undefined || !(await tx.rotateHeartbeatToken(name, token, newStateVersion(), now)))
+      throw notFound(`heartbeat "${name}"`);
+    // Tokens are secrets: the audit keeps only their last characters, enough to tell
+    // whether the URL in a leaked log is the one rotated away.
+    await recordChange(tx, now, principal, {
+      action: 'update',
+      kind: 'Heartbeat',
+      name,
+      before: { pingToken: tokenHint(row.token) },
+      after: { pingToken: tokenHint(token) },
+    });
+  });
   return heartbeatView(deps, name);
 }
 
@@ -725,7 +786,7 @@ function stateOf(row: HeartbeatRecord): HeartbeatState {
 }
 
 function knownStateOf(row: HeartbeatRecord): KnownState {
-  return { state: stateOf(row), version: row.version };
+  return { state: stateOf(row), version: row.version, token: row.token };
 }
 
 /**
@@ -735,6 +796,11 @@ function knownStateOf(row: HeartbeatRecord): KnownState {
  */
 function newStateVersion(): number {
   return randomInt(1, 2 ** 48);
+}
+
+/** A token's last four characters: it names the token and gives away 16 of its 122 random bits. */
+function tokenHint(token: string): string {
+  return `…${token.slice(-4)}`;
 }
 
 /** A check's row as it stands, with nothing left to watch: it left the config. */

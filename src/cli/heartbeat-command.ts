@@ -1,6 +1,7 @@
-// `headroom heartbeat list|pause|resume` and `headroom run --heartbeat <name> -- cmd`:
-// cron jobs' checks from the terminal, and a wrapper that pings start, then success or
-// failure with the exit status and the tail of the output, like runitor does.
+// `headroom heartbeat list|pause|resume|rotate-token` and `headroom run --heartbeat
+// <name> -- cmd`: cron jobs' checks from the terminal, and a wrapper that pings start,
+// then success or failure with the exit status and the tail of the output, like
+// runitor does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
@@ -30,7 +31,7 @@ export type HeartbeatAction =
       readonly service: string | undefined;
       readonly status: string | undefined;
     }
-  | { readonly kind: 'pause' | 'resume'; readonly name: string };
+  | { readonly kind: 'pause' | 'resume' | 'rotate-token'; readonly name: string };
 
 export async function runHeartbeat(
   action: HeartbeatAction,
@@ -75,9 +76,13 @@ export async function runHeartbeat(
       undefined,
       heartbeatSchema,
     );
-    io.stdout.write(
-      common.json ? `${JSON.stringify(check, null, 2)}\n` : `${check.name}: ${check.status}\n`,
-    );
+    if (common.json) io.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
+    else if (action.kind === 'rotate-token') {
+      io.stdout.write(
+        `${check.name}: new ping URL ${check.pingUrl}\n` +
+          'Update the job (its crontab, CI secret or HEADROOM_PING_URL) to this URL: the old one answers 404 from now on.\n',
+      );
+    } else io.stdout.write(`${check.name}: ${check.status}\n`);
     return ExitCode.ok;
   });
 }
@@ -283,7 +288,7 @@ export function addHeartbeatCommands(
 ): void {
   const heartbeat = program
     .command('heartbeat')
-    .description("Cron jobs' heartbeat checks: list, pause, resume.");
+    .description("Cron jobs' heartbeat checks: list, pause, resume, rotate-token.");
   configure(heartbeat.command('list'), 'headroom heartbeat list')
     .description(
       'Checks with their state, last ping, when the next run is expected and since when a run is going.',
@@ -321,6 +326,23 @@ export function addHeartbeatCommands(
         );
       });
   }
+
+  configure(heartbeat.command('rotate-token'), 'headroom heartbeat rotate-token')
+    .description(
+      'Give a check a new ping URL (the old one leaked): the old URL answers 404 at once, with no grace period; state and pings stay.',
+    )
+    .argument('<name>', 'the check')
+    .option('--json', 'print the check, with its new pingUrl, as JSON')
+    .option('--url <url>', URL_HELP)
+    .action(async (name: string, options: { json?: boolean; url?: string }) => {
+      setExitCode(
+        await runHeartbeat(
+          { kind: 'rotate-token', name },
+          { url: options.url, json: options.json === true },
+          io,
+        ),
+      );
+    });
 
   configure(program.command('run'), 'headroom run')
     .description(

@@ -163,6 +163,14 @@ export function heartbeatRepository(
         throw error;
       }
     },
+    async rotateHeartbeatToken(name, token, nextVersion, at) {
+      const result = await db
+        .updateTable('heartbeats')
+        .set({ token, version: nextVersion, updated_at: at })
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
     async listDueHeartbeats(atMs, limit) {
       const rows = await db
         .selectFrom('heartbeats')

@@ -518,6 +518,39 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect((await store.findHeartbeatByToken('token-1'))?.name).toBe('backup');
   });
 
+  it("rotates a check's token with a new version, keeping its state, and fails writes computed before", async () => {
+    await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
+    const up = {
+      name: 'backup',
+      status: 'up',
+      state: { status: 'up', lastSuccessAt: 1_000 },
+      nextCheckAt: 61_000,
+      updatedAt: 1_000,
+      nextVersion: 7,
+    };
+    await store.putHeartbeatStates([up]);
+    expect(await store.rotateHeartbeatToken('backup', 'token-2', 8, 2_000)).toBe(true);
+    expect(await store.getHeartbeat('backup')).toMatchObject({
+      token: 'token-2',
+      version: 8,
+      status: 'up',
+      state: up.state,
+      nextCheckAt: 61_000,
+      updatedAt: 2_000,
+    });
+    expect(await store.findHeartbeatByToken('token-1')).toBeUndefined();
+    expect((await store.findHeartbeatByToken('token-2'))?.name).toBe('backup');
+    // A batch computed from the version before the rotation is not written.
+    expect(
+      await store.applyHeartbeatPings(
+        [pingRecord('backup', 3_000, 'success')],
+        [{ ...up, updatedAt: 3_000, version: 7, nextVersion: 9 }],
+      ),
+    ).toBe(false);
+    expect(await store.listHeartbeatPings('backup', 10)).toEqual([]);
+    expect(await store.rotateHeartbeatToken('no-such-check', 'token-3', 10, 2_000)).toBe(false);
+  });
+
   it('writes pings with the states they moved only while every check is at the version read', async () => {
     // On SQLite the server writes these through its worker thread: the same contract.
     const stores: [string, Store][] = [['the query builder', store]];

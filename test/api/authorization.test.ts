@@ -303,6 +303,24 @@ const CASES: readonly Case[] = [
         },
       }),
   },
+  {
+    // Whoever may pause a check may give it a new ping URL.
+    name: 'POST /api/v1/heartbeats/:name/rotate-token',
+    allowed: PAYMENTS,
+    request: async (headroom) => {
+      await adminCall(headroom, 'POST', '/api/v1/apply', {
+        documents: [
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'Heartbeat',
+            metadata: { name: 'checkout-export' },
+            spec: { service: 'checkout', schedule: { every: '1h' } },
+          },
+        ],
+      });
+      return { method: 'POST', url: '/api/v1/heartbeats/checkout-export/rotate-token' };
+    },
+  },
 ];
 
 describe.each(TEST_DATABASES)('authorization on $name', (kind) => {

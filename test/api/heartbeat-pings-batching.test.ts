@@ -121,6 +121,102 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
     headroom.clock.set(start);
   });
 
+  const rotate = async (index: number): Promise<string> => {
+    const rotated = await headroom.call(
+      'POST',
+      `/api/v1/heartbeats/${checkName(index)}/rotate-token`,
+    );
+    expect(rotated.status, rotated.text).toBe(200);
+    const token = new URL((rotated.body as { pingUrl: string }).pingUrl).pathname.split('/')[2];
+    if (token === undefined) throw new Error('no token in the ping URL');
+    // The tests after this one ping the check by its token of now.
+    tokens[index] = token;
+    return token;
+  };
+
+  /** The store, counting the writes of pings it is asked for (conditional or locked). */
+  const countingStore = () => {
+    const { store: real } = headroom.server.deps;
+    const counted = { writes: 0 };
+    const store: Store = {
+      ...real,
+      transaction: (work) => {
+        counted.writes += 1;
+        return real.transaction(work);
+      },
+      applyHeartbeatPings: (pings, states) => {
+        counted.writes += 1;
+        return real.applyHeartbeatPings(pings, states);
+      },
+    };
+    return { counted, store };
+  };
+
+  it('refuses a rotated token on every instance that still holds it, and takes the new one', async () => {
+    // Two instances over one database have read the check and its token; a third (the
+    // server, for the API) rotates it.
+    const old = tokens[2] ?? '';
+    const { counted, store } = countingStore();
+    const first = new HeartbeatPings({ ...headroom.server.deps, store });
+    const second = new HeartbeatPings(headroom.server.deps);
+    expect(await first.receive(pingOf(old, 'start'))).toBe('ok');
+    expect(await second.receive(pingOf(old, 'log'))).toBe('ok');
+    const kept = await stored(2);
+
+    const fresh = await rotate(2);
+    // The first instance takes a ping by the new token before one by the old: it then
+    // holds the row's new version, and the old token must not pass on that version.
+    expect(await first.receive(pingOf(fresh, 'log'))).toBe('ok');
+    expect(await first.receive(pingOf(old, 'success'))).toBe('not-found');
+    expect(await second.receive(pingOf(old, 'success'))).toBe('not-found');
+    expect(await second.receive(pingOf(old, 'fail'))).toBe('not-found');
+    // Refused once, the old token is forgotten: the next ping by it writes nothing.
+    const writes = counted.writes;
+    expect(await first.receive(pingOf(old, 'fail'))).toBe('not-found');
+    expect(counted.writes).toBe(writes);
+    // An instance that never saw the new token finds it in the store.
+    const third = new HeartbeatPings(headroom.server.deps);
+    expect(await third.receive(pingOf(old, 'success'))).toBe('not-found');
+    expect(await second.receive(pingOf(fresh, 'success'))).toBe('ok');
+    expect(await third.receive(pingOf(fresh, 'log'))).toBe('ok');
+
+    const pings = await stored(2);
+    expect(pings.slice(pings.length - kept.length)).toEqual(kept);
+    expect(pings.slice(0, pings.length - kept.length).map((each) => each.kind)).toEqual([
+      'log',
+      'success',
+      'log',
+    ]);
+    // The run the old token started is still open: rotation kept the state.
+    const { body } = await headroom.call('GET', `/api/v1/heartbeats/${checkName(2)}`);
+    expect(body).toMatchObject({ status: 'up' });
+  });
+
+  it('refuses a ping by the old token whose batch was read before the rotation committed', async () => {
+    const old = tokens[3] ?? '';
+    const { store: real } = headroom.server.deps;
+    let rotateFirst = true;
+    const store: Store = {
+      ...real,
+      // The rotation commits between the batch's read of the check and its write.
+      applyHeartbeatPings: async (pings, states) => {
+        if (rotateFirst) {
+          rotateFirst = false;
+          await rotate(3);
+        }
+        return real.applyHeartbeatPings(pings, states);
+      },
+    };
+    const pings = new HeartbeatPings({ ...headroom.server.deps, store });
+    const kept = await stored(3);
+    // A success pages nothing: the batch takes the conditional write, which the
+    // rotation's new version fails.
+    expect(await pings.receive(pingOf(old, 'success'))).toBe('not-found');
+    expect(rotateFirst).toBe(false);
+    expect(await stored(3)).toEqual(kept);
+    expect(await pings.receive(pingOf(tokens[3] ?? '', 'success'))).toBe('ok');
+  });
+
   it('answers no ping of a batch that failed, and keeps none of them', async () => {
     const before = await Promise.all(tokens.map((_, index) => stored(index)));
     const store: Store = {

@@ -16,6 +16,7 @@ interface Heartbeat {
   name: string;
   status: string;
   pingUrl: string;
+  lastSuccessAt: string | null;
   expectedAt: string | null;
   downAt: string | null;
   runningSince: string | null;
@@ -231,6 +232,86 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
     expect(exportPages).toEqual([]);
     expect((await ping((await heartbeat('invoice-export')).pingUrl)).status).toBe(200);
     expect((await heartbeat('invoice-export')).status).toBe('up');
+  });
+
+  it('rotates a leaked ping URL: the old one answers 404 at once, the new one works, the state stays', async () => {
+    const before = await heartbeat('invoice-export');
+    // This instance took a ping by the old token: it knows that token and the state.
+    expect(
+      (await ping(`${before.pingUrl}/log`, { method: 'POST', body: 'still here' })).status,
+    ).toBe(200);
+    const pinged = await heartbeat('invoice-export');
+
+    const tokenOf = async (body: unknown) => {
+      const created = await headroom.call('POST', '/api/v1/tokens', { body });
+      expect(created.status, created.text).toBe(201);
+      return (created.body as { token: string }).token;
+    };
+    const viewer = await tokenOf({ name: 'rotation-viewer', role: 'viewer' });
+    const otherTeam = await tokenOf({
+      name: 'rotation-search',
+      role: 'editor',
+      teams: ['discovery'],
+    });
+    const rotate = (name: string, token?: string) =>
+      headroom.call('POST', `/api/v1/heartbeats/${name}/rotate-token`, {
+        ...(token === undefined ? {} : { token }),
+      });
+    for (const token of [viewer, otherTeam]) {
+      const refused = await rotate('invoice-export', token);
+      expect(refused.status, refused.text).toBe(403);
+      expect(refused.body).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect((await rotate('no-such-check')).status).toBe(404);
+    expect((await heartbeat('invoice-export')).pingUrl).toBe(before.pingUrl);
+
+    const editor = await tokenOf({
+      name: 'rotation-payments',
+      role: 'editor',
+      teams: ['payments'],
+    });
+    const rotated = await rotate('invoice-export', editor);
+    expect(rotated.status, rotated.text).toBe(200);
+    const after = rotated.body as Heartbeat;
+    expect(after.pingUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ping\/[0-9a-f-]{36}$/);
+    expect(after.pingUrl).not.toBe(before.pingUrl);
+    expect(after).toMatchObject({ name: 'invoice-export', status: pinged.status });
+
+    // No grace: the old URL is refused at once, by the instance that held it.
+    expect(await ping(before.pingUrl)).toEqual({ status: 404, text: 'not found' });
+    expect((await ping(`${before.pingUrl}/fail`)).status).toBe(404);
+    expect((await ping(`${after.pingUrl}/log`, { method: 'POST', body: 'new url' })).status).toBe(
+      200,
+    );
+    const now = await heartbeat('invoice-export');
+    expect(now).toMatchObject({
+      pingUrl: after.pingUrl,
+      status: pinged.status,
+      lastSuccessAt: pinged.lastSuccessAt,
+      expectedAt: pinged.expectedAt,
+    });
+    // The pings taken before stay; those refused were never written.
+    expect(now.pings.map((each) => each.body)).toEqual([
+      'new url',
+      ...pinged.pings.map((each) => each.body),
+    ]);
+
+    const [audited] = (await headroom.call('GET', '/api/v1/audit?limit=1')).body as {
+      kind: string;
+      name: string;
+      action: string;
+      actor: string;
+      before: { pingToken: string };
+      after: { pingToken: string };
+    }[];
+    expect(audited).toMatchObject({
+      kind: 'Heartbeat',
+      name: 'invoice-export',
+      action: 'update',
+      before: { pingToken: `…${before.pingUrl.slice(-4)}` },
+      after: { pingToken: `…${after.pingUrl.slice(-4)}` },
+    });
+    expect(JSON.stringify(audited)).not.toContain(before.pingUrl.split('/').pop());
   });
 
   it('refuses a heartbeat whose cron or zone is wrong, with the field', async () => {

@@ -1,8 +1,8 @@
 // The heartbeats and reports screens in headless chromium against a server seeded with
 // the example config and events, plus a Heartbeat applied here and pinged over HTTP:
 // the list shows the status the API gives, Pause and Resume work through the buttons,
-// and the reliability report shows the API's numbers. Numbers are formatted here
-// independently of the UI's code.
+// so does a new ping URL, and the reliability report shows the API's numbers. Numbers
+// are formatted here independently of the UI's code.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,6 +163,34 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     expect(resumed.status).not.toBe('paused');
     expect(await text(page.locator('h1 [data-heartbeat-status]'))).toContain(resumed.status);
     await saveScreenshot(page, 'heartbeat');
+  });
+
+  it('makes a new ping URL after a confirmation that says the old one stops at once', async () => {
+    const before = await api<Heartbeat>('/api/v1/heartbeats/nightly-backup');
+    const panel = page.locator('[data-panel="ping-url"]');
+    const shown = panel.locator('[data-field="ping-url"]');
+    expect(await shown.inputValue()).toBe(before.pingUrl);
+    await panel.getByRole('button', { name: 'New ping URL' }).click();
+    expect(await text(panel.locator('[data-field="rotate-warning"]'))).toContain(
+      'stops working at once',
+    );
+    await panel.getByRole('button', { name: 'Cancel' }).click();
+    expect((await api<Heartbeat>('/api/v1/heartbeats/nightly-backup')).pingUrl).toBe(
+      before.pingUrl,
+    );
+
+    await panel.getByRole('button', { name: 'New ping URL' }).click();
+    await saveScreenshot(page, 'heartbeat-new-ping-url');
+    await panel.getByRole('button', { name: 'Make a new ping URL' }).click();
+    await panel.locator('[data-field="rotated"]', { hasText: 'New ping URL' }).waitFor();
+    const after = await api<Heartbeat>('/api/v1/heartbeats/nightly-backup');
+    expect(after.pingUrl).not.toBe(before.pingUrl);
+    expect(await text(panel.locator('[data-field="rotated"]'))).toContain(after.pingUrl);
+    // The screen reads the check again: the curl line and the field show the new URL.
+    await panel.locator('pre code', { hasText: after.pingUrl }).waitFor();
+    expect(await shown.inputValue()).toBe(after.pingUrl);
+    expect((await fetch(before.pingUrl)).status).toBe(404);
+    expect((await fetch(after.pingUrl, { method: 'HEAD' })).status).toBe(200);
   });
 
   it('shows the reliability report with the API numbers, and downloads it', async () => {

@@ -306,6 +306,17 @@ export interface HeartbeatRepository {
     pings: readonly Omit<HeartbeatPingRecord, 'id'>[],
     states: readonly HeartbeatStateWrite[],
   ): Promise<boolean>;
+  /**
+   * Gives the check a new ping token and a new version, its state kept; false when it
+   * has no row. The new version fails every ping batch computed before, so that one
+   * carrying the old token is looked at again, and refused, under lock.
+   */
+  rotateHeartbeatToken(
+    name: string,
+    token: string,
+    nextVersion: number,
+    at: number,
+  ): Promise<boolean>;
   /** Checks whose next check is due at `atMs`. */
   listDueHeartbeats(atMs: number, limit: number): Promise<HeartbeatRecord[]>;
   insertHeartbeatPings(pings: readonly Omit<HeartbeatPingRecord, 'id'>[]): Promise<void>;

@@ -1,5 +1,5 @@
 // Heartbeats: the healthchecks-style ping URLs cron jobs call, and the API to read
-// checks, pause and resume them, and make teams' ping keys.
+// checks, pause and resume them, rotate a check's ping URL, and make teams' ping keys.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
@@ -7,6 +7,7 @@ import {
   createPingKey,
   listPingKeys,
   revokePingKey,
+  rotateHeartbeatToken,
   getHeartbeat,
   listHeartbeats,
   PING_BODY_LIMIT_BYTES,
@@ -157,6 +158,19 @@ export function heartbeatRoutes(
           ),
       }),
     ),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/heartbeats/:name/rotate-token',
+      summary:
+        "Give a check a new ping URL (the old one leaked): the old URL answers 404 at once, on every instance, with no grace period; the check's state, runs and pings stay. Answers the check with its new pingUrl",
+      tags: TAGS,
+      auth: 'token',
+      params: nameParamsSchema,
+      response: heartbeatSchema,
+      problems: WRITE_PROBLEMS,
+      handler: async ({ principal, params, request }) =>
+        heartbeatView(await rotateHeartbeatToken(deps, principal, params.name), baseUrl(request)),
+    }),
     defineRoute({
       method: 'POST',
       url: '/api/v1/teams/:name/ping-keys',

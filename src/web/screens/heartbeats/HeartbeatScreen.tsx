@@ -1,5 +1,6 @@
-// One heartbeat check: where it stands, its ping URL, its last pings (with their run
-// logs), and Pause / Resume. A refused change shows the server's problem.
+// One heartbeat check: where it stands, its ping URL (and a new one, should it leak),
+// its last pings (with their run logs), and Pause / Resume. A refused change shows the
+// server's problem.
 import { Fragment, useState, type ReactNode } from 'react';
 import type { Heartbeat, HeartbeatDetail, HeartbeatPing } from '../../api/types';
 import { apiPost, segment } from '../../api/client';
@@ -17,6 +18,8 @@ import { HeartbeatStatusBadge, instantOr, PingUrl } from './heartbeat-parts';
 
 const FORBIDDEN =
   "This token may not pause or resume this check: it takes an editor of the service's team.";
+const ROTATE_FORBIDDEN =
+  "This token may not give this check a new ping URL: it takes an editor of the service's team.";
 
 export function HeartbeatScreen({ name }: { readonly name: string }) {
   useTitle(name);
@@ -53,6 +56,7 @@ export function HeartbeatScreen({ name }: { readonly name: string }) {
                   Append <code>/start</code> before the run, <code>/fail</code> or the exit status
                   after it; a POST body is kept as the run&apos;s log.
                 </p>
+                <RotatePingUrl heartbeat={found} onRotated={heartbeat.reload} />
               </Panel>
             </div>
             <Panel title="Last pings" id="pings">
@@ -97,6 +101,87 @@ function PauseResume(props: { readonly heartbeat: Heartbeat; readonly onChanged:
           {done}
         </span>
       </div>
+      <FormError message={error} />
+    </div>
+  );
+}
+
+/**
+ * A new ping URL for a leaked one. The old URL dies at once (no grace period), so the
+ * person confirms first, told that every job still calling it will be refused.
+ */
+function RotatePingUrl(props: { readonly heartbeat: Heartbeat; readonly onRotated: () => void }) {
+  const { heartbeat } = props;
+  const [confirming, setConfirming] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [rotatedTo, setRotatedTo] = useState<string | null>(null);
+  const rotate = () => {
+    setSending(true);
+    setError(undefined);
+    apiPost<Heartbeat>(`/api/v1/heartbeats/${segment(heartbeat.name)}/rotate-token`, {}).then(
+      (changed) => {
+        setSending(false);
+        setConfirming(false);
+        setRotatedTo(changed.pingUrl);
+        props.onRotated();
+      },
+      (failure: unknown) => {
+        setSending(false);
+        setError(problemErrors(failure, [], ROTATE_FORBIDDEN).form);
+      },
+    );
+  };
+  return (
+    <div className="rotate-ping-url" data-form="rotate-ping-url">
+      {confirming ? (
+        <div
+          className="notice notice-warning"
+          role="group"
+          aria-labelledby="rotate-ping-url-warning"
+        >
+          <p id="rotate-ping-url-warning" data-field="rotate-warning">
+            The current URL stops working at once: every job still calling it gets 404, and the
+            check goes late. Give each job the new URL.
+          </p>
+          <div className="form-actions">
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={sending}
+              onClick={rotate}
+            >
+              Make a new ping URL
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={sending}
+              onClick={() => {
+                setConfirming(false);
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setRotatedTo(null);
+            setConfirming(true);
+          }}
+        >
+          New ping URL
+        </button>
+      )}
+      <p role="status" className="form-status" data-field="rotated">
+        {rotatedTo === null
+          ? null
+          : `New ping URL: ${rotatedTo}. The old one now answers 404: update the job.`}
+      </p>
       <FormError message={error} />
     </div>
   );
