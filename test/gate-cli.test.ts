@@ -236,6 +236,71 @@ describe('headroom gate against a running server', () => {
     expect(usage.stderr).toContain("required option '--status <status>' not specified");
   });
 
+  it('reads deploys and decisions back: deploy list, deploy decisions, deploy decision', async () => {
+    const held = await headroom(
+      ['gate', 'checkout', '--version', '2.0.0', '--actor', 'carol', '--json'],
+      env,
+    );
+    expect(held.code).toBe(1);
+    const { id } = JSON.parse(held.stdout) as { id: string };
+    const recorded = await headroom(
+      [
+        'deploy',
+        'record',
+        'checkout',
+        '--status',
+        'finished',
+        '--version',
+        '2.0.0',
+        '--decision',
+        id,
+      ],
+      { ...env, HEADROOM_ACTOR: 'carol' },
+    );
+    expect(recorded.code).toBe(0);
+
+    const list = await headroom(['deploy', 'list', '--service', 'checkout', '--limit', '1'], env);
+    expect(list.stderr).toBe('');
+    expect(list.code).toBe(0);
+    const [header, row, ...rest] = list.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^AT\s+SERVICE\s+VERSION\s+STATUS\s+ACTOR\s+DECISION\s+BUDGET SPENT/);
+    expect(rest).toEqual([]);
+    expect(row).toContain(
+      `checkout  2.0.0    finished  carol  ${id} (DENIED: went out against the gate)`,
+    );
+    // The SLO's budget around the deploy: the hour before read, the hour after still to come.
+    expect(row).toMatch(/checkout-availability -?\d+\.\d\d% → pending$/);
+
+    const decisions = await headroom(
+      ['deploy', 'decisions', '--service', 'checkout', '--denied'],
+      env,
+    );
+    expect(decisions.code).toBe(0);
+    const lines = decisions.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^AT\s+ID\s+SERVICE\s+VERSION\s+ACTOR\s+ANSWER\s+RULES$/);
+    expect(lines[1]).toContain(
+      `${id}  checkout  2.0.0    carol  DENIED  payments-budget/exhausted`,
+    );
+    expect(lines.slice(1).every((line) => line.includes('DENIED'))).toBe(true);
+
+    const one = await headroom(['deploy', 'decision', id], env);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(
+      /^DENIED: checkout 2\.0\.0 was held at \S+ by carol \(payments-budget\)\.\n\n {2}1\. \[payments-budget\/exhausted\] SLO checkout-availability has exhausted its error budget/,
+    );
+    // A past decision offers nothing to lift: the conditions have moved on since.
+    expect(one.stdout).not.toContain('To lift it');
+    expect(one.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `Decision ${id}, asked with the token of ${(JSON.parse(held.stdout) as { requestedBy: string }).requestedBy}.`,
+    );
+    const unknown = await headroom(['deploy', 'decision', 'dec_nothing'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('headroom deploy decision:');
+    const badLimit = await headroom(['deploy', 'list', '--limit', '0'], env);
+    expect(badLimit.code).toBe(2);
+    expect(badLimit.stderr).toContain('expected a whole number from 1 to 500');
+  });
+
   describe('with the server down', () => {
     let down: Record<string, string>;
     beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultActor, formatDecision } from './gate-command.js';
+import { formatDecision } from './decision-format.js';
+import { defaultActor } from './gate-command.js';
 import type { GateAnswer } from '../schema/deploys.js';
 
 const HELD: GateAnswer = {

@@ -27,6 +27,8 @@ import {
   formatApiError,
   type ApiClient,
 } from './api-client.js';
+import { formatDecision } from './decision-format.js';
+import { addDeployReadCommands } from './deploy-command.js';
 import { collect } from './option-parsers.js';
 import { ExitCode, type CliIo } from './io.js';
 
@@ -221,69 +223,6 @@ function decideWithoutServer(
 }
 
 /** The decision for a person: the verdict, every reason in full, what would lift them. */
-export function formatDecision(answer: GateAnswer): string {
-  const what = answer.version === null ? answer.service : `${answer.service} ${answer.version}`;
-  const policies = answer.policies.length === 0 ? 'no policy applies' : answer.policies.join(', ');
-  const lines: string[] = [];
-  if (answer.allowed) {
-    lines.push(`ALLOWED: ${what} may be deployed now by ${answer.actor} (${policies}).`);
-  } else {
-    lines.push(`DENIED: ${what} may not be deployed now by ${answer.actor} (${policies}).`, '');
-    answer.reasons.forEach((reason, index) => {
-      lines.push(`  ${index + 1}. ${reason.message}`);
-    });
-  }
-  if (answer.waived.length > 0) {
-    lines.push('', 'Waived:');
-    for (const reason of answer.waived) {
-      const by =
-        reason.waivedBy.kind === 'label'
-          ? `label ${reason.waivedBy.label}`
-          : `approval ${reason.waivedBy.approval} by ${reason.waivedBy.approver}`;
-      lines.push(`  - [${reason.policy}/${reason.rule}] by ${by}`);
-    }
-  }
-  if (answer.approvalsRefused.length > 0) {
-    lines.push('', 'Approvals that do not count:');
-    for (const refused of answer.approvalsRefused) {
-      lines.push(`  - ${refused.id} by ${refused.approver}: ${refused.message}`);
-    }
-  }
-  if (!answer.allowed) {
-    const lift = answer.liftableBy;
-    lines.push('');
-    if (lift === null) {
-      lines.push(noApprovalLifts(answer.reasons));
-    } else {
-      for (const approval of lift.approvals) {
-        const rules = approval.rules.map((rule) => `${approval.policy}/${rule}`);
-        lines.push(
-          `To lift it: an approval from a holder of role ${approval.roles.join(' or ')} (not ${lift.notBy}) for ${rules.join(', ')}, given with their own token:`,
-          `  headroom approve ${answer.service} ${rules.map((rule) => `--rule ${rule}`).join(' ')} --reason '…' --expires 2h`,
-        );
-      }
-    }
-  }
-  lines.push('', `Decision ${answer.id} at ${answer.at}.`);
-  return `${lines.join('\n')}\n`;
-}
-
-/** What is left when no approval helps: the labels that would, or only time. */
-function noApprovalLifts(reasons: GateAnswer['reasons']): string {
-  const unlabelled = reasons.filter((reason) => reason.unlessLabels.length === 0);
-  if (unlabelled.length > 0) {
-    const rules = [...new Set(unlabelled.map((reason) => `${reason.policy}/${reason.rule}`))];
-    return `No approval or label lifts ${rules.join(', ')}: only its condition ending does.`;
-  }
-  const [first, ...rest] = reasons;
-  const common = (first?.unlessLabels ?? []).filter((label) =>
-    rest.every((reason) => reason.unlessLabels.includes(label)),
-  );
-  return common.length > 0
-    ? `No approval lifts this; the label ${common.join(' or ')} would waive every reason, or wait for the conditions to end.`
-    : 'No approval lifts this; each reason names the labels that waive it, or wait for the conditions to end.';
-}
-
 export interface DeployRecordOptions {
   readonly service: string;
   readonly status: (typeof DEPLOY_STATUSES)[number];
@@ -475,6 +414,7 @@ Examples:
         ),
       );
     });
+  addDeployReadCommands(deploy, configure, io, setExitCode);
 }
 
 interface RawGateOptions {

@@ -1,0 +1,87 @@
+// A gate decision in words for a person: every reason, what was waived and by what,
+// approvals that did not count, and what would lift a denial. `headroom gate` prints
+// it as the answer; `headroom deploy decision` prints a stored one.
+import type { GateAnswer } from '../schema/deploys.js';
+
+/**
+ * The decision for a person. `now`: as the gate answers, with what would lift a denial;
+ * `then`: a stored decision read back, in the past tense, and nothing to lift (the
+ * conditions have moved on: ask the gate again).
+ */
+export function formatDecision(answer: GateAnswer, asked: 'now' | 'then' = 'now'): string {
+  const what = answer.version === null ? answer.service : `${answer.service} ${answer.version}`;
+  const policies = answer.policies.length === 0 ? 'no policy applies' : answer.policies.join(', ');
+  const lines: string[] = [];
+  const by = `by ${answer.actor} (${policies})`;
+  if (answer.allowed) {
+    lines.push(
+      asked === 'now'
+        ? `ALLOWED: ${what} may be deployed now ${by}.`
+        : `ALLOWED: ${what} was let out at ${answer.at} ${by}.`,
+    );
+  } else {
+    lines.push(
+      asked === 'now'
+        ? `DENIED: ${what} may not be deployed now ${by}.`
+        : `DENIED: ${what} was held at ${answer.at} ${by}.`,
+      '',
+    );
+    answer.reasons.forEach((reason, index) => {
+      lines.push(`  ${index + 1}. ${reason.message}`);
+    });
+  }
+  if (answer.waived.length > 0) {
+    lines.push('', 'Waived:');
+    for (const reason of answer.waived) {
+      const by =
+        reason.waivedBy.kind === 'label'
+          ? `label ${reason.waivedBy.label}`
+          : `approval ${reason.waivedBy.approval} by ${reason.waivedBy.approver}`;
+      lines.push(`  - [${reason.policy}/${reason.rule}] by ${by}`);
+    }
+  }
+  if (answer.approvalsRefused.length > 0) {
+    lines.push('', 'Approvals that do not count:');
+    for (const refused of answer.approvalsRefused) {
+      lines.push(`  - ${refused.id} by ${refused.approver}: ${refused.message}`);
+    }
+  }
+  if (!answer.allowed && asked === 'now') {
+    const lift = answer.liftableBy;
+    lines.push('');
+    if (lift === null) {
+      lines.push(noApprovalLifts(answer.reasons));
+    } else {
+      for (const approval of lift.approvals) {
+        const rules = approval.rules.map((rule) => `${approval.policy}/${rule}`);
+        lines.push(
+          `To lift it: an approval from a holder of role ${approval.roles.join(' or ')} (not ${lift.notBy}) for ${rules.join(', ')}, given with their own token:`,
+          `  headroom approve ${answer.service} ${rules.map((rule) => `--rule ${rule}`).join(' ')} --reason '…' --expires 2h`,
+        );
+      }
+    }
+  }
+  lines.push(
+    '',
+    asked === 'now'
+      ? `Decision ${answer.id} at ${answer.at}.`
+      : `Decision ${answer.id}, asked with the token of ${answer.requestedBy}.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** What is left when no approval helps: the labels that would, or only time. */
+function noApprovalLifts(reasons: GateAnswer['reasons']): string {
+  const unlabelled = reasons.filter((reason) => reason.unlessLabels.length === 0);
+  if (unlabelled.length > 0) {
+    const rules = [...new Set(unlabelled.map((reason) => `${reason.policy}/${reason.rule}`))];
+    return `No approval or label lifts ${rules.join(', ')}: only its condition ending does.`;
+  }
+  const [first, ...rest] = reasons;
+  const common = (first?.unlessLabels ?? []).filter((label) =>
+    rest.every((reason) => reason.unlessLabels.includes(label)),
+  );
+  return common.length > 0
+    ? `No approval lifts this; the label ${common.join(' or ')} would waive every reason, or wait for the conditions to end.`
+    : 'No approval lifts this; each reason names the labels that waive it, or wait for the conditions to end.';
+}

@@ -1,0 +1,313 @@
+// `headroom deploy list`, `headroom deploy decisions` and `headroom deploy decision
+// <id>`: what went out and what the gate said, read back from the terminal. A person
+// asking "why was Friday's deploy held?" or "what did the last deploy cost the
+// budget?" should not need curl and jq.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { z } from 'zod';
+import {
+  DEPLOY_STATUSES,
+  deploySchema,
+  gateAnswerSchema,
+  type DeployView,
+  type GateAnswer,
+} from '../schema/deploys.js';
+import { formatColumns } from './columns.js';
+import { formatPercent } from './format-table.js';
+import { formatDecision } from './decision-format.js';
+import { withApiClient } from './incident-command.js';
+import { ExitCode, type CliIo } from './io.js';
+
+type Configure = (command: Command, usage: string) => Command;
+type Env = Readonly<Record<string, string | undefined>>;
+
+const URL_HELP = 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)';
+const NO_VALUE = '—';
+/** The API's page of decisions when no limit is given. */
+const DEFAULT_DECISIONS_PAGE = 50;
+
+export type DeployReadAction =
+  | {
+      readonly kind: 'list';
+      readonly service?: string | undefined;
+      readonly status?: (typeof DEPLOY_STATUSES)[number] | undefined;
+      readonly from?: string | undefined;
+      readonly to?: string | undefined;
+      readonly limit?: number | undefined;
+    }
+  | {
+      readonly kind: 'decisions';
+      readonly service?: string | undefined;
+      readonly before?: string | undefined;
+      readonly limit?: number | undefined;
+      readonly deniedOnly: boolean;
+    }
+  | { readonly kind: 'decision'; readonly id: string };
+
+export async function runDeployRead(
+  action: DeployReadAction,
+  common: { readonly url: string | undefined; readonly json: boolean },
+  io: CliIo,
+  env: Env = process.env,
+): Promise<number> {
+  return withApiClient(`headroom deploy ${action.kind}`, common.url, io, env, async (client) => {
+    const print = (value: unknown, text: () => string) => {
+      io.stdout.write(common.json ? `${JSON.stringify(value, null, 2)}\n` : text());
+      return ExitCode.ok;
+    };
+    switch (action.kind) {
+      case 'list': {
+        const query = queryOf({
+          service: action.service,
+          status: action.status,
+          from: action.from,
+          to: action.to,
+          limit: action.limit,
+        });
+        const deploys = await client.call(
+          'GET',
+          `/api/v1/deploys${query}`,
+          undefined,
+          z.array(deploySchema),
+        );
+        return print(deploys, () => formatDeploys(deploys));
+      }
+      case 'decisions': {
+        const query = queryOf({
+          service: action.service,
+          before: action.before,
+          limit: action.limit,
+        });
+        const all = await client.call(
+          'GET',
+          `/api/v1/deploys/decisions${query}`,
+          undefined,
+          z.array(gateAnswerSchema),
+        );
+        const decisions = action.deniedOnly ? all.filter((decision) => !decision.allowed) : all;
+        const pageFull = all.length === (action.limit ?? DEFAULT_DECISIONS_PAGE);
+        return print(decisions, () =>
+          formatDecisions(decisions, pageFull ? all.at(-1) : undefined),
+        );
+      }
+      case 'decision': {
+        const decision = await client.call(
+          'GET',
+          `/api/v1/deploys/decisions/${encodeURIComponent(action.id)}`,
+          undefined,
+          gateAnswerSchema,
+        );
+        return print(decision, () => formatDecision(decision, 'then'));
+      }
+    }
+  });
+}
+
+function queryOf(parameters: Readonly<Record<string, string | number | undefined>>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(parameters)) {
+    if (value !== undefined) query.set(name, String(value));
+  }
+  const text = query.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/**
+ * One row per deploy, newest first; BUDGET is what each SLO of the service spent in
+ * the hour before the deploy and the hour after it (pending until that hour is over).
+ */
+export function formatDeploys(deploys: readonly DeployView[]): string {
+  if (deploys.length === 0) return 'No deploys recorded.\n';
+  const rows = deploys.map((deploy) => [
+    deploy.at,
+    deploy.service,
+    deploy.version ?? NO_VALUE,
+    deploy.status,
+    deploy.actor,
+    deploy.decision === null
+      ? NO_VALUE
+      : deploy.againstDenial
+        ? `${deploy.decision} (DENIED: went out against the gate)`
+        : deploy.decision,
+    deploy.budget.length === 0 ? NO_VALUE : deploy.budget.map(budgetAround).join('; '),
+  ]);
+  return formatColumns([
+    [
+      'AT',
+      'SERVICE',
+      'VERSION',
+      'STATUS',
+      'ACTOR',
+      'DECISION',
+      'BUDGET SPENT (HOUR BEFORE → AFTER)',
+    ],
+    ...rows,
+  ]);
+}
+
+function budgetAround(budget: DeployView['budget'][number]): string {
+  const after = budget.after === null ? 'pending' : formatPercent(budget.after.consumed, 2);
+  return `${budget.slo} ${formatPercent(budget.before.consumed, 2)} → ${after}`;
+}
+
+/** One row per decision, newest first: the answer and the rules behind it. */
+export function formatDecisions(
+  decisions: readonly GateAnswer[],
+  lastOfFullPage: GateAnswer | undefined,
+): string {
+  const rows = decisions.map((decision) => [
+    decision.at,
+    decision.id,
+    decision.service,
+    decision.version ?? NO_VALUE,
+    decision.actor,
+    decision.allowed ? 'allowed' : 'DENIED',
+    decision.allowed
+      ? waivedSummary(decision)
+      : [...new Set(decision.reasons.map((reason) => `${reason.policy}/${reason.rule}`))].join(
+          ', ',
+        ),
+  ]);
+  const table =
+    decisions.length === 0
+      ? 'No decisions.\n'
+      : formatColumns([['AT', 'ID', 'SERVICE', 'VERSION', 'ACTOR', 'ANSWER', 'RULES'], ...rows]);
+  // The API pages by id; the last one of a full page is where the next page begins.
+  const more =
+    lastOfFullPage === undefined
+      ? ''
+      : `\nOlder ones: headroom deploy decisions --before ${lastOfFullPage.id}\n`;
+  return `${table}${more}`;
+}
+
+function waivedSummary(decision: GateAnswer): string {
+  if (decision.waived.length === 0) return NO_VALUE;
+  return `waived: ${decision.waived
+    .map((reason) => {
+      const by =
+        reason.waivedBy.kind === 'label'
+          ? `label ${reason.waivedBy.label}`
+          : `approval ${reason.waivedBy.approval}`;
+      return `${reason.policy}/${reason.rule} by ${by}`;
+    })
+    .join(', ')}`;
+}
+
+function limitOption(maximum: number): Option {
+  return new Option('--limit <n>', `at most this many (1 to ${String(maximum)})`).argParser(
+    (value) => {
+      const parsed = z.coerce.number().int().min(1).max(maximum).safeParse(value);
+      if (!parsed.success) {
+        throw new InvalidArgumentError(`expected a whole number from 1 to ${String(maximum)}.`);
+      }
+      return parsed.data;
+    },
+  );
+}
+
+/** Adds `list`, `decisions` and `decision` to `headroom deploy`. */
+export function addDeployReadCommands(
+  deploy: Command,
+  configure: Configure,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+): void {
+  configure(deploy.command('list'), 'headroom deploy list')
+    .description(
+      'Recorded deploys, newest first, with the budget each SLO spent in the hour before and after.',
+    )
+    .option('-s, --service <name>', 'only this service')
+    .addOption(new Option('--status <status>', 'only this status').choices(DEPLOY_STATUSES))
+    .option('--from <instant>', 'from this instant (ISO 8601)')
+    .option('--to <instant>', 'up to this instant (ISO 8601)')
+    .addOption(limitOption(500))
+    .option('--json', 'print the API answer as JSON')
+    .option('--url <url>', URL_HELP)
+    .addHelpText(
+      'after',
+      `
+Exits 0, 2 for a refused or wrong request, 3 when the server cannot be reached.
+
+Examples:
+  headroom deploy list --service checkout --limit 10
+  headroom deploy list --status rolled_back --from 2026-11-01T00:00:00Z`,
+    )
+    .action(
+      async (options: {
+        service?: string;
+        status?: (typeof DEPLOY_STATUSES)[number];
+        from?: string;
+        to?: string;
+        limit?: number;
+        json?: boolean;
+        url?: string;
+      }) => {
+        setExitCode(
+          await runDeployRead(
+            {
+              kind: 'list',
+              service: options.service,
+              status: options.status,
+              from: options.from,
+              to: options.to,
+              limit: options.limit,
+            },
+            { url: options.url, json: options.json === true },
+            io,
+          ),
+        );
+      },
+    );
+  configure(deploy.command('decisions'), 'headroom deploy decisions')
+    .description('Gate decisions, newest first: who asked, the answer and the rules behind it.')
+    .option('-s, --service <name>', 'only this service')
+    .option('--denied', 'only the denials (of the page fetched)')
+    .option('--before <id>', 'older than this decision (the last id of the previous page)')
+    .addOption(limitOption(1000))
+    .option('--json', 'print the API answer as JSON')
+    .option('--url <url>', URL_HELP)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  headroom deploy decisions --service checkout --denied
+  headroom deploy decision dec_0a1b2c3d4e5f4a6b8c9d0e1f2a3b4c5d`,
+    )
+    .action(
+      async (options: {
+        service?: string;
+        denied?: boolean;
+        before?: string;
+        limit?: number;
+        json?: boolean;
+        url?: string;
+      }) => {
+        setExitCode(
+          await runDeployRead(
+            {
+              kind: 'decisions',
+              service: options.service,
+              before: options.before,
+              limit: options.limit,
+              deniedOnly: options.denied === true,
+            },
+            { url: options.url, json: options.json === true },
+            io,
+          ),
+        );
+      },
+    );
+  configure(deploy.command('decision'), 'headroom deploy decision')
+    .description('One gate decision, every reason as the gate gave it.')
+    .argument('<id>', 'the decision id (headroom gate prints it)')
+    .option('--json', 'print the API answer as JSON')
+    .option('--url <url>', URL_HELP)
+    .action(async (id: string, options: { json?: boolean; url?: string }) => {
+      setExitCode(
+        await runDeployRead(
+          { kind: 'decision', id },
+          { url: options.url, json: options.json === true },
+          io,
+        ),
+      );
+    });
+}
