@@ -6,6 +6,7 @@ import type { UserRecord } from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import { requireAdmin, requireReader, type Principal } from './principal.js';
 import { isValidTimeZone } from '../core/time/calendar.js';
+import { WEEKDAYS, type Weekday } from '../core/oncall/local-time.js';
 
 export async function listUsers(
   { store }: AppDependencies,
@@ -61,6 +62,11 @@ export async function putUser(
       timeZone: input.timeZone,
       teams,
       roles: [...new Set(input.roles)].sort(),
+      workingHours:
+        input.workingHours === undefined
+          ? null
+          : { ...input.workingHours, days: sortedWeekdays(input.workingHours.days) },
+      sleepHours: input.sleepHours ?? null,
     };
     if (before !== undefined && sameUser(before, fields)) return { user: before, created: false };
     const user: UserRecord = { ...fields, createdAt: before?.createdAt ?? now, updatedAt: now };
@@ -106,6 +112,13 @@ function sameUser(a: UserRecord, b: Omit<UserRecord, 'createdAt' | 'updatedAt'>)
     a.email === b.email &&
     a.timeZone === b.timeZone &&
     a.teams.join('\n') === b.teams.join('\n') &&
-    a.roles.join('\n') === b.roles.join('\n')
+    a.roles.join('\n') === b.roles.join('\n') &&
+    JSON.stringify(a.workingHours) === JSON.stringify(b.workingHours) &&
+    JSON.stringify(a.sleepHours) === JSON.stringify(b.sleepHours)
   );
+}
+
+/** In week order, Monday first, so that the same week reads back the same. */
+function sortedWeekdays(days: readonly Weekday[]): Weekday[] {
+  return WEEKDAYS.filter((day) => days.includes(day));
 }
