@@ -167,11 +167,17 @@ export async function runReport(
   });
 }
 
+const CAP_LABEL: Readonly<Record<ToilSummaryView['capSource'], string>> = {
+  request: 'cap',
+  team: "team's cap",
+  default: 'default cap',
+};
+
 export function formatSummary(summary: ToilSummaryView): string {
   const share = summary.share === null ? '—' : percent(summary.share);
   const lines = [
     `Team ${summary.team}, ${summary.from} to ${summary.to}`,
-    `Toil: ${hours(summary.toilMinutes)} of ${hours(summary.workingMinutes)} working time, ${share} (cap ${summary.capPercent}%)${summary.overCap ? ': OVER THE CAP' : ''}`,
+    `Toil: ${hours(summary.toilMinutes)} of ${hours(summary.workingMinutes)} working time, ${share} (${CAP_LABEL[summary.capSource]} ${summary.capPercent}%)${summary.overCap ? ': OVER THE CAP' : ''}`,
   ];
   if (summary.workingTo < summary.to) {
     lines.push(`The period is not over: working time is counted to ${summary.workingTo}.`);
