@@ -317,7 +317,10 @@ Example:
         'start of the period: an instant, or a date (its start, UTC) (default: 30 days before --to)',
       )
       .option('--to <instant>', 'end of the period, exclusive: an instant or a date (default: now)')
-      .option('--cap <percent>', 'the cap on toil, in percent of working time', '50'),
+      .option(
+        '--cap <percent>',
+        "the cap on toil, in percent of working time (default: the team's own, else 50)",
+      ),
   )
     .addHelpText(
       'after',
@@ -364,7 +367,10 @@ Examples:
     )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--zone <zone>', 'IANA zone the dates are shown in (default UTC)')
-    .option('--cap <percent>', 'the cap on toil, in percent of working time (default 50)')
+    .option(
+      '--cap <percent>',
+      "the cap on toil, in percent of working time (default: the team's own, else 50)",
+    )
     .option('--url <url>', URL_HELP)
     .addHelpText(
       'after',

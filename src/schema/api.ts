@@ -10,6 +10,7 @@ import {
   serviceDocumentSchema,
   sloDocumentSchema,
 } from './config.js';
+import { WEEKDAYS } from '../core/oncall/local-time.js';
 import { parseTimestamp } from './event-lines.js';
 import { sleepHoursSchema, workingHoursSchema } from './schedule.js';
 
@@ -98,7 +99,7 @@ export const userSchema = z
     timeZone: z.string(),
     /** Null: the default, Mon–Fri 09:00–17:00. */
     workingHours: z
-      .object({ days: z.array(z.string()), start: z.string(), end: z.string() })
+      .object({ days: z.array(z.enum(WEEKDAYS)), start: z.string(), end: z.string() })
       .nullable(),
     /** Null: the default, 22:00–07:00. */
     sleepHours: z.object({ start: z.string(), end: z.string() }).nullable(),
