@@ -7,6 +7,7 @@ import type { AppDependencies } from './ports/slo-catalog.js';
 import { requireAdmin, requireReader, type Principal } from './principal.js';
 import { isValidTimeZone } from '../core/time/calendar.js';
 import { WEEKDAYS, type Weekday } from '../core/oncall/local-time.js';
+import type { DailyHours } from '../core/reports/working-time.js';
 
 export async function listUsers(
   { store }: AppDependencies,
@@ -113,9 +114,17 @@ function sameUser(a: UserRecord, b: Omit<UserRecord, 'createdAt' | 'updatedAt'>)
     a.timeZone === b.timeZone &&
     a.teams.join('\n') === b.teams.join('\n') &&
     a.roles.join('\n') === b.roles.join('\n') &&
-    JSON.stringify(a.workingHours) === JSON.stringify(b.workingHours) &&
-    JSON.stringify(a.sleepHours) === JSON.stringify(b.sleepHours)
+    sameHours(a.workingHours, b.workingHours) &&
+    sameHours(a.sleepHours, b.sleepHours)
   );
+}
+
+function sameHours(
+  a: (DailyHours & { readonly days?: readonly string[] }) | null,
+  b: (DailyHours & { readonly days?: readonly string[] }) | null,
+): boolean {
+  if (a === null || b === null) return a === b;
+  return a.start === b.start && a.end === b.end && a.days?.join() === b.days?.join();
 }
 
 /** In week order, Monday first, so that the same week reads back the same. */

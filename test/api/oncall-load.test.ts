@@ -171,6 +171,20 @@ describe.each(TEST_DATABASES)('on-call load from the outbox on $name', (kind) =>
       workingHours: { days: ['mon', 'tue', 'wed', 'thu', 'sun'], start: '10:00', end: '16:00' },
       sleepHours: null,
     });
+    // The same week in another order, a minute later, is no change: nothing written.
+    headroom.clock.set(Date.parse('2026-11-30T00:01:00Z'));
+    const again = await headroom.call('PUT', '/api/v1/users/dana', {
+      body: {
+        email: 'dana@example.com',
+        timeZone: 'UTC',
+        teams: ['ops'],
+        workingHours: { days: ['thu', 'wed', 'tue', 'mon', 'sun'], start: '10:00', end: '16:00' },
+      },
+    });
+    expect(again.status, again.text).toBe(200);
+    expect((again.body as { updatedAt: string }).updatedAt).toBe(
+      (user.body as { updatedAt: string }).updatedAt,
+    );
     // Sunday 10:00: dana's working morning, eve's weekend and (by her own hours) her night.
     const week = await load(WEEK_1, WEEK_2, 'ops');
     expect(byPerson(week)).toEqual({
