@@ -195,4 +195,56 @@ describe('headroom toil and headroom report', () => {
       90,
     );
   });
+
+  it('sets a person’s own hours and the team’s cap, which the summary then uses', async () => {
+    const shown = await runCli(['user', 'hours', 'dana'], headroom.url);
+    expect(shown.stderr).toBe('');
+    expect(shown.stdout).toBe(
+      'dana (Europe/Berlin): works Mon–Fri 09:00–17:00 (default); sleeps 22:00–07:00 (default)\n',
+    );
+    // Sun–Thu, 10:00–14:00 in Berlin (09:00–13:00Z): Monday to Thursday before Friday 15:00Z.
+    const set = await runCli(
+      ['user', 'hours', 'dana', '--days', 'sun-thu', '--work', '10:00-14:00'],
+      headroom.url,
+    );
+    expect(set.stderr).toBe('');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain('works Sun–Thu 10:00–14:00; sleeps 22:00–07:00 (default)');
+    // The rest of the user is as it was.
+    const user = await headroom.call('GET', '/api/v1/users/dana');
+    expect(user.body).toMatchObject({ timeZone: 'Europe/Berlin', teams: ['discovery'] });
+
+    const badDay = await runCli(['user', 'hours', 'dana', '--days', 'sun-someday'], headroom.url);
+    expect(badDay.code).toBe(2);
+    expect(badDay.stderr).toContain('"someday" is not a day');
+    const badTime = await runCli(['user', 'hours', 'dana', '--work', '10:00-25:00'], headroom.url);
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr).toContain('body.workingHours.end');
+
+    expect((await runCli(['team', 'cap', 'discovery', '101'], headroom.url)).code).toBe(2);
+    const cap = await runCli(['team', 'cap', 'discovery', '3'], headroom.url);
+    expect(cap.stderr).toBe('');
+    expect(cap.stdout).toBe("Team discovery: toil cap 3% (the team's own)\n");
+    try {
+      // 90 of 4 × 4 h = 960 minutes is 9.4 %: over the team's 3 % without --cap, within 10 %.
+      const summary = await runCli(
+        ['toil', 'summary', '--team', 'discovery', '--from', FROM, '--to', TO],
+        headroom.url,
+      );
+      expect(summary.code).toBe(1);
+      expect(summary.stdout).toContain('Toil: 1h30m of 16h working time');
+      expect(summary.stdout).toContain("9.4% (team's cap 3%): OVER THE CAP");
+      const asked = await runCli(
+        ['toil', 'summary', '--team', 'discovery', '--from', FROM, '--to', TO, '--cap', '10'],
+        headroom.url,
+      );
+      expect(asked.code).toBe(0);
+      expect(asked.stdout).toContain('9.4% (cap 10%)');
+    } finally {
+      const reset = await runCli(['team', 'cap', 'discovery', 'default'], headroom.url);
+      expect(reset.stdout).toBe('Team discovery: toil cap 50% (the default)\n');
+      const back = await runCli(['user', 'hours', 'dana', '--default'], headroom.url);
+      expect(back.stdout).toContain('works Mon–Fri 09:00–17:00 (default)');
+    }
+  });
 });

@@ -282,7 +282,13 @@ async function executeChanges(
   for (const change of changes) {
     const { action, kind, name } = change;
     if (kind === 'Team') {
-      await store.putTeam({ name, displayName: null, createdAt: now, updatedAt: now });
+      await store.putTeam({
+        name,
+        displayName: null,
+        toilCapPercent: null,
+        createdAt: now,
+        updatedAt: now,
+      });
     } else if (
       kind === 'DataSource' ||
       kind === 'Schedule' ||

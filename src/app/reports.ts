@@ -68,7 +68,8 @@ export async function reliabilityReport(
   }
   await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
   const { team } = query;
-  if ((await store.getTeam(team)) === undefined) throw notFound(`team "${team}"`);
+  const teamRecord = await store.getTeam(team);
+  if (teamRecord === undefined) throw notFound(`team "${team}"`);
   const period = periodOf(deps, query.fromMs, query.toMs);
   const generatedAt = clock.now();
   const services = (await store.listServices())
@@ -100,8 +101,9 @@ export async function reliabilityReport(
     zone: query.zone ?? 'UTC',
     generatedAt,
     services: reliability,
-    toil: await summaryOf(deps, team, period, users, query.capPercent),
+    toil: await summaryOf(deps, teamRecord, period, users, query.capPercent),
     onCall: await teamOnCallLoad(deps, team, period, users),
+    people: teamCalendars(users, team),
     changeFailureWithinMinutes: CHANGE_FAILURE_WITHIN_MINUTES,
   };
 }

@@ -39,11 +39,17 @@ export async function putTeam(
       throw conflict(`team "${input.name}" already exists`);
     const now = clock.now();
     const displayName = input.displayName ?? null;
-    if (before !== undefined && before.displayName === displayName)
+    const toilCapPercent = input.toilCapPercent ?? null;
+    if (
+      before !== undefined &&
+      before.displayName === displayName &&
+      before.toilCapPercent === toilCapPercent
+    )
       return { team: before, created: false };
     const team: TeamRecord = {
       name: input.name,
       displayName,
+      toilCapPercent,
       createdAt: before?.createdAt ?? now,
       updatedAt: now,
     };

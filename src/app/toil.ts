@@ -8,11 +8,11 @@ import { incidentTimes } from '../core/incidents/durations.js';
 import type { Incident } from '../core/incidents/model.js';
 import { resolveZone } from '../core/postmortem/markdown.js';
 import {
-  DEFAULT_TOIL_CAP_PERCENT,
   normaliseCategory,
   PAGE_TOIL_CAP_MS,
   toilFromIncidents,
   toilFromPages,
+  toilCap,
   toilSummary,
   type IncidentForToil,
   type IncidentParticipant,
@@ -20,10 +20,14 @@ import {
   type ToilEntry,
   type ToilSummary,
 } from '../core/reports/toil.js';
-import { DEFAULT_WORKING_HOURS, type PersonCalendar } from '../core/reports/working-time.js';
+import {
+  DEFAULT_SLEEP_HOURS,
+  DEFAULT_WORKING_HOURS,
+  type PersonCalendar,
+} from '../core/reports/working-time.js';
 import { recordChange } from './audit.js';
 import { forbidden, invalid, notFound } from './errors.js';
-import type { IncidentRecord, ToilEntryRecord, UserRecord } from './ports/records.js';
+import type { IncidentRecord, TeamRecord, ToilEntryRecord, UserRecord } from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
 import {
@@ -299,40 +303,52 @@ export async function teamToilSummary(
 ): Promise<ToilSummary> {
   requireReader(principal);
   await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
-  if ((await deps.store.getTeam(team)) === undefined) throw notFound(`team "${team}"`);
+  const record = await deps.store.getTeam(team);
+  if (record === undefined) throw notFound(`team "${team}"`);
   const period = periodOf(deps, query.fromMs, query.toMs);
   const users = await deps.store.listUsers();
-  return summaryOf(deps, team, period, users, query.capPercent);
+  return summaryOf(deps, record, period, users, query.capPercent);
 }
 
-/** For the report: the same summary, the team already checked and the users read. */
+/**
+ * For the report: the same summary, the team already read and the users read. The cap
+ * is the request's, else the team's own, else the default (`toilCap`).
+ */
 export async function summaryOf(
   deps: AppDependencies,
-  team: string,
+  team: TeamRecord,
   period: Period,
   users: readonly UserRecord[],
-  capPercent: number | undefined,
+  requestedCapPercent: number | undefined,
 ): Promise<ToilSummary> {
   const entries = await toilEntries(deps, period, users);
+  const cap = toilCap(requestedCapPercent, team.toilCapPercent);
   return toilSummary(entries, {
-    team,
+    team: team.name,
     fromMs: period.fromMs,
     toMs: period.toMs,
-    working: { kind: 'calendar', people: teamCalendars(users, team) },
+    working: { kind: 'calendar', people: teamCalendars(users, team.name) },
     workingUntilMs: deps.clock.now(),
-    capPercent: capPercent ?? DEFAULT_TOIL_CAP_PERCENT,
+    capPercent: cap.percent,
+    capSource: cap.source,
   });
 }
 
-/** The team's members on their own clocks: Mon–Fri 09:00–17:00 local; an unknown zone is UTC. */
+/**
+ * The team's members on their own clocks: their own working and sleep hours, else
+ * Mon–Fri 09:00–17:00 and 22:00–07:00, in their zone (an unknown zone is UTC).
+ */
 export function teamCalendars(users: readonly UserRecord[], team: string): PersonCalendar[] {
-  return users
-    .filter((user) => user.teams.includes(team))
-    .map((user) => ({
-      name: user.name,
-      timeZone: resolveZone(user.timeZone).zone,
-      workingHours: DEFAULT_WORKING_HOURS,
-    }));
+  return users.filter((user) => user.teams.includes(team)).map(personCalendar);
+}
+
+function personCalendar(user: UserRecord): PersonCalendar {
+  return {
+    name: user.name,
+    timeZone: resolveZone(user.timeZone).zone,
+    workingHours: user.workingHours ?? DEFAULT_WORKING_HOURS,
+    sleepHours: user.sleepHours ?? DEFAULT_SLEEP_HOURS,
+  };
 }
 
 /**
@@ -361,20 +377,18 @@ async function toilEntries(
   ]);
   const teamOfService = serviceTeams(deps);
   const untilMs = Math.min(period.toMs, deps.clock.now());
+  const teamsOfPerson = new Map(users.map((user) => [user.name, user.teams]));
   const pageEntries = toilFromPages(
     (await Promise.all(pages.map((page) => pageForToil(page, teamOfService)))).flatMap(
       (page) => page ?? [],
     ),
-    { untilMs, capMs: PAGE_TOIL_CAP_MS },
+    { untilMs, capMs: PAGE_TOIL_CAP_MS, teamsOfPerson },
   );
-  const teamsOfUser = new Map(users.map((user) => [user.name, user.teams]));
   const incidentEntries = toilFromIncidents(
     (
-      await Promise.all(
-        incidents.map((record) => incidentForToil(store, record, teamOfService, teamsOfUser)),
-      )
+      await Promise.all(incidents.map((record) => incidentForToil(store, record, teamOfService)))
     ).flatMap((incident) => incident ?? []),
-    { untilMs },
+    { untilMs, teamsOfPerson },
   );
   return [...manual.map(manualEntry), ...pageEntries, ...incidentEntries];
 }
@@ -398,8 +412,9 @@ function serviceTeams(deps: AppDependencies): TeamOfService {
 }
 
 /**
- * A page's toil belongs to the team of its first service. A page acknowledged by a
- * machine (the integration or source that sent its alerts) cost no one's time.
+ * A page is owned by the team of its first service; the acknowledger's time counts to
+ * their own team (core `teamOfWork`). A page acknowledged by a machine (the
+ * integration or source that sent its alerts) cost no one's time.
  */
 async function pageForToil(
   page: Page,
@@ -426,14 +441,13 @@ async function pageForToil(
 /**
  * The people of an incident: the declarer from the declaration on, and everyone who
  * held a role for as long as they held it (hand-overs from the folded role history).
- * A person's time counts to their own team when it is one of the incident's, else to
- * the incident's first team.
+ * Each person's time counts to their own team (core `teamOfWork`), preferring one of
+ * the incident's.
  */
 async function incidentForToil(
   store: Store,
   record: IncidentRecord,
   teamOfService: TeamOfService,
-  teamsOfUser: ReadonlyMap<string, readonly string[]>,
 ): Promise<IncidentForToil | undefined> {
   const incident = { ...(record.document as Incident), id: String(record.id) };
   const teams = [
@@ -448,14 +462,8 @@ async function incidentForToil(
     if (page !== undefined) pages.push(page);
   }
   const times = incidentTimes(incident, pages);
-  const teamOf = (person: string) =>
-    (teamsOfUser.get(person) ?? []).find((team) => teams.includes(team)) ?? teams[0];
   const people: IncidentParticipant[] = [
-    {
-      person: incident.declaredBy,
-      team: teamOf(incident.declaredBy),
-      joinedAt: incident.declaredAt,
-    },
+    { person: incident.declaredBy, joinedAt: incident.declaredAt },
   ];
   for (const [index, change] of incident.roleHistory.entries()) {
     if (change.to === undefined) continue;
@@ -463,7 +471,6 @@ async function incidentForToil(
     people.push({
       person: change.to,
       role: change.role,
-      team: teamOf(change.to),
       joinedAt: change.at,
       leftAt: next?.at,
     });

@@ -6,6 +6,8 @@ import type { UserRecord } from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import { requireAdmin, requireReader, type Principal } from './principal.js';
 import { isValidTimeZone } from '../core/time/calendar.js';
+import { WEEKDAYS, type Weekday } from '../core/oncall/local-time.js';
+import type { DailyHours } from '../core/reports/working-time.js';
 
 export async function listUsers(
   { store }: AppDependencies,
@@ -61,6 +63,11 @@ export async function putUser(
       timeZone: input.timeZone,
       teams,
       roles: [...new Set(input.roles)].sort(),
+      workingHours:
+        input.workingHours === undefined
+          ? null
+          : { ...input.workingHours, days: sortedWeekdays(input.workingHours.days) },
+      sleepHours: input.sleepHours ?? null,
     };
     if (before !== undefined && sameUser(before, fields)) return { user: before, created: false };
     const user: UserRecord = { ...fields, createdAt: before?.createdAt ?? now, updatedAt: now };
@@ -106,6 +113,21 @@ function sameUser(a: UserRecord, b: Omit<UserRecord, 'createdAt' | 'updatedAt'>)
     a.email === b.email &&
     a.timeZone === b.timeZone &&
     a.teams.join('\n') === b.teams.join('\n') &&
-    a.roles.join('\n') === b.roles.join('\n')
+    a.roles.join('\n') === b.roles.join('\n') &&
+    sameHours(a.workingHours, b.workingHours) &&
+    sameHours(a.sleepHours, b.sleepHours)
   );
+}
+
+function sameHours(
+  a: (DailyHours & { readonly days?: readonly string[] }) | null,
+  b: (DailyHours & { readonly days?: readonly string[] }) | null,
+): boolean {
+  if (a === null || b === null) return a === b;
+  return a.start === b.start && a.end === b.end && a.days?.join() === b.days?.join();
+}
+
+/** In week order, Monday first, so that the same week reads back the same. */
+function sortedWeekdays(days: readonly Weekday[]): Weekday[] {
+  return WEEKDAYS.filter((day) => days.includes(day));
 }

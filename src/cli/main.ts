@@ -15,6 +15,7 @@ import { runOnCall } from './oncall-command.js';
 import { runPage } from './page-command.js';
 import { addIncidentCommands } from './incident-command.js';
 import { addReportCommands } from './report-command.js';
+import { addDirectoryCommands } from './directory-command.js';
 import { addHeartbeatCommands } from './heartbeat-command.js';
 import { addApprovalCommands } from './approve-command.js';
 import { runServe } from './serve-command.js';
@@ -291,6 +292,7 @@ Examples:
   addGateCommands(program, configure, io, setExitCode);
   addIncidentCommands(program, configure, io, setExitCode);
   addReportCommands(program, configure, io, setExitCode);
+  addDirectoryCommands(program, configure, io, setExitCode);
   addHeartbeatCommands(program, configure, io, setExitCode);
   addApprovalCommands(program, configure, io, setExitCode);
 

@@ -167,11 +167,17 @@ export async function runReport(
   });
 }
 
+const CAP_LABEL: Readonly<Record<ToilSummaryView['capSource'], string>> = {
+  request: 'cap',
+  team: "team's cap",
+  default: 'default cap',
+};
+
 export function formatSummary(summary: ToilSummaryView): string {
   const share = summary.share === null ? '—' : percent(summary.share);
   const lines = [
     `Team ${summary.team}, ${summary.from} to ${summary.to}`,
-    `Toil: ${hours(summary.toilMinutes)} of ${hours(summary.workingMinutes)} working time, ${share} (cap ${summary.capPercent}%)${summary.overCap ? ': OVER THE CAP' : ''}`,
+    `Toil: ${hours(summary.toilMinutes)} of ${hours(summary.workingMinutes)} working time, ${share} (${CAP_LABEL[summary.capSource]} ${summary.capPercent}%)${summary.overCap ? ': OVER THE CAP' : ''}`,
   ];
   if (summary.workingTo < summary.to) {
     lines.push(`The period is not over: working time is counted to ${summary.workingTo}.`);
@@ -311,7 +317,10 @@ Example:
         'start of the period: an instant, or a date (its start, UTC) (default: 30 days before --to)',
       )
       .option('--to <instant>', 'end of the period, exclusive: an instant or a date (default: now)')
-      .option('--cap <percent>', 'the cap on toil, in percent of working time', '50'),
+      .option(
+        '--cap <percent>',
+        "the cap on toil, in percent of working time (default: the team's own, else 50)",
+      ),
   )
     .addHelpText(
       'after',
@@ -358,7 +367,10 @@ Examples:
     )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--zone <zone>', 'IANA zone the dates are shown in (default UTC)')
-    .option('--cap <percent>', 'the cap on toil, in percent of working time (default 50)')
+    .option(
+      '--cap <percent>',
+      "the cap on toil, in percent of working time (default: the team's own, else 50)",
+    )
     .option('--url <url>', URL_HELP)
     .addHelpText(
       'after',

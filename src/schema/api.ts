@@ -10,7 +10,9 @@ import {
   serviceDocumentSchema,
   sloDocumentSchema,
 } from './config.js';
+import { WEEKDAYS } from '../core/oncall/local-time.js';
 import { parseTimestamp } from './event-lines.js';
+import { sleepHoursSchema, workingHoursSchema } from './schedule.js';
 
 /** Instants travel as ISO-8601 UTC strings. */
 export const instantSchema = z.iso.datetime({ offset: true });
@@ -53,14 +55,21 @@ export type Problem = z.infer<typeof problemSchema>;
 // ---------------------------------------------------------------------------
 // Teams and users
 
+/** The share of working time a team's toil may take, in percent. */
+export const toilCapPercentSchema = z.number().min(0).max(100);
+
 export const teamInputSchema = z.strictObject({
   name: nameSchema,
   displayName: z.string().optional(),
+  /** The team's own toil cap; toil summaries and reports use it unless a request gives one. Default 50. */
+  toilCapPercent: toilCapPercentSchema.optional(),
 });
 export const teamSchema = z
   .object({
     name: z.string(),
     displayName: z.string().nullable(),
+    /** Null: the default cap (50 %). */
+    toilCapPercent: z.number().nullable(),
     createdAt: instantSchema,
     updatedAt: instantSchema,
   })
@@ -77,6 +86,10 @@ export const userInputSchema = z.strictObject({
   teams: z.array(nameSchema).default([]),
   /** Roles error-budget policies name as approvers, e.g. sre-lead. */
   roles: z.array(nameSchema).default([]),
+  /** In the person's time zone; default Mon–Fri 09:00–17:00. Toil's share and out-of-hours pages use it. */
+  workingHours: workingHoursSchema.optional(),
+  /** In the person's time zone; default 22:00–07:00. A page in it interrupts a night. */
+  sleepHours: sleepHoursSchema.optional(),
 });
 export const userSchema = z
   .object({
@@ -84,6 +97,12 @@ export const userSchema = z
     displayName: z.string().nullable(),
     email: z.string().nullable(),
     timeZone: z.string(),
+    /** Null: the default, Mon–Fri 09:00–17:00. */
+    workingHours: z
+      .object({ days: z.array(z.enum(WEEKDAYS)), start: z.string(), end: z.string() })
+      .nullable(),
+    /** Null: the default, 22:00–07:00. */
+    sleepHours: z.object({ start: z.string(), end: z.string() }).nullable(),
     teams: z.array(z.string()),
     roles: z.array(z.string()),
     createdAt: instantSchema,

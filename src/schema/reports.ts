@@ -53,7 +53,7 @@ export const toilQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
 });
 
-/** A cap in percent of working time, 0 to 100. */
+/** A cap in percent of working time, 0 to 100; default the team's own, else 50. */
 const capSchema = z.coerce.number().min(0).max(100);
 
 export const toilSummaryQuerySchema = z.object({
@@ -81,6 +81,8 @@ export const toilSummarySchema = z
     /** toilMinutes / workingMinutes; null without working time. */
     share: z.number().nullable(),
     capPercent: z.number(),
+    /** Whose cap: the request's `cap`, the team's own toilCapPercent, or the default 50 %. */
+    capSource: z.enum(['request', 'team', 'default']),
     overCap: z.boolean(),
     warning: z.string().nullable(),
     byCategory: z.array(toilShareSchema),

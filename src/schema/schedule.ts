@@ -78,6 +78,79 @@ export const weekdaySchema = z.enum(WEEKDAYS, {
     `${JSON.stringify(issue.input)} is not a day; use ${WEEKDAYS.slice(0, -1).join(', ')} or sun`,
 });
 
+/** Days of the week, each at most once; `emptyMessage` says what to write instead of none. */
+export function weekdayListSchema(emptyMessage: string) {
+  return z
+    .array(weekdaySchema)
+    .min(1, { error: emptyMessage })
+    .superRefine((days, ctx) => {
+      const seen = new Set<unknown>();
+      days.forEach((day, index) => {
+        if (seen.has(day)) {
+          addCodedIssue(ctx, 'duplicate_day', `${day} is listed twice; keep one`, [index]);
+        }
+        seen.add(day);
+      });
+    }, whenList);
+}
+
+/**
+ * A daily span of local time between the fields `startKey` and `endKey` of `value` (an
+ * end before the start runs past midnight): it cannot start at 24:00, and an end equal
+ * to the start would be empty, never a whole day (`wholeDay` says how to write one).
+ * Reads the fields defensively: it runs even when one of them already failed.
+ */
+export function checkDailySpan(
+  ctx: z.RefinementCtx,
+  value: unknown,
+  [startKey, endKey]: readonly [string, string],
+  what: string,
+  wholeDay: string,
+): void {
+  const fields = (value ?? {}) as Readonly<Record<string, unknown>>;
+  const start = fields[startKey];
+  if (start === '24:00') {
+    addCodedIssue(
+      ctx,
+      'out_of_range',
+      `${startKey} 24:00 is the end of a day; start ${what} at 00:00 of the next day`,
+      [startKey],
+    );
+  } else if (typeof start === 'string' && start === fields[endKey]) {
+    addCodedIssue(
+      ctx,
+      'out_of_range',
+      `${startKey} and ${endKey} are both ${start}; for a whole day use ${wholeDay}`,
+      [endKey],
+    );
+  }
+}
+
+const WHOLE_DAY = 'start "00:00" and end "24:00"';
+
+/** Sleep hours: every night from `start` to `end` (HH:MM) on the person's own clock. */
+export const sleepHoursSchema = z
+  .strictObject({ start: timeOfDaySchema, end: timeOfDaySchema })
+  .superRefine((hours, ctx) => {
+    checkDailySpan(ctx, hours, ['start', 'end'], 'the night', WHOLE_DAY);
+  }, whenMapping)
+  .meta({ id: 'SleepHours' });
+
+/**
+ * Working hours: on each of `days` from `start` to `end` (HH:MM) on the person's own
+ * clock; a span past midnight belongs to the day it starts.
+ */
+export const workingHoursSchema = z
+  .strictObject({
+    days: weekdayListSchema('days must not be empty; list the days the person works'),
+    start: timeOfDaySchema,
+    end: timeOfDaySchema,
+  })
+  .superRefine((hours, ctx) => {
+    checkDailySpan(ctx, hours, ['start', 'end'], 'the working day', WHOLE_DAY);
+  }, whenMapping)
+  .meta({ id: 'WorkingHours' });
+
 /** Minutes of a shift, from a duration such as 12h, 1d or 1w. */
 export const shiftLengthSchema = durationSchema.superRefine((minutes, ctx) => {
   if (minutes < MIN_SHIFT_MINUTES) {
@@ -92,40 +165,15 @@ export const shiftLengthSchema = durationSchema.superRefine((minutes, ctx) => {
 export const restrictionSchema = z
   .strictObject({
     /** The days on which the window starts; default every day. */
-    days: z
-      .array(weekdaySchema)
-      .min(1, { error: 'days must not be empty; omit days for every day' })
-      .default([...WEEKDAYS])
-      .superRefine((days, ctx) => {
-        const seen = new Set<unknown>();
-        days.forEach((day, index) => {
-          if (seen.has(day)) {
-            addCodedIssue(ctx, 'duplicate_day', `${day} is listed twice; keep one`, [index]);
-          }
-          seen.add(day);
-        });
-      }, whenList),
+    days: weekdayListSchema('days must not be empty; omit days for every day').default([
+      ...WEEKDAYS,
+    ]),
     from: timeOfDaySchema,
     /** Not after `from`: the window runs past midnight into the next day. */
     to: timeOfDaySchema,
   })
   .superRefine((restriction, ctx) => {
-    const { from, to } = (restriction as Partial<typeof restriction> | undefined) ?? {};
-    if (from === '24:00') {
-      addCodedIssue(
-        ctx,
-        'out_of_range',
-        'from 24:00 is the end of a day; start the window at 00:00 of the next day',
-        ['from'],
-      );
-    } else if (typeof from === 'string' && from === to) {
-      addCodedIssue(
-        ctx,
-        'out_of_range',
-        `from and to are both ${from}; for a whole day use from "00:00" to "24:00"`,
-        ['to'],
-      );
-    }
+    checkDailySpan(ctx, restriction, ['from', 'to'], 'the window', 'from "00:00" to "24:00"');
   }, whenMapping);
 
 export const layerSchema = z

@@ -2,6 +2,8 @@
 // database values and domain values, lives in this file.
 import { PostgresAdapter, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 import type { MinuteCounts } from '../app/ports/records.js';
+import { WEEKDAYS, type Weekday } from '../core/oncall/local-time.js';
+import type { DailyHours, WorkingHours } from '../core/reports/working-time.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -38,6 +40,31 @@ export function decodeStringArray(text: string): string[] {
   return Array.isArray(value)
     ? value.filter((item): item is string => typeof item === 'string')
     : [];
+}
+
+export function encodeNullableJson(value: unknown): string | null {
+  return value === null ? null : encodeJson(value);
+}
+
+/**
+ * A person's stored sleep hours. A row the API did not write (a hand-edited database)
+ * must not break every report: anything but {start, end} strings reads as the default (null).
+ */
+export function decodeDailyHours(text: string | null): DailyHours | null {
+  if (text === null) return null;
+  const value = decodeJson(text) as { start?: unknown; end?: unknown } | null;
+  if (typeof value?.start !== 'string' || typeof value.end !== 'string') return null;
+  return { start: value.start, end: value.end };
+}
+
+/** A person's stored working hours, read as decodeDailyHours reads sleep hours. */
+export function decodeWorkingHours(text: string | null): WorkingHours | null {
+  const hours = decodeDailyHours(text);
+  if (text === null || hours === null) return null;
+  const { days } = decodeJson(text) as { days?: unknown };
+  if (!Array.isArray(days)) return null;
+  const known = new Set<unknown>(WEEKDAYS);
+  return { days: days.filter((day): day is Weekday => known.has(day)), ...hours };
 }
 
 export function isoOf(epochMs: number): string {

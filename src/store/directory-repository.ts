@@ -3,7 +3,13 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DirectoryRepository } from '../app/ports/store.js';
 import type { IngestKeyRecord, TeamRecord, TokenRecord, UserRecord } from '../app/ports/records.js';
 import type { Role } from '../schema/api.js';
-import { decodeStringArray, encodeJson } from './codec.js';
+import {
+  decodeDailyHours,
+  decodeStringArray,
+  decodeWorkingHours,
+  encodeJson,
+  encodeNullableJson,
+} from './codec.js';
 import type { ApiTokensTable, DatabaseSchema, IngestKeysTable } from './schema.js';
 
 export function directoryRepository(db: Kysely<DatabaseSchema>): DirectoryRepository {
@@ -26,12 +32,14 @@ export function directoryRepository(db: Kysely<DatabaseSchema>): DirectoryReposi
         .values({
           name: team.name,
           display_name: team.displayName,
+          toil_cap_percent: team.toilCapPercent,
           created_at: team.createdAt,
           updated_at: team.updatedAt,
         })
         .onConflict((oc) =>
           oc.column('name').doUpdateSet({
             display_name: team.displayName,
+            toil_cap_percent: team.toilCapPercent,
             updated_at: team.updatedAt,
           }),
         )
@@ -79,6 +87,8 @@ export function directoryRepository(db: Kysely<DatabaseSchema>): DirectoryReposi
           email: user.email,
           time_zone: user.timeZone,
           roles: encodeJson(user.roles),
+          working_hours: encodeNullableJson(user.workingHours),
+          sleep_hours: encodeNullableJson(user.sleepHours),
           created_at: user.createdAt,
           updated_at: user.updatedAt,
         })
@@ -88,6 +98,8 @@ export function directoryRepository(db: Kysely<DatabaseSchema>): DirectoryReposi
             email: user.email,
             time_zone: user.timeZone,
             roles: encodeJson(user.roles),
+            working_hours: encodeNullableJson(user.workingHours),
+            sleep_hours: encodeNullableJson(user.sleepHours),
             updated_at: user.updatedAt,
           }),
         )
@@ -214,6 +226,7 @@ function teamOf(row: Selectable<DatabaseSchema['teams']>): TeamRecord {
   return {
     name: row.name,
     displayName: row.display_name,
+    toilCapPercent: row.toil_cap_percent,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -227,6 +240,8 @@ function userOf(row: Selectable<DatabaseSchema['users']>, teams: string[]): User
     timeZone: row.time_zone,
     teams,
     roles: decodeStringArray(row.roles),
+    workingHours: decodeWorkingHours(row.working_hours),
+    sleepHours: decodeDailyHours(row.sleep_hours),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

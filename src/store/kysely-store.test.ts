@@ -48,8 +48,20 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
   });
 
   it('keeps users with their team memberships', async () => {
-    await store.putTeam({ name: 'payments', displayName: 'Payments', createdAt: 1, updatedAt: 1 });
-    await store.putTeam({ name: 'search', displayName: null, createdAt: 1, updatedAt: 1 });
+    await store.putTeam({
+      name: 'payments',
+      displayName: 'Payments',
+      toilCapPercent: 40,
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    await store.putTeam({
+      name: 'search',
+      displayName: null,
+      toilCapPercent: null,
+      createdAt: 1,
+      updatedAt: 1,
+    });
     const user = {
       name: 'ada',
       displayName: 'Ada',
@@ -57,6 +69,8 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
       timeZone: 'Europe/Amsterdam',
       teams: ['payments', 'search'],
       roles: ['sre-lead'],
+      workingHours: null,
+      sleepHours: null,
       createdAt: 5,
       updatedAt: 5,
     };
@@ -64,6 +78,33 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect(await store.getUser('ada')).toEqual(user);
     await store.putUser({ ...user, teams: ['search'], updatedAt: 6 });
     expect((await store.listUsers()).map((u) => u.teams)).toEqual([['search']]);
+    // Own hours are kept as given, and cleared again (null: the defaults).
+    const hours = {
+      workingHours: {
+        days: ['sun', 'mon', 'tue', 'wed', 'thu'] as const,
+        start: '10:00',
+        end: '18:00',
+      },
+      sleepHours: { start: '23:30', end: '06:30' },
+    };
+    await store.putUser({ ...user, ...hours, teams: ['search'], updatedAt: 7 });
+    expect(await store.getUser('ada')).toMatchObject(hours);
+    expect((await store.listUsers())[0]).toMatchObject(hours);
+    await store.putUser({ ...user, teams: ['search'], updatedAt: 8 });
+    expect(await store.getUser('ada')).toMatchObject({ workingHours: null, sleepHours: null });
+    // A team's own toil cap, fractional, and none.
+    expect((await store.getTeam('payments'))?.toilCapPercent).toBe(40);
+    await store.putTeam({
+      name: 'payments',
+      displayName: 'Payments',
+      toilCapPercent: 37.5,
+      createdAt: 1,
+      updatedAt: 2,
+    });
+    expect((await store.listTeams()).map((t) => [t.name, t.toilCapPercent])).toEqual([
+      ['payments', 37.5],
+      ['search', null],
+    ]);
     await store.deleteTeam('search');
     expect((await store.getUser('ada'))?.teams).toEqual([]);
   });
@@ -240,7 +281,13 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
   it('rolls a transaction back as a whole', async () => {
     await expect(
       store.transaction(async (tx) => {
-        await tx.putTeam({ name: 'payments', displayName: null, createdAt: 1, updatedAt: 1 });
+        await tx.putTeam({
+          name: 'payments',
+          displayName: null,
+          toilCapPercent: null,
+          createdAt: 1,
+          updatedAt: 1,
+        });
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');

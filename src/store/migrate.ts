@@ -10,6 +10,7 @@ import * as heartbeats from './migrations/0006-heartbeats.js';
 import * as toil from './migrations/0007-toil.js';
 import * as heartbeatSlos from './migrations/0008-heartbeat-slos.js';
 import * as heartbeatVersions from './migrations/0009-heartbeat-versions.js';
+import * as peopleHours from './migrations/0010-people-hours.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-toil': toil,
   '0008-heartbeat-slos': heartbeatSlos,
   '0009-heartbeat-versions': heartbeatVersions,
+  '0010-people-hours': peopleHours,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

@@ -6,6 +6,7 @@ import type { Generated } from 'kysely';
 export interface TeamsTable {
   name: string;
   display_name: string | null;
+  toil_cap_percent: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -17,6 +18,10 @@ export interface UsersTable {
   time_zone: string;
   /** JSON array of role names; policies name roles as approvers. */
   roles: string;
+  /** JSON {days, start, end}; null for the default working hours. */
+  working_hours: string | null;
+  /** JSON {start, end}; null for the default sleep hours. */
+  sleep_hours: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -59,6 +59,7 @@ describe('gate decisions written by a worker thread on SQLite', () => {
           await tx.putTeam({
             name: `team-${round}`,
             displayName: null,
+            toilCapPercent: null,
             createdAt: 1,
             updatedAt: 1,
           });

@@ -19,6 +19,8 @@ const ESCALATED = SUNDAY_LATE + 15 * MINUTE;
 const RESOLVED = SUNDAY_LATE + 40 * MINUTE;
 /** Tuesday 02:00: the e-mail to anna bounces until it is given up on. */
 const BOUNCED = Date.parse('2026-11-10T02:00:00Z');
+/** Sunday 10:00 UTC: a working morning for someone on a Sun–Thu week, the weekend for others. */
+const SUNDAY_MORNING = Date.parse('2026-11-15T10:00:00Z');
 /** Wednesday 10:00, working hours; resolved at 23:00, which is sleep time. */
 const DAYTIME = Date.parse('2026-11-11T10:00:00Z');
 const DAYTIME_RESOLVED = Date.parse('2026-11-11T23:00:00Z');
@@ -57,7 +59,29 @@ describe.each(TEST_DATABASES)('on-call load from the outbox on $name', (kind) =>
         teams: ['payments'],
       });
     }
+    // Team ops: dana works Sun–Thu 10:00–16:00 (set after she was created), eve keeps
+    // the default week and sleeps 08:00–12:00 after her nights.
+    await post('/api/v1/teams', { name: 'ops' });
+    for (const name of ['dana', 'eve']) {
+      await post('/api/v1/users', {
+        name,
+        email: `${name}@example.com`,
+        timeZone: 'UTC',
+        teams: ['ops'],
+        ...(name === 'eve' ? { sleepHours: { start: '08:00', end: '12:00' } } : {}),
+      });
+    }
+    const dana = await headroom.call('PUT', '/api/v1/users/dana', {
+      body: {
+        email: 'dana@example.com',
+        timeZone: 'UTC',
+        teams: ['ops'],
+        workingHours: { days: ['sun', 'mon', 'tue', 'wed', 'thu'], start: '10:00', end: '16:00' },
+      },
+    });
+    expect(dana.status, dana.text).toBe(200);
     const { store } = headroom.server.deps;
+    await store.putPage(page('p-sunday', SUNDAY_MORNING, SUNDAY_MORNING + 30 * MINUTE));
     await store.putPage(page('p-boundary', SUNDAY_LATE, RESOLVED));
     await store.putPage(page('p-bounced', BOUNCED, BOUNCED + 60 * MINUTE));
     await store.putPage(page('p-day', DAYTIME, DAYTIME_RESOLVED));
@@ -80,8 +104,10 @@ describe.each(TEST_DATABASES)('on-call load from the outbox on $name', (kind) =>
       queued('p-bounced', 'resolved', 'anna', BOUNCED + 60 * MINUTE),
       queued('p-day', '0/0', 'anna', DAYTIME),
       queued('p-day', 'resolved', 'anna', DAYTIME_RESOLVED),
+      queued('p-sunday', '0/0', 'dana', SUNDAY_MORNING),
+      queued('p-sunday', '0/1', 'eve', SUNDAY_MORNING),
     ]);
-    for (const id of ['p-boundary', 'p-bounced', 'p-day']) {
+    for (const id of ['p-boundary', 'p-bounced', 'p-day', 'p-sunday']) {
       for (const notification of await store.listNotifications(id)) {
         const bounced = notification.key === 'p-bounced/0/0/email/anna';
         await store.recordDelivery(
@@ -97,9 +123,9 @@ describe.each(TEST_DATABASES)('on-call load from the outbox on $name', (kind) =>
     await headroom.close();
   });
 
-  const load = async (fromMs: number, toMs: number) => {
+  const load = async (fromMs: number, toMs: number, team = 'payments') => {
     const { deps } = headroom.server;
-    return teamOnCallLoad(deps, 'payments', { fromMs, toMs }, await deps.store.listUsers());
+    return teamOnCallLoad(deps, team, { fromMs, toMs }, await deps.store.listUsers());
   };
   const byPerson = (result: Awaited<ReturnType<typeof load>>) =>
     Object.fromEntries(
@@ -137,5 +163,73 @@ describe.each(TEST_DATABASES)('on-call load from the outbox on $name', (kind) =>
       anna: [2, 1, ['2026-11-15']],
       bob: [1, 1, ['2026-11-15']],
     });
+  });
+
+  it('reads each person’s own working and sleep hours, as set through the API', async () => {
+    const user = await headroom.call('GET', '/api/v1/users/dana');
+    expect(user.body).toMatchObject({
+      workingHours: { days: ['mon', 'tue', 'wed', 'thu', 'sun'], start: '10:00', end: '16:00' },
+      sleepHours: null,
+    });
+    // The same week in another order, a minute later, is no change: nothing written.
+    headroom.clock.set(Date.parse('2026-11-30T00:01:00Z'));
+    const again = await headroom.call('PUT', '/api/v1/users/dana', {
+      body: {
+        email: 'dana@example.com',
+        timeZone: 'UTC',
+        teams: ['ops'],
+        workingHours: { days: ['thu', 'wed', 'tue', 'mon', 'sun'], start: '10:00', end: '16:00' },
+      },
+    });
+    expect(again.status, again.text).toBe(200);
+    expect((again.body as { updatedAt: string }).updatedAt).toBe(
+      (user.body as { updatedAt: string }).updatedAt,
+    );
+    // Sunday 10:00: dana's working morning, eve's weekend and (by her own hours) her night.
+    const week = await load(WEEK_1, WEEK_2, 'ops');
+    expect(byPerson(week)).toEqual({
+      dana: [1, 0, []],
+      eve: [1, 1, ['2026-11-15']],
+    });
+    expect(week).toMatchObject({ pagesReceived: 1, outOfHoursPages: 1, nightsInterrupted: 1 });
+    // Toil's working time is the same clock: dana 5 × 6 h (Sunday and Monday to
+    // Thursday), eve 5 × 8 h.
+    const toil = await headroom.call(
+      'GET',
+      `/api/v1/teams/ops/toil?from=${new Date(WEEK_1).toISOString()}&to=${new Date(WEEK_2).toISOString()}`,
+    );
+    expect(toil.status, toil.text).toBe(200);
+    expect(
+      (toil.body as { people: { person: string; workingMinutes: number }[] }).people.map((p) => [
+        p.person,
+        p.workingMinutes,
+      ]),
+    ).toEqual([
+      ['dana', 5 * 6 * 60],
+      ['eve', 5 * 8 * 60],
+    ]);
+  });
+
+  it('refuses hours it cannot read, naming the field, and changes nothing', async () => {
+    const reply = await headroom.call('PUT', '/api/v1/users/dana', {
+      body: {
+        email: 'dana@example.com',
+        teams: ['ops'],
+        workingHours: { days: ['sun', 'someday'], start: '25:00', end: '16:00' },
+        sleepHours: { start: '23:00', end: '23:00' },
+      },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.headers.get('content-type')).toMatch(/problem\+json/);
+    const paths = (reply.body as { errors: { path: string }[] }).errors.map((e) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'body.workingHours.days.1',
+        'body.workingHours.start',
+        'body.sleepHours.end',
+      ]),
+    );
+    const user = await headroom.call('GET', '/api/v1/users/dana');
+    expect((user.body as { workingHours: { start: string } }).workingHours.start).toBe('10:00');
   });
 });

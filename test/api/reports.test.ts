@@ -558,4 +558,80 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/problem\+json/);
   });
+
+  it('holds toil against the team’s own cap unless the request gives one', async () => {
+    type Summary = { capPercent: number; capSource: string; overCap: boolean; warning: string };
+    const summary = async (query = '') =>
+      (await ok('GET', `/api/v1/teams/payments/toil?${PERIOD}${query}`)) as Summary;
+    expect(await summary()).toMatchObject({ capPercent: 50, capSource: 'default' });
+    // 296 of 4,800 minutes is 6.2 %: over the team's 5 %, within an asked-for 10 %.
+    const team = (await ok('PUT', '/api/v1/teams/payments', { toilCapPercent: 5 })) as {
+      toilCapPercent: number;
+    };
+    expect(team.toilCapPercent).toBe(5);
+    try {
+      expect(await summary()).toMatchObject({ capPercent: 5, capSource: 'team', overCap: true });
+      expect((await summary()).warning).toContain('over the 5% cap');
+      expect(await summary('&cap=10')).toMatchObject({
+        capPercent: 10,
+        capSource: 'request',
+        overCap: false,
+      });
+      const report = (await ok(
+        'GET',
+        `/api/v1/reports/reliability?team=payments&${PERIOD}&format=json`,
+      )) as { toil: Summary };
+      expect(report.toil).toMatchObject({ capPercent: 5, capSource: 'team', overCap: true });
+      const markdown = await headroom.call(
+        'GET',
+        `/api/v1/reports/reliability?team=payments&${PERIOD}&format=markdown`,
+      );
+      expect(markdown.text).toContain("against the team's cap of 5%.");
+      const refused = await headroom.call('PUT', '/api/v1/teams/payments', {
+        body: { toilCapPercent: 101 },
+      });
+      expect(refused.status).toBe(400);
+      expect((refused.body as { errors: { path: string }[] }).errors[0]?.path).toBe(
+        'body.toilCapPercent',
+      );
+    } finally {
+      await ok('PUT', '/api/v1/teams/payments', {});
+    }
+    expect(await summary()).toMatchObject({ capPercent: 50, capSource: 'default' });
+  });
+
+  it('counts a page acknowledged by someone of another team to their own team, under the page’s service', async () => {
+    // alice of identity acknowledges a checkout (payments) page on Thursday for 45 minutes.
+    await ok('POST', '/api/v1/teams', { name: 'identity' });
+    await ok('POST', '/api/v1/users', { name: 'alice', timeZone: 'UTC', teams: ['identity'] });
+    const acknowledgedAt = T0 + 1 * DAY;
+    await headroom.server.deps.store.putPage({
+      id: 'p-alice',
+      status: 'resolved',
+      openedAt: acknowledgedAt - 5 * MINUTE,
+      summary: 'checkout latency',
+      severity: 'warning',
+      services: ['checkout'],
+      alerts: [],
+      acknowledgedAt,
+      acknowledgedBy: 'alice',
+      resolvedAt: acknowledgedAt + 45 * MINUTE,
+      updatedAt: acknowledgedAt + 45 * MINUTE,
+    });
+    type Summary = {
+      toilMinutes: number;
+      byService: { key: string; minutes: number }[];
+      people: { person: string; toilMinutes: number; workingMinutes: number }[];
+    };
+    const identity = (await ok('GET', `/api/v1/teams/identity/toil?${PERIOD}`)) as Summary;
+    expect(identity.toilMinutes).toBe(45);
+    expect(identity.byService).toEqual([{ key: 'checkout', minutes: 45, share: 1 }]);
+    expect(identity.people).toEqual([
+      expect.objectContaining({ person: 'alice', toilMinutes: 45, workingMinutes: 5 * 8 * 60 }),
+    ]);
+    // payments' toil is what it was: alice's time is not held against its people's hours.
+    const payments = (await ok('GET', `/api/v1/teams/payments/toil?${PERIOD}`)) as Summary;
+    expect(payments.toilMinutes).toBeCloseTo(TOIL, 9);
+    expect(payments.people.map((p) => p.person)).toEqual(['anna', 'bob']);
+  });
 });

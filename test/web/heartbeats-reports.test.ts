@@ -210,6 +210,12 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
       },
     });
     expect(logged.status, logged.text).toBe(201);
+    // The team's own cap, which the report holds its toil against and says so.
+    const team = (await api<{ displayName: string | null }>('/api/v1/teams/payments')).displayName;
+    const capped = await headroom.call('PUT', '/api/v1/teams/payments', {
+      body: { ...(team === null ? {} : { displayName: team }), toilCapPercent: 40 },
+    });
+    expect(capped.status, capped.text).toBe(200);
     const query = 'team=payments&from=2026-10-02&to=2026-10-31';
     const apiQuery = 'team=payments&from=2026-10-02T00:00:00Z&to=2026-11-01T00:00:00Z';
     const report = await api<Report>(`/api/v1/reports/reliability?${apiQuery}`);
@@ -235,6 +241,9 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
         count(report.toil.toilMinutes),
       );
       expect(await page.locator('[data-cap-bar]').count()).toBe(1);
+      expect(await text(page.locator('[data-field="over-cap"]'))).toContain(
+        "within the team's 40% cap",
+      );
     }
     if (report.onCall !== null) {
       expect(await text(page.locator('[data-panel="oncall-load"] p [data-field="pages"]'))).toBe(

@@ -1,12 +1,15 @@
 // What the app reads from and writes to storage. Instants are epoch milliseconds;
 // documents are canonical headroom/v1 JSON.
 import type { DeployDecision } from '../../core/policy/decision.js';
+import type { DailyHours, WorkingHours } from '../../core/reports/working-time.js';
 import type { ActiveAlert, AlertTransition } from '../../core/slo/alert-transitions.js';
 import type { Role } from '../../schema/api.js';
 
 export interface TeamRecord {
   readonly name: string;
   readonly displayName: string | null;
+  /** The team's own toil cap in percent; null for the default. */
+  readonly toilCapPercent: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -19,6 +22,10 @@ export interface UserRecord {
   readonly teams: readonly string[];
   /** Roles error-budget policies name as approvers (sre-lead, …); sorted. */
   readonly roles: readonly string[];
+  /** On the person's own clock; null for DEFAULT_WORKING_HOURS. */
+  readonly workingHours: WorkingHours | null;
+  /** On the person's own clock; null for DEFAULT_SLEEP_HOURS. */
+  readonly sleepHours: DailyHours | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

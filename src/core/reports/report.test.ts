@@ -224,7 +224,9 @@ describe('renderReportMarkdown', () => {
     );
     expect(markdown).toContain('- SLOs met: 1 of 3 (1 missed, 1 without data)');
     expect(markdown).toContain('- Burn alerts: 5 (page 2, ticket 3)');
-    expect(markdown).toContain('Toil: 25 h of 40 h working time, 62.5% against a cap of 50%.');
+    expect(markdown).toContain(
+      'Toil: 25 h of 40 h working time, 62.5% against the default cap of 50%.',
+    );
     expect(markdown).toContain('> **Warning:** Toil took 62.5% of working time for team payments');
     expect(markdown).toContain('| anna | Europe/Amsterdam | 1 | 1 | 1 | 1 |');
     expect(markdown).toContain('| --- | --- | ---: | ---: | --- | ---: | ---: |');
@@ -248,6 +250,48 @@ describe('renderReportMarkdown', () => {
     );
     expect(markdown).toContain('- Noise: A page that neither an SLO burn-rate alert');
     expect(markdown).toContain('not "resolved" e-mails, not undelivered ones');
+  });
+
+  it('says each person’s own hours when people keep different ones', () => {
+    const people = [
+      { name: 'anna', timeZone: 'Europe/Amsterdam', workingHours: DEFAULT_WORKING_HOURS },
+      {
+        name: 'dana',
+        timeZone: 'Asia/Jerusalem',
+        workingHours: {
+          days: ['sun', 'mon', 'tue', 'wed', 'thu'] as const,
+          start: '10:00',
+          end: '18:00',
+        },
+        sleepHours: { start: '23:30', end: '06:30' },
+      },
+      {
+        name: 'eli',
+        timeZone: 'UTC',
+        workingHours: { days: ['mon', 'wed'] as const, start: '22:00', end: '06:00' },
+      },
+    ];
+    const definitions = reportJson({ ...REPORT, people }).definitions;
+    expect(definitions.workingHours).toBe(
+      "Each person's working hours (default Mon–Fri 09:00–17:00; dana Sun–Thu 10:00–18:00; eli Mon, Wed 22:00–06:00) in their own time zone (daylight saving included), up to the earlier of the period's end and when the report was generated.",
+    );
+    expect(definitions.night).toBe(
+      "Each person's sleep hours (default 22:00–07:00; dana 23:30–06:30) in their own time zone, named by the date it began.",
+    );
+    // Everyone on the defaults: the fixed wording, as before.
+    const [anna] = people;
+    expect(reportJson({ ...REPORT, people: anna === undefined ? [] : [anna] }).definitions).toEqual(
+      reportJson(REPORT).definitions,
+    );
+  });
+
+  it('says whose cap the toil is held against', () => {
+    const teamCap = { ...REPORT, toil: { ...toil, capPercent: 40, capSource: 'team' as const } };
+    expect(renderReportMarkdown(teamCap)).toContain("62.5% against the team's cap of 40%.");
+    expect(renderReportMarkdown(teamCap)).toContain("of working time (the team's cap of 40%)");
+    const asked = { ...REPORT, toil: { ...toil, capPercent: 70, capSource: 'request' as const } };
+    expect(renderReportMarkdown(asked)).toContain('against a cap of 70% (asked for).');
+    expect(reportJson(teamCap).toil).toMatchObject({ capPercent: 40, capSource: 'team' });
   });
 
   it('escapes <, & and | in text and cells', () => {

@@ -25,7 +25,14 @@ import {
   type ToilShare,
   type ToilSummary,
 } from './toil.js';
-import { DEFAULT_SLEEP_HOURS, DEFAULT_WORKING_HOURS } from './working-time.js';
+import { WEEKDAYS, type Weekday } from '../oncall/local-time.js';
+import {
+  DEFAULT_SLEEP_HOURS,
+  DEFAULT_WORKING_HOURS,
+  type DailyHours,
+  type PersonCalendar,
+  type WorkingHours,
+} from './working-time.js';
 
 export interface ReportPeriod {
   /** Epoch ms, inclusive. */
@@ -117,6 +124,8 @@ export interface ReliabilityReport {
   readonly services: readonly ServiceReliability[];
   readonly toil?: ToilSummary | undefined;
   readonly onCall?: TeamOnCallLoad | undefined;
+  /** The team's people on their own clocks, as toil and on-call load read them. */
+  readonly people?: readonly PersonCalendar[] | undefined;
   /** How long after a change an alert or incident is blamed on it; default 60. */
   readonly changeFailureWithinMinutes?: number | undefined;
 }
@@ -149,15 +158,27 @@ const DEFINITION_TITLES: Readonly<Record<keyof ReportDefinitions, string>> = {
 };
 
 export function reportDefinitions(report: ReliabilityReport): ReportDefinitions {
-  const work = DEFAULT_WORKING_HOURS;
-  const named = work.days.map((day) => `${day.charAt(0).toUpperCase()}${day.slice(1)}`);
-  const days = work.days.join(',') === 'mon,tue,wed,thu,fri' ? 'Mon–Fri' : named.join(', ');
-  const sleep = DEFAULT_SLEEP_HOURS;
+  const people = report.people ?? [];
+  const ownWork = people.flatMap((person) => {
+    const text = formatWorkingHours(person.workingHours);
+    return text === formatWorkingHours(DEFAULT_WORKING_HOURS) ? [] : [`${person.name} ${text}`];
+  });
+  const ownSleep = people.flatMap((person) => {
+    const text = formatDailyHours(person.sleepHours ?? DEFAULT_SLEEP_HOURS);
+    return text === formatDailyHours(DEFAULT_SLEEP_HOURS) ? [] : [`${person.name} ${text}`];
+  });
   const within = report.changeFailureWithinMinutes ?? DEFAULT_CHANGE_FAILURE_WITHIN_MINUTES;
   const capHours = (ms: number) => `${trimNumber(ms / 3_600_000, 2)} h`;
+  const until = `up to the earlier of the period's end and when the report was generated`;
   return {
-    workingHours: `${days} ${work.start}–${work.end} in each person's own time zone (daylight saving included), up to the earlier of the period's end and when the report was generated.`,
-    night: `${sleep.start}–${sleep.end} in the person's own time zone, named by the date it began.`,
+    workingHours:
+      ownWork.length === 0
+        ? `${formatWorkingHours(DEFAULT_WORKING_HOURS)} in each person's own time zone (daylight saving included), ${until}.`
+        : `Each person's working hours (default ${formatWorkingHours(DEFAULT_WORKING_HOURS)}; ${ownWork.join('; ')}) in their own time zone (daylight saving included), ${until}.`,
+    night:
+      ownSleep.length === 0
+        ? `${formatDailyHours(DEFAULT_SLEEP_HOURS)} in the person's own time zone, named by the date it began.`
+        : `Each person's sleep hours (default ${formatDailyHours(DEFAULT_SLEEP_HOURS)}; ${ownSleep.join('; ')}) in their own time zone, named by the date it began.`,
     compliance:
       'Met when the SLI over the period reaches the objective (equal is met); no data without events.',
     mtta: 'Mean time from the impact start (the start a person gave, else the earlier of the declaration and the first linked page) to the first acknowledgement of a linked page or the declaration, whichever came first; over the incidents that began in the period.',
@@ -168,6 +189,37 @@ export function reportDefinitions(report: ReliabilityReport): ReportDefinitions 
       'E-mails that announced a page to a person (first notification, escalation, repeat) and were delivered, counted when delivered; not "resolved" e-mails, not undelivered ones. Out of hours: a notification outside the person\'s working hours.',
     noise: 'A page that neither an SLO burn-rate alert nor a critical alert justified.',
   };
+}
+
+/** Mon–Fri 09:00–17:00; Sun–Thu 10:00–18:00; Mon, Wed 08:00–12:00. */
+export function formatWorkingHours(hours: WorkingHours): string {
+  return `${formatDays(hours.days)} ${formatDailyHours(hours)}`;
+}
+
+function formatDailyHours(hours: DailyHours): string {
+  return `${hours.start}–${hours.end}`;
+}
+
+/**
+ * Days in week order, a run of three or more as first–last (a run may wrap past
+ * Sunday: Sun–Thu); every day is "every day".
+ */
+function formatDays(days: readonly Weekday[]): string {
+  const present = WEEKDAYS.map((day) => days.includes(day));
+  const name = (index: number) => {
+    const day = WEEKDAYS[index] ?? '';
+    return `${day.charAt(0).toUpperCase()}${day.slice(1)}`;
+  };
+  const count = present.filter(Boolean).length;
+  if (count === WEEKDAYS.length) return 'every day';
+  const starts = present.flatMap((here, index) =>
+    here && present[(index + WEEKDAYS.length - 1) % WEEKDAYS.length] !== true ? [index] : [],
+  );
+  const [start] = starts;
+  if (starts.length === 1 && start !== undefined && count >= 3) {
+    return `${name(start)}–${name((start + count - 1) % WEEKDAYS.length)}`;
+  }
+  return present.flatMap((here, index) => (here ? [name(index)] : [])).join(', ');
 }
 
 /** Met when the SLI reached the objective over the period (equal is met). */
@@ -351,7 +403,7 @@ function summarySection(report: ReliabilityReport): SectionView {
   const toil = report.toil;
   if (toil !== undefined) {
     items.push(
-      `Toil: ${toil.share === undefined ? NONE : percent(toil.share, 1)} of working time (cap ${trimNumber(toil.capPercent, 2)}%)${toil.overCap ? ', over the cap' : ''}`,
+      `Toil: ${toil.share === undefined ? NONE : percent(toil.share, 1)} of working time (${capText(toil)})${toil.overCap ? ', over the cap' : ''}`,
     );
   }
   const load = report.onCall;
@@ -561,6 +613,19 @@ function changeSection(report: ReliabilityReport): SectionView {
   };
 }
 
+/** "the team's cap of 40%", "a cap of 30% (asked for)", "the default cap of 50%". */
+function capText(toil: Pick<ToilSummary, 'capPercent' | 'capSource'>): string {
+  const percentText = `${trimNumber(toil.capPercent, 2)}%`;
+  switch (toil.capSource) {
+    case 'team':
+      return `the team's cap of ${percentText}`;
+    case 'request':
+      return `a cap of ${percentText} (asked for)`;
+    case 'default':
+      return `the default cap of ${percentText}`;
+  }
+}
+
 function toilSection(report: ReliabilityReport, zone: string): SectionView {
   const toil = report.toil;
   if (toil === undefined) {
@@ -570,7 +635,7 @@ function toilSection(report: ReliabilityReport, zone: string): SectionView {
   const blocks: Block[] = [
     {
       kind: 'text',
-      text: `Toil: ${hours(toil.toilMinutes)} of ${hours(toil.workingMinutes)} working time, ${toil.share === undefined ? NONE : percent(toil.share, 1)} against a cap of ${trimNumber(toil.capPercent, 2)}%.`,
+      text: `Toil: ${hours(toil.toilMinutes)} of ${hours(toil.workingMinutes)} working time, ${toil.share === undefined ? NONE : percent(toil.share, 1)} against ${capText(toil)}.`,
     },
   ];
   if (toil.workingToMs < toil.toMs) {

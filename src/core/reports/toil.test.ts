@@ -6,6 +6,8 @@ import {
   entrySpan,
   mergeSpans,
   normaliseCategory,
+  teamOfWork,
+  toilCap,
   toilFromIncidents,
   toilFromPages,
   toilSummary,
@@ -101,6 +103,116 @@ describe('toilFromPages', () => {
       ['page:open:bob', 90, 'checkout'],
     ]);
     expect(entries[1]?.description).toContain('still open');
+  });
+});
+
+describe('whose team a person’s page and incident time counts to', () => {
+  it('is the owning team when they are in it, else their only team, else their first by name', () => {
+    expect(teamOfWork(['search', 'payments'], ['payments'])).toBe('payments');
+    expect(teamOfWork(['search'], ['payments'])).toBe('search');
+    expect(teamOfWork(['search', 'identity'], ['payments'])).toBe('identity');
+    // Of several owning teams, the first the person is in.
+    expect(teamOfWork(['platform', 'payments'], ['cart', 'payments', 'platform'])).toBe('payments');
+    // In no team: the owners keep it.
+    expect(teamOfWork([], ['payments', 'cart'])).toBe('payments');
+    expect(teamOfWork([], [])).toBeUndefined();
+  });
+
+  it('counts alice of search acknowledging a payments page for search, the service still payments’', () => {
+    const teamsOfPerson = new Map([
+      ['alice', ['search']],
+      ['anna', ['payments', 'search']],
+    ]);
+    const page = (id: string, person: string) => ({
+      id,
+      services: ['checkout'],
+      team: 'payments',
+      acknowledgedAt: T0,
+      acknowledgedBy: person,
+      resolvedAt: T0 + 30 * MINUTE,
+    });
+    const entries = toilFromPages([page('p1', 'alice'), page('p2', 'anna'), page('p3', 'ghost')], {
+      untilMs: T0 + HOUR,
+      teamsOfPerson,
+    });
+    expect(entries.map((e) => [e.person, e.team, e.service])).toEqual([
+      ['alice', 'search', 'checkout'],
+      ['anna', 'payments', 'checkout'],
+      ['ghost', 'payments', 'checkout'],
+    ]);
+    const week = { fromMs: T0 - 24 * HOUR, toMs: T0 + 24 * HOUR };
+    const flat = (people: string[]) => ({ kind: 'flat' as const, people, minutesPerPerson: 600 });
+    const search = toilSummary(entries, { team: 'search', ...week, working: flat(['alice']) });
+    expect(search.toilMinutes).toBe(30);
+    expect(search.byService).toEqual([{ key: 'checkout', minutes: 30, share: 1 }]);
+    expect(search.people.map((p) => [p.person, p.share])).toEqual([['alice', 0.05]]);
+    const payments = toilSummary(entries, {
+      team: 'payments',
+      ...week,
+      working: flat(['anna']),
+    });
+    expect(payments.people.map((p) => [p.person, p.toilMinutes])).toEqual([
+      ['anna', 30],
+      ['ghost', 30],
+    ]);
+  });
+
+  it('counts a person’s incident time for their own team unless one is given', () => {
+    const entries = toilFromIncidents(
+      [
+        {
+          id: 'inc-9',
+          teams: ['payments', 'platform'],
+          startedAt: T0,
+          resolvedAt: T0 + HOUR,
+          people: [
+            { person: 'alice' },
+            { person: 'pat' },
+            { person: 'multi' },
+            { person: 'named', team: 'payments' },
+          ],
+        },
+      ],
+      {
+        untilMs: T0 + HOUR,
+        teamsOfPerson: new Map([
+          ['alice', ['search']],
+          ['pat', ['search', 'platform']],
+          ['multi', ['zeta', 'identity']],
+          ['named', ['search']],
+        ]),
+      },
+    );
+    expect(entries.map((e) => [e.person, e.team])).toEqual([
+      ['alice', 'search'],
+      ['multi', 'identity'],
+      ['named', 'payments'],
+      ['pat', 'platform'],
+    ]);
+  });
+});
+
+describe('the cap a summary holds toil against', () => {
+  it('is the request’s, else the team’s, else 50 %, and the summary says which', () => {
+    expect(toilCap(30, 40)).toEqual({ percent: 30, source: 'request' });
+    expect(toilCap(undefined, 40)).toEqual({ percent: 40, source: 'team' });
+    expect(toilCap(undefined, 0)).toEqual({ percent: 0, source: 'team' });
+    expect(toilCap(undefined, null)).toEqual({ percent: 50, source: 'default' });
+    const options = {
+      team: 'payments',
+      fromMs: T0,
+      toMs: T0 + HOUR,
+      working: { kind: 'flat' as const, people: ['anna'], minutesPerPerson: 60 },
+    };
+    expect(toilSummary([], options)).toMatchObject({ capPercent: 50, capSource: 'default' });
+    expect(toilSummary([], { ...options, capPercent: 20 })).toMatchObject({
+      capPercent: 20,
+      capSource: 'request',
+    });
+    expect(toilSummary([], { ...options, capPercent: 40, capSource: 'team' })).toMatchObject({
+      capPercent: 40,
+      capSource: 'team',
+    });
   });
 });
 

@@ -68,16 +68,38 @@ export interface PageForToil {
 export interface DerivedToilOptions {
   /** Epoch ms: open pages and incidents count up to here, and nothing counts after it. */
   readonly untilMs: number;
+  /**
+   * Each person's teams: their time counts to one of them (`teamOfWork`). A person
+   * not in it (a machine, a deleted user) counts to the team that owns the work.
+   */
+  readonly teamsOfPerson?: ReadonlyMap<string, readonly string[]> | undefined;
   /** Most one page, or one person in one incident, counts; default PAGE_TOIL_CAP_MS and INCIDENT_TOIL_CAP_MS. */
   readonly capMs?: number | undefined;
   readonly category?: string | undefined;
 }
 
 /**
+ * The team a person's page or incident time counts to. Toil is held against the
+ * working time of the team's members, so time counts to a team the person is in:
+ * one of `owningTeams` (the teams of the work's services, in their order) when they
+ * are in it, else their only team, else the first of their teams in name order. A
+ * person in no team leaves it with the first owning team: no one's working time
+ * holds it then, but the owners still see the interruption.
+ */
+export function teamOfWork(
+  personTeams: readonly string[],
+  owningTeams: readonly string[],
+): string | undefined {
+  const owning = owningTeams.find((team) => personTeams.includes(team));
+  if (owning !== undefined) return owning;
+  return [...personTeams].sort(compareText)[0] ?? owningTeams[0];
+}
+
+/**
  * One entry per acknowledged page: the acknowledger's time from acknowledgement to
  * resolution, or to `untilMs` while open, capped at `capMs`. Unacknowledged pages
  * cost no one's time here (they cost sleep: see oncall-load.ts). The service is the
- * page's first.
+ * page's first, whichever team the time counts to (`teamOfWork`, `page.team` owning).
  */
 export function toilFromPages(
   pages: readonly PageForToil[],
@@ -91,9 +113,10 @@ export function toilFromPages(
     if (start === undefined || person === undefined || person === '') continue;
     const end = Math.min(page.resolvedAt ?? options.untilMs, options.untilMs, start + cap);
     if (end <= start) continue;
+    const team = teamOfWork(options.teamsOfPerson?.get(person) ?? [], [page.team]) ?? page.team;
     entries.push({
       id: `page:${page.id}:${person}`,
-      team: page.team,
+      team,
       person,
       service: page.services[0],
       category: options.category ?? PAGE_TOIL_CATEGORY,
@@ -111,7 +134,7 @@ export interface IncidentParticipant {
   readonly person: string;
   /** Incident commander, communications, ops, …: shown in the description. */
   readonly role?: string | undefined;
-  /** The team the person's time counts to; default the incident's first team. */
+  /** The team the person's time counts to; default `teamOfWork` with the incident's teams owning. */
   readonly team?: string | undefined;
   readonly joinedAt?: number | undefined;
   readonly leftAt?: number | undefined;
@@ -144,7 +167,9 @@ export function toilFromIncidents(
     const incidentEnd = Math.min(incident.resolvedAt ?? options.untilMs, options.untilMs);
     const byPerson = new Map<string, { team: string; roles: Set<string>; spans: Span[] }>();
     for (const participant of incident.people) {
-      const team = participant.team ?? incident.teams[0];
+      const team =
+        participant.team ??
+        teamOfWork(options.teamsOfPerson?.get(participant.person) ?? [], incident.teams);
       if (team === undefined || participant.person === '') continue;
       const start = Math.max(incident.startedAt, participant.joinedAt ?? incident.startedAt);
       const end = Math.min(incidentEnd, participant.leftAt ?? incidentEnd);
@@ -306,11 +331,26 @@ export interface ToilSummaryOptions {
   readonly workingUntilMs?: number | undefined;
   /** Percent of working time toil may take; default 50. */
   readonly capPercent?: number | undefined;
+  /** Where capPercent came from (`toilCap`); default 'request' when given, else 'default'. */
+  readonly capSource?: ToilCapSource | undefined;
   /** How many categories and services to list; default 5. */
   readonly top?: number | undefined;
 }
 
 export const DEFAULT_TOIL_CAP_PERCENT = 50;
+
+/** Who set the cap a summary holds toil against: the request, the team, or no one. */
+export type ToilCapSource = 'request' | 'team' | 'default';
+
+/** A request's cap overrides the team's own, which overrides the default 50 %. */
+export function toilCap(
+  requested: number | undefined,
+  teams: number | null | undefined,
+): { readonly percent: number; readonly source: ToilCapSource } {
+  if (requested !== undefined) return { percent: requested, source: 'request' };
+  if (teams !== null && teams !== undefined) return { percent: teams, source: 'team' };
+  return { percent: DEFAULT_TOIL_CAP_PERCENT, source: 'default' };
+}
 
 /** A slice of the team's toil: a category, a service or a source. */
 export interface ToilShare {
@@ -341,6 +381,7 @@ export interface ToilSummary {
   /** toilMinutes / workingMinutes; undefined when the period has no working time. */
   readonly share: number | undefined;
   readonly capPercent: number;
+  readonly capSource: ToilCapSource;
   /** Over the cap; also when toil was logged in a period without working time. */
   readonly overCap: boolean;
   readonly warning: string | undefined;
@@ -424,6 +465,7 @@ export function toilSummary(
     workingToMs,
     share,
     capPercent: cap,
+    capSource: options.capSource ?? (options.capPercent === undefined ? 'default' : 'request'),
     overCap: over,
     warning: over ? capWarning(team, toilTotal, workingTotal, cap, byCategory[0]) : undefined,
     byCategory: byCategory.slice(0, top),

@@ -80,7 +80,7 @@ export function reportRoutes(deps: AppDependencies): RouteDefinition[] {
       method: 'GET',
       url: '/api/v1/teams/:name/toil',
       summary:
-        "The team's toil in a period (default the last 30 days): logged, from acknowledged pages and from incidents, against the cap on working time (default 50 %)",
+        "The team's toil in a period (default the last 30 days): logged, from acknowledged pages and from incidents, each counted to the team of the person who did it, against the cap on working time (the request's cap, else the team's own, else 50 %)",
       tags: TAGS,
       auth: 'token',
       params: nameParamsSchema,
@@ -139,6 +139,7 @@ export function toilSummaryView(summary: ToilSummary): ToilSummaryView {
     workingTo: new Date(summary.workingToMs).toISOString(),
     share: summary.share ?? null,
     capPercent: summary.capPercent,
+    capSource: summary.capSource,
     overCap: summary.overCap,
     warning: summary.warning ?? null,
     byCategory: [...summary.byCategory],

@@ -19,6 +19,7 @@ import { isoOf, isoOrNull } from '../../store/codec.js';
 export const teamView = (team: TeamRecord) => ({
   name: team.name,
   displayName: team.displayName,
+  toilCapPercent: team.toilCapPercent,
   createdAt: isoOf(team.createdAt),
   updatedAt: isoOf(team.updatedAt),
 });
@@ -30,6 +31,9 @@ export const userView = (user: UserRecord) => ({
   timeZone: user.timeZone,
   teams: [...user.teams],
   roles: [...user.roles],
+  workingHours:
+    user.workingHours === null ? null : { ...user.workingHours, days: [...user.workingHours.days] },
+  sleepHours: user.sleepHours === null ? null : { ...user.sleepHours },
   createdAt: isoOf(user.createdAt),
   updatedAt: isoOf(user.updatedAt),
 });

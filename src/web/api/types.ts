@@ -189,6 +189,8 @@ export interface ReportToil {
   readonly workingToMs: number;
   readonly share: number | null;
   readonly capPercent: number;
+  /** Whose cap: the request's, the team's own, or the default. */
+  readonly capSource: 'request' | 'team' | 'default';
   readonly overCap: boolean;
   readonly warning: string | null;
   readonly byCategory: readonly ToilShare[];

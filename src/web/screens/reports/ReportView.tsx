@@ -272,7 +272,8 @@ function Toil({ toil }: { readonly toil: ReportToil }) {
           data-field="over-cap"
         >
           <span aria-hidden="true">{toil.overCap ? '✕' : '✓'}</span>{' '}
-          {toil.overCap ? 'over' : 'within'} the {formatCount(cap)}% cap
+          {toil.overCap ? 'over' : 'within'} the {toil.capSource === 'team' ? "team's " : ''}
+          {formatCount(cap)}% cap
         </span>
       </p>
       <div className="cap-bar-wrap">
