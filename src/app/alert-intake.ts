@@ -414,7 +414,9 @@ export async function changePageByLink(
   if (!linkIsValid(key, id, action, user, signature)) {
     throw new AppError('FORBIDDEN', 'this link is not valid (altered, or for another page)');
   }
-  return changePageAs(deps, { kind: 'system' }, `${user} (link)`, id, action);
+  // The person is the acknowledger (their toil, the postmortem's participants); that it
+  // was done through a link is the audit's to keep.
+  return changePageAs(deps, { kind: 'system' }, user, id, action, 'signed link');
 }
 
 async function changePageAs(
@@ -423,6 +425,7 @@ async function changePageAs(
   actor: string,
   id: string,
   action: 'acknowledge' | 'resolve',
+  via?: string,
 ): Promise<Page> {
   return deps.store.transaction(async (tx) => {
     await tx.lockPaging();
@@ -444,7 +447,8 @@ async function changePageAs(
       kind: 'Page',
       name: id,
       before: { status: page.status },
-      after: { status: after.status },
+      after:
+        via === undefined ? { status: after.status } : { status: after.status, by: actor, via },
     });
     return after;
   });

@@ -222,7 +222,17 @@ describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) =>
       status: string;
       acknowledgedBy: string;
     };
-    expect(page).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'bram (link)' });
+    // The link acts as bram: his acknowledgement, his toil; the audit says how.
+    expect(page).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'bram' });
+    const audit = (await headroom.call('GET', '/api/v1/audit?limit=500')).body as {
+      name: string;
+      after: unknown;
+    }[];
+    expect(audit.find((entry) => entry.name === pageId)?.after).toEqual({
+      status: 'acknowledged',
+      by: 'bram',
+      via: 'signed link',
+    });
 
     const before = mails.length;
     headroom.clock.set(START + 60 * MINUTE);
