@@ -63,6 +63,15 @@ describe('headroom toil and headroom report', () => {
     const bad = await runCli(['toil', 'log', '90s', 'nothing', '--person', 'dana'], headroom.url);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('whole minutes');
+    const long = await runCli(
+      ['toil', 'log', '25h', 'a long night', '--person', 'dana'],
+      headroom.url,
+    );
+    expect(long.code).toBe(2);
+    // Named as the person gave it: the duration, not the minutes the CLI never showed.
+    expect(long.stderr).toContain('duration');
+    expect(long.stderr).toContain('at most 24h in one entry');
+    expect(long.stderr).not.toContain('minutes');
   });
 
   it('deletes a wrongly logged entry by the id it printed', async () => {
@@ -246,5 +255,6 @@ describe('headroom toil and headroom report', () => {
       const back = await runCli(['user', 'hours', 'dana', '--default'], headroom.url);
       expect(back.stdout).toContain('works Mon–Fri 09:00–17:00 (default)');
     }
-  });
+    // Eleven runs of the binary, each a Node start: slow on two busy cores, not stuck.
+  }, 120_000);
 });

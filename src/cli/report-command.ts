@@ -62,7 +62,8 @@ export async function runToil(
         'POST',
         '/api/v1/toil',
         {
-          minutes: duration.minutes,
+          // As the person wrote it, so that the server's refusal names what they gave.
+          duration: options.duration,
           description: options.description,
           ...(options.service === undefined ? {} : { service: options.service }),
           ...(options.category === undefined ? {} : { category: options.category }),

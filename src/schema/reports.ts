@@ -9,7 +9,13 @@ const MAX_MINUTES = 24 * 60;
 export const logToilSchema = z
   .strictObject({
     /** Minutes of toil (fractions allowed); or give `duration`. */
-    minutes: z.number().positive().max(MAX_MINUTES).optional(),
+    minutes: z
+      .number()
+      .positive()
+      .max(MAX_MINUTES, {
+        error: 'at most 1440 minutes (24h) in one entry: log longer work day by day',
+      })
+      .optional(),
     /** A duration such as 2h, 90m or 1h30m; or give `minutes`. */
     duration: durationSchema.optional(),
     description: z.string().trim().min(1).max(2_000),
@@ -26,6 +32,10 @@ export const logToilSchema = z
   .refine((body) => (body.minutes === undefined) !== (body.duration === undefined), {
     error: 'give minutes or duration, not both',
     path: ['minutes'],
+  })
+  .refine((body) => body.duration === undefined || body.duration <= MAX_MINUTES, {
+    error: 'at most 24h in one entry: log longer work day by day',
+    path: ['duration'],
   })
   .meta({ id: 'LogToilRequest' });
 export type LogToilBody = z.output<typeof logToilSchema>;
