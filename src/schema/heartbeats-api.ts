@@ -13,6 +13,13 @@ export const heartbeatSchema = z
     description: z.string().nullable(),
     schedule: z.string().meta({ examples: ['cron 30 2 * * * (Europe/Amsterdam)', 'every 1h'] }),
     graceSeconds: z.number(),
+    maxRunSeconds: z.number().meta({
+      description:
+        'A run started with /start and not ended this long after makes the check late (maxRunTime; default: the grace)',
+    }),
+    minRunSeconds: z.number().nullable().meta({
+      description: 'Runs ending sooner are flagged tooFast (minRunTime); null: none set',
+    }),
     status: z.enum(HEARTBEAT_STATUSES),
     /** The check's own ping URL (its token is a secret: whoever has it can ping). */
     pingUrl: z.string(),
@@ -37,6 +44,9 @@ export const heartbeatPingSchema = z
     tooFast: z.boolean().meta({
       description:
         "The run ended sooner than the check's minRunTime after its start: suspiciously fast",
+    }),
+    overran: z.boolean().meta({
+      description: "The run took longer than the check's maxRunTime: the check went late meanwhile",
     }),
     /** The first 10,000 bytes of the request body. */
     body: z.string().nullable(),

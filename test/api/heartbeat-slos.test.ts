@@ -165,6 +165,16 @@ describe.each(TEST_DATABASES)('an SLO over a heartbeat on $name', (kind) => {
     at(420);
     await headroom.server.runHeartbeats();
     expect((await status()).events).toEqual({ good: 1, bad: 6, total: 7 });
+    // Past maxRunTime (the grace, 10 minutes, as the check's view says): flagged overran.
+    const detail = (await headroom.call('GET', '/api/v1/heartbeats/invoice-export')).body as {
+      maxRunSeconds: number;
+      minRunSeconds: number | null;
+      pings: { kind: string; durationSeconds: number | null; overran: boolean }[];
+    };
+    expect(detail).toMatchObject({ maxRunSeconds: 600, minRunSeconds: 60 });
+    expect(detail.pings.filter((each) => each.overran)).toEqual([
+      expect.objectContaining({ kind: 'success', durationSeconds: 25 * 60 }),
+    ]);
   });
 
   it('burns the budget, fires its burn alert and holds deploys like any SLO', async () => {

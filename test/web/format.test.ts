@@ -7,7 +7,14 @@ import {
   formatPercent,
   formatSli,
 } from '../../src/web/format/numbers.js';
-import { localMidnights, wallClockToInstant } from '../../src/web/format/time.js';
+import {
+  formatInstantForZone,
+  localMidnights,
+  wallClockToInstant,
+} from '../../src/web/format/time.js';
+import { approveCommand, reasonEffect, shortReason } from '../../src/web/format/gate.js';
+import { runNote } from '../../src/web/format/heartbeat.js';
+import type { GateReason } from '../../src/web/api/types.js';
 
 describe('wall-clock times in a zone (the override form)', () => {
   it.each([
@@ -53,5 +60,130 @@ describe('numbers as the UI shows them', () => {
     expect(formatObjective(0.999)).toBe('99.9%');
     expect(formatBurnRate(20.8)).toBe('20.80×');
     expect(formatBurnRate(null)).toBe('—');
+  });
+});
+
+describe('instants written for a zone', () => {
+  it("shows the zone's clock, named, with UTC after it; plain UTC without a zone", () => {
+    // Amsterdam is UTC+1 in December, New York UTC-5.
+    expect(formatInstantForZone('2026-12-05T08:00:00.000Z', 'Europe/Amsterdam')).toBe(
+      '2026-12-05 09:00 Europe/Amsterdam (2026-12-05 08:00 UTC)',
+    );
+    expect(formatInstantForZone('2026-12-01T05:00:00.000Z', 'America/New_York')).toBe(
+      '2026-12-01 00:00 America/New_York (2026-12-01 05:00 UTC)',
+    );
+    expect(formatInstantForZone('2026-12-05T08:00:00.000Z', null)).toBe('2026-12-05 08:00 UTC');
+    expect(formatInstantForZone('2026-12-05T08:00:00.000Z', 'UTC')).toBe('2026-12-05 08:00 UTC');
+  });
+});
+
+const reason = (fields: Partial<GateReason>): GateReason => ({
+  policy: 'payments-default',
+  rule: 'frozen',
+  kind: 'freeze',
+  effect: 'deny',
+  message: '',
+  slo: null,
+  alert: null,
+  freeze: null,
+  incident: null,
+  unlessLabels: [],
+  liftableBy: null,
+  ...fields,
+});
+
+describe("the gate's reasons in a line", () => {
+  it("tells a freeze's end on the freeze's clock", () => {
+    const freeze = {
+      kind: 'adHoc' as const,
+      name: 'release-freeze',
+      since: '2026-12-03T08:00:00.000Z',
+      until: '2026-12-05T08:00:00.000Z',
+      timeZone: 'Europe/Amsterdam',
+      detail: 'Year-end release freeze',
+      holidays: null,
+    };
+    expect(shortReason(reason({ freeze }))).toBe(
+      'freeze release-freeze until 2026-12-05 09:00 Europe/Amsterdam (2026-12-05 08:00 UTC)',
+    );
+    expect(shortReason(reason({ freeze: { ...freeze, timeZone: null } }))).toBe(
+      'freeze release-freeze until 2026-12-05 08:00 UTC',
+    );
+  });
+
+  it("gives a burn alert's burn rates over both windows and its threshold", () => {
+    const line = shortReason(
+      reason({
+        kind: 'burnAlert',
+        slo: {
+          name: 'checkout-availability',
+          remaining: 0.59,
+          exhausted: false,
+          objective: 0.999,
+          sli: 0.9996,
+          window: { type: 'rolling', length: '30d' },
+          thresholdPercent: null,
+        },
+        alert: {
+          severity: 'page',
+          longWindow: '1h',
+          shortWindow: '5m',
+          factor: 14.4,
+          longBurnRate: 24.236,
+          shortBurnRate: 25.75,
+        },
+      }),
+    );
+    expect(line).toBe(
+      'SLO checkout-availability: page-level burn alert, 24.24× over 1h and 25.75× over 5m, above 14.4×',
+    );
+  });
+
+  it('says what lets a deploy past each rule, and the command that approves', () => {
+    expect(reasonEffect({ effect: 'deny', unlessLabels: ['rollback'] })).toBe(
+      'denies unless labelled rollback',
+    );
+    expect(reasonEffect({ effect: 'deny', unlessLabels: [] })).toBe('denies until it ends');
+    expect(
+      reasonEffect({ effect: 'requireApproval', unlessLabels: ['reliability', 'rollback'] }),
+    ).toBe('needs approval, or the label reliability or rollback');
+    expect(reasonEffect({ effect: 'requireApproval', unlessLabels: [] })).toBe('needs approval');
+    expect(
+      approveCommand('payments-api', {
+        approvals: [
+          { policy: 'payments-default', rules: ['budget-low', 'frozen'], roles: ['sre-lead'] },
+        ],
+        notBy: 'the deployer',
+      }),
+    ).toBe(
+      'headroom approve payments-api --rule payments-default/budget-low --rule payments-default/frozen --reason "…" --expires 2h',
+    );
+  });
+});
+
+describe('a heartbeat check with a run in progress', () => {
+  const check = {
+    status: 'up' as const,
+    runningSince: '2026-12-03T16:36:00.000Z',
+    downAt: '2026-12-04T02:00:00.000Z',
+    graceSeconds: 120,
+    maxRunSeconds: 120,
+  };
+
+  it('says since when a run goes on', () => {
+    expect(runNote(check)).toBe('running since 2026-12-03 16:36 UTC');
+    expect(runNote({ ...check, runningSince: null })).toBeNull();
+  });
+
+  it('says when the run is what made the check late, and when it goes down', () => {
+    // Started 16:36, max run time 2m: late at 16:38, down a grace (2m) later.
+    const late = { ...check, status: 'late' as const, downAt: '2026-12-03T16:40:00.000Z' };
+    expect(runNote(late)).toBe(
+      'a run since 2026-12-03 16:36 UTC has passed its max run time of 2m: down at 2026-12-03 16:40 UTC unless it ends',
+    );
+    // Late for a missed slot while a later run goes on: the run is not the cause.
+    expect(runNote({ ...late, downAt: '2026-12-03T16:39:00.000Z' })).toBe(
+      'running since 2026-12-03 16:36 UTC',
+    );
   });
 });

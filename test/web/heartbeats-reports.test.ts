@@ -26,8 +26,9 @@ interface Heartbeat {
   schedule: string;
   pingUrl: string;
   lastPingAt: string | null;
+  downAt: string | null;
   slos?: string[];
-  pings?: { kind: string; body: string | null }[];
+  pings?: { kind: string; body: string | null; overran: boolean }[];
 }
 
 interface Report {
@@ -49,6 +50,20 @@ const HEARTBEAT = {
     description: 'Backs up the orders database.',
     schedule: { cron: '30 2 * * *', timeZone: 'Europe/Amsterdam' },
     grace: '30m',
+  },
+};
+
+/** A job whose runs may take 20 minutes: one that takes longer makes the check late. */
+const EXPORT = {
+  apiVersion: 'headroom/v1',
+  kind: 'Heartbeat',
+  metadata: { name: 'hourly-export' },
+  spec: {
+    service: 'checkout',
+    schedule: { every: '1h' },
+    grace: '10m',
+    maxRunTime: '20m',
+    minRunTime: '5m',
   },
 };
 
@@ -191,6 +206,43 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     expect(await shown.inputValue()).toBe(after.pingUrl);
     expect((await fetch(before.pingUrl)).status).toBe(404);
     expect((await fetch(after.pingUrl, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('tells a run past its max run time as the cause of lateness, and flags it overran', async () => {
+    const applied = await headroom.call('POST', '/api/v1/apply', { body: { documents: [EXPORT] } });
+    expect(applied.status, applied.text).toBeLessThan(300);
+    const start = Date.parse(EXAMPLE_NOW);
+    const minute = 60_000;
+    try {
+      const { pingUrl } = await api<Heartbeat>('/api/v1/heartbeats/hourly-export');
+      expect((await fetch(`${pingUrl}/start?rid=run-1`)).status).toBe(200);
+      // 25 minutes on: past the 20 minute max run time, within the 10 minute grace.
+      headroom.clock.set(start + 25 * minute);
+      const late = await api<Heartbeat>('/api/v1/heartbeats/hourly-export');
+      expect(late.status).toBe('late');
+      const why = `a run since ${instant(EXAMPLE_NOW)} has passed its max run time of 20m: down at ${instant(late.downAt ?? '')} unless it ends`;
+      await page.goto(`${headroom.url}/heartbeats`);
+      const row = page.locator('[data-heartbeat="hourly-export"]');
+      expect(await text(row.locator('[data-field="run"]'))).toBe(why);
+
+      await page.goto(`${headroom.url}/heartbeats/hourly-export`);
+      expect(await text(page.locator('[data-field="running-since"]'))).toBe(why);
+      expect(await text(page.locator('[data-field="max-run"]'))).toBe('20m');
+      expect(await text(page.locator('[data-field="min-run"]'))).toBe('5m');
+
+      // It ends 27 minutes after it started: up again, the run flagged as overran.
+      headroom.clock.set(start + 27 * minute);
+      expect((await fetch(`${pingUrl}?rid=run-1`)).status).toBe(200);
+      await page.reload();
+      const [ended] = (await api<Heartbeat>('/api/v1/heartbeats/hourly-export')).pings ?? [];
+      expect(ended).toMatchObject({ kind: 'success', overran: true });
+      const newest = page.locator('[data-panel="pings"] tbody tr').first();
+      expect(await text(newest.locator('[data-field="duration"]'))).toBe('27m overran');
+      expect(await text(page.locator('[data-field="running-since"]'))).toBe('not running');
+      await saveScreenshot(page, 'heartbeat-overran');
+    } finally {
+      headroom.clock.set(start);
+    }
   });
 
   it('shows the reliability report with the API numbers, and downloads it', async () => {

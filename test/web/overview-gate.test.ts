@@ -69,7 +69,15 @@ interface Reason {
   rule: string;
   message: string;
   slo: { name: string; remaining: number; thresholdPercent: number | null } | null;
-  alert: { severity: string } | null;
+  alert: {
+    severity: string;
+    longWindow: string;
+    shortWindow: string;
+    factor: number;
+    longBurnRate: number | null;
+    shortBurnRate: number | null;
+  } | null;
+  unlessLabels: string[];
   freeze: { name: string; until: string } | null;
   incident: { id: string; service: string; viaDependency: boolean } | null;
 }
@@ -83,6 +91,21 @@ interface Preview {
 
 const LABELS = { allowed: 'allowed', approval: 'needs approval', denied: 'denied' } as const;
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+const rate = (burnRate: number | null) => (burnRate === null ? '—' : `${burnRate.toFixed(2)}×`);
+
+/** What lets a deploy past the rule, as the overview says it (docs/ui.md). */
+function expectedEffect(reason: Reason): string {
+  const labels = reason.unlessLabels.join(' or ');
+  const effect =
+    reason.effect === 'deny'
+      ? labels === ''
+        ? 'denies until it ends'
+        : `denies unless labelled ${labels}`
+      : labels === ''
+        ? 'needs approval'
+        : `needs approval, or the label ${labels}`;
+  return `(${effect}: ${reason.policy}/${reason.rule})`;
+}
 
 /** The short line the overview gives a reason (docs/ui.md). */
 function expectedLine(reason: Reason): string {
@@ -90,8 +113,11 @@ function expectedLine(reason: Reason): string {
   switch (reason.kind) {
     case 'freeze':
       return `freeze ${reason.freeze?.name ?? ''} until ${instantText(reason.freeze?.until ?? '')}`;
-    case 'burnAlert':
-      return `SLO ${slo}: a ${reason.alert?.severity ?? ''}-level burn alert fires`;
+    case 'burnAlert': {
+      const alert = reason.alert;
+      if (alert === null) throw new Error('a burn-alert reason without its alert');
+      return `SLO ${slo}: ${alert.severity}-level burn alert, ${rate(alert.longBurnRate)} over ${alert.longWindow} and ${rate(alert.shortBurnRate)} over ${alert.shortWindow}, above ${String(alert.factor)}×`;
+    }
     case 'budgetExhausted':
       return `SLO ${slo}: budget exhausted (${percent(reason.slo?.remaining ?? 0)} left)`;
     case 'budgetBelow':
@@ -173,6 +199,10 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
       expect(await entry.locator('[data-field="reason"]').allTextContents()).toEqual(
         preview.reasons.map(expectedLine),
       );
+      // What lifts each: the rule's labels, or an approval.
+      expect(await entry.locator('[data-field="effect"]').allTextContents()).toEqual(
+        preview.reasons.map(expectedEffect),
+      );
       // On the service's card too.
       const card = page.locator(`[data-service="${preview.service}"] header [data-gate]`);
       expect(await text(card)).toContain(LABELS[preview.state]);
@@ -182,6 +212,21 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
     expect(
       await text(panel.locator('[data-gate-service="payments-api"] [data-field="lift"]')),
     ).toBe('An approval from a holder of role sre-lead lets it out.');
+    // And the command that gives it, naming the rule under its policy.
+    expect(
+      await text(
+        panel.locator('[data-gate-service="payments-api"] [data-field="approve-command"]'),
+      ),
+    ).toBe(
+      'headroom approve payments-api --rule payments-window/card-network --reason "…" --expires 2h',
+    );
+    expect(
+      await text(
+        panel.locator(
+          '[data-gate-service="checkout"] [data-reason="burnAlert"] [data-field="effect"]',
+        ),
+      ),
+    ).toBe('(denies until it ends: checkout-guard/burning)');
     await saveScreenshot(page, 'overview-gate');
   });
 
@@ -219,5 +264,51 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
     while ((await page.getAttribute('html', 'data-theme')) !== null) await toggle.click();
 
     expect(await api<unknown[]>('/api/v1/deploys/decisions')).toEqual([]);
+  });
+
+  it("shows an approval in force and when it expires, on the overview and the service's screen", async () => {
+    const user = await headroom.call('PUT', '/api/v1/users/rita', {
+      body: { roles: ['sre-lead'] },
+    });
+    expect(user.status, user.text).toBeLessThan(300);
+    const token = await headroom.call('POST', '/api/v1/tokens', {
+      body: { name: 'rita', role: 'viewer', user: 'rita' },
+    });
+    expect(token.status, token.text).toBe(201);
+    const given = await headroom.call('POST', '/api/v1/approvals', {
+      token: (token.body as { token: string }).token,
+      body: {
+        service: 'payments-api',
+        scope: 'all',
+        reason: 'The card network confirmed the new endpoints',
+        expiresAt: '2026-11-01T02:00:00Z',
+      },
+    });
+    expect(given.status, given.text).toBe(201);
+    const approval = given.body as { id: string; expiresAt: string };
+    const [preview] = await api<Preview[]>('/api/v1/deploys/gate?service=payments-api');
+    expect(preview?.state).toBe('allowed');
+
+    await page.reload();
+    const allowed = page.locator('[data-panel="gate"] [data-field="gate-allowed"]');
+    await allowed.locator('summary').click();
+    expect(
+      await text(
+        allowed.locator('[data-gate-service="payments-api"] [data-field="approvals-applied"]'),
+      ),
+    ).toBe(
+      `approved by rita (payments-window/card-network) until ${instantText(approval.expiresAt)}`,
+    );
+
+    await page.goto(`${headroom.url}/services/payments-api`);
+    const gateNow = page.locator('[data-section="gate-now"] [data-gate-service="payments-api"]');
+    expect(await gateNow.getAttribute('data-gate-state')).toBe('allowed');
+    expect(await text(gateNow.locator('[data-field="approvals-applied"]'))).toContain('rita');
+    const shown = page.locator(`[data-section="approvals"] [data-approval="${approval.id}"]`);
+    expect(await text(shown.locator('[data-field="expires"]'))).toBe(
+      instantText(approval.expiresAt),
+    );
+    expect(await text(shown)).toContain("anyone's deploys but rita's");
+    await saveScreenshot(page, 'service-gate-approval');
   });
 });

@@ -218,6 +218,20 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
       body: { service: 'checkout', version: 'v2.15.0', actor: 'bram' },
     });
     expect(checked.status, checked.text).toBe(200);
+    // A deploy that went out anyway, on the denial: told apart, and linked to it.
+    const against = await headroom.call('POST', '/api/v1/deploys', {
+      body: {
+        service: 'checkout',
+        status: 'finished',
+        version: 'v2.13.1',
+        commit: '9f3c2e1',
+        labels: ['hotfix'],
+        actor: 'bram',
+        at: '2026-10-31T20:00:00Z',
+        decision: (checked.body as { id: string }).id,
+      },
+    });
+    expect(against.status, against.text).toBe(201);
 
     const [deploy] = await api<Deploy[]>('/api/v1/deploys?service=checkout&limit=10');
     const [decision] = await api<Decision[]>('/api/v1/deploys/decisions?service=checkout&limit=10');
@@ -257,8 +271,40 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     const policy = panel.locator('[data-policy="checkout-freezes"]');
     const quarterEnd = await text(policy.locator('[data-freeze="quarter-end"]'));
     expect(quarterEnd).toContain('Quarter-end release freeze');
-    // Written for Amsterdam, so told on its clock: midnight UTC is 01:00 there in November.
-    expect(quarterEnd).toContain('01:00 Europe/Amsterdam:');
+    // Written for Amsterdam, so told on its clock (midnight UTC is 01:00 there in
+    // November), and in UTC.
+    expect(quarterEnd).toContain('to 2026-11-02 01:00 Europe/Amsterdam (2026-11-02 00:00 UTC):');
+
+    // Would a deploy go out now: no, the freeze holds it, and only a rollback passes.
+    const gateNow = panel.locator('[data-section="gate-now"] [data-gate-service="checkout"]');
+    expect(await gateNow.getAttribute('data-gate-state')).toBe('denied');
+    expect(await gateNow.locator('[data-field="effect"]').allTextContents()).toContain(
+      '(denies unless labelled rollback: checkout-freezes/frozen)',
+    );
+    expect(await text(panel.locator('[data-section="approvals"]'))).toContain(
+      'No approval in force for checkout',
+    );
+
+    const againstRow = panel.locator(`[data-deploy="${(against.body as { id: string }).id}"]`);
+    expect(await text(againstRow.locator('[data-field="against-denial"]'))).toBe(
+      'against the gate',
+    );
+    expect(await text(againstRow.locator('[data-field="commit"]'))).toBe('9f3c2e1');
+    expect(await text(againstRow.locator('[data-field="labels"]'))).toBe('labelled hotfix');
+    await againstRow.getByRole('link', { name: /the denial/ }).click();
+    expect(new URL(page.url()).hash).toBe(`#decision-${decision.id}`);
+    expect(await page.locator(`[id="decision-${decision.id}"]`).count()).toBe(1);
+
+    // DORA's change-failure rate, as the API counts it.
+    const figure = await api<{ rate: number | null; failed: number; deploys: number }>(
+      '/api/v1/services/checkout/change-failure',
+    );
+    expect(await text(panel.locator('[data-field="change-failure"] [data-field="rate"]'))).toBe(
+      figure.rate === null ? 'no changes' : percent(figure.rate),
+    );
+    expect(await text(panel.locator('[data-field="change-failure"]'))).toContain(
+      `(${String(figure.failed)} of ${String(figure.deploys)} finished deploys`,
+    );
     expect(await policy.locator('[data-freeze]').count()).toBe(2);
     await saveScreenshot(page, 'service-deploys');
   });

@@ -292,6 +292,9 @@ function heartbeatView(view: HeartbeatView, base: string) {
         ? `cron ${schedule.expression} (${schedule.timeZone})`
         : `every ${formatDuration(Math.round(schedule.periodMs / 60_000))}`,
     graceSeconds: resource.definition.graceMs / 1000,
+    maxRunSeconds: maxRunMsOf(resource) / 1000,
+    minRunSeconds:
+      resource.definition.minRunMs === undefined ? null : resource.definition.minRunMs / 1000,
     status: state.status,
     pingUrl: `${base}/ping/${record.token}`,
     lastPingAt: iso(state.lastPingAt),
@@ -303,8 +306,14 @@ function heartbeatView(view: HeartbeatView, base: string) {
   };
 }
 
+/** maxRunTime, which defaults to the grace (core/heartbeats/compile.ts). */
+function maxRunMsOf(resource: HeartbeatResource): number {
+  return resource.definition.maxRunMs ?? resource.definition.graceMs;
+}
+
 function pingView(ping: HeartbeatPingRecord, resource: HeartbeatResource) {
   const { minRunMs } = resource.definition;
+  const maxRunMs = maxRunMsOf(resource);
   return {
     at: new Date(ping.at).toISOString(),
     kind: ping.kind as 'start' | 'success' | 'fail' | 'log',
@@ -312,6 +321,7 @@ function pingView(ping: HeartbeatPingRecord, resource: HeartbeatResource) {
     runId: ping.runId,
     durationSeconds: ping.durationMs === null ? null : ping.durationMs / 1000,
     tooFast: minRunMs !== undefined && ping.durationMs !== null && ping.durationMs < minRunMs,
+    overran: ping.durationMs !== null && ping.durationMs > maxRunMs,
     body: ping.body,
     remote: ping.remote,
     userAgent: ping.userAgent,

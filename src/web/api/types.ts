@@ -16,7 +16,13 @@ import type {
 } from '../../schema/oncall-api.js';
 import type { sloSeriesSchema, sloStatusSchema } from '../../schema/status.js';
 import type { heartbeatDetailSchema, heartbeatSchema } from '../../schema/heartbeats-api.js';
-import type { deploySchema, gateAnswerSchema, policyResourceSchema } from '../../schema/deploys.js';
+import type {
+  approvalResourceSchema,
+  changeFailureSchema,
+  deploySchema,
+  gateAnswerSchema,
+  policyResourceSchema,
+} from '../../schema/deploys.js';
 import type { gatePreviewSchema, overviewSchema } from '../../schema/overview.js';
 import type {
   actionItemInputSchema,
@@ -71,6 +77,8 @@ export type HeartbeatPing = HeartbeatDetail['pings'][number];
 export type Deploy = z.output<typeof deploySchema>;
 export type DeployBudget = Deploy['budget'][number];
 export type GateDecision = z.output<typeof gateAnswerSchema>;
+export type ApprovalResource = z.output<typeof approvalResourceSchema>;
+export type ChangeFailure = z.output<typeof changeFailureSchema>;
 /** The overview's one read: only what the screen shows. */
 export type Overview = z.output<typeof overviewSchema>;
 export type OverviewService = Overview['services'][number];

@@ -1,6 +1,6 @@
 // Incidents shown one way everywhere: the status as a word with a glyph (colour only
 // repeats it), roles as people say them, durations from the API's seconds.
-import type { ActionItemPriority, IncidentRole, IncidentStatus } from '../api/types';
+import type { ActionItemPriority, IncidentRole, IncidentStatus } from '../api/types.js';
 
 export const INCIDENT_STATUSES: readonly IncidentStatus[] = [
   'investigating',

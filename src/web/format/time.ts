@@ -35,6 +35,38 @@ export function formatInZone(iso: string, timeZone: string): string {
   return format.format(new Date(iso));
 }
 
+const zonedFull = new Map<string, Intl.DateTimeFormat>();
+
+/** "2026-12-05 09:00 Europe/Amsterdam": the whole instant on a zone's clock, named. */
+export function formatInstantInZone(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  let format = zonedFull.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    zonedFull.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
+  return `${part.year ?? ''}-${part.month ?? ''}-${part.day ?? ''} ${part.hour ?? ''}:${part.minute ?? ''} ${timeZone}`;
+}
+
+/**
+ * An instant written for a zone: on that zone's clock with UTC after it, so that whoever
+ * wrote it and whoever reads it in UTC both recognise it; plain UTC without a zone.
+ */
+export function formatInstantForZone(iso: string, timeZone: string | null): string {
+  if (timeZone === null || timeZone === 'UTC') return formatInstant(iso);
+  return `${formatInstantInZone(iso, timeZone)} (${formatInstant(iso)})`;
+}
+
 /** "3d 4h", "45m": how long from one instant to another. */
 export function formatSpan(fromIso: string, toIso: string): string {
   let minutes = Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000));

@@ -57,6 +57,8 @@ export const paths = {
   incidents: (query?: string) =>
     query === undefined || query === '' ? '/incidents' : `/incidents?${query}`,
   incident: (id: number) => `/incidents/${String(id)}`,
+  /** By reference, as other resources name an incident: `INC-42`. */
+  incidentRef: (ref: string) => `/incidents/${encodeURIComponent(ref)}`,
   postmortem: (id: number) => `/incidents/${String(id)}/postmortem`,
   heartbeats: (query?: string) =>
     query === undefined || query === '' ? '/heartbeats' : `/heartbeats?${query}`,

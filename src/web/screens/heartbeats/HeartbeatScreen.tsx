@@ -6,6 +6,7 @@ import type { Heartbeat, HeartbeatDetail, HeartbeatPing } from '../../api/types'
 import { apiPost, segment } from '../../api/client';
 import { problemErrors } from '../../api/problem-errors';
 import { useApi } from '../../api/use-api';
+import { runNote } from '../../format/heartbeat';
 import { formatSeconds } from '../../format/incident';
 import { formatCount } from '../../format/numbers';
 import { formatInstant, formatInstantSeconds } from '../../format/time';
@@ -193,6 +194,16 @@ function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
     ['team', 'Team', heartbeat.team ?? <span className="muted">none</span>],
     ['schedule', 'Schedule', heartbeat.schedule],
     ['grace', 'Grace', formatSeconds(heartbeat.graceSeconds)],
+    ['max-run', 'Max run time', formatSeconds(heartbeat.maxRunSeconds)],
+    [
+      'min-run',
+      'Min run time',
+      heartbeat.minRunSeconds === null ? (
+        <span className="muted">none</span>
+      ) : (
+        formatSeconds(heartbeat.minRunSeconds)
+      ),
+    ],
     [
       'slos',
       'SLOs over its runs',
@@ -218,8 +229,8 @@ function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
     ['down-at', 'Down if no run by', instantOr(heartbeat.downAt, '—', formatInstant)],
     [
       'running-since',
-      'Running since',
-      instantOr(heartbeat.runningSince, 'not running', formatInstant),
+      'Run in progress',
+      runNote(heartbeat) ?? <span className="muted">not running</span>,
     ],
   ];
   return (
@@ -273,9 +284,22 @@ function Pings({ pings }: { readonly pings: readonly HeartbeatPing[] }) {
                     {' '}
                     <span
                       className="badge ping-fail"
+                      data-field="too-fast"
                       title="Ended sooner than the check's minimum run time"
                     >
                       too fast
+                    </span>
+                  </>
+                ) : null}
+                {ping.overran ? (
+                  <>
+                    {' '}
+                    <span
+                      className="badge ping-fail"
+                      data-field="overran"
+                      title="Took longer than the check's max run time: the check went late meanwhile"
+                    >
+                      overran
                     </span>
                   </>
                 ) : null}

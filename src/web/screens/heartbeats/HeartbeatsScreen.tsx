@@ -3,6 +3,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { Heartbeat, HeartbeatStatus, Service } from '../../api/types';
 import { useApi } from '../../api/use-api';
+import { runNote } from '../../format/heartbeat';
 import { formatInstant } from '../../format/time';
 import { paths } from '../../router/routes';
 import { EmptyState } from '../../ui/EmptyState';
@@ -137,6 +138,7 @@ function HeartbeatTable({ heartbeats }: { readonly heartbeats: readonly Heartbea
               </th>
               <td>
                 <HeartbeatStatusBadge status={heartbeat.status} />
+                <RunNote heartbeat={heartbeat} />
               </td>
               <td data-field="service">
                 <a href={paths.service(heartbeat.service)}>{heartbeat.service}</a>
@@ -155,6 +157,15 @@ function HeartbeatTable({ heartbeats }: { readonly heartbeats: readonly Heartbea
           ))}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+function RunNote({ heartbeat }: { readonly heartbeat: Heartbeat }) {
+  const note = runNote(heartbeat);
+  return note === null ? null : (
+    <div className="muted small" data-field="run">
+      {note}
     </div>
   );
 }

@@ -14,7 +14,10 @@ export const HEARTBEAT_STATUSES: readonly HeartbeatStatus[] = [
 const STATUS_TEXT: Readonly<Record<HeartbeatStatus, { glyph: string; hint: string }>> = {
   new: { glyph: '○', hint: 'no run has pinged yet' },
   up: { glyph: '✓', hint: 'the last run pinged in time' },
-  late: { glyph: '▲', hint: 'the next run is overdue, still within its grace' },
+  late: {
+    glyph: '▲',
+    hint: 'a run is overdue, or one has run past its max run time; still within its grace',
+  },
   down: { glyph: '✕', hint: 'late beyond its grace, failed, or a run never finished' },
   paused: { glyph: '‖', hint: 'neither goes late nor pages until resumed' },
 };

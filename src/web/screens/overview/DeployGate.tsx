@@ -3,7 +3,15 @@
 // with its reasons; the allowed ones folded away.
 import { useState } from 'react';
 import type { GateState, OverviewGate, OverviewService } from '../../api/types';
-import { GATE_ORDER, GATE_TEXT, shortReason } from '../../format/gate';
+import {
+  approveCommand,
+  GATE_ORDER,
+  GATE_TEXT,
+  orList,
+  reasonEffect,
+  shortReason,
+} from '../../format/gate';
+import { formatInstant } from '../../format/time';
 import { paths } from '../../router/routes';
 import { Panel } from '../../ui/Panel';
 
@@ -77,10 +85,8 @@ export function DeployGate(props: {
                       {entry.gate.policies.length === 0
                         ? 'no policy applies'
                         : `under ${entry.gate.policies.join(', ')}`}
-                      {entry.gate.approvalsApplied.length === 0
-                        ? ''
-                        : `; approved by ${entry.gate.approvalsApplied.map((approval) => approval.approver).join(', ')}`}
                     </span>
+                    <ApprovalsApplied approvals={entry.gate.approvalsApplied} />
                   </li>
                 ))}
               </ul>
@@ -100,7 +106,27 @@ function GateCounts({ gated }: { readonly gated: readonly Gated[] }) {
   return <span>{parts.join(', ')}.</span>;
 }
 
-function HeldService({ entry, actor }: { readonly entry: Gated; readonly actor: string }) {
+/** Approvals letting deploys out now, and when each stops counting. */
+export function ApprovalsApplied({
+  approvals,
+}: {
+  readonly approvals: OverviewGate['approvalsApplied'];
+}) {
+  if (approvals.length === 0) return null;
+  return (
+    <span className="muted small" data-field="approvals-applied">
+      {' '}
+      {approvals
+        .map(
+          (approval) =>
+            `approved by ${approval.approver} (${approval.rules.join(', ')}) until ${formatInstant(approval.expiresAt)}`,
+        )
+        .join('; ')}
+    </span>
+  );
+}
+
+export function HeldService({ entry, actor }: { readonly entry: Gated; readonly actor: string }) {
   const { gate } = entry;
   const lift = gate.liftableBy;
   return (
@@ -111,17 +137,35 @@ function HeldService({ entry, actor }: { readonly entry: Gated; readonly actor: 
       <ul className="gate-reasons">
         {gate.reasons.map((reason, index) => (
           <li key={index} data-reason={reason.kind} data-effect={reason.effect}>
-            <span data-field="reason">{shortReason(reason)}</span>{' '}
-            <span className="muted small">
-              ({reason.effect === 'deny' ? 'denies' : 'needs approval'}: {reason.policy}/
-              {reason.rule})
+            <span data-field="reason">{shortReason(reason)}</span>
+            {reason.incident === null ? null : (
+              <>
+                {' '}
+                <a href={paths.incidentRef(reason.incident.id)}>
+                  see {reason.incident.id}
+                  <span className="visually-hidden"> (incident)</span>
+                </a>
+              </>
+            )}{' '}
+            <span className="muted small" data-field="effect">
+              ({reasonEffect(reason)}: {reason.policy}/{reason.rule})
             </span>
           </li>
         ))}
       </ul>
       {lift === null ? null : (
-        <p className="muted small" data-field="lift">
-          {liftText(lift.approvals)}
+        <>
+          <p className="muted small" data-field="lift">
+            {liftText(lift.approvals)}
+          </p>
+          <pre className="small">
+            <code data-field="approve-command">{approveCommand(entry.name, lift)}</code>
+          </pre>
+        </>
+      )}
+      {gate.approvalsApplied.length === 0 ? null : (
+        <p className="small">
+          <ApprovalsApplied approvals={gate.approvalsApplied} />
         </p>
       )}
       <details className="gate-details">
@@ -165,9 +209,4 @@ function liftText(approvals: NonNullable<OverviewGate['liftableBy']>['approvals'
   return `Approvals under each policy let it out: ${approvals
     .map((approval) => `${approval.policy} from ${from(approval.roles)}`)
     .join('; ')}.`;
-}
-
-function orList(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1] ?? ''}`;
 }

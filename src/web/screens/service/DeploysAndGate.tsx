@@ -1,12 +1,24 @@
-// A service's recent deploys with the budget spent in the hour before and after each,
-// the deploy gate's recent decisions, and the error-budget policies that apply (with
-// their freezes). Each read hides when the token may not make it.
-import type { Deploy, DeployBudget, GateDecision, PolicyResource } from '../../api/types';
+// A service's deploy gate now (would a deploy go out, and what lets it), the approvals in
+// force, recent deploys with the budget spent in the hour before and after each, the
+// change-failure rate, the gate's recent decisions, and the error-budget policies that
+// apply (with their freezes). Each read hides when the token may not make it.
+import type {
+  ApprovalResource,
+  ChangeFailure,
+  Deploy,
+  DeployBudget,
+  GateDecision,
+  GatePreview,
+  PolicyResource,
+} from '../../api/types';
 import { useApi } from '../../api/use-api';
-import { formatBudget } from '../../format/numbers';
-import { formatInZone, formatInstant } from '../../format/time';
+import { orList } from '../../format/gate';
+import { formatBudget, formatBurnRate, formatPercent } from '../../format/numbers';
+import { formatInstant, formatInstantForZone } from '../../format/time';
+import { paths } from '../../router/routes';
 import { LoadView } from '../../ui/LoadView';
 import { Panel } from '../../ui/Panel';
+import { ApprovalsApplied, GateBadge, HeldService } from '../overview/DeployGate';
 
 /** A share of the budget, one decimal; a rounding of nothing reads 0.0%, never -0.0%. */
 const consumedText = (fraction: number): string =>
@@ -22,14 +34,36 @@ export function DeploysAndGate({ name }: { readonly name: string }) {
     `/api/v1/deploys/decisions?service=${service}&limit=${String(SHOWN)}`,
   );
   const policies = useApi<PolicyResource[]>(`/api/v1/policies?service=${service}`);
+  const gate = useApi<GatePreview[]>(`/api/v1/deploys/gate?service=${service}`);
+  const approvals = useApi<ApprovalResource[]>(`/api/v1/approvals?service=${service}`);
+  const changeFailure = useApi<ChangeFailure>(`/api/v1/services/${service}/change-failure`);
   return (
     <Panel title="Deploys and the gate" id="deploys">
+      {gate.load.kind === 'forbidden' ? null : (
+        <section aria-labelledby="gate-now-title" data-section="gate-now">
+          <h3 id="gate-now-title">A deploy now</h3>
+          <LoadView load={gate.load} what="the gate's answer" retry={gate.reload}>
+            {(answers) => <GateNow answers={answers} name={name} />}
+          </LoadView>
+        </section>
+      )}
+      {approvals.load.kind === 'forbidden' ? null : (
+        <section aria-labelledby="approvals-title" data-section="approvals">
+          <h3 id="approvals-title">Approvals in force</h3>
+          <LoadView load={approvals.load} what="approvals" retry={approvals.reload}>
+            {(list) => <Approvals approvals={list} name={name} />}
+          </LoadView>
+        </section>
+      )}
       {deploys.load.kind === 'forbidden' ? null : (
         <section aria-labelledby="deploys-list-title" data-section="deploys">
           <h3 id="deploys-list-title">Recent deploys</h3>
           <LoadView load={deploys.load} what="deploys" retry={deploys.reload}>
             {(list) => <Deploys deploys={list} name={name} />}
           </LoadView>
+          {changeFailure.load.kind === 'ok' ? (
+            <ChangeFailureRate figure={changeFailure.load.data} />
+          ) : null}
         </section>
       )}
       {decisions.load.kind === 'forbidden' ? null : (
@@ -78,7 +112,7 @@ function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: st
             <th scope="col">Version</th>
             <th scope="col">Status</th>
             <th scope="col">Actor</th>
-            <th scope="col">Budget consumed (hour before, hour after)</th>
+            <th scope="col">Budget consumed (and 1h burn rate) the hour before, the hour after</th>
           </tr>
         </thead>
         <tbody>
@@ -88,21 +122,47 @@ function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: st
                 {formatInstant(deploy.at)}
               </th>
               <td data-field="version">
-                {deploy.version ?? deploy.commit ?? <span className="muted">none given</span>}
+                {deploy.version ?? <span className="muted">no version</span>}
+                {deploy.commit === null ? null : (
+                  <>
+                    {' '}
+                    <code className="small" data-field="commit" title="commit">
+                      {deploy.commit}
+                    </code>
+                  </>
+                )}
+                {deploy.labels.length === 0 ? null : (
+                  <span className="small" data-field="labels">
+                    {' '}
+                    labelled {deploy.labels.join(', ')}
+                  </span>
+                )}
               </td>
               <td data-field="status">
                 <span className={`badge deploy-status deploy-${deploy.status}`}>
                   {DEPLOY_STATUS_TEXT[deploy.status]}
                 </span>
                 {deploy.againstDenial ? (
-                  <span
-                    className="badge deploy-against-denial"
-                    data-field="against-denial"
-                    title={`gate decision ${deploy.decision ?? ''} denied this deploy`}
-                  >
-                    against the gate
-                  </span>
+                  <>
+                    {' '}
+                    <span
+                      className="badge deploy-against-denial"
+                      data-field="against-denial"
+                      title={`gate decision ${deploy.decision ?? ''} denied this deploy`}
+                    >
+                      against the gate
+                    </span>
+                  </>
                 ) : null}
+                {deploy.decision === null ? null : (
+                  <>
+                    {' '}
+                    <a className="small" href={`#${decisionAnchor(deploy.decision)}`}>
+                      {deploy.againstDenial ? 'the denial' : 'its decision'}
+                      <span className="visually-hidden"> for {deploy.version ?? deploy.id}</span>
+                    </a>
+                  </>
+                )}
               </td>
               <td data-field="actor">{deploy.actor}</td>
               <td data-field="budget">
@@ -122,12 +182,26 @@ function BudgetAround({ budget }: { readonly budget: readonly DeployBudget[] }) 
     <ul className="plain-list">
       {budget.map((slo) => (
         <li key={slo.slo} data-slo={slo.slo}>
-          <code>{slo.slo}</code>:{' '}
-          <span data-field="before">{consumedText(slo.before.consumed)}</span> before,{' '}
+          <a href={paths.slo(slo.slo)}>
+            <code>{slo.slo}</code>
+          </a>
+          : <span data-field="before">{consumedText(slo.before.consumed)}</span>{' '}
+          <span className="muted" data-field="before-burn">
+            ({formatBurnRate(slo.before.burnRate)})
+          </span>{' '}
+          before,{' '}
           <span data-field="after">
             {slo.after === null ? 'the hour after is not over' : consumedText(slo.after.consumed)}
           </span>
-          {slo.after === null ? null : ' after'}
+          {slo.after === null ? null : (
+            <>
+              {' '}
+              <span className="muted" data-field="after-burn">
+                ({formatBurnRate(slo.after.burnRate)})
+              </span>{' '}
+              after
+            </>
+          )}
         </li>
       ))}
     </ul>
@@ -146,7 +220,7 @@ function Decisions(props: { readonly decisions: readonly GateDecision[]; readonl
   return (
     <ul className="decision-list">
       {props.decisions.map((decision) => (
-        <li key={decision.id} data-decision={decision.id}>
+        <li key={decision.id} id={decisionAnchor(decision.id)} data-decision={decision.id}>
           <span
             className={`badge gate-${decision.allowed ? 'allowed' : 'held'}`}
             data-field="answer"
@@ -160,12 +234,49 @@ function Decisions(props: { readonly decisions: readonly GateDecision[]; readonl
               <code data-field="version">{decision.version}</code>
             </>
           )}{' '}
-          <span className="muted">asked for {decision.actor}</span>
+          {decision.commit === null ? null : (
+            <>
+              {' '}
+              <code className="small" data-field="commit">
+                {decision.commit}
+              </code>
+            </>
+          )}{' '}
+          <span className="muted">
+            asked for {decision.actor}
+            {decision.labels.length === 0 ? '' : `, labelled ${decision.labels.join(', ')}`}
+          </span>
           {decision.reasons.length === 0 ? null : (
             <ul className="plain-list" data-field="reasons">
               {decision.reasons.map((reason, index) => (
                 <li key={index} data-reason={reason.kind}>
                   {reason.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          {decision.waived.length === 0 ? null : (
+            <ul className="plain-list small" data-field="waived" aria-label="Waived">
+              {decision.waived.map((waived, index) => (
+                <li key={index}>
+                  Waived: {waived.policy}/{waived.rule}
+                  {waived.slo === null ? '' : ` (SLO ${waived.slo.name})`}{' '}
+                  {waived.waivedBy.kind === 'label'
+                    ? `by the label ${waived.waivedBy.label}`
+                    : `by approval ${waived.waivedBy.approval} of ${waived.waivedBy.approver}`}
+                </li>
+              ))}
+            </ul>
+          )}
+          {decision.approvalsRefused.length === 0 ? null : (
+            <ul
+              className="plain-list small"
+              data-field="approvals-refused"
+              aria-label="Approvals that did not count"
+            >
+              {decision.approvalsRefused.map((refused) => (
+                <li key={refused.id}>
+                  Did not count: approval {refused.id} of {refused.approver}: {refused.message}
                 </li>
               ))}
             </ul>
@@ -202,7 +313,113 @@ function Policies(props: { readonly policies: readonly PolicyResource[]; readonl
 
 /** On the clock of the zone the freeze was written for, where it names one. */
 function freezeInstant(iso: string, timeZone: string | undefined): string {
-  return timeZone === undefined ? formatInstant(iso) : `${formatInZone(iso, timeZone)} ${timeZone}`;
+  return formatInstantForZone(iso, timeZone ?? null);
+}
+
+/** The id a deploy's link to its decision jumps to. */
+const decisionAnchor = (id: string): string => `decision-${id}`;
+
+/** Would a deploy without labels go out now: the overview's answer, for this service. */
+function GateNow(props: { readonly answers: readonly GatePreview[]; readonly name: string }) {
+  const [answer] = props.answers;
+  if (answer === undefined) return null;
+  if (answer.state !== 'allowed') {
+    return (
+      <ul className="gate-list">
+        <HeldService entry={{ name: props.name, gate: answer }} actor={answer.actor} />
+      </ul>
+    );
+  }
+  return (
+    <p data-gate-service={props.name} data-gate-state="allowed">
+      <GateBadge state="allowed" />{' '}
+      <span className="muted">
+        {answer.policies.length === 0
+          ? 'no policy applies: the gate allows every deploy'
+          : `a deploy without labels may go out now under ${answer.policies.join(', ')}`}
+      </span>
+      <ApprovalsApplied approvals={answer.approvalsApplied} />
+    </p>
+  );
+}
+
+function Approvals(props: {
+  readonly approvals: readonly ApprovalResource[];
+  readonly name: string;
+}) {
+  if (props.approvals.length === 0) {
+    return (
+      <p className="muted">
+        No approval in force for {props.name}. A holder of a role the policy names gives one with{' '}
+        <code>headroom approve {props.name} --reason &quot;…&quot; --expires 2h</code>.
+      </p>
+    );
+  }
+  return (
+    <ul className="plain-list">
+      {props.approvals.map((approval) => (
+        <li key={approval.id} data-approval={approval.id}>
+          <strong>{approval.approver}</strong>{' '}
+          <span className="muted small">({orList(approval.approverRoles)})</span> lifts{' '}
+          {approval.scope === 'all' ? 'every rule an approval lifts' : approval.scope.join(', ')}{' '}
+          for{' '}
+          {approval.requester === null
+            ? `anyone's deploys but ${approval.approver}'s`
+            : `${approval.requester}'s deploys`}
+          , until <span data-field="expires">{formatInstant(approval.expiresAt)}</span>
+          <span className="muted">: {approval.reason}</span>{' '}
+          <code className="small">{approval.id}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const FAILED_BY_TEXT = {
+  rollback: 'rolled back',
+  pageAlert: 'a page-level burn alert',
+  incident: 'an incident',
+} as const;
+
+/** DORA's change-failure rate over the API's default period (the last 30 days). */
+function ChangeFailureRate({ figure }: { readonly figure: ChangeFailure }) {
+  const failed = figure.items.filter((item) => item.failedBy.length > 0);
+  return (
+    <div data-field="change-failure">
+      <p>
+        Change failure rate, {formatInstant(figure.from)} to {formatInstant(figure.to)}:{' '}
+        <strong data-field="rate">
+          {figure.rate === null ? 'no changes' : formatPercent(figure.rate)}
+        </strong>{' '}
+        <span className="muted">
+          ({figure.failed} of {figure.deploys} finished deploys needed remediation within{' '}
+          {figure.within}
+          {figure.failedToDeploy === 0
+            ? ''
+            : `; ${String(figure.failedToDeploy)} failed to deploy and are not counted`}
+          )
+        </span>
+      </p>
+      {failed.length === 0 ? null : (
+        <ul className="plain-list small">
+          {failed.map((item) => (
+            <li key={item.deploy}>
+              {item.version ?? item.deploy} at {formatInstant(item.at)}:{' '}
+              {item.failedBy
+                .map((cause) =>
+                  cause.kind === 'pageAlert'
+                    ? `${FAILED_BY_TEXT.pageAlert} on ${cause.slo} at ${formatInstant(cause.at)}`
+                    : cause.kind === 'incident'
+                      ? `${FAILED_BY_TEXT.incident} ${cause.id} at ${formatInstant(cause.at)}`
+                      : `${FAILED_BY_TEXT.rollback} at ${formatInstant(cause.at)}`,
+                )
+                .join('; ')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
 }
 
 function Freezes({ freezes }: { readonly freezes: PolicyResource['spec']['freezes'] }) {

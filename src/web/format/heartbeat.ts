@@ -1,0 +1,27 @@
+// What a heartbeat check's run in progress means for it, told from the API's instants
+// alone (no clock): a run that has passed its maxRunTime is why the check is late.
+import type { Heartbeat } from '../api/types.js';
+import { formatSeconds } from './incident.js';
+import { formatInstant } from './time.js';
+
+type RunFacts = Pick<
+  Heartbeat,
+  'status' | 'runningSince' | 'downAt' | 'graceSeconds' | 'maxRunSeconds'
+>;
+
+/**
+ * "running since 2026-12-03 16:36 UTC", or, when that run is what made the check late
+ * (it goes down a grace after the run's start plus maxRunTime), "a run since … has passed
+ * its max run time of 2m: down at … unless it ends"; null when nothing runs.
+ */
+export function runNote(heartbeat: RunFacts): string | null {
+  if (heartbeat.runningSince === null) return null;
+  const since = formatInstant(heartbeat.runningSince);
+  const runLateAt = Date.parse(heartbeat.runningSince) + heartbeat.maxRunSeconds * 1000;
+  const overran =
+    heartbeat.status === 'late' &&
+    heartbeat.downAt !== null &&
+    Date.parse(heartbeat.downAt) - heartbeat.graceSeconds * 1000 === runLateAt;
+  if (!overran) return `running since ${since}`;
+  return `a run since ${since} has passed its max run time of ${formatSeconds(heartbeat.maxRunSeconds)}: down at ${formatInstant(heartbeat.downAt ?? '')} unless it ends`;
+}
