@@ -37,7 +37,7 @@ export function formatDecision(answer: GateAnswer, asked: 'now' | 'then' = 'now'
         reason.waivedBy.kind === 'label'
           ? `label ${reason.waivedBy.label}`
           : `approval ${reason.waivedBy.approval} by ${reason.waivedBy.approver}`;
-      lines.push(`  - [${reason.policy}/${reason.rule}] by ${by}`);
+      lines.push(`  - ${ruleOf(reason)} by ${by}`);
     }
   }
   if (answer.approvalsRefused.length > 0) {
@@ -70,18 +70,30 @@ export function formatDecision(answer: GateAnswer, asked: 'now' | 'then' = 'now'
   return `${lines.join('\n')}\n`;
 }
 
-/** What is left when no approval helps: the labels that would, or only time. */
+/**
+ * What is left when no approval lets the deploy out: the deny rules hold it whatever is
+ * approved (a requireApproval reason beside them is not the obstacle), so name those,
+ * and the label that would waive every reason, or only time.
+ */
 function noApprovalLifts(reasons: GateAnswer['reasons']): string {
-  const unlabelled = reasons.filter((reason) => reason.unlessLabels.length === 0);
+  const ruleNames = (some: GateAnswer['reasons']) =>
+    [...new Set(some.map((reason) => `${reason.policy}/${reason.rule}`))].join(', ');
+  const denying = reasons.filter((reason) => reason.liftableBy === null);
+  const unlabelled = denying.filter((reason) => reason.unlessLabels.length === 0);
   if (unlabelled.length > 0) {
-    const rules = [...new Set(unlabelled.map((reason) => `${reason.policy}/${reason.rule}`))];
-    return `No approval or label lifts ${rules.join(', ')}: only its condition ending does.`;
+    return `No approval or label lifts ${ruleNames(unlabelled)}: only its condition ending does.`;
   }
   const [first, ...rest] = reasons;
   const common = (first?.unlessLabels ?? []).filter((label) =>
     rest.every((reason) => reason.unlessLabels.includes(label)),
   );
+  const held = denying.length === reasons.length ? 'this' : ruleNames(denying);
   return common.length > 0
-    ? `No approval lifts this; the label ${common.join(' or ')} would waive every reason, or wait for the conditions to end.`
-    : 'No approval lifts this; each reason names the labels that waive it, or wait for the conditions to end.';
+    ? `No approval lifts ${held}; the label ${common.join(' or ')} would waive every reason, or wait for the conditions to end.`
+    : `No approval lifts ${held}; each reason names the labels that waive it, or wait for the conditions to end.`;
+}
+
+/** `[policy/rule]`, with the SLO where a rule holds once per SLO. */
+function ruleOf(reason: GateAnswer['waived'][number]): string {
+  return `[${reason.policy}/${reason.rule}]${reason.slo === null ? '' : ` SLO ${reason.slo.name}`}`;
 }

@@ -112,7 +112,7 @@ describe('what lifts a denial no approval lifts', () => {
     unlessLabels,
     liftableBy: null,
   });
-  const footer = (reasons: ReturnType<typeof deny>[]) =>
+  const footer = (reasons: GateAnswer['reasons']) =>
     formatDecision({ ...HELD, reasons, waived: [], approvalsRefused: [], liftableBy: null })
       .split('\n')
       .at(-4);
@@ -128,6 +128,18 @@ describe('what lifts a denial no approval lifts', () => {
   it('says when the labels differ from reason to reason', () => {
     expect(footer([deny('exhausted', ['reliability']), deny('paging', ['rollback'])])).toBe(
       'No approval lifts this; each reason names the labels that waive it, or wait for the conditions to end.',
+    );
+  });
+
+  it('names only the deny rules when an approval would lift the others', () => {
+    const approvable = { ...lowBudget, rule: 'frozen', unlessLabels: [] };
+    expect(footer([approvable, deny('paging', ['rollback'])])).toBe(
+      'No approval lifts payments-default/paging; each reason names the labels that waive it, or wait for the conditions to end.',
+    );
+    expect(
+      footer([{ ...approvable, unlessLabels: ['rollback'] }, deny('paging', ['rollback'])]),
+    ).toBe(
+      'No approval lifts payments-default/paging; the label rollback would waive every reason, or wait for the conditions to end.',
     );
   });
 
