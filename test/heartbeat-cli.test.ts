@@ -52,8 +52,8 @@ describe('headroom heartbeat and headroom run', () => {
   it('lists the checks', async () => {
     const listed = await runCli(['heartbeat', 'list'], headroom.url);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(/^NAME\s+STATUS\s+SERVICE/m);
-    expect(listed.stdout).toMatch(/nightly-report\s+new\s+reports\s+every 1d/);
+    expect(listed.stdout).toMatch(/^NAME\s+STATUS\s+SINCE\s+SERVICE/m);
+    expect(listed.stdout).toMatch(/nightly-report\s+new\s+—\s+reports\s+every 1d/);
     const down = await runCli(['heartbeat', 'list', '--status', 'down'], headroom.url);
     expect(down.code).toBe(0);
     expect(down.stdout).not.toContain('nightly-report');
@@ -201,9 +201,23 @@ describe('headroom heartbeat and headroom run', () => {
     const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
       pingUrl: string;
     };
+    expect((await fetch(`${pingUrl}/fail`)).status).toBe(200);
     expect((await fetch(`${pingUrl}/start?rid=listed`)).status).toBe(200);
     const listed = await runCli(['heartbeat', 'list'], headroom.url);
-    expect(listed.stdout).toMatch(/EXPECTED\s+RUNNING SINCE$/m);
-    expect(listed.stdout).toMatch(/nightly-report\s.*\s2026-11-20T09:00:00\.000Z$/m);
+    expect(listed.stdout).toMatch(
+      /^NAME\s+STATUS\s+SINCE\s+SERVICE.*EXPECTED\s+RUNNING SINCE\s+WHY$/m,
+    );
+    const row = listed.stdout.split('\n').find((line) => line.startsWith('nightly-report '));
+    const detail = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      status: string;
+      cause: { since: string; text: string };
+    };
+    // Down since its last run failed, and the next run's start shown as going.
+    expect(detail.status).toBe('down');
+    expect(row).toMatch(
+      new RegExp(
+        `^nightly-report\\s+down\\s+${detail.cause.since.replace(/\./g, '\\.')}\\s.*\\s2026-11-20T09:00:00\\.000Z\\s+a run failed$`,
+      ),
+    );
   });
 });

@@ -755,6 +755,11 @@ function lastLines(log: string): string {
   return lines.length > PAGE_LOG_CHARS ? `…${lines.slice(-PAGE_LOG_CHARS)}` : lines;
 }
 
+/** Why a check changed status, in words: its page's summary and its `cause`. */
+export function transitionText(reason: HeartbeatTransition['reason']): string {
+  return REASON_TEXT[reason];
+}
+
 const REASON_TEXT: Readonly<Record<HeartbeatTransition['reason'], string>> = {
   success: 'a run succeeded',
   fail: 'a run failed',

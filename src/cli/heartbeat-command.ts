@@ -55,15 +55,28 @@ export async function runHeartbeat(
       else {
         io.stdout.write(
           formatColumns([
-            ['NAME', 'STATUS', 'SERVICE', 'SCHEDULE', 'LAST PING', 'EXPECTED', 'RUNNING SINCE'],
+            [
+              'NAME',
+              'STATUS',
+              'SINCE',
+              'SERVICE',
+              'SCHEDULE',
+              'LAST PING',
+              'EXPECTED',
+              'RUNNING SINCE',
+              'WHY',
+            ],
             ...checks.map((check) => [
               check.name,
               check.status,
+              check.cause?.since ?? '—',
               check.service,
               check.schedule,
               check.lastPingAt ?? '—',
               check.expectedAt ?? '—',
               check.runningSince ?? '—',
+              // Up and new need no explaining; late, down and paused do.
+              check.status === 'up' || check.status === 'new' ? '' : (check.cause?.text ?? ''),
             ]),
           ]),
         );

@@ -1,6 +1,7 @@
 // The heartbeats API: checks with their state and ping URLs, recent pings, pause and
 // resume, and teams' ping keys.
 import { z } from 'zod';
+import { TRANSITION_REASONS } from '../core/heartbeats/state.js';
 import { instantSchema } from './api.js';
 
 export const HEARTBEAT_STATUSES = ['new', 'up', 'late', 'down', 'paused'] as const;
@@ -31,6 +32,17 @@ export const heartbeatSchema = z
     /** When the check goes down if no run arrives. */
     downAt: instantSchema.nullable(),
     runningSince: instantSchema.nullable(),
+    cause: z
+      .object({
+        since: instantSchema,
+        reason: z.enum(TRANSITION_REASONS),
+        text: z.string().meta({ examples: ['no run within the grace period'] }),
+      })
+      .nullable()
+      .meta({
+        description:
+          'Why the check is in its status, and since when: the change that put it there (a failed run, no run in time, a run past its limits, a pause…); null while new',
+      }),
   })
   .meta({ id: 'Heartbeat' });
 

@@ -95,11 +95,19 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
     expect(await heartbeat('runner')).toMatchObject({
       status: 'late',
       runningSince: new Date(T0 + HOUR).toISOString(),
+      cause: {
+        since: new Date(T0 + HOUR + 10 * MINUTE).toISOString(),
+        reason: 'run-late',
+        text: 'a run has taken longer than its maxRunTime',
+      },
     });
     expect(await pagesOf('runner')).toEqual([]);
     headroom.clock.set(T0 + 2 * HOUR + 11 * MINUTE);
     await headroom.server.runHeartbeats();
-    expect((await heartbeat('runner')).status).toBe('down');
+    expect(await heartbeat('runner')).toMatchObject({
+      status: 'down',
+      cause: { since: new Date(T0 + 2 * HOUR + 10 * MINUTE).toISOString(), reason: 'run-timeout' },
+    });
     expect(await pagesOf('runner')).toEqual(['triggered']);
 
     for (const at of [T0 + 3 * HOUR, T0 + 4 * HOUR]) {

@@ -27,6 +27,7 @@ interface Heartbeat {
   pingUrl: string;
   lastPingAt: string | null;
   downAt: string | null;
+  cause: { since: string; reason: string; text: string } | null;
   slos?: string[];
   pings?: { kind: string; body: string | null; overran: boolean }[];
 }
@@ -170,6 +171,11 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     await page.locator('h1 [data-heartbeat-status="paused"]').waitFor();
     const paused = await api<Heartbeat>('/api/v1/heartbeats/nightly-backup');
     expect(paused.status).toBe('paused');
+    // Why it is in its status, and since when, as the API says.
+    expect(paused.cause?.reason).toBe('pause');
+    expect(await text(page.locator('[data-field="cause"]'))).toBe(
+      `paused since ${instantText(paused.cause?.since ?? '')}: paused`,
+    );
     await saveScreenshot(page, 'heartbeat-paused');
 
     await page.getByRole('button', { name: 'Resume' }).click();

@@ -212,6 +212,25 @@ describe('runs: start, finish, max run, too fast', () => {
     expect(done.finished[0]).toMatchObject({ overran: true, durationMs: 2.5 * HOUR });
   });
 
+  it('remembers why the check is in its status, and since when', () => {
+    const up = run(check, [success(t0)]).state;
+    expect(up.cause).toEqual({ since: t0, reason: 'success' });
+    // A success while up changes no status: up since the first one.
+    expect(applyPing(check, up, success(t0 + HOUR)).state.cause).toEqual(up.cause);
+    const late = evaluate(check, up, t0 + DAY + MINUTE).state;
+    expect(late.cause).toEqual({ since: t0 + DAY, reason: 'late' });
+    const down = evaluate(check, late, t0 + DAY + 2 * HOUR).state;
+    expect(down.cause).toEqual({ since: t0 + DAY + HOUR, reason: 'timeout' });
+    const failedToo = applyPing(check, down, { at: t0 + 2 * DAY, kind: 'fail' }).state;
+    expect(failedToo.cause).toEqual(down.cause);
+    const paused = pause(check, failedToo, t0 + 3 * DAY).state;
+    expect(paused.cause).toEqual({ since: t0 + 3 * DAY, reason: 'pause' });
+    expect(resume(check, paused, t0 + 4 * DAY).state.cause).toEqual({
+      since: t0 + 4 * DAY,
+      reason: 'resume',
+    });
+  });
+
   it('default maxRun is the grace time, as in healthchecks', () => {
     const plain = periodCheck(DAY, HOUR);
     const { state } = run(plain, [start(t0)]);

@@ -59,18 +59,28 @@ export interface HeartbeatState {
   /** The check goes down here: a grace after lateAt; null while down or nothing is
    * expected. */
   readonly downAt: number | null;
+  /** The transition that put the check in its status: since when, and why. Absent
+   * while new, and in states stored before it was kept. */
+  readonly cause?: StatusCause | undefined;
 }
 
-export type TransitionReason =
-  | 'success'
-  | 'fail'
-  | 'late'
-  | 'timeout'
-  | 'run-late'
-  | 'run-timeout'
-  | 'pause'
-  | 'resume'
-  | 'redefine';
+export interface StatusCause {
+  readonly since: number;
+  readonly reason: TransitionReason;
+}
+
+export const TRANSITION_REASONS = [
+  'success',
+  'fail',
+  'late',
+  'timeout',
+  'run-late',
+  'run-timeout',
+  'pause',
+  'resume',
+  'redefine',
+] as const;
+export type TransitionReason = (typeof TRANSITION_REASONS)[number];
 
 export interface HeartbeatTransition {
   readonly from: HeartbeatStatus;
@@ -160,20 +170,14 @@ export function evaluate(
       openRuns: withTimedOut(compiled, state.openRuns, atMs),
     });
     const reason = isRunDeadline(compiled, state, downAt) ? 'run-timeout' : 'timeout';
-    return {
-      state: next,
-      transition: { from: status, to: 'down', at: downAt, reason },
-      nextCheckAt: nextCheck(next),
-    };
+    const transition: HeartbeatTransition = { from: status, to: 'down', at: downAt, reason };
+    return { state: entered(next, transition), transition, nextCheckAt: nextCheck(next) };
   }
   if ((status === 'up' || status === 'new') && lateAt !== null && atMs >= lateAt) {
-    const next: HeartbeatState = { ...state, status: 'late' };
     const reason = lateAt === state.expectedAt ? 'late' : 'run-late';
-    return {
-      state: next,
-      transition: { from: status, to: 'late', at: lateAt, reason },
-      nextCheckAt: nextCheck(next),
-    };
+    const transition: HeartbeatTransition = { from: status, to: 'late', at: lateAt, reason };
+    const next = entered({ ...state, status: 'late' }, transition);
+    return { state: next, transition, nextCheckAt: nextCheck(next) };
   }
   return { state, transition: undefined, nextCheckAt: nextCheck(state) };
 }
@@ -254,11 +258,19 @@ export function applyPing(
     lastFailureAt: outcome === 'fail' ? ping.at : current.lastFailureAt,
     expectedAt: outcome === 'success' ? compiled.nextDueAfter(ping.at) : null,
     openRuns,
+    cause: current.cause,
   });
-  if (current.status !== to) {
-    transitions.push({ from: current.status, to, at: ping.at, reason: outcome });
+  if (current.status === to) {
+    return { state: next, transitions, finished: [finished], ignored: false };
   }
-  return { state: next, transitions, finished: [finished], ignored: false };
+  const transition: HeartbeatTransition = {
+    from: current.status,
+    to,
+    at: ping.at,
+    reason: outcome,
+  };
+  transitions.push(transition);
+  return { state: entered(next, transition), transitions, finished: [finished], ignored: false };
 }
 
 /** Pausing forgets runs and deadlines (healthchecks clears last_start and
@@ -269,16 +281,19 @@ export function pause(
   atMs: number,
 ): CommandResult {
   if (state.status === 'paused') return { state, transition: undefined };
+  const transition: HeartbeatTransition = {
+    from: state.status,
+    to: 'paused',
+    at: atMs,
+    reason: 'pause',
+  };
   const next = withDeadlines(compiled, {
     ...state,
     status: 'paused',
     expectedAt: null,
     openRuns: [],
   });
-  return {
-    state: next,
-    transition: { from: state.status, to: 'paused', at: atMs, reason: 'pause' },
-  };
+  return { state: entered(next, transition), transition };
 }
 
 /** The definition changed (schedule, grace, run limits): the deadlines are counted
@@ -301,9 +316,10 @@ export function redefine(
   }
   // A check late only by an overlong run, never pinged, was new before.
   const back = state.lastPingAt === null ? 'new' : 'up';
+  const transition: HeartbeatTransition = { from: 'late', to: back, at: atMs, reason: 'redefine' };
   return {
-    state: withDeadlines(compiled, { ...moved, status: back }),
-    transition: { from: 'late', to: back, at: atMs, reason: 'redefine' },
+    state: entered(withDeadlines(compiled, { ...moved, status: back }), transition),
+    transition,
   };
 }
 
@@ -327,6 +343,7 @@ export function resume(
   atMs: number,
 ): CommandResult {
   if (state.status !== 'paused') return { state, transition: undefined };
+  const transition: HeartbeatTransition = { from: 'paused', to: 'new', at: atMs, reason: 'resume' };
   const next = withDeadlines(compiled, {
     ...state,
     status: 'new',
@@ -334,10 +351,14 @@ export function resume(
     expectedAt: null,
     openRuns: [],
   });
-  return { state: next, transition: { from: 'paused', to: 'new', at: atMs, reason: 'resume' } };
+  return { state: entered(next, transition), transition };
 }
 
 type WithoutDeadlines = Omit<HeartbeatState, 'lateAt' | 'downAt'>;
+
+function entered(state: HeartbeatState, transition: HeartbeatTransition): HeartbeatState {
+  return { ...state, cause: { since: transition.at, reason: transition.reason } };
+}
 
 function withDeadlines(compiled: CompiledHeartbeat, state: WithoutDeadlines): HeartbeatState {
   const waiting = state.status === 'up' || state.status === 'late';

@@ -13,6 +13,7 @@ import {
   PING_BODY_LIMIT_BYTES,
   runIdOf,
   signalOf,
+  transitionText,
   type HeartbeatPings,
   type HeartbeatView,
   type PingInput,
@@ -296,6 +297,14 @@ function heartbeatView(view: HeartbeatView, base: string) {
     minRunSeconds:
       resource.definition.minRunMs === undefined ? null : resource.definition.minRunMs / 1000,
     status: state.status,
+    cause:
+      state.cause === undefined
+        ? null
+        : {
+            since: new Date(state.cause.since).toISOString(),
+            reason: state.cause.reason,
+            text: transitionText(state.cause.reason),
+          },
     pingUrl: `${base}/ping/${record.token}`,
     lastPingAt: iso(state.lastPingAt),
     lastSuccessAt: iso(state.lastSuccessAt),

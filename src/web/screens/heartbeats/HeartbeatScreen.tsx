@@ -189,7 +189,17 @@ function RotatePingUrl(props: { readonly heartbeat: Heartbeat; readonly onRotate
 }
 
 function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
+  const { cause } = heartbeat;
   const rows: [string, string, ReactNode][] = [
+    [
+      'cause',
+      'Status',
+      cause === null ? (
+        <span className="muted">new: waiting for its first run</span>
+      ) : (
+        `${heartbeat.status} since ${formatInstant(cause.since)}: ${cause.text}`
+      ),
+    ],
     ['service', 'Service', <a href={paths.service(heartbeat.service)}>{heartbeat.service}</a>],
     ['team', 'Team', heartbeat.team ?? <span className="muted">none</span>],
     ['schedule', 'Schedule', heartbeat.schedule],
@@ -218,7 +228,8 @@ function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
         ))
       ),
     ],
-    ['last-ping', 'Last ping', instantOr(heartbeat.lastPingAt, 'never', formatInstant)],
+    // lastPingAt is the last success or failure (healthchecks' last_ping); a /start is not one.
+    ['last-ping', 'Last run ended', instantOr(heartbeat.lastPingAt, 'never', formatInstant)],
     ['last-success', 'Last success', instantOr(heartbeat.lastSuccessAt, 'never', formatInstant)],
     ['last-failure', 'Last failure', instantOr(heartbeat.lastFailureAt, 'never', formatInstant)],
     [

@@ -125,7 +125,7 @@ function HeartbeatTable({ heartbeats }: { readonly heartbeats: readonly Heartbea
             <th scope="col">Status</th>
             <th scope="col">Service</th>
             <th scope="col">Schedule</th>
-            <th scope="col">Last ping</th>
+            <th scope="col">Last run ended</th>
             <th scope="col">Expected at</th>
             <th scope="col">Ping URL</th>
           </tr>
