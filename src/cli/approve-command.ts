@@ -7,14 +7,10 @@ import { parseDuration } from '../core/time/duration.js';
 import { approvalResourceSchema } from '../schema/deploys.js';
 import { formatColumns } from './columns.js';
 import { withApiClient } from './incident-command.js';
-import { ExitCode, type CliIo } from './io.js';
+import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 import { collect } from './option-parsers.js';
 
-type Configure = (command: Command, usage: string) => Command;
-type Env = Readonly<Record<string, string | undefined>>;
 type Approval = z.output<typeof approvalResourceSchema>;
-
-const URL_HELP = 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)';
 
 export interface ApproveOptions {
   readonly service: string;

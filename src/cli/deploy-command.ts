@@ -15,12 +15,8 @@ import { formatColumns } from './columns.js';
 import { formatPercent } from './format-table.js';
 import { formatDecision } from './decision-format.js';
 import { withApiClient } from './incident-command.js';
-import { ExitCode, type CliIo } from './io.js';
+import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 
-type Configure = (command: Command, usage: string) => Command;
-type Env = Readonly<Record<string, string | undefined>>;
-
-const URL_HELP = 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)';
 const NO_VALUE = '—';
 /** The API's page of decisions when no limit is given. */
 const DEFAULT_DECISIONS_PAGE = 50;

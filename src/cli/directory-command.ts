@@ -12,12 +12,7 @@ import {
 } from '../core/reports/working-time.js';
 import { teamSchema, userSchema, type Team, type User } from '../schema/api.js';
 import { withApiClient } from './incident-command.js';
-import { ExitCode, type CliIo } from './io.js';
-
-type Configure = (command: Command, usage: string) => Command;
-type Env = Readonly<Record<string, string | undefined>>;
-
-const URL_HELP = 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)';
+import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 
 /**
  * `sun-thu`, `mon,wed,fri`, `fri-mon` (a range may wrap past Sunday), `mon-wed,sat`:

@@ -30,7 +30,7 @@ import {
 import { formatDecision } from './decision-format.js';
 import { addDeployReadCommands } from './deploy-command.js';
 import { collect } from './option-parsers.js';
-import { ExitCode, type CliIo } from './io.js';
+import { ExitCode, URL_HELP, type CliIo, type Configure } from './io.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 export type OnUnavailable = 'allow' | 'deny';
@@ -290,8 +290,6 @@ export async function runDeployRecord(
   }
 }
 
-type Configure = (command: Command, usage: string) => Command;
-
 /** Adds `gate` and `deploy record` to the program. */
 export function addGateCommands(
   program: Command,
@@ -310,7 +308,7 @@ export function addGateCommands(
       'who deploys (default: $HEADROOM_ACTOR, $GITHUB_ACTOR, $GITLAB_USER_LOGIN, $USER)',
     )
     .option('--json', 'print the decision as JSON')
-    .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+    .option('--url <url>', URL_HELP)
     .addOption(
       new Option(
         '--on-unavailable <choice>',
@@ -383,7 +381,7 @@ Examples:
     .option('--at <instant>', 'when, ISO 8601 (default: now)')
     .option('--decision <id>', 'the gate decision it went out on (the id headroom gate printed)')
     .option('--json', 'print the recorded deploy as JSON')
-    .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+    .option('--url <url>', URL_HELP)
     .addHelpText(
       'after',
       `

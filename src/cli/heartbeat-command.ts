@@ -15,12 +15,8 @@ import {
 } from '../schema/heartbeats-api.js';
 import { formatColumns } from './columns.js';
 import { withApiClient } from './incident-command.js';
-import { ExitCode, type CliIo } from './io.js';
+import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 
-type Configure = (command: Command, usage: string) => Command;
-type Env = Readonly<Record<string, string | undefined>>;
-
-const URL_HELP = 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)';
 /** What the wrapper sends as the run's log: the end of the output, where errors are. */
 const OUTPUT_TAIL_BYTES = 10_000;
 const PING_TIMEOUT_MS = 10_000;

@@ -22,15 +22,12 @@ import {
   type ApiClient,
 } from './api-client.js';
 import { formatColumns } from './columns.js';
-import { ExitCode, type CliIo } from './io.js';
+import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 import { collect, positiveInteger } from './option-parsers.js';
 
-type Configure = (command: Command, usage: string) => Command;
-type Env = Readonly<Record<string, string | undefined>>;
 type IncidentView = z.output<typeof incidentSchema>;
 type Postmortem = z.output<typeof postmortemSchema>;
 
-const URL_HELP = 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)';
 const EXIT_HELP = `
 Reads HEADROOM_TOKEN (declaring and changing need an editor or admin token).
 Exits 0, 2 for a usage error or a request the server refused, 3 when the server

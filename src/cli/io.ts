@@ -1,4 +1,5 @@
 // The streams a command talks to, injected so that commands run in-process in tests.
+import type { Command } from 'commander';
 import type { Readable } from 'node:stream';
 
 export interface CliIo {
@@ -21,3 +22,12 @@ export const ExitCode = {
   unreachable: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The process environment as commands read it (injected in tests). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Gives a subcommand the program's shared settings (output, exit on error) and its usage line. */
+export type Configure = (command: Command, usage: string) => Command;
+
+/** The help of every command's --url. */
+export const URL_HELP = 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)';

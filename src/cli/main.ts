@@ -20,7 +20,7 @@ import { addHeartbeatCommands } from './heartbeat-command.js';
 import { addApprovalCommands } from './approve-command.js';
 import { runServe } from './serve-command.js';
 import { collect } from './option-parsers.js';
-import { ExitCode, type CliIo } from './io.js';
+import { ExitCode, URL_HELP, type CliIo } from './io.js';
 import { runValidate } from './validate-command.js';
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -227,7 +227,7 @@ Examples:
     .description('List pages (default: the open ones).')
     .option('--status <status>', 'open | triggered | acknowledged | resolved', 'open')
     .option('--json', 'print the API answer as JSON')
-    .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+    .option('--url <url>', URL_HELP)
     .action(async (options: { status: string; json?: boolean; url?: string }) => {
       setExitCode(
         await runPage(
@@ -247,7 +247,7 @@ Examples:
       )
       .argument('<id>', 'the page id (headroom page list)')
       .option('--json', 'print the page as JSON')
-      .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+      .option('--url <url>', URL_HELP)
       .addHelpText(
         'after',
         `
@@ -264,7 +264,7 @@ Exits 0, 2 for a usage error or an unknown page, 3 when the server cannot be rea
     .argument('[schedule]', 'a schedule name (default: every schedule)')
     .option('--at <instant>', 'ask about another instant (ISO 8601)')
     .option('--json', 'print the API answers as JSON')
-    .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+    .option('--url <url>', URL_HELP)
     .addHelpText(
       'after',
       `
@@ -302,7 +302,7 @@ Examples:
     )
     .requiredOption('-f, --file <paths...>', 'config files or directories (repeatable)')
     .option('--prune', 'delete what the config no longer holds, in your teams')
-    .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+    .option('--url <url>', URL_HELP)
     .addHelpText(
       'after',
       `
@@ -328,7 +328,7 @@ Examples:
     .description('Show what headroom apply would change on the server, without changing it.')
     .requiredOption('-f, --file <paths...>', 'config files or directories (repeatable)')
     .option('--prune', 'include the deletes headroom apply --prune would make')
-    .option('--url <url>', 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)')
+    .option('--url <url>', URL_HELP)
     .option('--exit-code', 'exit 1 when there are changes')
     .addHelpText(
       'after',

@@ -15,12 +15,7 @@ import {
 } from '../schema/reports.js';
 import { formatColumns } from './columns.js';
 import { withApiClient } from './incident-command.js';
-import { ExitCode, type CliIo } from './io.js';
-
-type Configure = (command: Command, usage: string) => Command;
-type Env = Readonly<Record<string, string | undefined>>;
-
-const URL_HELP = 'server URL (default: $HEADROOM_URL, else http://127.0.0.1:8420)';
+import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 
 export interface ToilLogOptions {
   readonly duration: string;
