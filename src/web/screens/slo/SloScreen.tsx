@@ -7,6 +7,7 @@ import { formatObjective } from '../../format/numbers';
 import { sloState } from '../../format/slo-state';
 import { paths } from '../../router/routes';
 import { LoadView } from '../../ui/LoadView';
+import { Breadcrumb } from '../../ui/Breadcrumb';
 import { Panel } from '../../ui/Panel';
 import { StateBadge } from '../../ui/StateBadge';
 import { useTitle } from '../../ui/use-title';
@@ -23,8 +24,16 @@ export function SloScreen({ name }: { readonly name: string }) {
   useTitle(name);
   const base = `/api/v1/slos/${segment(name)}`;
   const status = useApi<SloStatus>(`${base}/status`);
+  const service = status.load.kind === 'ok' ? status.load.data.service : null;
   return (
     <div className="screen">
+      <Breadcrumb
+        trail={[
+          { label: 'Overview', href: paths.overview() },
+          ...(service === null ? [] : [{ label: service, href: paths.service(service) }]),
+          { label: 'SLO' },
+        ]}
+      />
       <LoadView load={status.load} what={`SLO ${name}`} retry={status.reload}>
         {(found) => <SloView status={found} base={base} />}
       </LoadView>
@@ -43,10 +52,6 @@ function SloView({ status, base }: { readonly status: SloStatus; readonly base: 
     <>
       <div className="screen-header">
         <div>
-          <p className="breadcrumb">
-            <a href={paths.overview()}>Overview</a> /{' '}
-            <a href={paths.service(status.service)}>{status.service}</a> / SLO
-          </p>
           <h1>
             {status.slo} <StateBadge state={sloState(status)} />
           </h1>
