@@ -1,6 +1,11 @@
 // One SLO: its numbers exactly as the API gives them, charts over the window, the
 // alert rules with their thresholds, and the alert history.
-import type { AlertTransition, SloResource, SloSeries, SloStatus } from '../../api/types';
+import type {
+  AlertTransition,
+  SloResource,
+  SloSeries,
+  SloStatusWithDeploys,
+} from '../../api/types';
 import { segment } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { formatObjective } from '../../format/numbers';
@@ -23,7 +28,7 @@ import { describeWindow } from './window-text';
 export function SloScreen({ name }: { readonly name: string }) {
   useTitle(name);
   const base = `/api/v1/slos/${segment(name)}`;
-  const status = useApi<SloStatus>(`${base}/status`);
+  const status = useApi<SloStatusWithDeploys>(`${base}/status`);
   const service = status.load.kind === 'ok' ? status.load.data.service : null;
   return (
     <div className="screen">
@@ -41,7 +46,13 @@ export function SloScreen({ name }: { readonly name: string }) {
   );
 }
 
-function SloView({ status, base }: { readonly status: SloStatus; readonly base: string }) {
+function SloView({
+  status,
+  base,
+}: {
+  readonly status: SloStatusWithDeploys;
+  readonly base: string;
+}) {
   const document = useApi<SloResource>(base);
   const series = useApi<SloSeries>(`${base}/series`);
   const transitions = useApi<AlertTransition[]>(
@@ -72,7 +83,7 @@ function SloView({ status, base }: { readonly status: SloStatus; readonly base: 
           {(data) => (
             <>
               <SloCharts status={status} series={data} />
-              <DeployList series={data} />
+              <DeployList series={data} service={status.service} latest={status.deploys.latest} />
             </>
           )}
         </LoadView>
