@@ -17,6 +17,7 @@ import {
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 import { EXAMPLE_NOW, seedExample } from '../support/web-seed.js';
+import { budgetChangeText, hoursAroundText, type DeployBudgetAnswer } from './budget-text.js';
 
 interface SeriesDeploy {
   id: string;
@@ -24,12 +25,18 @@ interface SeriesDeploy {
   status: string;
   version: string | null;
   labels: string[];
+  budget: DeployBudgetAnswer | null;
 }
 
 interface Series {
   from: string;
   to: string;
   deploys?: SeriesDeploy[];
+}
+
+interface ServiceDeploy {
+  id: string;
+  budget: DeployBudgetAnswer[];
 }
 
 const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
@@ -47,6 +54,12 @@ describe('deploy markers on the SLO screen', BROWSER_TEST_LIMIT, () => {
     await seedExample(headroom);
     page = await newTestPage(browser);
   }, 120_000);
+
+  const readDeploys = async (service: string): Promise<ServiceDeploy[]> => {
+    const reply = await headroom.call('GET', `/api/v1/deploys?service=${service}&limit=10`);
+    expect(reply.status, reply.text).toBe(200);
+    return reply.body as ServiceDeploy[];
+  };
 
   afterAll(async () => {
     await browser.close();
@@ -107,6 +120,16 @@ describe('deploy markers on the SLO screen', BROWSER_TEST_LIMIT, () => {
       );
       const rollback = deploy.status === 'rolled_back' || deploy.labels.includes('rollback');
       expect(await row.locator('[data-field="rollback"]').count()).toBe(rollback ? 1 : 0);
+      // What it did to this SLO's budget, and the way to its gate decision.
+      expect(deploy.budget).not.toBeNull();
+      if (deploy.budget !== null) {
+        expect(await text(row.locator('[data-field="budget"]'))).toBe(
+          hoursAroundText(deploy.budget),
+        );
+      }
+      expect(await row.locator('[data-field="gate-link"]').getAttribute('href')).toBe(
+        `/services/checkout#deploy-${deploy.id}`,
+      );
     }
     const [first, second] = listed;
     expect(first?.status).toBe('finished');
@@ -118,5 +141,54 @@ describe('deploy markers on the SLO screen', BROWSER_TEST_LIMIT, () => {
     expect(await charts.getAttribute('data-deploy-markers')).toBe(String(listed.length));
     expect(await charts.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
     await saveScreenshot(page, 'slo-deploy-markers');
+  });
+
+  it('says budget regained, not a negative spend, when a calendar month starts afresh', async () => {
+    // payments-api-availability counts calendar months in Amsterdam: November starts at
+    // 23:00 UTC, so the hour before a deploy at 23:30 ends in a full new budget.
+    const at = '2026-10-31T23:30:00.000Z';
+    const recorded = await headroom.call('POST', '/api/v1/deploys', {
+      body: { service: 'payments-api', status: 'finished', version: 'v9.1.0', actor: 'anna', at },
+    });
+    expect(recorded.status, recorded.text).toBe(201);
+    const { id } = recorded.body as { id: string };
+    const start = Date.parse(EXAMPLE_NOW);
+    headroom.clock.set(start + 2 * 3_600_000);
+    try {
+      const reply = await headroom.call('GET', '/api/v1/slos/payments-api-availability/series');
+      const mark = (reply.body as Series).deploys?.find((deploy) => deploy.id === id);
+      const budget = mark?.budget ?? null;
+      if (budget === null) throw new Error("the series did not read the deploy's budget");
+      expect(budget.before.consumed).toBeLessThan(0);
+      expect(budget.after).not.toBeNull();
+
+      await page.goto(`${headroom.url}/slos/payments-api-availability`);
+      const row = page.locator(`.deploy-markers [data-deploy="${id}"]`);
+      expect(await text(row.locator('[data-field="before"]'))).toBe(
+        `regained ${(-budget.before.consumed * 100).toFixed(1)}%`,
+      );
+      expect(await text(row.locator('[data-field="budget"]'))).toBe(hoursAroundText(budget));
+      await saveScreenshot(page, 'slo-deploy-regained');
+
+      // Its gate decision is told on the service's screen: the link lands on its entry,
+      // which words the regained budget the same way.
+      await row.getByRole('link', { name: /gate decision/ }).click();
+      const entry = page.locator(`[id="deploy-${id}"]`);
+      await entry.waitFor();
+      expect(new URL(page.url()).pathname).toBe('/services/payments-api');
+      expect(new URL(page.url()).hash).toBe(`#deploy-${id}`);
+      expect(await entry.getAttribute('class')).toBe('targeted');
+      const [listed] = await readDeploys('payments-api');
+      const around = listed?.budget.find((slo) => slo.slo === 'payments-api-availability');
+      if (listed?.id !== id || around === undefined) throw new Error('the deploy is not listed');
+      const cell = entry.locator('[data-slo="payments-api-availability"]');
+      expect(await text(cell.locator('[data-field="before"]'))).toBe(
+        budgetChangeText(around.before.consumed),
+      );
+      expect(await text(cell.locator('[data-field="before"]'))).toMatch(/^regained /);
+      await saveScreenshot(page, 'service-deploy-regained');
+    } finally {
+      headroom.clock.set(start);
+    }
   });
 });

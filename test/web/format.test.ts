@@ -2,6 +2,7 @@
 // instants the API takes, across DST changes, and numbers are shown one way.
 import { describe, expect, it } from 'vitest';
 import {
+  formatBudgetChange,
   formatBurnRate,
   formatObjective,
   formatPercent,
@@ -13,7 +14,7 @@ import {
   wallClockToInstant,
 } from '../../src/web/format/time.js';
 import { approveCommand, reasonEffect, shortReason } from '../../src/web/format/gate.js';
-import { runNote } from '../../src/web/format/heartbeat.js';
+import { runNote, scheduleTimeZone } from '../../src/web/format/heartbeat.js';
 import type { GateReason } from '../../src/web/api/types.js';
 
 describe('wall-clock times in a zone (the override form)', () => {
@@ -60,6 +61,15 @@ describe('numbers as the UI shows them', () => {
     expect(formatObjective(0.999)).toBe('99.9%');
     expect(formatBurnRate(20.8)).toBe('20.80×');
     expect(formatBurnRate(null)).toBe('—');
+  });
+
+  it("words an hour's budget change around a deploy: spent, or regained when negative", () => {
+    expect(formatBudgetChange(0.0123)).toBe('spent 1.2%');
+    // A calendar window that started afresh in the hour: the budget grew back.
+    expect(formatBudgetChange(-0.047)).toBe('regained 4.7%');
+    // Float noise around nothing is neither.
+    expect(formatBudgetChange(-0.0001)).toBe('spent 0.0%');
+    expect(formatBudgetChange(0)).toBe('spent 0.0%');
   });
 });
 
@@ -158,6 +168,18 @@ describe("the gate's reasons in a line", () => {
     ).toBe(
       'headroom approve payments-api --rule payments-default/budget-low --rule payments-default/frozen --reason "…" --expires 2h',
     );
+  });
+});
+
+describe("a heartbeat check's own clock", () => {
+  it("reads a cron check's zone from its schedule; a period has none", () => {
+    expect(scheduleTimeZone('cron 30 2 * * * (Europe/Amsterdam)')).toBe('Europe/Amsterdam');
+    expect(scheduleTimeZone('cron */5 * * * * (UTC)')).toBe('UTC');
+    expect(scheduleTimeZone('cron 0 9 * * 1-5 (America/Argentina/Buenos_Aires)')).toBe(
+      'America/Argentina/Buenos_Aires',
+    );
+    expect(scheduleTimeZone('every 1h')).toBeNull();
+    expect(scheduleTimeZone('every 1h (Europe/Amsterdam)')).toBeNull();
   });
 });
 

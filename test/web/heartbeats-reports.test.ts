@@ -26,6 +26,7 @@ interface Heartbeat {
   schedule: string;
   pingUrl: string;
   lastPingAt: string | null;
+  expectedAt: string | null;
   downAt: string | null;
   cause: { since: string; reason: string; text: string } | null;
   slos?: string[];
@@ -72,6 +73,10 @@ const instant = instantText;
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 const count = (value: number) =>
   new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value);
+
+/** An instant on Amsterdam's clock, whose time of day the test knows, then in UTC. */
+const amsterdam = (iso: string, time: string) =>
+  `${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(iso))} ${time} Europe/Amsterdam (${instant(iso)})`;
 
 const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
 
@@ -157,6 +162,15 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     expect(await text(page.locator('[data-field="slos"]'))).toBe(
       detail.slos?.length ? detail.slos.join(', ') : 'none',
     );
+    // A cron check in Amsterdam: its next run on that clock (02:30, as its crontab says), then UTC.
+    expect(detail.expectedAt).not.toBeNull();
+    expect(detail.downAt).not.toBeNull();
+    expect(await text(page.locator('[data-field="expected-at"]'))).toBe(
+      amsterdam(detail.expectedAt ?? '', '02:30'),
+    );
+    expect(await text(page.locator('[data-field="down-at"]'))).toBe(
+      amsterdam(detail.downAt ?? '', '03:00'),
+    );
     const pings = page.locator('[data-panel="pings"] tbody tr');
     expect(await pings.count()).toBe(detail.pings?.length);
     const kinds = await page.locator('[data-panel="pings"] [data-field="kind"]').allTextContents();
@@ -212,6 +226,41 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     expect(await shown.inputValue()).toBe(after.pingUrl);
     expect((await fetch(before.pingUrl)).status).toBe(404);
     expect((await fetch(after.pingUrl, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it("keeps the way back on a 404, and says what a 403 lacks in the server's words", async () => {
+    const breadcrumb = page.getByRole('navigation', { name: 'Breadcrumb' });
+    await page.goto(`${headroom.url}/heartbeats/no-such-job`);
+    const missing = page.locator('.error-box', { hasText: 'No such heartbeat no-such-job' });
+    await missing.waitFor();
+    await breadcrumb.getByRole('link', { name: 'Heartbeats' }).click();
+    await page.getByRole('heading', { name: 'Heartbeats', level: 1 }).waitFor();
+    await page.goto(`${headroom.url}/slos/no-such-slo`);
+    await page.locator('.error-box', { hasText: 'No such SLO no-such-slo' }).waitFor();
+    expect(await breadcrumb.getByRole('link', { name: 'Overview' }).getAttribute('href')).toBe('/');
+
+    // Every user token reads checks today; a problem as the server words a refusal
+    // (principal.ts) stands in for a read a token may not make.
+    const detail = 'reading heartbeat nightly-backup needs an admin token';
+    await page.route('**/api/v1/heartbeats/nightly-backup', (route) =>
+      route.fulfill({
+        status: 403,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, detail }),
+      }),
+    );
+    try {
+      await page.goto(`${headroom.url}/heartbeats/nightly-backup`);
+      const box = page.locator('.error-box', {
+        hasText: 'This token may not read heartbeat nightly-backup',
+      });
+      await box.waitFor();
+      expect(await text(box.locator('p'))).toBe(detail);
+      expect(await breadcrumb.getByRole('link', { name: 'Heartbeats' }).count()).toBe(1);
+      await saveScreenshot(page, 'heartbeat-forbidden');
+    } finally {
+      await page.unroute('**/api/v1/heartbeats/nightly-backup');
+    }
   });
 
   it('tells a run past its max run time as the cause of lateness, and flags it overran', async () => {

@@ -23,6 +23,7 @@ import {
   readOk,
   seedExample,
 } from '../support/web-seed.js';
+import { budgetChangeText } from './budget-text.js';
 
 interface AlertPage {
   id: string;
@@ -77,7 +78,7 @@ const POLICY = {
 
 const instant = instantText;
 // One decimal; what rounds to nothing is 0.0%, whatever its sign.
-const percent = (fraction: number) => `${(fraction * 100).toFixed(1).replace(/^-0\.0$/, '0.0')}%`;
+const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 
 const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
 
@@ -248,9 +249,13 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     expect(await text(row.locator('[data-field="actor"]'))).toBe(deploy.actor);
     for (const slo of deploy.budget) {
       const cell = row.locator(`[data-slo="${slo.slo}"]`);
-      expect(await text(cell.locator('[data-field="before"]'))).toBe(percent(slo.before.consumed));
+      expect(await text(cell.locator('[data-field="before"]'))).toBe(
+        budgetChangeText(slo.before.consumed),
+      );
       if (slo.after !== null) {
-        expect(await text(cell.locator('[data-field="after"]'))).toBe(percent(slo.after.consumed));
+        expect(await text(cell.locator('[data-field="after"]'))).toBe(
+          budgetChangeText(slo.after.consumed),
+        );
       }
     }
 

@@ -14,7 +14,11 @@ import type {
   scheduleSummarySchema,
   shiftsSchema,
 } from '../../schema/oncall-api.js';
-import type { sloSeriesSchema, sloStatusSchema } from '../../schema/status.js';
+import type {
+  sloSeriesSchema,
+  sloStatusSchema,
+  sloStatusWithDeploysSchema,
+} from '../../schema/status.js';
 import type { heartbeatDetailSchema, heartbeatSchema } from '../../schema/heartbeats-api.js';
 import type {
   approvalResourceSchema,
@@ -37,7 +41,10 @@ import type {
 } from '../../schema/incidents.js';
 
 export type SloStatus = z.output<typeof sloStatusSchema>;
+/** One SLO's own status read (`/slos/{name}/status`): with its latest deploys' budgets. */
+export type SloStatusWithDeploys = z.output<typeof sloStatusWithDeploysSchema>;
 export type SloSeries = z.output<typeof sloSeriesSchema>;
+export type SloDeployMark = SloStatusWithDeploys['deploys']['latest'][number];
 export type SeriesPoint = SloSeries['points'][number];
 export type BurnWindow = keyof SloStatus['burnRates'];
 export type AlertStatus = SloStatus['alerts'][number];

@@ -1,5 +1,5 @@
 // Reading one API resource into a component: loading, the data, forbidden (the token
-// may not read it: the section hides), or an error with a retry.
+// may not read it: the server's problem says what it lacks), or an error with a retry.
 import { startTransition, useCallback, useEffect, useState } from 'react';
 import { ApiError, apiGet } from './client';
 import { takePrefetched } from './prefetch';
@@ -7,7 +7,7 @@ import { takePrefetched } from './prefetch';
 export type Load<T> =
   | { readonly kind: 'loading' }
   | { readonly kind: 'ok'; readonly data: T }
-  | { readonly kind: 'forbidden' }
+  | { readonly kind: 'forbidden'; readonly message: string }
   | { readonly kind: 'not-found'; readonly message: string }
   | { readonly kind: 'error'; readonly message: string };
 
@@ -59,7 +59,7 @@ export function useApi<T>(path: string | null): Resource<T> {
 
 export function loadOfError(error: unknown): Load<never> {
   if (error instanceof ApiError) {
-    if (error.status === 403) return { kind: 'forbidden' };
+    if (error.status === 403) return { kind: 'forbidden', message: error.message };
     if (error.status === 404) return { kind: 'not-found', message: error.message };
   }
   return { kind: 'error', message: error instanceof Error ? error.message : String(error) };

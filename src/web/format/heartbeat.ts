@@ -25,3 +25,12 @@ export function runNote(heartbeat: RunFacts): string | null {
   if (!overran) return `running since ${since}`;
   return `a run since ${since} has passed its max run time of ${formatSeconds(heartbeat.maxRunSeconds)}: down at ${formatInstant(heartbeat.downAt ?? '')} unless it ends`;
 }
+
+/**
+ * The zone a cron check's schedule runs on, from the API's text of it
+ * ("cron 30 2 * * * (Europe/Amsterdam)"); null for a period ("every 1h"), which has no clock.
+ */
+export function scheduleTimeZone(schedule: string): string | null {
+  const match = /^cron .+ \(([^()\s]+)\)$/.exec(schedule);
+  return match?.[1] ?? null;
+}

@@ -11,6 +11,16 @@ export function formatPercent(fraction: number, decimals = 1): string {
 /** Remaining or consumed budget: one decimal. */
 export const formatBudget = (fraction: number): string => formatPercent(fraction, 1);
 
+/**
+ * What an hour did to a budget, from the API's `consumed` (start minus end): "spent 1.2%",
+ * or "regained 4.7%" when it grew back (a calendar window started afresh, or bad events
+ * left a rolling one). A rounding of nothing reads "spent 0.0%", never "-0.0%".
+ */
+export function formatBudgetChange(consumed: number): string {
+  if (consumed < -0.0005) return `regained ${formatBudget(-consumed)}`;
+  return `spent ${formatBudget(Math.max(consumed, 0))}`;
+}
+
 /** An SLI near 1 needs three decimals to tell 99.956% from 99.9%. */
 export const formatSli = (sli: number | null): string =>
   sli === null ? NO_EVENTS : formatPercent(sli, 3);

@@ -8,7 +8,7 @@ export { parseRoute, paths, type Route } from './routes';
 const NAVIGATE = 'headroom:navigate';
 
 export function navigate(path: string): void {
-  if (path === location.pathname + location.search) return;
+  if (path === location.pathname + location.search + location.hash) return;
   history.pushState(null, '', path);
   window.dispatchEvent(new Event(NAVIGATE));
 }
@@ -42,7 +42,8 @@ export function interceptLinks(): () => void {
     if (anchor === null || !href.startsWith('/') || href.startsWith('/api/')) return;
     if (anchor.target !== '' || anchor.hasAttribute('download')) return;
     event.preventDefault();
-    navigate(anchor.pathname + anchor.search);
+    // The hash names an entry on the next screen (a deploy on its service's).
+    navigate(anchor.pathname + anchor.search + anchor.hash);
   };
   document.addEventListener('click', onClick);
   return () => {

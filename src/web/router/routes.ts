@@ -48,10 +48,16 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/** The id of a deploy's entry on its service's screen. */
+export const deployAnchor = (deploy: string): string => `deploy-${deploy}`;
+
 export const paths = {
   overview: () => '/',
   slo: (name: string) => `/slos/${encodeURIComponent(name)}`,
   service: (name: string) => `/services/${encodeURIComponent(name)}`,
+  /** A deploy's entry on its service's screen, where its gate decision is told. */
+  serviceDeploy: (name: string, deploy: string) =>
+    `/services/${encodeURIComponent(name)}#${deployAnchor(deploy)}`,
   oncall: (schedule?: string) =>
     schedule === undefined ? '/oncall' : `/oncall/${encodeURIComponent(schedule)}`,
   incidents: (query?: string) =>

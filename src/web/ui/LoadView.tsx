@@ -1,5 +1,6 @@
-// The four ways a read can end, drawn the same everywhere. Forbidden draws nothing:
-// the UI never shows what the token may not read, not even as an error.
+// The four ways a read can end, drawn the same everywhere. Forbidden says what the token
+// lacks, in the server's words (its problem+json detail), so that the person knows which
+// token to ask for; a section that is optional for a token hides itself before this.
 import type { ReactNode } from 'react';
 import type { Load } from '../api/use-api';
 
@@ -18,7 +19,7 @@ export function LoadView<T>({ load, what, retry, children }: LoadViewProps<T>) {
     case 'loading':
       return <Loading what={what} />;
     case 'forbidden':
-      return null;
+      return <ErrorBox title={`This token may not read ${what}`} message={load.message} />;
     case 'not-found':
       return <ErrorBox title={`No such ${what}`} message={load.message} />;
     case 'error':

@@ -6,13 +6,14 @@ import type { Heartbeat, HeartbeatDetail, HeartbeatPing } from '../../api/types'
 import { apiPost, segment } from '../../api/client';
 import { problemErrors } from '../../api/problem-errors';
 import { useApi } from '../../api/use-api';
-import { runNote } from '../../format/heartbeat';
+import { runNote, scheduleTimeZone } from '../../format/heartbeat';
 import { formatSeconds } from '../../format/incident';
 import { formatCount } from '../../format/numbers';
-import { formatInstant, formatInstantSeconds } from '../../format/time';
+import { formatInstant, formatInstantForZone, formatInstantSeconds } from '../../format/time';
 import { paths } from '../../router/routes';
 import { FormError } from '../../ui/FieldError';
 import { LoadView } from '../../ui/LoadView';
+import { Breadcrumb } from '../../ui/Breadcrumb';
 import { Panel } from '../../ui/Panel';
 import { useTitle } from '../../ui/use-title';
 import { HeartbeatStatusBadge, instantOr, PingUrl } from './heartbeat-parts';
@@ -27,14 +28,12 @@ export function HeartbeatScreen({ name }: { readonly name: string }) {
   const heartbeat = useApi<HeartbeatDetail>(`/api/v1/heartbeats/${segment(name)}`);
   return (
     <div className="screen">
+      <Breadcrumb trail={[{ label: 'Heartbeats', href: paths.heartbeats() }, { label: name }]} />
       <LoadView load={heartbeat.load} what={`heartbeat ${name}`} retry={heartbeat.reload}>
         {(found) => (
           <>
             <div className="screen-header">
               <div>
-                <p className="breadcrumb">
-                  <a href={paths.heartbeats()}>Heartbeats</a> / {found.name}
-                </p>
                 <h1>
                   <span data-field="name">{found.name}</span>{' '}
                   <HeartbeatStatusBadge status={found.status} />
@@ -190,6 +189,9 @@ function RotatePingUrl(props: { readonly heartbeat: Heartbeat; readonly onRotate
 
 function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
   const { cause } = heartbeat;
+  // A cron check runs on its zone's clock: its next run reads as the crontab says it.
+  const zone = scheduleTimeZone(heartbeat.schedule);
+  const onItsClock = (iso: string) => formatInstantForZone(iso, zone);
   const rows: [string, string, ReactNode][] = [
     [
       'cause',
@@ -235,9 +237,9 @@ function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
     [
       'expected-at',
       'Next run expected',
-      instantOr(heartbeat.expectedAt, 'nothing expected', formatInstant),
+      instantOr(heartbeat.expectedAt, 'nothing expected', onItsClock),
     ],
-    ['down-at', 'Down if no run by', instantOr(heartbeat.downAt, '—', formatInstant)],
+    ['down-at', 'Down if no run by', instantOr(heartbeat.downAt, '—', onItsClock)],
     [
       'running-since',
       'Run in progress',

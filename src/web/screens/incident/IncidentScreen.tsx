@@ -5,6 +5,7 @@ import { useApi } from '../../api/use-api';
 import { paths } from '../../router/routes';
 import { IncidentStatusBadge, SeverityBadge } from '../../ui/IncidentBadges';
 import { LoadView } from '../../ui/LoadView';
+import { Breadcrumb } from '../../ui/Breadcrumb';
 import { Panel } from '../../ui/Panel';
 import { useTitle } from '../../ui/use-title';
 import { BudgetImpactTable, Timeline } from './IncidentEvidence';
@@ -31,6 +32,9 @@ export function IncidentScreen({ id }: { readonly id: number }) {
   };
   return (
     <div className="screen">
+      <Breadcrumb
+        trail={[{ label: 'Incidents', href: paths.incidents() }, { label: `INC-${String(id)}` }]}
+      />
       <LoadView load={incident.load} what={`incident INC-${String(id)}`} retry={incident.reload}>
         {(found) => (
           <>
@@ -86,9 +90,6 @@ function IncidentHeader({ incident }: { readonly incident: Incident }) {
   return (
     <div className="screen-header">
       <div>
-        <p className="breadcrumb">
-          <a href={paths.incidents()}>Incidents</a> / {incident.ref}
-        </p>
         <h1>
           <span data-field="ref">{incident.ref}</span>{' '}
           <span data-field="title">{incident.title}</span>

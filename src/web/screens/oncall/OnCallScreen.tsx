@@ -4,6 +4,7 @@ import { lazy, Suspense } from 'react';
 import type { ScheduleSummary } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { paths } from '../../router/routes';
+import { Breadcrumb } from '../../ui/Breadcrumb';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorBox, Loading, LoadView } from '../../ui/LoadView';
 import { useTitle } from '../../ui/use-title';
@@ -19,13 +20,11 @@ export function OnCallScreen({ schedule }: { readonly schedule: string | null })
   const schedules = useApi<ScheduleSummary[]>('/api/v1/schedules');
   return (
     <div className="screen">
+      {schedule === null ? null : (
+        <Breadcrumb trail={[{ label: 'On call', href: paths.oncall() }, { label: 'schedule' }]} />
+      )}
       <div className="screen-header">
         <div>
-          {schedule === null ? null : (
-            <p className="breadcrumb">
-              <a href={paths.oncall()}>On call</a> / schedule
-            </p>
-          )}
           <h1>{schedule ?? 'On call'}</h1>
         </div>
       </div>

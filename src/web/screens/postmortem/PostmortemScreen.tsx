@@ -11,6 +11,7 @@ import { Markdown } from '../../markdown/Markdown';
 import { paths } from '../../router/routes';
 import { FormError } from '../../ui/FieldError';
 import { LoadView } from '../../ui/LoadView';
+import { Breadcrumb } from '../../ui/Breadcrumb';
 import { Panel } from '../../ui/Panel';
 import { useTitle } from '../../ui/use-title';
 import { ActionItems } from './ActionItems';
@@ -27,12 +28,15 @@ export function PostmortemScreen({ id }: { readonly id: number }) {
   const title = incident.load.kind === 'ok' ? incident.load.data.title : null;
   return (
     <div className="screen">
+      <Breadcrumb
+        trail={[
+          { label: 'Incidents', href: paths.incidents() },
+          { label: `INC-${String(id)}`, href: paths.incident(id) },
+          { label: 'postmortem' },
+        ]}
+      />
       <div className="screen-header">
         <div>
-          <p className="breadcrumb">
-            <a href={paths.incidents()}>Incidents</a> /{' '}
-            <a href={paths.incident(id)}>INC-{String(id)}</a> / postmortem
-          </p>
           <h1>
             Postmortem: INC-{String(id)}
             {title === null ? '' : ` — ${title}`}

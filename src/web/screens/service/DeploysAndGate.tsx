@@ -11,18 +11,16 @@ import type {
   GatePreview,
   PolicyResource,
 } from '../../api/types';
+import { useEffect } from 'react';
 import { useApi } from '../../api/use-api';
 import { orList } from '../../format/gate';
-import { formatBudget, formatBurnRate, formatPercent } from '../../format/numbers';
+import { formatPercent } from '../../format/numbers';
 import { formatInstant, formatInstantForZone } from '../../format/time';
-import { paths } from '../../router/routes';
+import { deployAnchor, paths } from '../../router/routes';
+import { HoursAroundDeploy } from '../../ui/DeployBudget';
 import { LoadView } from '../../ui/LoadView';
 import { Panel } from '../../ui/Panel';
 import { ApprovalsApplied, GateBadge, HeldService } from '../overview/DeployGate';
-
-/** A share of the budget, one decimal; a rounding of nothing reads 0.0%, never -0.0%. */
-const consumedText = (fraction: number): string =>
-  formatBudget(Math.abs(fraction) < 0.0005 ? 0 : fraction);
 
 /** The most recent ones. */
 const SHOWN = 10;
@@ -94,6 +92,12 @@ const DEPLOY_STATUS_TEXT: Readonly<Record<Deploy['status'], string>> = {
 };
 
 function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: string }) {
+  // Linked to from an SLO's deploy (paths.serviceDeploy): the entry arrives after the
+  // page did, so the browser's own jump to the hash found nothing.
+  const target = location.hash.slice(1);
+  useEffect(() => {
+    if (target !== '') document.getElementById(target)?.scrollIntoView({ block: 'center' });
+  }, [target]);
   if (props.deploys.length === 0) {
     return (
       <p className="muted">
@@ -112,12 +116,17 @@ function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: st
             <th scope="col">Version</th>
             <th scope="col">Status</th>
             <th scope="col">Actor</th>
-            <th scope="col">Budget consumed (and 1h burn rate) the hour before, the hour after</th>
+            <th scope="col">Budget spent or regained (and 1h burn rate) around it</th>
           </tr>
         </thead>
         <tbody>
           {props.deploys.map((deploy) => (
-            <tr key={deploy.id} data-deploy={deploy.id}>
+            <tr
+              key={deploy.id}
+              id={deployAnchor(deploy.id)}
+              data-deploy={deploy.id}
+              className={target === deployAnchor(deploy.id) ? 'targeted' : undefined}
+            >
               <th scope="row" data-field="at">
                 {formatInstant(deploy.at)}
               </th>
@@ -185,23 +194,7 @@ function BudgetAround({ budget }: { readonly budget: readonly DeployBudget[] }) 
           <a href={paths.slo(slo.slo)}>
             <code>{slo.slo}</code>
           </a>
-          : <span data-field="before">{consumedText(slo.before.consumed)}</span>{' '}
-          <span className="muted" data-field="before-burn">
-            ({formatBurnRate(slo.before.burnRate)})
-          </span>{' '}
-          before,{' '}
-          <span data-field="after">
-            {slo.after === null ? 'the hour after is not over' : consumedText(slo.after.consumed)}
-          </span>
-          {slo.after === null ? null : (
-            <>
-              {' '}
-              <span className="muted" data-field="after-burn">
-                ({formatBurnRate(slo.after.burnRate)})
-              </span>{' '}
-              after
-            </>
-          )}
+          : <HoursAroundDeploy budget={slo} />
         </li>
       ))}
     </ul>

@@ -6,6 +6,7 @@ import { segment } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { paths } from '../../router/routes';
 import { Loading, LoadView } from '../../ui/LoadView';
+import { Breadcrumb } from '../../ui/Breadcrumb';
 import { Panel } from '../../ui/Panel';
 import { TierBadge } from '../../ui/TierBadge';
 import { useTitle } from '../../ui/use-title';
@@ -23,6 +24,7 @@ export function ServiceScreen({ name }: { readonly name: string }) {
   const service = useApi<Service>(`/api/v1/services/${segment(name)}`);
   return (
     <div className="screen">
+      <Breadcrumb trail={[{ label: 'Overview', href: paths.overview() }, { label: 'service' }]} />
       <LoadView load={service.load} what={`service ${name}`} retry={service.reload}>
         {(found) => <ServiceView service={found} />}
       </LoadView>
@@ -38,9 +40,6 @@ function ServiceView({ service }: { readonly service: Service }) {
     <>
       <div className="screen-header">
         <div>
-          <p className="breadcrumb">
-            <a href={paths.overview()}>Overview</a> / service
-          </p>
           <h1>
             {name} <TierBadge tier={spec.tier} />
           </h1>

@@ -1,8 +1,12 @@
 // Deploys of the SLO's service within the series' window: vertical markers on the
-// charts and, so that the information is not in the picture only, a list under them.
-import type { SloSeries } from '../../api/types';
+// charts and, so that the information is not in the picture only, a list under them
+// with what each did to this SLO's budget. Whether one went out against the gate is
+// told on the service's screen (the marks do not carry the decision): each links there.
+import type { SloDeployMark, SloSeries } from '../../api/types';
 import type { Marker } from '../../charts/TimeChart';
 import { formatInstant } from '../../format/time';
+import { paths } from '../../router/routes';
+import { HoursAroundDeploy } from '../../ui/DeployBudget';
 
 export type SeriesDeploy = NonNullable<SloSeries['deploys']>[number];
 
@@ -33,8 +37,14 @@ export function deployMarkers(series: SloSeries): Marker[] {
   );
 }
 
-export function DeployList({ series }: { readonly series: SloSeries }) {
-  const deploys = deploysOf(series);
+export function DeployList(props: {
+  readonly series: SloSeries;
+  readonly service: string;
+  /** The status's latest deploys: their budgets, where the series did not read one. */
+  readonly latest: readonly SloDeployMark[];
+}) {
+  const deploys = deploysOf(props.series);
+  const latestBudget = new Map(props.latest.map((mark) => [mark.id, mark.budget]));
   return (
     <section className="deploy-markers" data-deploys={deploys.length}>
       <h3>Deploys in this window</h3>
@@ -64,12 +74,40 @@ export function DeployList({ series }: { readonly series: SloSeries }) {
                       rollback
                     </span>
                   </>
-                ) : null}
+                ) : null}{' '}
+                <DeployBudgetText budget={deploy.budget ?? latestBudget.get(deploy.id) ?? null} />{' '}
+                <a
+                  className="small"
+                  data-field="gate-link"
+                  href={paths.serviceDeploy(props.service, deploy.id)}
+                >
+                  gate decision
+                  <span className="visually-hidden">
+                    {' '}
+                    for {deploy.version ?? deploy.id} on the {props.service} screen
+                  </span>
+                </a>
               </li>
             );
           })}
         </ul>
       )}
     </section>
+  );
+}
+
+function DeployBudgetText({ budget }: { readonly budget: SeriesDeploy['budget'] }) {
+  if (budget === null) {
+    // The API reads the budget of the latest deploys only.
+    return (
+      <span className="muted small" data-field="budget">
+        budget around it not read (an older deploy)
+      </span>
+    );
+  }
+  return (
+    <span className="small" data-field="budget">
+      <HoursAroundDeploy budget={budget} />
+    </span>
   );
 }

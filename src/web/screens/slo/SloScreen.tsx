@@ -1,12 +1,18 @@
 // One SLO: its numbers exactly as the API gives them, charts over the window, the
 // alert rules with their thresholds, and the alert history.
-import type { AlertTransition, SloResource, SloSeries, SloStatus } from '../../api/types';
+import type {
+  AlertTransition,
+  SloResource,
+  SloSeries,
+  SloStatusWithDeploys,
+} from '../../api/types';
 import { segment } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { formatObjective } from '../../format/numbers';
 import { sloState } from '../../format/slo-state';
 import { paths } from '../../router/routes';
 import { LoadView } from '../../ui/LoadView';
+import { Breadcrumb } from '../../ui/Breadcrumb';
 import { Panel } from '../../ui/Panel';
 import { StateBadge } from '../../ui/StateBadge';
 import { useTitle } from '../../ui/use-title';
@@ -22,9 +28,17 @@ import { describeWindow } from './window-text';
 export function SloScreen({ name }: { readonly name: string }) {
   useTitle(name);
   const base = `/api/v1/slos/${segment(name)}`;
-  const status = useApi<SloStatus>(`${base}/status`);
+  const status = useApi<SloStatusWithDeploys>(`${base}/status`);
+  const service = status.load.kind === 'ok' ? status.load.data.service : null;
   return (
     <div className="screen">
+      <Breadcrumb
+        trail={[
+          { label: 'Overview', href: paths.overview() },
+          ...(service === null ? [] : [{ label: service, href: paths.service(service) }]),
+          { label: 'SLO' },
+        ]}
+      />
       <LoadView load={status.load} what={`SLO ${name}`} retry={status.reload}>
         {(found) => <SloView status={found} base={base} />}
       </LoadView>
@@ -32,7 +46,13 @@ export function SloScreen({ name }: { readonly name: string }) {
   );
 }
 
-function SloView({ status, base }: { readonly status: SloStatus; readonly base: string }) {
+function SloView({
+  status,
+  base,
+}: {
+  readonly status: SloStatusWithDeploys;
+  readonly base: string;
+}) {
   const document = useApi<SloResource>(base);
   const series = useApi<SloSeries>(`${base}/series`);
   const transitions = useApi<AlertTransition[]>(
@@ -43,10 +63,6 @@ function SloView({ status, base }: { readonly status: SloStatus; readonly base: 
     <>
       <div className="screen-header">
         <div>
-          <p className="breadcrumb">
-            <a href={paths.overview()}>Overview</a> /{' '}
-            <a href={paths.service(status.service)}>{status.service}</a> / SLO
-          </p>
           <h1>
             {status.slo} <StateBadge state={sloState(status)} />
           </h1>
@@ -67,7 +83,7 @@ function SloView({ status, base }: { readonly status: SloStatus; readonly base: 
           {(data) => (
             <>
               <SloCharts status={status} series={data} />
-              <DeployList series={data} />
+              <DeployList series={data} service={status.service} latest={status.deploys.latest} />
             </>
           )}
         </LoadView>
