@@ -5,7 +5,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { fractionFromPercent } from '../core/slo/fraction.js';
 import type { Fraction } from '../core/slo/model.js';
-import { parseDuration } from '../core/time/duration.js';
+import { parseDuration, parseRunTime } from '../core/time/duration.js';
 import { addCodedIssue } from './coded-issue.js';
 
 export type { CodedIssueParams } from './coded-issue.js';
@@ -77,6 +77,17 @@ export const durationSchema = z
     return z.NEVER;
   })
   .meta({ pattern: '^(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?$', examples: ['5m', '1h30m', '30d', '4w'] });
+
+/** How long a job's run takes, to the second: `45s`, `1m30s`, `2h`. Parsed to seconds. */
+export const runTimeSchema = z
+  .string()
+  .transform((text, ctx) => {
+    const parsed = parseRunTime(text);
+    if (parsed.ok) return parsed.seconds;
+    addCodedIssue(ctx, 'invalid_duration', parsed.reason);
+    return z.NEVER;
+  })
+  .meta({ pattern: '^(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?$', examples: ['45s', '1m30s', '2h'] });
 
 /**
  * A percentage as an exact fraction. `maxInclusive` because an objective of 100 %

@@ -2,10 +2,11 @@
 // it runs; a missed or failed run pages the owning service's escalation policy.
 import { z } from 'zod';
 import type { HeartbeatResource } from '../core/slo/model.js';
-import { formatDuration } from '../core/time/duration.js';
-import { durationSchema, HEADROOM_API_VERSION, metadataSchema } from './config.js';
+import { formatDuration, formatRunTime } from '../core/time/duration.js';
+import { durationSchema, HEADROOM_API_VERSION, metadataSchema, runTimeSchema } from './config.js';
 
 const MINUTE_MS = 60_000;
+const SECOND_MS = 1000;
 
 const scheduleSchema = z.union(
   [
@@ -29,10 +30,10 @@ export const heartbeatSpecSchema = z.strictObject({
   schedule: scheduleSchema,
   /** How late a run may be before the check is down (and pages). */
   grace: durationSchema.default(60),
-  /** A run started with /start that has not finished this long after is down; default: grace. */
-  maxRunTime: durationSchema.optional(),
-  /** Runs that finish faster than this after /start are flagged as suspiciously fast. */
-  minRunTime: durationSchema.optional(),
+  /** A run started with /start and not finished this long after makes the check late (down a grace later); default: grace. To the second. */
+  maxRunTime: runTimeSchema.optional(),
+  /** Runs that finish faster than this after /start are flagged as suspiciously fast. To the second. */
+  minRunTime: runTimeSchema.optional(),
   /** A paused check ignores pings until resumed (healthchecks' manual resume). */
   manualResume: z.boolean().default(false),
 });
@@ -60,8 +61,8 @@ export function heartbeatFromDocument(document: HeartbeatDocument): HeartbeatRes
           ? { kind: 'cron', expression: spec.schedule.cron, timeZone: spec.schedule.timeZone }
           : { kind: 'period', periodMs: spec.schedule.every * MINUTE_MS },
       graceMs: spec.grace * MINUTE_MS,
-      ...(spec.maxRunTime === undefined ? {} : { maxRunMs: spec.maxRunTime * MINUTE_MS }),
-      ...(spec.minRunTime === undefined ? {} : { minRunMs: spec.minRunTime * MINUTE_MS }),
+      ...(spec.maxRunTime === undefined ? {} : { maxRunMs: spec.maxRunTime * SECOND_MS }),
+      ...(spec.minRunTime === undefined ? {} : { minRunMs: spec.minRunTime * SECOND_MS }),
       manualResume: spec.manualResume,
     },
     labels: metadata.labels,
@@ -72,6 +73,7 @@ export function heartbeatFromDocument(document: HeartbeatDocument): HeartbeatRes
 export function heartbeatToDocument(resource: HeartbeatResource): HeartbeatDocumentInput {
   const { definition } = resource;
   const minutes = (ms: number) => formatDuration(Math.round(ms / MINUTE_MS));
+  const runTime = (ms: number) => formatRunTime(Math.round(ms / SECOND_MS));
   return {
     apiVersion: HEADROOM_API_VERSION,
     kind: 'Heartbeat',
@@ -84,8 +86,8 @@ export function heartbeatToDocument(resource: HeartbeatResource): HeartbeatDocum
           ? { cron: definition.schedule.expression, timeZone: definition.schedule.timeZone }
           : { every: minutes(definition.schedule.periodMs) },
       grace: minutes(definition.graceMs),
-      ...(definition.maxRunMs === undefined ? {} : { maxRunTime: minutes(definition.maxRunMs) }),
-      ...(definition.minRunMs === undefined ? {} : { minRunTime: minutes(definition.minRunMs) }),
+      ...(definition.maxRunMs === undefined ? {} : { maxRunTime: runTime(definition.maxRunMs) }),
+      ...(definition.minRunMs === undefined ? {} : { minRunTime: runTime(definition.minRunMs) }),
       manualResume: definition.manualResume === true,
     },
   };

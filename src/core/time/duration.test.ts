@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from './duration.js';
+import fc from 'fast-check';
+import { formatDuration, formatRunTime, parseDuration, parseRunTime } from './duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -40,5 +41,38 @@ describe('formatDuration', () => {
     [2160, '1d12h'],
   ])('writes %d minutes as %s', (minutes, text) => {
     expect(formatDuration(minutes)).toBe(text);
+  });
+});
+
+describe('parseRunTime and formatRunTime', () => {
+  it.each([
+    ['45s', 45],
+    ['1m30s', 90],
+    ['5m', 300],
+    ['2h', 7200],
+    ['1d1s', 86_401],
+  ])('reads %s as %d seconds', (text, seconds) => {
+    expect(parseRunTime(text)).toEqual({ ok: true, seconds });
+  });
+
+  it.each([
+    ['', 'empty duration'],
+    ['500ms', 'run times are whole seconds'],
+    ['1w', 'unknown unit "w"'],
+    ['30s1m', 'units out of order'],
+    ['0s', 'is zero'],
+    ['1.5m', 'cannot read'],
+  ])('rejects %j saying %s', (text, reason) => {
+    const result = parseRunTime(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain(reason);
+  });
+
+  it('writes what it reads back to the same seconds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10 * 86_400 }), (seconds) => {
+        expect(parseRunTime(formatRunTime(seconds))).toEqual({ ok: true, seconds });
+      }),
+    );
   });
 });
