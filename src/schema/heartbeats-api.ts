@@ -13,6 +13,9 @@ export const heartbeatSchema = z
     team: z.string().nullable(),
     description: z.string().nullable(),
     schedule: z.string().meta({ examples: ['cron 30 2 * * * (Europe/Amsterdam)', 'every 1h'] }),
+    timeZone: z.string().nullable().meta({
+      description: "A cron check's zone, whose clock its schedule follows; null for a period",
+    }),
     graceSeconds: z.number(),
     maxRunSeconds: z.number().meta({
       description:

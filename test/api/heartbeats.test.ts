@@ -15,6 +15,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 interface Heartbeat {
   name: string;
   status: string;
+  timeZone: string | null;
   pingUrl: string;
   lastSuccessAt: string | null;
   expectedAt: string | null;
@@ -105,6 +106,11 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
       ['nightly-backup', 'new'],
     ]);
     backup = checks[1] as Heartbeat;
+    // A cron check names the zone its schedule follows; a period has none.
+    expect(checks.map((check) => [check.name, check.timeZone])).toEqual([
+      ['invoice-export', null],
+      ['nightly-backup', 'Europe/Amsterdam'],
+    ]);
     expect(backup.pingUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ping\/[0-9a-f-]{36}$/);
     expect(checks[0]?.pingUrl).not.toBe(backup.pingUrl);
   });

@@ -14,7 +14,7 @@ import {
   wallClockToInstant,
 } from '../../src/web/format/time.js';
 import { approveCommand, reasonEffect, shortReason } from '../../src/web/format/gate.js';
-import { runNote, scheduleTimeZone } from '../../src/web/format/heartbeat.js';
+import { runNote } from '../../src/web/format/heartbeat.js';
 import type { GateReason } from '../../src/web/api/types.js';
 
 describe('wall-clock times in a zone (the override form)', () => {
@@ -171,24 +171,16 @@ describe("the gate's reasons in a line", () => {
   });
 });
 
-describe("a heartbeat check's own clock", () => {
-  it("reads a cron check's zone from its schedule; a period has none", () => {
-    expect(scheduleTimeZone('cron 30 2 * * * (Europe/Amsterdam)')).toBe('Europe/Amsterdam');
-    expect(scheduleTimeZone('cron */5 * * * * (UTC)')).toBe('UTC');
-    expect(scheduleTimeZone('cron 0 9 * * 1-5 (America/Argentina/Buenos_Aires)')).toBe(
-      'America/Argentina/Buenos_Aires',
-    );
-    expect(scheduleTimeZone('every 1h')).toBeNull();
-    expect(scheduleTimeZone('every 1h (Europe/Amsterdam)')).toBeNull();
-  });
-});
-
 describe('a heartbeat check with a run in progress', () => {
   const check = {
     status: 'up' as const,
+    cause: {
+      since: '2026-12-03T02:00:00.000Z',
+      reason: 'success' as const,
+      text: 'a run succeeded',
+    },
     runningSince: '2026-12-03T16:36:00.000Z',
     downAt: '2026-12-04T02:00:00.000Z',
-    graceSeconds: 120,
     maxRunSeconds: 120,
   };
 
@@ -199,13 +191,21 @@ describe('a heartbeat check with a run in progress', () => {
 
   it('says when the run is what made the check late, and when it goes down', () => {
     // Started 16:36, max run time 2m: late at 16:38, down a grace (2m) later.
-    const late = { ...check, status: 'late' as const, downAt: '2026-12-03T16:40:00.000Z' };
+    const late = {
+      ...check,
+      status: 'late' as const,
+      cause: {
+        since: '2026-12-03T16:38:00.000Z',
+        reason: 'run-late' as const,
+        text: 'a run has taken longer than its maxRunTime',
+      },
+      downAt: '2026-12-03T16:40:00.000Z',
+    };
     expect(runNote(late)).toBe(
       'a run since 2026-12-03 16:36 UTC has passed its max run time of 2m: down at 2026-12-03 16:40 UTC unless it ends',
     );
     // Late for a missed slot while a later run goes on: the run is not the cause.
-    expect(runNote({ ...late, downAt: '2026-12-03T16:39:00.000Z' })).toBe(
-      'running since 2026-12-03 16:36 UTC',
-    );
+    const missed = { ...late.cause, reason: 'late' as const, text: 'no run by the expected time' };
+    expect(runNote({ ...late, cause: missed })).toBe('running since 2026-12-03 16:36 UTC');
   });
 });

@@ -292,6 +292,7 @@ function heartbeatView(view: HeartbeatView, base: string) {
       schedule.kind === 'cron'
         ? `cron ${schedule.expression} (${schedule.timeZone})`
         : `every ${formatDuration(Math.round(schedule.periodMs / 60_000))}`,
+    timeZone: schedule.kind === 'cron' ? schedule.timeZone : null,
     graceSeconds: resource.definition.graceMs / 1000,
     maxRunSeconds: maxRunMsOf(resource) / 1000,
     minRunSeconds:

@@ -4,10 +4,7 @@ import type { Heartbeat } from '../api/types.js';
 import { formatSeconds } from './incident.js';
 import { formatInstant } from './time.js';
 
-type RunFacts = Pick<
-  Heartbeat,
-  'status' | 'runningSince' | 'downAt' | 'graceSeconds' | 'maxRunSeconds'
->;
+type RunFacts = Pick<Heartbeat, 'status' | 'cause' | 'runningSince' | 'downAt' | 'maxRunSeconds'>;
 
 /**
  * "running since 2026-12-03 16:36 UTC", or, when that run is what made the check late
@@ -17,20 +14,7 @@ type RunFacts = Pick<
 export function runNote(heartbeat: RunFacts): string | null {
   if (heartbeat.runningSince === null) return null;
   const since = formatInstant(heartbeat.runningSince);
-  const runLateAt = Date.parse(heartbeat.runningSince) + heartbeat.maxRunSeconds * 1000;
-  const overran =
-    heartbeat.status === 'late' &&
-    heartbeat.downAt !== null &&
-    Date.parse(heartbeat.downAt) - heartbeat.graceSeconds * 1000 === runLateAt;
+  const overran = heartbeat.status === 'late' && heartbeat.cause?.reason === 'run-late';
   if (!overran) return `running since ${since}`;
   return `a run since ${since} has passed its max run time of ${formatSeconds(heartbeat.maxRunSeconds)}: down at ${formatInstant(heartbeat.downAt ?? '')} unless it ends`;
-}
-
-/**
- * The zone a cron check's schedule runs on, from the API's text of it
- * ("cron 30 2 * * * (Europe/Amsterdam)"); null for a period ("every 1h"), which has no clock.
- */
-export function scheduleTimeZone(schedule: string): string | null {
-  const match = /^cron .+ \(([^()\s]+)\)$/.exec(schedule);
-  return match?.[1] ?? null;
 }

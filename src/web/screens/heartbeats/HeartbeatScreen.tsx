@@ -6,7 +6,7 @@ import type { Heartbeat, HeartbeatDetail, HeartbeatPing } from '../../api/types'
 import { apiPost, segment } from '../../api/client';
 import { problemErrors } from '../../api/problem-errors';
 import { useApi } from '../../api/use-api';
-import { runNote, scheduleTimeZone } from '../../format/heartbeat';
+import { runNote } from '../../format/heartbeat';
 import { formatSeconds } from '../../format/incident';
 import { formatCount } from '../../format/numbers';
 import { formatInstant, formatInstantForZone, formatInstantSeconds } from '../../format/time';
@@ -190,7 +190,7 @@ function RotatePingUrl(props: { readonly heartbeat: Heartbeat; readonly onRotate
 function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
   const { cause } = heartbeat;
   // A cron check runs on its zone's clock: its next run reads as the crontab says it.
-  const zone = scheduleTimeZone(heartbeat.schedule);
+  const zone = heartbeat.timeZone;
   const onItsClock = (iso: string) => formatInstantForZone(iso, zone);
   const rows: [string, string, ReactNode][] = [
     [
