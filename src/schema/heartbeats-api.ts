@@ -44,7 +44,7 @@ export const heartbeatSchema = z
       .nullable()
       .meta({
         description:
-          'Why the check is in its status, and since when: the change that put it there (a failed run, no run in time, a run past its limits, a pause…); null while new',
+          'Why the check is in its status, and since when: the change that put it there (a failed run, no run in time, a run past its limits, a pause…); null while new, and for a check that has not changed status since the server began keeping it',
       }),
   })
   .meta({ id: 'Heartbeat' });

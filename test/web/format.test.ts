@@ -14,7 +14,7 @@ import {
   wallClockToInstant,
 } from '../../src/web/format/time.js';
 import { approveCommand, reasonEffect, shortReason } from '../../src/web/format/gate.js';
-import { runNote } from '../../src/web/format/heartbeat.js';
+import { runNote, statusText } from '../../src/web/format/heartbeat.js';
 import type { GateReason } from '../../src/web/api/types.js';
 
 describe('wall-clock times in a zone (the override form)', () => {
@@ -168,6 +168,22 @@ describe("the gate's reasons in a line", () => {
     ).toBe(
       'headroom approve payments-api --rule payments-default/budget-low --rule payments-default/frozen --reason "…" --expires 2h',
     );
+  });
+});
+
+describe("a heartbeat check's status in words", () => {
+  it('says since when and why, or its status alone where the server kept no cause', () => {
+    const cause = {
+      since: '2026-11-20T09:10:00.000Z',
+      reason: 'fail' as const,
+      text: 'a run failed',
+    };
+    expect(statusText({ status: 'down', cause })).toBe(
+      'down since 2026-11-20 09:10 UTC: a run failed',
+    );
+    expect(statusText({ status: 'new', cause: null })).toBe('new: waiting for its first run');
+    // A check up since before the server kept causes is up, not waiting for a first run.
+    expect(statusText({ status: 'up', cause: null })).toBe('up');
   });
 });
 

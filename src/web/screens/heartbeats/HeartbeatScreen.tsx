@@ -6,7 +6,7 @@ import type { Heartbeat, HeartbeatDetail, HeartbeatPing } from '../../api/types'
 import { apiPost, segment } from '../../api/client';
 import { problemErrors } from '../../api/problem-errors';
 import { useApi } from '../../api/use-api';
-import { runNote } from '../../format/heartbeat';
+import { runNote, statusText } from '../../format/heartbeat';
 import { formatSeconds } from '../../format/incident';
 import { formatCount } from '../../format/numbers';
 import { formatInstant, formatInstantForZone, formatInstantSeconds } from '../../format/time';
@@ -188,20 +188,11 @@ function RotatePingUrl(props: { readonly heartbeat: Heartbeat; readonly onRotate
 }
 
 function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
-  const { cause } = heartbeat;
   // A cron check runs on its zone's clock: its next run reads as the crontab says it.
   const zone = heartbeat.timeZone;
   const onItsClock = (iso: string) => formatInstantForZone(iso, zone);
   const rows: [string, string, ReactNode][] = [
-    [
-      'cause',
-      'Status',
-      cause === null ? (
-        <span className="muted">new: waiting for its first run</span>
-      ) : (
-        `${heartbeat.status} since ${formatInstant(cause.since)}: ${cause.text}`
-      ),
-    ],
+    ['cause', 'Status', statusText(heartbeat)],
     ['service', 'Service', <a href={paths.service(heartbeat.service)}>{heartbeat.service}</a>],
     ['team', 'Team', heartbeat.team ?? <span className="muted">none</span>],
     ['schedule', 'Schedule', heartbeat.schedule],
