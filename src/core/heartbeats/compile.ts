@@ -80,7 +80,7 @@ export function compileHeartbeat(
   duration('graceMs', definition.graceMs, false);
   duration('maxRunMs', definition.maxRunMs, true);
   duration('minRunMs', definition.minRunMs, false);
-  const maxRunMs = definition.maxRunMs ?? definition.graceMs;
+  const maxRunMs = maxRunMsOf(definition);
   if (definition.minRunMs !== undefined && definition.minRunMs >= maxRunMs) {
     problems.push(
       `${where}: minRunMs (${String(definition.minRunMs)}) must be below the longest run allowed (${String(maxRunMs)})`,
@@ -101,6 +101,11 @@ export function compileHeartbeat(
       nextDueAfter: (ms) => schedule.nextDueAfter(ms),
     },
   };
+}
+
+/** The longest a run may take before the check is late: maxRunTime, else the grace (healthchecks). */
+export function maxRunMsOf(definition: Pick<HeartbeatDefinition, 'maxRunMs' | 'graceMs'>): number {
+  return definition.maxRunMs ?? definition.graceMs;
 }
 
 /** The schedule alone, or a sentence saying what is wrong with it. */

@@ -29,6 +29,7 @@ import {
   pingKeyListedSchema,
   pingKeySchema,
 } from '../../schema/heartbeats-api.js';
+import { maxRunMsOf } from '../../core/heartbeats/compile.js';
 import { formatDuration } from '../../core/time/duration.js';
 import type { HeartbeatResource } from '../../core/slo/model.js';
 import { defineRoute, READ_PROBLEMS, WRITE_PROBLEMS, type RouteDefinition } from '../route.js';
@@ -294,7 +295,7 @@ function heartbeatView(view: HeartbeatView, base: string) {
         : `every ${formatDuration(Math.round(schedule.periodMs / 60_000))}`,
     timeZone: schedule.kind === 'cron' ? schedule.timeZone : null,
     graceSeconds: resource.definition.graceMs / 1000,
-    maxRunSeconds: maxRunMsOf(resource) / 1000,
+    maxRunSeconds: maxRunMsOf(resource.definition) / 1000,
     minRunSeconds:
       resource.definition.minRunMs === undefined ? null : resource.definition.minRunMs / 1000,
     status: state.status,
@@ -316,14 +317,9 @@ function heartbeatView(view: HeartbeatView, base: string) {
   };
 }
 
-/** maxRunTime, which defaults to the grace (core/heartbeats/compile.ts). */
-function maxRunMsOf(resource: HeartbeatResource): number {
-  return resource.definition.maxRunMs ?? resource.definition.graceMs;
-}
-
 function pingView(ping: HeartbeatPingRecord, resource: HeartbeatResource) {
   const { minRunMs } = resource.definition;
-  const maxRunMs = maxRunMsOf(resource);
+  const maxRunMs = maxRunMsOf(resource.definition);
   return {
     at: new Date(ping.at).toISOString(),
     kind: ping.kind as 'start' | 'success' | 'fail' | 'log',
