@@ -296,6 +296,21 @@ describe('headroom gate against a running server', () => {
     const unknown = await headroom(['deploy', 'decision', 'dec_nothing'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('headroom deploy decision:');
+    // A plain date is that day in UTC: the deploy's own day holds it, the next day does not.
+    const [deploy] = (
+      await api(server.url, TOKEN, 'GET', '/api/v1/deploys?service=checkout&limit=1')
+    ).body as { id: string; at: string }[];
+    const day = deploy?.at.slice(0, 10) ?? '';
+    const next = new Date(Date.parse(day) + 24 * 60 * 60_000).toISOString().slice(0, 10);
+    const within = await headroom(
+      ['deploy', 'list', '--service', 'checkout', '--from', day, '--to', next, '--json'],
+      env,
+    );
+    expect((JSON.parse(within.stdout) as { id: string }[]).map((each) => each.id)).toContain(
+      deploy?.id,
+    );
+    const after = await headroom(['deploy', 'list', '--service', 'checkout', '--from', next], env);
+    expect(after.stdout).toBe('No deploys recorded.\n');
     const badLimit = await headroom(['deploy', 'list', '--limit', '0'], env);
     expect(badLimit.code).toBe(2);
     expect(badLimit.stderr).toContain('expected a whole number from 1 to 500');

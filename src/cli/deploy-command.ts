@@ -13,6 +13,7 @@ import {
 } from '../schema/deploys.js';
 import { formatColumns } from './columns.js';
 import { formatPercent } from './format-table.js';
+import { instantOption } from './report-command.js';
 import { formatDecision } from './decision-format.js';
 import { withApiClient } from './incident-command.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
@@ -55,8 +56,9 @@ export async function runDeployRead(
         const query = queryOf({
           service: action.service,
           status: action.status,
-          from: action.from,
-          to: action.to,
+          // A plain date is that day in UTC, as for toil and the report.
+          from: action.from === undefined ? undefined : instantOption(action.from, 'UTC'),
+          to: action.to === undefined ? undefined : instantOption(action.to, 'UTC'),
           limit: action.limit,
         });
         const deploys = await client.call(
@@ -213,8 +215,8 @@ export function addDeployReadCommands(
     )
     .option('-s, --service <name>', 'only this service')
     .addOption(new Option('--status <status>', 'only this status').choices(DEPLOY_STATUSES))
-    .option('--from <instant>', 'from this instant (ISO 8601)')
-    .option('--to <instant>', 'up to this instant (ISO 8601)')
+    .option('--from <when>', 'from this instant (ISO 8601) or day (2026-11-01, UTC)')
+    .option('--to <when>', 'up to this instant or day (exclusive)')
     .addOption(limitOption(500))
     .option('--json', 'print the API answer as JSON')
     .option('--url <url>', URL_HELP)
