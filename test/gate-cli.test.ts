@@ -263,13 +263,17 @@ describe('headroom gate against a running server', () => {
     expect(list.stderr).toBe('');
     expect(list.code).toBe(0);
     const [header, row, ...rest] = list.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^AT\s+SERVICE\s+VERSION\s+STATUS\s+ACTOR\s+DECISION\s+BUDGET SPENT/);
-    expect(rest).toEqual([]);
+    expect(header).toMatch(/^AT\s+SERVICE\s+VERSION\s+STATUS\s+ACTOR\s+DECISION\s+BUDGET/);
+    // A full page: the way to the next one.
+    const [latest] = (
+      await api(server.url, TOKEN, 'GET', '/api/v1/deploys?service=checkout&limit=1')
+    ).body as { id: string }[];
+    expect(rest).toEqual(['', `Older ones: headroom deploy list --before ${latest?.id ?? ''}`]);
     expect(row).toContain(
       `checkout  2.0.0    finished  carol  ${id} (DENIED: went out against the gate)`,
     );
     // The SLO's budget around the deploy: the hour before read, the hour after still to come.
-    expect(row).toMatch(/checkout-availability -?\d+\.\d\d% → pending$/);
+    expect(row).toMatch(/checkout-availability spent \d+\.\d\d% → pending$/);
 
     const decisions = await headroom(
       ['deploy', 'decisions', '--service', 'checkout', '--denied'],

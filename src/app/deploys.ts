@@ -93,16 +93,27 @@ export async function listDeploys(
     readonly status?: DeployRecord['status'] | undefined;
     readonly fromMs?: number | undefined;
     readonly toMs?: number | undefined;
+    readonly before?: string | undefined;
     readonly limit: number;
   },
 ): Promise<DeployWithBudget[]> {
   requireReader(principal);
+  // An unknown cursor would answer an empty page, which reads as "no older deploys".
+  if (query.before !== undefined && (await deps.store.getDeploy(query.before)) === undefined) {
+    throw invalid('unknown page cursor', [
+      {
+        path: 'before',
+        message: `no deploy "${query.before}"; before takes the id of the last deploy of the previous page (dep_…)`,
+      },
+    ]);
+  }
   await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
   const deploys = await deps.store.listDeploys({
     ...(query.service === undefined ? {} : { service: query.service }),
     ...(query.status === undefined ? {} : { status: query.status }),
     ...(query.fromMs === undefined ? {} : { fromMs: query.fromMs }),
     ...(query.toMs === undefined ? {} : { toMs: query.toMs }),
+    ...(query.before === undefined ? {} : { before: query.before }),
     limit: query.limit,
   });
   const budgets = new BudgetReader(deps);
@@ -111,6 +122,19 @@ export async function listDeploys(
     listed.push({ deploy, budget: await budgets.around(deploy.service, deploy.at) });
   }
   return listed;
+}
+
+/** One deploy, with the budget around it as the list gives it. */
+export async function getDeploy(
+  deps: AppDependencies,
+  principal: Principal,
+  id: string,
+): Promise<DeployWithBudget> {
+  requireReader(principal);
+  const deploy = await deps.store.getDeploy(id);
+  if (deploy === undefined) throw notFound(`deploy "${id}"`);
+  await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  return { deploy, budget: await new BudgetReader(deps).around(deploy.service, deploy.at) };
 }
 
 /**

@@ -1,5 +1,6 @@
-// `headroom deploy list`, `headroom deploy decisions` and `headroom deploy decision
-// <id>`: what went out and what the gate said, read back from the terminal. A person
+// `headroom deploy list`, `headroom deploy show <id>`, `headroom deploy decisions` and
+// `headroom deploy decision <id>`: what went out and what the gate said, read back from
+// the terminal. A person
 // asking "why was Friday's deploy held?" or "what did the last deploy cost the
 // budget?" should not need curl and jq.
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -12,7 +13,7 @@ import {
   type GateAnswer,
 } from '../schema/deploys.js';
 import { formatColumns } from './columns.js';
-import { formatPercent } from './format-table.js';
+import { formatBudgetChange, formatBurn } from './format-table.js';
 import { instantOption } from './report-command.js';
 import { formatDecision } from './decision-format.js';
 import { withApiClient } from './incident-command.js';
@@ -21,6 +22,8 @@ import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.j
 const NO_VALUE = '—';
 /** The API's page of decisions when no limit is given. */
 const DEFAULT_DECISIONS_PAGE = 50;
+/** The API's page of deploys when no limit is given. */
+const DEFAULT_DEPLOYS_PAGE = 100;
 
 export type DeployReadAction =
   | {
@@ -29,8 +32,10 @@ export type DeployReadAction =
       readonly status?: (typeof DEPLOY_STATUSES)[number] | undefined;
       readonly from?: string | undefined;
       readonly to?: string | undefined;
+      readonly before?: string | undefined;
       readonly limit?: number | undefined;
     }
+  | { readonly kind: 'show'; readonly id: string }
   | {
       readonly kind: 'decisions';
       readonly service?: string | undefined;
@@ -59,6 +64,7 @@ export async function runDeployRead(
           // A plain date is that day in UTC, as for toil and the report.
           from: action.from === undefined ? undefined : instantOption(action.from, 'UTC'),
           to: action.to === undefined ? undefined : instantOption(action.to, 'UTC'),
+          before: action.before,
           limit: action.limit,
         });
         const deploys = await client.call(
@@ -67,7 +73,17 @@ export async function runDeployRead(
           undefined,
           z.array(deploySchema),
         );
-        return print(deploys, () => formatDeploys(deploys));
+        const pageFull = deploys.length === (action.limit ?? DEFAULT_DEPLOYS_PAGE);
+        return print(deploys, () => formatDeploys(deploys, pageFull ? deploys.at(-1) : undefined));
+      }
+      case 'show': {
+        const deploy = await client.call(
+          'GET',
+          `/api/v1/deploys/${encodeURIComponent(action.id)}`,
+          undefined,
+          deploySchema,
+        );
+        return print(deploy, () => formatDeploy(deploy));
       }
       case 'decisions': {
         const query = queryOf({
@@ -110,10 +126,11 @@ function queryOf(parameters: Readonly<Record<string, string | number | undefined
 }
 
 /**
- * One row per deploy, newest first; BUDGET is what each SLO of the service spent in
- * the hour before the deploy and the hour after it (pending until that hour is over).
+ * One row per deploy, newest first; BUDGET is what each SLO of the service spent (or
+ * regained) in the hour before the deploy and the hour after it (pending until that
+ * hour is over).
  */
-export function formatDeploys(deploys: readonly DeployView[]): string {
+export function formatDeploys(deploys: readonly DeployView[], lastOfFullPage?: DeployView): string {
   if (deploys.length === 0) return 'No deploys recorded.\n';
   const rows = deploys.map((deploy) => [
     deploy.at,
@@ -128,23 +145,72 @@ export function formatDeploys(deploys: readonly DeployView[]): string {
         : deploy.decision,
     deploy.budget.length === 0 ? NO_VALUE : deploy.budget.map(budgetAround).join('; '),
   ]);
-  return formatColumns([
-    [
-      'AT',
-      'SERVICE',
-      'VERSION',
-      'STATUS',
-      'ACTOR',
-      'DECISION',
-      'BUDGET SPENT (HOUR BEFORE → AFTER)',
-    ],
+  const table = formatColumns([
+    ['AT', 'SERVICE', 'VERSION', 'STATUS', 'ACTOR', 'DECISION', 'BUDGET (HOUR BEFORE → AFTER)'],
     ...rows,
   ]);
+  // The API pages by id, as for decisions: the last one of a full page is where the
+  // next page begins.
+  const more =
+    lastOfFullPage === undefined
+      ? ''
+      : `\nOlder ones: headroom deploy list --before ${lastOfFullPage.id}\n`;
+  return `${table}${more}`;
 }
 
 function budgetAround(budget: DeployView['budget'][number]): string {
-  const after = budget.after === null ? 'pending' : formatPercent(budget.after.consumed, 2);
-  return `${budget.slo} ${formatPercent(budget.before.consumed, 2)} → ${after}`;
+  const after = budget.after === null ? 'pending' : formatBudgetChange(budget.after.consumed, 2);
+  return `${budget.slo} ${formatBudgetChange(budget.before.consumed, 2)} → ${after}`;
+}
+
+/**
+ * One deploy for a person: what went out, who and when, the gate decision it names (and
+ * how to read it), and per SLO what the hour before and the hour after did to the budget.
+ */
+export function formatDeploy(deploy: DeployView): string {
+  const what = deploy.version === null ? deploy.service : `${deploy.service} ${deploy.version}`;
+  const facts: [string, string][] = [
+    ['service', deploy.service],
+    ['version', deploy.version ?? NO_VALUE],
+    ['commit', deploy.commit ?? NO_VALUE],
+    ['status', deploy.status],
+    ['labels', deploy.labels.length === 0 ? NO_VALUE : deploy.labels.join(', ')],
+    ['at', deploy.at],
+    ['actor', deploy.actor],
+    ['recorded', `${deploy.recordedAt} by ${deploy.recordedBy}`],
+    [
+      'decision',
+      deploy.decision === null
+        ? 'none: recorded without a gate decision'
+        : deploy.againstDenial
+          ? `${deploy.decision} (DENIED: went out against the gate)`
+          : deploy.decision,
+    ],
+  ];
+  const width = Math.max(...facts.map(([name]) => name.length));
+  const lines = [
+    `Deploy ${deploy.id}: ${what} ${deploy.status} at ${deploy.at}.`,
+    '',
+    ...facts.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`),
+    '',
+  ];
+  if (deploy.budget.length === 0) {
+    lines.push(`Budget around it: ${deploy.service} has no SLOs.`);
+  } else {
+    lines.push('Budget around it (1h burn rate at the end of each hour):');
+    for (const budget of deploy.budget) {
+      const before = `${formatBudgetChange(budget.before.consumed, 2)} (burn ${formatBurn(budget.before.burnRate)}) the hour before`;
+      const after =
+        budget.after === null
+          ? 'the hour after is not over'
+          : `${formatBudgetChange(budget.after.consumed, 2)} (burn ${formatBurn(budget.after.burnRate)}) the hour after`;
+      lines.push(`  ${budget.slo}: ${before}, ${after}`);
+    }
+  }
+  if (deploy.decision !== null) {
+    lines.push('', `Its gate decision: headroom deploy decision ${deploy.decision}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** One row per decision, newest first: the answer and the rules behind it. */
@@ -202,7 +268,7 @@ function limitOption(maximum: number): Option {
   );
 }
 
-/** Adds `list`, `decisions` and `decision` to `headroom deploy`. */
+/** Adds `list`, `show`, `decisions` and `decision` to `headroom deploy`. */
 export function addDeployReadCommands(
   deploy: Command,
   configure: Configure,
@@ -217,6 +283,7 @@ export function addDeployReadCommands(
     .addOption(new Option('--status <status>', 'only this status').choices(DEPLOY_STATUSES))
     .option('--from <when>', 'from this instant (ISO 8601) or day (2026-11-01, UTC)')
     .option('--to <when>', 'up to this instant or day (exclusive)')
+    .option('--before <id>', 'older than this deploy (the last id of the previous page)')
     .addOption(limitOption(500))
     .option('--json', 'print the API answer as JSON')
     .option('--url <url>', URL_HELP)
@@ -227,7 +294,8 @@ Exits 0, 2 for a refused or wrong request, 3 when the server cannot be reached.
 
 Examples:
   headroom deploy list --service checkout --limit 10
-  headroom deploy list --status rolled_back --from 2026-11-01T00:00:00Z`,
+  headroom deploy list --status rolled_back --from 2026-11-01T00:00:00Z
+  headroom deploy show dep_0a1b2c3d4e5f6a7b`,
     )
     .action(
       async (options: {
@@ -235,6 +303,7 @@ Examples:
         status?: (typeof DEPLOY_STATUSES)[number];
         from?: string;
         to?: string;
+        before?: string;
         limit?: number;
         json?: boolean;
         url?: string;
@@ -247,6 +316,7 @@ Examples:
               status: options.status,
               from: options.from,
               to: options.to,
+              before: options.before,
               limit: options.limit,
             },
             { url: options.url, json: options.json === true },
@@ -255,6 +325,28 @@ Examples:
         );
       },
     );
+  configure(deploy.command('show'), 'headroom deploy show')
+    .description(
+      'One deploy: what went out, who and when, its gate decision, and the budget each SLO spent or regained in the hour before and after.',
+    )
+    .argument('<id>', 'the deploy id (headroom deploy record and list print it)')
+    .option('--json', 'print the API answer as JSON')
+    .option('--url <url>', URL_HELP)
+    .addHelpText(
+      'after',
+      `
+Exits 0, 2 for an unknown deploy or a refused request, 3 when the server cannot be
+reached.`,
+    )
+    .action(async (id: string, options: { json?: boolean; url?: string }) => {
+      setExitCode(
+        await runDeployRead(
+          { kind: 'show', id },
+          { url: options.url, json: options.json === true },
+          io,
+        ),
+      );
+    });
   configure(deploy.command('decisions'), 'headroom deploy decisions')
     .description('Gate decisions, newest first: who asked, the answer and the rules behind it.')
     .option('-s, --service <name>', 'only this service')

@@ -4,6 +4,7 @@ import {
   formatBurn,
   formatExhaustion,
   formatObjective,
+  formatBudgetChange,
   formatPercent,
   formatSli,
   formatStatusTable,
@@ -165,6 +166,16 @@ describe('cell formats', () => {
     [1, '100.0%'],
   ])('writes budget %d as %s', (fraction, text) => {
     expect(formatPercent(fraction, 1)).toBe(text);
+  });
+
+  it.each([
+    [0.0123, 'spent 1.23%'],
+    [-0.047, 'regained 4.70%'],
+    // Rounds to nothing: spent, never "regained 0.00%" or "-0.00%".
+    [-0.00001, 'spent 0.00%'],
+    [0, 'spent 0.00%'],
+  ])('writes a budget change of %d as %s', (consumed, text) => {
+    expect(formatBudgetChange(consumed, 2)).toBe(text);
   });
 
   it.each([

@@ -72,6 +72,17 @@ export function formatPercent(fraction: number, decimals: number): string {
   return `${/^-0\.?0*$/.test(text) ? text.slice(1) : text}%`;
 }
 
+/**
+ * What an hour did to a budget, from the API's `consumed` (start minus end), as the web
+ * UI words it: "spent 1.20%", or "regained 4.70%" when it grew back (a calendar window
+ * started afresh, or bad events left a rolling one). A rounding of nothing is spent.
+ */
+export function formatBudgetChange(consumed: number, decimals: number): string {
+  const regained = formatPercent(-consumed, decimals);
+  if (consumed < 0 && regained !== formatPercent(0, decimals)) return `regained ${regained}`;
+  return `spent ${formatPercent(Math.max(consumed, 0), decimals)}`;
+}
+
 /** Burn rate with two decimals: 1 spends the budget exactly over the window. */
 export function formatBurn(rate: number | null): string {
   return rate === null ? NO_VALUE : rate.toFixed(2);

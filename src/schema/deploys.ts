@@ -107,6 +107,8 @@ export const deploysQuerySchema = z.object({
   from: instantQuerySchema.optional(),
   to: instantQuerySchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Deploys older than this one (the previous page's last id). */
+  before: z.string().optional(),
 });
 
 export const changeFailureQuerySchema = z.object({

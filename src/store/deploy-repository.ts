@@ -143,12 +143,27 @@ export function deployRepository(db: Kysely<DatabaseSchema>): DeployRepository {
         })
         .execute();
     },
-    async listDeploys({ service, status, fromMs, toMs, limit }) {
-      let query = db
-        .selectFrom('deploys')
-        .leftJoin('deploy_decisions', 'deploy_decisions.id', 'deploys.decision_id')
-        .selectAll('deploys')
-        .select('deploy_decisions.allowed as decision_allowed');
+    async getDeploy(id) {
+      const row = await deploysWithDecision(db).where('deploys.id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : deployOf(row);
+    },
+    async listDeploys({ service, status, fromMs, toMs, before, limit }) {
+      let query = deploysWithDecision(db);
+      if (before !== undefined) {
+        const cursor = await db
+          .selectFrom('deploys')
+          .select(['at', 'seq'])
+          .where('id', '=', before)
+          .executeTakeFirst();
+        if (cursor === undefined) return [];
+        // The list's own order (at, then seq): deploys recorded for one instant page too.
+        query = query.where((eb) =>
+          eb.or([
+            eb('deploys.at', '<', cursor.at),
+            eb.and([eb('deploys.at', '=', cursor.at), eb('deploys.seq', '<', cursor.seq)]),
+          ]),
+        );
+      }
       if (service !== undefined) query = query.where('deploys.service', '=', service);
       if (status !== undefined) query = query.where('deploys.status', '=', status);
       if (fromMs !== undefined) query = query.where('deploys.at', '>=', fromMs);
@@ -161,6 +176,15 @@ export function deployRepository(db: Kysely<DatabaseSchema>): DeployRepository {
       return rows.map(deployOf);
     },
   };
+}
+
+/** Deploys with the answer of the gate decision each names, which is never stored twice. */
+function deploysWithDecision(db: Kysely<DatabaseSchema>) {
+  return db
+    .selectFrom('deploys')
+    .leftJoin('deploy_decisions', 'deploy_decisions.id', 'deploys.decision_id')
+    .selectAll('deploys')
+    .select('deploy_decisions.allowed as decision_allowed');
 }
 
 /** A decision as the row's values, in column order: what both write paths store. */

@@ -399,6 +399,43 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect(
       (await store.listDeploys({ status: 'finished', limit: 10 })).map((each) => each.id),
     ).toEqual(['d3', 'd2']);
+    expect(await store.getDeploy('d1')).toEqual(deploy('d1', 1_000, 'started'));
+    expect(await store.getDeploy('nope')).toBeUndefined();
+  });
+
+  it('pages deploys by the id of the last one seen, in the order of the list', async () => {
+    const deploy = (id: string, at: number) => ({
+      id,
+      service: 'checkout',
+      status: 'finished' as const,
+      version: null,
+      commit: null,
+      labels: [],
+      actor: 'alice',
+      at,
+      decisionId: null,
+      decisionAllowed: null,
+      recordedBy: 'token:ci (ci)',
+      recordedAt: 5_000,
+    });
+    // Three recorded for one instant: only the order of recording tells them apart.
+    for (const [id, at] of [
+      ['a', 1_000],
+      ['b', 2_000],
+      ['c', 2_000],
+      ['d', 2_000],
+      ['e', 3_000],
+    ] as const) {
+      await store.insertDeploy(deploy(id, at));
+    }
+    await store.insertDeploy({ ...deploy('other', 1_500), service: 'search' });
+    const ids = async (options: { before?: string; service?: string; limit: number }) =>
+      (await store.listDeploys(options)).map((each) => each.id);
+    expect(await ids({ service: 'checkout', limit: 2 })).toEqual(['e', 'd']);
+    expect(await ids({ service: 'checkout', before: 'd', limit: 2 })).toEqual(['c', 'b']);
+    expect(await ids({ service: 'checkout', before: 'b', limit: 2 })).toEqual(['a']);
+    expect(await ids({ before: 'b', limit: 10 })).toEqual(['other', 'a']);
+    expect(await ids({ before: 'nope', limit: 10 })).toEqual([]);
   });
 
   it("reads each deploy with its gate decision's answer: one that went out against a denial says so", async () => {

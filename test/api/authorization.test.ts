@@ -74,6 +74,18 @@ const CASES: readonly Case[] = [
   { name: 'GET /api/v1/overview', allowed: READERS, request: get('/api/v1/overview') },
   { name: 'GET /api/v1/deploys/gate', allowed: READERS, request: get('/api/v1/deploys/gate') },
   {
+    name: 'GET /api/v1/deploys/:id',
+    allowed: READERS,
+    request: async (headroom) => {
+      const deploy = (await adminCall(headroom, 'POST', '/api/v1/deploys', {
+        service: 'checkout',
+        status: 'finished',
+        actor: 'ci',
+      })) as { id: string };
+      return { method: 'GET', url: `/api/v1/deploys/${deploy.id}` };
+    },
+  },
+  {
     name: 'GET /api/v1/alerts/transitions',
     allowed: READERS,
     request: get('/api/v1/alerts/transitions'),

@@ -581,6 +581,69 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
     expect(shorter.failed).toBe(0);
   });
 
+  it('reads one deploy as the list shows it, and pages the list by the id of the last one seen', async () => {
+    const ids: string[] = [];
+    // Two at one instant: only the order of recording tells them apart.
+    for (const minutesAgo of [50, 40, 40, 30]) {
+      const recorded = await headroom.call('POST', '/api/v1/deploys', {
+        token: tokens.ci ?? null,
+        body: {
+          service: 'healthy',
+          status: 'finished',
+          actor: 'alice',
+          version: `9.0.${String(ids.length)}`,
+          at: new Date(T0 - minutesAgo * MINUTE).toISOString(),
+        },
+      });
+      expect(recorded.status, recorded.text).toBe(201);
+      ids.push((recorded.body as { id: string }).id);
+    }
+    const listed = await headroom.call('GET', '/api/v1/deploys?service=healthy');
+    const all = listed.body as { id: string; budget: unknown[] }[];
+    expect(all.map((deploy) => deploy.id)).toEqual([...ids].reverse());
+    expect(all[0]?.budget).toHaveLength(1);
+
+    for (const deploy of all) {
+      // A viewer reads it as it reads the list.
+      const one = await headroom.call('GET', `/api/v1/deploys/${deploy.id}`, {
+        token: tokens.viewer ?? null,
+      });
+      expect(one.status, one.text).toBe(200);
+      expect(one.body).toEqual(deploy);
+    }
+
+    const page = async (before: string) => {
+      const reply = await headroom.call(
+        'GET',
+        `/api/v1/deploys?service=healthy&limit=2&before=${before}`,
+      );
+      expect(reply.status, reply.text).toBe(200);
+      return (reply.body as { id: string }[]).map((deploy) => deploy.id);
+    };
+    expect(await page(ids[3] ?? '')).toEqual([ids[2], ids[1]]);
+    expect(await page(ids[1] ?? '')).toEqual([ids[0]]);
+    expect(await page(ids[0] ?? '')).toEqual([]);
+
+    const unknownCursor = await headroom.call('GET', '/api/v1/deploys?before=dep_nope');
+    expect(unknownCursor.status).toBe(400);
+    expect(unknownCursor.body).toMatchObject({
+      errors: [
+        { path: 'before', message: expect.stringContaining('no deploy "dep_nope"') as string },
+      ],
+    });
+    const missing = await headroom.call('GET', '/api/v1/deploys/dep_nope');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(missing.body).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: 'deploy "dep_nope" does not exist',
+    });
+    expect(
+      (await headroom.call('GET', `/api/v1/deploys/${ids[0] ?? ''}`, { token: null })).status,
+    ).toBe(401);
+  });
+
   it('never counts the approval of the one whose token asks, nor of one who lost the role', async () => {
     const given = await approve(tokens.bob ?? '', {});
     expect(given.status).toBe(201);

@@ -1,8 +1,8 @@
 // Deploy markers on the SLO screen, in headless chromium against a server seeded with
 // the example config and events: two deploys of checkout inside the series' window (one
 // finished, one rolled back) show in the list under the charts as the series returns
-// them, and the charts carry a marker for each. Instants are formatted here
-// independently of the UI's code.
+// them, the charts carry a marker for each, and each links to the deploy's own page.
+// Instants are formatted here independently of the UI's code.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
@@ -127,8 +127,8 @@ describe('deploy markers on the SLO screen', BROWSER_TEST_LIMIT, () => {
           hoursAroundText(deploy.budget),
         );
       }
-      expect(await row.locator('[data-field="gate-link"]').getAttribute('href')).toBe(
-        `/services/checkout#deploy-${deploy.id}`,
+      expect(await row.locator('[data-field="deploy-link"]').getAttribute('href')).toBe(
+        `/services/checkout/deploys/${deploy.id}`,
       );
     }
     const [first, second] = listed;
@@ -170,18 +170,17 @@ describe('deploy markers on the SLO screen', BROWSER_TEST_LIMIT, () => {
       expect(await text(row.locator('[data-field="budget"]'))).toBe(hoursAroundText(budget));
       await saveScreenshot(page, 'slo-deploy-regained');
 
-      // Its gate decision is told on the service's screen: the link lands on its entry,
-      // which words the regained budget the same way.
-      await row.getByRole('link', { name: /gate decision/ }).click();
-      const entry = page.locator(`[id="deploy-${id}"]`);
-      await entry.waitFor();
-      expect(new URL(page.url()).pathname).toBe('/services/payments-api');
-      expect(new URL(page.url()).hash).toBe(`#deploy-${id}`);
-      expect(await entry.getAttribute('class')).toBe('targeted');
+      // The deploy's own page, where its gate decision is told, words the regained
+      // budget the same way.
+      await row.getByRole('link', { name: /the deploy and its gate decision/ }).click();
+      await page.locator('[data-panel="deploy-budget"]').waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/services/payments-api/deploys/${id}`);
       const [listed] = await readDeploys('payments-api');
       const around = listed?.budget.find((slo) => slo.slo === 'payments-api-availability');
       if (listed?.id !== id || around === undefined) throw new Error('the deploy is not listed');
-      const cell = entry.locator('[data-slo="payments-api-availability"]');
+      const cell = page.locator(
+        '[data-panel="deploy-budget"] [data-slo="payments-api-availability"]',
+      );
       expect(await text(cell.locator('[data-field="before"]'))).toBe(
         budgetChangeText(around.before.consumed),
       );

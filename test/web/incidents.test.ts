@@ -23,6 +23,7 @@ import {
   readOk,
   seedExample,
 } from '../support/web-seed.js';
+import { budgetChangeText } from './budget-text.js';
 
 interface Incident {
   id: number;
@@ -65,7 +66,6 @@ interface Postmortem {
 }
 
 const instant = instantText;
-const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 const count = (value: number) =>
   new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value);
 function duration(seconds: number | null): string {
@@ -210,7 +210,7 @@ describe('the incident screens', BROWSER_TEST_LIMIT, () => {
     for (const slo of impact.slos) {
       const row = page.locator(`[data-impact="${slo.slo}"]`);
       expect(await text(row.locator('[data-field="consumed"]')), slo.slo).toBe(
-        slo.budgetConsumed === null ? '—' : percent(slo.budgetConsumed),
+        slo.budgetConsumed === null ? '—' : budgetChangeText(slo.budgetConsumed),
       );
       expect(await text(row.locator('[data-field="bad"]')), slo.slo).toBe(
         slo.events === null ? '—' : `${count(slo.events.bad)} of ${count(slo.events.total)}`,
@@ -225,6 +225,35 @@ describe('the incident screens', BROWSER_TEST_LIMIT, () => {
       timeline[0]?.text ?? '',
     );
     await saveScreenshot(page, 'incident');
+  });
+
+  it('says a budget that grew back during the incident was regained, not a negative spend', async () => {
+    // Only an SLI read from Prometheus is measured by the remaining budget at both ends,
+    // which a calendar window starting afresh in between makes negative; the seeded
+    // server reads none from Prometheus, so its answer is given one such SLO.
+    const path = `/api/v1/incidents/${String(incident.id)}/budget-impact`;
+    const changed = (await api<BudgetImpact>(path)).slos[0]?.slo;
+    if (changed === undefined) throw new Error('no SLO in the budget impact');
+    const route = `**${path}`;
+    const regained = -0.047;
+    await page.route(route, async (request) => {
+      const answer = (await (await request.fetch()).json()) as BudgetImpact;
+      const slos = answer.slos.map((slo) =>
+        slo.slo === changed
+          ? { ...slo, method: 'remaining-difference', events: null, budgetConsumed: regained }
+          : slo,
+      );
+      await request.fulfill({ json: { ...answer, slos } });
+    });
+    try {
+      await page.reload();
+      const row = page.locator(`[data-impact="${changed}"]`);
+      await row.waitFor();
+      expect(await text(row.locator('[data-field="consumed"]'))).toBe(budgetChangeText(regained));
+      expect(await text(row.locator('[data-field="consumed"]'))).toBe('regained 4.7%');
+    } finally {
+      await page.unroute(route);
+    }
   });
 
   it('lists the incident, on the incidents screen, the overview and its service', async () => {

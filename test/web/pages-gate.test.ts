@@ -296,9 +296,20 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     );
     expect(await text(againstRow.locator('[data-field="commit"]'))).toBe('9f3c2e1');
     expect(await text(againstRow.locator('[data-field="labels"]'))).toBe('labelled hotfix');
+    // The denial is told on the deploy's own page, however old the decision is.
     await againstRow.getByRole('link', { name: /the denial/ }).click();
-    expect(new URL(page.url()).hash).toBe(`#decision-${decision.id}`);
-    expect(await page.locator(`[id="decision-${decision.id}"]`).count()).toBe(1);
+    const denial = page.locator(`[id="gate-decision"] [data-decision="${decision.id}"]`);
+    await denial.waitFor();
+    expect(new URL(page.url()).pathname).toBe(
+      `/services/checkout/deploys/${(against.body as { id: string }).id}`,
+    );
+    expect(new URL(page.url()).hash).toBe('#gate-decision');
+    expect(await text(denial.locator('[data-field="answer"]'))).toContain('held');
+    expect(
+      (await denial.locator('[data-reason]').allTextContents()).map((reason) => reason.trim()),
+    ).toEqual(decision.reasons.map((reason) => reason.message));
+    await page.goBack();
+    await panel.waitFor();
 
     // DORA's change-failure rate, as the API counts it.
     const figure = await api<{ rate: number | null; failed: number; deploys: number }>(

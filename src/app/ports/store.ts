@@ -153,12 +153,17 @@ export interface DeployRepository {
   }): Promise<DeployDecisionRecord[]>;
 
   insertDeploy(deploy: DeployRecord): Promise<void>;
-  /** Newest first, by `at`; `fromMs` inclusive, `toMs` exclusive. */
+  getDeploy(id: string): Promise<DeployRecord | undefined>;
+  /**
+   * Newest first, by `at`; `fromMs` inclusive, `toMs` exclusive; `before`: older than
+   * the deploy with that id (none when there is no such deploy).
+   */
   listDeploys(options: {
     readonly service?: string;
     readonly status?: DeployRecord['status'];
     readonly fromMs?: number;
     readonly toMs?: number;
+    readonly before?: string;
     readonly limit: number;
   }): Promise<DeployRecord[]>;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createApproval, listApprovals, revokeApproval } from '../../app/approvals.js';
 import type { DecisionLog } from '../../app/decision-log.js';
 import { checkDeploy, getDecision, listDecisions } from '../../app/deploy-gate.js';
-import { changeFailure, listDeploys, recordDeploy } from '../../app/deploys.js';
+import { changeFailure, getDeploy, listDeploys, recordDeploy } from '../../app/deploys.js';
 import { notFound } from '../../app/errors.js';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
 import { requireReader } from '../../app/principal.js';
@@ -107,9 +107,22 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
             status: query.status,
             fromMs: query.from,
             toMs: query.to,
+            before: query.before,
             limit: query.limit,
           })
         ).map(deployView),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/deploys/:id',
+      summary: 'One recorded deploy, with the budget spent in the hour before and the hour after',
+      tags: ['deploys'],
+      auth: 'token',
+      params: z.object({ id: z.string() }),
+      response: deploySchema,
+      problems: READ_PROBLEMS,
+      handler: async ({ principal, params }) =>
+        deployView(await getDeploy(deps, principal, params.id)),
     }),
     defineRoute({
       method: 'GET',

@@ -4,6 +4,7 @@ export type Route =
   | { readonly screen: 'overview' }
   | { readonly screen: 'slo'; readonly name: string }
   | { readonly screen: 'service'; readonly name: string }
+  | { readonly screen: 'deploy'; readonly service: string; readonly id: string }
   | { readonly screen: 'oncall'; readonly schedule: string | null }
   | { readonly screen: 'incidents' }
   | { readonly screen: 'incident'; readonly id: number }
@@ -17,6 +18,9 @@ export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter((part) => part !== '');
   const [first, second, ...rest] = parts.map(decodeSegment);
   if (first === 'incidents') return incidentRoute(second, rest, pathname);
+  if (first === 'services' && second !== undefined && rest.length === 2 && rest[0] === 'deploys') {
+    return { screen: 'deploy', service: second, id: rest[1] ?? '' };
+  }
   if (rest.length > 0) return { screen: 'not-found', path: pathname };
   if (first === undefined) return { screen: 'overview' };
   if (first === 'slos' && second !== undefined) return { screen: 'slo', name: second };
@@ -48,16 +52,21 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** The id of a deploy's entry on its service's screen. */
-export const deployAnchor = (deploy: string): string => `deploy-${deploy}`;
+/** The id of the gate decision's section on a deploy's page. */
+export const DECISION_ANCHOR = 'gate-decision';
 
 export const paths = {
   overview: () => '/',
   slo: (name: string) => `/slos/${encodeURIComponent(name)}`,
   service: (name: string) => `/services/${encodeURIComponent(name)}`,
-  /** A deploy's entry on its service's screen, where its gate decision is told. */
-  serviceDeploy: (name: string, deploy: string) =>
-    `/services/${encodeURIComponent(name)}#${deployAnchor(deploy)}`,
+  /** The service screen's deploys and gate panel (its heading: Panel gives it the id). */
+  serviceDeploys: (name: string) => `/services/${encodeURIComponent(name)}#deploys-title`,
+  /** A deploy's own page: its facts, the budget around it, its gate decision. */
+  deploy: (service: string, id: string) =>
+    `/services/${encodeURIComponent(service)}/deploys/${encodeURIComponent(id)}`,
+  /** The gate decision on its deploy's page. */
+  deployDecision: (service: string, id: string) =>
+    `/services/${encodeURIComponent(service)}/deploys/${encodeURIComponent(id)}#${DECISION_ANCHOR}`,
   oncall: (schedule?: string) =>
     schedule === undefined ? '/oncall' : `/oncall/${encodeURIComponent(schedule)}`,
   incidents: (query?: string) =>

@@ -33,7 +33,12 @@ const PostmortemScreen = lazy(() =>
   })),
 );
 
-// Heartbeats and reports, likewise.
+// A deploy's page, heartbeats and reports, likewise.
+const DeployScreen = lazy(() =>
+  import('../screens/deploy/DeployScreen').then((module) => ({
+    default: module.DeployScreen,
+  })),
+);
 const HeartbeatsScreen = lazy(() =>
   import('../screens/heartbeats/HeartbeatsScreen').then((module) => ({
     default: module.HeartbeatsScreen,
@@ -74,6 +79,10 @@ function Screen({ route }: { readonly route: Route }) {
       return <SloScreen key={route.name} name={route.name} />;
     case 'service':
       return <ServiceScreen key={route.name} name={route.name} />;
+    case 'deploy':
+      return (
+        <DeployScreen key={`${route.service}/${route.id}`} service={route.service} id={route.id} />
+      );
     case 'oncall':
       return <OnCallScreen key={route.schedule ?? ''} schedule={route.schedule} />;
     case 'incidents':

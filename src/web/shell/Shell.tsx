@@ -5,7 +5,7 @@ import { paths, type Route } from '../router/routes';
 import { ThemeToggle } from '../theme/ThemeToggle';
 
 const NAV: readonly { label: string; to: string; screens: readonly Route['screen'][] }[] = [
-  { label: 'Overview', to: paths.overview(), screens: ['overview', 'service', 'slo'] },
+  { label: 'Overview', to: paths.overview(), screens: ['overview', 'service', 'deploy', 'slo'] },
   { label: 'Incidents', to: paths.incidents(), screens: ['incidents', 'incident', 'postmortem'] },
   { label: 'On call', to: paths.oncall(), screens: ['oncall'] },
   { label: 'Heartbeats', to: paths.heartbeats(), screens: ['heartbeats', 'heartbeat'] },

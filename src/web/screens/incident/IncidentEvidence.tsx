@@ -1,7 +1,12 @@
 // What Headroom saw around the incident: the merged timeline, and the error budget each
-// SLO of its services lost, as the API measured them.
+// SLO of its services lost (or regained), as the API measured them.
 import type { BudgetImpact, TimelineEntry } from '../../api/types';
-import { formatBudget, formatBurnRate, formatCount, NO_EVENTS_TEXT } from '../../format/numbers';
+import {
+  formatBudgetChange,
+  formatBurnRate,
+  formatCount,
+  NO_EVENTS_TEXT,
+} from '../../format/numbers';
 import { formatInstant, formatInstantSeconds } from '../../format/time';
 import { paths } from '../../router/routes';
 
@@ -61,7 +66,7 @@ export function BudgetImpactTable({ impact }: { readonly impact: BudgetImpact })
                   Objective
                 </th>
                 <th scope="col" className="numeric">
-                  Budget consumed
+                  Budget spent or regained
                 </th>
                 <th scope="col" className="numeric">
                   Bad events
@@ -83,9 +88,11 @@ export function BudgetImpactTable({ impact }: { readonly impact: BudgetImpact })
                   </td>
                   <td className="numeric">{`${String(slo.objectivePercent)}%`}</td>
                   <td className="numeric" data-field="consumed">
+                    {/* Read from Prometheus as the remaining budget at both ends, it is
+                        negative when a calendar window started afresh in between. */}
                     {slo.budgetConsumed === null
                       ? NO_EVENTS_TEXT
-                      : formatBudget(slo.budgetConsumed)}
+                      : formatBudgetChange(slo.budgetConsumed)}
                   </td>
                   <td className="numeric" data-field="bad">
                     {slo.events === null

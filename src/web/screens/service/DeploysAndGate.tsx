@@ -1,39 +1,54 @@
 // A service's deploy gate now (would a deploy go out, and what lets it), the approvals in
-// force, recent deploys with the budget spent in the hour before and after each, the
-// change-failure rate, the gate's recent decisions, and the error-budget policies that
-// apply (with their freezes). Each read hides when the token may not make it.
+// force, recent deploys (paged back, each linking to its own page) with the budget spent
+// in the hour before and after each, the change-failure rate, the gate's recent
+// decisions, and the error-budget policies that apply (with their freezes). Each read hides when the token may not make it.
 import type {
   ApprovalResource,
   ChangeFailure,
   Deploy,
-  DeployBudget,
   GateDecision,
   GatePreview,
   PolicyResource,
 } from '../../api/types';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '../../api/use-api';
 import { orList } from '../../format/gate';
 import { formatPercent } from '../../format/numbers';
 import { formatInstant, formatInstantForZone } from '../../format/time';
-import { deployAnchor, paths } from '../../router/routes';
-import { HoursAroundDeploy } from '../../ui/DeployBudget';
+import { paths } from '../../router/routes';
+import { BudgetAroundDeploy } from '../../ui/DeployBudget';
+import { DeployStatus } from '../../ui/DeployStatus';
 import { LoadView } from '../../ui/LoadView';
 import { Panel } from '../../ui/Panel';
 import { ApprovalsApplied, GateBadge, HeldService } from '../overview/DeployGate';
+import { DecisionEntry } from './DecisionEntry';
 
-/** The most recent ones. */
+/** The most recent ones, and each page back. */
 const SHOWN = 10;
+/** The panel's heading (Panel names it after the panel's id). */
+const DEPLOYS_HEADING = 'deploys-title';
 
 export function DeploysAndGate({ name }: { readonly name: string }) {
   const service = encodeURIComponent(name);
-  const deploys = useApi<Deploy[]>(`/api/v1/deploys?service=${service}&limit=${String(SHOWN)}`);
+  // The last id of each page gone back past: the API's cursor, and the way forward again.
+  const [cursors, setCursors] = useState<readonly string[]>([]);
+  const before = cursors.at(-1);
+  const deploys = useApi<Deploy[]>(
+    `/api/v1/deploys?service=${service}&limit=${String(SHOWN)}${before === undefined ? '' : `&before=${encodeURIComponent(before)}`}`,
+  );
   const decisions = useApi<GateDecision[]>(
     `/api/v1/deploys/decisions?service=${service}&limit=${String(SHOWN)}`,
   );
   const policies = useApi<PolicyResource[]>(`/api/v1/policies?service=${service}`);
   const gate = useApi<GatePreview[]>(`/api/v1/deploys/gate?service=${service}`);
   const approvals = useApi<ApprovalResource[]>(`/api/v1/approvals?service=${service}`);
+  // Linked to from a deploy's page (paths.serviceDeploys): this panel arrives after the
+  // page did, so the browser's own jump to the hash found nothing.
+  useEffect(() => {
+    if (location.hash === `#${DEPLOYS_HEADING}`) {
+      document.getElementById(DEPLOYS_HEADING)?.scrollIntoView({ block: 'start' });
+    }
+  }, []);
   const changeFailure = useApi<ChangeFailure>(`/api/v1/services/${service}/change-failure`);
   return (
     <Panel title="Deploys and the gate" id="deploys">
@@ -55,9 +70,33 @@ export function DeploysAndGate({ name }: { readonly name: string }) {
       )}
       {deploys.load.kind === 'forbidden' ? null : (
         <section aria-labelledby="deploys-list-title" data-section="deploys">
-          <h3 id="deploys-list-title">Recent deploys</h3>
+          <h3 id="deploys-list-title">
+            {before === undefined ? 'Recent deploys' : 'Older deploys'}
+          </h3>
           <LoadView load={deploys.load} what="deploys" retry={deploys.reload}>
-            {(list) => <Deploys deploys={list} name={name} />}
+            {(list) => (
+              <>
+                <Deploys deploys={list} name={name} paged={before !== undefined} />
+                <DeployPages
+                  newer={
+                    before === undefined
+                      ? null
+                      : () => {
+                          setCursors((previous) => previous.slice(0, -1));
+                        }
+                  }
+                  // A full page may have older ones behind it; a short one has none.
+                  older={
+                    list.length < SHOWN
+                      ? null
+                      : () => {
+                          const last = list.at(-1);
+                          if (last !== undefined) setCursors((previous) => [...previous, last.id]);
+                        }
+                  }
+                />
+              </>
+            )}
           </LoadView>
           {changeFailure.load.kind === 'ok' ? (
             <ChangeFailureRate figure={changeFailure.load.data} />
@@ -84,22 +123,15 @@ export function DeploysAndGate({ name }: { readonly name: string }) {
   );
 }
 
-const DEPLOY_STATUS_TEXT: Readonly<Record<Deploy['status'], string>> = {
-  started: '▶ started',
-  finished: '✓ finished',
-  failed: '✕ failed',
-  rolled_back: '↺ rolled back',
-};
-
-function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: string }) {
-  // Linked to from an SLO's deploy (paths.serviceDeploy): the entry arrives after the
-  // page did, so the browser's own jump to the hash found nothing.
-  const target = location.hash.slice(1);
-  useEffect(() => {
-    if (target !== '') document.getElementById(target)?.scrollIntoView({ block: 'center' });
-  }, [target]);
+function Deploys(props: {
+  readonly deploys: readonly Deploy[];
+  readonly name: string;
+  readonly paged: boolean;
+}) {
   if (props.deploys.length === 0) {
-    return (
+    return props.paged ? (
+      <p className="muted">No older deploy of {props.name} recorded.</p>
+    ) : (
       <p className="muted">
         No deploy of {props.name} recorded: a pipeline records one with{' '}
         <code>POST /api/v1/deploys</code>.
@@ -109,7 +141,7 @@ function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: st
   return (
     <div className="table-scroll">
       <table className="deploy-table">
-        <caption className="visually-hidden">Recent deploys of {props.name}, newest first</caption>
+        <caption className="visually-hidden">Deploys of {props.name}, newest first</caption>
         <thead>
           <tr>
             <th scope="col">At (UTC)</th>
@@ -121,14 +153,12 @@ function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: st
         </thead>
         <tbody>
           {props.deploys.map((deploy) => (
-            <tr
-              key={deploy.id}
-              id={deployAnchor(deploy.id)}
-              data-deploy={deploy.id}
-              className={target === deployAnchor(deploy.id) ? 'targeted' : undefined}
-            >
+            <tr key={deploy.id} data-deploy={deploy.id}>
               <th scope="row" data-field="at">
-                {formatInstant(deploy.at)}
+                <a href={paths.deploy(deploy.service, deploy.id)} data-field="deploy-link">
+                  {formatInstant(deploy.at)}
+                  <span className="visually-hidden">: deploy {deploy.version ?? deploy.id}</span>
+                </a>
               </th>
               <td data-field="version">
                 {deploy.version ?? <span className="muted">no version</span>}
@@ -148,25 +178,12 @@ function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: st
                 )}
               </td>
               <td data-field="status">
-                <span className={`badge deploy-status deploy-${deploy.status}`}>
-                  {DEPLOY_STATUS_TEXT[deploy.status]}
-                </span>
-                {deploy.againstDenial ? (
-                  <>
-                    {' '}
-                    <span
-                      className="badge deploy-against-denial"
-                      data-field="against-denial"
-                      title={`gate decision ${deploy.decision ?? ''} denied this deploy`}
-                    >
-                      against the gate
-                    </span>
-                  </>
-                ) : null}
+                <DeployStatus deploy={deploy} />
                 {deploy.decision === null ? null : (
                   <>
                     {' '}
-                    <a className="small" href={`#${decisionAnchor(deploy.decision)}`}>
+                    {/* On the deploy's page: a decision older than this panel's shows there. */}
+                    <a className="small" href={paths.deployDecision(deploy.service, deploy.id)}>
                       {deploy.againstDenial ? 'the denial' : 'its decision'}
                       <span className="visually-hidden"> for {deploy.version ?? deploy.id}</span>
                     </a>
@@ -175,7 +192,7 @@ function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: st
               </td>
               <td data-field="actor">{deploy.actor}</td>
               <td data-field="budget">
-                <BudgetAround budget={deploy.budget} />
+                <BudgetAroundDeploy budget={deploy.budget} />
               </td>
             </tr>
           ))}
@@ -185,19 +202,24 @@ function Deploys(props: { readonly deploys: readonly Deploy[]; readonly name: st
   );
 }
 
-function BudgetAround({ budget }: { readonly budget: readonly DeployBudget[] }) {
-  if (budget.length === 0) return <span className="muted">no SLOs</span>;
+function DeployPages(props: {
+  readonly newer: (() => void) | null;
+  readonly older: (() => void) | null;
+}) {
+  if (props.newer === null && props.older === null) return null;
   return (
-    <ul className="plain-list">
-      {budget.map((slo) => (
-        <li key={slo.slo} data-slo={slo.slo}>
-          <a href={paths.slo(slo.slo)}>
-            <code>{slo.slo}</code>
-          </a>
-          : <HoursAroundDeploy budget={slo} />
-        </li>
-      ))}
-    </ul>
+    <p className="deploy-pages" data-field="deploy-pages">
+      {props.newer === null ? null : (
+        <button type="button" className="button" onClick={props.newer}>
+          Newer deploys
+        </button>
+      )}{' '}
+      {props.older === null ? null : (
+        <button type="button" className="button" onClick={props.older}>
+          Older deploys
+        </button>
+      )}
+    </p>
   );
 }
 
@@ -214,66 +236,7 @@ function Decisions(props: { readonly decisions: readonly GateDecision[]; readonl
     <ul className="decision-list">
       {props.decisions.map((decision) => (
         <li key={decision.id} id={decisionAnchor(decision.id)} data-decision={decision.id}>
-          <span
-            className={`badge gate-${decision.allowed ? 'allowed' : 'held'}`}
-            data-field="answer"
-          >
-            {decision.allowed ? '✓ allowed' : '✕ held'}
-          </span>{' '}
-          <span data-field="at">{formatInstant(decision.at)}</span>
-          {decision.version === null ? null : (
-            <>
-              {' '}
-              <code data-field="version">{decision.version}</code>
-            </>
-          )}{' '}
-          {decision.commit === null ? null : (
-            <>
-              {' '}
-              <code className="small" data-field="commit">
-                {decision.commit}
-              </code>
-            </>
-          )}{' '}
-          <span className="muted">
-            asked for {decision.actor}
-            {decision.labels.length === 0 ? '' : `, labelled ${decision.labels.join(', ')}`}
-          </span>
-          {decision.reasons.length === 0 ? null : (
-            <ul className="plain-list" data-field="reasons">
-              {decision.reasons.map((reason, index) => (
-                <li key={index} data-reason={reason.kind}>
-                  {reason.message}
-                </li>
-              ))}
-            </ul>
-          )}
-          {decision.waived.length === 0 ? null : (
-            <ul className="plain-list small" data-field="waived" aria-label="Waived">
-              {decision.waived.map((waived, index) => (
-                <li key={index}>
-                  Waived: {waived.policy}/{waived.rule}
-                  {waived.slo === null ? '' : ` (SLO ${waived.slo.name})`}{' '}
-                  {waived.waivedBy.kind === 'label'
-                    ? `by the label ${waived.waivedBy.label}`
-                    : `by approval ${waived.waivedBy.approval} of ${waived.waivedBy.approver}`}
-                </li>
-              ))}
-            </ul>
-          )}
-          {decision.approvalsRefused.length === 0 ? null : (
-            <ul
-              className="plain-list small"
-              data-field="approvals-refused"
-              aria-label="Approvals that did not count"
-            >
-              {decision.approvalsRefused.map((refused) => (
-                <li key={refused.id}>
-                  Did not count: approval {refused.id} of {refused.approver}: {refused.message}
-                </li>
-              ))}
-            </ul>
-          )}
+          <DecisionEntry decision={decision} />
         </li>
       ))}
     </ul>

@@ -1,7 +1,7 @@
 // Deploys of the SLO's service within the series' window: vertical markers on the
 // charts and, so that the information is not in the picture only, a list under them
 // with what each did to this SLO's budget. Whether one went out against the gate is
-// told on the service's screen (the marks do not carry the decision): each links there.
+// told on the deploy's own page (the marks do not carry the decision): each links there.
 import type { SloDeployMark, SloSeries } from '../../api/types';
 import type { Marker } from '../../charts/TimeChart';
 import { formatInstant } from '../../format/time';
@@ -78,14 +78,11 @@ export function DeployList(props: {
                 <DeployBudgetText budget={deploy.budget ?? latestBudget.get(deploy.id) ?? null} />{' '}
                 <a
                   className="small"
-                  data-field="gate-link"
-                  href={paths.serviceDeploy(props.service, deploy.id)}
+                  data-field="deploy-link"
+                  href={paths.deploy(props.service, deploy.id)}
                 >
-                  gate decision
-                  <span className="visually-hidden">
-                    {' '}
-                    for {deploy.version ?? deploy.id} on the {props.service} screen
-                  </span>
+                  the deploy and its gate decision
+                  <span className="visually-hidden"> ({deploy.version ?? deploy.id})</span>
                 </a>
               </li>
             );
