@@ -49,6 +49,35 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** A policy whose ad-hoc freeze holds ledger's deploys until an sre-lead approves. */
+function approvalFreeze(name: string, maxDuration: string, now: number) {
+  return {
+    apiVersion: 'headroom/v1',
+    kind: 'ErrorBudgetPolicy',
+    metadata: { name },
+    spec: {
+      appliesTo: { services: ['ledger'] },
+      rules: [{ name: 'frozen', when: 'freeze', effect: 'requireApproval', unlessLabels: [] }],
+      freezes: {
+        adHoc: [
+          {
+            name: `${name}-window`,
+            start: new Date(now - 60 * 60_000).toISOString(),
+            end: '2099-01-01T00:00:00Z',
+            reason: 'quarter close',
+          },
+        ],
+      },
+      approvals: { roles: ['sre-lead'], maxDuration },
+    },
+  };
+}
+
+/** The arguments of a suggested shell command: words, and single-quoted words. */
+function shellWords(command: string): string[] {
+  return [...command.matchAll(/'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2] ?? '');
+}
+
 describe('headroom gate against a running server', () => {
   let directory: string;
   let server: ServerProcess;
@@ -66,6 +95,9 @@ describe('headroom gate against a running server', () => {
         serviceDocument('checkout', 'payments'),
         sloDocument('checkout-availability', 'checkout'),
         serviceDocument('storefront', 'web'),
+        serviceDocument('ledger', 'finance'),
+        approvalFreeze('ledger-release', '8h', now),
+        approvalFreeze('ledger-audit', '45m', now),
         {
           apiVersion: 'headroom/v1',
           kind: 'ErrorBudgetPolicy',
@@ -182,6 +214,49 @@ describe('headroom gate against a running server', () => {
     expect(run.stdout).toContain(
       '[launch-freeze/frozen] Freeze launch (the big launch) holds deploys until 2099-01-01T00:00:00.000Z',
     );
+  });
+
+  it('suggests an approval every policy holding the deploy would count, and it lets the deploy out', async () => {
+    const held = await headroom(['gate', 'ledger', '--actor', 'alice'], env);
+    expect(held.code).toBe(1);
+    expect(held.stdout).toContain(
+      'To lift it: an approval from a holder of role sre-lead (not alice) for ledger-release/frozen running at most 8h, given with their own token:',
+    );
+    expect(held.stdout).toContain(
+      'To lift it: an approval from a holder of role sre-lead (not alice) for ledger-audit/frozen running at most 45m, given with their own token:',
+    );
+    const suggested = held.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  headroom approve '))
+      .map((line) => shellWords(line.trim()).slice(1))
+      .sort((a, b) => (a[3] ?? '').localeCompare(b[3] ?? ''));
+    // Not the usual 2h: ledger-audit refuses an approval longer than 45m.
+    expect(suggested).toEqual([
+      ['approve', 'ledger', '--rule', 'ledger-audit/frozen', '--reason', '…', '--expires', '45m'],
+      ['approve', 'ledger', '--rule', 'ledger-release/frozen', '--reason', '…', '--expires', '45m'],
+    ]);
+
+    expect(
+      (await api(server.url, TOKEN, 'POST', '/api/v1/users', { name: 'sam', roles: ['sre-lead'] }))
+        .status,
+    ).toBe(201);
+    const token = await api(server.url, TOKEN, 'POST', '/api/v1/tokens', {
+      name: "sam's token",
+      role: 'viewer',
+      user: 'sam',
+    });
+    const sam = { ...env, HEADROOM_TOKEN: (token.body as { token: string }).token };
+    for (const args of suggested) {
+      const approved = await headroom(
+        args.map((arg) => (arg === '…' ? 'quarter-close fix, reviewed' : arg)),
+        sam,
+      );
+      expect(approved.stderr).toBe('');
+      expect(approved.code).toBe(0);
+    }
+    const allowed = await headroom(['gate', 'ledger', '--actor', 'alice', '--json'], env);
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ allowed: true, approvalsRefused: [] });
   });
 
   it('exits 2 for usage errors and requests the server refuses', async () => {

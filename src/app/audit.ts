@@ -5,13 +5,35 @@ import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
 import { actorOf, requireReader, type Principal } from './principal.js';
 
+/**
+ * Audited kinds the catalog (sources/live-slos.ts) does not read: their changes are
+ * kept in the trail but move no config generation, so that logging toil or opening a
+ * page does not make every instance read and index every definition again. Any kind
+ * not named here counts as a configuration change: a kind forgotten here costs a
+ * needless reload, never a stale catalog.
+ */
+export const AUDIT_ONLY_KINDS: ReadonlySet<string> = new Set([
+  'ToilEntry',
+  'Token',
+  'IngestKey',
+  'PingKey',
+  'AlertIntegration',
+  'Page',
+  'Team',
+]);
+
 export async function recordChange(
   store: Store,
   at: number,
   principal: Principal,
   change: Pick<AuditRecord, 'action' | 'kind' | 'name' | 'before' | 'after'>,
 ): Promise<void> {
-  await store.appendAudit({ at, actor: actorOf(principal), ...change });
+  await store.appendAudit({
+    at,
+    actor: actorOf(principal),
+    ...change,
+    configChange: !AUDIT_ONLY_KINDS.has(change.kind),
+  });
 }
 
 export async function listAudit(

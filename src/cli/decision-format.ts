@@ -1,6 +1,7 @@
 // A gate decision in words for a person: every reason, what was waived and by what,
 // approvals that did not count, and what would lift a denial. `headroom gate` prints
 // it as the answer; `headroom deploy decision` prints a stored one.
+import { formatDuration } from '../core/time/duration.js';
 import type { GateAnswer } from '../schema/deploys.js';
 
 /**
@@ -52,11 +53,16 @@ export function formatDecision(answer: GateAnswer, asked: 'now' | 'then' = 'now'
     if (lift === null) {
       lines.push(noApprovalLifts(answer.reasons));
     } else {
+      const expires = suggestedExpiry(lift);
       for (const approval of lift.approvals) {
         const rules = approval.rules.map((rule) => `${approval.policy}/${rule}`);
+        const cap =
+          approval.maxDurationSeconds === undefined
+            ? ''
+            : ` running at most ${formatDuration(Math.floor(approval.maxDurationSeconds / 60))}`;
         lines.push(
-          `To lift it: an approval from a holder of role ${approval.roles.join(' or ')} (not ${lift.notBy}) for ${rules.join(', ')}, given with their own token:`,
-          `  headroom approve ${answer.service} ${rules.map((rule) => `--rule ${rule}`).join(' ')} --reason '…' --expires 2h`,
+          `To lift it: an approval from a holder of role ${approval.roles.join(' or ')} (not ${lift.notBy}) for ${rules.join(', ')}${cap}, given with their own token:`,
+          `  headroom approve ${answer.service} ${rules.map((rule) => `--rule ${rule}`).join(' ')} --reason '…' --expires ${expires}`,
         );
       }
     }
@@ -68,6 +74,22 @@ export function formatDecision(answer: GateAnswer, asked: 'now' | 'then' = 'now'
       : `Decision ${answer.id}, asked with the token of ${answer.requestedBy}.`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** Long enough to deploy and watch the change, short enough to lapse the same day. */
+const USUAL_EXPIRY_MINUTES = 120;
+
+/**
+ * The `--expires` to suggest: the usual 2h, or less where a policy caps approvals below
+ * it, since the server refuses a longer one and the gate would not count it. The deploy
+ * goes out only while every approval holds, so each line gets the smallest cap of all.
+ * A decision from a server that does not give the cap keeps the usual 2h.
+ */
+function suggestedExpiry(lift: NonNullable<GateAnswer['liftableBy']>): string {
+  const cap = lift.maxDurationSeconds;
+  const minutes =
+    cap === undefined ? USUAL_EXPIRY_MINUTES : Math.min(USUAL_EXPIRY_MINUTES, Math.floor(cap / 60));
+  return formatDuration(minutes);
 }
 
 /**

@@ -102,6 +102,50 @@ describe('formatDecision', () => {
   });
 });
 
+describe('the approval a denial suggests', () => {
+  const lifted = (caps: { policy: string; minutes: number }[]) =>
+    formatDecision({
+      ...HELD,
+      liftableBy: {
+        approvals: caps.map(({ policy, minutes }) => ({
+          policy,
+          rules: ['budget-low'],
+          roles: ['sre-lead'],
+          maxDurationSeconds: minutes * 60,
+        })),
+        notBy: 'alice',
+        maxDurationSeconds: Math.min(...caps.map(({ minutes }) => minutes)) * 60,
+      },
+    })
+      .split('\n')
+      .filter((line) => line.startsWith('To lift it') || line.includes('headroom approve'));
+
+  it('asks for the usual 2h where the policy allows longer, and says how long it may run', () => {
+    expect(lifted([{ policy: 'payments-default', minutes: 8 * 60 }])).toEqual([
+      'To lift it: an approval from a holder of role sre-lead (not alice) for payments-default/budget-low running at most 8h, given with their own token:',
+      "  headroom approve checkout --rule payments-default/budget-low --reason '…' --expires 2h",
+    ]);
+  });
+
+  it('asks for no longer than the policy allows, written as a duration --expires reads', () => {
+    expect(lifted([{ policy: 'payments-default', minutes: 90 }])[1]).toBe(
+      "  headroom approve checkout --rule payments-default/budget-low --reason '…' --expires 1h30m",
+    );
+  });
+
+  it('asks every policy for the smallest cap among them', () => {
+    expect(
+      lifted([
+        { policy: 'payments-default', minutes: 24 * 60 },
+        { policy: 'audit', minutes: 45 },
+      ]).filter((line) => line.includes('--expires')),
+    ).toEqual([
+      "  headroom approve checkout --rule payments-default/budget-low --reason '…' --expires 45m",
+      "  headroom approve checkout --rule audit/budget-low --reason '…' --expires 45m",
+    ]);
+  });
+});
+
 describe('what lifts a denial no approval lifts', () => {
   const [lowBudget] = HELD.reasons;
   if (lowBudget === undefined) throw new Error('HELD has a reason');

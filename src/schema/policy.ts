@@ -665,6 +665,12 @@ export const REASON_KINDS = [
   'budgetUnknown',
 ] as const satisfies readonly ReasonKind[];
 
+// Optional: decisions stored before the cap was given lack it, and clients read those too.
+const approvalCapSchema = z.number().positive().optional().meta({
+  description:
+    "The longest an approval may run, grant to expiry, and still count: the policy's approvals.maxDuration",
+});
+
 const gateReasonShape = {
   policy: z.string(),
   rule: z.string(),
@@ -720,6 +726,7 @@ const gateReasonShape = {
     .object({
       roles: z.array(z.string()).readonly(),
       notBy: z.string().meta({ description: 'The deploying actor, who cannot approve' }),
+      maxDurationSeconds: approvalCapSchema,
     })
     .nullable()
     .meta({ description: 'Who may lift the reason by approving; null: no approval lifts it' }),
@@ -776,10 +783,15 @@ export const deployDecisionSchema = z
               policy: z.string(),
               rules: z.array(z.string()).readonly(),
               roles: z.array(z.string()).readonly(),
+              maxDurationSeconds: approvalCapSchema,
             }),
           )
           .readonly(),
         notBy: z.string(),
+        maxDurationSeconds: approvalCapSchema.meta({
+          description:
+            'The longest one approval may run and count under every policy above (the smallest of their caps); absent in decisions stored before it was given',
+        }),
       })
       .nullable(),
     onUnavailable: z.enum(ON_UNAVAILABLE),

@@ -265,9 +265,9 @@ export class LiveSlos implements SloCatalog {
 }
 
 /**
- * Stored documents read into model values, remembered by their text: any audited change
- * (a token, a team) reloads the definitions, and reading a thousand unchanged documents
- * again each time would stall every request. Unchanged SLOs also keep their identity,
+ * Stored documents read into model values, remembered by their text: any change to what
+ * the catalog reads (one resource, a user's roles, an approval) reloads the definitions,
+ * and reading a thousand unchanged documents again each time would stall every request. Unchanged SLOs also keep their identity,
  * which the engine's per-SLO caches key on.
  */
 class ReadDocuments {

@@ -17,6 +17,7 @@ export function auditRepository(db: Kysely<DatabaseSchema>): AuditRepository {
           name: entry.name,
           before: entry.before === null ? null : encodeJson(entry.before),
           after: entry.after === null ? null : encodeJson(entry.after),
+          config_change: entry.configChange === false ? 0 : 1,
         })
         .execute();
     },
@@ -24,6 +25,7 @@ export function auditRepository(db: Kysely<DatabaseSchema>): AuditRepository {
       const row = await db
         .selectFrom('audit_log')
         .select((eb) => eb.fn.max('id').as('last'))
+        .where('config_change', '=', 1)
         .executeTakeFirst();
       return row?.last ?? 0;
     },

@@ -751,4 +751,24 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect(next.map((entry) => entry.name)).toEqual(['team-2', 'team-1']);
     expect(await store.configGeneration()).toBe(page[0]?.id);
   });
+
+  it('moves the config generation for changes, not for audit-only entries', async () => {
+    const entry = (name: string, configChange?: boolean) => ({
+      at: 1,
+      actor: 'system',
+      action: 'create' as const,
+      kind: 'Thing',
+      name,
+      before: null,
+      after: null,
+      ...(configChange === undefined ? {} : { configChange }),
+    });
+    await store.appendAudit(entry('resource'));
+    const generation = await store.configGeneration();
+    await store.appendAudit(entry('toil', false));
+    expect(await store.configGeneration()).toBe(generation);
+    expect((await store.listAudit({ limit: 1 }))[0]?.name).toBe('toil');
+    await store.appendAudit(entry('policy', true));
+    expect(await store.configGeneration()).toBeGreaterThan(generation);
+  });
 });

@@ -11,6 +11,7 @@ import * as toil from './migrations/0007-toil.js';
 import * as heartbeatSlos from './migrations/0008-heartbeat-slos.js';
 import * as heartbeatVersions from './migrations/0009-heartbeat-versions.js';
 import * as peopleHours from './migrations/0010-people-hours.js';
+import * as auditConfigChanges from './migrations/0011-audit-config-changes.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -26,6 +27,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-heartbeat-slos': heartbeatSlos,
   '0009-heartbeat-versions': heartbeatVersions,
   '0010-people-hours': peopleHours,
+  '0011-audit-config-changes': auditConfigChanges,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

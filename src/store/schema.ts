@@ -154,6 +154,8 @@ export interface AuditLogTable {
   name: string;
   before: string | null;
   after: string | null;
+  /** 1: changes what the catalog reads; 0: audit only (toil, tokens, pages). */
+  config_change: Generated<number>;
 }
 
 export interface ApprovalsTable {

@@ -67,11 +67,15 @@ interface Decision {
     slo: { name: string; remaining: number; exhausted: boolean } | null;
     alert: { severity: string; longBurnRate: number | null } | null;
     freeze: { kind: string; name: string; until: string; detail: string } | null;
+    liftableBy: { roles: string[]; notBy: string; maxDurationSeconds?: number } | null;
   }[];
   waived: { rule: string; waivedBy: { kind: string } }[];
   approvalsApplied: { id: string; approver: string; rules: string[] }[];
   approvalsRefused: { id: string; refusal: string; message: string }[];
-  liftableBy: { approvals: { policy: string; rules: string[]; roles: string[] }[] } | null;
+  liftableBy: {
+    approvals: { policy: string; rules: string[]; roles: string[]; maxDurationSeconds?: number }[];
+    maxDurationSeconds?: number;
+  } | null;
   onUnavailable: string;
   requestedBy: string;
   version: string | null;
@@ -316,9 +320,23 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
       slo: { name: 'low-availability', exhausted: false },
     });
     expect(decision.reasons[0]?.slo?.remaining).toBeCloseTo(0.3, 12);
-    expect(decision.liftableBy).toEqual({
-      approvals: [{ policy: 'payments-budget', rules: ['budget-low'], roles: ['sre-lead'] }],
+    // The policy's 8h cap: an approval for longer would be refused.
+    expect(decision.reasons[0]?.liftableBy).toEqual({
+      roles: ['sre-lead'],
       notBy: 'alice',
+      maxDurationSeconds: 8 * 3600,
+    });
+    expect(decision.liftableBy).toEqual({
+      approvals: [
+        {
+          policy: 'payments-budget',
+          rules: ['budget-low'],
+          roles: ['sre-lead'],
+          maxDurationSeconds: 8 * 3600,
+        },
+      ],
+      notBy: 'alice',
+      maxDurationSeconds: 8 * 3600,
     });
   });
 

@@ -298,7 +298,12 @@ describe.each(TEST_DATABASES)('the overview and the gate preview on $name', (kin
     ]);
     const low = overview.services.find((service) => service.name === 'low')?.gate;
     expect(low?.liftableBy?.approvals).toEqual([
-      { policy: 'payments-budget', rules: ['budget-low'], roles: ['sre-lead'] },
+      {
+        policy: 'payments-budget',
+        rules: ['budget-low'],
+        roles: ['sre-lead'],
+        maxDurationSeconds: 8 * 3600,
+      },
     ]);
     expect(overview.services.find((service) => service.name === 'quiet')?.gate?.policies).toEqual(
       [],

@@ -13,7 +13,15 @@ import {
   localMidnights,
   wallClockToInstant,
 } from '../../src/web/format/time.js';
-import { approveCommand, reasonEffect, shortReason } from '../../src/web/format/gate.js';
+import {
+  approvalHint,
+  approveCommand,
+  durationSeconds,
+  expiresText,
+  liftText,
+  reasonEffect,
+  shortReason,
+} from '../../src/web/format/gate.js';
 import { runNote, statusText } from '../../src/web/format/heartbeat.js';
 import type { GateReason } from '../../src/web/api/types.js';
 
@@ -168,6 +176,89 @@ describe("the gate's reasons in a line", () => {
     ).toBe(
       'headroom approve payments-api --rule payments-default/budget-low --rule payments-default/frozen --reason "…" --expires 2h',
     );
+  });
+});
+
+describe('the approval a held deploy suggests', () => {
+  const approval = (policy: string, minutes?: number) => ({
+    policy,
+    rules: ['frozen'],
+    roles: ['sre-lead'],
+    ...(minutes === undefined ? {} : { maxDurationSeconds: minutes * 60 }),
+  });
+
+  it('asks for 2h where the policies allow longer, and no more than the smallest cap', () => {
+    const lift = (caps: number[], smallest?: number) => ({
+      approvals: caps.map((minutes, index) => approval(`p${String(index)}`, minutes)),
+      notBy: 'alice',
+      ...(smallest === undefined ? {} : { maxDurationSeconds: smallest * 60 }),
+    });
+    expect(approveCommand('ledger', lift([480], 480))).toBe(
+      'headroom approve ledger --rule p0/frozen --reason "…" --expires 2h',
+    );
+    expect(approveCommand('ledger', lift([1440, 45], 45))).toBe(
+      'headroom approve ledger --rule p0/frozen --rule p1/frozen --reason "…" --expires 45m',
+    );
+    // A lift without the server's smallest: the smallest of the policies' own.
+    expect(approveCommand('ledger', lift([1440, 90]))).toContain('--expires 1h30m');
+  });
+
+  it('writes a duration as --expires reads it', () => {
+    expect([45 * 60, 90 * 60, 2 * 3600, 36 * 3600, 86_400, 90 * 60 + 59].map(expiresText)).toEqual([
+      '45m',
+      '1h30m',
+      '2h',
+      '1d12h',
+      '1d',
+      '1h30m',
+    ]);
+    expect(['8h', '90m', '1h30m', '2w', '1d', '', 'soon'].map(durationSeconds)).toEqual([
+      28_800,
+      5400,
+      5400,
+      1_209_600,
+      86_400,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('says who may approve, not the one who deploys, and for how long', () => {
+    expect(liftText({ approvals: [approval('ledger', 45)], notBy: 'alice' })).toBe(
+      'An approval from a holder of role sre-lead (not alice) lets it out; it may run at most 45m.',
+    );
+    expect(liftText({ approvals: [approval('ledger')], notBy: 'alice' })).toBe(
+      'An approval from a holder of role sre-lead (not alice) lets it out.',
+    );
+    expect(
+      liftText({
+        approvals: [approval('release', 480), { ...approval('audit', 45), roles: ['auditor'] }],
+        notBy: 'alice',
+      }),
+    ).toBe(
+      'Approvals under each policy let it out, none from alice: release from a holder of role sre-lead (at most 8h); audit from a holder of role auditor (at most 45m).',
+    );
+  });
+
+  it("gives the service page's hint from the policies: their roles and smallest cap", () => {
+    const policy = (approvals?: { roles: string[]; maxDuration?: string }) => ({
+      spec: approvals === undefined ? {} : { approvals },
+    });
+    expect(
+      approvalHint('ledger', [
+        policy({ roles: ['sre-lead'], maxDuration: '8h' }),
+        policy({ roles: ['auditor', 'sre-lead'], maxDuration: '45m' }),
+        policy(),
+      ]),
+    ).toEqual({
+      roles: ['sre-lead', 'auditor'],
+      command: 'headroom approve ledger --reason "…" --expires 45m',
+    });
+    // Without maxDuration a policy allows 24h.
+    expect(approvalHint('ledger', [policy({ roles: ['sre-lead'] })])?.command).toBe(
+      'headroom approve ledger --reason "…" --expires 2h',
+    );
+    expect(approvalHint('ledger', [policy()])).toBeNull();
   });
 });
 

@@ -58,7 +58,8 @@ const PAYMENTS_POLICY = {
         },
       ],
     },
-    approvals: { roles: ['sre-lead'], maxDuration: '4h' },
+    // Shorter than the 2h a suggestion usually asks for: the suggestion must ask for less.
+    approvals: { roles: ['sre-lead'], maxDuration: '90m' },
   },
 };
 
@@ -211,14 +212,16 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
     expect(checkout?.reasons.map((reason) => reason.kind)).toEqual(['freeze', 'burnAlert']);
     expect(
       await text(panel.locator('[data-gate-service="payments-api"] [data-field="lift"]')),
-    ).toBe('An approval from a holder of role sre-lead lets it out.');
+    ).toBe(
+      'An approval from a holder of role sre-lead (not the deployer) lets it out; it may run at most 1h30m.',
+    );
     // And the command that gives it, naming the rule under its policy.
     expect(
       await text(
         panel.locator('[data-gate-service="payments-api"] [data-field="approve-command"]'),
       ),
     ).toBe(
-      'headroom approve payments-api --rule payments-window/card-network --reason "…" --expires 2h',
+      'headroom approve payments-api --rule payments-window/card-network --reason "…" --expires 1h30m',
     );
     expect(
       await text(
@@ -267,6 +270,14 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
   });
 
   it("shows an approval in force and when it expires, on the overview and the service's screen", async () => {
+    await page.goto(`${headroom.url}/services/payments-api`);
+    expect(
+      await text(page.locator('[data-section="approvals"] [data-field="approval-hint"]')),
+    ).toBe(
+      'No approval in force for payments-api. A holder of role sre-lead gives one, for anyone\'s deploys but their own, with headroom approve payments-api --reason "…" --expires 1h30m.',
+    );
+    await page.goto(`${headroom.url}/`);
+    await page.locator('[data-panel="gate"]').waitFor();
     const user = await headroom.call('PUT', '/api/v1/users/rita', {
       body: { roles: ['sre-lead'] },
     });
@@ -281,7 +292,7 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
         service: 'payments-api',
         scope: 'all',
         reason: 'The card network confirmed the new endpoints',
-        expiresAt: '2026-11-01T02:00:00Z',
+        expiresAt: '2026-11-01T01:30:00Z',
       },
     });
     expect(given.status, given.text).toBe(201);

@@ -286,8 +286,11 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     expect(await gateNow.locator('[data-field="effect"]').allTextContents()).toContain(
       '(denies unless labelled rollback: checkout-freezes/frozen)',
     );
-    expect(await text(panel.locator('[data-section="approvals"]'))).toContain(
-      'No approval in force for checkout',
+    // Its one policy only denies: no approval command the server would refuse.
+    expect(
+      await text(panel.locator('[data-section="approvals"] [data-field="approval-hint"]')),
+    ).toBe(
+      'No approval in force for checkout, and none of its policies takes approvals: only labels and time lift their rules.',
     );
 
     const againstRow = panel.locator(`[data-deploy="${(against.body as { id: string }).id}"]`);

@@ -177,9 +177,19 @@ export interface LeaseRepository {
 }
 
 export interface AuditRepository {
-  appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<void>;
+  /**
+   * `configChange: false`: an audit-only entry (a toil entry, a token, a page) that
+   * changes nothing the catalog reads, and so does not move configGeneration. Absent:
+   * a change, which costs at most a reload that was not needed.
+   */
+  appendAudit(
+    entry: Omit<AuditRecord, 'id'> & { readonly configChange?: boolean | undefined },
+  ): Promise<void>;
   listAudit(options: { readonly before?: number; readonly limit: number }): Promise<AuditRecord[]>;
-  /** Grows with every audited change: a cheap "did the configuration change?" probe. */
+  /**
+   * Grows with every audited change to what the catalog reads (not with audit-only
+   * entries): a cheap "did the configuration change?" probe.
+   */
   configGeneration(): Promise<number>;
 }
 

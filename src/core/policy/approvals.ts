@@ -108,15 +108,32 @@ export function samePerson(a: string, b: string): boolean {
 /** The approvals that would lift every reason left, or null when some reason takes none. */
 export function liftFor(reasons: readonly GateReason[], actor: string): DecisionLift | null {
   if (reasons.length === 0 || reasons.some((reason) => reason.liftableBy === null)) return null;
-  const byPolicy = new Map<string, { policy: string; rules: string[]; roles: readonly string[] }>();
+  const byPolicy = new Map<
+    string,
+    { policy: string; rules: string[]; roles: readonly string[]; maxDurationSeconds?: number }
+  >();
   for (const reason of reasons) {
     const entry = byPolicy.get(reason.policy) ?? {
       policy: reason.policy,
       rules: [],
       roles: reason.liftableBy?.roles ?? [],
+      ...definedSeconds(reason.liftableBy?.maxDurationSeconds),
     };
     if (!entry.rules.includes(reason.rule)) entry.rules.push(reason.rule);
     byPolicy.set(reason.policy, entry);
   }
-  return { approvals: [...byPolicy.values()], notBy: actor };
+  const approvals = [...byPolicy.values()];
+  // A suggestion longer than the shortest cap would be refused by that policy (tooLong).
+  const caps = approvals.flatMap((entry) =>
+    entry.maxDurationSeconds === undefined ? [] : [entry.maxDurationSeconds],
+  );
+  return {
+    approvals,
+    notBy: actor,
+    ...definedSeconds(caps.length === 0 ? undefined : Math.min(...caps)),
+  };
+}
+
+function definedSeconds(seconds: number | undefined): { maxDurationSeconds?: number } {
+  return seconds === undefined ? {} : { maxDurationSeconds: seconds };
 }

@@ -371,16 +371,26 @@ describe('decideDeploy: budgetBelow requires an approval', () => {
         exhausted: false,
         thresholdPercent: 25,
       },
-      liftableBy: { roles: ['sre-lead', 'eng-manager'], notBy: 'alice' },
+      liftableBy: {
+        roles: ['sre-lead', 'eng-manager'],
+        notBy: 'alice',
+        maxDurationSeconds: 86_400,
+      },
       message:
         '[payments-default/budget-low] SLO checkout-availability has 20% of its error budget left, below 25% (SLI 99.920% over 30d against an objective of 99.9%). ' +
         'Needs an approval from a holder of role sre-lead or eng-manager other than alice, or label the deploy rollback.',
     });
     expect(decision.liftableBy).toEqual({
       approvals: [
-        { policy: 'payments-default', rules: ['budget-low'], roles: ['sre-lead', 'eng-manager'] },
+        {
+          policy: 'payments-default',
+          rules: ['budget-low'],
+          roles: ['sre-lead', 'eng-manager'],
+          maxDurationSeconds: 86_400,
+        },
       ],
       notBy: 'alice',
+      maxDurationSeconds: 86_400,
     });
   });
 
@@ -902,9 +912,62 @@ describe('decideDeploy: several policies', () => {
       rules: ['payments-team/budget-low'],
     });
     expect(decision.liftableBy).toEqual({
-      approvals: [{ policy: 'payments-team', rules: ['budget-low'], roles: ['payments-lead'] }],
+      approvals: [
+        {
+          policy: 'payments-team',
+          rules: ['budget-low'],
+          roles: ['payments-lead'],
+          maxDurationSeconds: 3600,
+        },
+      ],
       notBy: 'alice',
+      maxDurationSeconds: 3600,
     });
+  });
+
+  it('the lift gives each policy its approval cap, and the smallest as what one approval may run', () => {
+    const brief = policy({
+      name: 'brief',
+      rules: [lowNeedsApproval],
+      approvals: { roles: ['sre-lead'], maxDurationMinutes: 45 },
+    });
+    const decision = decideDeploy(
+      gateInput([policy({ rules: [lowNeedsApproval], approvals: SRE_APPROVALS }), brief], {
+        facts: { slos: [slo('checkout-availability', 0.1)] },
+      }),
+      NOON,
+    );
+    expect(decision.reasons.map((reason) => reason.liftableBy?.maxDurationSeconds)).toEqual([
+      86_400, 2700,
+    ]);
+    expect(decision.liftableBy?.approvals.map((entry) => entry.maxDurationSeconds)).toEqual([
+      86_400, 2700,
+    ]);
+    expect(decision.liftableBy?.maxDurationSeconds).toBe(2700);
+  });
+
+  it('an approval longer than the smallest cap in the lift does not count under that policy', () => {
+    const brief = policy({
+      name: 'brief',
+      rules: [lowNeedsApproval],
+      approvals: { roles: ['sre-lead'], maxDurationMinutes: 45 },
+    });
+    const policies = [policy({ rules: [lowNeedsApproval], approvals: SRE_APPROVALS }), brief];
+    const facts = { slos: [slo('checkout-availability', 0.1)] };
+    const cap = decideDeploy(gateInput(policies, { facts }), NOON).liftableBy?.maxDurationSeconds;
+    const lasting = (seconds: number) =>
+      decideDeploy(
+        gateInput(policies, {
+          facts: {
+            ...facts,
+            approvals: [approval({ grantedAtMs: NOON, expiresAtMs: NOON + seconds * 1000 })],
+          },
+        }),
+        NOON,
+      ).allowed;
+    expect(cap).toBe(2700);
+    expect(lasting(2700)).toBe(true);
+    expect(lasting(2700 + 60)).toBe(false);
   });
 
   it('onUnavailable: deny wins over allow; allow when every policy allows', () => {

@@ -55,10 +55,15 @@ export interface ReasonIncident {
   readonly viaDependency: boolean;
 }
 
-/** Who may lift a reason by approving. The deploying actor never may. */
+/** Who may lift a reason by approving, and for how long. The deploying actor never may. */
 export interface ApprovalLift {
   readonly roles: readonly string[];
   readonly notBy: string;
+  /**
+   * The longest an approval may run, grant to expiry, and still count (the policy's
+   * approvals.maxDuration). Optional because decisions stored before it was given lack it.
+   */
+  readonly maxDurationSeconds?: number | undefined;
 }
 
 export interface GateReason {
@@ -115,14 +120,25 @@ export interface RefusedApproval {
   readonly rules: readonly string[];
 }
 
-/** The approvals that would let the deploy out: one per policy, from a holder of one of its roles. */
+/**
+ * The approvals that would let the deploy out: one per policy, from a holder of one of
+ * its roles. The `maxDurationSeconds` fields are optional because decisions stored
+ * before they were given lack them.
+ */
 export interface DecisionLift {
   readonly approvals: readonly {
     readonly policy: string;
     readonly rules: readonly string[];
     readonly roles: readonly string[];
+    /** The longest an approval under this policy may run and still count. */
+    readonly maxDurationSeconds?: number | undefined;
   }[];
   readonly notBy: string;
+  /**
+   * The longest an approval may run and count under every policy above: the deploy goes
+   * out only while all of them hold, and one approval may lift rules of several.
+   */
+  readonly maxDurationSeconds?: number | undefined;
 }
 
 export interface DeployDecision {

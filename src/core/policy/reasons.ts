@@ -119,7 +119,13 @@ export function waive(reason: GateReason, waivedBy: Waiver): WaivedReason {
 function ruleWords(context: ReasonContext): RuleWords {
   const { policy, rule, effect, unlessLabels, actor } = context;
   const liftableBy =
-    effect === 'requireApproval' ? { roles: policy.approvalRoles, notBy: actor } : null;
+    effect === 'requireApproval'
+      ? {
+          roles: policy.approvalRoles,
+          notBy: actor,
+          maxDurationSeconds: policy.maxApprovalMs / 1000,
+        }
+      : null;
   const labels = unlessLabels.length === 0 ? '' : `, or label the deploy ${orList(unlessLabels)}`;
   const consequence =
     liftableBy === null

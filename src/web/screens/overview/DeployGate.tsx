@@ -7,7 +7,7 @@ import {
   approveCommand,
   GATE_ORDER,
   GATE_TEXT,
-  orList,
+  liftText,
   reasonEffect,
   shortReason,
 } from '../../format/gate';
@@ -156,7 +156,7 @@ export function HeldService({ entry, actor }: { readonly entry: Gated; readonly 
       {lift === null ? null : (
         <>
           <p className="muted small" data-field="lift">
-            {liftText(lift.approvals)}
+            {liftText(lift)}
           </p>
           <pre className="small">
             <code data-field="approve-command">{approveCommand(entry.name, lift)}</code>
@@ -196,17 +196,4 @@ export function GateBadge({ state }: { readonly state: GateState }) {
       <span aria-hidden="true">{text.glyph}</span> {text.label}
     </span>
   );
-}
-
-/** Who could let the deploy out: one approval per policy holding it. */
-function liftText(approvals: NonNullable<OverviewGate['liftableBy']>['approvals']): string {
-  const from = (roles: readonly string[]) =>
-    roles.length === 0 ? 'an approver' : `a holder of role ${orList(roles)}`;
-  const [only] = approvals;
-  if (approvals.length === 1 && only !== undefined) {
-    return `An approval from ${from(only.roles)} lets it out.`;
-  }
-  return `Approvals under each policy let it out: ${approvals
-    .map((approval) => `${approval.policy} from ${from(approval.roles)}`)
-    .join('; ')}.`;
 }

@@ -12,7 +12,7 @@ import type {
 } from '../../api/types';
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api/use-api';
-import { orList } from '../../format/gate';
+import { approvalHint, orList } from '../../format/gate';
 import { formatPercent } from '../../format/numbers';
 import { formatInstant, formatInstantForZone } from '../../format/time';
 import { paths } from '../../router/routes';
@@ -64,7 +64,13 @@ export function DeploysAndGate({ name }: { readonly name: string }) {
         <section aria-labelledby="approvals-title" data-section="approvals">
           <h3 id="approvals-title">Approvals in force</h3>
           <LoadView load={approvals.load} what="approvals" retry={approvals.reload}>
-            {(list) => <Approvals approvals={list} name={name} />}
+            {(list) => (
+              <Approvals
+                approvals={list}
+                name={name}
+                policies={policies.load.kind === 'ok' ? policies.load.data : undefined}
+              />
+            )}
           </LoadView>
         </section>
       )}
@@ -302,14 +308,11 @@ function GateNow(props: { readonly answers: readonly GatePreview[]; readonly nam
 function Approvals(props: {
   readonly approvals: readonly ApprovalResource[];
   readonly name: string;
+  /** Undefined until they are read (or when they may not be). */
+  readonly policies: readonly PolicyResource[] | undefined;
 }) {
   if (props.approvals.length === 0) {
-    return (
-      <p className="muted">
-        No approval in force for {props.name}. A holder of a role the policy names gives one with{' '}
-        <code>headroom approve {props.name} --reason &quot;…&quot; --expires 2h</code>.
-      </p>
-    );
+    return <NoApprovals name={props.name} policies={props.policies} />;
   }
   return (
     <ul className="plain-list">
@@ -328,6 +331,31 @@ function Approvals(props: {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Who could give an approval, and the command, for no longer than the policies allow. */
+function NoApprovals(props: {
+  readonly name: string;
+  readonly policies: readonly PolicyResource[] | undefined;
+}) {
+  if (props.policies === undefined) {
+    return <p className="muted">No approval in force for {props.name}.</p>;
+  }
+  const hint = approvalHint(props.name, props.policies);
+  if (hint === null) {
+    return (
+      <p className="muted" data-field="approval-hint">
+        No approval in force for {props.name}, and none of its policies takes approvals: only labels
+        and time lift their rules.
+      </p>
+    );
+  }
+  return (
+    <p className="muted" data-field="approval-hint">
+      No approval in force for {props.name}. A holder of role {orList(hint.roles)} gives one, for
+      anyone&apos;s deploys but their own, with <code>{hint.command}</code>.
+    </p>
   );
 }
 
