@@ -10,12 +10,13 @@ import type {
   GatePreview,
   PolicyResource,
 } from '../../api/types';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useApi } from '../../api/use-api';
 import { approvalHint, orList } from '../../format/gate';
 import { formatPercent } from '../../format/numbers';
 import { formatInstant, formatInstantForZone } from '../../format/time';
 import { paths } from '../../router/routes';
+import { PageButtons, useCursorPages } from '../../ui/CursorPages';
 import { BudgetAroundDeploy } from '../../ui/DeployBudget';
 import { DeployStatus } from '../../ui/DeployStatus';
 import { LoadView } from '../../ui/LoadView';
@@ -30,12 +31,8 @@ const DEPLOYS_HEADING = 'deploys-title';
 
 export function DeploysAndGate({ name }: { readonly name: string }) {
   const service = encodeURIComponent(name);
-  // The last id of each page gone back past: the API's cursor, and the way forward again.
-  const [cursors, setCursors] = useState<readonly string[]>([]);
-  const before = cursors.at(-1);
-  const deploys = useApi<Deploy[]>(
-    `/api/v1/deploys?service=${service}&limit=${String(SHOWN)}${before === undefined ? '' : `&before=${encodeURIComponent(before)}`}`,
-  );
+  const deployPages = useCursorPages(SHOWN);
+  const deploys = useApi<Deploy[]>(`/api/v1/deploys?service=${service}&${deployPages.query}`);
   const decisions = useApi<GateDecision[]>(
     `/api/v1/deploys/decisions?service=${service}&limit=${String(SHOWN)}`,
   );
@@ -77,29 +74,16 @@ export function DeploysAndGate({ name }: { readonly name: string }) {
       {deploys.load.kind === 'forbidden' ? null : (
         <section aria-labelledby="deploys-list-title" data-section="deploys">
           <h3 id="deploys-list-title">
-            {before === undefined ? 'Recent deploys' : 'Older deploys'}
+            {deployPages.before === undefined ? 'Recent deploys' : 'Older deploys'}
           </h3>
           <LoadView load={deploys.load} what="deploys" retry={deploys.reload}>
             {(list) => (
               <>
-                <Deploys deploys={list} name={name} paged={before !== undefined} />
-                <DeployPages
-                  newer={
-                    before === undefined
-                      ? null
-                      : () => {
-                          setCursors((previous) => previous.slice(0, -1));
-                        }
-                  }
-                  // A full page may have older ones behind it; a short one has none.
-                  older={
-                    list.length < SHOWN
-                      ? null
-                      : () => {
-                          const last = list.at(-1);
-                          if (last !== undefined) setCursors((previous) => [...previous, last.id]);
-                        }
-                  }
+                <Deploys deploys={list} name={name} paged={deployPages.before !== undefined} />
+                <PageButtons
+                  what="deploys"
+                  newer={deployPages.newer}
+                  older={deployPages.older(list)}
                 />
               </>
             )}
@@ -205,27 +189,6 @@ function Deploys(props: {
         </tbody>
       </table>
     </div>
-  );
-}
-
-function DeployPages(props: {
-  readonly newer: (() => void) | null;
-  readonly older: (() => void) | null;
-}) {
-  if (props.newer === null && props.older === null) return null;
-  return (
-    <p className="deploy-pages" data-field="deploy-pages">
-      {props.newer === null ? null : (
-        <button type="button" className="button" onClick={props.newer}>
-          Newer deploys
-        </button>
-      )}{' '}
-      {props.older === null ? null : (
-        <button type="button" className="button" onClick={props.older}>
-          Older deploys
-        </button>
-      )}
-    </p>
   );
 }
 
