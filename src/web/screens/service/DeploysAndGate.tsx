@@ -1,7 +1,8 @@
 // A service's deploy gate now (would a deploy go out, and what lets it), the approvals in
 // force, recent deploys (paged back, each linking to its own page) with the budget spent
 // in the hour before and after each, the change-failure rate, the gate's recent
-// decisions, and the error-budget policies that apply (with their freezes). Each read hides when the token may not make it.
+// decisions (paged back too), and the error-budget policies that apply (with their
+// freezes). Each read hides when the token may not make it.
 import type {
   ApprovalResource,
   ChangeFailure,
@@ -33,8 +34,9 @@ export function DeploysAndGate({ name }: { readonly name: string }) {
   const service = encodeURIComponent(name);
   const deployPages = useCursorPages(SHOWN);
   const deploys = useApi<Deploy[]>(`/api/v1/deploys?service=${service}&${deployPages.query}`);
+  const decisionPages = useCursorPages(SHOWN);
   const decisions = useApi<GateDecision[]>(
-    `/api/v1/deploys/decisions?service=${service}&limit=${String(SHOWN)}`,
+    `/api/v1/deploys/decisions?service=${service}&${decisionPages.query}`,
   );
   const policies = useApi<PolicyResource[]>(`/api/v1/policies?service=${service}`);
   const gate = useApi<GatePreview[]>(`/api/v1/deploys/gate?service=${service}`);
@@ -95,9 +97,24 @@ export function DeploysAndGate({ name }: { readonly name: string }) {
       )}
       {decisions.load.kind === 'forbidden' ? null : (
         <section aria-labelledby="decisions-title" data-section="decisions">
-          <h3 id="decisions-title">Gate decisions</h3>
+          <h3 id="decisions-title">
+            {decisionPages.before === undefined ? 'Gate decisions' : 'Older gate decisions'}
+          </h3>
           <LoadView load={decisions.load} what="gate decisions" retry={decisions.reload}>
-            {(list) => <Decisions decisions={list} name={name} />}
+            {(list) => (
+              <>
+                <Decisions
+                  decisions={list}
+                  name={name}
+                  paged={decisionPages.before !== undefined}
+                />
+                <PageButtons
+                  what="decisions"
+                  newer={decisionPages.newer}
+                  older={decisionPages.older(list)}
+                />
+              </>
+            )}
           </LoadView>
         </section>
       )}
@@ -192,9 +209,15 @@ function Deploys(props: {
   );
 }
 
-function Decisions(props: { readonly decisions: readonly GateDecision[]; readonly name: string }) {
+function Decisions(props: {
+  readonly decisions: readonly GateDecision[];
+  readonly name: string;
+  readonly paged: boolean;
+}) {
   if (props.decisions.length === 0) {
-    return (
+    return props.paged ? (
+      <p className="muted">No older gate decision about {props.name}.</p>
+    ) : (
       <p className="muted">
         The gate has not been asked about {props.name}: <code>headroom gate</code> or{' '}
         <code>POST /api/v1/deploys/check</code> asks it.
