@@ -47,6 +47,27 @@ describe('headroom approve', () => {
               approvals: { roles: ['sre-lead'], maxDuration: '8h' },
             },
           },
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'ErrorBudgetPolicy',
+            metadata: { name: 'search-audit' },
+            spec: {
+              appliesTo: { services: ['search'] },
+              rules: [{ name: 'audit-hold', when: 'freeze', effect: 'requireApproval' }],
+              // Over: it holds nothing now, yet its cap binds approvals of its rule.
+              freezes: {
+                adHoc: [
+                  {
+                    name: 'audit',
+                    start: '2020-01-01T00:00:00Z',
+                    end: '2020-01-02T00:00:00Z',
+                    reason: 'yearly audit',
+                  },
+                ],
+              },
+              approvals: { roles: ['sre-lead'], maxDuration: '45m' },
+            },
+          },
         ],
       },
     });
@@ -93,6 +114,31 @@ describe('headroom approve', () => {
     const revoked = await runCli(['approvals', 'revoke', id], headroom.url);
     expect(revoked.code).toBe(0);
     expect((await gate()).allowed).toBe(false);
+  });
+
+  it('refuses an approval longer than a policy it names allows, saying which and its cap', async () => {
+    const reason = ['--reason', 'the audit is over'];
+    const scoped = await runCli(
+      ['approve', 'search', ...reason, '--expires', '2h', '--rule', 'search-audit/audit-hold'],
+      headroom.url,
+      { HEADROOM_TOKEN: samToken },
+    );
+    expect(scoped.code).toBe(2);
+    expect(scoped.stdout).toBe('');
+    expect(scoped.stderr).toContain(
+      'expiresAt: policy search-audit allows approvals of at most 45m; this one would run 2h',
+    );
+    // Without rules it is for search-audit too, though search-freeze would take 2h.
+    const unscoped = await runCli(
+      ['approve', 'search', ...reason, '--expires', '2h'],
+      headroom.url,
+      { HEADROOM_TOKEN: samToken },
+    );
+    expect(unscoped.code).toBe(2);
+    expect(unscoped.stderr).toContain('the approval would not count for search-audit');
+    expect(unscoped.stderr).toContain('policy search-audit allows approvals of at most 45m');
+    const listed = await runCli(['approvals', 'list', '-s', 'search', '--json'], headroom.url);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
   });
 
   it('refuses a user without an approver role, and a bad expiry', async () => {

@@ -94,24 +94,65 @@ export async function createApproval(
   const now = clock.now();
   const expiresAt = Date.parse(input.expiresAt);
   const errors: FieldError[] = [];
+  const scopeErrors: FieldError[] = [];
+  // The policies the approval is for: those holding a rule its scope names (all: every
+  // policy the approver approves for, each of which has a rule approvals lift, or the
+  // config would not load). Only their caps matter, and each of them must take it: the
+  // gate judges an approval against the policy of the rule at hand.
+  const named = new Set<CompiledPolicy>();
+  if (input.scope === 'all') {
+    for (const policy of mine) named.add(policy);
+  } else {
+    input.scope.forEach((reference, index) => {
+      const target = scopeTarget(reference, mine, approving, user.roles);
+      if (typeof target === 'string') {
+        scopeErrors.push({ path: `scope[${index}]`, message: target });
+      } else {
+        for (const policy of target) named.add(policy);
+      }
+    });
+  }
+  const tooLong: CompiledPolicy[] = [];
   if (expiresAt <= now) {
     errors.push({ path: 'expiresAt', message: 'expiresAt must be in the future' });
   } else {
-    const longest = Math.max(...mine.map((policy) => policy.maxApprovalMs));
-    if (expiresAt - now > longest) {
+    const lengthMs = expiresAt - now;
+    // With no scope entry standing, which caps apply waits on the scope's fix; the
+    // expiry is wrong already if no policy of the approver's would take it.
+    const judged =
+      named.size > 0
+        ? mine.filter((policy) => named.has(policy))
+        : [mine.reduce((a, b) => (b.maxApprovalMs > a.maxApprovalMs ? b : a))];
+    const fits = judged.filter((policy) => lengthMs <= policy.maxApprovalMs);
+    const runs = formatDuration(Math.ceil(lengthMs / 60_000));
+    for (const policy of judged) {
+      if (lengthMs <= policy.maxApprovalMs) continue;
+      tooLong.push(policy);
+      const cap = formatDuration(policy.maxApprovalMs / 60_000);
+      const instead =
+        fits.length === 0
+          ? ''
+          : input.scope === 'all'
+            ? `; without rules it is for every policy you approve for: give at most ${cap}, or name in scope only rules of ${names(fits)}`
+            : `; give at most ${cap}, or leave ${policy.name}'s rules out of scope`;
       errors.push({
         path: 'expiresAt',
-        message: `the approval would run ${formatDuration(Math.ceil((expiresAt - now) / 60_000))}; ${names(mine)} allow at most ${formatDuration(longest / 60_000)}`,
+        message: `policy ${policy.name} allows approvals of at most ${cap}; this one would run ${runs}${instead}`,
       });
     }
   }
-  if (input.scope !== 'all') {
-    input.scope.forEach((reference, index) => {
-      const problem = scopeProblem(reference, mine);
-      if (problem !== undefined) errors.push({ path: `scope[${index}]`, message: problem });
-    });
+  errors.push(...scopeErrors);
+  if (errors.length > 0) {
+    // Refused even when other policies take it: an approval that lifts only part of what
+    // it names would surprise its approver at the deploy, not here where it can be fixed.
+    const partly = errors.length === tooLong.length && tooLong.length < named.size;
+    throw invalid(
+      partly
+        ? `the approval would not count for ${names(tooLong)}`
+        : 'the approval would never count',
+      errors,
+    );
   }
-  if (errors.length > 0) throw invalid('the approval would never count', errors);
 
   const approval: ApprovalGrantRecord = {
     id: `apr_${randomBytes(8).toString('hex')}`,
@@ -188,34 +229,67 @@ export async function revokeApproval(
   await catalog.refresh();
 }
 
-/** Why a scope entry could never lift anything, or undefined when it names a rule approvals lift. */
-function scopeProblem(reference: string, policies: readonly CompiledPolicy[]): string | undefined {
+/** The rules of a policy an approval can lift, as policy/rule. */
+function liftableRules(policy: CompiledPolicy): string[] {
+  const rules = policy.rules
+    .filter((rule) => rule.effect === 'requireApproval')
+    .map((rule) => `${policy.name}/${rule.name}`);
+  if (policy.incidentFreeze?.effect === 'requireApproval') {
+    rules.push(`${policy.name}/${INCIDENT_FREEZE_RULE}`);
+  }
+  return rules;
+}
+
+/**
+ * The approver's policies whose liftable rules a scope entry names (a bare rule name
+ * can name one in several), or why it names none the approver may lift.
+ */
+function scopeTarget(
+  reference: string,
+  mine: readonly CompiledPolicy[],
+  approving: readonly CompiledPolicy[],
+  roles: readonly string[],
+): CompiledPolicy[] | string {
+  const [policyName, ruleName] = reference.includes('/')
+    ? (reference.split('/') as [string, string])
+    : [undefined, reference];
+  const isNamed = (policy: CompiledPolicy) =>
+    (policyName === undefined || policy.name === policyName) &&
+    liftableRules(policy).includes(`${policy.name}/${ruleName}`);
+  const targets = mine.filter(isNamed);
+  if (targets.length > 0) return targets;
+  const others = approving.filter(isNamed);
+  if (others.length > 0) {
+    const held = roles.length === 0 ? 'no role' : `role ${roles.join(', ')}`;
+    return `you hold ${held}; ${others
+      .map(
+        (policy) => `policy ${policy.name} takes approvals from ${policy.approvalRoles.join(', ')}`,
+      )
+      .join('; ')}`;
+  }
+  return scopeProblem(reference, mine);
+}
+
+/** Why a scope entry names no rule approvals lift in the approver's policies. */
+function scopeProblem(reference: string, policies: readonly CompiledPolicy[]): string {
   const [policyName, ruleName] = reference.includes('/')
     ? (reference.split('/') as [string, string])
     : [undefined, reference];
   const candidates = policies.filter(
     (policy) => policyName === undefined || policy.name === policyName,
   );
-  const liftable: string[] = [];
-  let denies: string | undefined;
-  for (const policy of candidates) {
-    for (const rule of policy.rules) {
-      const ref = `${policy.name}/${rule.name}`;
-      if (rule.effect === 'requireApproval') liftable.push(ref);
-      if (rule.name === ruleName) {
-        if (rule.effect === 'requireApproval') return undefined;
-        denies ??= ref;
-      }
-    }
-    if (policy.incidentFreeze !== undefined) {
-      const ref = `${policy.name}/${INCIDENT_FREEZE_RULE}`;
-      if (policy.incidentFreeze.effect === 'requireApproval') liftable.push(ref);
-      if (ruleName === INCIDENT_FREEZE_RULE) {
-        if (policy.incidentFreeze.effect === 'requireApproval') return undefined;
-        denies ??= ref;
-      }
-    }
-  }
+  const liftable = candidates.flatMap(liftableRules);
+  // Nothing here lifts by approval, so a rule of that name is one that denies.
+  const denies = candidates
+    .flatMap((policy) =>
+      [
+        ...policy.rules.map((rule) => rule.name),
+        ...(policy.incidentFreeze === undefined ? [] : [INCIDENT_FREEZE_RULE]),
+      ]
+        .filter((name) => name === ruleName)
+        .map((name) => `${policy.name}/${name}`),
+    )
+    .at(0);
   const choices =
     liftable.length === 0
       ? 'none of them lifts by approval'

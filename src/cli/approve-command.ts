@@ -143,8 +143,10 @@ export function addApprovalCommands(
       'after',
       `
 The token must belong to a user holding one of the policy's approver roles; an
-approval never lets the approver's own deploys out. Exits 0, 2 for a refused or
-wrong request, 3 when the server cannot be reached.
+approval never lets the approver's own deploys out. --expires must be within the
+approvals.maxDuration of every policy whose rules it lifts (without --rule, every
+policy you approve for), or the approval would not count there and is refused.
+Exits 0, 2 for a refused or wrong request, 3 when the server cannot be reached.
 
 Examples:
   headroom approve checkout --reason "coupon fix, reviewed by two" --expires 2h --rule budget-low

@@ -403,7 +403,7 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
       errors: [
         {
           path: 'expiresAt',
-          message: 'the approval would run 2d; payments-budget allow at most 8h',
+          message: 'policy payments-budget allows approvals of at most 8h; this one would run 2d',
         },
         {
           path: 'scope[0]',

@@ -1,7 +1,8 @@
 // A deploy's own page, in headless chromium against a server seeded with the example
 // config and events: a deploy older than the ten the service's screen lists is opened
 // from the SLO screen's link and shows its facts, the budget around it and its gate
-// decision; the service's screen pages back to it. Every figure is compared with the
+// decision; the service's screen pages back to it, and to its decision once ten newer
+// ones are listed before it. Every figure is compared with the
 // API's answer, formatted here independently of the UI's code.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,6 +174,52 @@ describe("a deploy's own page", BROWSER_TEST_LIMIT, () => {
     await rows.nth(SHOWN - 1).waitFor();
     expect(await text(panel.locator('#deploys-list-title'))).toBe('Recent deploys');
     expect(await panel.locator(`[data-deploy="${oldest.id}"]`).count()).toBe(0);
+  });
+
+  it("pages back on the service's screen to a gate decision older than the ten it lists", async () => {
+    // Ten decisions after the one of the oldest deploy: that one becomes the 11th newest.
+    for (let index = 1; index <= SHOWN; index += 1) {
+      const checked = await headroom.call('POST', '/api/v1/deploys/check', {
+        body: { service: 'checkout', version: `v3.1.${String(index)}`, actor: 'bram' },
+      });
+      expect(checked.status, checked.text).toBe(200);
+    }
+    const path = `/api/v1/deploys/decisions?service=checkout&limit=${String(SHOWN)}`;
+    const recent = await api<Decision[]>(path);
+    expect(recent.map((entry) => entry.id)).not.toContain(decision.id);
+    const older = await api<Decision[]>(`${path}&before=${recent.at(-1)?.id ?? ''}`);
+    expect(older[0]?.id).toBe(decision.id);
+
+    await page.goto(`${headroom.url}/services/checkout`);
+    const section = page.locator('[data-panel="deploys"] [data-section="decisions"]');
+    const shownIds = async () =>
+      Promise.all(
+        (await section.locator('li[data-decision]').all()).map((item) =>
+          item.getAttribute('data-decision'),
+        ),
+      );
+    await section.locator(`[data-decision="${recent.at(-1)?.id ?? ''}"]`).waitFor();
+    expect(await shownIds()).toEqual(recent.map((entry) => entry.id));
+    expect(await section.getByRole('button', { name: 'Newer decisions' }).count()).toBe(0);
+
+    await section.getByRole('button', { name: 'Older decisions' }).click();
+    const oldest = section.locator(`[data-decision="${decision.id}"]`);
+    await oldest.waitFor();
+    expect(await text(section.locator('#decisions-title'))).toBe('Older gate decisions');
+    expect(await shownIds()).toEqual(older.map((entry) => entry.id));
+    expect(await text(oldest)).toContain('v3.0.0');
+    // Older ones behind it only when this page is full, as the API's answer says.
+    expect(await section.getByRole('button', { name: 'Older decisions' }).count()).toBe(
+      older.length < SHOWN ? 0 : 1,
+    );
+    // The deploy list above keeps its own page.
+    expect(await text(page.locator('#deploys-list-title'))).toBe('Recent deploys');
+    await saveScreenshot(page, 'service-older-decisions');
+
+    await section.getByRole('button', { name: 'Newer decisions' }).click();
+    await section.locator(`[data-decision="${recent[0]?.id ?? ''}"]`).waitFor();
+    expect(await text(section.locator('#decisions-title'))).toBe('Gate decisions');
+    expect(await shownIds()).toEqual(recent.map((entry) => entry.id));
   });
 
   it('says so for a deploy it does not know, and keeps the way back', async () => {

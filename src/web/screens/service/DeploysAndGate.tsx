@@ -1,7 +1,8 @@
 // A service's deploy gate now (would a deploy go out, and what lets it), the approvals in
 // force, recent deploys (paged back, each linking to its own page) with the budget spent
 // in the hour before and after each, the change-failure rate, the gate's recent
-// decisions, and the error-budget policies that apply (with their freezes). Each read hides when the token may not make it.
+// decisions (paged back too), and the error-budget policies that apply (with their
+// freezes). Each read hides when the token may not make it.
 import type {
   ApprovalResource,
   ChangeFailure,
@@ -10,12 +11,13 @@ import type {
   GatePreview,
   PolicyResource,
 } from '../../api/types';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useApi } from '../../api/use-api';
 import { approvalHint, orList } from '../../format/gate';
 import { formatPercent } from '../../format/numbers';
 import { formatInstant, formatInstantForZone } from '../../format/time';
 import { paths } from '../../router/routes';
+import { PageButtons, useCursorPages } from '../../ui/CursorPages';
 import { BudgetAroundDeploy } from '../../ui/DeployBudget';
 import { DeployStatus } from '../../ui/DeployStatus';
 import { LoadView } from '../../ui/LoadView';
@@ -30,14 +32,11 @@ const DEPLOYS_HEADING = 'deploys-title';
 
 export function DeploysAndGate({ name }: { readonly name: string }) {
   const service = encodeURIComponent(name);
-  // The last id of each page gone back past: the API's cursor, and the way forward again.
-  const [cursors, setCursors] = useState<readonly string[]>([]);
-  const before = cursors.at(-1);
-  const deploys = useApi<Deploy[]>(
-    `/api/v1/deploys?service=${service}&limit=${String(SHOWN)}${before === undefined ? '' : `&before=${encodeURIComponent(before)}`}`,
-  );
+  const deployPages = useCursorPages(SHOWN);
+  const deploys = useApi<Deploy[]>(`/api/v1/deploys?service=${service}&${deployPages.query}`);
+  const decisionPages = useCursorPages(SHOWN);
   const decisions = useApi<GateDecision[]>(
-    `/api/v1/deploys/decisions?service=${service}&limit=${String(SHOWN)}`,
+    `/api/v1/deploys/decisions?service=${service}&${decisionPages.query}`,
   );
   const policies = useApi<PolicyResource[]>(`/api/v1/policies?service=${service}`);
   const gate = useApi<GatePreview[]>(`/api/v1/deploys/gate?service=${service}`);
@@ -77,29 +76,16 @@ export function DeploysAndGate({ name }: { readonly name: string }) {
       {deploys.load.kind === 'forbidden' ? null : (
         <section aria-labelledby="deploys-list-title" data-section="deploys">
           <h3 id="deploys-list-title">
-            {before === undefined ? 'Recent deploys' : 'Older deploys'}
+            {deployPages.before === undefined ? 'Recent deploys' : 'Older deploys'}
           </h3>
           <LoadView load={deploys.load} what="deploys" retry={deploys.reload}>
             {(list) => (
               <>
-                <Deploys deploys={list} name={name} paged={before !== undefined} />
-                <DeployPages
-                  newer={
-                    before === undefined
-                      ? null
-                      : () => {
-                          setCursors((previous) => previous.slice(0, -1));
-                        }
-                  }
-                  // A full page may have older ones behind it; a short one has none.
-                  older={
-                    list.length < SHOWN
-                      ? null
-                      : () => {
-                          const last = list.at(-1);
-                          if (last !== undefined) setCursors((previous) => [...previous, last.id]);
-                        }
-                  }
+                <Deploys deploys={list} name={name} paged={deployPages.before !== undefined} />
+                <PageButtons
+                  what="deploys"
+                  newer={deployPages.newer}
+                  older={deployPages.older(list)}
                 />
               </>
             )}
@@ -111,9 +97,24 @@ export function DeploysAndGate({ name }: { readonly name: string }) {
       )}
       {decisions.load.kind === 'forbidden' ? null : (
         <section aria-labelledby="decisions-title" data-section="decisions">
-          <h3 id="decisions-title">Gate decisions</h3>
+          <h3 id="decisions-title">
+            {decisionPages.before === undefined ? 'Gate decisions' : 'Older gate decisions'}
+          </h3>
           <LoadView load={decisions.load} what="gate decisions" retry={decisions.reload}>
-            {(list) => <Decisions decisions={list} name={name} />}
+            {(list) => (
+              <>
+                <Decisions
+                  decisions={list}
+                  name={name}
+                  paged={decisionPages.before !== undefined}
+                />
+                <PageButtons
+                  what="decisions"
+                  newer={decisionPages.newer}
+                  older={decisionPages.older(list)}
+                />
+              </>
+            )}
           </LoadView>
         </section>
       )}
@@ -208,30 +209,15 @@ function Deploys(props: {
   );
 }
 
-function DeployPages(props: {
-  readonly newer: (() => void) | null;
-  readonly older: (() => void) | null;
+function Decisions(props: {
+  readonly decisions: readonly GateDecision[];
+  readonly name: string;
+  readonly paged: boolean;
 }) {
-  if (props.newer === null && props.older === null) return null;
-  return (
-    <p className="deploy-pages" data-field="deploy-pages">
-      {props.newer === null ? null : (
-        <button type="button" className="button" onClick={props.newer}>
-          Newer deploys
-        </button>
-      )}{' '}
-      {props.older === null ? null : (
-        <button type="button" className="button" onClick={props.older}>
-          Older deploys
-        </button>
-      )}
-    </p>
-  );
-}
-
-function Decisions(props: { readonly decisions: readonly GateDecision[]; readonly name: string }) {
   if (props.decisions.length === 0) {
-    return (
+    return props.paged ? (
+      <p className="muted">No older gate decision about {props.name}.</p>
+    ) : (
       <p className="muted">
         The gate has not been asked about {props.name}: <code>headroom gate</code> or{' '}
         <code>POST /api/v1/deploys/check</code> asks it.
