@@ -126,8 +126,17 @@ describe('headroom approve', () => {
     expect(scoped.code).toBe(2);
     expect(scoped.stdout).toBe('');
     expect(scoped.stderr).toContain(
-      'expiresAt: policy search-audit allows approvals of at most 45m; this one would run 2h',
+      '--expires: policy search-audit allows approvals of at most 45m; this one would run 2h',
     );
+    // Field errors name the options typed, not the API's fields.
+    const unknownRule = await runCli(
+      ['approve', 'search', ...reason, '--expires', '30m', '--rule', 'no-such-rule'],
+      headroom.url,
+      { HEADROOM_TOKEN: samToken },
+    );
+    expect(unknownRule.code).toBe(2);
+    expect(unknownRule.stderr).toMatch(/^ {2}--rule no-such-rule: no rule "no-such-rule" /m);
+    expect(unknownRule.stderr).not.toContain('scope[0]');
     // Without rules it is for search-audit too, though search-freeze would take 2h.
     const unscoped = await runCli(
       ['approve', 'search', ...reason, '--expires', '2h'],

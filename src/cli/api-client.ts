@@ -141,6 +141,31 @@ export function formatApiError(error: unknown): string {
   return [error.message, ...error.details.map((detail) => `  ${detail}`)].join('\n');
 }
 
+/**
+ * The error with its field errors named as the person typed them (`--expires`, not
+ * the API's `expiresAt`): `optionOf` gives the name for a field's path, or undefined
+ * to keep the path.
+ */
+export function inOptionNames(
+  error: ApiError,
+  optionOf: (path: string) => string | undefined,
+): ApiError {
+  const errors = error.problem?.errors;
+  if (errors === undefined || errors.length === 0) return error;
+  const details = errors.map((each) => {
+    const name = each.path === '' ? undefined : (optionOf(each.path) ?? each.path);
+    return name === undefined ? each.message : `${name}: ${each.message}`;
+  });
+  return new ApiError(
+    error.message,
+    error.exitCode,
+    details,
+    error.status,
+    error.problem,
+    error.failure,
+  );
+}
+
 function parseBaseUrl(url: string): string {
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
   if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
