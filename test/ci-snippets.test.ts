@@ -8,14 +8,13 @@
 // `npm test` builds first; run `npm run build` before running this file alone.
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { serviceDocument, sloDocument } from './support/documents.js';
-import { api, spawnServer, type ServerProcess } from './support/process.js';
+import { api, closedPort, spawnServer, type ServerProcess } from './support/process.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const TOKEN = 'hr_ci-snippets-admin-token-0123456789';
@@ -91,16 +90,6 @@ function expand(text: string, context: Record<string, string>): string {
     if (value === undefined) throw new Error(`the snippet uses \${{ ${expression} }}`);
     return value;
   });
-}
-
-/** A port nothing listens on: taken from the system, then let go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const DOCUMENTS = [

@@ -4,13 +4,12 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceDocument, sloDocument } from './support/documents.js';
-import { api, spawnServer, type ServerProcess } from './support/process.js';
+import { api, closedPort, spawnServer, type ServerProcess } from './support/process.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const TOKEN = 'hr_gate-cli-admin-token-0123456789';
@@ -37,16 +36,6 @@ function headroom(args: readonly string[], env: Record<string, string>): Promise
       },
     );
   });
-}
-
-/** A port nothing listens on: taken from the system, then let go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A policy whose ad-hoc freeze holds ledger's deploys until an sre-lead approves. */
