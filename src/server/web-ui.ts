@@ -37,9 +37,9 @@ export async function registerWebUi(app: FastifyInstance, root: string): Promise
     preCompressed: true,
     cacheControl: false,
     // sendFile (index.html) passes here too.
-    setHeaders: (reply, file) => {
+    setHeaders: (response, file) => {
       const isIndex = /index\.html(\.gz)?$/.test(file);
-      void reply.header('cache-control', isIndex ? REVALIDATE : IMMUTABLE);
+      response.setHeader('cache-control', isIndex ? REVALIDATE : IMMUTABLE);
     },
   });
   const index = (request: FastifyRequest, reply: FastifyReply) => {
