@@ -298,6 +298,12 @@ describe('headroom gate against a running server', () => {
     const usage = await headroom(['deploy', 'record', 'healthy', '--actor', 'alice'], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("required option '--status <status>' not specified");
+    const unknownDecision = await headroom(
+      ['deploy', 'record', 'healthy', '--status', 'finished', '--decision', 'dec_nothing'],
+      { ...env, HEADROOM_ACTOR: 'alice' },
+    );
+    expect(unknownDecision.code).toBe(2);
+    expect(unknownDecision.stderr).toMatch(/^ {2}--decision: /m);
   });
 
   it('reads deploys and decisions back: deploy list, deploy decisions, deploy decision', async () => {

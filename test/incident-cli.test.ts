@@ -69,6 +69,14 @@ describe('headroom incident and headroom postmortem', () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no service "nope"');
+    // Named as typed: the option and the value, not the API's services[0].
+    expect(unknown.stderr).toMatch(/^ {2}--service nope: /m);
+    const badSeverity = await runCli(
+      ['incident', 'declare', 'x', '-s', 'search', '--severity', 'SEV9'],
+      headroom.url,
+    );
+    expect(badSeverity.code).toBe(2);
+    expect(badSeverity.stderr).toMatch(/^ {2}--severity: /m);
 
     const listed = await runCli(['incident', 'list'], headroom.url);
     expect(listed.code).toBe(0);

@@ -103,7 +103,11 @@ describe('headroom toil and headroom report', () => {
       headroom.url,
     );
     expect(stranger.code).toBe(2);
-    expect(stranger.stderr).toContain('no user "nobody"');
+    expect(stranger.stderr).toMatch(/^ {2}--person: no user "nobody"/m);
+    // The test's admin token is no person's: the CLI says which option names one.
+    const nobody = await runCli(['toil', 'log', '5m', 'x', '--team', 'discovery'], headroom.url);
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toMatch(/^ {2}--person: this token is bound to no user/m);
   });
 
   it('summarises toil and answers no when the team is over its cap', async () => {

@@ -193,7 +193,7 @@ async function personOfEntry(
     throw invalid('name the person who did the work', [
       {
         path: 'person',
-        message: 'this token is bound to no user; give person (an existing user name)',
+        message: 'this token is bound to no user; name an existing user who did the work',
       },
     ]);
   }
@@ -202,7 +202,7 @@ async function personOfEntry(
     throw invalid('the person is not a user', [
       {
         path: 'person',
-        message: `no user "${name}"; give an existing user (GET /api/v1/users) or create the user first`,
+        message: `no user "${name}"; name an existing user (GET /api/v1/users) or create the user first`,
       },
     ]);
   }

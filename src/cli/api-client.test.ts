@@ -48,6 +48,27 @@ const ROUTES: Record<string, Handler> = {
       'application/problem+json',
     );
   },
+  '/refused-fields': (_, response) => {
+    json(
+      response,
+      400,
+      {
+        ...problem(422),
+        status: 400,
+        detail: 'fields refused',
+        errors: [
+          { path: 'expiresAt', message: 'too long' },
+          { path: 'labels[1]', message: 'not a label' },
+          { path: 'roles.scribe', message: 'no user' },
+          { path: 'hours.days', message: 'empty' },
+          { path: 'hours.start', message: 'not a time' },
+          { path: 'other', message: 'kept as the API names it' },
+          { path: '', message: 'about the whole request' },
+        ],
+      },
+      'application/problem+json',
+    );
+  },
   '/unauthenticated': (_, response) => {
     json(response, 401, { ...problem(401), title: 'Unauthenticated', detail: 'no token' });
   },
@@ -156,6 +177,33 @@ describe('createApiClient', () => {
         '  documents[1].metadata.name: not a valid name',
       ].join('\n'),
     );
+  });
+
+  it('names refused fields by the options that set them, with the value typed at an index', async () => {
+    const error = await failure(
+      createApiClient({ url, token: 't' }).call(
+        'POST',
+        '/refused-fields',
+        { labels: ['ok', 'bad label'], roles: { scribe: 'nobody' }, hours: { days: [] } },
+        answerSchema,
+        {
+          expiresAt: '--expires',
+          labels: '--label',
+          roles: '--role',
+          'hours.days': '--days',
+          hours: '--work',
+        },
+      ),
+    );
+    expect(error.details).toEqual([
+      '--expires: too long',
+      '--label bad label: not a label',
+      '--role scribe: no user',
+      '--days: empty',
+      '--work start: not a time',
+      'other: kept as the API names it',
+      'about the whole request',
+    ]);
   });
 
   it('says to set HEADROOM_TOKEN when a call without a token is refused', async () => {

@@ -20,6 +20,13 @@ export interface ApiClientOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * The option (or argument) of a command that set each field of its request body, by
+ * the field's name: `{ expiresAt: '--expires' }`. A refusal then names what the person
+ * typed, not the API's field.
+ */
+export type FieldOptions = Readonly<Record<string, string>>;
+
 export interface ApiClient {
   readonly url: string;
   call<T>(
@@ -27,6 +34,7 @@ export interface ApiClient {
     path: string,
     body: unknown,
     responseSchema: z.ZodType<T>,
+    fieldOptions?: FieldOptions,
   ): Promise<T>;
   /** A GET answered in another format than JSON (Markdown, HTML): the body as text. */
   text(path: string, accept: string): Promise<string>;
@@ -125,8 +133,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       path: string,
       body: unknown,
       responseSchema: z.ZodType<T>,
+      fieldOptions?: FieldOptions,
     ): Promise<T> {
-      const text = await send(method, path, body, 'application/json, application/problem+json');
+      let text: string;
+      try {
+        text = await send(method, path, body, 'application/json, application/problem+json');
+      } catch (error) {
+        throw error instanceof ApiError && fieldOptions !== undefined
+          ? inOptionNames(error, optionOfField(fieldOptions, body))
+          : error;
+      }
       return parseResponse(text, responseSchema, `${method} ${path}`, base);
     },
     async text(path: string, accept: string): Promise<string> {
@@ -146,10 +162,7 @@ export function formatApiError(error: unknown): string {
  * the API's `expiresAt`): `optionOf` gives the name for a field's path, or undefined
  * to keep the path.
  */
-export function inOptionNames(
-  error: ApiError,
-  optionOf: (path: string) => string | undefined,
-): ApiError {
+function inOptionNames(error: ApiError, optionOf: (path: string) => string | undefined): ApiError {
   const errors = error.problem?.errors;
   if (errors === undefined || errors.length === 0) return error;
   const details = errors.map((each) => {
@@ -164,6 +177,28 @@ export function inOptionNames(
     error.problem,
     error.failure,
   );
+}
+
+/**
+ * A field error's path as the command's option: an exact path first (`workingHours.days`:
+ * `--days`), else its first field; `labels[1]` reads `--label rollback` and
+ * `roles.scribe` reads `--role scribe`, so that the person sees which of theirs it was.
+ */
+function optionOfField(options: FieldOptions, body: unknown): (path: string) => string | undefined {
+  return (path) => {
+    const exact = options[path];
+    if (exact !== undefined) return exact;
+    const [, field = path, index, key] = /^([^.[]+)(?:\[(\d+)\]|\.([^.[]+))?/.exec(path) ?? [];
+    const option = options[field];
+    if (option === undefined) return undefined;
+    const values = (body as Record<string, unknown> | undefined)?.[field];
+    if (key !== undefined) return `${option} ${key}`;
+    const value: unknown =
+      index !== undefined && Array.isArray(values)
+        ? (values as unknown[])[Number(index)]
+        : undefined;
+    return typeof value === 'string' ? `${option} ${value}` : option;
+  };
 }
 
 function parseBaseUrl(url: string): string {

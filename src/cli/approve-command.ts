@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseDuration } from '../core/time/duration.js';
 import { approvalResourceSchema } from '../schema/deploys.js';
-import { ApiError, inOptionNames } from './api-client.js';
 import { formatColumns } from './columns.js';
 import { withApiClient } from './incident-command.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
@@ -50,24 +49,24 @@ export async function runApprovals(
     switch (action.kind) {
       case 'approve': {
         const { options } = action;
-        const approval = await client
-          .call(
-            'POST',
-            '/api/v1/approvals',
-            {
-              service: options.service,
-              reason: options.reason,
-              expiresAt,
-              scope: options.rules.length === 0 ? 'all' : options.rules,
-              ...(options.requester === undefined ? {} : { requester: options.requester }),
-            },
-            approvalResourceSchema,
-          )
-          .catch((error: unknown) => {
-            throw error instanceof ApiError
-              ? inOptionNames(error, (path) => approveOptionOf(path, options.rules))
-              : error;
-          });
+        const approval = await client.call(
+          'POST',
+          '/api/v1/approvals',
+          {
+            service: options.service,
+            reason: options.reason,
+            expiresAt,
+            scope: options.rules.length === 0 ? 'all' : options.rules,
+            ...(options.requester === undefined ? {} : { requester: options.requester }),
+          },
+          approvalResourceSchema,
+          {
+            expiresAt: '--expires',
+            reason: '--reason',
+            requester: '--requester',
+            scope: '--rule',
+          },
+        );
         io.stdout.write(
           common.json
             ? `${JSON.stringify(approval, null, 2)}\n`
@@ -214,13 +213,4 @@ Examples:
         await runApprovals({ kind: 'revoke', id }, { url: options.url, json: false }, io),
       );
     });
-}
-
-/** The option a person typed for a field of the approval the API refused. */
-function approveOptionOf(path: string, rules: readonly string[]): string | undefined {
-  if (path === 'expiresAt') return '--expires';
-  if (path === 'reason' || path === 'requester') return `--${path}`;
-  const rule = /^scope\[(\d+)\]$/.exec(path);
-  if (rule !== null) return `--rule ${rules[Number(rule[1])] ?? ''}`.trimEnd();
-  return path === 'scope' ? '--rule' : undefined;
 }

@@ -88,7 +88,15 @@ export async function runUserHours(
               ...(options.days === undefined ? {} : { days: options.days }),
             };
       const sleepHours = options.sleep ?? (options.reset ? null : user.sleepHours);
-      user = await client.call('PUT', path, userBody(user, workingHours, sleepHours), userSchema);
+      user = await client.call('PUT', path, userBody(user, workingHours, sleepHours), userSchema, {
+        'workingHours.days': '--days',
+        'workingHours.start': '--work',
+        'workingHours.end': '--work',
+        workingHours: '--work',
+        'sleepHours.start': '--sleep',
+        'sleepHours.end': '--sleep',
+        sleepHours: '--sleep',
+      });
     }
     io.stdout.write(
       common.json ? `${JSON.stringify(user, null, 2)}\n` : `${describeHours(user)}\n`,
@@ -146,6 +154,7 @@ export async function runTeamCap(
           ...(percent === 'default' ? {} : { toilCapPercent: percent }),
         },
         teamSchema,
+        { toilCapPercent: '<percent>' },
       );
     }
     io.stdout.write(common.json ? `${JSON.stringify(team, null, 2)}\n` : `${describeCap(team)}\n`);

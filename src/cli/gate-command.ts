@@ -119,6 +119,7 @@ export async function runGate(
         ...(commit === undefined ? {} : { commit }),
       },
       gateAnswerSchema,
+      { actor: '--actor', labels: '--label', version: '--version', commit: '--commit' },
     );
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -270,6 +271,15 @@ export async function runDeployRecord(
         ...(options.decision === undefined ? {} : { decision: options.decision }),
       },
       deploySchema,
+      {
+        status: '--status',
+        actor: '--actor',
+        labels: '--label',
+        version: '--version',
+        commit: '--commit',
+        at: '--at',
+        decision: '--decision',
+      },
     );
     const version = deploy.version === null ? '' : ` ${deploy.version}`;
     if (deploy.againstDenial) {

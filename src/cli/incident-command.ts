@@ -130,12 +130,33 @@ export async function runIncident(
             ...(options.commander === undefined ? {} : { commander: options.commander }),
           },
           incidentSchema,
+          {
+            title: '<title>',
+            severity: '--severity',
+            services: '--service',
+            pages: '--page',
+            summary: '--summary',
+            startedAt: '--started-at',
+            commander: '--commander',
+          },
         );
         return print(incident, `Declared ${incident.ref}.`);
       }
       case 'update':
         return print(
-          await client.call('PATCH', incidentPath(action.id), body, incidentSchema),
+          await client.call('PATCH', incidentPath(action.id), body, incidentSchema, {
+            status: '--status',
+            message: '--message',
+            severity: '--severity',
+            title: '--title',
+            roles: '--role',
+            addServices: '--add-service',
+            removeServices: '--remove-service',
+            note: '--note',
+            linkPages: '--page',
+            startedAt: '--started-at',
+            mitigatedAt: '--mitigated-at',
+          }),
           `Updated ${refOf(action.id)}.`,
         );
       case 'resolve':
@@ -145,6 +166,7 @@ export async function runIncident(
             `${incidentPath(action.id)}/resolve`,
             action.message === undefined ? {} : { message: action.message },
             incidentSchema,
+            { message: '--message' },
           ),
           `Resolved ${refOf(action.id)}.`,
         );

@@ -67,6 +67,16 @@ export async function runToil(
           ...(options.at === undefined ? {} : { at: options.at }),
         },
         toilEntrySchema,
+        {
+          duration: '<duration>',
+          minutes: '<duration>',
+          description: '<description>',
+          service: '--service',
+          category: '--category',
+          team: '--team',
+          person: '--person',
+          at: '--at',
+        },
       );
       io.stdout.write(
         common.json
