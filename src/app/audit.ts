@@ -22,17 +22,25 @@ export const AUDIT_ONLY_KINDS: ReadonlySet<string> = new Set([
   'Team',
 ]);
 
+/**
+ * Keeps the change in the audit trail. `definition: false` says that this change of a
+ * definition's kind touched only its running state (a heartbeat paused, its token
+ * rotated), which no catalog holds.
+ */
 export async function recordChange(
   store: Store,
   at: number,
   principal: Principal,
-  change: Pick<AuditRecord, 'action' | 'kind' | 'name' | 'before' | 'after'>,
+  change: Pick<AuditRecord, 'action' | 'kind' | 'name' | 'before' | 'after'> & {
+    readonly definition?: false;
+  },
 ): Promise<void> {
+  const { definition, ...entry } = change;
   await store.appendAudit({
     at,
     actor: actorOf(principal),
-    ...change,
-    configChange: !AUDIT_ONLY_KINDS.has(change.kind),
+    ...entry,
+    configChange: definition !== false && !AUDIT_ONLY_KINDS.has(change.kind),
   });
 }
 

@@ -502,6 +502,8 @@ export async function changeHeartbeat(
       name,
       before: { status: row.status },
       after: { status: result.state.status },
+      // A check's state lives in its row: instances read no definitions again for it.
+      definition: false,
     });
     return alerts.length > 0;
   });
@@ -537,6 +539,8 @@ export async function rotateHeartbeatToken(
       name,
       before: { pingToken: tokenHint(row.token) },
       after: { pingToken: tokenHint(token) },
+      // Instances find the new token through the row's version (HeartbeatPings).
+      definition: false,
     });
   });
   return heartbeatView(deps, name);

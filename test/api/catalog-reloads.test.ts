@@ -6,6 +6,13 @@ import { TEST_DATABASES } from '../../src/store/test-databases.js';
 import { serviceDocument } from '../support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 
+const NIGHTLY_PAYOUTS = {
+  apiVersion: 'headroom/v1',
+  kind: 'Heartbeat',
+  metadata: { name: 'nightly-payouts' },
+  spec: { service: 'checkout', schedule: { every: '1d' }, grace: '1h' },
+};
+
 describe.each(TEST_DATABASES)('catalog reloads on $name', (kind) => {
   let headroom: TestHeadroom;
   let reloads = 0;
@@ -29,7 +36,9 @@ describe.each(TEST_DATABASES)('catalog reloads on $name', (kind) => {
 
   beforeAll(async () => {
     headroom = await startTestHeadroom(kind);
-    await ok('POST', '/api/v1/apply', { documents: [serviceDocument('checkout', 'payments')] });
+    await ok('POST', '/api/v1/apply', {
+      documents: [serviceDocument('checkout', 'payments'), NIGHTLY_PAYOUTS],
+    });
     await ok('POST', '/api/v1/users', { name: 'anna', timeZone: 'UTC', teams: ['payments'] });
     // Every reload reads the config resources; nothing else in a refresh does.
     const { store } = headroom.server.deps;
@@ -62,6 +71,17 @@ describe.each(TEST_DATABASES)('catalog reloads on $name', (kind) => {
     // The audit trail keeps them all the same.
     const audit = (await ok('GET', '/api/v1/audit?limit=3')) as { kind: string }[];
     expect(audit.map((entry) => entry.kind)).toEqual(['Team', 'Token', 'ToilEntry']);
+  });
+
+  it('pausing, resuming or re-keying a heartbeat changes its state, not its definition', async () => {
+    const heartbeat = '/api/v1/heartbeats/nightly-payouts';
+    expect(await reloadsOf(() => ok('POST', `${heartbeat}/pause`))).toBe(0);
+    expect(await reloadsOf(() => ok('POST', `${heartbeat}/resume`))).toBe(0);
+    expect(await reloadsOf(() => ok('POST', `${heartbeat}/rotate-token`))).toBe(0);
+    const audit = (await ok('GET', '/api/v1/audit?limit=3')) as { kind: string; name: string }[];
+    expect(audit.map((entry) => `${entry.kind} ${entry.name}`)).toEqual(
+      Array.from({ length: 3 }, () => 'Heartbeat nightly-payouts'),
+    );
   });
 
   it('a change to a resource or a user is read again', async () => {
