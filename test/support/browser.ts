@@ -51,6 +51,20 @@ export async function newTestPage(browser: Browser): Promise<Page> {
   return page;
 }
 
+/**
+ * A tab signed in through the sign-in screen, as a person would: the token stays in
+ * the tab's session, so each test may open any screen by its URL, in any order.
+ */
+export async function signedInPage(browser: Browser, url: string, token: string): Promise<Page> {
+  const page = await newTestPage(browser);
+  await page.goto(url);
+  const field = page.getByLabel('API token');
+  await field.fill(token);
+  await page.keyboard.press('Enter');
+  await field.waitFor({ state: 'detached' });
+  return page;
+}
+
 /** The trimmed text of an element, once it is there. */
 export async function text(locator: Locator): Promise<string> {
   await locator.waitFor();

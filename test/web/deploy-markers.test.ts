@@ -11,8 +11,8 @@ import {
   builtUi,
   instantText,
   launchChromium,
-  newTestPage,
   saveScreenshot,
+  signedInPage,
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
@@ -52,7 +52,7 @@ describe('deploy markers on the SLO screen', BROWSER_TEST_LIMIT, () => {
     browser = await launchChromium();
     headroom = await startTestHeadroom(sqlite, { now: EXAMPLE_NOW });
     await seedExample(headroom);
-    page = await newTestPage(browser);
+    page = await signedInPage(browser, headroom.url, ADMIN_TOKEN);
   }, 120_000);
 
   const readDeploys = async (service: string): Promise<ServiceDeploy[]> => {
@@ -100,8 +100,6 @@ describe('deploy markers on the SLO screen', BROWSER_TEST_LIMIT, () => {
     }
 
     await page.goto(`${headroom.url}/slos/checkout-availability`);
-    await page.getByLabel('API token').fill(ADMIN_TOKEN);
-    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: /checkout-availability/, level: 1 }).waitFor();
 
     const section = page.locator('.deploy-markers');

@@ -12,8 +12,8 @@ import {
   builtUi,
   instantText,
   launchChromium,
-  newTestPage,
   saveScreenshot,
+  signedInPage,
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
@@ -65,7 +65,7 @@ describe("a deploy's own page", BROWSER_TEST_LIMIT, () => {
     browser = await launchChromium();
     headroom = await startTestHeadroom(sqlite, { now: EXAMPLE_NOW });
     await seedExample(headroom);
-    page = await newTestPage(browser);
+    page = await signedInPage(browser, headroom.url, ADMIN_TOKEN);
 
     const checked = await headroom.call('POST', '/api/v1/deploys/check', {
       body: { service: 'checkout', version: 'v3.0.0', actor: 'anna' },
@@ -107,8 +107,6 @@ describe("a deploy's own page", BROWSER_TEST_LIMIT, () => {
     expect(recent.map((deploy) => deploy.id)).not.toContain(oldest.id);
 
     await page.goto(`${headroom.url}/slos/checkout-availability`);
-    await page.getByLabel('API token').fill(ADMIN_TOKEN);
-    await page.keyboard.press('Enter');
     const row = page.locator(`.deploy-markers [data-deploy="${oldest.id}"]`);
     await row.getByRole('link', { name: /the deploy and its gate decision/ }).click();
 

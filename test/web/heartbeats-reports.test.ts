@@ -12,8 +12,8 @@ import {
   builtUi,
   instantText,
   launchChromium,
-  newTestPage,
   saveScreenshot,
+  signedInPage,
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
@@ -93,7 +93,7 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     browser = await launchChromium();
     headroom = await startTestHeadroom(sqlite, { now: EXAMPLE_NOW });
     await seedExample(headroom);
-    page = await newTestPage(browser);
+    page = await signedInPage(browser, headroom.url, ADMIN_TOKEN);
   }, 120_000);
 
   afterAll(async () => {
@@ -103,8 +103,6 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
 
   it('says how to declare a heartbeat while there is none', async () => {
     await page.goto(`${headroom.url}/heartbeats`);
-    await page.getByLabel('API token').fill(ADMIN_TOKEN);
-    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Heartbeats', level: 1 }).waitFor();
     const empty = page.locator('[data-empty-state]');
     expect(await text(empty)).toContain('kind: Heartbeat');

@@ -12,8 +12,8 @@ import {
   builtUi,
   instantText,
   launchChromium,
-  newTestPage,
   saveScreenshot,
+  signedInPage,
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
@@ -124,7 +124,7 @@ describe('the incident screens', BROWSER_TEST_LIMIT, () => {
     headroom = await startTestHeadroom(sqlite, { now: EXAMPLE_NOW });
     await seedExample(headroom);
     await applyExampleIncidentSettings(headroom);
-    page = await newTestPage(browser);
+    page = await signedInPage(browser, headroom.url, ADMIN_TOKEN);
   }, 120_000);
 
   afterAll(async () => {
@@ -134,8 +134,6 @@ describe('the incident screens', BROWSER_TEST_LIMIT, () => {
 
   it('says how to declare an incident while there is none', async () => {
     await page.goto(`${headroom.url}/incidents`);
-    await page.getByLabel('API token').fill(ADMIN_TOKEN);
-    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
     const empty = page.locator('[data-empty-state]');
     expect(await text(empty)).toContain('headroom incident declare');

@@ -12,8 +12,8 @@ import {
   builtUi,
   instantText,
   launchChromium,
-  newTestPage,
   saveScreenshot,
+  signedInPage,
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
@@ -158,7 +158,7 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
       body: { documents: [CHECKOUT_POLICY, PAYMENTS_POLICY] },
     });
     if (applied.status >= 300) throw new Error(`applying the policies: ${applied.text}`);
-    page = await newTestPage(browser);
+    page = await signedInPage(browser, headroom.url, ADMIN_TOKEN);
   }, 120_000);
 
   afterAll(async () => {
@@ -168,8 +168,6 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
 
   it("shows each service's gate state and reasons as the API gives them", async () => {
     await page.goto(`${headroom.url}/`);
-    await page.getByLabel('API token').fill(ADMIN_TOKEN);
-    await page.keyboard.press('Enter');
     const panel = page.locator('[data-panel="gate"]');
     await panel.waitFor();
 

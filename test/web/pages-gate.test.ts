@@ -12,8 +12,8 @@ import {
   builtUi,
   instantText,
   launchChromium,
-  newTestPage,
   saveScreenshot,
+  signedInPage,
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
@@ -97,7 +97,7 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     headroom = await startTestHeadroom(sqlite, { now: EXAMPLE_NOW });
     await seedExample(headroom);
     await applyExampleIncidentSettings(headroom);
-    page = await newTestPage(browser);
+    page = await signedInPage(browser, headroom.url, ADMIN_TOKEN);
   }, 120_000);
 
   afterAll(async () => {
@@ -107,8 +107,6 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
 
   it('says when no page is open, then shows one opened through a webhook', async () => {
     await page.goto(`${headroom.url}/oncall`);
-    await page.getByLabel('API token').fill(ADMIN_TOKEN);
-    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'On call', level: 1 }).waitFor();
     // The seeded events page about checkout's burn already: resolved here, the list is empty.
     const seeded = await api<AlertPage[]>('/api/v1/pages?status=open');
