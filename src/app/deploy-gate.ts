@@ -67,7 +67,13 @@ export async function checkDeploy(
   }
 
   const asking = principal.kind === 'token' ? (principal.user ?? undefined) : undefined;
-  const decision = decideFor(service, policies, facts, { ...request, requestedBy: asking }, now);
+  const decision = decideFor(
+    service,
+    policies,
+    facts,
+    { labels: request.labels, actor: request.actor, requestedBy: asking },
+    now,
+  );
   const record: DeployDecisionRecord = {
     // 122 random bits, from a pool of entropy drawn in advance (randomBytes per check
     // showed in profiles): a thousand checks a second for ages without a collision.
