@@ -254,7 +254,9 @@ describe('headroom gate against a running server', () => {
     expect(missing.stderr).toContain("missing required argument 'service'");
     const noActor = await headroom(['gate', 'healthy'], env);
     expect(noActor.code).toBe(2);
-    expect(noActor.stderr).toContain('who deploys? pass --actor or set HEADROOM_ACTOR');
+    expect(noActor.stderr).toContain(
+      'who deploys? pass --actor or set HEADROOM_ACTOR (GITHUB_ACTOR, GITLAB_USER_LOGIN and USER are read too)',
+    );
     const unknown = await headroom(['gate', 'nowhere', '--actor', 'alice'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('service "nowhere" does not exist');

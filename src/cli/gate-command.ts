@@ -53,9 +53,14 @@ export interface GateOptions {
   readonly timeoutSeconds: number;
 }
 
+/** Where the actor comes from when --actor is not given: ours, the CI systems', the login. */
+const ACTOR_VARIABLES = ['HEADROOM_ACTOR', 'GITHUB_ACTOR', 'GITLAB_USER_LOGIN', 'USER'] as const;
+const NAME_THE_ACTOR =
+  'pass --actor or set HEADROOM_ACTOR (GITHUB_ACTOR, GITLAB_USER_LOGIN and USER are read too)';
+
 /** Who deploys, when not given: the CI systems' own variables, then the login. */
 export function defaultActor(env: Environment): string | undefined {
-  for (const name of ['HEADROOM_ACTOR', 'GITHUB_ACTOR', 'GITLAB_USER_LOGIN', 'USER']) {
+  for (const name of ACTOR_VARIABLES) {
     const value = env[name]?.trim();
     if (value !== undefined && value !== '') return value;
   }
@@ -76,9 +81,7 @@ export async function runGate(
   const command = 'headroom gate';
   const actor = options.actor ?? defaultActor(env);
   if (actor === undefined) {
-    io.stderr.write(
-      `${command}: who deploys? pass --actor or set HEADROOM_ACTOR (GITHUB_ACTOR and GITLAB_USER_LOGIN are read too)\n`,
-    );
+    io.stderr.write(`${command}: who deploys? ${NAME_THE_ACTOR}\n`);
     return ExitCode.usage;
   }
   const fromEnv = env[ON_UNAVAILABLE_ENV]?.trim();
@@ -245,7 +248,7 @@ export async function runDeployRecord(
   const command = 'headroom deploy record';
   const actor = options.actor ?? defaultActor(env);
   if (actor === undefined) {
-    io.stderr.write(`${command}: who deployed? pass --actor or set HEADROOM_ACTOR\n`);
+    io.stderr.write(`${command}: who deployed? ${NAME_THE_ACTOR}\n`);
     return ExitCode.usage;
   }
   let client: ApiClient;
