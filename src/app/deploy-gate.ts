@@ -75,9 +75,7 @@ export async function checkDeploy(
     now,
   );
   const record: DeployDecisionRecord = {
-    // 122 random bits, from a pool of entropy drawn in advance (randomBytes per check
-    // showed in profiles): a thousand checks a second for ages without a collision.
-    id: `dec_${randomUUID().replaceAll('-', '')}`,
+    id: decisionId(now),
     at: now,
     service: service.name,
     actor: request.actor,
@@ -90,6 +88,21 @@ export async function checkDeploy(
   };
   await log.keep(record);
   return record;
+}
+
+/**
+ * `dec_`, the decision's millisecond in 12 hex digits, then 80 random bits: 32 hex
+ * digits, as the ids were when they were wholly random. Ids that grow with time land
+ * at the right edge of the unique index instead of on a random page of it, so a
+ * commit dirties fewer pages and a WAL checkpoint has fewer to copy back: in a
+ * one-commit-per-millisecond run against a 100k-row table the slowest commits took
+ * about half as long. 80 random bits per millisecond leave collisions out of reach.
+ * The randomness comes from randomUUID's pool (randomBytes per check showed in
+ * profiles); its version and variant digits are left out.
+ */
+export function decisionId(at: number): string {
+  const random = randomUUID();
+  return `dec_${at.toString(16).padStart(12, '0')}${random.slice(0, 8)}${random.slice(9, 13)}${random.slice(28, 36)}`;
 }
 
 /** The policy decision for a deploy of `service` by `request.actor` with its labels. */

@@ -360,7 +360,7 @@ reached.`,
       `
 Examples:
   headroom deploy decisions --service checkout --denied
-  headroom deploy decision dec_0a1b2c3d4e5f4a6b8c9d0e1f2a3b4c5d`,
+  headroom deploy decision dec_01a1c4e675004a6b8c9d0e1f2a3b4c5d`,
     )
     .action(
       async (options: {
