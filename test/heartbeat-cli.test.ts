@@ -91,6 +91,46 @@ describe('headroom heartbeat and headroom run', () => {
     expect(pings[0]?.body).toContain('disk full');
   });
 
+  it('shows one check: why it is down, its ping URL and its runs with their output', async () => {
+    const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pingUrl: string;
+    };
+    const shown = await runCli(['heartbeat', 'show', 'nightly-report'], headroom.url);
+    expect(shown.code, shown.stderr).toBe(0);
+    const lines = shown.stdout.split('\n');
+    expect(lines[0]).toMatch(/^nightly-report: down since \S+: a run failed$/);
+    expect(shown.stdout).toMatch(/^Service +reports \(team analytics\)$/m);
+    expect(shown.stdout).toMatch(/^Schedule +every 1d, grace 1h, max run time 1h$/m);
+    expect(lines).toContain(`Ping URL   ${pingUrl}`);
+    expect(shown.stdout).toMatch(/^Expected +nothing: the next successful run brings it up$/m);
+    expect(shown.stdout).toContain('The last 2 pings, newest first:');
+    // The failed run's last line of output, its exit status and its run id.
+    const failed = lines.find((line) => /^\S+ +fail /.test(line)) ?? '';
+    const runId = ((await check()).pings[0]?.runId ?? '').slice(0, 8);
+    expect(failed).toMatch(new RegExp(`^\\S+ +fail +3 +\\d+s +${runId} +disk full$`));
+
+    const newest = await runCli(
+      ['heartbeat', 'show', 'nightly-report', '--pings', '1'],
+      headroom.url,
+    );
+    expect(newest.stdout).toContain('The 1 newest of the last 2 pings (--pings 2 lists them all):');
+    expect(newest.stdout).not.toMatch(/^\S+ +start /m);
+
+    const json = await runCli(['heartbeat', 'show', 'nightly-report', '--json'], headroom.url);
+    expect((JSON.parse(json.stdout) as { pings: { body: string | null }[] }).pings[0]?.body).toBe(
+      'exporting\ndisk full\n',
+    );
+    const none = await runCli(
+      ['heartbeat', 'show', 'nightly-report', '--pings', '0'],
+      headroom.url,
+    );
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('expected a whole number from 1 to 100');
+    const unknown = await runCli(['heartbeat', 'show', 'no-such-check'], headroom.url);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('heartbeat "no-such-check"');
+  });
+
   it('reports a command that succeeds, and pauses and resumes the check', async () => {
     const run = await runCli(['run', '--heartbeat', 'nightly-report', '--', 'true'], headroom.url);
     expect(run.code).toBe(0);

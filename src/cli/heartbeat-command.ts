@@ -1,4 +1,4 @@
-// `headroom heartbeat list|pause|resume|rotate-token` and `headroom run --heartbeat
+// `headroom heartbeat list|show|pause|resume|rotate-token` and `headroom run --heartbeat
 // <name> -- cmd`: cron jobs' checks from the terminal, and a wrapper that pings start,
 // then success or failure with the exit status and the tail of the output, like
 // runitor does.
@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { z } from 'zod';
 import {
   HEARTBEAT_STATUSES,
@@ -14,6 +14,7 @@ import {
   heartbeatSchema,
 } from '../schema/heartbeats-api.js';
 import { formatColumns } from './columns.js';
+import { formatHeartbeatDetail } from './heartbeat-format.js';
 import { withApiClient } from './incident-command.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 
@@ -27,6 +28,7 @@ export type HeartbeatAction =
       readonly service: string | undefined;
       readonly status: string | undefined;
     }
+  | { readonly kind: 'show'; readonly name: string; readonly pings: number }
   | { readonly kind: 'pause' | 'resume' | 'rotate-token'; readonly name: string };
 
 export async function runHeartbeat(
@@ -77,6 +79,20 @@ export async function runHeartbeat(
           ]),
         );
       }
+      return ExitCode.ok;
+    }
+    if (action.kind === 'show') {
+      const detail = await client.call(
+        'GET',
+        `/api/v1/heartbeats/${encodeURIComponent(action.name)}`,
+        undefined,
+        heartbeatDetailSchema,
+      );
+      io.stdout.write(
+        common.json
+          ? `${JSON.stringify(detail, null, 2)}\n`
+          : formatHeartbeatDetail(detail, action.pings),
+      );
       return ExitCode.ok;
     }
     const check = await client.call(
@@ -236,7 +252,7 @@ async function sendPing(
     const answer = (await response.text().catch(() => '')).trim().slice(0, 300);
     const hint =
       response.status === 404
-        ? ': no check has this URL; copy it from `headroom heartbeat list --json` or the check’s page'
+        ? ': no check has this URL; copy it from `headroom heartbeat show <name>` or the check’s page'
         : answer === ''
           ? ''
           : ` (${answer})`;
@@ -297,7 +313,7 @@ export function addHeartbeatCommands(
 ): void {
   const heartbeat = program
     .command('heartbeat')
-    .description("Cron jobs' heartbeat checks: list, pause, resume, rotate-token.");
+    .description("Cron jobs' heartbeat checks: list, show, pause, resume, rotate-token.");
   configure(heartbeat.command('list'), 'headroom heartbeat list')
     .description(
       'Checks with their state, last ping, when the next run is expected and since when a run is going.',
@@ -319,6 +335,35 @@ export function addHeartbeatCommands(
         );
       },
     );
+  configure(heartbeat.command('show'), 'headroom heartbeat show')
+    .description(
+      'One check: why it is in its state, its ping URL, what is expected next, and its recent pings with their exit status, run time and last line of output.',
+    )
+    .argument('<name>', 'the check')
+    .addOption(
+      new Option(
+        '--pings <n>',
+        'how many of the newest pings to list (1 to 100; the server keeps 100)',
+      )
+        .default(10)
+        .argParser((value) => {
+          const parsed = z.coerce.number().int().min(1).max(100).safeParse(value);
+          if (!parsed.success)
+            throw new InvalidArgumentError('expected a whole number from 1 to 100.');
+          return parsed.data;
+        }),
+    )
+    .option('--json', 'print the API answer as JSON: the last 100 pings with their whole logs')
+    .option('--url <url>', URL_HELP)
+    .action(async (name: string, options: { pings: number; json?: boolean; url?: string }) => {
+      setExitCode(
+        await runHeartbeat(
+          { kind: 'show', name, pings: options.pings },
+          { url: options.url, json: options.json === true },
+          io,
+        ),
+      );
+    });
   for (const kind of ['pause', 'resume'] as const) {
     configure(heartbeat.command(kind), `headroom heartbeat ${kind}`)
       .description(

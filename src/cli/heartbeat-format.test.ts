@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { formatHeartbeatDetail } from './heartbeat-format.js';
+
+type Detail = Parameters<typeof formatHeartbeatDetail>[0];
+type Ping = Detail['pings'][number];
+
+const check: Detail = {
+  name: 'nightly-backup',
+  service: 'billing',
+  team: 'payments',
+  description: 'pg_dump of the ledger to the backup bucket',
+  schedule: 'cron 30 2 * * * (Europe/Amsterdam)',
+  timeZone: 'Europe/Amsterdam',
+  graceSeconds: 1800,
+  maxRunSeconds: 7200,
+  minRunSeconds: 300,
+  status: 'up',
+  pingUrl: 'https://headroom.example.com/ping/5f0c…',
+  lastPingAt: '2026-12-04T01:31:10.000Z',
+  lastSuccessAt: '2026-12-04T01:31:10.000Z',
+  lastFailureAt: '2026-12-02T01:40:00.000Z',
+  expectedAt: '2026-12-05T01:30:00.000Z',
+  downAt: '2026-12-05T02:00:00.000Z',
+  runningSince: null,
+  cause: { since: '2026-12-03T01:35:00.000Z', reason: 'success', text: 'a run succeeded' },
+  slos: ['backup-runs'],
+  pings: [],
+};
+
+const ping = (fields: Partial<Ping>): Ping => ({
+  at: '2026-12-04T01:31:10.000Z',
+  kind: 'success',
+  exitStatus: 0,
+  runId: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9',
+  durationSeconds: 70,
+  tooFast: false,
+  overran: false,
+  body: null,
+  remote: '10.0.0.7',
+  userAgent: 'headroom',
+  ...fields,
+});
+
+describe('formatHeartbeatDetail', () => {
+  it('says why the check is in its state, where to ping it and what comes next', () => {
+    expect(formatHeartbeatDetail(check, 10)).toBe(
+      [
+        'nightly-backup: up since 2026-12-03T01:35:00.000Z: a run succeeded',
+        'pg_dump of the ledger to the backup bucket',
+        '',
+        'Service    billing (team payments)',
+        'Schedule   cron 30 2 * * * (Europe/Amsterdam), grace 30m, max run time 2h, min run time 5m',
+        'Ping URL   https://headroom.example.com/ping/5f0c…',
+        'Last ping  2026-12-04T01:31:10.000Z (last success 2026-12-04T01:31:10.000Z, last failure 2026-12-02T01:40:00.000Z)',
+        'Expected   a run by 2026-12-05T01:30:00.000Z; down at 2026-12-05T02:00:00.000Z without one',
+        'SLOs       backup-runs',
+        '',
+        'No pings yet.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('tells a new, a paused and a running check apart', () => {
+    const fresh = { ...check, status: 'new', cause: null, expectedAt: null, downAt: null } as const;
+    expect(formatHeartbeatDetail(fresh, 10)).toMatch(
+      /^nightly-backup: new, waiting for its first ping\n[^]*^Expected +nothing until the first ping$/m,
+    );
+    const paused = { ...fresh, status: 'paused' } as const;
+    expect(formatHeartbeatDetail(paused, 10)).toMatch(/^Expected +nothing while paused$/m);
+    const running = { ...check, runningSince: '2026-12-05T01:30:02.000Z' };
+    expect(formatHeartbeatDetail(running, 10)).toMatch(
+      /^Running +since 2026-12-05T01:30:02.000Z$/m,
+    );
+  });
+
+  it('lists the newest pings with their exit status, run time, run id and last line of output', () => {
+    const long = `tar: ${'x'.repeat(100)}`;
+    const shown = formatHeartbeatDetail(
+      {
+        ...check,
+        pings: [
+          ping({ body: 'dumping\nuploaded 12 GB\n\n', tooFast: true, durationSeconds: 4.6 }),
+          ping({
+            kind: 'fail',
+            exitStatus: 2,
+            body: `${long}\n`,
+            durationSeconds: 8000,
+            overran: true,
+          }),
+          ping({ kind: 'start', exitStatus: null, durationSeconds: null, runId: null }),
+        ],
+      },
+      2,
+    );
+    expect(shown).toContain('The 2 newest of the last 3 pings (--pings 3 lists them all):\n');
+    const rows = shown.split('\n').filter((line) => line.startsWith('2026-'));
+    expect(rows).toEqual([
+      '2026-12-04T01:31:10.000Z  success  0     5s (too fast)       0f1e2d3c  uploaded 12 GB',
+      `2026-12-04T01:31:10.000Z  fail     2     2h13m20s (overran)  0f1e2d3c  ${long.slice(0, 71)}…`,
+    ]);
+    expect(shown).toContain('LOG is the last line of what the ping sent; --json prints it whole.');
+  });
+});
