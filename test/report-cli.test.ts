@@ -138,6 +138,21 @@ describe('headroom toil and headroom report', () => {
       'The period is not over: working time is counted to 2026-11-20T15:00:00.000Z.',
     );
     expect(over.stdout).toContain('manual-ops');
+    expect(over.stdout).not.toContain('has no members');
+
+    // A team nobody is in has no working time: the summary says why, not just "0m of 0m".
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [serviceDocument('search', 'discovery'), serviceDocument('ledger', 'books')],
+      },
+    });
+    expect(applied.status, applied.text).toBe(200);
+    const empty = await runCli(['toil', 'summary', '--team', 'books'], headroom.url);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toContain('Toil: 0m of 0m working time');
+    expect(empty.stdout).toContain(
+      'Team books has no members, so no working time to hold its toil against',
+    );
 
     const unknown = await runCli(['toil', 'summary', '--team', 'nope'], headroom.url);
     expect(unknown.code).toBe(2);

@@ -188,6 +188,11 @@ export function formatSummary(summary: ToilSummaryView): string {
   if (summary.workingTo < summary.to) {
     lines.push(`The period is not over: working time is counted to ${summary.workingTo}.`);
   }
+  if (summary.people.every((person) => person.workingMinutes === null)) {
+    lines.push(
+      `Team ${summary.team} has no members, so no working time to hold its toil against: add the team to its people's teams (PUT /api/v1/users/{name}, docs/server.md#teams-and-users).`,
+    );
+  }
   if (summary.warning !== null) lines.push(`Warning: ${summary.warning}`);
   const shares = (title: string, list: ToilSummaryView['byCategory']) => {
     if (list.length === 0) return;
