@@ -294,6 +294,21 @@ describe('renderReportMarkdown', () => {
     expect(reportJson(teamCap).toil).toMatchObject({ capPercent: 40, capSource: 'team' });
   });
 
+  it('says why a team nobody is in has no working time', () => {
+    const nobody = toilSummary([], {
+      team: 'payments',
+      fromMs: FROM,
+      toMs: TO,
+      working: { kind: 'calendar', people: [] },
+    });
+    const rendered = renderReportMarkdown({ ...REPORT, toil: nobody });
+    expect(rendered).toContain('Toil: 0 h of 0 h working time');
+    expect(rendered).toContain(
+      'Team payments has no members, so there is no working time to hold its toil against.',
+    );
+    expect(markdown).not.toContain('has no members');
+  });
+
   it('escapes <, & and | in text and cells', () => {
     expect(markdown).toContain(
       '| pay&lt;ments&gt; &amp; co\\|x | a\\|b &lt;c&gt; | 99.95% | — | No data | — | — |',

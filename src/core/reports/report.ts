@@ -638,7 +638,12 @@ function toilSection(report: ReliabilityReport, zone: string): SectionView {
       text: `Toil: ${hours(toil.toilMinutes)} of ${hours(toil.workingMinutes)} working time, ${toil.share === undefined ? NONE : percent(toil.share, 1)} against ${capText(toil)}.`,
     },
   ];
-  if (toil.workingToMs < toil.toMs) {
+  if (toil.people.every((person) => person.workingMinutes === undefined)) {
+    blocks.push({
+      kind: 'text',
+      text: `Team ${toil.team} has no members, so there is no working time to hold its toil against.`,
+    });
+  } else if (toil.workingToMs < toil.toMs) {
     blocks.push({
       kind: 'text',
       text: `The period is not over: working time is counted to ${localMinute(toil.workingToMs, zone)}.`,
