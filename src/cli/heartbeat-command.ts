@@ -343,7 +343,7 @@ export function addHeartbeatCommands(
     .addOption(
       new Option(
         '--pings <n>',
-        'how many of the newest pings to list (1 to 100; the server keeps 100)',
+        'how many of the newest pings to list (1 to 100: the API returns the last 100)',
       )
         .default(10)
         .argParser((value) => {
