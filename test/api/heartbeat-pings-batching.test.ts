@@ -252,12 +252,17 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
     const { store: real } = headroom.server.deps;
     const name = checkName(1);
     let slowReads = 1;
+    let readBegun: () => void = () => undefined;
+    const firstRead = new Promise<void>((resolve) => {
+      readBegun = resolve;
+    });
     const store: Store = {
       ...real,
       listHeartbeats: async () => (await real.listHeartbeats()).filter((row) => row.name !== name),
       getHeartbeat: async (wanted) => {
         if (wanted === name && slowReads > 0) {
           slowReads -= 1;
+          readBegun();
           await new Promise((resolve) => setTimeout(resolve, 30));
         }
         return real.getHeartbeat(wanted);
@@ -269,7 +274,8 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
     const minutes = (count: number) => start + count * 60_000;
     headroom.clock.set(minutes(20));
     const succeeded = pings.receive(pingOf(token, 'success'));
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the first batch reads, slowly
+    // Not a fixed sleep: on a busy machine the token's lookup alone can take longer.
+    await firstRead; // the first batch reads, slowly
     headroom.clock.set(minutes(21));
     const started = pings.receive(pingOf(token, 'start'));
     expect(await Promise.all([succeeded, started])).toEqual(['ok', 'ok']);
