@@ -3,7 +3,7 @@
 // the terminal. A person
 // asking "why was Friday's deploy held?" or "what did the last deploy cost the
 // budget?" should not need curl and jq.
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import {
   DEPLOY_STATUSES,
@@ -18,6 +18,7 @@ import { instantOption } from './report-command.js';
 import { formatDecision } from './decision-format.js';
 import { withApiClient } from './incident-command.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
+import { wholeNumberUpTo } from './option-parsers.js';
 
 const NO_VALUE = '—';
 /** The API's page of decisions when no limit is given. */
@@ -258,13 +259,7 @@ function waivedSummary(decision: GateAnswer): string {
 
 function limitOption(maximum: number): Option {
   return new Option('--limit <n>', `at most this many (1 to ${String(maximum)})`).argParser(
-    (value) => {
-      const parsed = z.coerce.number().int().min(1).max(maximum).safeParse(value);
-      if (!parsed.success) {
-        throw new InvalidArgumentError(`expected a whole number from 1 to ${String(maximum)}.`);
-      }
-      return parsed.data;
-    },
+    wholeNumberUpTo(maximum),
   );
 }
 

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import {
   HEARTBEAT_STATUSES,
@@ -16,6 +16,7 @@ import {
 import { formatColumns } from './columns.js';
 import { formatHeartbeatDetail } from './heartbeat-format.js';
 import { withApiClient } from './incident-command.js';
+import { wholeNumberUpTo } from './option-parsers.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 
 /** What the wrapper sends as the run's log: the end of the output, where errors are. */
@@ -346,12 +347,7 @@ export function addHeartbeatCommands(
         'how many of the newest pings to list (1 to 100: the API returns the last 100)',
       )
         .default(10)
-        .argParser((value) => {
-          const parsed = z.coerce.number().int().min(1).max(100).safeParse(value);
-          if (!parsed.success)
-            throw new InvalidArgumentError('expected a whole number from 1 to 100.');
-          return parsed.data;
-        }),
+        .argParser(wholeNumberUpTo(100)),
     )
     .option('--json', 'print the API answer as JSON: the last 100 pings with their whole logs')
     .option('--url <url>', URL_HELP)

@@ -27,7 +27,7 @@ export function formatHeartbeatDetail(check: HeartbeatDetail, pingsShown: number
   if (check.slos.length > 0) facts.push(['SLOs', check.slos.join(', ')]);
   lines.push(formatColumns(facts).trimEnd(), '');
 
-  const shown = check.pings.slice(0, Math.max(0, pingsShown));
+  const shown = check.pings.slice(0, pingsShown);
   if (check.pings.length === 0) lines.push('No pings yet.');
   else {
     lines.push(

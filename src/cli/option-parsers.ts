@@ -14,3 +14,14 @@ export function positiveInteger(value: string): number {
   }
   return parsed;
 }
+
+/** A parser of counts from 1 to `maximum`, such as --limit and --pings. */
+export function wholeNumberUpTo(maximum: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > maximum) {
+      throw new InvalidArgumentError(`expected a whole number from 1 to ${String(maximum)}.`);
+    }
+    return parsed;
+  };
+}
