@@ -378,7 +378,7 @@ export function addIncidentCommands(
 
 Examples:
   headroom incident declare "Checkout failing payments" -s checkout --severity SEV2
-  headroom incident declare "Search slow" -s search -s ads --severity SEV3 --page pg_1a2b`,
+  headroom incident declare "Search slow" -s search -s ads --severity SEV3 --page 7a740fbf07d4ddf7`,
     )
     .action(
       async (

@@ -268,8 +268,9 @@ Exits 0, 2 for a usage error or an unknown page, 3 when the server cannot be rea
     .addHelpText(
       'after',
       `
-Reads HEADROOM_TOKEN. Exits 0, 2 for a usage error or an unknown schedule, 3 when
-the server cannot be reached.
+Hand-offs are shown on each schedule's clock (its timeZone), as the rotation is
+written; --json gives the API's UTC instants. Reads HEADROOM_TOKEN. Exits 0, 2 for a
+usage error or an unknown schedule, 3 when the server cannot be reached.
 
 Examples:
   headroom oncall

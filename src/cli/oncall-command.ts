@@ -1,5 +1,8 @@
 // `headroom oncall [schedule]`: who is on call now (or --at), until when, and who is
-// next; every schedule when none is named.
+// next; every schedule when none is named. Hand-offs are shown on the schedule's own
+// clock, as the web UI shows them: that is the clock the rotation is written in and the
+// one its people live by (a 09:00 Monday hand-off stays 09:00 across DST).
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { onCallSchema, scheduleSummarySchema } from '../schema/oncall-api.js';
 import {
@@ -40,12 +43,14 @@ export async function runOnCall(
     return ExitCode.usage;
   }
   try {
+    const schedules = await client.call(
+      'GET',
+      '/api/v1/schedules',
+      undefined,
+      z.array(scheduleSummarySchema),
+    );
     const names =
-      options.schedule !== undefined
-        ? [options.schedule]
-        : (
-            await client.call('GET', '/api/v1/schedules', undefined, z.array(scheduleSummarySchema))
-          ).map((schedule) => schedule.name);
+      options.schedule !== undefined ? [options.schedule] : schedules.map(({ name }) => name);
     const at = options.at === undefined ? '' : `?at=${encodeURIComponent(options.at)}`;
     const answers: OnCall[] = [];
     for (const name of names) {
@@ -58,7 +63,10 @@ export async function runOnCall(
         ),
       );
     }
-    io.stdout.write(options.json ? `${JSON.stringify(answers, null, 2)}\n` : formatOnCall(answers));
+    const zones = new Map(schedules.map(({ name, timeZone }) => [name, timeZone]));
+    io.stdout.write(
+      options.json ? `${JSON.stringify(answers, null, 2)}\n` : formatOnCall(answers, zones),
+    );
     return ExitCode.ok;
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -67,20 +75,38 @@ export async function runOnCall(
   }
 }
 
-/** One line per schedule: who now and until when, who next and from when. */
-export function formatOnCall(answers: readonly OnCall[]): string {
+/**
+ * One line per schedule: who now and until when, who next and from when, on the
+ * schedule's clock (`zones`: schedule name to IANA zone; UTC for one not in it).
+ */
+export function formatOnCall(
+  answers: readonly OnCall[],
+  zones: ReadonlyMap<string, string>,
+): string {
   if (answers.length === 0) {
     return 'No schedules yet: apply a Schedule document (see docs/config.md#schedule).\n';
   }
   const rows = [
-    ['SCHEDULE', 'ON CALL', 'UNTIL', 'NEXT', 'FROM'],
-    ...answers.map((answer) => [
-      answer.schedule,
-      answer.current.user ?? '(nobody)',
-      answer.current.until ?? '—',
-      answer.next?.user ?? '—',
-      answer.next?.since ?? '—',
-    ]),
+    ['SCHEDULE', 'ON CALL', 'UNTIL', 'NEXT', 'FROM', 'TIME ZONE'],
+    ...answers.map((answer) => {
+      const zone = zones.get(answer.schedule) ?? 'UTC';
+      const local = (iso: string | null | undefined) =>
+        iso === null || iso === undefined ? '—' : onScheduleClock(iso, zone);
+      return [
+        answer.schedule,
+        answer.current.user ?? '(nobody)',
+        local(answer.current.until),
+        answer.next?.user ?? '—',
+        local(answer.next?.since),
+        zone,
+      ];
+    }),
   ];
   return formatColumns(rows);
+}
+
+/** `Mon 2026-10-26 09:00`: an instant on a zone's wall clock, with its weekday. */
+function onScheduleClock(iso: string, zone: string): string {
+  const local = DateTime.fromISO(iso, { zone }).setLocale('en-GB');
+  return local.isValid ? local.toFormat('ccc yyyy-MM-dd HH:mm') : iso;
 }

@@ -154,9 +154,29 @@ describe.each(TEST_DATABASES)('on-call schedules on $name', (kind) => {
   it('headroom oncall prints who is on call now and next', async () => {
     const run = await runCli(['oncall', '--at', '2026-10-21T10:00:00Z'], headroom.url);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^SCHEDULE\s+ON CALL\s+UNTIL\s+NEXT\s+FROM$/m);
-    expect(run.stdout).toMatch(/^payments-primary\s+anna\s+2026-10-21T16:00:00.000Z\s+nick/m);
-    expect(run.stdout).toMatch(/^incident-response\s+ines/m);
+    expect(run.stdout).toMatch(/^SCHEDULE\s+ON CALL\s+UNTIL\s+NEXT\s+FROM\s+TIME ZONE$/m);
+    // 16:00Z is 18:00 on Amsterdam's summer clock (New York's noon): the schedule's clock.
+    expect(run.stdout).toMatch(
+      /^payments-primary\s+anna\s+Wed 2026-10-21 18:00\s+nick\s+Wed 2026-10-21 18:00\s+Europe\/Amsterdam$/m,
+    );
+    // One member: ines stays on call beyond the year the API looks ahead.
+    expect(run.stdout).toMatch(/^incident-response\s+ines\s+—\s+—\s+—\s+UTC$/m);
+    // After the DST change the Monday 09:00 hand-off is an hour later in UTC, not on the clock.
+    const after = await runCli(
+      ['oncall', 'payments-primary', '--at', '2026-10-31T10:00:00Z'],
+      headroom.url,
+    );
+    expect(after.stdout).toMatch(/^payments-primary\s+\S+\s+Mon 2026-11-02 09:00\s/m);
+    const json = await runCli(
+      ['oncall', 'payments-primary', '--at', '2026-10-21T10:00:00Z', '--json'],
+      headroom.url,
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject([
+      {
+        schedule: 'payments-primary',
+        current: { user: 'anna', until: '2026-10-21T16:00:00.000Z' },
+      },
+    ]);
     expect((await runCli(['oncall', 'nope'], headroom.url)).code).toBe(2);
     expect((await runCli(['oncall'], 'http://127.0.0.1:1')).code).toBe(3);
   });
