@@ -19,9 +19,23 @@ describe('runValidate', () => {
   it('says how much a valid config holds and exits 0', async () => {
     expect(await run(['examples/config'])).toEqual({
       code: 0,
-      stdout: '3 services, 5 SLOs: valid\n',
+      stdout: '3 services, 5 SLOs, 1 runbook, 1 incident settings: valid\n',
       stderr: '',
     });
+  });
+
+  it('counts every kind, with the operations example that builds on the services', async () => {
+    expect(await run(['examples/config', 'examples/operations'])).toEqual({
+      code: 0,
+      stdout:
+        '3 services, 5 SLOs, 1 error-budget policy, 3 schedules, 2 escalation policies, ' +
+        '2 heartbeats, 1 runbook, 1 incident settings: valid\n',
+      stderr: '',
+    });
+    // Alone, its references to the services' names and teams do not resolve.
+    const alone = await run(['examples/operations']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('no Service named "payments-api"');
   });
 
   it('prints every issue to stderr, counts them on stdout and exits 2', async () => {

@@ -2,7 +2,7 @@
 import { formatIssue, type ConfigIssue } from '../config/document.js';
 import { loadConfig } from '../config/load.js';
 import type { ErrorBudgetPolicy } from '../core/policy/model.js';
-import type { Service, Slo } from '../core/slo/model.js';
+import type { ReliabilityModel, Service, Slo } from '../core/slo/model.js';
 import { ExitCode, type CliIo } from './io.js';
 
 export interface ValidateOptions {
@@ -45,19 +45,34 @@ export async function runValidate(
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else if (valid) {
     const notes = warnings > 0 ? `, ${count(warnings, 'warning')}` : '';
-    // Policies are named only when there are some: most configs have none.
-    const policies =
-      model.policies.length === 0
-        ? ''
-        : `, ${count(model.policies.length, 'error-budget policy', 'error-budget policies')}`;
-    io.stdout.write(
-      `${count(model.services.length, 'service')}, ${count(model.slos.length, 'SLO')}${policies}: valid${notes}\n`,
-    );
+    io.stdout.write(`${contents(model).join(', ')}: valid${notes}\n`);
   } else {
     const notes = warnings > 0 ? `, ${count(warnings, 'warning')}` : '';
     io.stdout.write(`${count(errors, 'error')}${notes} in ${count(files.length, 'file')}\n`);
   }
   return valid ? ExitCode.ok : ExitCode.usage;
+}
+
+/**
+ * What the config holds: services and SLOs always, every other kind only when there
+ * is some (an SLO-only config reads as before), so that a file that held a schedule
+ * and now reads as none shows.
+ */
+function contents(model: ReliabilityModel): string[] {
+  const others: [number, string, string][] = [
+    [model.dataSources.length, 'data source', 'data sources'],
+    [model.policies.length, 'error-budget policy', 'error-budget policies'],
+    [model.schedules.length, 'schedule', 'schedules'],
+    [model.escalationPolicies.length, 'escalation policy', 'escalation policies'],
+    [model.heartbeats.length, 'heartbeat', 'heartbeats'],
+    [model.runbooks.length, 'runbook', 'runbooks'],
+    [model.incidentSettings.length, 'incident settings', 'incident settings'],
+  ];
+  return [
+    count(model.services.length, 'service'),
+    count(model.slos.length, 'SLO'),
+    ...others.filter(([n]) => n > 0).map(([n, noun, plural]) => count(n, noun, plural)),
+  ];
 }
 
 function count(n: number, noun: string, plural = `${noun}s`): string {
