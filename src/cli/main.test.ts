@@ -83,6 +83,10 @@ describe('main', () => {
 
   it('runs validate with its paths and exit code', async () => {
     const result = await run(['validate', 'examples/config']);
-    expect(result).toEqual({ code: 0, stdout: '3 services, 5 SLOs, 1 runbook, 1 incident settings: valid\n', stderr: '' });
+    expect(result).toEqual({
+      code: 0,
+      stdout: '3 services, 5 SLOs, 1 runbook, 1 incident settings: valid\n',
+      stderr: '',
+    });
   });
 });
