@@ -388,6 +388,9 @@ describe('the web UI of a new install', BROWSER_TEST_LIMIT, () => {
     await saveScreenshot(page, 'new-install');
     await page.getByRole('link', { name: 'On call', exact: true }).click();
     expect(await text(page.locator('[data-empty-state]'))).toContain('kind: Schedule');
+    expect(await text(page.locator('[data-empty-state]'))).toContain(
+      'headroom apply -f examples/config -f examples/operations',
+    );
     await page.goto(`${headroom.url}/no/such/page`);
     await page.getByRole('heading', { name: 'No such page' }).waitFor();
   });

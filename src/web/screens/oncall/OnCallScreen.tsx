@@ -67,8 +67,12 @@ function Schedules(props: {
         </pre>
         <p>
           The full format (restrictions, overrides, follow-the-sun) is in{' '}
-          <code>docs/config.md</code>.
+          <code>docs/config.md</code>. The repository's example shop has rotations and escalation
+          policies for its services:
         </p>
+        <pre>
+          <code>{'headroom apply -f examples/config -f examples/operations'}</code>
+        </pre>
       </EmptyState>
     );
   }
