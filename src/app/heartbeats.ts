@@ -107,6 +107,8 @@ interface KnownState {
 export class HeartbeatPings {
   private readonly commits: GroupCommit<PendingPing, PingOutcome>;
   private readonly names = new Map<string, string>();
+  /** Tokens being looked up, by token: see nameOf. */
+  private readonly lookups = new Map<string, Promise<string | undefined>>();
   private readonly states = new Map<string, KnownState>();
   private loadedAll: Promise<void> | undefined;
   /** Settles once the last batch taken has begun its write. */
@@ -127,9 +129,11 @@ export class HeartbeatPings {
   }
 
   async receive(input: PingInput): Promise<PingOutcome> {
+    // When it came, not when its token was found: a lookup can take a while.
+    const at = this.deps.clock.now();
     const name = await this.nameOf(input);
     if (name === undefined) return 'not-found';
-    return this.commits.submit({ name, input, at: this.deps.clock.now() });
+    return this.commits.submit({ name, input, at });
   }
 
   /** Waits until every ping taken so far is written. */
@@ -142,13 +146,17 @@ export class HeartbeatPings {
     if (target.kind === 'token') {
       const known = this.names.get(target.token);
       if (known !== undefined) return known;
-      await this.loadAll();
-      const loaded = this.names.get(target.token);
-      if (loaded !== undefined) return loaded;
-      const row = await this.deps.store.findHeartbeatByToken(target.token);
-      if (row === undefined) return undefined;
-      this.names.set(target.token, row.name);
-      return row.name;
+      // Pings of a token that arrive while it is looked up wait for that one lookup and
+      // go on in the order they came; lookups of their own could finish in any order
+      // (on PostgreSQL each takes a connection of the pool), and the check's start
+      // could then be applied after its end.
+      let lookup = this.lookups.get(target.token);
+      if (lookup === undefined) {
+        const { token } = target;
+        lookup = this.lookUp(token).finally(() => this.lookups.delete(token));
+        this.lookups.set(token, lookup);
+      }
+      return lookup;
     }
     const key = await this.pingKey(target.pingKey);
     if (key === undefined || key.revokedAt !== null) return undefined;
@@ -159,6 +167,16 @@ export class HeartbeatPings {
     if (this.deps.catalog.service(heartbeat.service)?.team !== key.team) return undefined;
     await syncHeartbeatRows(this.deps);
     return heartbeat.name;
+  }
+
+  private async lookUp(token: string): Promise<string | undefined> {
+    await this.loadAll();
+    const loaded = this.names.get(token);
+    if (loaded !== undefined) return loaded;
+    const row = await this.deps.store.findHeartbeatByToken(token);
+    if (row === undefined) return undefined;
+    this.names.set(token, row.name);
+    return row.name;
   }
 
   /** Every check's token and state, in one read, once (and again after a failed read). */

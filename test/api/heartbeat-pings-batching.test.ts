@@ -285,4 +285,49 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
     expect(last?.durationMs).toBe(3 * 60_000);
     headroom.clock.set(start);
   });
+
+  it('applies the pings of a token not known yet in the order they came, looked up once', async () => {
+    // The check is new to this instance: its token is looked up. The start's lookup is
+    // slow; the end, arriving meanwhile, must not be found by a faster lookup of its own
+    // and applied first, leaving the run open.
+    const { store: real } = headroom.server.deps;
+    const name = checkName(2);
+    let lookups = 0;
+    let lookupBegun: () => void = () => undefined;
+    const firstLookup = new Promise<void>((resolve) => {
+      lookupBegun = resolve;
+    });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const store: Store = {
+      ...real,
+      listHeartbeats: async () => (await real.listHeartbeats()).filter((row) => row.name !== name),
+      findHeartbeatByToken: async (token) => {
+        lookups += 1;
+        if (lookups === 1) {
+          lookupBegun();
+          await released;
+        }
+        return real.findHeartbeatByToken(token);
+      },
+    };
+    const pings = new HeartbeatPings({ ...headroom.server.deps, store });
+    const token = tokens[2] ?? '';
+    const start = headroom.clock.now();
+    headroom.clock.set(start + 30 * 60_000);
+    const started = pings.receive(pingOf(token, 'start'));
+    await firstLookup;
+    headroom.clock.set(start + 32 * 60_000);
+    const succeeded = pings.receive(pingOf(token, 'success'));
+    release();
+    expect(await Promise.all([started, succeeded])).toEqual(['ok', 'ok']);
+    expect(lookups).toBe(1);
+    // Each ping keeps the instant it came, and the run lasted from one to the other.
+    const [end, begin] = await stored(2);
+    expect(begin).toMatchObject({ kind: 'start', at: start + 30 * 60_000 });
+    expect(end).toMatchObject({ kind: 'success', durationMs: 2 * 60_000 });
+    headroom.clock.set(start);
+  });
 });
