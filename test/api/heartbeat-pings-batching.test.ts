@@ -22,6 +22,23 @@ function pingOf(token: string, signal: PingInput['signal']): PingInput {
   };
 }
 
+/** A promise and what settles it: one step of a test that another step waits for. */
+function signal(): { readonly done: Promise<void>; readonly fire: () => void } {
+  let fire: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { done, fire };
+}
+
+/** The store, except that its list of checks leaves `name` out: the check is new to a reader. */
+function hidingCheck(real: Store, name: string): Store {
+  return {
+    ...real,
+    listHeartbeats: async () => (await real.listHeartbeats()).filter((row) => row.name !== name),
+  };
+}
+
 describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
   let headroom: TestHeadroom;
   let tokens: string[] = [];
@@ -252,17 +269,13 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
     const { store: real } = headroom.server.deps;
     const name = checkName(1);
     let slowReads = 1;
-    let readBegun: () => void = () => undefined;
-    const firstRead = new Promise<void>((resolve) => {
-      readBegun = resolve;
-    });
+    const firstRead = signal();
     const store: Store = {
-      ...real,
-      listHeartbeats: async () => (await real.listHeartbeats()).filter((row) => row.name !== name),
+      ...hidingCheck(real, name),
       getHeartbeat: async (wanted) => {
         if (wanted === name && slowReads > 0) {
           slowReads -= 1;
-          readBegun();
+          firstRead.fire();
           await new Promise((resolve) => setTimeout(resolve, 30));
         }
         return real.getHeartbeat(wanted);
@@ -275,7 +288,7 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
     headroom.clock.set(minutes(20));
     const succeeded = pings.receive(pingOf(token, 'success'));
     // Not a fixed sleep: on a busy machine the token's lookup alone can take longer.
-    await firstRead; // the first batch reads, slowly
+    await firstRead.done; // the first batch reads, slowly
     headroom.clock.set(minutes(21));
     const started = pings.receive(pingOf(token, 'start'));
     expect(await Promise.all([succeeded, started])).toEqual(['ok', 'ok']);
@@ -293,22 +306,15 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
     const { store: real } = headroom.server.deps;
     const name = checkName(2);
     let lookups = 0;
-    let lookupBegun: () => void = () => undefined;
-    const firstLookup = new Promise<void>((resolve) => {
-      lookupBegun = resolve;
-    });
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const firstLookup = signal();
+    const release = signal();
     const store: Store = {
-      ...real,
-      listHeartbeats: async () => (await real.listHeartbeats()).filter((row) => row.name !== name),
+      ...hidingCheck(real, name),
       findHeartbeatByToken: async (token) => {
         lookups += 1;
         if (lookups === 1) {
-          lookupBegun();
-          await released;
+          firstLookup.fire();
+          await release.done;
         }
         return real.findHeartbeatByToken(token);
       },
@@ -318,10 +324,10 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
     const start = headroom.clock.now();
     headroom.clock.set(start + 30 * 60_000);
     const started = pings.receive(pingOf(token, 'start'));
-    await firstLookup;
+    await firstLookup.done;
     headroom.clock.set(start + 32 * 60_000);
     const succeeded = pings.receive(pingOf(token, 'success'));
-    release();
+    release.fire();
     expect(await Promise.all([started, succeeded])).toEqual(['ok', 'ok']);
     expect(lookups).toBe(1);
     // Each ping keeps the instant it came, and the run lasted from one to the other.
