@@ -54,9 +54,8 @@ export async function runValidate(
 }
 
 /**
- * What the config holds: services and SLOs always, every other kind only when there
- * is some (an SLO-only config reads as before), so that a file that held a schedule
- * and now reads as none shows.
+ * What the config holds, so that its author sees every kind was read: services and
+ * SLOs always, every other kind when there is some.
  */
 function contents(model: ReliabilityModel): string[] {
   const others: [number, string, string][] = [
