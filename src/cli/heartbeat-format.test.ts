@@ -52,12 +52,23 @@ describe('formatHeartbeatDetail', () => {
         'Schedule   cron 30 2 * * * (Europe/Amsterdam), grace 30m, max run time 2h, min run time 5m',
         'Ping URL   https://headroom.example.com/ping/5f0c…',
         'Last ping  2026-12-04T01:31:10.000Z (last success 2026-12-04T01:31:10.000Z, last failure 2026-12-02T01:40:00.000Z)',
-        'Expected   a run by 2026-12-05T01:30:00.000Z; down at 2026-12-05T02:00:00.000Z without one',
+        'Expected   a run by 2026-12-05T01:30:00.000Z (Sat 02:30 Europe/Amsterdam); down at 2026-12-05T02:00:00.000Z (Sat 03:00) without one',
         'SLOs       backup-runs',
         '',
         'No pings yet.',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('gives the times of a check on UTC or on a period in UTC alone', () => {
+    const utc = { ...check, schedule: 'cron 30 2 * * * (UTC)', timeZone: 'UTC' };
+    expect(formatHeartbeatDetail(utc, 10)).toMatch(
+      /^Expected +a run by 2026-12-05T01:30:00.000Z; down at 2026-12-05T02:00:00.000Z without one$/m,
+    );
+    const period = { ...check, schedule: 'every 1d', timeZone: null };
+    expect(formatHeartbeatDetail(period, 10)).toMatch(
+      /^Expected +a run by 2026-12-05T01:30:00.000Z;/m,
     );
   });
 

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { formatRunTime } from '../core/time/duration.js';
 import type { heartbeatDetailSchema, heartbeatPingSchema } from '../schema/heartbeats-api.js';
 import { formatColumns } from './columns.js';
+import { wallClock } from './wall-clock.js';
 
 type HeartbeatDetail = z.infer<typeof heartbeatDetailSchema>;
 type HeartbeatPing = z.infer<typeof heartbeatPingSchema>;
@@ -86,9 +87,20 @@ function expectedLine(check: HeartbeatDetail): string {
     if (check.status === 'new') return 'nothing until the first ping';
     return 'nothing: the next successful run brings it up';
   }
+  const by = `a run by ${check.expectedAt}${onCronClock(check, check.expectedAt, true)}`;
   return check.downAt === null
-    ? `a run by ${check.expectedAt}`
-    : `a run by ${check.expectedAt}; down at ${check.downAt} without one`;
+    ? by
+    : `${by}; down at ${check.downAt}${onCronClock(check, check.downAt, false)} without one`;
+}
+
+/**
+ * ` (Sat 02:30 Europe/Amsterdam)`: a cron check's instant on the clock its expression is
+ * written for, so that `30 2 * * *` reads as 02:30; nothing for UTC and periods.
+ */
+function onCronClock(check: HeartbeatDetail, iso: string, nameZone: boolean): string {
+  const zone = check.timeZone;
+  if (zone === null || zone === 'UTC') return '';
+  return ` (${wallClock(iso, zone, false)}${nameZone ? ` ${zone}` : ''})`;
 }
 
 function tookText(ping: HeartbeatPing): string {

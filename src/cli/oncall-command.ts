@@ -2,7 +2,6 @@
 // next; every schedule when none is named. Hand-offs are shown on the schedule's own
 // clock, as the web UI shows them: that is the clock the rotation is written in and the
 // one its people live by (a 09:00 Monday hand-off stays 09:00 across DST).
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { onCallSchema, scheduleSummarySchema } from '../schema/oncall-api.js';
 import {
@@ -14,6 +13,7 @@ import {
 } from './api-client.js';
 import { formatColumns } from './columns.js';
 import { ExitCode, type CliIo } from './io.js';
+import { wallClock } from './wall-clock.js';
 
 export interface OnCallOptions {
   readonly schedule: string | undefined;
@@ -91,7 +91,7 @@ export function formatOnCall(
     ...answers.map((answer) => {
       const zone = zones.get(answer.schedule) ?? 'UTC';
       const local = (iso: string | null | undefined) =>
-        iso === null || iso === undefined ? '—' : onScheduleClock(iso, zone);
+        iso === null || iso === undefined ? '—' : wallClock(iso, zone);
       return [
         answer.schedule,
         answer.current.user ?? '(nobody)',
@@ -103,10 +103,4 @@ export function formatOnCall(
     }),
   ];
   return formatColumns(rows);
-}
-
-/** `Mon 2026-10-26 09:00`: an instant on a zone's wall clock, with its weekday. */
-function onScheduleClock(iso: string, zone: string): string {
-  const local = DateTime.fromISO(iso, { zone }).setLocale('en-GB');
-  return local.isValid ? local.toFormat('ccc yyyy-MM-dd HH:mm') : iso;
 }
