@@ -33,6 +33,8 @@ export interface OnCallTurn {
 
 export interface OnCallAnswer {
   readonly schedule: string;
+  /** The schedule's zone: its hand-offs are written, and read, on that clock. */
+  readonly timeZone: string;
   readonly atMs: number;
   readonly current: OnCallTurn;
   /** The next person on call after the current turn (skipping gaps), if any within a year. */
@@ -82,6 +84,7 @@ export async function whoIsOnCall(
   }
   return {
     schedule: name,
+    timeZone: schedule.timeZone,
     atMs: at,
     current: {
       user: current.user,

@@ -43,14 +43,12 @@ export async function runOnCall(
     return ExitCode.usage;
   }
   try {
-    const schedules = await client.call(
-      'GET',
-      '/api/v1/schedules',
-      undefined,
-      z.array(scheduleSummarySchema),
-    );
     const names =
-      options.schedule !== undefined ? [options.schedule] : schedules.map(({ name }) => name);
+      options.schedule !== undefined
+        ? [options.schedule]
+        : (
+            await client.call('GET', '/api/v1/schedules', undefined, z.array(scheduleSummarySchema))
+          ).map((schedule) => schedule.name);
     const at = options.at === undefined ? '' : `?at=${encodeURIComponent(options.at)}`;
     const answers: OnCall[] = [];
     for (const name of names) {
@@ -63,10 +61,7 @@ export async function runOnCall(
         ),
       );
     }
-    const zones = new Map(schedules.map(({ name, timeZone }) => [name, timeZone]));
-    io.stdout.write(
-      options.json ? `${JSON.stringify(answers, null, 2)}\n` : formatOnCall(answers, zones),
-    );
+    io.stdout.write(options.json ? `${JSON.stringify(answers, null, 2)}\n` : formatOnCall(answers));
     return ExitCode.ok;
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -75,21 +70,15 @@ export async function runOnCall(
   }
 }
 
-/**
- * One line per schedule: who now and until when, who next and from when, on the
- * schedule's clock (`zones`: schedule name to IANA zone; UTC for one not in it).
- */
-export function formatOnCall(
-  answers: readonly OnCall[],
-  zones: ReadonlyMap<string, string>,
-): string {
+/** One line per schedule: who now and until when, who next and from when, on its clock. */
+export function formatOnCall(answers: readonly OnCall[]): string {
   if (answers.length === 0) {
     return 'No schedules yet: apply a Schedule document (see docs/config.md#schedule).\n';
   }
   const rows = [
     ['SCHEDULE', 'ON CALL', 'UNTIL', 'NEXT', 'FROM', 'TIME ZONE'],
     ...answers.map((answer) => {
-      const zone = zones.get(answer.schedule) ?? 'UTC';
+      const zone = answer.timeZone;
       const local = (iso: string | null | undefined) =>
         iso === null || iso === undefined ? '—' : wallClock(iso, zone);
       return [

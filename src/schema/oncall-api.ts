@@ -25,6 +25,9 @@ export const onCallTurnSchema = z.object({
 export const onCallSchema = z
   .object({
     schedule: z.string(),
+    timeZone: z
+      .string()
+      .meta({ description: "The schedule's IANA zone: the clock its hand-offs are written on" }),
     at: instantSchema,
     current: onCallTurnSchema,
     next: onCallTurnSchema.nullable(),

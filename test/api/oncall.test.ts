@@ -174,6 +174,7 @@ describe.each(TEST_DATABASES)('on-call schedules on $name', (kind) => {
     expect(JSON.parse(json.stdout)).toMatchObject([
       {
         schedule: 'payments-primary',
+        timeZone: 'Europe/Amsterdam',
         current: { user: 'anna', until: '2026-10-21T16:00:00.000Z' },
       },
     ]);

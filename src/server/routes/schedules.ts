@@ -65,6 +65,7 @@ export function scheduleRoutes(deps: AppDependencies): RouteDefinition[] {
         const answer = await whoIsOnCall(deps, principal, params.name, query.at);
         return {
           schedule: answer.schedule,
+          timeZone: answer.timeZone,
           at: isoOf(answer.atMs),
           current: turnView(answer.current),
           next: answer.next === null ? null : turnView(answer.next),
