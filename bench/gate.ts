@@ -2,8 +2,8 @@
 // PostgreSQL. Figures, not assertions. Target: p99 under 5 ms at 1,000 checks/s with
 // 1,000 services (one SLO each) and 1,000 policies loaded.
 //
-// The server runs as its own process; the load generators run here, so both share the
-// machine's cores. Two of them: autocannon, as bench/http.ts uses it (its rate limit lets
+// The server runs as its own process; the load generators run here, on a core of their
+// own where the machine has two or more (bench/cpu-split.ts). Two of them: autocannon, as bench/http.ts uses it (its rate limit lets
 // each connection send its second's quota at once, then wait: bursts at full speed), and
 // an open-loop one that sends a check every millisecond and times each from when it
 // was due, so that its own lateness counts against the server too: 1,000 checks/s as
@@ -20,7 +20,8 @@ import { openDatabase } from '../src/store/database.js';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
 import { startBareServer } from './bare-server.js';
-import { cpuPerRequestUs, processCpuMs } from './process-cpu.js';
+import { cpuSplit, describeSplit, pin } from './cpu-split.js';
+import { cpuPerRequestUs, mainThreadCpuMs, processCpuMs } from './process-cpu.js';
 import { formatCount, formatTable } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -34,6 +35,8 @@ const OPEN_LOOP_CONNECTIONS = 256;
 /** One service in this many has spent its budget: those checks are denied. */
 const EXHAUSTED_EVERY = 10;
 const DATABASES = (process.env.BENCH_GATE_DATABASES ?? 'sqlite,postgres').split(',');
+const split = cpuSplit();
+if (split !== undefined) pin(process.pid, split.generator);
 
 const serviceName = (index: number) => `svc-${String(index).padStart(4, '0')}`;
 const teamName = (index: number) => `team-${String(index % TEAMS).padStart(2, '0')}`;
@@ -121,6 +124,8 @@ interface Figures {
   readonly loopStall: number;
   /** The server process's CPU time (all threads) per answered check, in µs; steadier than latency on shared cores. */
   readonly cpuPerCheckUs: number | undefined;
+  /** Of cpuPerCheckUs, what the main thread (HTTP, the decision) used; the rest is the SQLite writer, GC, libuv. */
+  readonly mainThreadCpuPerCheckUs: number | undefined;
 }
 
 const SERVER_BOUNDS = ['0.001', '0.0025', '0.005'] as const;
@@ -159,6 +164,7 @@ async function run(
   let sent = 0;
   const before = await serverHistogram(url);
   const cpuBefore = processCpuMs(options.pid);
+  const mainBefore = mainThreadCpuMs(options.pid);
   const result = await autocannon({
     url: `${url}/api/v1/deploys/check`,
     method: 'POST',
@@ -186,6 +192,7 @@ async function run(
     ],
   });
   const cpuAfter = processCpuMs(options.pid);
+  const mainAfter = mainThreadCpuMs(options.pid);
   const after = await serverHistogram(url);
   const answered = after.count - before.count;
   const share = (index: number) =>
@@ -193,6 +200,7 @@ async function run(
   return {
     load,
     cpuPerCheckUs: cpuPerRequestUs(cpuBefore, cpuAfter, result['2xx']),
+    mainThreadCpuPerCheckUs: cpuPerRequestUs(mainBefore, mainAfter, result['2xx']),
     serverWithin: [share(0), share(1), share(2)],
     loopStall: round(after.loopStall),
     checksPerSecond: result['2xx'] / DURATION_SECONDS,
@@ -217,6 +225,7 @@ async function measure(
   let server: ServerProcess | undefined;
   try {
     server = await spawnServer(args, env);
+    if (split !== undefined) pin(server.child.pid, split.servers);
     const { url } = server;
     process.stdout.write(`  ${kindName}: applying ${SERVICES} services, SLOs and policies\n`);
     const started = performance.now();
@@ -292,6 +301,7 @@ async function openLoop(
   const pool = new Pool(url, { connections: OPEN_LOOP_CONNECTIONS });
   const before = await serverHistogram(url);
   const cpuBefore = processCpuMs(pid);
+  const mainBefore = mainThreadCpuMs(pid);
   const total = rate * DURATION_SECONDS;
   const latencies: number[] = [];
   const fromSend: number[] = [];
@@ -344,6 +354,7 @@ async function openLoop(
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
   const cpuAfter = processCpuMs(pid);
+  const mainAfter = mainThreadCpuMs(pid);
   await pool.close();
   const after = await serverHistogram(url);
   const answered = after.count - before.count;
@@ -356,6 +367,7 @@ async function openLoop(
   return {
     load: `${formatCount(rate)}/s, spread out`,
     cpuPerCheckUs: cpuPerRequestUs(cpuBefore, cpuAfter, latencies.length),
+    mainThreadCpuPerCheckUs: cpuPerRequestUs(mainBefore, mainAfter, latencies.length),
     checksPerSecond: latencies.length / elapsed,
     answered: latencies.length,
     p50: at(0.5),
@@ -373,6 +385,10 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
+function microseconds(us: number | undefined): string {
+  return us === undefined ? 'n/a' : `${us.toFixed(0)} µs`;
+}
+
 function percent(fraction: number): string {
   return `${(Math.floor(fraction * 1000) / 10).toFixed(1)}%`;
 }
@@ -380,6 +396,7 @@ function percent(fraction: number): string {
 const all: Figures[] = [];
 // This machine's floor: the same open loop against a server that does nothing.
 const bare = await startBareServer();
+if (split !== undefined) pin(bare.pid, split.servers);
 try {
   await openLoop(bare.url, RATE, bare.pid); // warm-up
   all.push({ database: 'none: bare Fastify', ...(await openLoop(bare.url, RATE, bare.pid)) });
@@ -410,6 +427,7 @@ process.stdout.write(
       'server: ≤1 / ≤2.5 / ≤5 ms',
       'loop stall',
       'server CPU/check',
+      'of which main thread',
     ],
     ...all.map((figure) => [
       figure.database,
@@ -424,15 +442,17 @@ process.stdout.write(
       String(figure.errors),
       figure.serverWithin?.map(percent).join(' / ') ?? 'n/a',
       `${figure.loopStall} ms`,
-      figure.cpuPerCheckUs === undefined ? 'n/a' : `${figure.cpuPerCheckUs.toFixed(0)} µs`,
+      microseconds(figure.cpuPerCheckUs),
+      microseconds(figure.mainThreadCpuPerCheckUs),
     ]),
   ])}\n`,
 );
 process.stdout.write(
   `${SERVICES} services (one SLO each) and ${SERVICES} policies, ${CONNECTIONS} connections, ${DURATION_SECONDS} s per run; target: p99 < 5 ms at 1,000 checks/s\n` +
-    'p50…max: as the load generator saw them (it shares the cores; "spread out": from when each check was due);\n' +
-    'p99 from send: the same checks timed from when each was handed to the HTTP client, as a CI job times its call; sent late: how far behind its schedule the generator sent a check (its timers, the shared cores), counted in p50…max;\n' +
+    'p50…max: as the load generator saw them ("spread out": from when each check was due);\n' +
+    'p99 from send: the same checks timed from when each was handed to the HTTP client, as a CI job times its call; sent late: how far behind its schedule the generator sent a check (its timers, its core), counted in p50…max;\n' +
     '"none: bare Fastify": the same open loop against a server that answers at once (bench/bare-server.ts): the floor on this machine;\n' +
     'server: the share of checks the server answered within 1, 2.5 and 5 ms by its own clock; loop stall: the longest its event loop was held up;\n' +
-    "server CPU/check: the server process's CPU time (all its threads) over the run, per answered check\n",
+    `cores: ${describeSplit(split)}\n` +
+    "server CPU/check: the server process's CPU time (all its threads) over the run, per answered check; of which main thread: its event loop (HTTP, the decision), the rest being the SQLite writer thread, GC and libuv\n",
 );
