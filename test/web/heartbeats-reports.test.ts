@@ -298,6 +298,18 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     }
   });
 
+  it("says a team without members has no working time and no one's pages to count", async () => {
+    // No user is in team discovery: its report has services but nobody to hold toil or pages against.
+    await page.goto(`${headroom.url}/reports?team=discovery&from=2026-10-02&to=2026-10-31`);
+    await page.locator('[data-report="discovery"]').waitFor();
+    const toil = await text(page.locator('[data-panel="toil"] [data-field="no-members"]'));
+    expect(toil).toContain('Team discovery has no members');
+    expect(toil).toContain('PUT /api/v1/users/{name}');
+    expect(await page.locator('[data-panel="toil"] [data-field="working-to"]').count()).toBe(0);
+    const onCall = await text(page.locator('[data-panel="oncall-load"] [data-field="no-members"]'));
+    expect(onCall).toContain('Team discovery has no members');
+  });
+
   it('shows the reliability report with the API numbers, and downloads it', async () => {
     // Toil logged by hand, so the report has minutes to show: by a member of the team.
     const member = await headroom.call('POST', '/api/v1/users', {

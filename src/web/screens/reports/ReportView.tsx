@@ -43,14 +43,14 @@ export function ReportView({ report }: { readonly report: ReliabilityReport }) {
           {report.toil === null ? (
             <p className="muted">No toil figures for this team.</p>
           ) : (
-            <Toil toil={report.toil} />
+            <Toil toil={report.toil} team={report.team} />
           )}
         </Panel>
         <Panel title="On-call load" id="oncall-load">
           {report.onCall === null ? (
             <p className="muted">No on-call figures for this team.</p>
           ) : (
-            <OnCall load={report.onCall} />
+            <OnCall load={report.onCall} team={report.team} />
           )}
         </Panel>
       </div>
@@ -254,7 +254,7 @@ function IncidentLink({ id }: { readonly id: string }) {
   return <a href={paths.incident(Number(number))}>INC-{number}</a>;
 }
 
-function Toil({ toil }: { readonly toil: ReportToil }) {
+function Toil({ toil, team }: { readonly toil: ReportToil; readonly team: string }) {
   const cap = toil.capPercent;
   const style = {
     '--fill': `${String(Math.min(100, (toil.share ?? 0) * 100))}%`,
@@ -294,7 +294,12 @@ function Toil({ toil }: { readonly toil: ReportToil }) {
           cap {formatCount(cap)}%
         </span>
       </div>
-      {toil.workingToMs < toil.toMs ? (
+      {toil.people.every((person) => person.workingMinutes === null) ? (
+        <p className="muted small" data-field="no-members">
+          Team {team} has no members, so there is no working time to hold its toil against: add the
+          team to its people&apos;s teams (<code>PUT /api/v1/users/&#123;name&#125;</code>).
+        </p>
+      ) : toil.workingToMs < toil.toMs ? (
         <p className="muted small" data-field="working-to">
           The period is not over: working time is counted to {formatInstant(iso(toil.workingToMs))}.
         </p>
@@ -345,7 +350,7 @@ function Toil({ toil }: { readonly toil: ReportToil }) {
   );
 }
 
-function OnCall({ load }: { readonly load: ReportOnCall }) {
+function OnCall({ load, team }: { readonly load: ReportOnCall; readonly team: string }) {
   return (
     <>
       <p>
@@ -356,7 +361,10 @@ function OnCall({ load }: { readonly load: ReportOnCall }) {
         {load.noiseShare === null ? '' : ` (${formatPercent(load.noiseShare)})`}.
       </p>
       {load.people.length === 0 ? (
-        <p className="muted">Nobody on the team&apos;s rotas.</p>
+        <p className="muted" data-field="no-members">
+          Team {team} has no members. A page counts here for the people of the team it was e-mailed
+          to: users in the team with an address (<code>PUT /api/v1/users/&#123;name&#125;</code>).
+        </p>
       ) : (
         <div className="table-scroll">
           <table>
