@@ -5,6 +5,7 @@
 import type { SloStatus } from '../core/slo/status.js';
 import type { Tier } from '../core/slo/model.js';
 import type { IncidentView } from '../schema/incidents.js';
+import type { SloStateName } from '../schema/overview.js';
 import { AppError } from './errors.js';
 import { PREVIEW_ACTOR, previewGates, type GatePreview } from './gate-preview.js';
 import { listIncidents } from './incidents.js';
@@ -16,8 +17,6 @@ import { listSloStatuses } from './slo-status.js';
 
 /** More open incidents than this is a bad day; the incidents screen lists them all. */
 const OPEN_INCIDENTS_SHOWN = 100;
-
-export type OverviewSloState = 'ok' | 'burning' | 'exhausted' | 'unknown';
 
 export interface OverviewService {
   readonly name: string;
@@ -44,9 +43,14 @@ export interface Overview {
   readonly onCall: readonly OverviewOnCall[] | null;
 }
 
-/** Unknown first (its numbers are stale), then spent, then burning; the web UI's order. */
-export function sloStateOf(status: SloStatus): OverviewSloState {
+/**
+ * Unknown first (its numbers are stale), then no data (no events in the window: a
+ * budget untouched by nothing is not a healthy one), then spent, then burning; the
+ * web UI's order.
+ */
+export function sloStateOf(status: SloStatus): SloStateName {
   if (status.source?.state === 'unknown') return 'unknown';
+  if (status.sli === null) return 'no-data';
   if (status.errorBudget.remaining <= 0) return 'exhausted';
   if (status.alerts.some((alert) => alert.firing)) return 'burning';
   return 'ok';

@@ -32,14 +32,15 @@ export const overviewGateSchema = gatePreviewSchema
   .pick({ state: true, policies: true, reasons: true, approvalsApplied: true, liftableBy: true })
   .meta({ id: 'OverviewGate' });
 
-export const SLO_STATES = ['ok', 'burning', 'exhausted', 'unknown'] as const;
+export const SLO_STATES = ['ok', 'burning', 'exhausted', 'unknown', 'no-data'] as const;
+export type SloStateName = (typeof SLO_STATES)[number];
 
 export const overviewSloSchema = z
   .object({
     name: z.string(),
     state: z.enum(SLO_STATES).meta({
       description:
-        '`unknown`: its source could not be read; `exhausted`: no budget left; `burning`: a burn alert fires; else `ok`',
+        '`unknown`: its source could not be read; `no-data`: no events in its window, so nothing is measured (silence is not health: is the SLI being sent?); `exhausted`: no budget left; `burning`: a burn alert fires; else `ok`',
     }),
     remaining: z.number().meta({ description: 'Error budget left: 1 untouched, 0 spent' }),
     sli: z.number().min(0).max(1).nullable(),

@@ -320,4 +320,44 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
     expect(await text(shown)).toContain("anyone's deploys but rita's");
     await saveScreenshot(page, 'service-gate-approval');
   });
+
+  it('shows an SLO without events as no data, not as a whole budget that is ok', async () => {
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'SLO',
+            metadata: { name: 'recommendations-freshness' },
+            spec: {
+              service: 'recommendations',
+              sli: { ratio: {} },
+              objective: 99,
+              window: '7d',
+            },
+          },
+        ],
+      },
+    });
+    expect(applied.status, applied.text).toBe(200);
+    const status = await api<{ sli: number | null; errorBudget: { remaining: number } }>(
+      '/api/v1/slos/recommendations-freshness/status',
+    );
+    // The API's numbers: nothing measured, so nothing spent.
+    expect(status.sli).toBeNull();
+    expect(status.errorBudget.remaining).toBe(1);
+
+    await page.goto(`${headroom.url}/`);
+    const row = page.locator('tr[data-slo="recommendations-freshness"]');
+    await row.waitFor();
+    expect(await row.locator('[data-state]').getAttribute('data-state')).toBe('no-data');
+    expect(await text(row.locator('[data-state]'))).toBe('no data');
+    expect(await text(row.locator('[data-field="remaining"]'))).toBe('—');
+    expect(await text(page.locator('[data-field="summary"]'))).toContain('1 no data');
+
+    await page.goto(`${headroom.url}/slos/recommendations-freshness`);
+    const bar = page.locator('.key-numbers [data-budget-bar]');
+    await bar.waitFor();
+    expect(await bar.getAttribute('aria-valuetext')).toBe('no data');
+  });
 });
