@@ -126,7 +126,8 @@ function options(props: TimeChartProps, color: Colors, width: number): uPlot.Opt
       axis,
       {
         ...axis,
-        size: 64,
+        font: AXIS_FONT,
+        size: yAxisWidth,
         // uPlot leaves out some labels of a non-linear scale by passing null.
         values: (_chart, ticks) =>
           ticks.map((tick: number | null) =>
@@ -154,6 +155,27 @@ function options(props: TimeChartProps, color: Colors, width: number): uPlot.Opt
       ],
     },
   };
+}
+
+/** The y axis's font, set here so that its labels can be measured. */
+const AXIS_FONT_PX = 12;
+const AXIS_FONT = `${String(AXIS_FONT_PX)}px system-ui, sans-serif`;
+/** uPlot's default tick length and gap between tick and label, and a little air. */
+const TICK_AND_GAP_PX = 10 + 5 + 4;
+
+/**
+ * The y axis as wide as its longest label: a fixed width cut "100.00%" to ",00.00%"
+ * on the SLI chart, and left long gaps beside short labels like "2×".
+ */
+function yAxisWidth(chart: uPlot, values: readonly string[] | null): number {
+  const longest = (values ?? []).reduce(
+    (wide, value) => (value.length > wide.length ? value : wide),
+    '',
+  );
+  if (longest === '') return 40;
+  chart.ctx.font = `${String(AXIS_FONT_PX * uPlot.pxRatio)}px system-ui, sans-serif`;
+  const text = chart.ctx.measureText(longest).width / uPlot.pxRatio;
+  return Math.ceil(text + TICK_AND_GAP_PX);
 }
 
 function drawThresholds(chart: uPlot, thresholds: readonly Threshold[], color: Colors): void {
