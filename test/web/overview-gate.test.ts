@@ -359,5 +359,12 @@ describe('the deploy gate on the overview', BROWSER_TEST_LIMIT, () => {
     const bar = page.locator('.key-numbers [data-budget-bar]');
     await bar.waitFor();
     expect(await bar.getAttribute('aria-valuetext')).toBe('no data');
+    // Its chart of the budget has nothing to draw either: the value under the cursor is —.
+    const budgetChart = page.locator('.chart').nth(1);
+    await budgetChart.locator('canvas').waitFor();
+    await budgetChart.locator('.u-over').hover();
+    expect(await text(budgetChart.locator('.u-legend .u-series').nth(1).locator('.u-value'))).toBe(
+      '—',
+    );
   });
 });

@@ -68,7 +68,10 @@ function chartsOf(status: SloStatus, series: SloSeries) {
     series: [
       {
         label: 'Budget left',
-        values: series.points.map((point) => point.errorBudgetRemaining),
+        // No events in the window at that point: a gap, not an untouched 100 %.
+        values: series.points.map((point) =>
+          point.sli === null ? null : point.errorBudgetRemaining,
+        ),
         color: '--chart-2',
       },
     ] satisfies ChartSeries[],
