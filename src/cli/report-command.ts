@@ -216,7 +216,7 @@ export function formatSummary(summary: ToilSummaryView): string {
           hours(person.toilMinutes),
           person.workingMinutes === null ? '—' : hours(person.workingMinutes),
           person.share === null ? '—' : percent(person.share),
-          person.overCap ? 'yes' : 'no',
+          person.workingMinutes === null ? '—' : person.overCap ? 'yes' : 'no',
         ]),
       ]).trimEnd(),
     );

@@ -15,7 +15,13 @@ import {
   type ReliabilityReport,
   type ServiceReliability,
 } from './report.js';
-import { INCIDENT_TOIL_CAP_MS, PAGE_TOIL_CAP_MS, toilSummary } from './toil.js';
+import {
+  INCIDENT_TOIL_CAP_MS,
+  PAGE_TOIL_CAP_MS,
+  toilSummary,
+  type ToilEntry,
+  type ToilSummaryOptions,
+} from './toil.js';
 import { DEFAULT_WORKING_HOURS } from './working-time.js';
 
 const utc = (text: string) => Date.parse(text);
@@ -103,30 +109,27 @@ const tricky: ServiceReliability = {
   changes: { deploys: 0, failedDeploys: 0, failedToDeploy: 0, gateDenials: 0 },
 };
 
-const toil = toilSummary(
-  [
-    {
-      id: 't1',
-      team: 'payments',
-      person: 'anna',
-      service: 'checkout',
-      category: 'Manual ops',
-      minutes: 1500,
-      at: utc('2026-03-24T10:00Z'),
-      description: 'hand-run <migrations>',
-      source: 'manual',
-    },
-  ],
-  {
-    team: 'payments',
-    fromMs: FROM,
-    toMs: TO,
-    working: {
-      kind: 'calendar',
-      people: [{ name: 'anna', timeZone: 'Europe/Amsterdam', workingHours: DEFAULT_WORKING_HOURS }],
-    },
+const ANNA_TOIL: ToilEntry = {
+  id: 't1',
+  team: 'payments',
+  person: 'anna',
+  service: 'checkout',
+  category: 'Manual ops',
+  minutes: 1500,
+  at: utc('2026-03-24T10:00Z'),
+  description: 'hand-run <migrations>',
+  source: 'manual',
+};
+const TOIL_OPTIONS: ToilSummaryOptions = {
+  team: 'payments',
+  fromMs: FROM,
+  toMs: TO,
+  working: {
+    kind: 'calendar',
+    people: [{ name: 'anna', timeZone: 'Europe/Amsterdam', workingHours: DEFAULT_WORKING_HOURS }],
   },
-);
+};
+const toil = toilSummary([ANNA_TOIL], TOIL_OPTIONS);
 
 const onCall = onCallLoad(
   [
@@ -292,6 +295,29 @@ describe('renderReportMarkdown', () => {
     const asked = { ...REPORT, toil: { ...toil, capPercent: 70, capSource: 'request' as const } };
     expect(renderReportMarkdown(asked)).toContain('against a cap of 70% (asked for).');
     expect(reportJson(teamCap).toil).toMatchObject({ capPercent: 40, capSource: 'team' });
+  });
+
+  it('gives no over-cap verdict for someone outside the team’s working time', () => {
+    // An incident commander who is no member of the team: seconds of incident time.
+    const commander = {
+      id: 'incident:1:bootstrap admin',
+      team: 'payments',
+      person: 'bootstrap admin',
+      service: 'checkout',
+      category: 'incident-response',
+      minutes: 0.2,
+      at: utc('2026-03-24T12:00Z'),
+      description: 'INC-1 (commander)',
+      source: 'incident' as const,
+    };
+    const withCommander = toilSummary([ANNA_TOIL, commander], TOIL_OPTIONS);
+    expect(withCommander.people.map((p) => [p.person, p.overCap])).toEqual([
+      ['anna', true],
+      ['bootstrap admin', false],
+    ]);
+    const rendered = renderReportMarkdown({ ...REPORT, toil: withCommander });
+    expect(rendered).toMatch(/\| bootstrap admin \| [^|]+ \| — \| — \| — \|\n/);
+    expect(rendered).toMatch(/\| anna \| [^|]+ \| [^|]+ \| [^|]+ \| yes \|\n/);
   });
 
   it('says why a team nobody is in has no working time', () => {

@@ -704,7 +704,7 @@ function toilSection(report: ReliabilityReport, zone: string): SectionView {
           hours(p.toilMinutes),
           optional(p.workingMinutes, hours),
           optional(p.share, (v) => percent(v, 1)),
-          p.overCap ? 'yes' : 'no',
+          p.workingMinutes === undefined ? NONE : p.overCap ? 'yes' : 'no',
         ]),
       },
     );

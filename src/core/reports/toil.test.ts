@@ -588,13 +588,14 @@ describe('toilSummary', () => {
     expect(summary.share).toBeUndefined();
     expect(summary.overCap).toBe(true);
     expect(summary.warning).toContain('without working time');
+    // The team is over; anna, outside its working time, is held against no cap of her own.
     expect(summary.people).toEqual([
       {
         person: 'anna',
         toilMinutes: 60,
         workingMinutes: undefined,
         share: undefined,
-        overCap: true,
+        overCap: false,
       },
     ]);
   });

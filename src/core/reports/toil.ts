@@ -367,6 +367,11 @@ export interface PersonToil {
   readonly workingMinutes: number | undefined;
   /** Of their working minutes, 0..; undefined without working minutes. */
   readonly share: number | undefined;
+  /**
+   * False for someone outside the team's working time: no cap of the team's holds their
+   * time (the team's own figure does), and a commander's few seconds in an incident
+   * should not read as "over the cap" beside the team's people.
+   */
   readonly overCap: boolean;
 }
 
@@ -446,7 +451,7 @@ export function toilSummary(
         personWorking === undefined || personWorking === 0
           ? undefined
           : toilMinutes / personWorking,
-      overCap: overCap(toilMinutes, personWorking ?? 0, cap),
+      overCap: personWorking !== undefined && overCap(toilMinutes, personWorking, cap),
     };
   });
 
