@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
 import { serviceDocument, sloDocument } from '../support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+import { expectedSloState } from '../support/slo-state.js';
 
 /** A Tuesday with no holiday, inside the ad-hoc freeze below. */
 const T0 = Date.parse('2026-11-10T10:00:00Z');
@@ -115,15 +116,6 @@ interface Overview {
 
 type Preview = Gate & { service: string; allowed: boolean; actor: string };
 
-const stateOf = (status: Status) =>
-  status.sli === null
-    ? 'no-data'
-    : status.errorBudget.remaining <= 0
-      ? 'exhausted'
-      : status.alerts.some((alert) => alert.firing)
-        ? 'burning'
-        : 'ok';
-
 function minuteLine(slo: string, atMs: number, good: number, total: number): string {
   return JSON.stringify({ ts: new Date(atMs).toISOString(), slo, good, total });
 }
@@ -212,7 +204,7 @@ describe.each(TEST_DATABASES)('the overview and the gate preview on $name', (kin
       expect(slo, status.slo).toEqual({
         name: status.slo,
         service: status.service,
-        state: stateOf(status),
+        state: expectedSloState(status),
         remaining: status.errorBudget.remaining,
         sli: status.sli,
         objective: status.objective,

@@ -12,6 +12,7 @@ import {
   text,
 } from '../support/browser.js';
 import { ADMIN_TOKEN, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+import { expectedSloState } from '../support/slo-state.js';
 import { EXAMPLE_NOW, readOk, seedExample } from '../support/web-seed.js';
 
 interface Status {
@@ -40,14 +41,6 @@ interface Shifts {
 
 const percent = (fraction: number, decimals: number) => `${(fraction * 100).toFixed(decimals)}%`;
 const burn = (rate: number | null) => (rate === null ? '—' : `${rate.toFixed(2)}×`);
-const expectedState = (status: Status) =>
-  status.source?.state === 'unknown'
-    ? 'unknown'
-    : status.errorBudget.remaining <= 0
-      ? 'exhausted'
-      : status.alerts.some((alert) => alert.firing)
-        ? 'burning'
-        : 'ok';
 
 async function attributes(locator: Locator, name: string): Promise<string[]> {
   const values = await Promise.all(
@@ -123,10 +116,12 @@ describe('the web UI', BROWSER_TEST_LIMIT, () => {
         burn(status.burnRates['1h'] ?? null),
       );
       expect(await row.locator('[data-state]').getAttribute('data-state')).toBe(
-        expectedState(status),
+        expectedSloState(status),
       );
       // The state is written out, not only coloured.
-      expect(await text(row.locator('[data-state]'))).toContain(expectedState(status));
+      expect(await text(row.locator('[data-state]'))).toContain(
+        expectedSloState(status).replace('-', ' '),
+      );
       // Grouped under the owning team.
       const service = await api<{ spec: { team: string } }>(`/api/v1/services/${status.service}`);
       expect(
@@ -135,7 +130,7 @@ describe('the web UI', BROWSER_TEST_LIMIT, () => {
           .count(),
       ).toBe(1);
     }
-    expect(statuses.map(expectedState)).toContain('burning');
+    expect(statuses.map(expectedSloState)).toContain('burning');
 
     const firing = statuses.flatMap((status) =>
       status.alerts
