@@ -44,9 +44,9 @@ export interface Overview {
 }
 
 /**
- * Unknown first (its numbers are stale), then no data (no events in the window: a
- * budget untouched by nothing is not a healthy one), then spent, then burning; the
- * web UI's order.
+ * Unknown first (its numbers are stale), then no data (no events in the window:
+ * nothing was measured, so an untouched budget says nothing of health), then spent,
+ * then burning; the web UI's order.
  */
 export function sloStateOf(status: SloStatus): SloStateName {
   if (status.source?.state === 'unknown') return 'unknown';

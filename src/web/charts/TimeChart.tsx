@@ -126,7 +126,7 @@ function options(props: TimeChartProps, color: Colors, width: number): uPlot.Opt
       axis,
       {
         ...axis,
-        font: AXIS_FONT,
+        font: axisFont(AXIS_FONT_PX),
         size: yAxisWidth,
         // uPlot leaves out some labels of a non-linear scale by passing null.
         values: (_chart, ticks) =>
@@ -157,9 +157,9 @@ function options(props: TimeChartProps, color: Colors, width: number): uPlot.Opt
   };
 }
 
-/** The y axis's font, set here so that its labels can be measured. */
+/** The y axis's font, set here so that its labels can be measured in it. */
 const AXIS_FONT_PX = 12;
-const AXIS_FONT = `${String(AXIS_FONT_PX)}px system-ui, sans-serif`;
+const axisFont = (px: number) => `${String(px)}px system-ui, sans-serif`;
 /** uPlot's default tick length and gap between tick and label, and a little air. */
 const TICK_AND_GAP_PX = 10 + 5 + 4;
 
@@ -173,7 +173,7 @@ function yAxisWidth(chart: uPlot, values: readonly string[] | null): number {
     '',
   );
   if (longest === '') return 40;
-  chart.ctx.font = `${String(AXIS_FONT_PX * uPlot.pxRatio)}px system-ui, sans-serif`;
+  chart.ctx.font = axisFont(AXIS_FONT_PX * uPlot.pxRatio);
   const text = chart.ctx.measureText(longest).width / uPlot.pxRatio;
   return Math.ceil(text + TICK_AND_GAP_PX);
 }
