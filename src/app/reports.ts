@@ -102,7 +102,7 @@ export async function reliabilityReport(
     generatedAt,
     services: reliability,
     toil: await summaryOf(deps, teamRecord, period, users, query.capPercent),
-    onCall: await teamOnCallLoad(deps, team, period, users),
+    onCall: await teamOnCallLoad(deps, team, period, users, covered),
     people: teamCalendars(users, team),
     changeFailureWithinMinutes: CHANGE_FAILURE_WITHIN_MINUTES,
   };
@@ -328,6 +328,7 @@ export async function teamOnCallLoad(
   team: string,
   period: Period,
   users: readonly UserRecord[],
+  teamServices: ReadonlySet<string>,
 ): Promise<TeamOnCallLoad> {
   const byEmail = new Map<string, string>();
   for (const user of users) {
@@ -352,9 +353,13 @@ export async function teamOnCallLoad(
         undelivered.push({ person, at: notification.createdAt });
       }
     }
-    if (notifiedPeople.length === 0 && undelivered.length === 0) continue;
+    // A page on one of the team's services is the team's: counted as opened even when
+    // it reached none of its people.
+    const ours = page.services.some((service) => teamServices.has(service));
+    if (notifiedPeople.length === 0 && undelivered.length === 0 && !ours) continue;
     loadPages.push({
       id: page.id,
+      team: ours ? team : undefined,
       openedAt: page.openedAt,
       services: page.services,
       severity: page.severity,

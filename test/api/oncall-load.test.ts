@@ -125,7 +125,9 @@ describe.each(TEST_DATABASES)('on-call load from the outbox on $name', (kind) =>
 
   const load = async (fromMs: number, toMs: number, team = 'payments') => {
     const { deps } = headroom.server;
-    return teamOnCallLoad(deps, team, { fromMs, toMs }, await deps.store.listUsers());
+    // Every page here is on checkout, which payments owns.
+    const services = new Set(team === 'payments' ? ['checkout'] : []);
+    return teamOnCallLoad(deps, team, { fromMs, toMs }, await deps.store.listUsers(), services);
   };
   const byPerson = (result: Awaited<ReturnType<typeof load>>) =>
     Object.fromEntries(
@@ -146,6 +148,16 @@ describe.each(TEST_DATABASES)('on-call load from the outbox on $name', (kind) =>
       outOfHoursPages: 1,
       nightsInterrupted: 1,
       undeliveredNotifications: 1,
+      // All four pages opened that week were on payments' checkout. Two reached none
+      // of its people: the bounced one, and the Sunday one that went to ops.
+      pagesOpened: 4,
+      pagesReachingNoOne: 2,
+    });
+    // A team that owns no service opened no page, whoever its pages notified.
+    expect(await load(WEEK_1, WEEK_2, 'ops')).toMatchObject({
+      pagesReceived: 1,
+      pagesOpened: 0,
+      pagesReachingNoOne: 0,
     });
   });
 

@@ -40,7 +40,7 @@ interface Report {
     incidents: { count: number };
   }[];
   toil: { toilMinutes: number } | null;
-  onCall: { pagesReceived: number } | null;
+  onCall: { pagesReceived: number; pagesOpened: number; pagesReachingNoOne: number } | null;
 }
 
 const HEARTBEAT = {
@@ -299,7 +299,22 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
   });
 
   it("says a team without members has no working time and no one's pages to count", async () => {
-    // No user is in team discovery: its report has services but nobody to hold toil or pages against.
+    // No user is in team discovery: its report has services but nobody to hold toil or
+    // pages against, so a page on its service reaches none of its people.
+    const openedAt = Date.parse('2026-10-20T03:00:00Z');
+    await headroom.server.deps.store.putPage({
+      id: 'p-discovery',
+      status: 'resolved',
+      openedAt,
+      summary: 'Recommendations failing',
+      severity: 'critical',
+      services: ['recommendations'],
+      alerts: [],
+      acknowledgedAt: undefined,
+      acknowledgedBy: undefined,
+      resolvedAt: openedAt + 600_000,
+      updatedAt: openedAt + 600_000,
+    });
     await page.goto(`${headroom.url}/reports?team=discovery&from=2026-10-02&to=2026-10-31`);
     await page.locator('[data-report="discovery"]').waitFor();
     const toil = await text(page.locator('[data-panel="toil"] [data-field="no-members"]'));
@@ -308,6 +323,10 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     expect(await page.locator('[data-panel="toil"] [data-field="working-to"]').count()).toBe(0);
     const onCall = await text(page.locator('[data-panel="oncall-load"] [data-field="no-members"]'));
     expect(onCall).toContain('Team discovery has no members');
+    expect(await text(page.locator('[data-field="pages-opened"]'))).toBe('1');
+    expect(await text(page.locator('[data-field="pages-reaching-no-one"]'))).toBe(
+      '1 reaching none of its people',
+    );
   });
 
   it('shows the reliability report with the API numbers, and downloads it', async () => {
@@ -366,6 +385,15 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
       expect(await text(page.locator('[data-panel="oncall-load"] p [data-field="pages"]'))).toBe(
         count(report.onCall.pagesReceived),
       );
+      expect(await text(page.locator('[data-field="pages-opened"]'))).toBe(
+        count(report.onCall.pagesOpened),
+      );
+      const reachingNoOne = page.locator('[data-field="pages-reaching-no-one"]');
+      if (report.onCall.pagesReachingNoOne === 0) expect(await reachingNoOne.count()).toBe(0);
+      else
+        expect(await text(reachingNoOne)).toBe(
+          `${count(report.onCall.pagesReachingNoOne)} reaching none of its people`,
+        );
     }
     await saveScreenshot(page, 'report');
 

@@ -156,4 +156,25 @@ describe('onCallLoad', () => {
     ]);
     expect(onCallLoad([], [ned], { team: 't', fromMs: 0, toMs: 1 }).noiseShare).toBeUndefined();
   });
+
+  it('counts the team’s pages opened in the period, and those that reached none of its people', () => {
+    const ours = (load: LoadPage): LoadPage => ({ ...load, team: 'payments' });
+    const pages = [
+      ours(page('reached', [['anna', '2026-03-10T10:00Z']])),
+      // Opened for the team, but only someone of another team was told.
+      ours(page('elsewhere', [['ned', '2026-03-11T10:00Z']])),
+      // No one at all: no address, nobody on the rota.
+      ours({ ...page('silent', []), openedAt: utc('2026-03-12T10:00Z') }),
+      // Before the period: neither opened in it nor counted.
+      ours(page('earlier', [['anna', '2026-02-27T10:00Z']])),
+      // Another team's page that reached anna: her load, not the team's opened pages.
+      page('theirs', [['anna', '2026-03-13T10:00Z']]),
+    ];
+    const load = onCallLoad(pages, [anna], {
+      team: 'payments',
+      fromMs: utc('2026-03-01T00:00Z'),
+      toMs: utc('2026-04-01T00:00Z'),
+    });
+    expect(load).toMatchObject({ pagesOpened: 3, pagesReachingNoOne: 2, pagesReceived: 2 });
+  });
 });

@@ -34,6 +34,8 @@ export interface LoadPage {
    */
   readonly undelivered?: readonly PageNotification[] | undefined;
   readonly justification: PageJustification;
+  /** The team the page was opened for: pagesOpened counts the load's team's. */
+  readonly team?: string | undefined;
 }
 
 /** A person on the rota; the same clock toil uses (sleepHours default 22:00–07:00). */
@@ -84,6 +86,13 @@ export interface TeamOnCallLoad {
   readonly noisePageIds: readonly string[];
   /** Announcements to the team's people in the period that never reached them. */
   readonly undeliveredNotifications: number;
+  /** Pages opened for the team in the period, whoever they notified. */
+  readonly pagesOpened: number;
+  /**
+   * Of those, pages that notified none of the team's people (no address, no one on
+   * the rota, escalation to another team): load the figures above cannot show.
+   */
+  readonly pagesReachingNoOne: number;
   /** Everyone given, by name, also those with no pages (a quiet week is worth showing). */
   readonly people: readonly PersonLoad[];
 }
@@ -130,8 +139,16 @@ export function onCallLoad(
   const teamOutOfHours = new Set<string>();
   const teamNoise = new Set<string>();
   let undelivered = 0;
+  let opened = 0;
+  let reachingNoOne = 0;
 
   for (const page of pages) {
+    if (page.team === options.team && page.openedAt >= fromMs && page.openedAt < toMs) {
+      opened += 1;
+      if (!page.notifiedPeople.some((notification) => roster.has(notification.person))) {
+        reachingNoOne += 1;
+      }
+    }
     for (const notification of page.undelivered ?? []) {
       if (notification.at < fromMs || notification.at >= toMs) continue;
       if (roster.has(notification.person)) undelivered += 1;
@@ -190,6 +207,8 @@ export function onCallLoad(
     noiseShare: teamPages.size === 0 ? undefined : teamNoise.size / teamPages.size,
     noisePageIds: [...teamNoise].sort(compareText),
     undeliveredNotifications: undelivered,
+    pagesOpened: opened,
+    pagesReachingNoOne: reachingNoOne,
     people: loads,
   };
 }

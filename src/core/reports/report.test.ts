@@ -320,6 +320,30 @@ describe('renderReportMarkdown', () => {
     expect(rendered).toMatch(/\| anna \| [^|]+ \| [^|]+ \| [^|]+ \| yes \|\n/);
   });
 
+  it('says how many of the team’s pages reached none of its people', () => {
+    const silent = {
+      id: 'p2',
+      team: 'payments',
+      openedAt: utc('2026-03-28T12:00Z'),
+      services: ['checkout'],
+      severity: 'page',
+      notifiedPeople: [],
+      justification: { sloBurn: true, critical: false },
+    };
+    const load = onCallLoad(
+      [silent],
+      [{ name: 'anna', timeZone: 'Europe/Amsterdam', workingHours: DEFAULT_WORKING_HOURS }],
+      { team: 'payments', fromMs: FROM, toMs: TO },
+    );
+    const rendered = renderReportMarkdown({ ...REPORT, onCall: load });
+    expect(rendered).toContain(
+      "noise 0; opened for the team's services 1, reaching none of its people 1",
+    );
+    expect(rendered).toContain("1 page was opened for the team's services in the period.");
+    expect(rendered).toContain("> **Warning:** 1 page of the team's reached none of its people");
+    expect(markdown).not.toContain('reached none of its people');
+  });
+
   it('says why a team nobody is in has no working time', () => {
     const nobody = toilSummary([], {
       team: 'payments',

@@ -186,7 +186,7 @@ export function reportDefinitions(report: ReliabilityReport): ReportDefinitions 
     changeFailure: `A change (a deploy that went out) failed when it was rolled back, or when it is the latest change before a page-level burn alert or an incident that started within ${formatElapsed(within * 60_000)} after it. The rate is failed changes over changes; deploys that failed to go out are counted apart.`,
     toil: `Logged by hand, plus the acknowledger's time on each page (acknowledgement to resolution, at most ${capHours(PAGE_TOIL_CAP_MS)} a page) and each person's time in an incident (the declarer from the declaration, role holders while they held a role, to the resolution; at most ${capHours(INCIDENT_TOIL_CAP_MS)} a person an incident). A person's overlapping minutes count once. Over the cap means more than the cap's share of working time.`,
     pages:
-      'E-mails that announced a page to a person (first notification, escalation, repeat) and were delivered, counted when delivered; not "resolved" e-mails, not undelivered ones. Out of hours: a notification outside the person\'s working hours.',
+      'E-mails that announced a page to a person (first notification, escalation, repeat) and were delivered, counted when delivered; not "resolved" e-mails, not undelivered ones. Out of hours: a notification outside the person\'s working hours. Pages opened: pages on the team\'s services opened in the period, whoever they notified; reaching none of its people: those that notified no one of the team.',
     noise: 'A page that neither an SLO burn-rate alert nor a critical alert justified.',
   };
 }
@@ -409,7 +409,7 @@ function summarySection(report: ReliabilityReport): SectionView {
   const load = report.onCall;
   if (load !== undefined) {
     items.push(
-      `Pages: ${formatCount(load.pagesReceived)}; out of hours ${formatCount(load.outOfHoursPages)}; nights interrupted ${formatCount(load.nightsInterrupted)}; noise ${formatCount(load.noisePages)}${load.noiseShare === undefined ? '' : ` (${percent(load.noiseShare, 1)})`}`,
+      `Pages: ${formatCount(load.pagesReceived)}; out of hours ${formatCount(load.outOfHoursPages)}; nights interrupted ${formatCount(load.nightsInterrupted)}; noise ${formatCount(load.noisePages)}${load.noiseShare === undefined ? '' : ` (${percent(load.noiseShare, 1)})`}; opened for the team's services ${formatCount(load.pagesOpened)}, reaching none of its people ${formatCount(load.pagesReachingNoOne)}`,
     );
   }
   const blocks: Block[] = [{ kind: 'list', items }];
@@ -727,6 +727,16 @@ function onCallSection(report: ReliabilityReport): SectionView {
       text: `${counted(load.pagesReceived, 'page', 'pages')}; ${formatCount(load.outOfHoursPages)} out of hours; ${counted(load.nightsInterrupted, 'night', 'nights')} interrupted; ${formatCount(load.noisePages)} not justified by an SLO burn or a critical alert${load.noiseShare === undefined ? '' : ` (${percent(load.noiseShare, 1)})`}.`,
     },
   ];
+  blocks.push({
+    kind: 'text',
+    text: `${counted(load.pagesOpened, 'page was', 'pages were')} opened for the team's services in the period.`,
+  });
+  if (load.pagesReachingNoOne > 0) {
+    blocks.push({
+      kind: 'warning',
+      text: `${counted(load.pagesReachingNoOne, 'page', 'pages')} of the team's reached none of its people (no address, nobody of the team on the rota, or escalated to others): the figures here do not count them.`,
+    });
+  }
   if (load.undeliveredNotifications > 0) {
     blocks.push({
       kind: 'warning',

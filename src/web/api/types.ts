@@ -228,6 +228,9 @@ export interface ReportOnCall {
   readonly noiseShare: number | null;
   /** Page announcements to the team that were given up on: they woke no one. */
   readonly undeliveredNotifications: number;
+  /** Pages opened for the team's services in the period, and those that reached none of its people. */
+  readonly pagesOpened: number;
+  readonly pagesReachingNoOne: number;
   readonly people: readonly {
     readonly person: string;
     readonly timeZone: string;

@@ -360,6 +360,21 @@ function OnCall({ load, team }: { readonly load: ReportOnCall; readonly team: st
         <span data-field="noise">{formatCount(load.noisePages)}</span> noise
         {load.noiseShare === null ? '' : ` (${formatPercent(load.noiseShare)})`}.
       </p>
+      <p className="small">
+        <span data-field="pages-opened">{formatCount(load.pagesOpened)}</span> opened for the
+        team&apos;s services
+        {load.pagesReachingNoOne === 0 ? (
+          '.'
+        ) : (
+          <>
+            ,{' '}
+            <strong className="overdue" data-field="pages-reaching-no-one">
+              {formatCount(load.pagesReachingNoOne)} reaching none of its people
+            </strong>{' '}
+            (no address, nobody of the team on the rota, or escalated to others): not counted above.
+          </>
+        )}
+      </p>
       {load.people.length === 0 ? (
         <p className="muted" data-field="no-members">
           Team {team} has no members. A page counts here for the people of the team it was e-mailed
