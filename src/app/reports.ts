@@ -150,10 +150,18 @@ async function teamActionItems(
 async function sloFigures(
   deps: AppDependencies,
   entry: LiveSlo,
-  period: Period,
+  reported: Period,
+  generatedAt: number,
 ): Promise<SloFigures> {
   const { slo } = entry;
   const objective = slo.objective.numerator / slo.objective.denominator;
+  // A period that has not ended yet is measured up to now: a window ending in the future
+  // has already let go of events at its start that still count today.
+  const period = { fromMs: reported.fromMs, toMs: Math.min(reported.toMs, generatedAt) };
+  if (period.toMs <= period.fromMs) {
+    const none = { sli: undefined, budgetRemaining: undefined, budgetSpent: undefined };
+    return { name: slo.name, objective, sliBasis: 'period', ...none };
+  }
   if (readsElsewhere(entry)) {
     const [atStart, atEnd] = await Promise.all([
       statusesOf(deps, [entry], period.fromMs),
@@ -211,7 +219,9 @@ async function serviceReliability(
 ): Promise<ServiceReliability> {
   const { store, catalog } = deps;
   const slos: SloFigures[] = [];
-  for (const entry of catalog.slosOf(service)) slos.push(await sloFigures(deps, entry, period));
+  for (const entry of catalog.slosOf(service)) {
+    slos.push(await sloFigures(deps, entry, period, generatedAt));
+  }
 
   const transitions = await store.listAlertTransitions({
     service,

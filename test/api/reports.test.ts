@@ -346,6 +346,25 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
     }
   });
 
+  it('measures the SLOs of a period that has not ended up to now, not at its end', async () => {
+    type Slos = { services: { slos: { sli: number; budgetRemaining: number }[] }[] };
+    const now = TO + 12 * 60 * MINUTE;
+    const sloOf = async (to: number) =>
+      (
+        (await ok(
+          'GET',
+          `/api/v1/reports/reliability?team=payments&from=${iso(FROM)}&to=${iso(to)}&format=json`,
+        )) as Slos
+      ).services[0]?.slos[0];
+    const toNow = await sloOf(now);
+    // At the period's end, 25 days ahead, the 30-day window would no longer hold the ten
+    // million good requests of ten days before T0, and the budget would read as spent.
+    const toLater = await sloOf(now + 25 * DAY);
+    const inWindow = 10_000_000 + 130 * 1000;
+    expect(toNow?.budgetRemaining).toBeCloseTo((inWindow * 0.001 - 3000) / (inWindow * 0.001), 9);
+    expect(toLater).toEqual(toNow);
+  });
+
   it('reports the period’s numbers, each as computed here', async () => {
     const report = (await ok(
       'GET',

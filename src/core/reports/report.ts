@@ -42,8 +42,8 @@ export interface ReportPeriod {
 }
 
 /**
- * `period`: counted over the report's period. `window`: the SLO's own window at the
- * period's end, for SLIs read from Prometheus, whose minutes Headroom does not keep.
+ * `period`: counted over the report's period (up to when the report was generated, if
+ * that is earlier). `window`: the SLO's own window at the period's end, for SLIs read from Prometheus, whose minutes Headroom does not keep.
  */
 export type SliBasis = 'period' | 'window';
 
@@ -180,7 +180,7 @@ export function reportDefinitions(report: ReliabilityReport): ReportDefinitions 
         ? `${formatDailyHours(DEFAULT_SLEEP_HOURS)} in the person's own time zone, named by the date it began.`
         : `Each person's sleep hours (default ${formatDailyHours(DEFAULT_SLEEP_HOURS)}; ${ownSleep.join('; ')}) in their own time zone, named by the date it began.`,
     compliance:
-      'Met when the SLI over the period reaches the objective (equal is met); no data without events.',
+      'Met when the SLI over the period reaches the objective (equal is met); no data without events. A period that has not ended is measured up to when the report was generated.',
     mtta: 'Mean time from the impact start (the start a person gave, else the earlier of the declaration and the first linked page) to the first acknowledgement of a linked page or the declaration, whichever came first; over the incidents that began in the period.',
     mttr: 'Mean time from the impact start to the resolution, over the resolved incidents that began in the period.',
     changeFailure: `A change (a deploy that went out) failed when it was rolled back, or when it is the latest change before a page-level burn alert or an incident that started within ${formatElapsed(within * 60_000)} after it. The rate is failed changes over changes; deploys that failed to go out are counted apart.`,
