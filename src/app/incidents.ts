@@ -433,6 +433,10 @@ export function incidentResponsePageId(id: number): string {
   return `incident-${id}-response`;
 }
 
+export function isIncidentResponsePageId(pageId: string): boolean {
+  return /^incident-\d+-response$/.test(pageId);
+}
+
 /**
  * Pages the incident-response rotation once, when the incident first calls for it
  * (a critical service, several teams, a severity that pulls it): a page of its own,

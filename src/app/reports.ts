@@ -1,6 +1,6 @@
 // The reliability report of a team for a period: gathered here from the store and the
 // catalog, laid out by core/reports/report.ts (Markdown, HTML, JSON).
-import { responseMetrics } from '../core/incidents/durations.js';
+import { responseMetrics, type ResponseMetrics } from '../core/incidents/durations.js';
 import { resolveZone } from '../core/postmortem/markdown.js';
 import { budgetSpentBetween, evaluateSlo, sliBetween } from '../core/slo/evaluate.js';
 import { lookbackMinutes } from '../core/slo/lookback.js';
@@ -17,6 +17,7 @@ import {
   overdueAsOf,
   postmortemFigures,
   type BurnAlertCount,
+  type IncidentFigures,
   type IncidentPostmortem,
   type PostmortemState,
   type ReliabilityReport,
@@ -24,7 +25,7 @@ import {
   type SloFigures,
 } from '../core/reports/report.js';
 import { changeFailure } from './deploys.js';
-import { responseRows } from './incidents.js';
+import { isIncidentResponsePageId, responseRows } from './incidents.js';
 import { invalid, notFound } from './errors.js';
 import { actionItemOf } from './postmortems.js';
 import type { IncidentRecord, NotificationRecord, UserRecord } from './ports/records.js';
@@ -95,12 +96,19 @@ export async function reliabilityReport(
       await serviceReliability(deps, principal, service, period, generatedAt, incidentRows, items),
     );
   }
+  const [teamIncidents] = responseMetrics(
+    incidentRows,
+    (service) => (covered.has(service) ? [team] : []),
+    period.fromMs,
+    period.toMs,
+  );
   return {
     team,
     period,
     zone: query.zone ?? 'UTC',
     generatedAt,
     services: reliability,
+    incidents: incidentFigures(teamIncidents),
     toil: await summaryOf(deps, teamRecord, period, users, query.capPercent),
     onCall: await teamOnCallLoad(deps, team, period, users, covered),
     people: teamCalendars(users, team),
@@ -275,12 +283,7 @@ async function serviceReliability(
     service,
     slos,
     burnAlerts,
-    incidents: {
-      count: metrics?.count ?? 0,
-      open: metrics?.open ?? 0,
-      mttaMs: metrics?.mttaMs,
-      mttrMs: metrics?.mttrMs,
-    },
+    incidents: incidentFigures(metrics),
     postmortems: postmortemFigures(postmortems, actionItems, overdueAsOf({ period, generatedAt })),
     changes: {
       deploys: change.deploys,
@@ -288,6 +291,15 @@ async function serviceReliability(
       failedToDeploy: change.failedToDeploy,
       gateDenials: await gateDenials(deps, service, period),
     },
+  };
+}
+
+function incidentFigures(metrics: ResponseMetrics | undefined): IncidentFigures {
+  return {
+    count: metrics?.count ?? 0,
+    open: metrics?.open ?? 0,
+    mttaMs: metrics?.mttaMs,
+    mttrMs: metrics?.mttrMs,
   };
 }
 
@@ -364,8 +376,12 @@ export async function teamOnCallLoad(
       }
     }
     // A page on one of the team's services is the team's: counted as opened even when
-    // it reached none of its people.
-    const ours = page.services.some((service) => teamServices.has(service));
+    // it reached none of its people. An incident's response page is the incident
+    // response rotation's, whose commanders are rarely of the team: it counts only
+    // where it notified someone.
+    const ours =
+      !isIncidentResponsePageId(page.id) &&
+      page.services.some((service) => teamServices.has(service));
     if (notifiedPeople.length === 0 && undelivered.length === 0 && !ours) continue;
     loadPages.push({
       id: page.id,

@@ -85,6 +85,8 @@ describe.each(TEST_DATABASES)('on-call load from the outbox on $name', (kind) =>
     await store.putPage(page('p-boundary', SUNDAY_LATE, RESOLVED));
     await store.putPage(page('p-bounced', BOUNCED, BOUNCED + 60 * MINUTE));
     await store.putPage(page('p-day', DAYTIME, DAYTIME_RESOLVED));
+    // An incident on checkout paged the incident-response rotation, none of payments.
+    await store.putPage(page('incident-7-response', DAYTIME, DAYTIME_RESOLVED));
     const queued = (pageId: string, key: string, person: string, at: number) => ({
       pageId,
       key: `${pageId}/${key}/email/${person}`,
@@ -149,9 +151,11 @@ describe.each(TEST_DATABASES)('on-call load from the outbox on $name', (kind) =>
       nightsInterrupted: 1,
       undeliveredNotifications: 1,
       // All four pages opened that week were on payments' checkout. Two reached none
-      // of its people: the bounced one, and the Sunday one that went to ops.
+      // of its people: the bounced one, and the Sunday one that went to ops. The
+      // incident's response page was the incident-response rotation's, not the team's.
       pagesOpened: 4,
       pagesReachingNoOne: 2,
+      reachingNoOnePageIds: ['p-bounced', 'p-sunday'],
     });
     // A team that owns no service opened no page, whoever its pages notified.
     expect(await load(WEEK_1, WEEK_2, 'ops')).toMatchObject({

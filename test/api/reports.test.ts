@@ -393,6 +393,7 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
           changeFailureRate: number;
         };
       }[];
+      incidents: { count: number; open: number; mttaMs: number; mttrMs: number };
       toil: { toilMinutes: number; share: number; overCap: boolean };
       onCall: {
         pagesReceived: number;
@@ -443,6 +444,8 @@ describe.each(TEST_DATABASES)('toil and the reliability report on $name', (kind)
       mttaMs: 4 * MINUTE,
       mttrMs: 100 * MINUTE,
     });
+    // The team's only service: the team's figures are the same.
+    expect(report.incidents).toEqual(checkout?.incidents);
     // A SEV2 without a postmortem is missing one.
     expect(checkout?.postmortems).toMatchObject({ published: 0, missing: [incidentRef] });
     // 2.4.0 was followed by the page within the hour; 2.4.1 by nothing.

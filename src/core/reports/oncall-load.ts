@@ -93,6 +93,8 @@ export interface TeamOnCallLoad {
    * the rota, escalation to another team): load the figures above cannot show.
    */
   readonly pagesReachingNoOne: number;
+  /** Their ids, so that someone can look at each. */
+  readonly reachingNoOnePageIds: readonly string[];
   /** Everyone given, by name, also those with no pages (a quiet week is worth showing). */
   readonly people: readonly PersonLoad[];
 }
@@ -140,13 +142,13 @@ export function onCallLoad(
   const teamNoise = new Set<string>();
   let undelivered = 0;
   let opened = 0;
-  let reachingNoOne = 0;
+  const reachingNoOne: string[] = [];
 
   for (const page of pages) {
     if (page.team === options.team && page.openedAt >= fromMs && page.openedAt < toMs) {
       opened += 1;
       if (!page.notifiedPeople.some((notification) => roster.has(notification.person))) {
-        reachingNoOne += 1;
+        reachingNoOne.push(page.id);
       }
     }
     for (const notification of page.undelivered ?? []) {
@@ -208,7 +210,8 @@ export function onCallLoad(
     noisePageIds: [...teamNoise].sort(compareText),
     undeliveredNotifications: undelivered,
     pagesOpened: opened,
-    pagesReachingNoOne: reachingNoOne,
+    pagesReachingNoOne: reachingNoOne.length,
+    reachingNoOnePageIds: reachingNoOne.sort(compareText),
     people: loads,
   };
 }

@@ -235,6 +235,28 @@ describe('renderReportMarkdown', () => {
     expect(markdown).toContain('| --- | --- | ---: | ---: | --- | ---: | ---: |');
   });
 
+  it('counts an incident on two of the team’s services once in the summary', () => {
+    // inc-2 (SEV2, no postmortem) touched checkout and ledger too.
+    const ledger: ServiceReliability = {
+      ...tricky,
+      service: 'ledger',
+      incidents: { count: 1, open: 0, mttaMs: 5 * MINUTE, mttrMs: 40 * MINUTE },
+      postmortems: { ...tricky.postmortems, missing: ['inc-2'] },
+    };
+    const team = { count: 3, open: 1, mttaMs: 11 * MINUTE, mttrMs: 90 * MINUTE };
+    const shared = renderReportMarkdown({
+      ...REPORT,
+      services: [checkout, ledger],
+      incidents: team,
+    });
+    expect(shared).toContain('- Incidents: 3 (1 open); MTTA 11 min; MTTR 1 h 30 min\n');
+    expect(shared).toContain('- Postmortems missing (SEV1–SEV2): 1;');
+    // Without the team's figures, the summary says it adds up per service.
+    expect(renderReportMarkdown({ ...REPORT, services: [checkout, ledger] })).toContain(
+      '- Incidents on the services: 4 (1 open)\n',
+    );
+  });
+
   it('states its definitions, with the caps and window it used', () => {
     const pageCapHours = PAGE_TOIL_CAP_MS / HOUR;
     const incidentCapHours = INCIDENT_TOIL_CAP_MS / HOUR;

@@ -122,6 +122,8 @@ export interface ReliabilityReport {
   /** Epoch ms: when the data was read. */
   readonly generatedAt: number;
   readonly services: readonly ServiceReliability[];
+  /** The incidents of all the team's services, each counted once however many it touched. */
+  readonly incidents?: IncidentFigures | undefined;
   readonly toil?: ToilSummary | undefined;
   readonly onCall?: TeamOnCallLoad | undefined;
   /** The team's people on their own clocks, as toil and on-call load read them. */
@@ -396,8 +398,8 @@ function summarySection(report: ReliabilityReport): SectionView {
   const items = [
     `SLOs met: ${formatCount(met)} of ${formatCount(slos.length)} (${formatCount(missed)} missed, ${formatCount(slos.length - met - missed)} without data)`,
     `Burn alerts: ${formatCount(alertTotal)}${alertParts.length > 0 ? ` (${alertParts.join(', ')})` : ''}`,
-    `Incidents: ${formatCount(total((s) => s.incidents.count))} (${formatCount(total((s) => s.incidents.open))} open)`,
-    `Postmortems missing (SEV1–SEV2): ${formatCount(total((s) => s.postmortems.missing.length))}; overdue action items: ${formatCount(total((s) => s.postmortems.overdueActionItems.length))}`,
+    incidentSummary(report),
+    `Postmortems missing (SEV1–SEV2): ${formatCount(new Set(report.services.flatMap((s) => s.postmortems.missing)).size)}; overdue action items: ${formatCount(total((s) => s.postmortems.overdueActionItems.length))}`,
     `Deploys: ${formatCount(deploys)}; change-failure rate ${deploys === 0 ? NONE : percent(failed / deploys, 1)}; failed to deploy ${formatCount(failedToDeploy)}; gate denials ${formatCount(total((s) => s.changes.gateDenials))}`,
   ];
   const toil = report.toil;
@@ -415,6 +417,17 @@ function summarySection(report: ReliabilityReport): SectionView {
   const blocks: Block[] = [{ kind: 'list', items }];
   if (toil?.warning !== undefined) blocks.push({ kind: 'warning', text: toil.warning });
   return { id: 'summary', title: 'Summary', blocks };
+}
+
+function incidentSummary(report: ReliabilityReport): string {
+  const incidents = report.incidents;
+  if (incidents === undefined) {
+    // A report without the team's figures: per service, an incident on two services twice.
+    const total = (pick: (s: ServiceReliability) => number) =>
+      report.services.reduce((t, s) => t + pick(s), 0);
+    return `Incidents on the services: ${formatCount(total((s) => s.incidents.count))} (${formatCount(total((s) => s.incidents.open))} open)`;
+  }
+  return `Incidents: ${formatCount(incidents.count)} (${formatCount(incidents.open)} open); MTTA ${optional(incidents.mttaMs, formatElapsed)}; MTTR ${optional(incidents.mttrMs, formatElapsed)}`;
 }
 
 function sloSection(report: ReliabilityReport): SectionView {
@@ -736,6 +749,7 @@ function onCallSection(report: ReliabilityReport): SectionView {
       kind: 'warning',
       text: `${counted(load.pagesReachingNoOne, 'page', 'pages')} of the team's reached none of its people (no address, nobody of the team on the rota, or escalated to others): the figures here do not count them.`,
     });
+    blocks.push({ kind: 'list', items: [load.reachingNoOnePageIds.join(', ')] });
   }
   if (load.undeliveredNotifications > 0) {
     blocks.push({
@@ -1116,7 +1130,7 @@ export function reportJson(input: ReliabilityReport): ReliabilityReportJson {
   const iso = (ms: number) => DateTime.fromMillis(ms, { zone }).toISO() ?? '';
   const { services, period, ...rest } = report;
   const json: ReliabilityReportJson = {
-    ...jsonSafe({ ...rest, toil: rest.toil, onCall: rest.onCall }),
+    ...jsonSafe({ ...rest, incidents: rest.incidents, toil: rest.toil, onCall: rest.onCall }),
     period: {
       fromMs: period.fromMs,
       toMs: period.toMs,
