@@ -439,8 +439,38 @@ describe('renderReportHtml', () => {
     expect(html).toContain(`<title>anna: nights: ${anna?.nightsInterrupted}</title>`);
     // Every value is the maximum here: each bar is the full width of the track.
     expect(
-      html.match(/<rect class="(?:ok|warn|bad)" x="220" y="\d+" width="380"/g)?.length,
+      html.match(/<rect class="(?:ok|warn|bad)" x="250" y="\d+" width="340"/g)?.length,
     ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('leaves room in every chart for its labels and values', () => {
+    // 7px a character is wider than 12px system-ui's widest common glyphs on average.
+    const CHARACTER = 7;
+    const long: ServiceReliability = {
+      ...checkout,
+      service: 'payments-settlement-reconciliation',
+      slos: checkout.slos.map((slo) => ({
+        ...slo,
+        name: `${slo.name}-of-the-public-api`,
+        budgetRemaining: -1.234,
+      })),
+    };
+    const drawn = renderReportHtml({ ...REPORT, services: [long, checkout] });
+    expect(drawn).toContain('>-123.4% (overspent)</text>');
+    for (const svg of drawn.match(/<svg[^>]*viewBox="0 0 (\d+) \d+"[\s\S]*?<\/svg>/g) ?? []) {
+      const width = Number(/viewBox="0 0 (\d+)/.exec(svg)?.[1]);
+      for (const [, x, anchor, text] of svg.matchAll(
+        /<text x="([\d.]+)" y="[\d.]+"(?: text-anchor="(\w+)")?>([^<]*)<\/text>/g,
+      )) {
+        const shown = (text ?? '').replace(/&(?:lt|gt|amp|quot|#39);/g, '_');
+        const length = Array.from(shown).length * CHARACTER;
+        const start = anchor === 'end' ? Number(x) - length : Number(x);
+        const end = anchor === 'end' ? Number(x) : Number(x) + length;
+        if (anchor === 'middle') continue;
+        expect(start, text).toBeGreaterThanOrEqual(0);
+        expect(end, text).toBeLessThanOrEqual(width);
+      }
+    }
   });
 
   it('has every section and all charts', () => {

@@ -961,6 +961,7 @@ h2 { font-size: 1.25em; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 
 h3 { font-size: 1.05em; margin: 20px 0 6px; }
 .meta { color: var(--muted); margin: 0; padding: 0; list-style: none; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; }
+.table-scroll { overflow-x: auto; }
 th, td { border-bottom: 1px solid var(--border); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--head); font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -977,7 +978,9 @@ svg .marker { stroke: var(--bad); stroke-width: 2; stroke-dasharray: 4 3; }
 @media print { body { background: #fff; color: #000; } }
 `;
 
-const CHART = { width: 720, label: 220, bar: 380, row: 26, top: 8 } as const;
+// Room for a 32-grapheme label on the left and "-100.0% (overspent)" on the right at
+// 12px, about 7px a character at most.
+const CHART = { width: 760, label: 250, bar: 340, row: 26, top: 8 } as const;
 
 /** Fixed decimals for SVG geometry: the same text on every run. */
 function coordinate(value: number): string {
@@ -1042,7 +1045,7 @@ function renderBlock(block: Block): string {
         (row) =>
           `<tr>${row.map((cell, i) => `<td${cls(i)}>${escapeHtml(cell === '' ? NONE : cell)}</td>`).join('')}</tr>`,
       );
-      return `<table><thead><tr>${head.join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+      return `<div class="table-scroll"><table><thead><tr>${head.join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
     }
     case 'chart':
       return renderChart(block.chart);
