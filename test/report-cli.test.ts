@@ -63,6 +63,14 @@ describe('headroom toil and headroom report', () => {
     const bad = await runCli(['toil', 'log', '90s', 'nothing', '--person', 'dana'], headroom.url);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('whole minutes');
+    // An entry is a day at most: the hint does not offer days or weeks.
+    const days = await runCli(
+      ['toil', 'log', '1.5h', 'hand work', '--person', 'dana'],
+      headroom.url,
+    );
+    expect(days.code).toBe(2);
+    expect(days.stderr).toContain('give a duration such as 2h, 90m or 1h30m (at most 24h)');
+    expect(days.stderr).not.toContain('4w');
     const long = await runCli(
       ['toil', 'log', '25h', 'a long night', '--person', 'dana'],
       headroom.url,
@@ -157,6 +165,27 @@ describe('headroom toil and headroom report', () => {
     const unknown = await runCli(['toil', 'summary', '--team', 'nope'], headroom.url);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('team "nope" does not exist');
+  });
+
+  it('refuses a period that has not begun, and a list whose from is after its to', async () => {
+    // The server's clock reads 2026-11-20 15:00.
+    const future = await runCli(
+      ['report', '--team', 'discovery', '--from', '2026-11-21', '--to', '2026-11-28'],
+      headroom.url,
+    );
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain('the period has not begun');
+    const summary = await runCli(
+      ['toil', 'summary', '--team', 'discovery', '--from', '2026-11-21'],
+      headroom.url,
+    );
+    expect(summary.code).toBe(2);
+    const list = await headroom.call(
+      'GET',
+      '/api/v1/toil?from=2026-11-19T00:00:00Z&to=2026-11-18T00:00:00Z',
+    );
+    expect(list.status).toBe(400);
+    expect(list.text).toContain('from must be before to');
   });
 
   it('refuses an unknown zone, and reads plain dates as the day’s start in the zone', async () => {

@@ -257,6 +257,9 @@ export async function listToil(
   },
 ): Promise<ToilEntryView[]> {
   requireReader(principal);
+  if (filter.fromMs !== undefined && filter.toMs !== undefined && filter.fromMs >= filter.toMs) {
+    throw invalid('from must be before to', [{ path: 'from', message: 'from must be before to' }]);
+  }
   const records = await deps.store.listToilEntries({
     ...(filter.team === undefined ? {} : { team: filter.team }),
     ...(filter.person === undefined ? {} : { person: filter.person }),
@@ -272,16 +275,21 @@ export interface Period {
   readonly toMs: number;
 }
 
-/** [from, to): to defaults to now, from to 30 days before to. */
+/** [from, to): to defaults to now, from to 30 days before to; it must have begun. */
 export function periodOf(
   deps: AppDependencies,
   fromMs: number | undefined,
   toMs: number | undefined,
 ): Period {
-  const to = toMs ?? deps.clock.now();
+  const now = deps.clock.now();
+  const to = toMs ?? now;
   const from = fromMs ?? to - DEFAULT_PERIOD_MS;
   if (from >= to)
     throw invalid('from must be before to', [{ path: 'from', message: 'from must be before to' }]);
+  if (from >= now) {
+    const message = `the period has not begun: from is after now (${new Date(now).toISOString()})`;
+    throw invalid(message, [{ path: 'from', message }]);
+  }
   if (to - from > MAX_PERIOD_MS) {
     throw invalid('the period is too long', [
       { path: 'from', message: `a period is at most ${MAX_PERIOD_MS / DAY_MS} days` },

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { resolveZone } from '../core/postmortem/markdown.js';
-import { parseDuration } from '../core/time/duration.js';
+import { DURATION_EXPECTED, parseDuration } from '../core/time/duration.js';
 import {
   REPORT_FORMATS,
   toilEntrySchema,
@@ -48,7 +48,12 @@ export async function runToil(
   if (action.kind === 'log') {
     const duration = parseDuration(action.options.duration);
     if (!duration.ok) {
-      io.stderr.write(`${command}: ${duration.reason}\n`);
+      // Toil is logged a day at most at a time: the general grammar's 7d and 4w would mislead.
+      const reason = duration.reason.replace(
+        DURATION_EXPECTED,
+        'give a duration such as 2h, 90m or 1h30m (at most 24h)',
+      );
+      io.stderr.write(`${command}: ${reason}\n`);
       return ExitCode.usage;
     }
     const { options } = action;

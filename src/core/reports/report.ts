@@ -578,7 +578,7 @@ function postmortemSection(report: ReliabilityReport, zone: string): SectionView
   );
   blocks.push({
     kind: 'heading',
-    text: `Overdue action items at ${report.generatedAt < report.period.toMs ? 'now' : "the period's end"} (${localMinute(asOf, zone)})`,
+    text: `Overdue action items ${report.generatedAt < report.period.toMs ? 'now' : "at the period's end"} (${localMinute(asOf, zone)})`,
   });
   blocks.push(
     overdue.length === 0

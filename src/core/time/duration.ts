@@ -8,12 +8,12 @@ const PART = /(\d+)([a-zA-Z]+)/y;
 export type DurationParse =
   { readonly ok: true; readonly minutes: number } | { readonly ok: false; readonly reason: string };
 
+export const DURATION_EXPECTED =
+  'expected a duration such as 5m, 1h30m, 7d or 4w (units m, h, d, w)';
+
 export function parseDuration(text: string): DurationParse {
-  const parsed = parseParts(
-    text,
-    MINUTES_PER_UNIT,
-    'expected a duration such as 5m, 1h30m, 7d or 4w (units m, h, d, w)',
-    (unit) => (unit === 's' || unit === 'ms' ? 'durations are whole minutes' : undefined),
+  const parsed = parseParts(text, MINUTES_PER_UNIT, DURATION_EXPECTED, (unit) =>
+    unit === 's' || unit === 'ms' ? 'durations are whole minutes' : undefined,
   );
   return parsed.ok ? { ok: true, minutes: parsed.count } : parsed;
 }
