@@ -14,7 +14,7 @@ import {
   serviceToDocument,
   sloToDocument,
 } from '../config/formats/headroom-write.js';
-import { planChanges, type PlanState } from '../config/plan.js';
+import { isRecord, planChanges, type PlanState } from '../config/plan.js';
 import { compilePolicy } from '../core/policy/compile.js';
 import type { ApplyResponse, Change } from '../schema/api.js';
 import type { HeartbeatResource } from '../core/slo/model.js';
@@ -41,7 +41,12 @@ export async function applyConfig(
   const desired = desiredState(documents);
   const result = await store.transaction(async (tx) => {
     const current = await currentState(tx);
-    const plan = planChanges(current.state, desired.state, {
+    const state = keepingOverrides(
+      desired.state,
+      current.state,
+      schedulesWithoutOverrides(documents),
+    );
+    const plan = planChanges(current.state, state, {
       prune: options.prune,
       editableTeams: editableTeams(principal),
     });
@@ -154,6 +159,40 @@ function desiredState(documents: readonly unknown[]): DesiredState {
       const index = where.get(`${kind}/${name}`);
       return index === undefined ? `${kind} ${name}` : `documents[${index}]`;
     },
+  };
+}
+
+/**
+ * Schedules whose document leaves `overrides` out. Overrides are mostly added by hand
+ * (`POST …/overrides`, the web UI) while the schedule lives in a repository: an apply
+ * from that repository keeps them unless its document lists overrides (`[]` clears).
+ */
+function schedulesWithoutOverrides(documents: readonly unknown[]): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const document of documents) {
+    if (!isRecord(document) || document['kind'] !== 'Schedule') continue;
+    const { metadata, spec } = document;
+    if (!isRecord(metadata) || typeof metadata['name'] !== 'string') continue;
+    if (isRecord(spec) && !('overrides' in spec)) names.add(metadata['name']);
+  }
+  return names;
+}
+
+function keepingOverrides(
+  desired: PlanState,
+  current: PlanState,
+  names: ReadonlySet<string>,
+): PlanState {
+  if (names.size === 0) return desired;
+  const live = new Map(current.schedules.map((doc) => [doc.metadata.name, doc.spec.overrides]));
+  return {
+    ...desired,
+    schedules: desired.schedules.map((doc) => {
+      const overrides = live.get(doc.metadata.name);
+      return names.has(doc.metadata.name) && overrides !== undefined
+        ? { ...doc, spec: { ...doc.spec, overrides } }
+        : doc;
+    }),
   };
 }
 

@@ -93,12 +93,13 @@ describe('scheduleDocumentSchema', () => {
     });
   });
 
-  it('fills in the defaults: no overrides, restriction windows on every day', () => {
+  it('fills in the defaults: restriction windows on every day; overrides left out stay out', () => {
     const parsed = scheduleSpecSchema.parse({
       ...spec,
       layers: [{ ...layer, restrictions: [{ from: '09:00', to: '17:00' }] }],
     });
-    expect(parsed.overrides).toEqual([]);
+    // Left out, an apply keeps the overrides the server has: not the same as [].
+    expect(parsed.overrides).toBeUndefined();
     expect(parsed.layers[0]?.restrictions?.[0]?.days).toEqual([
       'mon',
       'tue',

@@ -252,8 +252,9 @@ export const scheduleSpecSchema = z.strictObject({
         seen.add(name);
       });
     }, whenList),
-  /** Take precedence over every layer; a later override over an earlier one. */
-  overrides: z.array(overrideSchema).default([]),
+  /** Take precedence over every layer; a later override over an earlier one. Left out,
+   * an apply keeps the overrides the server has (added by hand); `[]` clears them. */
+  overrides: z.array(overrideSchema).optional(),
 });
 
 export const scheduleDocumentSchema = z.strictObject({

@@ -154,12 +154,15 @@ export function scheduleToDocument({ schedule, labels }: ScheduleResource): Sche
           })),
         ),
       })),
-      overrides: (overrides ?? []).map((override) => ({
-        user: override.user,
-        start: override.start,
-        end: override.end,
-        ...defined('reason', override.reason),
-      })),
+      ...defined(
+        'overrides',
+        overrides?.map((override) => ({
+          user: override.user,
+          start: override.start,
+          end: override.end,
+          ...defined('reason', override.reason),
+        })),
+      ),
     },
   };
 }
