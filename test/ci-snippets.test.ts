@@ -191,6 +191,7 @@ describe('the CI snippets of docs/ci.md', () => {
         'github.sha': options.sha,
         'github.event.head_commit.message': options.commitMessage,
         'steps.gate.outputs.decision': outputs.decision ?? '',
+        'steps.gate.outputs.label': outputs.label ?? '',
         'job.status': failed ? 'failure' : 'success',
       };
       if (step.if !== undefined) {
@@ -230,6 +231,7 @@ describe('the CI snippets of docs/ci.md', () => {
       status: string;
       decision: string | null;
       actor: string;
+      labels: string[];
       againstDenial: boolean;
     }[];
 
@@ -263,6 +265,8 @@ describe('the CI snippets of docs/ci.md', () => {
       version: 'e4f5a6b',
       status: 'finished',
       actor: 'alice',
+      // Recorded as it was gated: a rollback, for the change-failure figure.
+      labels: ['rollback'],
       againstDenial: false,
     });
     expect(deploy?.decision).toMatch(/^dec_\w+$/);
@@ -345,10 +349,12 @@ describe('the CI snippets of docs/ci.md', () => {
     expect(deploy.afterScript?.code).toBe(0);
     expect(readFileSync(path.join(work, 'deployed.txt'), 'utf8')).toBe('checkout 1a2b3c4d\n');
     const [recorded] = await deploysOf('checkout');
+    expect(handed.LABEL).toBe('rollback');
     expect(recorded).toMatchObject({
       version: '1a2b3c4d',
       status: 'finished',
       actor: 'bram',
+      labels: ['rollback'],
       decision: handed.DECISION,
     });
   });

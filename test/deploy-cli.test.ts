@@ -160,7 +160,8 @@ describe('headroom deploy list and show', () => {
     const first = await runCli(['deploy', 'list', '--limit', '1'], headroom.url);
     expect(first.stdout.trimEnd().split('\n').slice(-2)).toEqual([
       '',
-      `Older ones: headroom deploy list --before ${deploy.id}`,
+      // The limit given is kept: the next page is as long as this one.
+      `Older ones: headroom deploy list --limit 1 --before ${deploy.id}`,
     ]);
     const next = await runCli(
       ['deploy', 'list', '--limit', '1', '--before', deploy.id, '--json'],

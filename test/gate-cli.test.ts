@@ -270,6 +270,28 @@ describe('headroom gate against a running server', () => {
     expect(badToken.stderr).toContain('the API token is not known');
   });
 
+  it('exits 2 naming the service or the label the server refuses', async () => {
+    for (const args of [
+      ['deploy', 'decisions', '--service', 'chekout'],
+      ['deploy', 'list', '--service', 'chekout'],
+      ['approvals', 'list', '--service', 'chekout'],
+    ]) {
+      const run = await headroom(args, env);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('service "chekout" does not exist');
+    }
+    // A label the server refuses is named as it was typed, not by its place in the body.
+    const badLabel = await headroom(
+      ['gate', 'healthy', '--actor', 'alice', '--label', 'rollback', '--label', 'ROLLBACK'],
+      env,
+    );
+    expect(badLabel.code).toBe(2);
+    expect(badLabel.stderr).toMatch(/^ {2}--label ROLLBACK: /m);
+    expect(badLabel.stderr).not.toContain('body.labels');
+    // Four runs of the CLI, each a process of its own.
+  }, 60_000);
+
   it('keeps a deploy recorded on a denied decision, and says it went out against the gate', async () => {
     const denied = await headroom(['gate', 'checkout', '--actor', 'alice', '--json'], env);
     expect(denied.code).toBe(1);
@@ -288,9 +310,13 @@ describe('headroom gate against a running server', () => {
   });
 
   it('records a deploy after it went out', async () => {
+    // --actor is taken without its surrounding blanks.
     const run = await headroom(
-      ['deploy', 'record', 'healthy', '--status', 'finished', '--version', '1.4.0'],
-      { ...env, HEADROOM_ACTOR: 'alice' },
+      [
+        ...['deploy', 'record', 'healthy', '--status', 'finished', '--version', '1.4.0'],
+        ...['--actor', ' alice '],
+      ],
+      env,
     );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -305,7 +331,9 @@ describe('headroom gate against a running server', () => {
       { ...env, HEADROOM_ACTOR: 'alice' },
     );
     expect(unknownDecision.code).toBe(2);
-    expect(unknownDecision.stderr).toMatch(/^ {2}--decision: /m);
+    expect(unknownDecision.stderr).toContain('the decision does not exist');
+    expect(unknownDecision.stderr).not.toContain('not one of this service');
+    expect(unknownDecision.stderr).toMatch(/^ {2}--decision: no gate decision "dec_nothing"/m);
   });
 
   it('reads deploys and decisions back: deploy list, deploy decisions, deploy decision', async () => {
@@ -340,7 +368,10 @@ describe('headroom gate against a running server', () => {
     const [latest] = (
       await api(server.url, TOKEN, 'GET', '/api/v1/deploys?service=checkout&limit=1')
     ).body as { id: string }[];
-    expect(rest).toEqual(['', `Older ones: headroom deploy list --before ${latest?.id ?? ''}`]);
+    expect(rest).toEqual([
+      '',
+      `Older ones: headroom deploy list --service checkout --limit 1 --before ${latest?.id ?? ''}`,
+    ]);
     expect(row).toContain(
       `checkout  2.0.0    finished  carol  ${id} (DENIED: went out against the gate)`,
     );
@@ -358,6 +389,14 @@ describe('headroom gate against a running server', () => {
       `${id}  checkout  2.0.0    carol  DENIED  payments-budget/exhausted`,
     );
     expect(lines.slice(1).every((line) => line.includes('DENIED'))).toBe(true);
+    // The next page keeps the filters given.
+    const page = await headroom(
+      ['deploy', 'decisions', '--service', 'checkout', '--denied', '--limit', '1'],
+      env,
+    );
+    expect(page.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^Older ones: headroom deploy decisions --service checkout --denied --limit 1 --before dec_\w+$/,
+    );
 
     const one = await headroom(['deploy', 'decision', id], env);
     expect(one.code).toBe(0);
@@ -390,7 +429,8 @@ describe('headroom gate against a running server', () => {
     const badLimit = await headroom(['deploy', 'list', '--limit', '0'], env);
     expect(badLimit.code).toBe(2);
     expect(badLimit.stderr).toContain('expected a whole number from 1 to 500');
-  });
+    // Ten runs of the CLI, each a process of its own.
+  }, 60_000);
 
   describe('with the server down', () => {
     let down: Record<string, string>;
@@ -501,6 +541,74 @@ describe('headroom gate against a running server', () => {
         rmSync(config, { recursive: true, force: true });
       }
     });
+
+    it('lets the variable and the default decide when no policy in --config applies, and advises what decided', async () => {
+      const config = mkdtempSync(path.join(tmpdir(), 'headroom-gate-config-'));
+      try {
+        writeFileSync(
+          path.join(config, 'headroom.yaml'),
+          [
+            'apiVersion: headroom/v1',
+            'kind: Service',
+            'metadata: { name: checkout }',
+            'spec: { team: payments }',
+            '---',
+            'apiVersion: headroom/v1',
+            'kind: Service',
+            'metadata: { name: ledger }',
+            'spec: { team: finance }',
+            '---',
+            'apiVersion: headroom/v1',
+            'kind: ErrorBudgetPolicy',
+            'metadata: { name: strict }',
+            'spec:',
+            '  appliesTo: { services: [checkout] }',
+            '  rules: [{ name: exhausted, when: budgetExhausted, effect: deny }]',
+            '  onUnavailable: deny',
+          ].join('\n'),
+        );
+        // The files outrank the variable, so the advice names the policy, not the variable.
+        const deniedDespiteVariable = await headroom(
+          ['gate', 'checkout', '--actor', 'alice', '--config', config],
+          { ...down, HEADROOM_GATE_ON_UNAVAILABLE: 'allow' },
+        );
+        expect(deniedDespiteVariable.code).toBe(3);
+        expect(deniedDespiteVariable.stderr).toContain(
+          `if the service's policies allow it, set onUnavailable: allow in policy strict in ${config} (or pass --on-unavailable allow).`,
+        );
+        expect(deniedDespiteVariable.stderr).not.toContain('HEADROOM_GATE_ON_UNAVAILABLE=allow');
+        // A service the files define but no policy there applies to: the files say
+        // nothing, so the variable decides, and without it the default deny.
+        const noPolicyDenied = await headroom(
+          ['gate', 'ledger', '--actor', 'alice', '--config', config],
+          { ...down, HEADROOM_GATE_ON_UNAVAILABLE: 'deny' },
+        );
+        expect(noPolicyDenied.code).toBe(3);
+        expect(noPolicyDenied.stderr).toContain(
+          `no policy in --config ${config} applies to ledger; onUnavailable comes from HEADROOM_GATE_ON_UNAVAILABLE`,
+        );
+        expect(noPolicyDenied.stderr).toContain(
+          'ledger is DENIED without a decision (onUnavailable: deny, from HEADROOM_GATE_ON_UNAVAILABLE)',
+        );
+        const noPolicyDefault = await headroom(
+          ['gate', 'ledger', '--actor', 'alice', '--config', config],
+          down,
+        );
+        expect(noPolicyDefault.code).toBe(3);
+        expect(noPolicyDefault.stderr).toContain(
+          'ledger is DENIED without a decision (onUnavailable: deny, from the default)',
+        );
+        const noPolicyAllowed = await headroom(
+          ['gate', 'ledger', '--actor', 'alice', '--config', config],
+          { ...down, HEADROOM_GATE_ON_UNAVAILABLE: 'allow' },
+        );
+        expect(noPolicyAllowed.code).toBe(0);
+        expect(noPolicyAllowed.stderr).toContain('from HEADROOM_GATE_ON_UNAVAILABLE');
+      } finally {
+        rmSync(config, { recursive: true, force: true });
+      }
+      // Four runs of the CLI, each a process of its own.
+    }, 60_000);
 
     it('never lets a deploy out when HEADROOM_URL is unset or the answer is not a decision', async () => {
       const unset = { ...env };

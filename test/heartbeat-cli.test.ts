@@ -10,6 +10,17 @@ import { serviceDocument } from './support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from './support/headroom.js';
 
 const sqlite = TEST_DATABASES[0];
+
+/** Whether a process is alive (signal 0 only asks). */
+function isRunning(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 describe('headroom heartbeat and headroom run', () => {
@@ -232,9 +243,70 @@ describe('headroom heartbeat and headroom run', () => {
     expect(run.stderr).toContain('running the command without pings');
   });
 
+  it('ends the run when the command exits, not when a process it left behind does', async () => {
+    const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pingUrl: string;
+    };
+    // The background sleep holds the command's stdout and stderr open after sh exits.
+    const run = await runCli(
+      ['run', '--ping-url', pingUrl, '--', 'sh', '-c', 'sleep 60 & echo "left $!"; echo done'],
+      headroom.url,
+    );
+    const orphan = Number(/^left (\d+)$/m.exec(run.stdout)?.[1]);
+    try {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^done$/m);
+      // The run was reported, output and all, while the sleep it left is still running.
+      const { pings } = await check();
+      expect(pings[0]).toMatchObject({ kind: 'success', exitStatus: 0 });
+      expect(pings[0]?.body).toContain('done');
+      expect(isRunning(orphan)).toBe(true);
+    } finally {
+      if (isRunning(orphan)) process.kill(orphan, 'SIGKILL');
+    }
+  });
+
   it('needs a command', async () => {
     const run = await runCli(['run', '--heartbeat', 'nightly-report'], headroom.url);
     expect(run.code).toBe(2);
+  });
+
+  it('says a service filter names no service: exit 2 with the server’s message', async () => {
+    const listed = await runCli(['heartbeat', 'list', '--service', 'nosuch'], headroom.url);
+    expect(listed.code).toBe(2);
+    expect(listed.stdout).toBe('');
+    expect(listed.stderr).toContain('service "nosuch" does not exist');
+  });
+
+  it('shows a viewer the check without its ping URL, and runs its job without pings', async () => {
+    const created = await headroom.call('POST', '/api/v1/tokens', {
+      body: { name: 'cli-viewer', role: 'viewer' },
+    });
+    expect(created.status, created.text).toBe(201);
+    const viewer = { HEADROOM_TOKEN: (created.body as { token: string }).token };
+    const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pingUrl: string;
+    };
+    const token = pingUrl.split('/').pop() ?? '';
+    const shown = await runCli(['heartbeat', 'show', 'nightly-report'], headroom.url, viewer);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(
+      /^Ping URL +shown to the editors of the check's team and admins$/m,
+    );
+    expect(shown.stdout).not.toContain(token);
+    const json = await runCli(['heartbeat', 'list', '--json'], headroom.url, viewer);
+    expect(json.code).toBe(0);
+    expect(json.stdout).not.toContain(token);
+
+    const run = await runCli(
+      ['run', '--heartbeat', 'nightly-report', '--', 'sh', '-c', 'echo ran'],
+      headroom.url,
+      viewer,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('ran\n');
+    expect(run.stderr).toContain('may not read the ping URL of "nightly-report"');
+    expect(run.stderr).toContain('running the command without pings');
   });
 
   it('lists since when a run is going', async () => {

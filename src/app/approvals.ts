@@ -9,6 +9,7 @@ import { INCIDENT_FREEZE_RULE, type Approval } from '../core/policy/model.js';
 import { formatDuration } from '../core/time/duration.js';
 import type { ApprovalRequest } from '../schema/policy.js';
 import { recordChange } from './audit.js';
+import { requireServiceExists } from './deploys.js';
 import { forbidden, invalid, notFound, type FieldError } from './errors.js';
 import type { ApprovalGrantRecord } from './ports/records.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
@@ -184,11 +185,13 @@ export async function createApproval(
 }
 
 export async function listApprovals(
-  { store, clock }: AppDependencies,
+  deps: AppDependencies,
   principal: Principal,
   query: { readonly service?: string | undefined; readonly state: 'active' | 'all'; limit: number },
 ): Promise<ApprovalGrantRecord[]> {
   requireReader(principal);
+  const { store, clock } = deps;
+  if (query.service !== undefined) await requireServiceExists(deps, query.service);
   const now = clock.now();
   return store.listApprovals({
     ...(query.service === undefined ? {} : { service: query.service }),

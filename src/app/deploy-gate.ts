@@ -17,6 +17,7 @@ import type { Service } from '../core/slo/model.js';
 import type { SloStatus } from '../core/slo/status.js';
 import type { GateRequest } from '../schema/policy.js';
 import { approvalOf } from './approvals.js';
+import { requireServiceExists } from './deploys.js';
 import type { DecisionLog } from './decision-log.js';
 import { invalid, notFound } from './errors.js';
 import type { DeployDecisionRecord } from './ports/records.js';
@@ -164,7 +165,7 @@ export function sloFacts(
 
 // Reads need not wait for the decision log: a decision is answered only once stored.
 export async function listDecisions(
-  { store }: AppDependencies,
+  deps: AppDependencies,
   principal: Principal,
   query: {
     readonly service?: string | undefined;
@@ -173,6 +174,8 @@ export async function listDecisions(
   },
 ): Promise<DeployDecisionRecord[]> {
   requireReader(principal);
+  const { store } = deps;
+  if (query.service !== undefined) await requireServiceExists(deps, query.service);
   // An unknown cursor would answer an empty page, which reads as "no more decisions".
   if (query.before !== undefined && (await store.getDeployDecision(query.before)) === undefined) {
     throw invalid('unknown page cursor', [

@@ -18,6 +18,8 @@ const DAY_MS = 24 * HOUR_MS;
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** Change failure looks at no more deploys than this at once. */
 const MAX_CHANGE_FAILURE_DEPLOYS = 10_000;
+/** The label CI gates a rollback with (policies' unlessLabels name it too). */
+const ROLLBACK_LABEL = 'rollback';
 
 /** Editors of the service's team (and admins) record its deploys: CI runs with their token. */
 export async function recordDeploy(
@@ -42,23 +44,33 @@ export async function recordDeploy(
     ]);
   }
   let decisionAllowed: boolean | null = null;
+  let labels: readonly string[] = input.labels;
   if (input.decision !== undefined) {
     // Its id was answered only after it was stored: it is there to read.
     const decision = await store.getDeployDecision(input.decision);
-    if (decision?.service !== service.name) {
+    if (decision === undefined) {
+      throw invalid('the decision does not exist', [
+        {
+          path: 'decision',
+          message: `no gate decision "${input.decision}"; decision takes the id the gate answered (dec_…)`,
+        },
+      ]);
+    }
+    if (decision.service !== service.name) {
       throw invalid('the decision is not one of this service', [
         {
           path: 'decision',
-          message:
-            decision === undefined
-              ? `no gate decision "${input.decision}"`
-              : `gate decision "${input.decision}" is for service "${decision.service}"`,
+          message: `gate decision "${input.decision}" is for service "${decision.service}"`,
         },
       ]);
     }
     // A deploy that went out against a denial happened all the same: it is kept, and
     // says so wherever deploys are shown.
     decisionAllowed = decision.allowed;
+    // The deploy is the one the gate was asked about: without labels of its own it
+    // carries the ones it was gated with, so that a rollback let out as a rollback is
+    // counted as one (change failure).
+    if (labels.length === 0) labels = decision.labels;
   }
   const deploy: DeployRecord = {
     id: `dep_${randomBytes(8).toString('hex')}`,
@@ -66,7 +78,7 @@ export async function recordDeploy(
     status: input.status,
     version: input.version ?? null,
     commit: input.commit ?? null,
-    labels: input.labels,
+    labels,
     actor: input.actor,
     at,
     decisionId: input.decision ?? null,
@@ -78,6 +90,17 @@ export async function recordDeploy(
   // makes each instance reload its definitions.
   await store.insertDeploy(deploy);
   return { deploy, budget: await new BudgetReader(deps).around(deploy.service, deploy.at) };
+}
+
+/**
+ * A list filtered by a service that does not exist would answer an empty list, which
+ * reads as "nothing happened" when the name is misspelt: 404, as for the policies. A
+ * service gone from the config but still in the store is one (its history is there).
+ */
+export async function requireServiceExists(deps: AppDependencies, name: string): Promise<void> {
+  await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  if (deps.catalog.service(name) !== undefined) return;
+  if ((await deps.store.getService(name)) === undefined) throw notFound(`service "${name}"`);
 }
 
 export interface DeployWithBudget {
@@ -98,6 +121,7 @@ export async function listDeploys(
   },
 ): Promise<DeployWithBudget[]> {
   requireReader(principal);
+  if (query.service !== undefined) await requireServiceExists(deps, query.service);
   // An unknown cursor would answer an empty page, which reads as "no older deploys".
   if (query.before !== undefined && (await deps.store.getDeploy(query.before)) === undefined) {
     throw invalid('unknown page cursor', [
@@ -309,13 +333,19 @@ export async function changeFailure(
   ]);
   const chronological = [...records].sort((a, b) => a.at - b.at || compareText(a.id, b.id));
   const inPeriod = (at: number) => at >= from && at < to;
-  // A change is a `finished` deploy. A `rolled_back` record says the change out at the
-  // time failed: the latest finished deploy before it, whichever version the record
-  // names (CI records either the version rolled back or the one gone back to). It is
-  // not a change of its own.
-  const changes = chronological.filter((deploy) => deploy.status === 'finished');
+  // A change is a `finished` deploy. A rollback says the change out at the time failed:
+  // the latest change before it, whichever version it names (CI records either the
+  // version rolled back or the one gone back to). It is not a change of its own. A
+  // rollback is a `rolled_back` record, or a `finished` deploy labelled rollback: the
+  // rollback commit CI gated with --label rollback and deployed like any other.
+  const isRollback = (deploy: DeployRecord) =>
+    deploy.status === 'rolled_back' ||
+    (deploy.status === 'finished' && deploy.labels.includes(ROLLBACK_LABEL));
+  const changes = chronological.filter(
+    (deploy) => deploy.status === 'finished' && !isRollback(deploy),
+  );
   const rolledBackOf = new Map<string, DeployRecord[]>();
-  for (const rollback of chronological.filter((deploy) => deploy.status === 'rolled_back')) {
+  for (const rollback of chronological.filter(isRollback)) {
     const target = changes.filter((deploy) => deploy.at <= rollback.at).at(-1);
     if (target === undefined) continue;
     rolledBackOf.set(target.id, [...(rolledBackOf.get(target.id) ?? []), rollback]);

@@ -65,6 +65,8 @@ export interface PingInput {
   readonly runId: string | undefined;
   /** Already cut to PING_BODY_LIMIT_BYTES. */
   readonly body: string | undefined;
+  /** The size of the body as sent: over PING_BODY_LIMIT_BYTES, `body` is only its start. */
+  readonly bodyBytes: number | undefined;
   readonly remote: string | undefined;
   readonly userAgent: string | undefined;
 }
@@ -363,6 +365,7 @@ function applyBatch(
       ...alertsOf(compiled.resource, result.transitions, {
         exitStatus: ping.exitStatus,
         log: pending.input.body,
+        logBytes: pending.input.bodyBytes,
       }),
     );
     const finished = result.finished.at(-1);
@@ -374,6 +377,7 @@ function applyBatch(
       runId: ping.runId ?? null,
       durationMs: finished?.durationMs ?? null,
       body: pending.input.body ?? null,
+      bodyBytes: pending.input.bodyBytes ?? null,
       remote: pending.input.remote ?? null,
       userAgent: pending.input.userAgent ?? null,
     });
@@ -450,6 +454,9 @@ export async function listHeartbeats(
 ): Promise<HeartbeatView[]> {
   requireReader(principal);
   await deps.catalog.refresh({ maxAgeMs: 250 });
+  // A misspelt service would otherwise read as a service without checks.
+  if (filter.service !== undefined && deps.catalog.service(filter.service) === undefined)
+    throw notFound(`service "${filter.service}"`);
   await syncHeartbeatRows(deps);
   const rows = new Map((await deps.store.listHeartbeats()).map((row) => [row.name, row]));
   return deps.catalog
@@ -742,7 +749,11 @@ export function definitionsByName(deps: AppDependencies): Definitions {
 function alertsOf(
   resource: HeartbeatResource,
   transitions: readonly HeartbeatTransition[],
-  run?: { readonly exitStatus: number | undefined; readonly log: string | undefined },
+  run?: {
+    readonly exitStatus: number | undefined;
+    readonly log: string | undefined;
+    readonly logBytes: number | undefined;
+  },
 ): HeartbeatAlertInput[] {
   return transitions.flatMap((transition) => {
     const alert = alertFor(transition);
@@ -752,7 +763,7 @@ function alertsOf(
       transition.reason === 'fail' && run !== undefined
         ? {
             exitStatus: run.exitStatus,
-            logTail: run.log === undefined ? undefined : lastLines(run.log),
+            logTail: run.log === undefined ? undefined : logForPage(run.log, run.logBytes),
           }
         : {};
     return [
@@ -772,9 +783,21 @@ function alertsOf(
 const PAGE_LOG_LINES = 20;
 const PAGE_LOG_CHARS = 2000;
 
-function lastLines(log: string): string {
+/**
+ * The last lines of a failed run's log, for its page. A log longer than what a ping
+ * keeps was cut after its first bytes: its last lines are then the kept start's, not
+ * the run's, and the page says so before them.
+ */
+function logForPage(log: string, sentBytes: number | undefined): string {
+  if (sentBytes === undefined || sentBytes <= PING_BODY_LIMIT_BYTES)
+    return lastLines(log, PAGE_LOG_CHARS);
+  const note = `[the first ${PING_BODY_LIMIT_BYTES.toLocaleString('en')} bytes of a longer log (${sentBytes.toLocaleString('en')} bytes): its end was not kept; these lines end where the kept part does]`;
+  return `${note}\n${lastLines(log, PAGE_LOG_CHARS - note.length - 1)}`;
+}
+
+function lastLines(log: string, chars: number): string {
   const lines = log.trimEnd().split('\n').slice(-PAGE_LOG_LINES).join('\n');
-  return lines.length > PAGE_LOG_CHARS ? `…${lines.slice(-PAGE_LOG_CHARS)}` : lines;
+  return lines.length > chars ? `…${lines.slice(-(chars - 1))}` : lines;
 }
 
 /** Why a check changed status, in words: its page's summary and its `cause`. */
@@ -887,6 +910,12 @@ export function signalOf(segment: string | undefined): PingSignal | undefined {
 
 /** A run id as healthchecks takes them (any short text; UUIDs in practice). */
 export function runIdOf(value: unknown): string | undefined {
+  // `?rid=a&rid=b` arrives as a list: which one pairs the run is anyone's guess, and
+  // dropping both would record the run unpaired without a word.
+  if (Array.isArray(value))
+    throw invalid('rid is given more than once; give one', [
+      { path: 'rid', message: 'give one run id' },
+    ]);
   if (typeof value !== 'string' || value === '') return undefined;
   if (value.length > 64)
     throw invalid('rid is at most 64 characters', [{ path: 'rid', message: 'use a UUID' }]);

@@ -124,20 +124,37 @@ export async function calendarEntries(
   deps: AppDependencies,
   principal: Principal,
   of: { readonly schedule: string } | { readonly user: string },
-): Promise<{ name: string; entries: CalendarShift[] }> {
+): Promise<{ name: string; entries: CalendarShift[]; generatedAt: number }> {
   requireReader(principal);
   const now = deps.clock.now();
   const [fromMs, toMs] = [now - FEED_PAST_MS, now + FEED_AHEAD_MS];
   if ('schedule' in of) {
     const { schedule } = await getSchedule(deps, principal, of.schedule);
-    return { name: schedule.name, entries: calendarShiftsBetween(schedule, fromMs, toMs) };
+    return {
+      name: schedule.name,
+      entries: calendarShiftsBetween(schedule, fromMs, toMs),
+      generatedAt: now,
+    };
   }
   await deps.catalog.refresh({ maxAgeMs: 1000 });
-  const entries = deps.catalog
-    .schedules()
+  const schedules = deps.catalog.schedules();
+  // Schedule members may be plain names, not users: either makes a person with a feed.
+  // Anyone else is a typo, and an empty calendar would hide it.
+  const named = schedules.some(({ schedule }) => namesPerson(schedule, of.user));
+  if (!named && (await deps.store.getUser(of.user)) === undefined) {
+    throw notFound(`user "${of.user}" (neither a user nor a member of any schedule)`);
+  }
+  const entries = schedules
     .flatMap(({ schedule }) => calendarShiftsBetween(schedule, fromMs, toMs, { user: of.user }))
     .sort((a, b) => a.startMs - b.startMs);
-  return { name: of.user, entries };
+  return { name: of.user, entries, generatedAt: now };
+}
+
+function namesPerson(schedule: ScheduleResource['schedule'], person: string): boolean {
+  return (
+    schedule.layers.some((layer) => layer.members.includes(person)) ||
+    (schedule.overrides ?? []).some((override) => override.user === person)
+  );
 }
 
 /** Adds an override to a schedule: the same validation, permissions and audit as apply. */

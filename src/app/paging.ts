@@ -2,6 +2,8 @@
 // time out, stops when someone acknowledges, closes on resolve. Each step becomes
 // notifications in the outbox, in the same transaction as the escalation's new state
 // (compare-and-set on its revision), so a step is sent once even with two instances.
+// A page that reaches nobody (no policy, nobody on call, escalation exhausted) says so
+// in its delivery log, on the page and in the server log: silence is the worst outcome.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   acknowledge,
@@ -13,16 +15,21 @@ import {
   type AdvanceResult,
   type EscalationTarget,
   type ResolveTarget,
+  type UnreachedTarget,
 } from '../core/alerts/escalation.js';
 import type { Page } from '../core/alerts/grouping.js';
 import { onCallAt } from '../core/oncall/schedule.js';
 import type { EscalationPolicyResource } from '../core/slo/model.js';
 import {
+  acknowledgedMessageFor,
   messageFor,
   resolvedMessageFor,
+  runbookLinks,
   type NotificationMessage,
+  type RunbookReference,
 } from '../core/alerts/notification-message.js';
 import type { NotificationRecord, UserRecord } from './ports/records.js';
+import { runbooksFor } from './runbooks.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
 
@@ -86,7 +93,17 @@ export async function startEscalations(
 ): Promise<void> {
   for (const page of opened) {
     const policy = policyForPage(deps, page);
-    if (policy === undefined) continue;
+    if (policy === undefined) {
+      await recordUnreached(deps, tx, page, [
+        {
+          key: `${page.id}/unreached/no-policy`,
+          what: 'escalation policy',
+          reason: `reached no one: no escalation policy covers ${servicesOf(page)}`,
+          at: atMs,
+        },
+      ]);
+      continue;
+    }
     const incidentResponse =
       policy.incidentResponseSchedule === undefined
         ? undefined
@@ -113,9 +130,52 @@ export async function followPage(tx: Store, page: Page, by: string, atMs: number
         : state;
   if (next === state) return;
   await tx.putEscalation(page.id, next, next.nextDueAt ?? null, stored.revision);
+  if (next.status === 'acknowledged' && state.status !== 'acknowledged') {
+    await tellChannels(tx, page, 'acknowledged', by, atMs);
+  }
   if (next.status === 'resolved' && state.status !== 'resolved') {
     await tellResolved(tx, page, next.paged, by, atMs);
+    await tellChannels(tx, page, 'resolved', by, atMs);
   }
+}
+
+/**
+ * The channels that heard of the page hear that it was taken, then that it is over:
+ * otherwise the last thing a Slack channel shows is [CRITICAL] with live buttons.
+ * The acknowledged notice keeps the resolve link the channel was given.
+ */
+async function tellChannels(
+  tx: Store,
+  page: Page,
+  event: 'acknowledged' | 'resolved',
+  by: string,
+  atMs: number,
+): Promise<void> {
+  const notified = new Map<string, NotificationRecord>();
+  for (const notification of await tx.listNotifications(page.id)) {
+    if (notification.channel !== 'webhook' && notification.channel !== 'slack') continue;
+    notified.set(`${notification.channel}\u0000${notification.destination}`, notification);
+  }
+  await tx.insertNotifications(
+    [...notified.values()].map((notification, index) => ({
+      pageId: page.id,
+      status: 'pending' as const,
+      nextAttemptAt: atMs,
+      createdAt: atMs,
+      key: `${page.id}/${event}/channel/${String(index)}`,
+      channel: notification.channel,
+      destination: notification.destination,
+      message:
+        event === 'resolved'
+          ? resolvedMessageFor(page, by, atMs)
+          : acknowledgedMessageFor(
+              page,
+              by,
+              atMs,
+              (notification.message as NotificationMessage).links,
+            ),
+    })),
+  );
 }
 
 /** Everyone paged hears once that it is over: their phone stops being the incident. */
@@ -180,15 +240,174 @@ export async function advanceEscalations(
       );
       if (!written) continue;
       const policy = policyForPage(deps, page);
+      const runbooks = runbookReferences(deps, page);
       queued += await tx.insertNotifications([
         ...result.notifications.flatMap((notification) =>
-          personEntries(notification, page, users, context, key, atMs),
+          personEntries(notification, page, users, context, key, atMs, runbooks),
         ),
-        ...channelEntries(steps(result), page, policy, context, key, atMs),
+        ...channelEntries(steps(result), page, policy, context, key, atMs, runbooks),
       ]);
+      await recordUnreached(deps, tx, page, unreachedNotes(deps, stored.state, result));
     }
     return queued;
   });
+}
+
+/** Why a page reached no one, or why part of its escalation did, as people read it. */
+export interface PageWarning {
+  readonly at: number;
+  readonly reason: string;
+}
+
+interface UnreachedNote {
+  /** Unique per page and cause: recorded (and logged) once. */
+  readonly key: string;
+  /** What could not be reached, for the delivery log's destination column. */
+  readonly what: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
+/**
+ * Keeps each note in the page's delivery log as a row that is never sent (channel
+ * `none`, status `unreached`, the reason in its log), and warns in the server log.
+ * The delivery log is where people look when someone says "I was never paged".
+ */
+async function recordUnreached(
+  deps: AppDependencies,
+  tx: Store,
+  page: Page,
+  notes: readonly UnreachedNote[],
+): Promise<void> {
+  for (const note of notes) {
+    const added = await tx.insertNotifications([
+      {
+        pageId: page.id,
+        status: 'unreached',
+        nextAttemptAt: note.at,
+        createdAt: note.at,
+        key: note.key,
+        channel: 'none',
+        destination: note.what,
+        message: { pageId: page.id, reason: note.reason },
+        log: [{ at: note.at, ok: false, detail: note.reason }],
+      },
+    ]);
+    if (added > 0) {
+      deps.log?.warn(
+        { pageId: page.id, services: page.services, reason: note.reason },
+        `page ${page.id}: ${note.reason}`,
+      );
+    }
+  }
+}
+
+/** The warnings of these pages (page id to its notes, oldest first), for the page API. */
+export async function pageWarnings(
+  store: Store,
+  pageIds: readonly string[],
+): Promise<ReadonlyMap<string, PageWarning[]>> {
+  const warnings = new Map<string, PageWarning[]>();
+  for (const notification of await store.listUnreachedNotifications(pageIds)) {
+    const reason = (notification.message as { reason?: unknown }).reason;
+    const list = warnings.get(notification.pageId) ?? [];
+    list.push({
+      at: notification.createdAt,
+      reason: typeof reason === 'string' ? reason : 'reached no one',
+    });
+    warnings.set(notification.pageId, list);
+  }
+  return warnings;
+}
+
+/**
+ * Each step with a target nobody answered for (a gap in a schedule, a team without
+ * users), and the escalation running out: after that the page stays triggered and
+ * nobody else will be told.
+ */
+function unreachedNotes(
+  deps: AppDependencies,
+  before: unknown,
+  result: AdvanceResult,
+): UnreachedNote[] {
+  const byStep = new Map<string, UnreachedTarget[]>();
+  for (const target of result.unreached) {
+    const step = `${String(target.attempt)}/${String(target.level)}`;
+    byStep.set(step, [...(byStep.get(step) ?? []), target]);
+  }
+  const notes = [...byStep].flatMap(([step, targets]) => {
+    const first = targets[0];
+    if (first === undefined) return [];
+    const reachedSomeone = result.notifications.some(
+      (notification) =>
+        notification.level === first.level && notification.attempt === first.attempt,
+    );
+    const where = `level ${String(first.level)}, round ${String(first.attempt)}`;
+    const why = targets.map((target) => unreachedReason(deps, target.target)).join('; ');
+    return [
+      {
+        key: `${first.pageId}/${step}/unreached`,
+        what: targets.map((target) => `${target.target.kind} ${target.target.name}`).join(', '),
+        reason: reachedSomeone ? `${where}: ${why}` : `${where} reached no one: ${why}`,
+        at: first.dueAt,
+      },
+    ];
+  });
+  const { state } = result;
+  if (
+    state.status === 'exhausted' &&
+    (before as EscalationState).status !== 'exhausted' &&
+    state.exhaustedAt !== undefined
+  ) {
+    const rounds = state.passes === 1 ? '' : ` in ${String(state.passes)} rounds`;
+    notes.push({
+      key: `${state.pageId}/exhausted`,
+      what: `escalation policy ${state.policy}`,
+      reason: `escalation exhausted at ${new Date(state.exhaustedAt).toISOString()}: nobody acknowledged after every level of ${state.policy}${rounds}; the page stays triggered and nobody else will be told`,
+      at: state.exhaustedAt,
+    });
+  }
+  return notes;
+}
+
+function unreachedReason(deps: AppDependencies, target: EscalationTarget): string {
+  switch (target.kind) {
+    case 'schedule':
+      return deps.catalog.schedules().some((entry) => entry.schedule.name === target.name)
+        ? `nobody on call on schedule ${target.name}`
+        : `schedule ${target.name} does not exist`;
+    case 'user':
+      return `${target.name} is not a user of this server`;
+    case 'team':
+      return `team ${target.name} has no users`;
+  }
+}
+
+function servicesOf(page: Page): string {
+  if (page.services.length === 0) return 'a page without a service';
+  return `${page.services.length === 1 ? 'service' : 'services'} ${page.services.join(', ')}`;
+}
+
+/**
+ * The runbooks the page API shows (the alerts' links, the services' runbook URLs, the
+ * Runbook documents for its services and alert names), for the notification.
+ */
+function runbookReferences(deps: AppDependencies, page: Page): RunbookReference[] {
+  const links = runbookLinks(page);
+  const known = new Set(links.map((link) => link.url));
+  for (const service of page.services) {
+    const url = deps.catalog.service(service)?.runbook;
+    if (url === undefined || known.has(url)) continue;
+    known.add(url);
+    links.push({ title: `Runbook of ${service}`, url, markdown: null });
+  }
+  const alertNames = page.alerts.flatMap(
+    (alert) => alert.labels.alertname ?? alert.labels.slo ?? [],
+  );
+  const documents = runbooksFor(deps, { services: page.services, alerts: alertNames }).map(
+    (runbook) => ({ title: runbook.title, url: null, markdown: runbook.markdown }),
+  );
+  return [...links, ...documents];
 }
 
 /** Deliveries in flight at once: channels are independent, and each waits on a network. */
@@ -268,6 +487,7 @@ function personEntries(
   context: PagingContext,
   key: string,
   atMs: number,
+  runbooks: readonly RunbookReference[],
 ): OutboxEntry[] {
   const step = { level: notification.level, attempt: notification.attempt };
   return notification.users.flatMap((name) => {
@@ -282,7 +502,7 @@ function personEntries(
         key: `${notification.key}/email/${name}`,
         channel: 'email' as const,
         destination: email,
-        message: messageFor(page, step, links(context, key, page.id, name)),
+        message: messageFor(page, step, links(context, key, page.id, name), runbooks),
       },
     ];
   });
@@ -300,10 +520,11 @@ function channelEntries(
   context: PagingContext,
   key: string,
   atMs: number,
+  runbooks: readonly RunbookReference[],
 ): OutboxEntry[] {
   const pageLinks = links(context, key, page.id, 'channel');
   return reached.flatMap((step) => {
-    const message: NotificationMessage = messageFor(page, step, pageLinks);
+    const message: NotificationMessage = messageFor(page, step, pageLinks, runbooks);
     return (policy?.channels ?? []).map((channel, index) => ({
       pageId: page.id,
       status: 'pending' as const,

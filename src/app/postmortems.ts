@@ -19,7 +19,7 @@ import {
   unwrittenSections,
   type PostmortemFacts,
 } from '../core/postmortem/draft.js';
-import { reviewTransition } from '../core/postmortem/review.js';
+import { reviewTransition, withReviewStatus } from '../core/postmortem/review.js';
 import { runbookFromPostmortem } from '../core/postmortem/runbook.js';
 import type { RunbookDocumentInput } from '../schema/runbook.js';
 import { runbookToDocument } from '../schema/runbook.js';
@@ -107,7 +107,8 @@ export async function editPostmortem(
     );
   }
   return save(deps, before, edit.revision, {
-    markdown: edit.markdown,
+    // An edit of a copy taken before a review step must not bring its old status back.
+    markdown: withReviewStatus(edit.markdown, before.status),
     updatedBy: personOf(principal),
   });
 }
@@ -137,6 +138,7 @@ export async function reviewPostmortem(
   const now = deps.clock.now();
   return save(deps, before, before.revision, {
     status: transition.state,
+    markdown: withReviewStatus(before.markdown, transition.state),
     updatedBy: personOf(principal),
     ...(transition.state === 'published' ? { publishedAt: now } : {}),
   });

@@ -115,7 +115,18 @@ function noApprovalLifts(reasons: GateAnswer['reasons']): string {
     : `No approval lifts ${held}; each reason names the labels that waive it, or wait for the conditions to end.`;
 }
 
-/** `[policy/rule]`, with the SLO where a rule holds once per SLO. */
+/**
+ * `[policy/rule]`, with what it held on where a rule holds once per SLO, freeze or
+ * incident: two waived freezes of one rule would otherwise read as one line twice.
+ */
 function ruleOf(reason: GateAnswer['waived'][number]): string {
-  return `[${reason.policy}/${reason.rule}]${reason.slo === null ? '' : ` SLO ${reason.slo.name}`}`;
+  const on =
+    reason.slo !== null
+      ? ` SLO ${reason.slo.name}`
+      : reason.freeze !== null
+        ? ` freeze ${reason.freeze.name}`
+        : reason.incident !== null
+          ? ` incident ${reason.incident.id}`
+          : '';
+  return `[${reason.policy}/${reason.rule}]${on}`;
 }

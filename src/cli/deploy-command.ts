@@ -75,7 +75,21 @@ export async function runDeployRead(
           z.array(deploySchema),
         );
         const pageFull = deploys.length === (action.limit ?? DEFAULT_DEPLOYS_PAGE);
-        return print(deploys, () => formatDeploys(deploys, pageFull ? deploys.at(-1) : undefined));
+        const last = pageFull ? deploys.at(-1) : undefined;
+        return print(deploys, () =>
+          formatDeploys(
+            deploys,
+            last === undefined
+              ? undefined
+              : nextPageCommand('headroom deploy list', last.id, [
+                  ['--service', action.service],
+                  ['--status', action.status],
+                  ['--from', action.from],
+                  ['--to', action.to],
+                  ['--limit', action.limit],
+                ]),
+          ),
+        );
       }
       case 'show': {
         const deploy = await client.call(
@@ -100,8 +114,18 @@ export async function runDeployRead(
         );
         const decisions = action.deniedOnly ? all.filter((decision) => !decision.allowed) : all;
         const pageFull = all.length === (action.limit ?? DEFAULT_DECISIONS_PAGE);
+        const last = pageFull ? all.at(-1) : undefined;
         return print(decisions, () =>
-          formatDecisions(decisions, pageFull ? all.at(-1) : undefined),
+          formatDecisions(
+            decisions,
+            last === undefined
+              ? undefined
+              : nextPageCommand('headroom deploy decisions', last.id, [
+                  ['--service', action.service],
+                  ['--denied', action.deniedOnly],
+                  ['--limit', action.limit],
+                ]),
+          ),
         );
       }
       case 'decision': {
@@ -127,11 +151,35 @@ function queryOf(parameters: Readonly<Record<string, string | number | undefined
 }
 
 /**
+ * The command that reads the next page: the one given, with every filter the person
+ * gave (a page of another service's deploys would not be the next one), older than
+ * `lastId`. The API pages by id: the last one of a full page is where the next begins.
+ */
+export function nextPageCommand(
+  command: string,
+  lastId: string,
+  filters: readonly (readonly [string, string | number | boolean | undefined])[],
+): string {
+  const words = [command];
+  for (const [flag, value] of filters) {
+    if (value === undefined || value === false) continue;
+    words.push(value === true ? flag : `${flag} ${shellWord(String(value))}`);
+  }
+  words.push(`--before ${lastId}`);
+  return words.join(' ');
+}
+
+/** A value as one shell word, quoted only when it needs to be. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/**
  * One row per deploy, newest first; BUDGET is what each SLO of the service spent (or
  * regained) in the hour before the deploy and the hour after it (pending until that
- * hour is over).
+ * hour is over). `olderOnes`: the command for the next page, after a full one.
  */
-export function formatDeploys(deploys: readonly DeployView[], lastOfFullPage?: DeployView): string {
+export function formatDeploys(deploys: readonly DeployView[], olderOnes?: string): string {
   if (deploys.length === 0) return 'No deploys recorded.\n';
   const rows = deploys.map((deploy) => [
     deploy.at,
@@ -150,12 +198,7 @@ export function formatDeploys(deploys: readonly DeployView[], lastOfFullPage?: D
     ['AT', 'SERVICE', 'VERSION', 'STATUS', 'ACTOR', 'DECISION', 'BUDGET (HOUR BEFORE → AFTER)'],
     ...rows,
   ]);
-  // The API pages by id, as for decisions: the last one of a full page is where the
-  // next page begins.
-  const more =
-    lastOfFullPage === undefined
-      ? ''
-      : `\nOlder ones: headroom deploy list --before ${lastOfFullPage.id}\n`;
+  const more = olderOnes === undefined ? '' : `\nOlder ones: ${olderOnes}\n`;
   return `${table}${more}`;
 }
 
@@ -214,11 +257,11 @@ export function formatDeploy(deploy: DeployView): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** One row per decision, newest first: the answer and the rules behind it. */
-export function formatDecisions(
-  decisions: readonly GateAnswer[],
-  lastOfFullPage: GateAnswer | undefined,
-): string {
+/**
+ * One row per decision, newest first: the answer and the rules behind it. `olderOnes`:
+ * the command for the next page, after a full one.
+ */
+export function formatDecisions(decisions: readonly GateAnswer[], olderOnes?: string): string {
   const rows = decisions.map((decision) => [
     decision.at,
     decision.id,
@@ -236,11 +279,7 @@ export function formatDecisions(
     decisions.length === 0
       ? 'No decisions.\n'
       : formatColumns([['AT', 'ID', 'SERVICE', 'VERSION', 'ACTOR', 'ANSWER', 'RULES'], ...rows]);
-  // The API pages by id; the last one of a full page is where the next page begins.
-  const more =
-    lastOfFullPage === undefined
-      ? ''
-      : `\nOlder ones: headroom deploy decisions --before ${lastOfFullPage.id}\n`;
+  const more = olderOnes === undefined ? '' : `\nOlder ones: ${olderOnes}\n`;
   return `${table}${more}`;
 }
 

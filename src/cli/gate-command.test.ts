@@ -94,6 +94,31 @@ describe('formatDecision', () => {
     );
   });
 
+  it('names the freeze of each waived reason: one rule may hold on several', () => {
+    const [waived] = HELD.waived;
+    if (waived === undefined) throw new Error('HELD has a waived reason');
+    const freeze = (name: string) => ({
+      ...waived,
+      freeze: {
+        kind: 'window' as const,
+        name,
+        since: null,
+        until: '2026-11-16T07:00:00.000Z',
+        timeZone: 'Europe/Amsterdam',
+        detail: 'Fri 16:00 to Mon 08:00 Europe/Amsterdam',
+        holidays: null,
+      },
+    });
+    const lines = formatDecision({
+      ...HELD,
+      waived: [freeze('weekend'), freeze('holidays-nl')],
+    }).split('\n');
+    expect(lines.filter((line) => line.startsWith('  - [payments-default/frozen]'))).toEqual([
+      '  - [payments-default/frozen] freeze weekend by label rollback',
+      '  - [payments-default/frozen] freeze holidays-nl by label rollback',
+    ]);
+  });
+
   it('says plainly when the deploy may go out', () => {
     const allowed = { ...HELD, allowed: true, reasons: [], waived: [], approvalsRefused: [] };
     expect(formatDecision({ ...allowed, liftableBy: null, version: null })).toBe(

@@ -3,11 +3,11 @@
 // out, 1 when a policy holds it (with every reason, for a person), 2 for a usage
 // error or a request the server refused, and 3 when the server cannot answer.
 //
-// Without the server the policies must come from elsewhere: --config reads the
-// service's policies from the config files (the repository CI checks out holds them)
-// and takes their `onUnavailable`; else --on-unavailable or HEADROOM_GATE_ON_UNAVAILABLE
-// say it, and the default is deny, as it is for policies. A deploy let out this way
-// exits 0 but says so loudly.
+// Without the server the policies must come from elsewhere. What decides, first to
+// last: --on-unavailable; else the `onUnavailable` of the service's policies in
+// --config (the repository CI checks out holds them), when a policy there applies to
+// it; else HEADROOM_GATE_ON_UNAVAILABLE; else deny, as it is for policies. A deploy
+// let out this way exits 0 but says so loudly.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../config/load.js';
@@ -67,6 +67,16 @@ export function defaultActor(env: Environment): string | undefined {
   return undefined;
 }
 
+/**
+ * Who deploys: --actor without surrounding blanks (" carol " is carol, as approvals
+ * compare names), else the environment's. A blank --actor names nobody.
+ */
+function actorOf(given: string | undefined, env: Environment): string | undefined {
+  if (given === undefined) return defaultActor(env);
+  const actor = given.trim();
+  return actor === '' ? undefined : actor;
+}
+
 /** The commit being deployed, when not given: GitHub Actions and GitLab CI set these. */
 function defaultCommit(env: Environment): string | undefined {
   const value = (env.GITHUB_SHA ?? env.CI_COMMIT_SHA)?.trim();
@@ -79,7 +89,7 @@ export async function runGate(
   env: Environment = process.env,
 ): Promise<number> {
   const command = 'headroom gate';
-  const actor = options.actor ?? defaultActor(env);
+  const actor = actorOf(options.actor, env);
   if (actor === undefined) {
     io.stderr.write(`${command}: who deploys? ${NAME_THE_ACTOR}\n`);
     return ExitCode.usage;
@@ -93,10 +103,22 @@ export async function runGate(
   }
   const fallback: Fallback =
     options.onUnavailable !== undefined
-      ? { onUnavailable: options.onUnavailable, source: '--on-unavailable' }
+      ? {
+          onUnavailable: options.onUnavailable,
+          source: '--on-unavailable',
+          toChange: 'pass --on-unavailable allow',
+        }
       : fromEnv === 'allow' || fromEnv === 'deny'
-        ? { onUnavailable: fromEnv, source: ON_UNAVAILABLE_ENV }
-        : { onUnavailable: 'deny', source: 'the default' };
+        ? {
+            onUnavailable: fromEnv,
+            source: ON_UNAVAILABLE_ENV,
+            toChange: `set ${ON_UNAVAILABLE_ENV}=allow (or pass --on-unavailable allow)`,
+          }
+        : {
+            onUnavailable: 'deny',
+            source: 'the default',
+            toChange: `set ${ON_UNAVAILABLE_ENV}=allow (or pass --on-unavailable allow)`,
+          };
 
   let client: ApiClient;
   try {
@@ -122,7 +144,10 @@ export async function runGate(
         ...(commit === undefined ? {} : { commit }),
       },
       gateAnswerSchema,
-      { actor: '--actor', labels: '--label', version: '--version', commit: '--commit' },
+      optionsOfFields(
+        { actor: '--actor', labels: '--label', version: '--version', commit: '--commit' },
+        options.labels,
+      ),
     );
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -152,16 +177,45 @@ export async function runGate(
   return answer.allowed ? ExitCode.ok : ExitCode.no;
 }
 
+/**
+ * The request's fields as the person typed them. The server names a field its checks
+ * refuse by name (`decision`), and one that fails the request's schema by its place
+ * in the body (`body.labels.0`): both are given, each label by its index, so that
+ * `--label ROLLBACK` is named rather than `body.labels.0`.
+ */
+function optionsOfFields(
+  options: Readonly<Record<string, string>>,
+  labels: readonly string[],
+): Record<string, string> {
+  const named: Record<string, string> = {};
+  for (const [field, option] of Object.entries(options)) {
+    named[field] = option;
+    named[`body.${field}`] = option;
+  }
+  labels.forEach((label, index) => {
+    named[`body.labels.${String(index)}`] = `--label ${label}`;
+  });
+  return named;
+}
+
 interface Fallback {
   readonly onUnavailable: OnUnavailable;
   /** Where it was read, for the person reading the log. */
   readonly source: string;
+  /**
+   * How to make it allow, said after a denial: what decided, not a setting that the
+   * ones above it would override anyway.
+   */
+  readonly toChange: string;
 }
 
 /**
  * onUnavailable as the service's policies in the config files say: deny if any of
  * them says deny. Config with errors holds the deploy (it cannot say what the
- * policies are); a service the files do not define leaves the choice to `fallback`.
+ * policies are). A service the files do not define, or one no policy there applies
+ * to, leaves the choice to `fallback`: with no policy the files say nothing, and
+ * reading that as "allow" would let the deploy out against the variable and the
+ * default alike.
  */
 async function fromConfig(
   paths: readonly string[],
@@ -177,7 +231,11 @@ async function fromConfig(
     io.stderr.write(
       `headroom gate: --config ${where} has ${errors.length} error(s) (first: ${first?.file}:${first?.line}:${first?.column}: ${first?.message}); run headroom validate ${paths.join(' ')}\n`,
     );
-    return { onUnavailable: 'deny', source: `--config ${where}, which does not validate` };
+    return {
+      onUnavailable: 'deny',
+      source: `--config ${where}, which does not validate`,
+      toChange: `fix the config (headroom validate ${paths.join(' ')})`,
+    };
   }
   const service = model.services.find((candidate) => candidate.name === serviceName);
   if (service === undefined) {
@@ -188,24 +246,31 @@ async function fromConfig(
   }
   const index = new PolicyIndex(model.policies.map((resource) => compilePolicy(resource.policy)));
   const policies = index.forService(service);
-  const names =
-    policies.length === 0 ? 'no policy applies' : policies.map((policy) => policy.name).join(', ');
+  if (policies.length === 0) {
+    io.stderr.write(
+      `headroom gate: no policy in --config ${where} applies to ${serviceName}; onUnavailable comes from ${fallback.source}\n`,
+    );
+    return fallback;
+  }
+  const denying = policies.filter((policy) => policy.onUnavailable === 'deny');
   return {
     onUnavailable: onUnavailableFor(policies),
-    source: `the policies in ${where}: ${names}`,
+    source: `the policies in ${where}: ${policies.map((policy) => policy.name).join(', ')}`,
+    // --on-unavailable is the one setting above the files; the variable is below them.
+    toChange: `set onUnavailable: allow in ${denying.length === 1 ? 'policy' : 'policies'} ${denying.map((policy) => policy.name).join(', ')} in ${where} (or pass --on-unavailable allow)`,
   };
 }
 
 function decideWithoutServer(
   options: GateOptions,
-  { onUnavailable, source }: Fallback,
+  { onUnavailable, source, toChange }: Fallback,
   io: CliIo,
   error: string,
 ): number {
   const allowed = onUnavailable === 'allow';
   const banner = allowed
     ? `WARNING: the deploy gate did not answer; ${options.service} is ALLOWED WITHOUT A DECISION (onUnavailable: allow, from ${source}). No policy was checked and nothing was recorded.`
-    : `The deploy gate did not answer; ${options.service} is DENIED without a decision (onUnavailable: deny, from ${source}). Retry when the server is back, or, if the service's policies allow it, set ${ON_UNAVAILABLE_ENV}=allow.`;
+    : `The deploy gate did not answer; ${options.service} is DENIED without a decision (onUnavailable: deny, from ${source}). Retry when the server is back, or, if the service's policies allow it, ${toChange}.`;
   io.stderr.write(`${banner}\n`);
   if (options.json) {
     io.stdout.write(
@@ -246,7 +311,7 @@ export async function runDeployRecord(
   env: Environment = process.env,
 ): Promise<number> {
   const command = 'headroom deploy record';
-  const actor = options.actor ?? defaultActor(env);
+  const actor = actorOf(options.actor, env);
   if (actor === undefined) {
     io.stderr.write(`${command}: who deployed? ${NAME_THE_ACTOR}\n`);
     return ExitCode.usage;
@@ -274,15 +339,18 @@ export async function runDeployRecord(
         ...(options.decision === undefined ? {} : { decision: options.decision }),
       },
       deploySchema,
-      {
-        status: '--status',
-        actor: '--actor',
-        labels: '--label',
-        version: '--version',
-        commit: '--commit',
-        at: '--at',
-        decision: '--decision',
-      },
+      optionsOfFields(
+        {
+          status: '--status',
+          actor: '--actor',
+          labels: '--label',
+          version: '--version',
+          commit: '--commit',
+          at: '--at',
+          decision: '--decision',
+        },
+        options.labels,
+      ),
     );
     const version = deploy.version === null ? '' : ` ${deploy.version}`;
     if (deploy.againstDenial) {
@@ -325,7 +393,7 @@ export function addGateCommands(
     .addOption(
       new Option(
         '--on-unavailable <choice>',
-        `what to do when the server cannot answer (default: what --config's policies say, else $${ON_UNAVAILABLE_ENV}, else deny)`,
+        `what to do when the server cannot answer (default: what the service's policies in --config say, else $${ON_UNAVAILABLE_ENV}, else deny)`,
       ).choices(['allow', 'deny']),
     )
     .option(
@@ -346,8 +414,9 @@ Exit codes: 0 the deploy may go out, 1 a policy holds it (every reason is printe
 2 usage error, a request the server refused (unknown service, bad token), HEADROOM_URL
 unset, or an answer that is not a gate decision, 3 the server cannot be reached (or
 fails) and onUnavailable is deny. With allow, such a server exits 0 with a warning.
-onUnavailable comes from --on-unavailable, else the service's policies in --config,
-else HEADROOM_GATE_ON_UNAVAILABLE, else deny. Reads HEADROOM_URL and HEADROOM_TOKEN
+onUnavailable comes from, first to last: --on-unavailable; the policies in --config
+that apply to the service (deny if one says deny); HEADROOM_GATE_ON_UNAVAILABLE; deny.
+Files that define no such policy say nothing. Reads HEADROOM_URL and HEADROOM_TOKEN
 (any API token may ask). See docs/ci.md.
 
 Examples:
@@ -388,7 +457,11 @@ Examples:
         .makeOptionMandatory(),
     )
     .option('--version <version>', 'the version deployed')
-    .option('--label <label>', 'a label of the deploy (repeatable)', collect)
+    .option(
+      '--label <label>',
+      'a label of the deploy (repeatable; default: the labels --decision was gated with)',
+      collect,
+    )
     .option('--commit <sha>', 'the commit deployed (default: $GITHUB_SHA or $CI_COMMIT_SHA)')
     .option('--actor <name>', 'who deployed (default as for headroom gate)')
     .option('--at <instant>', 'when, ISO 8601 (default: now)')

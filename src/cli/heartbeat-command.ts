@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
@@ -14,7 +15,7 @@ import {
   heartbeatSchema,
 } from '../schema/heartbeats-api.js';
 import { formatColumns } from './columns.js';
-import { formatHeartbeatDetail } from './heartbeat-format.js';
+import { formatHeartbeatDetail, terminalJson } from './heartbeat-format.js';
 import { withApiClient } from './incident-command.js';
 import { wholeNumberUpTo } from './option-parsers.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
@@ -89,10 +90,9 @@ export async function runHeartbeat(
         undefined,
         heartbeatDetailSchema,
       );
+      // Logs whole: what the job printed, escapes and all, must not reach the terminal raw.
       io.stdout.write(
-        common.json
-          ? `${JSON.stringify(detail, null, 2)}\n`
-          : formatHeartbeatDetail(detail, action.pings),
+        common.json ? terminalJson(detail) : formatHeartbeatDetail(detail, action.pings),
       );
       return ExitCode.ok;
     }
@@ -105,7 +105,7 @@ export async function runHeartbeat(
     if (common.json) io.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
     else if (action.kind === 'rotate-token') {
       io.stdout.write(
-        `${check.name}: new ping URL ${check.pingUrl}\n` +
+        `${check.name}: new ping URL ${check.pingUrl ?? '(not shown to this token)'}\n` +
           'Update the job (its crontab, CI secret or HEADROOM_PING_URL) to this URL: the old one answers 404 from now on.\n',
       );
     } else io.stdout.write(`${check.name}: ${check.status}\n`);
@@ -220,7 +220,7 @@ async function lookUpPingUrl(
 ): Promise<string | null | undefined> {
   const name = options.heartbeat;
   if (name === undefined) return undefined;
-  const found: { url?: string } = {};
+  const found: { url?: string | undefined } = {};
   await withApiClient('headroom run', options.url, io, env, async (client) => {
     found.url = (
       await client.call(
@@ -230,6 +230,11 @@ async function lookUpPingUrl(
         heartbeatDetailSchema,
       )
     ).pingUrl;
+    // The check was found but its URL withheld: the token may not change the check.
+    if (found.url === undefined)
+      io.stderr.write(
+        `headroom run: this token may not read the ping URL of "${name}" (only editors of its team and admins may); give the URL with --ping-url or HEADROOM_PING_URL\n`,
+      );
     return ExitCode.ok;
   });
   if (found.url === undefined) io.stderr.write('headroom run: running the command without pings\n');
@@ -265,6 +270,13 @@ async function sendPing(
   }
 }
 
+/**
+ * How long the output of a command that exited is still read. Processes it left behind
+ * (`job &`, a daemon it started) hold its stdout and stderr open, maybe for hours: the
+ * run is over when the command exits, and what it wrote just before is read within this.
+ */
+const OUTPUT_DRAIN_MS = 1000;
+
 /** Runs the program with the wrapper's stdin, copying its output through and keeping the tail. */
 function runCommand(
   program: string,
@@ -298,10 +310,40 @@ function runCommand(
       // The shell's code for a command that could not be run.
       resolve({ code: 127, tail: tail.toString('utf8') });
     });
-    child.on('close', (code, signal) => {
+    // 'exit', not 'close': 'close' waits for every process holding the output pipes.
+    child.on('exit', (code, signal) => {
       const signalled = signal === null ? undefined : constants.signals[signal];
-      resolve({ code: code ?? 128 + (signalled ?? 0), tail: tail.toString('utf8') });
+      void drained([child.stdout, child.stderr], OUTPUT_DRAIN_MS).then(() => {
+        io.stdout.write(out.end());
+        io.stderr.write(err.end());
+        resolve({ code: code ?? 128 + (signalled ?? 0), tail: tail.toString('utf8') });
+      });
     });
+  });
+}
+
+/**
+ * Resolves once the streams have ended, or after `ms` at the latest, and then stops
+ * reading them: a pipe still open would keep the wrapper running as long as whatever
+ * holds its other end (left alone: it sees a closed pipe only if it writes).
+ */
+function drained(streams: readonly Readable[], ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    let open = streams.filter((stream) => !stream.readableEnded && !stream.destroyed).length;
+    const done = () => {
+      clearTimeout(timer);
+      for (const stream of streams) stream.destroy();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (open === 0) done();
+    for (const stream of streams) {
+      if (stream.readableEnded || stream.destroyed) continue;
+      stream.once('close', () => {
+        open -= 1;
+        if (open === 0) done();
+      });
+    }
   });
 }
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatHeartbeatDetail } from './heartbeat-format.js';
+import { formatHeartbeatDetail, terminalJson, visibleControls } from './heartbeat-format.js';
 
 type Detail = Parameters<typeof formatHeartbeatDetail>[0];
+
+/** What a terminal acts on, newline and tab aside. */
+// eslint-disable-next-line no-control-regex -- looking for control characters is the point
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 type Ping = Detail['pings'][number];
 
 const check: Detail = {
@@ -36,6 +40,8 @@ const ping = (fields: Partial<Ping>): Ping => ({
   tooFast: false,
   overran: false,
   body: null,
+  bodyBytes: null,
+  bodyTruncated: false,
   remote: '10.0.0.7',
   userAgent: 'headroom',
   ...fields,
@@ -111,5 +117,38 @@ describe('formatHeartbeatDetail', () => {
       `2026-12-04T01:31:10.000Z  fail     2     2h13m20s (overran)  0f1e2d3c  ${long.slice(0, 71)}…`,
     ]);
     expect(shown).toContain('LOG is the last line of what the ping sent; --json prints it whole.');
+  });
+
+  it('shows control characters of a ping body as escapes, never raw to the terminal', () => {
+    const hostile = 'ok\u001b]0;pwned\u0007 \u001b[2Jwiped\rfaked \u009b31m\u007f\tdone';
+    const shown = formatHeartbeatDetail({ ...check, pings: [ping({ body: `${hostile}\n` })] }, 10);
+    // Nothing a terminal acts on is left but newlines; the tab stays.
+    expect(shown).not.toMatch(RAW_CONTROL);
+    const row = shown.split('\n').find((line) => line.startsWith('2026-')) ?? '';
+    expect(row).toContain(
+      'ok\\u001b]0;pwned\\u0007 \\u001b[2Jwiped\\u000dfaked \\u009b31m\\u007f\tdone',
+    );
+    expect(visibleControls('a\u0000b\nc')).toBe('a\\u0000b\nc');
+  });
+
+  it('prints JSON whose C1 characters and DEL are escaped too, and that still parses the same', () => {
+    const body = 'bell\u0007 csi\u009b2J del\u007f';
+    const printed = terminalJson({ pings: [{ body }] });
+    expect(printed).not.toMatch(RAW_CONTROL);
+    expect((JSON.parse(printed) as { pings: { body: string }[] }).pings[0]?.body).toBe(body);
+  });
+
+  it('marks the log of a ping whose body was cut: its line is the last kept, not the last sent', () => {
+    const cut = ping({ body: 'line 1\nline 2', bodyBytes: 2_500_000, bodyTruncated: true });
+    const shown = formatHeartbeatDetail({ ...check, pings: [cut, ping({ body: 'whole\n' })] }, 10);
+    const rows = shown.split('\n').filter((line) => line.startsWith('2026-'));
+    expect(rows[0]).toMatch(/ \[cut\] line 2$/);
+    expect(rows[1]).toMatch(/ whole$/);
+    expect(shown).toContain(
+      '[cut] marks a log longer than the first 10,000 bytes kept: its line is the last one kept, not the last one sent.',
+    );
+    expect(formatHeartbeatDetail({ ...check, pings: [ping({ body: 'x' })] }, 10)).not.toContain(
+      '[cut]',
+    );
   });
 });

@@ -20,7 +20,8 @@ export function formatHeartbeatDetail(check: HeartbeatDetail, pingsShown: number
   const facts: [string, string][] = [
     ['Service', check.team === null ? check.service : `${check.service} (team ${check.team})`],
     ['Schedule', scheduleLine(check)],
-    ['Ping URL', check.pingUrl],
+    // A secret: the server shows it only to those who may change the check.
+    ['Ping URL', check.pingUrl ?? "shown to the editors of the check's team and admins"],
     ['Last ping', lastPingLine(check)],
     ['Expected', expectedLine(check)],
   ];
@@ -45,12 +46,17 @@ export function formatHeartbeatDetail(check: HeartbeatDetail, pingsShown: number
           ping.exitStatus === null ? '' : String(ping.exitStatus),
           tookText(ping),
           ping.runId === null ? '' : ping.runId.slice(0, 8),
-          logLine(ping.body),
+          logLine(ping),
         ]),
       ]).trimEnd(),
     );
     if (shown.some((ping) => ping.body !== null))
       lines.push('', 'LOG is the last line of what the ping sent; --json prints it whole.');
+    // The kept start of a longer log ends mid-run: its last line is not the run's.
+    if (shown.some((ping) => ping.bodyTruncated))
+      lines.push(
+        `${CUT_MARK} marks a log longer than the first ${PING_LOG_BYTES_KEPT} bytes kept: its line is the last one kept, not the last one sent.`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -111,12 +117,43 @@ function tookText(ping: HeartbeatPing): string {
   return took;
 }
 
-function logLine(body: string | null): string {
-  const last = body
+/** Before the LOG of a ping whose body was cut. */
+const CUT_MARK = '[cut]';
+const PING_LOG_BYTES_KEPT = '10,000';
+
+function logLine(ping: HeartbeatPing): string {
+  const last = ping.body
     ?.split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '')
     .at(-1);
   if (last === undefined) return '';
-  return last.length > LOG_LINE_CHARS ? `${last.slice(0, LOG_LINE_CHARS - 1)}…` : last;
+  const line = visibleControls(last);
+  const shown = ping.bodyTruncated ? `${CUT_MARK} ${line}` : line;
+  return shown.length > LOG_LINE_CHARS ? `${shown.slice(0, LOG_LINE_CHARS - 1)}…` : shown;
+}
+
+/**
+ * C0 and C1 control characters but newline and tab, and DEL: a ping body is whatever
+ * anyone with the URL sent, and printed raw its ESC sequences would recolour, retitle
+ * or rewrite the reader's terminal (a CR hides what came before it on the line).
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+const escaped = (character: string) =>
+  `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** Text from a ping for a terminal: each control character as its visible `\u001b` escape. */
+export function visibleControls(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, escaped);
+}
+
+/**
+ * JSON for a terminal: JSON.stringify escapes C0 characters but leaves DEL and the C1
+ * range (U+0080 to U+009F, where CSI is U+009B) raw; written as `\u009b` they read the
+ * same to a JSON parser and do nothing to the terminal.
+ */
+export function terminalJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, escaped)}\n`;
 }

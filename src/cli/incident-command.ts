@@ -365,8 +365,9 @@ export function addIncidentCommands(
         'Declare an incident; pages the incident-response rotation when it calls for it.',
       )
       .argument('<title>', 'what is wrong, in a few words')
-      .requiredOption('-s, --service <name>', 'an impacted service (repeatable)', collect)
-      .requiredOption('--severity <name>', 'SEV1 to SEV4, or your IncidentSettings scale')
+      // commander's help does not mark required options: the descriptions say it.
+      .requiredOption('-s, --service <name>', 'required: an impacted service (repeatable)', collect)
+      .requiredOption('--severity <name>', 'required: SEV1 to SEV4, or your IncidentSettings scale')
       .option('--summary <text>', 'what is known so far')
       .option('--page <id>', 'a page this incident is declared from (repeatable)', collect)
       .option('--started-at <instant>', 'when the impact began, if before now (ISO 8601)')

@@ -222,7 +222,7 @@ Examples:
 
   const page = program
     .command('page')
-    .description('Pages: list the open ones, acknowledge or resolve one.');
+    .description('Pages: list the open ones, show, acknowledge or resolve one.');
   configure(page.command('list'), 'headroom page list')
     .description('List pages (default: the open ones).')
     .option('--status <status>', 'open | triggered | acknowledged | resolved', 'open')
@@ -235,6 +235,16 @@ Examples:
           options.url,
           io,
         ),
+      );
+    });
+  configure(page.command('show'), 'headroom page show')
+    .description('Show one page: its alerts, runbooks, and whom it could not reach.')
+    .argument('<id>', 'the page id (headroom page list)')
+    .option('--json', 'print the API answer as JSON')
+    .option('--url <url>', URL_HELP)
+    .action(async (id: string, options: { json?: boolean; url?: string }) => {
+      setExitCode(
+        await runPage({ kind: 'show', id, json: options.json === true }, options.url, io),
       );
     });
   for (const [name, kind] of [

@@ -69,8 +69,8 @@ export const deployInputSchema = z
     version: z.string().optional(),
     commit: z.string().optional(),
     labels: labelsSchema.default([]),
-    /** Who deployed: the person or bot behind the pipeline. */
-    actor: z.string().min(1),
+    /** Who deployed: the person or bot behind the pipeline; kept without surrounding blanks. */
+    actor: z.string().trim().min(1),
     /** When; default: now. At most 5 minutes ahead of the server's clock. */
     at: instantSchema.optional(),
     /** The gate decision (`id` of its answer) the deploy went out on. */

@@ -25,8 +25,10 @@ export const heartbeatSchema = z
       description: 'Runs ending sooner are flagged tooFast (minRunTime); null: none set',
     }),
     status: z.enum(HEARTBEAT_STATUSES),
-    /** The check's own ping URL (its token is a secret: whoever has it can ping). */
-    pingUrl: z.string(),
+    pingUrl: z.string().optional().meta({
+      description:
+        "The check's own ping URL. Its token is a secret (whoever has it can ping), so it is given only to those who may change the check: an editor of its service's team, or an admin; absent for everyone else",
+    }),
     lastPingAt: instantSchema.nullable(),
     lastSuccessAt: instantSchema.nullable(),
     lastFailureAt: instantSchema.nullable(),
@@ -65,6 +67,14 @@ export const heartbeatPingSchema = z
     }),
     /** The first 10,000 bytes of the request body. */
     body: z.string().nullable(),
+    bodyBytes: z.number().int().nullable().meta({
+      description:
+        'The size of the body the ping sent, in bytes; null without a body (and for pings stored before it was kept)',
+    }),
+    bodyTruncated: z.boolean().meta({
+      description:
+        'The body was longer than the 10,000 bytes kept: `body` is its start, and its last line is not the last line sent',
+    }),
     remote: z.string().nullable(),
     userAgent: z.string().nullable(),
   })

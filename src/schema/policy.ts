@@ -650,8 +650,11 @@ export const gateRequestSchema = z
     version: z.string().optional(),
     commit: z.string().optional(),
     labels: labelListSchema.default([]),
-    /** Who deploys: the person (or bot) behind the pipeline. Never their own approver. */
-    actor: nonEmptyString('actor'),
+    /**
+     * Who deploys: the person (or bot) behind the pipeline. Never their own approver.
+     * Kept without surrounding blanks, as approvals compare it.
+     */
+    actor: nonEmptyString('actor').trim(),
   })
   .meta({ id: 'GateRequest' });
 export type GateRequest = z.output<typeof gateRequestSchema>;
@@ -704,7 +707,12 @@ const gateReasonShape = {
       kind: z.enum(['holiday', 'window', 'adHoc']),
       name: z.string(),
       since: instantSchema.nullable(),
-      until: instantSchema.meta({ description: 'When the freeze stops holding deploys' }),
+      until: instantSchema.meta({
+        description:
+          "When deploys are no longer held: the freeze's end, or later where another freeze of the rule begins as it ends or overlaps it (looked for up to 14 days past its end)",
+      }),
+      // Optional: decisions stored before it was given lack it, and clients read those too.
+      endsAt: instantSchema.optional().meta({ description: 'When this freeze itself ends' }),
       timeZone: z.string().nullable(),
       detail: z.string(),
       holidays: z

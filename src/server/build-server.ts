@@ -1,8 +1,9 @@
 // The HTTP server: Fastify with problem+json errors, metrics, the API routes and the
 // OpenAPI document generated from the same route definitions.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DecisionLog } from '../app/decision-log.js';
+import { invalid } from '../app/errors.js';
 import { readsElsewhere, type AppDependencies } from '../app/ports/slo-catalog.js';
 import { evaluateSlo } from '../core/slo/evaluate.js';
 import type { SloStatus } from '../core/slo/status.js';
@@ -12,19 +13,19 @@ import type { DatabaseSchema } from '../store/schema.js';
 import { createMetrics, registerMetricsHooks } from './metrics.js';
 import { mountRoutes } from './mount.js';
 import { buildOpenApiDocument } from './openapi.js';
-import { describeBytes, problemFor, registerProblemHandling, sendProblem } from './problem.js';
+import { problemFor, registerProblemHandling, sendProblem } from './problem.js';
 import { defineRoute, type RouteDefinition } from './route.js';
 import { auditRoutes } from './routes/audit.js';
 import { deployRoutes } from './routes/deploys.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { reportRoutes } from './routes/reports.js';
-import { heartbeatRoutes, pingRoutes } from './routes/heartbeats.js';
-import { HeartbeatPings, PING_BODY_LIMIT_BYTES } from '../app/heartbeats.js';
+import { heartbeatRoutes, pingRoutes, preparePingScope } from './routes/heartbeats.js';
+import { HeartbeatPings } from '../app/heartbeats.js';
 import { directoryRoutes } from './routes/directory.js';
 import { eventRoutes, NDJSON_TYPES } from './routes/events.js';
 import { overviewRoutes } from './routes/overview.js';
 import { resourceRoutes } from './routes/resources.js';
-import { pagingRoutes } from './routes/paging.js';
+import { alertIntakeRoutes, pagerDutyErrorHandler, pagingRoutes } from './routes/paging.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { defaultWebRoot, registerWebUi } from './web-ui.js';
 
@@ -47,9 +48,6 @@ export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 /** SLOs a /metrics scrape evaluates before it lets other work run. */
 const METRICS_SLICE = 50;
 
-/** Larger ping bodies are refused (413); the first 10,000 bytes of each are kept. */
-const PING_BODY_ACCEPTED_BYTES = 1024 * 1024;
-
 /** pino's level; `stream` (where the lines go: stdout by default) lets a test read them. */
 export interface LoggerOptions {
   readonly level: string;
@@ -63,10 +61,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       options.logger === false
         ? false
         : options.logger === true
-          ? { level: 'info' }
+          ? { level: 'info', serializers: { req: requestForLog } }
           : {
               level: options.logger.level,
               ...(options.logger.stream === undefined ? {} : { stream: options.logger.stream }),
+              serializers: { req: requestForLog },
             },
     bodyLimit: options.bodyLimitBytes,
     // Clients send JSON; a 64 KiB header or a slow body is not a client of ours.
@@ -137,11 +136,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...auditRoutes(deps),
   ];
   const ingestRoutes = eventRoutes(deps);
+  const intakeRoutes = alertIntakeRoutes(deps);
   const pings = new HeartbeatPings(deps);
   app.addHook('onClose', () => pings.flush());
   const pingEndpoints = pingRoutes(pings);
   const openApi = buildOpenApiDocument(
-    [...systemRoutes(), ...apiRoutes, ...ingestRoutes, ...pingEndpoints],
+    [
+      ...systemRoutes(),
+      ...apiRoutes,
+      ...intakeRoutes.keyInPath,
+      ...intakeRoutes.pagerDuty,
+      ...ingestRoutes,
+      ...pingEndpoints,
+    ],
     {
       title: 'Headroom API',
       version: options.version,
@@ -162,27 +169,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     mountRoutes(scope, ingestRoutes, deps);
     done();
   });
-  // Pings come from curl, wget and shell scripts with any content type (or none): the
-  // body is bytes, kept as the run's log.
+  // Alerts: read as JSON whatever the Content-Type (see readEveryBodyAsJson).
   await app.register((scope, _options, done) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(
-      '*',
-      { parseAs: 'buffer', bodyLimit: PING_BODY_ACCEPTED_BYTES },
-      (_request, body, done) => {
-        done(null, body);
-      },
-    );
-    // Ping endpoints answer plain text, like healthchecks, also when the body is too big.
-    scope.setErrorHandler((error, _request, reply) => {
-      if ((error as { code?: unknown }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
-      return reply
-        .status(413)
-        .type('text/plain; charset=utf-8')
-        .send(
-          `the body is larger than ${describeBytes(PING_BODY_ACCEPTED_BYTES)}; a ping keeps only the first ${PING_BODY_LIMIT_BYTES.toLocaleString('en')} bytes as the run log, so send the end of the output (e.g. tail -c ${String(PING_BODY_LIMIT_BYTES)})`,
-        );
-    });
+    readEveryBodyAsJson(scope);
+    mountRoutes(scope, intakeRoutes.keyInPath, deps);
+    done();
+  });
+  await app.register((scope, _options, done) => {
+    readEveryBodyAsJson(scope);
+    // PagerDuty's clients understand PagerDuty's answers, errors included.
+    scope.setErrorHandler(pagerDutyErrorHandler(options.bodyLimitBytes));
+    mountRoutes(scope, intakeRoutes.pagerDuty, deps);
+    done();
+  });
+  // Pings take bodies of any type and size, and answer browsers too: routes/heartbeats.ts.
+  await app.register((scope, _options, done) => {
+    preparePingScope(scope);
     mountRoutes(scope, pingEndpoints, deps);
     done();
   });
@@ -206,6 +208,63 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/api/v1/openapi.json', () => Promise.resolve(openApi));
   await registerWebUi(app, options.webRoot ?? defaultWebRoot());
   return app;
+}
+
+/**
+ * A request as its log line shows it: Fastify's own fields, with the credentials that
+ * some callers can only put in a URL replaced. Whoever reads the logs must not be able
+ * to page people with an integration's key, read a calendar feed with its token, or
+ * acknowledge a page as someone with a signed link.
+ */
+function requestForLog(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: urlForLog(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    ...(request.socket.remotePort === undefined ? {} : { remotePort: request.socket.remotePort }),
+  };
+}
+
+/** The key in an intake URL: Alertmanager and webhook senders cannot send headers. */
+const INTAKE_KEY_IN_PATH = /^(\/api\/v1\/intake\/[^/?#]+\/)[^/?#]+/;
+/** A calendar feed's `?token=` (calendar apps cannot send headers), a signed link's `?sig=`. */
+const SECRET_IN_QUERY = /([?&](?:token|sig)=)[^&#]*/gi;
+
+function urlForLog(url: string): string {
+  return url.replace(INTAKE_KEY_IN_PATH, '$1[redacted]').replace(SECRET_IN_QUERY, '$1[redacted]');
+}
+
+/**
+ * Alert senders always send JSON but do not always say so: curl -d sends
+ * application/x-www-form-urlencoded, scripts send text/plain. Read as a form, such a
+ * body fails validation field by field, naming fields the sender did send; read as JSON
+ * whatever its type, it works, and a body that is not JSON is told just that.
+ */
+function readEveryBodyAsJson(scope: FastifyInstance): void {
+  const parseJson = scope.getDefaultJsonParser('error', 'error');
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body);
+    void parseJson(request, text, (error: Error | null, value?: unknown) => {
+      if (error === null) done(null, value);
+      else done(notJson(request.headers['content-type'], text));
+    });
+  });
+}
+
+function notJson(contentType: string | undefined, body: string): Error {
+  if (body.trim() === '') return invalid('the body is empty; send the alert as JSON');
+  if (contentType === undefined || /[/+]json\b/i.test(contentType)) {
+    return invalid('the body is not valid JSON');
+  }
+  // 415 with our detail: the problem handler keeps a client error's status and message.
+  return Object.assign(
+    new Error(
+      `the body must be JSON; this one is ${contentType} and not JSON (with curl: -H 'Content-Type: application/json')`,
+    ),
+    { statusCode: 415 },
+  );
 }
 
 /** The routes Fastify serves directly, described for the OpenAPI document. */

@@ -8,7 +8,7 @@ import { countHeartbeatSlos } from '../app/heartbeat-slos.js';
 import { evaluateHeartbeats } from '../app/heartbeats.js';
 import { storedIncidents } from '../app/incidents.js';
 import { systemClock, type Clock } from '../app/ports/clock.js';
-import type { AppDependencies } from '../app/ports/slo-catalog.js';
+import type { AppDependencies, WarningLog } from '../app/ports/slo-catalog.js';
 import {
   BackgroundRunner,
   DEFAULT_BACKGROUND_OPTIONS,
@@ -70,8 +70,11 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     const catalog = new LiveSlos(store, clock);
     // The runner exists only after the server listens; intake wakes it through this.
     const signals = { pagesChanged: (): void => undefined };
+    // The server's logger exists once the server is built; warnings before go nowhere.
+    const log: WarningLog = { warn: () => undefined };
     const deps: AppDependencies = {
       signals,
+      log,
       store,
       clock,
       catalog,
@@ -91,6 +94,9 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
       logger: options.logger ?? false,
       publicUrl: options.env?.HEADROOM_PUBLIC_URL,
     });
+    log.warn = (details, message) => {
+      app.log.warn(details, message);
+    };
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;

@@ -16,7 +16,7 @@ import type {
   PingKeysTable,
 } from './schema.js';
 
-/** Rows per INSERT: well under SQLite's bound-parameter limit at 9 columns a row. */
+/** Rows per INSERT: well under SQLite's bound-parameter limit at 10 columns a row. */
 const INSERT_CHUNK = 500;
 const NEW_STATUS = 'new';
 
@@ -28,6 +28,7 @@ const PING_COLUMNS = [
   'run_id',
   'duration_ms',
   'body',
+  'body_bytes',
   'remote',
   'user_agent',
 ] as const;
@@ -248,6 +249,7 @@ export function heartbeatPingOf(row: Selectable<HeartbeatPingsTable>): Heartbeat
     runId: row.run_id,
     durationMs: row.duration_ms,
     body: row.body,
+    bodyBytes: row.body_bytes,
     remote: row.remote,
     userAgent: row.user_agent,
   };
@@ -278,7 +280,7 @@ async function insertPings(
     const chunk = pings.slice(start, start + INSERT_CHUNK);
     if (chunk.length === 0) continue;
     // The hot write of pings: the statement text is built once per row count, where
-    // the query builder would build and compile a tree of nine nodes a ping, every
+    // the query builder would build and compile a tree of ten nodes a ping, every
     // batch, only to print the same text again.
     await db.executeQuery(
       CompiledQuery.raw(pingInsertSql(chunk.length, dialect), chunk.flatMap(pingRow)),
@@ -296,6 +298,7 @@ export function pingRow(ping: Omit<HeartbeatPingRecord, 'id'>): PingRow {
     ping.runId,
     ping.durationMs,
     ping.body,
+    ping.bodyBytes,
     ping.remote,
     ping.userAgent,
   ];

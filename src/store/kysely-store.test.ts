@@ -14,6 +14,7 @@ const pingRecord = (heartbeat: string, at: number, kind: string) => ({
   runId: null,
   durationMs: null,
   body: null,
+  bodyBytes: null,
   remote: null,
   userAgent: null,
 });

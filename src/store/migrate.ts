@@ -12,6 +12,7 @@ import * as heartbeatSlos from './migrations/0008-heartbeat-slos.js';
 import * as heartbeatVersions from './migrations/0009-heartbeat-versions.js';
 import * as peopleHours from './migrations/0010-people-hours.js';
 import * as auditConfigChanges from './migrations/0011-audit-config-changes.js';
+import * as heartbeatPingBodyBytes from './migrations/0012-heartbeat-ping-body-bytes.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-heartbeat-versions': heartbeatVersions,
   '0010-people-hours': peopleHours,
   '0011-audit-config-changes': auditConfigChanges,
+  '0012-heartbeat-ping-body-bytes': heartbeatPingBodyBytes,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

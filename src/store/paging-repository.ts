@@ -201,6 +201,7 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
             status: notification.status,
             next_attempt_at: notification.nextAttemptAt,
             created_at: notification.createdAt,
+            ...(notification.log === undefined ? {} : { log: encodeJson(notification.log) }),
           })
           .onConflict((conflict) => conflict.column('key').doNothing())
           .executeTakeFirst();
@@ -243,6 +244,17 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
         .selectFrom('notifications')
         .selectAll()
         .where('page_id', '=', pageId)
+        .orderBy('id')
+        .execute();
+      return rows.map(notificationOf);
+    },
+    async listUnreachedNotifications(pageIds) {
+      if (pageIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('status', '=', 'unreached')
+        .where('page_id', 'in', [...new Set(pageIds)])
         .orderBy('id')
         .execute();
       return rows.map(notificationOf);

@@ -335,6 +335,8 @@ export interface HeartbeatPingsTable {
   run_id: string | null;
   duration_ms: number | null;
   body: string | null;
+  /** The size of the body sent; above 10,000 bytes `body` holds only its start. */
+  body_bytes: number | null;
   remote: string | null;
   user_agent: string | null;
 }

@@ -44,6 +44,7 @@ export type PingRow = readonly [
   runId: string | null,
   durationMs: number | null,
   body: string | null,
+  bodyBytes: number | null,
   remote: string | null,
   userAgent: string | null,
 ];

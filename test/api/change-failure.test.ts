@@ -1,5 +1,6 @@
 // The change-failure figure: an incident is blamed on the latest change before it
-// only, a rolled-back change is a failure (the rollback is not a change), and a
+// only, a rolled-back change is a failure (the rollback, a rolled_back record or a
+// deploy labelled rollback, is not a change), and a
 // deploy that failed to go out is counted apart. Every number is worked out here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
@@ -18,13 +19,14 @@ describe.each(TEST_DATABASES)('change failure on $name', (kind) => {
     expect(reply.status, `${method} ${route}: ${reply.text}`).toBeLessThan(300);
     return reply.body;
   };
-  const deploy = (status: string, version: string, at: number) =>
+  const deploy = (status: string, version: string, at: number, labels: string[] = []) =>
     ok('POST', '/api/v1/deploys', {
       service: 'checkout',
       status,
       version,
       actor: 'ci',
       at: iso(at),
+      labels,
     }) as Promise<{ id: string }>;
 
   let ids: Record<string, string> = {};
@@ -52,6 +54,9 @@ describe.each(TEST_DATABASES)('change failure on $name', (kind) => {
       // Gone back to 5 after 6: the record names the version gone back to.
       v6: (await deploy('finished', '6', FROM + 12 * HOUR)).id,
       v6back: (await deploy('rolled_back', '5', FROM + 12 * HOUR + 10 * MINUTE)).id,
+      v7: (await deploy('finished', '7', FROM + 14 * HOUR)).id,
+      // A rollback commit gated and deployed like any other, labelled rollback.
+      v7back: (await deploy('finished', '6', FROM + 14 * HOUR + 20 * MINUTE, ['rollback'])).id,
     };
     // 10 minutes after 2, 30 after 1: within the hour of both.
     headroom.clock.set(FROM + 1 * HOUR + 30 * MINUTE);
@@ -78,11 +83,12 @@ describe.each(TEST_DATABASES)('change failure on $name', (kind) => {
       failedToDeploy: number;
       items: { deploy: string; failedBy: { kind: string; deploy?: string }[] }[];
     };
-    // Changes that went out: 1, 2, 3, 5 and 6 (a rollback record is not a change; 4
-    // never went out). Failures: 2 (the incident), 3 (rolled back) and 6 (the latest
-    // deploy before a rollback to 5: 5 was not rolled back, 6 was).
-    const changes = 5;
-    const failures = 3;
+    // Changes that went out: 1, 2, 3, 5, 6 and 7 (a rollback record is not a change, nor
+    // is a finished deploy labelled rollback; 4 never went out). Failures: 2 (the
+    // incident), 3 (rolled back), 6 (the latest deploy before a rollback to 5: 5 was
+    // not rolled back, 6 was) and 7 (the deploy labelled rollback after it).
+    const changes = 6;
+    const failures = 4;
     expect(figure).toMatchObject({
       deploys: changes,
       failed: failures,
@@ -97,9 +103,11 @@ describe.each(TEST_DATABASES)('change failure on $name', (kind) => {
       [ids.v3, ['rollback']],
       [ids.v5, []],
       [ids.v6, ['rollback']],
+      [ids.v7, ['rollback']],
     ]);
     expect(figure.items[2]?.failedBy[0]?.deploy).toBe(ids.v3back);
     expect(figure.items[4]?.failedBy[0]?.deploy).toBe(ids.v6back);
+    expect(figure.items[5]?.failedBy[0]?.deploy).toBe(ids.v7back);
 
     const report = (await ok(
       'GET',

@@ -56,6 +56,7 @@ const FREEZE_POLICY = {
 
 interface Decision {
   id: string;
+  actor: string;
   allowed: boolean;
   policies: string[];
   reasons: {
@@ -66,7 +67,7 @@ interface Decision {
     message: string;
     slo: { name: string; remaining: number; exhausted: boolean } | null;
     alert: { severity: string; longBurnRate: number | null } | null;
-    freeze: { kind: string; name: string; until: string; detail: string } | null;
+    freeze: { kind: string; name: string; until: string; endsAt?: string; detail: string } | null;
     liftableBy: { roles: string[]; notBy: string; maxDurationSeconds?: number } | null;
   }[];
   waived: { rule: string; waivedBy: { kind: string } }[];
@@ -481,16 +482,17 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
         body: { service: 'burning', actor: 'alice', version: '3.1.0', ...fields },
       });
     const gate = await check('burning', { labels: ['rollback'] });
+    // Recorded without labels, on the decision: it carries the labels it was gated with.
     const recorded = await record({
       status: 'finished',
       at: new Date(T0 - 15 * MINUTE).toISOString(),
       decision: gate.decision.id,
-      labels: ['rollback'],
     });
     expect(recorded.status).toBe(201);
     expect(recorded.body).toMatchObject({
       service: 'burning',
       status: 'finished',
+      labels: ['rollback'],
       decision: gate.decision.id,
       budget: [
         {
@@ -507,12 +509,22 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
         },
       ],
     });
-    expect(
-      (await record({ status: 'finished', at: new Date(T0 - 3 * HOUR).toISOString() })).status,
-    ).toBe(201);
+    const rolledBack = await record({
+      status: 'finished',
+      at: new Date(T0 - 3 * HOUR).toISOString(),
+    });
+    expect(rolledBack.status).toBe(201);
     expect(
       (await record({ status: 'started', at: new Date(T0 - 16 * MINUTE).toISOString() })).status,
     ).toBe(201);
+    // Labels of its own are kept as given, decision or not.
+    const fix = await record({
+      status: 'finished',
+      version: '3.1.1',
+      labels: ['hotfix'],
+      at: new Date(T0 - 12 * MINUTE).toISOString(),
+    });
+    expect(fix.body).toMatchObject({ labels: ['hotfix'] });
     expect((await record({ status: 'finished' }, tokens.viewer ?? null)).status).toBe(403);
     const otherTeam = await record({ status: 'finished', service: 'storefront' });
     expect(otherTeam.status).toBe(403);
@@ -521,8 +533,29 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
         'recording a deploy of "storefront" changes team "web"; that needs an admin token or an editor token of the team',
     });
     const wrongDecision = await record({ status: 'finished', decision: 'dec_nope' });
+    expect(wrongDecision.status).toBe(400);
     expect(wrongDecision.body).toMatchObject({
-      errors: [{ path: 'decision', message: 'no gate decision "dec_nope"' }],
+      detail: 'the decision does not exist',
+      errors: [
+        {
+          path: 'decision',
+          message: 'no gate decision "dec_nope"; decision takes the id the gate answered (dec_…)',
+        },
+      ],
+    });
+    const otherService = await record({
+      status: 'finished',
+      service: 'low',
+      decision: gate.decision.id,
+    });
+    expect(otherService.body).toMatchObject({
+      detail: 'the decision is not one of this service',
+      errors: [
+        {
+          path: 'decision',
+          message: `gate decision "${gate.decision.id}" is for service "burning"`,
+        },
+      ],
     });
 
     // The evaluator sees the page alert start at T0, within the hour after the first deploy.
@@ -534,10 +567,11 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
     const deploys = (await headroom.call('GET', '/api/v1/deploys?service=burning&status=finished'))
       .body as { at: string; budget: { after: Record<string, unknown> | null }[] }[];
     expect(deploys.map((deploy) => deploy.at)).toEqual([
+      new Date(T0 - 12 * MINUTE).toISOString(),
       new Date(T0 - 15 * MINUTE).toISOString(),
       new Date(T0 - 3 * HOUR).toISOString(),
     ]);
-    expect(deploys[0]?.budget[0]?.after).toEqual({
+    expect(deploys[1]?.budget[0]?.after).toEqual({
       from: new Date(T0 - 15 * MINUTE).toISOString(),
       to: new Date(T0 + 45 * MINUTE).toISOString(),
       remainingAtStart: 1,
@@ -551,16 +585,29 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
       // within: 1h by default
       `/api/v1/services/burning/change-failure?from=${new Date(T0 - DAY).toISOString()}`,
     );
+    // The changes are 3.1.0 three hours ago and the fix; the deploy labelled rollback
+    // is not a change of its own but says the change before it failed, as a
+    // rolled_back record would.
     expect(failure.body).toMatchObject({
       service: 'burning',
       within: '1h',
       deploys: 2,
-      failed: 1,
-      rate: 0.5,
+      failed: 2,
+      rate: 1,
       items: [
-        { at: new Date(T0 - 3 * HOUR).toISOString(), failedBy: [] },
         {
-          at: new Date(T0 - 15 * MINUTE).toISOString(),
+          deploy: (rolledBack.body as { id: string }).id,
+          at: new Date(T0 - 3 * HOUR).toISOString(),
+          failedBy: [
+            {
+              kind: 'rollback',
+              deploy: (recorded.body as { id: string }).id,
+              at: new Date(T0 - 15 * MINUTE).toISOString(),
+            },
+          ],
+        },
+        {
+          at: new Date(T0 - 12 * MINUTE).toISOString(),
           // Both page rules of the Workbook fire when every request fails.
           failedBy: [
             {
@@ -589,6 +636,7 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
       [new Date(T0 - 3 * HOUR).toISOString(), 'finished'],
       [new Date(T0 - 16 * MINUTE).toISOString(), 'started'],
       [new Date(T0 - 15 * MINUTE).toISOString(), 'finished'],
+      [new Date(T0 - 12 * MINUTE).toISOString(), 'finished'],
     ]);
     const shorter = (
       await headroom.call(
@@ -596,7 +644,8 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
         `/api/v1/services/burning/change-failure?from=${new Date(T0 - DAY).toISOString()}&within=10m`,
       )
     ).body as { failed: number };
-    expect(shorter.failed).toBe(0);
+    // The page came 12 minutes after the fix; the rollback counts whatever `within` is.
+    expect(shorter.failed).toBe(1);
   });
 
   it('reads one deploy as the list shows it, and pages the list by the id of the last one seen', async () => {
@@ -772,6 +821,26 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
       code: 'NOT_FOUND',
       detail: 'service "nowhere" does not exist',
     });
+    // Who deploys is kept without surrounding blanks, in decisions and deploys alike.
+    const spaced = await check('healthy', { actor: ' CAROL ' });
+    expect(spaced.decision.actor).toBe('CAROL');
+    const spacedDeploy = await headroom.call('POST', '/api/v1/deploys', {
+      token: tokens.ci ?? null,
+      body: { service: 'exhausted', status: 'finished', actor: ' CAROL ' },
+    });
+    expect(spacedDeploy.body).toMatchObject({ actor: 'CAROL' });
+    const blank = await headroom.call('POST', '/api/v1/deploys', {
+      token: tokens.ci ?? null,
+      body: { service: 'exhausted', status: 'finished', actor: '   ' },
+    });
+    expect(blank.status).toBe(400);
+    // A misspelt service is not a service without deploys, decisions or approvals.
+    for (const list of ['/api/v1/deploys/decisions', '/api/v1/deploys', '/api/v1/approvals']) {
+      const misspelt = await headroom.call('GET', `${list}?service=chekout`);
+      expect(misspelt.status, list).toBe(404);
+      expect(misspelt.body).toMatchObject({ detail: 'service "chekout" does not exist' });
+      expect((await headroom.call('GET', `${list}?service=healthy`)).status, list).toBe(200);
+    }
     const bad = await headroom.call('POST', '/api/v1/deploys/check', {
       body: { service: 'low', labels: ['Not A Label'] },
     });
@@ -806,13 +875,15 @@ describe.each(TEST_DATABASES)('freezes at the gate on $name', (kind) => {
     return reply.body as Decision;
   };
 
-  it('holds deploys on 25 December in the Netherlands until Boxing Day is over', async () => {
+  it('holds deploys on 25 December in the Netherlands until Boxing Day and the weekend after it are over', async () => {
     const decision = await checkAt('2026-12-25T10:00:00Z');
     expect(decision.allowed).toBe(false);
     const dutch = decision.reasons.find((reason) => reason.freeze?.name === 'holidays-nl');
     expect(dutch?.freeze).toMatchObject({
       kind: 'holiday',
-      until: '2026-12-26T23:00:00.000Z',
+      // Boxing Day is a Saturday: the weekend window takes over until Monday 08:00.
+      until: '2026-12-28T07:00:00.000Z',
+      endsAt: '2026-12-26T23:00:00.000Z',
       detail: 'Christmas Day (2026-12-25), followed by Boxing Day (2026-12-26)',
     });
     expect(dutch?.message).toContain(
@@ -822,6 +893,23 @@ describe.each(TEST_DATABASES)('freezes at the gate on $name', (kind) => {
     // Boxing Day is over at midnight in Amsterdam; 27 December is a Sunday, in the weekend window.
     const sunday = await checkAt('2026-12-26T23:00:00Z');
     expect(sunday.reasons.map((reason) => reason.freeze?.name)).toEqual(['fri-1600-to-mon-0800']);
+  });
+
+  it('holds deploys over the Easter weekend of 2027 until Easter Monday is over, not Monday 08:00', async () => {
+    const saturday = await checkAt('2027-03-27T12:00:00Z');
+    expect(saturday.reasons.map((reason) => reason.freeze)).toMatchObject([
+      {
+        kind: 'window',
+        name: 'fri-1600-to-mon-0800',
+        until: '2027-03-29T22:00:00.000Z',
+        endsAt: '2027-03-29T06:00:00.000Z',
+      },
+    ]);
+    expect(saturday.reasons[0]?.message).toContain(
+      'and freeze holidays-nl follows without a gap: deploys are held until 2027-03-30 00:00 Europe/Amsterdam (2027-03-29T22:00:00.000Z)',
+    );
+    expect((await checkAt('2027-03-29T06:00:00Z')).allowed).toBe(false);
+    expect((await checkAt('2027-03-29T22:00:00Z')).allowed).toBe(true);
   });
 
   it('holds deploys on US Thanksgiving, 26 November 2026, in New York time', async () => {

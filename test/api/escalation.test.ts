@@ -254,6 +254,31 @@ describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) =>
     );
     expect(notices[0]?.text).not.toContain('Acknowledge:');
   });
+
+  it('tells the channels that were notified of the acknowledgement and the resolve', () => {
+    const slack = hooks
+      .filter((hook) => hook.path === '/slack')
+      .map((hook) => JSON.parse(hook.body) as { text: string; blocks: unknown[] });
+    const acknowledged = slack.find((message) => message.text.startsWith('[ACKNOWLEDGED]'));
+    expect(JSON.stringify(acknowledged?.blocks)).toContain('by bram');
+    // Only resolving is left to do: no Acknowledge button any more.
+    const buttons = JSON.stringify(acknowledged?.blocks.at(-1));
+    expect(buttons).toContain('Resolve');
+    expect(buttons).not.toContain('Acknowledge');
+    const resolved = slack.find((message) => message.text.startsWith('[RESOLVED]'));
+    expect(resolved?.text).toBe('[RESOLVED] checkout error rate 12% (checkout)');
+    expect(JSON.stringify(resolved?.blocks)).not.toContain('button');
+
+    const webhook = hooks
+      .filter((hook) => hook.path === '/hook')
+      .map((hook) => (JSON.parse(hook.body) as { type: string }).type);
+    expect(webhook).toEqual([
+      'page.notification',
+      'page.notification',
+      'page.acknowledged',
+      'page.resolved',
+    ]);
+  });
 });
 
 async function listen(

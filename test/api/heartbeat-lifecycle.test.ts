@@ -45,6 +45,7 @@ const DOCUMENTS = [
   heartbeatDocument('rescheduled', { schedule: { every: '1m' }, grace: '1m' }),
   heartbeatDocument('doomed', { schedule: { every: '1h' }, grace: '10m' }),
   heartbeatDocument('exporter', { schedule: { every: '1h' }, grace: '10m' }),
+  heartbeatDocument('chatty', { schedule: { every: '1h' }, grace: '10m' }),
 ];
 
 describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
@@ -199,6 +200,8 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
       [`${pingUrl}/256`, 'exit status 0-255'],
       [`${pingUrl}/bogus`, '"bogus" is not a signal'],
       [`${pingUrl}?rid=${'r'.repeat(100)}`, 'rid is at most 64 characters'],
+      // Which of two rids pairs the run cannot be told: refused, not silently dropped.
+      [`${pingUrl}/start?rid=a&rid=b`, 'rid is given more than once'],
     ] as const) {
       const answer = await ping(url);
       expect(answer.status, url).toBe(400);
@@ -209,13 +212,56 @@ describe.each(TEST_DATABASES)('heartbeat lifecycle on $name', (kind) => {
     expect(unknown).toMatchObject({ status: 404, text: 'not found' });
   });
 
-  it('refuses a ping body over 1 MiB with the ping limit, as plain text', async () => {
-    const { pingUrl } = await heartbeat('doomed');
-    const answer = await ping(pingUrl, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
-    expect(answer.status).toBe(413);
-    expect(answer.type).toMatch(/^text\/plain/);
-    expect(answer.text).toContain('larger than 1 MiB');
-    expect(answer.text).not.toContain('batches');
+  it('takes a ping whose body is over 1 MiB: the run counts, its log is cut and says so', async () => {
+    const { pingUrl } = await heartbeat('chatty');
+    // 2 MiB of numbered lines: the kept start ends mid-log, far from the error.
+    const lines = Array.from({ length: 200_000 }, (_, i) => `line ${String(i).padStart(6, '0')}`);
+    const log = `${lines.join('\n')}\nfatal: out of disk\n`;
+    const sent = Buffer.byteLength(log);
+    expect(sent).toBeGreaterThan(2 * 1024 * 1024);
+    const answer = await ping(`${pingUrl}/2`, { method: 'POST', body: log });
+    expect(answer).toMatchObject({ status: 200, text: 'OK' });
+
+    const check = (await headroom.call('GET', '/api/v1/heartbeats/chatty')).body as {
+      status: string;
+      pings: {
+        kind: string;
+        exitStatus: number;
+        body: string;
+        bodyBytes: number;
+        bodyTruncated: boolean;
+      }[];
+    };
+    // The failure was recorded: the check is down.
+    expect(check.status).toBe('down');
+    const [failed] = check.pings;
+    expect(failed).toMatchObject({
+      kind: 'fail',
+      exitStatus: 2,
+      bodyBytes: sent,
+      bodyTruncated: true,
+    });
+    // The stored log stays bounded: the first 10,000 bytes, as before.
+    expect(failed?.body).toBe(log.slice(0, 10_000));
+
+    // The page does not pass the kept start's last lines off as the run's last lines.
+    const pages = (await headroom.call('GET', '/api/v1/pages?limit=100')).body as {
+      alerts: { labels: Record<string, string>; annotations: Record<string, string> }[];
+    }[];
+    const alert = pages
+      .flatMap((page) => page.alerts)
+      .find((each) => each.labels.heartbeat === 'chatty');
+    const pageLog = alert?.annotations.log ?? '';
+    expect(pageLog.split('\n')[0]).toBe(
+      `[the first 10,000 bytes of a longer log (${sent.toLocaleString('en')} bytes): its end was not kept; these lines end where the kept part does]`,
+    );
+    expect(pageLog).not.toContain('fatal: out of disk');
+    expect(pageLog.length).toBeLessThanOrEqual(2000);
+
+    // A body within the limit is whole and not marked.
+    expect((await ping(`${pingUrl}/log`, { method: 'POST', body: 'short\n' })).status).toBe(200);
+    const after = (await headroom.call('GET', '/api/v1/heartbeats/chatty')).body as typeof check;
+    expect(after.pings[0]).toMatchObject({ body: 'short\n', bodyBytes: 6, bodyTruncated: false });
   });
 
   it('resolves the page of a heartbeat that apply --prune deletes', async () => {

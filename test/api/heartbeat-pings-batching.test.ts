@@ -17,6 +17,7 @@ function pingOf(token: string, signal: PingInput['signal']): PingInput {
     signal,
     runId: undefined,
     body: undefined,
+    bodyBytes: undefined,
     remote: '127.0.0.1',
     userAgent: 'test',
   };

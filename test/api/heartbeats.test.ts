@@ -320,6 +320,80 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
     expect(JSON.stringify(audited)).not.toContain(before.pingUrl.split('/').pop());
   });
 
+  it('gives the ping URL only to those who may change the check: editors of its team, admins', async () => {
+    const tokenOf = async (body: unknown) => {
+      const created = await headroom.call('POST', '/api/v1/tokens', { body });
+      expect(created.status, created.text).toBe(201);
+      return (created.body as { token: string }).token;
+    };
+    const viewer = await tokenOf({ name: 'url-viewer', role: 'viewer' });
+    const otherTeam = await tokenOf({ name: 'url-search', role: 'editor', teams: ['discovery'] });
+    const payments = await tokenOf({ name: 'url-payments', role: 'editor', teams: ['payments'] });
+    const asSeenBy = async (token: string | undefined) => {
+      const options = token === undefined ? {} : { token };
+      const listed = await headroom.call('GET', '/api/v1/heartbeats', options);
+      const one = await headroom.call('GET', '/api/v1/heartbeats/nightly-backup', options);
+      expect(listed.status, listed.text).toBe(200);
+      expect(one.status, one.text).toBe(200);
+      return { listed: listed.body as Heartbeat[], one: one.body as Heartbeat, text: listed.text };
+    };
+    const admin = await asSeenBy(undefined);
+    const token = admin.one.pingUrl.split('/').pop() ?? '';
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
+    for (const reader of [viewer, otherTeam]) {
+      const seen = await asSeenBy(reader);
+      // The rest of the check is there; the URL, and so the token, is not.
+      expect(seen.one).toMatchObject({ name: 'nightly-backup', status: admin.one.status });
+      expect(seen.one).not.toHaveProperty('pingUrl');
+      expect(seen.listed.map((check) => check.name)).toEqual(['invoice-export', 'nightly-backup']);
+      for (const check of seen.listed) expect(check).not.toHaveProperty('pingUrl');
+      expect(seen.text).not.toContain(token);
+    }
+    const editor = await asSeenBy(payments);
+    expect(editor.one.pingUrl).toBe(admin.one.pingUrl);
+    expect(editor.listed.map((check) => check.pingUrl)).toEqual(
+      admin.listed.map((check) => check.pingUrl),
+    );
+    // The OpenAPI document says the field may be absent.
+    const openApi = (await headroom.call('GET', '/api/v1/openapi.json')).body as {
+      components: { schemas: Record<string, { required?: string[]; properties: object }> };
+    };
+    const schema = openApi.components.schemas.Heartbeat;
+    expect(schema?.properties).toHaveProperty('pingUrl');
+    expect(schema?.required).not.toContain('pingUrl');
+  });
+
+  it('answers 404 for a service filter naming no service, and filters by a known one', async () => {
+    const unknown = await headroom.call('GET', '/api/v1/heartbeats?service=nosuch');
+    expect(unknown.status, unknown.text).toBe(404);
+    expect(unknown.body).toMatchObject({
+      code: 'NOT_FOUND',
+      detail: 'service "nosuch" does not exist',
+    });
+    // A service that exists but has no checks is an empty list.
+    const none = await headroom.call('GET', '/api/v1/heartbeats?service=search');
+    expect(none).toMatchObject({ status: 200, body: [] });
+    const billing = await headroom.call('GET', '/api/v1/heartbeats?service=billing');
+    expect((billing.body as Heartbeat[]).map((check) => check.name)).toEqual([
+      'invoice-export',
+      'nightly-backup',
+    ]);
+  });
+
+  it('lets a browser read ping answers (Access-Control-Allow-Origin: *), and only ping answers', async () => {
+    const { pingUrl } = await heartbeat('invoice-export');
+    for (const answer of [
+      await fetch(`${pingUrl}/log`, { method: 'POST', body: 'from a browser' }),
+      await fetch(pingUrl, { method: 'HEAD' }),
+      await fetch(`${pingUrl}/bogus`),
+      await fetch(pingUrl.replace(/[0-9a-f]{12}$/, '000000000000')),
+    ]) {
+      expect(answer.headers.get('access-control-allow-origin'), answer.url).toBe('*');
+    }
+    const api = await headroom.call('GET', '/api/v1/heartbeats');
+    expect(api.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('refuses a heartbeat whose cron or zone is wrong, with the field', async () => {
     const refused = await headroom.call('POST', '/api/v1/apply', {
       body: {

@@ -435,6 +435,12 @@ describe.each(TEST_DATABASES)('an incident from burn alert to postmortem on $nam
     });
     expect(published.status, published.text).toBe(200);
     current = published.body as { markdown: string; revision: number };
+    // The document says what the record is: no "Draft" on a published postmortem.
+    expect(current.markdown).toContain('- **Postmortem status:** Published\n');
+    expect((await headroom.call('GET', route)).body).toMatchObject({
+      status: 'published',
+      markdown: current.markdown,
+    });
     const late = await headroom.call('PUT', route, {
       body: { markdown: `${current.markdown}\nmore`, revision: current.revision },
     });

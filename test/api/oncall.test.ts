@@ -105,6 +105,15 @@ describe.each(TEST_DATABASES)('on-call schedules on $name', (kind) => {
     const personal = await headroom.call('GET', '/api/v1/users/nick/oncall.ics');
     expect(personal.status).toBe(200);
     expect(personal.text.match(/BEGIN:VEVENT/g)?.length).toBeGreaterThan(10);
+    // DTSTAMP is when the feed was written (the test clock), for every event.
+    const stamps = new Set(personal.text.match(/^DTSTAMP:.*$/gm));
+    expect([...stamps]).toEqual(['DTSTAMP:20261021T100000Z']);
+  });
+
+  it('answers 404 for the feed of someone no schedule names and no user is', async () => {
+    const nobody = await headroom.call('GET', '/api/v1/users/nobody/oncall.ics');
+    expect(nobody.status).toBe(404);
+    expect(nobody.text).toContain('nobody');
   });
 
   it("keeps schedules to their team's editors, and teamless ones to admins", async () => {

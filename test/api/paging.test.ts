@@ -196,4 +196,109 @@ describe.each(TEST_DATABASES)('alert intake on $name', (kind) => {
     expect(reply.status).toBe(400);
     expect(JSON.stringify(reply.body)).toContain('body.alerts');
   });
+
+  it('keeps an Alertmanager group on its page after the grouping window: one page, not two', async () => {
+    const url = `/api/v1/intake/alertmanager/${keys.alertmanager}`;
+    const recoDown = (status: 'firing' | 'resolved', instances: string[]) => ({
+      ...alertmanagerBody(status, instances),
+      groupLabels: { alertname: 'RecoDown' },
+      groupKey: '{}:{alertname="RecoDown"}',
+    });
+    const first = await headroom.call('POST', url, {
+      token: null,
+      body: recoDown('firing', ['reco-1', 'reco-2']),
+    });
+    expect(first.body).toMatchObject({ pages: [{ decision: 'opened' }] });
+    headroom.clock.set(headroom.clock.now() + 6 * 60_000);
+    const later = await headroom.call('POST', url, {
+      token: null,
+      body: recoDown('firing', ['reco-1', 'reco-2', 'reco-3']),
+    });
+    expect(later.body).toMatchObject({ pages: [{ decision: 'attached' }] });
+    const pages = await openPages();
+    expect(pages.map((page) => page.alerts.map((alert) => alert.dedupKey))).toEqual([
+      ['fp-reco-1', 'fp-reco-2', 'fp-reco-3'],
+    ]);
+    await headroom.call('POST', url, {
+      token: null,
+      body: recoDown('resolved', ['reco-1', 'reco-2', 'reco-3']),
+    });
+    expect(await openPages()).toEqual([]);
+  });
+
+  it('reads an alert body as JSON whatever its Content-Type, and says so when it is not JSON', async () => {
+    const amUrl = `/api/v1/intake/alertmanager/${keys.alertmanager}`;
+    const hookUrl = `/api/v1/intake/webhook/${keys.webhook}`;
+    const asForm = (body: unknown) => ({
+      token: null,
+      // What curl -d sends without -H 'Content-Type: application/json'.
+      raw: { content: JSON.stringify(body), contentType: 'application/x-www-form-urlencoded' },
+    });
+    const am = await headroom.call('POST', amUrl, asForm(alertmanagerBody('firing', ['form'])));
+    expect(am.status, am.text).toBe(200);
+    const hook = await headroom.call('POST', hookUrl, {
+      token: null,
+      raw: {
+        content: JSON.stringify({ title: 'typed as text', status: 'firing', dedupKey: 'text' }),
+        contentType: 'text/plain',
+      },
+    });
+    expect(hook.status, hook.text).toBe(200);
+    const pd = await headroom.call(
+      'POST',
+      '/v2/enqueue',
+      asForm({
+        routing_key: keys.pagerduty,
+        event_action: 'trigger',
+        dedup_key: 'form-pd',
+        payload: { summary: 'sent as a form', source: 'db1', severity: 'error' },
+      }),
+    );
+    expect(pd.status, pd.text).toBe(202);
+    expect((await openPages()).flatMap((page) => page.alerts.map((a) => a.dedupKey))).toEqual(
+      expect.arrayContaining(['fp-form', 'text', 'form-pd']),
+    );
+
+    const form = await headroom.call('POST', hookUrl, {
+      token: null,
+      raw: {
+        content: 'title=down&status=firing',
+        contentType: 'application/x-www-form-urlencoded',
+      },
+    });
+    expect(form.status).toBe(415);
+    expect((form.body as { detail: string }).detail).toContain('the body must be JSON');
+    const broken = await headroom.call('POST', amUrl, {
+      token: null,
+      raw: { content: '{"alerts": [', contentType: 'application/json' },
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatchObject({ detail: 'the body is not valid JSON' });
+
+    // PagerDuty's URL answers every error in PagerDuty's shape.
+    const brokenEvent = await headroom.call('POST', '/v2/enqueue', {
+      token: null,
+      raw: { content: '{"routing_key": ', contentType: 'application/json' },
+    });
+    expect(brokenEvent.status).toBe(400);
+    expect(brokenEvent.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(brokenEvent.body).toEqual({
+      status: 'invalid event',
+      message: 'Event object is invalid',
+      errors: ['the body is not valid JSON'],
+    });
+    const formEvent = await headroom.call('POST', '/v2/enqueue', {
+      token: null,
+      raw: { content: 'routing_key=x', contentType: 'application/x-www-form-urlencoded' },
+    });
+    expect(formEvent.status).toBe(415);
+    expect(formEvent.body).toMatchObject({
+      status: 'invalid event',
+      errors: [expect.stringContaining('the body must be JSON')],
+    });
+
+    for (const page of await openPages()) {
+      await headroom.call('POST', `/api/v1/pages/${page.id}/resolve`);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Clock } from '../../src/app/ports/clock.js';
+import type { LoggerOptions } from '../../src/server/build-server.js';
 import { startHeadroom, type RunningHeadroom } from '../../src/server/headroom-server.js';
 import type { TestDatabase, TestDatabaseKind } from '../../src/store/test-databases.js';
 import { repositoryRoot } from '../../src/cli/captured-io.js';
@@ -41,6 +42,8 @@ export async function startTestHeadroom(
     readonly now?: string;
     readonly bodyLimitBytes?: number;
     readonly env?: Readonly<Record<string, string>>;
+    /** The server's log (default: none), e.g. into an array to read its warnings. */
+    readonly logger?: LoggerOptions;
   } = {},
 ): Promise<TestHeadroom> {
   const database: TestDatabase = await kind.create();
@@ -58,6 +61,7 @@ export async function startTestHeadroom(
     clock,
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   }).catch(async (error: unknown) => {
     await database.drop();
     throw error;

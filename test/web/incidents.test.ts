@@ -156,9 +156,17 @@ describe('the incident screens', BROWSER_TEST_LIMIT, () => {
     expect(await text(form.locator('[data-field-error="title"]'))).toContain('title');
     expect(await text(form.locator('[data-field-error="services"]'))).toContain('service');
     expect(await form.getByLabel('Title').getAttribute('aria-invalid')).toBe('true');
+    // No severity is chosen for the person (the first, SEV1, pages the incident-response
+    // rotation): a placeholder until one is, and a message when none is.
+    expect(await form.getByLabel('Severity').inputValue()).toBe('');
+    expect(await text(form.locator('[data-field-error="severity"]'))).toContain(
+      'Choose a severity',
+    );
+    expect(await form.getByLabel('Severity').getAttribute('aria-invalid')).toBe('true');
 
     await form.getByLabel('Title').fill('Checkout failing payments');
     await form.getByLabel('Severity').selectOption('SEV2');
+    expect(await form.locator('[data-field-error="severity"]').textContent()).toBe('');
     await form.getByRole('checkbox', { name: /^checkout/ }).check();
     await form.getByRole('checkbox', { name: /^payments-api/ }).check();
     await form.getByLabel('Summary (optional)').fill('Card payments fail at the last step.');

@@ -191,7 +191,11 @@ export interface AlertIntegrationRecord {
   readonly revokedAt: number | null;
 }
 
-export type NotificationChannelKind = 'email' | 'webhook' | 'slack';
+/**
+ * `none`: a row of the delivery log that records whom a page could not reach and why
+ * (no escalation policy, nobody on call, escalation exhausted); never sent.
+ */
+export type NotificationChannelKind = 'email' | 'webhook' | 'slack' | 'none';
 
 export interface DeliveryAttempt {
   readonly at: number;
@@ -209,7 +213,8 @@ export interface NotificationRecord {
   readonly channel: NotificationChannelKind;
   readonly destination: string;
   readonly message: unknown;
-  readonly status: 'pending' | 'sent' | 'failed';
+  /** `unreached`: a `none` row, there for people to read. */
+  readonly status: 'pending' | 'sent' | 'failed' | 'unreached';
   readonly attempts: number;
   readonly nextAttemptAt: number;
   readonly log: readonly DeliveryAttempt[];
@@ -311,6 +316,8 @@ export interface HeartbeatPingRecord {
   readonly runId: string | null;
   readonly durationMs: number | null;
   readonly body: string | null;
+  /** The size of the body the ping sent, in bytes: over what `body` keeps, it was cut. */
+  readonly bodyBytes: number | null;
   readonly remote: string | null;
   readonly userAgent: string | null;
 }

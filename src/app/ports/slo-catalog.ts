@@ -115,4 +115,10 @@ export interface AppDependencies {
   readonly signals?: { pagesChanged(): void };
   /** Open incidents, for the gate's incident freeze and the change-failure figure. */
   readonly incidents: IncidentSource;
+  /** The server's log, for what people must hear of though nobody asked (a page reaching no one). */
+  readonly log?: WarningLog;
+}
+
+export interface WarningLog {
+  warn(details: Readonly<Record<string, unknown>>, message: string): void;
 }

@@ -231,9 +231,14 @@ export interface PagingRepository {
     expectedRevision: number | undefined,
   ): Promise<boolean>;
   listDueEscalations(atMs: number, limit: number): Promise<StoredEscalation[]>;
-  /** Adds what is not there yet (by key); returns how many were new. */
+  /**
+   * Adds what is not there yet (by key); returns how many were new. A `log` is given
+   * only for rows that are never sent (`unreached`): their log says why.
+   */
   insertNotifications(
-    notifications: readonly Omit<NotificationRecord, 'id' | 'attempts' | 'log' | 'sentAt'>[],
+    notifications: readonly (Omit<NotificationRecord, 'id' | 'attempts' | 'log' | 'sentAt'> & {
+      readonly log?: readonly DeliveryAttempt[];
+    })[],
   ): Promise<number>;
   listDueNotifications(atMs: number, limit: number): Promise<NotificationRecord[]>;
   recordDelivery(
@@ -242,6 +247,8 @@ export interface PagingRepository {
     outcome: { readonly status: NotificationRecord['status']; readonly nextAttemptAt: number },
   ): Promise<void>;
   listNotifications(pageId: string): Promise<NotificationRecord[]>;
+  /** The `unreached` rows of these pages, oldest first: what the page API warns of. */
+  listUnreachedNotifications(pageIds: readonly string[]): Promise<NotificationRecord[]>;
   getSetting(name: string): Promise<string | undefined>;
   /** Stores `value` unless the setting exists; returns the stored value either way. */
   ensureSetting(name: string, value: string): Promise<string>;

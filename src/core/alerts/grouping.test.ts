@@ -82,13 +82,35 @@ describe('opening and grouping pages', () => {
   it('folds another alert of the same service within the window into the page', () => {
     const { results, pages } = run([
       [alert('cpu'), T0],
-      [alert('latency', { severity: 'critical' }), T0 + 4 * MINUTE],
+      [alert('latency', { severity: 'warning' }), T0 + 4 * MINUTE],
+      [alert('errors', { severity: 'error' }), T0 + 4 * MINUTE + 1],
     ]);
-    expect(results.map((r) => r.decision)).toEqual(['opened', 'attached']);
+    expect(results.map((r) => r.decision)).toEqual(['opened', 'attached', 'attached']);
     expect(pages).toHaveLength(1);
-    expect(pages[0]?.alerts.map((a) => a.dedupKey)).toEqual(['cpu', 'latency']);
-    expect(pages[0]?.severity).toBe('critical');
+    expect(pages[0]?.alerts.map((a) => a.dedupKey)).toEqual(['cpu', 'latency', 'errors']);
+    expect(pages[0]?.severity).toBe('error');
     expect(results[1]?.alert?.id).toBe(`${pages[0]?.id ?? ''}.2`);
+  });
+
+  it('opens a page of its own for an alert more severe than the open page of its service', () => {
+    // The reviewer's case: an info webhook alert of search, then a PagerDuty critical.
+    const { results, pages } = run(
+      [
+        [alert('cert-expiry', { service: 'search', severity: 'info' }), T0],
+        [
+          alert('search-down', { source: 'pagerduty', service: 'search', severity: 'critical' }),
+          T0 + MINUTE,
+        ],
+        [alert('db-slow', { service: 'search-db', severity: 'critical' }), T0 + 2 * MINUTE],
+      ],
+      { ...OPTIONS, relatedServices: (service) => (service === 'search-db' ? ['search'] : []) },
+    );
+    expect(results.map((r) => r.decision)).toEqual(['opened', 'opened', 'attached']);
+    expect(pages.map((page) => [page.summary, page.severity])).toEqual([
+      ['cert-expiry is broken', 'info'],
+      ['search-down is broken', 'critical'],
+    ]);
+    expect(pages[1]?.alerts.map((a) => a.dedupKey)).toEqual(['search-down', 'db-slow']);
   });
 
   it('opens a new page once the window since the page opened has passed', () => {
@@ -134,6 +156,29 @@ describe('opening and grouping pages', () => {
     expect(results.map((r) => r.decision)).toEqual(['opened', 'opened', 'attached']);
     expect(results[2]?.page?.id).toBe(pages[0]?.id);
     expect(pages[0]?.services).toEqual(['checkout', 'payments']);
+  });
+
+  it("keeps a sender's group on its page for as long as the page is open, whatever its age", () => {
+    const group = '{}:{alertname="RecoDown"}';
+    const am = (dedupKey: string, severity: IncomingAlert['severity'] = 'error') =>
+      alert(dedupKey, { source: 'alertmanager', senderGroup: group, service: 'reco', severity });
+    const { results, pages } = run([
+      [am('a'), T0],
+      [am('b'), T0],
+      [am('c'), T0 + DEFAULT_GROUPING_WINDOW_MS + MINUTE],
+      [am('d', 'critical'), T0 + 3 * 60 * MINUTE],
+      [alert('other', { service: 'reco' }), T0 + 3 * 60 * MINUTE],
+    ]);
+    expect(results.map((r) => r.decision)).toEqual([
+      'opened',
+      'attached',
+      'attached',
+      'attached',
+      'opened',
+    ]);
+    expect(pages[0]?.alerts.map((a) => a.dedupKey)).toEqual(['a', 'b', 'c', 'd']);
+    // The group's own alert raises the page: it does not calm down while open.
+    expect(pages[0]?.severity).toBe('critical');
   });
 
   it('joins the latest matching page when several are open', () => {
@@ -491,7 +536,7 @@ describe('grouping laws', () => {
     );
   });
 
-  it('gives a page the most severe severity its alerts ever had, and services without repeats', () => {
+  it('gives a page the most severe severity its alerts ever had, never attaches a more severe alert, and services without repeats', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -509,18 +554,30 @@ describe('grouping laws', () => {
         ),
         (events) => {
           const related: GroupingOptions = { ...OPTIONS, relatedServices: () => ['a', 'b'] };
-          const { pages } = run(
-            events.map(
-              (e, i) =>
-                [alert(`k${e.key}`, { severity: e.severity, service: e.service }), T0 + i] as const,
-            ),
-            related,
-          );
-          expect(pages).toHaveLength(1);
           const order = ['critical', 'error', 'warning', 'info'];
-          const worst = order.find((s) => events.some((e) => e.severity === s));
-          expect(pages[0]?.severity).toBe(worst);
-          expect(new Set(pages[0]?.services).size).toBe(pages[0]?.services.length);
+          const rank = (severity: string) => order.indexOf(severity);
+          let pages: readonly Page[] = [];
+          const severitiesByPage = new Map<string, string[]>();
+          for (const [i, e] of events.entries()) {
+            const result = groupInto(
+              pages,
+              alert(`k${e.key}`, { severity: e.severity, service: e.service }),
+              T0 + i,
+              related,
+            );
+            const before = pages.find((page) => page.id === result.page?.id);
+            if (result.decision === 'attached') {
+              expect(rank(e.severity)).toBeGreaterThanOrEqual(rank(before?.severity ?? ''));
+            }
+            const id = result.page?.id ?? '';
+            severitiesByPage.set(id, [...(severitiesByPage.get(id) ?? []), e.severity]);
+            pages = result.openPages;
+          }
+          for (const page of pages) {
+            const severities = severitiesByPage.get(page.id) ?? [];
+            expect(page.severity).toBe(order.find((s) => severities.includes(s)));
+            expect(new Set(page.services).size).toBe(page.services.length);
+          }
         },
       ),
     );

@@ -71,7 +71,10 @@ export interface Page {
 }
 
 export interface GroupingOptions {
-  /** How long after a page opens related alerts still join it. */
+  /**
+   * How long after a page opens alerts of its services (or related ones) still join
+   * it; alerts of a sender group on the page join it for as long as it is open.
+   */
   readonly windowMs: number;
   /**
    * Services whose open pages an alert of `service` may join too, e.g. its critical
@@ -114,10 +117,12 @@ export interface GroupResult {
  *
  * Dedup: an open (triggered or acknowledged) alert with the same identity takes the
  * trigger as a repeat; after it resolved, a trigger is a new alert (PagerDuty: "a new
- * alert", never a re-open). Grouping: a new alert joins the open page, opened less
- * than `windowMs` before, that shares its sender group (the user's Alertmanager
- * `group_by` is respected), else its service, else a related service; the latest such
- * page wins. Alerts that name no service and no sender group each get their own page:
+ * alert", never a re-open). Grouping: a new alert joins the open page that shares its
+ * sender group, whatever its age (the user's Alertmanager `group_by` is respected);
+ * else the open page, opened less than `windowMs` before and at least as severe as the
+ * alert, of its service, else of a related service; the latest such page wins. An
+ * alert more severe than those pages opens its own, which pages as usual. Alerts that
+ * name no service and no sender group each get their own page:
  * nothing says they are related. An acknowledged page still takes new alerts (like
  * PagerDuty, it is not re-escalated for them): its responder is on the problem.
  */
@@ -444,27 +449,11 @@ function pickPage(
   atMs: number,
   options: GroupingOptions,
 ): number | undefined {
-  const { service, senderGroup } = incoming;
+  const { service } = incoming;
   const related = service === undefined ? [] : (options.relatedServices?.(service) ?? []);
   let best: { index: number; rank: number; page: Page } | undefined;
   for (const [index, page] of pages.entries()) {
-    if (atMs - page.openedAt >= options.windowMs) continue;
-    let rank: number | undefined;
-    if (
-      senderGroup !== undefined &&
-      page.alerts.some(
-        (alert) =>
-          alert.senderGroup === senderGroup &&
-          alert.source === incoming.source &&
-          alert.integration === incoming.integration,
-      )
-    ) {
-      rank = 0;
-    } else if (service !== undefined && page.services.includes(service)) {
-      rank = 1;
-    } else if (related.some((name) => page.services.includes(name))) {
-      rank = 2;
-    }
+    const rank = joinRank(page, incoming, related, atMs, options);
     if (rank === undefined) continue;
     if (
       best === undefined ||
@@ -477,6 +466,43 @@ function pickPage(
     }
   }
   return best?.index;
+}
+
+/**
+ * How closely a new alert belongs on an open page: 0 the sender's own group, 1 its
+ * service, 2 a related service; undefined when it does not join that page.
+ */
+function joinRank(
+  page: Page,
+  incoming: IncomingAlert,
+  related: readonly string[],
+  atMs: number,
+  options: GroupingOptions,
+): number | undefined {
+  const { service, senderGroup } = incoming;
+  const sameSenderGroup =
+    senderGroup !== undefined &&
+    page.alerts.some(
+      (alert) =>
+        alert.senderGroup === senderGroup &&
+        alert.source === incoming.source &&
+        alert.integration === incoming.integration,
+    );
+  // The sender said these alerts are one problem: the group's page takes them for as
+  // long as it is open, however old (Alertmanager re-sends a group for hours).
+  if (sameSenderGroup) return 0;
+  // From here grouping only guesses that alerts are related: within the window, and
+  // never by hiding a more severe alert on a calmer page, which would page no one for
+  // it and have the page's notifications name the wrong alert.
+  if (atMs - page.openedAt >= options.windowMs) return undefined;
+  if (isMoreSevere(incoming.severity, page.severity)) return undefined;
+  if (service !== undefined && page.services.includes(service)) return 1;
+  if (related.some((name) => page.services.includes(name))) return 2;
+  return undefined;
+}
+
+function isMoreSevere(severity: AlertSeverity, than: AlertSeverity): boolean {
+  return severity !== than && moreSevere(severity, than) === severity;
 }
 
 function newAlert(incoming: IncomingAlert, key: string, id: string, atMs: number): PageAlert {

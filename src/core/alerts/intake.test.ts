@@ -543,6 +543,30 @@ describe('normalizing PagerDuty events', () => {
     });
   });
 
+  it("takes a service label in custom_details over the integration's service, as the other formats take theirs", () => {
+    const options = { receivedAt: RECEIVED_AT, integration: 'am-pd', service: 'checkout' };
+    const labelled = pagerDutyEventSchema.parse({
+      ...AM_PD_TRIGGER,
+      payload: {
+        ...AM_PD_TRIGGER.payload,
+        // What `details: {service: '{{ .CommonLabels.service }}'}` in pagerduty_configs sends.
+        custom_details: { ...AM_PD_TRIGGER.payload.custom_details, service: 'svc-0' },
+      },
+    });
+    expect(normalizePagerDutyEvent(labelled, options).service).toBe('svc-0');
+    // The same group through Alertmanager's webhook: the same service, so one page.
+    const webhook = normalizeAlertmanagerMessage(
+      alertmanagerWebhookSchema.parse(amFiring()),
+      options,
+    );
+    expect(webhook.alerts.map((alert) => alert.service)).toEqual(['svc-0', 'svc-0']);
+    // component and source name a machine's part or the machine: the integration's
+    // service is the better guess, and they serve only when it names none.
+    const doc = pagerDutyEventSchema.parse(PD_DOC_TRIGGER);
+    expect(normalizePagerDutyEvent(doc, options).service).toBe('checkout');
+    expect(normalizePagerDutyEvent(doc, { receivedAt: RECEIVED_AT }).service).toBe('postgres');
+  });
+
   it('does not take the sending tool for the service', () => {
     const alert = normalizePagerDutyEvent(pagerDutyEventSchema.parse(AM_PD_TRIGGER), {
       receivedAt: RECEIVED_AT,

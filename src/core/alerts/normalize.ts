@@ -124,9 +124,12 @@ function endOf(text: string | undefined): number | undefined {
 /**
  * PagerDuty semantics: a trigger without `dedup_key` is a new alert every time, so its
  * key is generated from the body and the arrival instant (the caller returns it in the
- * 202 answer). The integration's service comes first, because in PagerDuty the routing
- * key is the service; then a service label in `custom_details`, `component`, and last
- * `source` unless it merely names the sending tool (Alertmanager sends
+ * 202 answer). A service label in `custom_details` comes first, as a `service` label
+ * does in the other formats: one Alertmanager's `pagerduty_configs` (one routing key)
+ * serves many services, and its `details` can name each. Then the integration's
+ * service; `component` and `source` only when the integration names none, since they
+ * name a part of a machine or the machine ("mysql", "db1"), rarely a service; `source`
+ * not when it merely names the sending tool (Alertmanager sends
  * `source: "Alertmanager"`, `client: "Alertmanager"`).
  */
 export function normalizePagerDutyEvent(
@@ -159,8 +162,8 @@ export function normalizePagerDutyEvent(
     summary: summaryOf([payload.summary], dedupKey),
     severity: severityOf(payload.severity, options),
     service:
-      options.service ??
       serviceFromLabels(details, options) ??
+      options.service ??
       nonBlank(payload.component) ??
       nonBlank(source),
     labels,

@@ -1,7 +1,33 @@
 // What a notification says: the same facts for every channel (summary, services,
-// severity, the SLO numbers of a burn alert, the runbook, acknowledge and resolve
-// links), rendered per channel by `render*`.
-import type { Page } from './grouping.js';
+// severity, the page's alerts with their descriptions and source links, the SLO numbers
+// of a burn alert, the runbooks, acknowledge and resolve links and commands), rendered
+// per channel by `render*`. Whoever is woken at night acts on the notification alone:
+// it must carry what the page API would show them.
+import type { Page, PageAlert } from './grouping.js';
+
+/** Alerts listed one by one; the rest are counted ("and 3 more"). */
+export const MAX_ALERTS_LISTED = 10;
+/** A runbook's Markdown is cut here in a notification: the page has all of it. */
+const MAX_RUNBOOK_LINES = 40;
+const MAX_RUNBOOK_CHARACTERS = 4000;
+const MAX_DESCRIPTION_CHARACTERS = 300;
+
+/** A runbook as a notification names it: a link, the Markdown of a Runbook document, or both. */
+export interface RunbookReference {
+  readonly title: string;
+  readonly url: string | null;
+  readonly markdown: string | null;
+}
+
+export interface AlertLine {
+  readonly summary: string;
+  readonly status: string;
+  readonly service: string | null;
+  /** The alert's description (or summary) annotation, when it says more than its summary. */
+  readonly description: string | null;
+  /** Where the alert came from (Alertmanager's generatorURL: "Source") and other links it carried. */
+  readonly links: readonly { readonly href: string; readonly text: string }[];
+}
 
 export interface NotificationMessage {
   readonly pageId: string;
@@ -12,16 +38,27 @@ export interface NotificationMessage {
   /** Escalation level (1-based) and run through the levels. */
   readonly level: number;
   readonly attempt: number;
+  /** The first runbook link, for receivers that read one. */
   readonly runbookUrl: string | null;
+  /** Absent on messages an earlier version queued (as are the commands and alert lines). */
+  readonly runbooks?: readonly RunbookReference[];
   /** A burn-rate alert's numbers, as the evaluator recorded them. */
   readonly slo: Readonly<Record<string, string>> | null;
   /** Null on a resolved notice: there is nothing left to act on. */
   readonly links: {
     readonly page: string;
+    /** Empty on an acknowledged notice: only resolving is left. */
     readonly acknowledge: string;
     readonly resolve: string;
   } | null;
+  /** The same actions from a terminal; null once there is nothing left to act on. */
+  readonly commands?: { readonly acknowledge: string; readonly resolve: string } | null;
   readonly alerts: number;
+  /** The first `MAX_ALERTS_LISTED` alerts of the page; `alertsNotListed` counts the rest. */
+  readonly alertLines?: readonly AlertLine[];
+  readonly alertsNotListed?: number;
+  /** Set on the notice that tells channels someone took the page. */
+  readonly acknowledged?: { readonly at: string; readonly by: string } | undefined;
   /** Set on the notice that tells the people paged that the page resolved. */
   readonly resolved?: { readonly at: string; readonly by: string } | undefined;
 }
@@ -30,9 +67,11 @@ export function messageFor(
   page: Page,
   step: { readonly level: number; readonly attempt: number },
   links: NonNullable<NotificationMessage['links']>,
+  runbooks: readonly RunbookReference[] = [],
 ): NotificationMessage {
   const burn = page.alerts.find((alert) => alert.source === 'burn-rate');
   const services = page.services.length === 0 ? 'no service' : page.services.join(', ');
+  const listed = page.alerts.slice(0, MAX_ALERTS_LISTED);
   return {
     pageId: page.id,
     title: `[${page.severity.toUpperCase()}] ${page.summary} (${services})`,
@@ -41,10 +80,50 @@ export function messageFor(
     services: [...page.services],
     level: step.level,
     attempt: step.attempt,
-    runbookUrl: page.alerts.find((alert) => alert.runbookUrl !== undefined)?.runbookUrl ?? null,
+    runbookUrl: runbooks.find((runbook) => runbook.url !== null)?.url ?? null,
+    runbooks: runbooks.map((runbook) => ({
+      ...runbook,
+      markdown: runbook.markdown === null ? null : shortened(runbook.markdown),
+    })),
     slo: burn === undefined ? null : { ...burn.labels, ...burn.annotations },
     links,
+    commands: {
+      acknowledge: `headroom page ack ${page.id}`,
+      resolve: `headroom page resolve ${page.id}`,
+    },
     alerts: page.alerts.length,
+    alertLines: listed.map(alertLine),
+    alertsNotListed: page.alerts.length - listed.length,
+  };
+}
+
+/** Alert runbook links first (the sender knows the alert best), each URL once. */
+export function runbookLinks(page: Page): RunbookReference[] {
+  const urls = [
+    ...new Set(
+      page.alerts.flatMap((alert) => (alert.runbookUrl === undefined ? [] : [alert.runbookUrl])),
+    ),
+  ];
+  return urls.map((url) => ({ title: 'Runbook', url, markdown: null }));
+}
+
+/**
+ * What channels hear when someone takes the page: the Slack message with live
+ * Acknowledge buttons is otherwise the last word. Resolving is still to be done.
+ */
+export function acknowledgedMessageFor(
+  page: Page,
+  by: string,
+  atMs: number,
+  links: NotificationMessage['links'],
+): NotificationMessage {
+  const services = page.services.length === 0 ? 'no service' : page.services.join(', ');
+  return {
+    ...messageFor(page, { level: 0, attempt: 0 }, { page: '', acknowledge: '', resolve: '' }),
+    title: `[ACKNOWLEDGED] ${page.summary} (${services})`,
+    links: links === null ? null : { ...links, acknowledge: '' },
+    commands: { acknowledge: '', resolve: `headroom page resolve ${page.id}` },
+    acknowledged: { at: new Date(atMs).toISOString(), by },
   };
 }
 
@@ -55,6 +134,7 @@ export function resolvedMessageFor(page: Page, by: string, atMs: number): Notifi
     ...messageFor(page, { level: 0, attempt: 0 }, { page: '', acknowledge: '', resolve: '' }),
     title: `[RESOLVED] ${page.summary} (${services})`,
     links: null,
+    commands: null,
     resolved: { at: new Date(atMs).toISOString(), by },
   };
 }
@@ -68,13 +148,24 @@ export function renderText(message: NotificationMessage): string {
       `Services: ${message.services.join(', ') || '—'}`,
     ].join('\n')}\n`;
   }
-  const lines = [
-    message.title,
-    '',
+  const lines = [message.title, ''];
+  if (message.acknowledged !== undefined) {
+    lines.push(`Acknowledged at ${message.acknowledged.at} by ${message.acknowledged.by}.`, '');
+  }
+  lines.push(
     `Services: ${message.services.join(', ') || '—'}`,
     `Severity: ${message.severity}; escalation level ${String(message.level)}, round ${String(message.attempt)}`,
     `Alerts on this page: ${String(message.alerts)}`,
-  ];
+  );
+  for (const alert of alertLinesOf(message)) {
+    const service = alert.service === null ? '' : ` (${alert.service})`;
+    lines.push(`  - [${alert.status}] ${alert.summary}${service}`);
+    if (alert.description !== null) lines.push(`    ${alert.description}`);
+    for (const link of alert.links) lines.push(`    ${link.text}: ${link.href}`);
+  }
+  if ((message.alertsNotListed ?? 0) > 0) {
+    lines.push(`  … and ${String(message.alertsNotListed)} more`);
+  }
   if (message.slo !== null) {
     lines.push(
       '',
@@ -82,13 +173,21 @@ export function renderText(message: NotificationMessage): string {
       ...Object.entries(message.slo).map(([key, value]) => `  ${key}: ${value}`),
     );
   }
-  if (message.runbookUrl !== null) lines.push('', `Runbook: ${message.runbookUrl}`);
+  for (const runbook of runbooksOf(message)) {
+    lines.push('', runbook.url === null ? `Runbook: ${runbook.title}` : `Runbook: ${runbook.url}`);
+    if (runbook.markdown !== null) {
+      lines.push(...runbook.markdown.split('\n').map((line) => `  ${line}`.trimEnd()));
+    }
+  }
   if (message.links !== null) {
+    lines.push('');
+    if (message.links.acknowledge !== '') lines.push(`Acknowledge: ${message.links.acknowledge}`);
+    lines.push(`Resolve: ${message.links.resolve}`, `Page: ${message.links.page}`);
+  }
+  if (message.commands !== null && message.commands !== undefined) {
     lines.push(
       '',
-      `Acknowledge: ${message.links.acknowledge}`,
-      `Resolve: ${message.links.resolve}`,
-      `Page: ${message.links.page}`,
+      `From a terminal: ${[message.commands.acknowledge, message.commands.resolve].filter((command) => command !== '').join(' or ')}`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -96,12 +195,7 @@ export function renderText(message: NotificationMessage): string {
 
 /** A Slack incoming-webhook message: plain text plus blocks with the links as buttons. */
 export function renderSlack(message: NotificationMessage): unknown {
-  const fields = [
-    `*Services:* ${message.services.join(', ') || '—'}`,
-    `*Severity:* ${message.severity}`,
-    ...(message.runbookUrl === null ? [] : [`*Runbook:* <${message.runbookUrl}|open>`]),
-  ];
-  if (message.links === null) {
+  if (message.links === null || message.resolved !== undefined) {
     const when =
       message.resolved === undefined
         ? ''
@@ -111,6 +205,43 @@ export function renderSlack(message: NotificationMessage): unknown {
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${message.title}*${when}` } }],
     };
   }
+  const alerts = alertLinesOf(message).map((alert) => {
+    const source = alert.links.map((link) => ` <${link.href}|${link.text}>`).join('');
+    const description = alert.description === null ? '' : `\n    ${alert.description}`;
+    return `• [${alert.status}] ${alert.summary}${source}${description}`;
+  });
+  if ((message.alertsNotListed ?? 0) > 0) {
+    alerts.push(`… and ${String(message.alertsNotListed)} more`);
+  }
+  const fields = [
+    ...(message.acknowledged === undefined
+      ? []
+      : [`Acknowledged at ${message.acknowledged.at} by ${message.acknowledged.by}.`]),
+    `*Services:* ${message.services.join(', ') || '—'}`,
+    `*Severity:* ${message.severity}`,
+    ...runbooksOf(message).map((runbook) =>
+      runbook.url === null
+        ? `*Runbook:* ${runbook.title}${quoted(runbook.markdown)}`
+        : `*Runbook:* <${runbook.url}|${runbook.title === 'Runbook' ? 'open' : runbook.title}>`,
+    ),
+    ...(alerts.length === 0 ? [] : [`*Alerts (${String(message.alerts)}):*`, ...alerts]),
+  ];
+  const buttons = [
+    ...(message.links.acknowledge === ''
+      ? []
+      : [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'Acknowledge' },
+            url: message.links.acknowledge,
+          },
+        ]),
+    {
+      type: 'button',
+      text: { type: 'plain_text', text: 'Resolve' },
+      url: message.links.resolve,
+    },
+  ];
   return {
     text: message.title,
     blocks: [
@@ -118,21 +249,56 @@ export function renderSlack(message: NotificationMessage): unknown {
         type: 'section',
         text: { type: 'mrkdwn', text: `*${message.title}*\n${fields.join('\n')}` },
       },
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            text: { type: 'plain_text', text: 'Acknowledge' },
-            url: message.links.acknowledge,
-          },
-          {
-            type: 'button',
-            text: { type: 'plain_text', text: 'Resolve' },
-            url: message.links.resolve,
-          },
-        ],
-      },
+      { type: 'actions', elements: buttons },
     ],
   };
+}
+
+/** Messages queued before runbooks were listed carry only `runbookUrl`. */
+function runbooksOf(message: NotificationMessage): readonly RunbookReference[] {
+  if (message.runbooks !== undefined) return message.runbooks;
+  return message.runbookUrl === null
+    ? []
+    : [{ title: 'Runbook', url: message.runbookUrl, markdown: null }];
+}
+
+/** Messages queued before alerts were listed have none. */
+function alertLinesOf(message: NotificationMessage): readonly AlertLine[] {
+  return message.alertLines ?? [];
+}
+
+function alertLine(alert: PageAlert): AlertLine {
+  const detail = alert.annotations.description ?? alert.annotations.summary;
+  return {
+    summary: alert.summary,
+    status: alert.status,
+    service: alert.service ?? null,
+    // Bounded: ten long descriptions would not fit a Slack message.
+    description:
+      detail === undefined || detail === alert.summary
+        ? null
+        : detail.length > MAX_DESCRIPTION_CHARACTERS
+          ? `${detail.slice(0, MAX_DESCRIPTION_CHARACTERS)}…`
+          : detail,
+    links: alert.links.map((link) => ({ href: link.href, text: link.text ?? 'Link' })),
+  };
+}
+
+/** A runbook's first lines in a Slack section (its text is limited to 3,000 characters). */
+function quoted(markdown: string | null): string {
+  if (markdown === null) return '';
+  const head = markdown.split('\n').slice(0, 8).join('\n').slice(0, 600);
+  return `\n${head
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n')}`;
+}
+
+function shortened(markdown: string): string {
+  const lines = markdown.trimEnd().split('\n');
+  let text = lines.slice(0, MAX_RUNBOOK_LINES).join('\n');
+  if (text.length > MAX_RUNBOOK_CHARACTERS) text = text.slice(0, MAX_RUNBOOK_CHARACTERS);
+  return text.length < markdown.trimEnd().length
+    ? `${text}\n… (the page has the whole runbook)`
+    : text;
 }

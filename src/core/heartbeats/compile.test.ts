@@ -144,6 +144,28 @@ describe('cron across DST (what cron-parser does, and what we keep of it)', () =
     expect(iso(daily.nextDueAfter(ms('2026-03-29T01:00:00Z')))).toBe('2026-03-30T00:30:00.000Z');
   });
 
+  it('spring forward 2027-03-28: a skipped time is due the gap later (03:30 CEST), not at its end', () => {
+    // What docs/server.md promises: 02:30 does not exist that night; the slot is 02:30
+    // read with the winter offset, 01:30Z, which is 03:30 CEST, not 03:00.
+    expect(iso(daily.nextDueAfter(ms('2027-03-27T01:30:00Z')))).toBe('2027-03-28T01:30:00.000Z');
+    expect(iso(daily.nextDueAfter(ms('2027-03-28T00:59:00Z')))).toBe('2027-03-28T01:30:00.000Z');
+    // A ping from 03:00 CEST on (a cron that ran the job at the end of the gap) is
+    // past that day's slot: the next run is due the next night.
+    expect(iso(daily.nextDueAfter(ms('2027-03-28T01:00:00Z')))).toBe('2027-03-29T00:30:00.000Z');
+    // Two times in the gap: only the first is due (03:15 CEST); 02:45 is not.
+    const twice = cronCheck('15,45 2 * * *', 'Europe/Amsterdam', HOUR);
+    const slots = twice.schedule.dueBetween(
+      0,
+      ms('2027-03-28T00:00:00Z'),
+      ms('2027-03-29T00:30:00Z'),
+      100,
+    );
+    expect(slots.instants.map(iso)).toEqual([
+      '2027-03-28T01:15:00.000Z',
+      '2027-03-29T00:15:00.000Z',
+    ]);
+  });
+
   it('fall back 2026-10-25: one slot, the first 02:30 (CEST), however it is asked', () => {
     const from = ms('2026-10-23T00:00:00Z');
     const slots = daily.schedule.dueBetween(from, from, ms('2026-10-27T00:00:00Z'), 100);

@@ -12,10 +12,10 @@ export type Verdict =
 
 /**
  * Whether an approval lifts a matched rule. It must be for the service and name
- * the rule (or `all`); then it counts only if the approver is not the one
- * deploying nor the one who asked, the approval is for this deployer (when it
- * names one), the approver held one of the policy's roles, and it is in force
- * and no longer than the policy allows.
+ * the rule (or `all`); then it counts only if it is in force, the approver is not
+ * the one deploying nor the one who asked, the approval is for this deployer (when
+ * it names one), the approver held one of the policy's roles, and it is no longer
+ * than the policy allows.
  */
 export function judgeApproval(
   approval: Approval,
@@ -40,6 +40,20 @@ export function judgeApproval(
     return {
       refusal: 'notApprovable',
       message: `rule ${policy.name}/${rule} denies and approvals do not lift deny rules; ${labels}`,
+    };
+  }
+  // An approval out of force counts for no one under any policy: that is what to fix
+  // first, and what every policy it names is told, so that it is listed once.
+  if (atMs < approval.grantedAtMs) {
+    return {
+      refusal: 'notYetValid',
+      message: `the approval is given from ${isoInstant(approval.grantedAtMs)}`,
+    };
+  }
+  if (atMs >= approval.expiresAtMs) {
+    return {
+      refusal: 'expired',
+      message: `the approval expired at ${isoInstant(approval.expiresAtMs)}`,
     };
   }
   if (samePerson(approval.approver, request.actor)) {
@@ -74,18 +88,6 @@ export function judgeApproval(
       message: `${approval.approver} holds ${held}; policy ${policy.name} takes approvals from ${orList(policy.approvalRoles)}`,
     };
   }
-  if (atMs < approval.grantedAtMs) {
-    return {
-      refusal: 'notYetValid',
-      message: `the approval is given from ${isoInstant(approval.grantedAtMs)}`,
-    };
-  }
-  if (atMs >= approval.expiresAtMs) {
-    return {
-      refusal: 'expired',
-      message: `the approval expired at ${isoInstant(approval.expiresAtMs)}`,
-    };
-  }
   const lengthMs = approval.expiresAtMs - approval.grantedAtMs;
   if (lengthMs > policy.maxApprovalMs) {
     return {
@@ -94,6 +96,27 @@ export function judgeApproval(
     };
   }
   return 'counts';
+}
+
+/**
+ * How much a refusal says, most first: an approval out of force counts for no one; one
+ * for another deployer, or given by this one, not for this deploy; the rest only under
+ * the policy that refused it. Where one approval is refused under several policies,
+ * the most decisive refusal is the one to show.
+ */
+export function refusalRank(refusal: ApprovalRefusal): number {
+  switch (refusal) {
+    case 'expired':
+    case 'notYetValid':
+      return 0;
+    case 'approverIsRequester':
+    case 'otherRequester':
+      return 1;
+    case 'roleNotAllowed':
+    case 'tooLong':
+    case 'notApprovable':
+      return 2;
+  }
 }
 
 /**

@@ -319,6 +319,10 @@ describe('decideDeploy: an SLO that cannot be read', () => {
     expect(decision.reasons[0]?.message).toBe(
       '[payments-default/budget-exhausted] The error budget of SLO checkout-availability is unknown (Prometheus answered 503; last read at 2026-06-10T09:58:00.000Z with 90% left), and an SLO that cannot be read does not count as healthy. Deploys are denied unless labelled reliability or rollback; no approval lifts this rule.',
     );
+    // The paging rule asks for the burn rate, and says that is what could not be read.
+    expect(decision.reasons[1]?.message).toMatch(
+      /^\[payments-default\/page-burn\] The burn rate of SLO checkout-availability could not be read \(Prometheus answered 503; last read at 2026-06-10T09:58:00\.000Z with 90% left\), and an SLO that cannot be read does not count as healthy\. /,
+    );
     const rollback = decideDeploy(
       gateInput([standard], { labels: ['rollback'], facts: { slos: [unreadable] } }),
       NOON,
@@ -574,6 +578,69 @@ describe('decideDeploy: approvals', () => {
     expect(decision.approvalsRefused.map((refused) => refused.id)).toEqual(['self', 'late-self']);
   });
 
+  it('lists an approval refused under two policies once, with what decides: its expiry', () => {
+    const managers = policy({
+      name: 'managers',
+      rules: [lowNeedsApproval],
+      approvals: { roles: ['eng-manager'], maxDurationMinutes: 24 * 60 },
+    });
+    const expiry = at('2026-06-10T17:00:00Z');
+    const decision = decideDeploy(
+      gateInput([only, managers], {
+        facts: { ...low, approvals: [approval({ approverRoles: ['sre-lead'] })] },
+      }),
+      expiry,
+    );
+    expect(decision.approvalsRefused).toEqual([
+      {
+        id: 'apr-1',
+        approver: 'bob',
+        refusal: 'expired',
+        message: 'the approval expired at 2026-06-10T17:00:00.000Z',
+        rules: ['payments-default/budget-low', 'managers/budget-low'],
+      },
+    ]);
+    // In force, it counts under one policy and not the other: that refusal is listed.
+    const inForce = decideDeploy(
+      gateInput([only, managers], {
+        facts: { ...low, approvals: [approval({ approverRoles: ['sre-lead'] })] },
+      }),
+      NOON,
+    );
+    expect(inForce.approvalsRefused).toMatchObject([
+      { id: 'apr-1', refusal: 'roleNotAllowed', rules: ['managers/budget-low'] },
+    ]);
+  });
+
+  it('combines refusals that weigh the same under different policies', () => {
+    const strict = policy({
+      name: 'strict',
+      rules: [lowNeedsApproval],
+      approvals: { roles: ['sre-lead'], maxDurationMinutes: 60 },
+    });
+    const managers = policy({
+      name: 'managers',
+      rules: [lowNeedsApproval],
+      approvals: { roles: ['eng-manager'], maxDurationMinutes: 24 * 60 },
+    });
+    const decision = decideDeploy(
+      gateInput([strict, managers], {
+        facts: { ...low, approvals: [approval({ approverRoles: ['sre-lead'] })] },
+      }),
+      NOON,
+    );
+    expect(decision.approvalsRefused).toEqual([
+      {
+        id: 'apr-1',
+        approver: 'bob',
+        refusal: 'tooLong',
+        message:
+          'the approval runs 8h, longer than the 1h policy strict allows; and bob holds role sre-lead; policy managers takes approvals from eng-manager',
+        rules: ['strict/budget-low', 'managers/budget-low'],
+      },
+    ]);
+  });
+
   it('one approval lifts every rule it covers, and is listed once', () => {
     const twoRules = policy({
       rules: [
@@ -664,6 +731,7 @@ describe('decideDeploy: freezes', () => {
       name: 'weekend',
       since: '2026-10-23T14:00:00.000Z',
       until: '2026-10-26T07:00:00.000Z',
+      endsAt: '2026-10-26T07:00:00.000Z',
       timeZone: 'Europe/Amsterdam',
       detail: 'Fri 16:00 to Mon 08:00 Europe/Amsterdam',
       holidays: null,
@@ -674,6 +742,62 @@ describe('decideDeploy: freezes', () => {
     expect(
       decideDeploy(gateInput([withFreezes(weekend)]), at('2026-10-26T08:00:00+01:00')).allowed,
     ).toBe(true);
+  });
+
+  it('holds deploys until the freeze that follows without a gap is over: Easter Monday after the weekend', () => {
+    // The example policy's freezes (examples/operations/policies.yaml). Easter Monday
+    // 2027 is 29 March: the weekend window ends at 08:00 that day, into the holiday.
+    const easterWeekend = withFreezes({ ...nlHolidays, ...weekend });
+    const saturday = at('2027-03-27T12:00:00+01:00');
+    const decision = decideDeploy(gateInput([easterWeekend]), saturday);
+    expect(decision.reasons.map((reason) => reason.freeze?.name)).toEqual(['weekend']);
+    expect(decision.reasons[0]?.freeze).toMatchObject({
+      kind: 'window',
+      // Tuesday 00:00 in Amsterdam (summer time since Sunday), not Monday 08:00.
+      until: '2027-03-29T22:00:00.000Z',
+      endsAt: '2027-03-29T06:00:00.000Z',
+    });
+    expect(decision.reasons[0]?.message).toBe(
+      '[payments-default/frozen] Weekly freeze weekend (Fri 16:00 to Mon 08:00 Europe/Amsterdam) holds deploys until 2027-03-29 08:00 Europe/Amsterdam (2027-03-29T06:00:00.000Z), ' +
+        'and freeze holidays-nl follows without a gap: deploys are held until 2027-03-30 00:00 Europe/Amsterdam (2027-03-29T22:00:00.000Z). ' +
+        'Deploys are denied unless labelled rollback; no approval lifts this rule.',
+    );
+    // What it says holds: held at Monday 08:00, let out on Tuesday at midnight.
+    expect(decideDeploy(gateInput([easterWeekend]), at('2027-03-29T06:00:00Z')).allowed).toBe(
+      false,
+    );
+    expect(decideDeploy(gateInput([easterWeekend]), at('2027-03-29T22:00:00Z')).allowed).toBe(true);
+    // A rule naming only the window waits for the window alone.
+    const windowOnly = withFreezes({ ...nlHolidays, ...weekend }, [
+      rule('frozen', { kind: 'freeze', freezes: ['weekend'] }, 'deny', ['rollback']),
+    ]);
+    expect(decideDeploy(gateInput([windowOnly]), saturday).reasons[0]?.freeze?.until).toBe(
+      '2027-03-29T06:00:00.000Z',
+    );
+  });
+
+  it('says "at least" when freezes still follow one another 14 days on', () => {
+    const always = withFreezes({
+      windows: [
+        {
+          name: 'weekend',
+          from: { day: 5, minute: 16 * 60 },
+          to: { day: 1, minute: 8 * 60 },
+          timeZone: 'Europe/Amsterdam',
+        },
+        {
+          name: 'weekdays',
+          from: { day: 1, minute: 8 * 60 },
+          to: { day: 5, minute: 16 * 60 },
+          timeZone: 'Europe/Amsterdam',
+        },
+      ],
+    });
+    const [reason] = decideDeploy(gateInput([always]), at('2026-11-10T10:00:00Z')).reasons;
+    expect(reason?.message).toContain(
+      'freeze weekend follows without a gap: deploys are held until at least',
+    );
+    expect(Date.parse(reason?.freeze?.until ?? '')).toBeGreaterThan(at('2026-11-27T00:00:00Z'));
   });
 
   it('an ad-hoc freeze tells its reason', () => {

@@ -8,17 +8,18 @@
 // overridable by a person writes `effect: requireApproval`, and names who may
 // approve. That keeps "deny" meaning deny in every policy, and makes every
 // override visible in the policy itself rather than in who happens to hold a role.
-import { liftFor, judgeApproval } from './approvals.js';
+import { liftFor, judgeApproval, refusalRank } from './approvals.js';
 import type {
   ApprovalRefusal,
   DeployDecision,
   GateInput,
   GateReason,
+  RefusedApproval,
   RuleMatch,
   WaivedReason,
   Waiver,
 } from './decision.js';
-import { activeFreezes, type ActiveFreeze } from './freezes.js';
+import { activeFreezes, heldUntil, type ActiveFreeze } from './freezes.js';
 import {
   INCIDENT_FREEZE_RULE,
   type Approval,
@@ -76,10 +77,8 @@ export function decideDeploy(input: GateInput, atMs: number): DeployDecision {
 
   const reasons: GateReason[] = [];
   const applied = new Map<string, { approval: Approval; rules: string[] }>();
-  const refused = new Map<
-    string,
-    { approval: Approval; refusal: ApprovalRefusal; message: string; rules: string[] }
-  >();
+  // By approval: one refused under several policies is listed once (refusedView).
+  const refused = new Map<string, { approval: Approval; verdicts: RefusalVerdict[] }>();
   for (const match of pending) {
     const ruleRef = `${match.policy.name}/${match.rule}`;
     let lifter: Approval | undefined;
@@ -93,16 +92,18 @@ export function decideDeploy(input: GateInput, atMs: number): DeployDecision {
         lifter ??= approval;
         continue;
       }
-      // One entry per approval and message: the same refusal for rules of one policy.
-      const key = `${approval.id}\u0000${verdict.message}`;
-      const entry = refused.get(key) ?? {
-        approval,
-        refusal: verdict.refusal,
-        message: verdict.message,
-        rules: [],
-      };
-      entry.rules.push(ruleRef);
-      refused.set(key, entry);
+      const entry = refused.get(approval.id) ?? { approval, verdicts: [] };
+      const same = entry.verdicts.find((each) => each.message === verdict.message);
+      if (same === undefined) {
+        entry.verdicts.push({
+          refusal: verdict.refusal,
+          message: verdict.message,
+          rules: [ruleRef],
+        });
+      } else {
+        same.rules.push(ruleRef);
+      }
+      refused.set(approval.id, entry);
       refusalNotes.push(
         `approval ${approval.id} by ${approval.approver} does not count: ${verdict.message}`,
       );
@@ -139,15 +140,34 @@ export function decideDeploy(input: GateInput, atMs: number): DeployDecision {
       expiresAt: isoInstant(approval.expiresAtMs),
       rules,
     })),
-    approvalsRefused: [...refused.values()].map(({ approval, refusal, message, rules }) => ({
-      id: approval.id,
-      approver: approval.approver,
-      refusal,
-      message,
-      rules,
-    })),
+    approvalsRefused: [...refused.values()].map(({ approval, verdicts }) =>
+      refusedView(approval, verdicts),
+    ),
     liftableBy: liftFor(reasons, request.actor),
     onUnavailable: onUnavailableFor(policies),
+  };
+}
+
+interface RefusalVerdict {
+  readonly refusal: ApprovalRefusal;
+  readonly message: string;
+  readonly rules: string[];
+}
+
+/**
+ * An approval refused under one or more rules, listed once: with the most decisive
+ * refusal (expired before a role another policy does not take), every refusal of that
+ * rank in its message, and every rule it did not count for.
+ */
+function refusedView(approval: Approval, verdicts: readonly RefusalVerdict[]): RefusedApproval {
+  const best = Math.min(...verdicts.map((verdict) => refusalRank(verdict.refusal)));
+  const decisive = verdicts.filter((verdict) => refusalRank(verdict.refusal) === best);
+  return {
+    id: approval.id,
+    approver: approval.approver,
+    refusal: decisive[0]?.refusal ?? 'expired',
+    message: decisive.map((verdict) => verdict.message).join('; and '),
+    rules: [...new Set(verdicts.flatMap((verdict) => verdict.rules))],
   };
 }
 
@@ -205,7 +225,7 @@ function matchPolicy(
       case 'burnAlert':
         for (const slo of facts.slos) {
           if (slo.unknown !== undefined) {
-            reasons.push(unknownReason(context, slo, slo.unknown));
+            reasons.push(unknownReason(context, slo, slo.unknown, 'burnRate'));
             continue;
           }
           const alert = worstAlert(slo.firingAlerts, when.severity);
@@ -224,7 +244,7 @@ function matchPolicy(
         freezes ??= activeFreezes(policy.freezes, atMs);
         for (const freeze of freezes) {
           if (when.freezes !== 'all' && !when.freezes.includes(freeze.name)) continue;
-          const described = describeFreeze(freeze);
+          const described = describeFreeze(freeze, heldUntil(policy.freezes, freeze, when.freezes));
           reasons.push(
             reason(context, 'freeze', { freeze: described.freeze, text: described.text }),
           );
@@ -291,14 +311,24 @@ function matchIncidents(
  * rule, with the rule's own labels and approvals: counting it as healthy would open
  * the gate exactly when monitoring is down.
  */
-function unknownReason(context: ReasonContext, slo: SloFacts, unknown: SloUnknown): GateReason {
+function unknownReason(
+  context: ReasonContext,
+  slo: SloFacts,
+  unknown: SloUnknown,
+  unread: 'budget' | 'burnRate' = 'budget',
+): GateReason {
   const last =
     unknown.numbersAt === null
       ? 'it has never been read'
       : `last read at ${unknown.numbersAt} with ${percent(slo.remaining)} left`;
+  // A burn-alert rule asks for the burn rate, not the budget: say what it could not read.
+  const what =
+    unread === 'budget'
+      ? `The error budget of SLO ${slo.name} is unknown`
+      : `The burn rate of SLO ${slo.name} could not be read`;
   return reason(context, 'budgetUnknown', {
     slo: sloNumbers(slo, null),
-    text: `The error budget of SLO ${slo.name} is unknown (${unknown.reason}; ${last}), and an SLO that cannot be read does not count as healthy`,
+    text: `${what} (${unknown.reason}; ${last}), and an SLO that cannot be read does not count as healthy`,
   });
 }
 

@@ -37,8 +37,14 @@ export interface ReasonFreeze {
   readonly name: string;
   /** When the freeze began holding deploys; null for an ad-hoc freeze without a start. */
   readonly since: string | null;
-  /** When it stops holding deploys (exclusive). */
+  /**
+   * When deploys are no longer held (exclusive): the freeze's end, or later where
+   * another freeze the rule names begins as it ends or overlaps it (looked for up to
+   * 14 days past its end).
+   */
   readonly until: string;
+  /** When this freeze itself ends; absent in decisions stored before it was given. */
+  readonly endsAt?: string | undefined;
   /** The zone of a holiday calendar or weekly window; null for ad-hoc freezes. */
   readonly timeZone: string | null;
   /** The holidays, the weekly window (Fri 16:00 to Mon 08:00) or the ad-hoc reason. */

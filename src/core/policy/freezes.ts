@@ -55,6 +55,8 @@ export interface CompiledFreeze {
   readonly kind: FreezeKind;
   readonly name: string;
   activeAt(atMs: number): ActiveFreeze | undefined;
+  /** When the stretch in force at `atMs` ends, if one is; for instants ahead of the gate's. */
+  endAhead(atMs: number): number | undefined;
 }
 
 /** A policy's freezes, ready for lookups; build once per policy. */
@@ -91,6 +93,11 @@ class HolidayFreeze implements CompiledFreeze {
     }
     return this.lastActive;
   }
+
+  endAhead(atMs: number): number | undefined {
+    const segment = this.calendar.segmentAhead(atMs);
+    return segment.inside ? segment.run.endMs : undefined;
+  }
 }
 
 class WindowFreeze implements CompiledFreeze {
@@ -120,6 +127,11 @@ class WindowFreeze implements CompiledFreeze {
     }
     return this.lastActive;
   }
+
+  endAhead(atMs: number): number | undefined {
+    const segment = this.window.segmentAhead(atMs);
+    return segment.inside ? segment.endMs : undefined;
+  }
 }
 
 class AdHocFreeze implements CompiledFreeze {
@@ -144,6 +156,10 @@ class AdHocFreeze implements CompiledFreeze {
   activeAt(atMs: number): ActiveFreeze | undefined {
     const { startMs, endMs } = this.spec;
     return (startMs === undefined || startMs <= atMs) && atMs < endMs ? this.active : undefined;
+  }
+
+  endAhead(atMs: number): number | undefined {
+    return this.activeAt(atMs)?.endMs;
   }
 }
 
@@ -170,4 +186,80 @@ export function activeFreezes(freezes: CompiledFreezes, atMs: number): ActiveFre
     if (found !== undefined) active.push(found);
   }
   return active;
+}
+
+/** How far past a freeze's end the freezes that follow it are looked for. */
+const LOOK_AHEAD_MS = 14 * 24 * 60 * 60_000;
+
+/**
+ * When deploys stop being held: a freeze's end, or later where another freeze begins
+ * as it ends or overlaps it (a weekend window ending on Easter Monday morning, a
+ * holiday that day). Deploys let out at a freeze's own end would be held again at
+ * once.
+ */
+export interface HeldUntil {
+  readonly untilMs: number;
+  /** The freezes that take over after the one asked about, in the order met. */
+  readonly followedBy: readonly string[];
+  /**
+   * false: still frozen when the look-ahead (14 days past the freeze's end) ran out,
+   * so deploys are held until `untilMs` at least.
+   */
+  readonly complete: boolean;
+}
+
+// Deterministic for a freeze in force and the freezes counted: worked out once for as
+// long as the compiled freeze hands out the same ActiveFreeze.
+const heldUntilCache = new WeakMap<ActiveFreeze, Map<string, HeldUntil>>();
+
+/**
+ * The first instant at or after `freeze`'s end at which none of `counted` (the freezes
+ * a rule names: `all` or their names) is in force, chaining the ones that abut or
+ * overlap; looked for up to 14 days past that end.
+ */
+export function heldUntil(
+  freezes: CompiledFreezes,
+  freeze: ActiveFreeze,
+  counted: 'all' | readonly string[],
+): HeldUntil {
+  const key = counted === 'all' ? '\u0000all' : counted.join('\u0000');
+  let byCounted = heldUntilCache.get(freeze);
+  if (byCounted === undefined) {
+    byCounted = new Map();
+    heldUntilCache.set(freeze, byCounted);
+  }
+  let held = byCounted.get(key);
+  if (held === undefined) {
+    held = chainFreezes(freezes, freeze, counted);
+    byCounted.set(key, held);
+  }
+  return held;
+}
+
+function chainFreezes(
+  freezes: CompiledFreezes,
+  freeze: ActiveFreeze,
+  counted: 'all' | readonly string[],
+): HeldUntil {
+  const candidates = freezes.list.filter(
+    (candidate) => counted === 'all' || counted.includes(candidate.name),
+  );
+  const horizonMs = freeze.endMs + LOOK_AHEAD_MS;
+  const followedBy: string[] = [];
+  let untilMs = freeze.endMs;
+  for (;;) {
+    // Every freeze in force at `untilMs` ends after it, so each step moves forward.
+    let nextMs = untilMs;
+    for (const candidate of candidates) {
+      const endMs = candidate.endAhead(untilMs);
+      if (endMs === undefined) continue;
+      nextMs = Math.max(nextMs, endMs);
+      if (candidate.name !== freeze.name && !followedBy.includes(candidate.name)) {
+        followedBy.push(candidate.name);
+      }
+    }
+    if (nextMs === untilMs) return { untilMs, followedBy, complete: true };
+    if (untilMs > horizonMs) return { untilMs: nextMs, followedBy, complete: false };
+    untilMs = nextMs;
+  }
 }

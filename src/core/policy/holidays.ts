@@ -84,6 +84,17 @@ export class HolidayCalendar {
     return segment;
   }
 
+  /**
+   * The segment at an instant away from the gate's own (looking ahead for the freeze
+   * that follows one): not remembered, so that the next check at the gate's instant
+   * still finds its segment, and with it the same freeze and its description.
+   */
+  segmentAhead(atMs: number): HolidaySegment {
+    const last = this.last;
+    if (last !== undefined && last.startMs <= atMs && atMs < last.endMs) return last;
+    return this.computeSegment(atMs);
+  }
+
   /** The holiday days of a local calendar year, in order (for reports and tests). */
   daysOfYear(year: number): readonly HolidayDay[] {
     return this.yearDays(year).days.filter((day) => day.date.startsWith(`${year}-`));

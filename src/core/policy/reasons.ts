@@ -1,7 +1,7 @@
 // The reasons the gate gives, and their words: one paragraph a person can act on
 // (what matched, until when, what would lift it), with the numbers beside it for
 // machines.
-import type { ActiveFreeze } from './freezes.js';
+import type { ActiveFreeze, HeldUntil } from './freezes.js';
 import type {
   ApprovalLift,
   GateReason,
@@ -159,21 +159,40 @@ interface DescribedFreeze {
   readonly text: string;
 }
 
-// A compiled freeze hands out the same ActiveFreeze for as long as it holds, and
-// formatting local times costs more than the rest of a decision: describe it once.
-const descriptions = new WeakMap<ActiveFreeze, DescribedFreeze>();
+// A compiled freeze hands out the same ActiveFreeze for as long as it holds (and
+// heldUntil the same answer for it), and formatting local times costs more than the
+// rest of a decision: describe it once.
+const descriptions = new WeakMap<HeldUntil, DescribedFreeze>();
 
-export function describeFreeze(freeze: ActiveFreeze): DescribedFreeze {
-  let described = descriptions.get(freeze);
+/**
+ * The freeze's reason. Its `until` is when deploys are no longer held (`held`: later
+ * than the freeze's own end, `endsAt`, where another freeze takes over), since that
+ * is what a person waits for; the text gives both.
+ */
+export function describeFreeze(freeze: ActiveFreeze, held: HeldUntil): DescribedFreeze {
+  let described = descriptions.get(held);
   if (described === undefined) {
-    described = describeFreezeNow(freeze);
-    descriptions.set(freeze, described);
+    const own = describeFreezeNow(freeze);
+    described =
+      held.untilMs === freeze.endMs
+        ? own
+        : {
+            freeze: { ...own.freeze, until: isoInstant(held.untilMs) },
+            text: `${own.text}, and ${held.followedBy.length === 1 ? 'freeze' : 'freezes'} ${held.followedBy.join(', ')} ${held.followedBy.length === 1 ? 'follows' : 'follow'} without a gap: deploys are held until ${held.complete ? '' : 'at least '}${atInZone(held.untilMs, own.freeze.timeZone)}`,
+          };
+    descriptions.set(held, described);
   }
   return described;
 }
 
+/** "Tue 2027-03-30 00:00 Europe/Amsterdam (2027-03-29T22:00:00.000Z)", or the instant alone. */
+function atInZone(ms: number, timeZone: string | null): string {
+  return timeZone === null ? isoInstant(ms) : `${formatLocal(ms, timeZone)} (${isoInstant(ms)})`;
+}
+
 function describeFreezeNow(freeze: ActiveFreeze): DescribedFreeze {
   const until = isoInstant(freeze.endMs);
+  const endsAt = until;
   switch (freeze.kind) {
     case 'holiday': {
       const { spec, run, day } = freeze;
@@ -192,6 +211,7 @@ function describeFreezeNow(freeze: ActiveFreeze): DescribedFreeze {
           name: freeze.name,
           since: isoInstant(freeze.startMs),
           until,
+          endsAt,
           timeZone: spec.timeZone,
           detail,
           holidays: run.days.map(({ date, names }) => ({ date, names })),
@@ -208,6 +228,7 @@ function describeFreezeNow(freeze: ActiveFreeze): DescribedFreeze {
           name: freeze.name,
           since: isoInstant(freeze.startMs),
           until,
+          endsAt,
           timeZone: spec.timeZone,
           detail,
           holidays: null,
@@ -222,6 +243,7 @@ function describeFreezeNow(freeze: ActiveFreeze): DescribedFreeze {
           name: freeze.name,
           since: freeze.startMs === undefined ? null : isoInstant(freeze.startMs),
           until,
+          endsAt,
           timeZone: freeze.spec.timeZone ?? null,
           detail: freeze.spec.reason,
           holidays: null,

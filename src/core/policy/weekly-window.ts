@@ -115,6 +115,17 @@ export class WeeklyWindow {
     return segment;
   }
 
+  /**
+   * The segment at an instant away from the gate's own (looking ahead for the freeze
+   * that follows one): not remembered, so that the next check at the gate's instant
+   * still finds its segment, and with it the same freeze and its description.
+   */
+  segmentAhead(atMs: number): WindowSegment {
+    const last = this.last;
+    if (last !== undefined && last.startMs <= atMs && atMs < last.endMs) return last;
+    return this.computeSegment(atMs);
+  }
+
   private computeSegment(atMs: number): WindowSegment {
     if (!Number.isFinite(atMs)) throw new RangeError(`not an instant: ${atMs}`);
     const wall = wallClock(this.zone, atMs);

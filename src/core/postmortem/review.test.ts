@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { draftPostmortem } from './draft.js';
-import { reviewTransition, type ReviewState } from './review.js';
+import { reviewTransition, withReviewStatus, type ReviewState } from './review.js';
 import { facts } from './test-support.js';
 
 const DRAFT = draftPostmortem(facts());
@@ -63,5 +63,22 @@ describe('reviewTransition', () => {
       ok: false,
       problem: { code: 'unchanged', message: 'the postmortem is already draft' },
     });
+  });
+});
+
+describe('withReviewStatus', () => {
+  it('makes the header say what the postmortem is', () => {
+    expect(DRAFT).toContain('- **Postmortem status:** Draft\n');
+    const published = withReviewStatus(WRITTEN, 'published');
+    expect(published).toContain('- **Postmortem status:** Published\n');
+    expect(published).not.toContain('Postmortem status:** Draft');
+    expect(withReviewStatus(published, 'in-review')).toContain(
+      '- **Postmortem status:** In review\n',
+    );
+  });
+
+  it('leaves a text without the status line as people wrote it', () => {
+    const text = '# Postmortem\n\nStatus is whatever we say.\n';
+    expect(withReviewStatus(text, 'published')).toBe(text);
   });
 });

@@ -71,6 +71,24 @@ export function reviewTransition(
   return { ok: true, state: to };
 }
 
+/** The draft's header line (draft.ts writes it as Draft); the first one is the header's. */
+const STATUS_LINE = /^- \*\*Postmortem status:\*\* .*$/m;
+
+const STATUS_WORDS: Readonly<Record<ReviewState, string>> = {
+  draft: 'Draft',
+  'in-review': 'In review',
+  published: 'Published',
+};
+
+/**
+ * The text with its "Postmortem status" line saying `state`: the document is what
+ * people read and link, so it must not say Draft once published. A text whose people
+ * removed the line is left as they wrote it.
+ */
+export function withReviewStatus(markdown: string, state: ReviewState): string {
+  return markdown.replace(STATUS_LINE, `- **Postmortem status:** ${STATUS_WORDS[state]}`);
+}
+
 function label(state: ReviewState): string {
   return state === 'in-review' ? 'in review' : state;
 }

@@ -53,6 +53,9 @@ export class Deliverer {
           return await this.webhook(notification, message);
         case 'slack':
           return await post(notification.destination, JSON.stringify(renderSlack(message)), {});
+        case 'none':
+          // A record that a page reached no one: nothing to send, never due.
+          return { ok: false, detail: 'nothing to deliver: this records whom the page missed' };
       }
     } catch (error) {
       return { ok: false, detail: error instanceof Error ? error.message : String(error) };
@@ -90,7 +93,13 @@ export class Deliverer {
   ): Promise<DeliveryResult> {
     const destination = JSON.parse(notification.destination) as WebhookDestination;
     const body = JSON.stringify({
-      type: 'page.notification',
+      // Receivers tell a step from the page being taken or closed without reading fields.
+      type:
+        message.resolved !== undefined
+          ? 'page.resolved'
+          : message.acknowledged !== undefined
+            ? 'page.acknowledged'
+            : 'page.notification',
       delivery: notification.key,
       ...message,
     });

@@ -61,7 +61,7 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
       auth: 'token',
       query: decisionsQuerySchema,
       response: z.array(gateAnswerSchema),
-      problems: [400, 401, 403],
+      problems: [400, 401, 403, 404],
       handler: async ({ principal, query }) =>
         (await listDecisions(deps, principal, query)).map(decisionView),
     }),
@@ -99,7 +99,7 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
       auth: 'token',
       query: deploysQuerySchema,
       response: z.array(deploySchema),
-      problems: [400, 401, 403],
+      problems: [400, 401, 403, 404],
       handler: async ({ principal, query }) =>
         (
           await listDeploys(deps, principal, {
@@ -164,7 +164,7 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
       auth: 'token',
       query: approvalsQuerySchema,
       response: z.array(approvalResourceSchema),
-      problems: [400, 401, 403],
+      problems: [400, 401, 403, 404],
       handler: async ({ principal, query }) => {
         const now = deps.clock.now();
         return (await listApprovals(deps, principal, query)).map((approval) =>

@@ -1,6 +1,7 @@
 // Heartbeats: the healthchecks-style ping URLs cron jobs call, and the API to read
 // checks, pause and resume them, rotate a check's ping URL, and make teams' ping keys.
-import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   changeHeartbeat,
@@ -19,6 +20,7 @@ import {
   type PingInput,
 } from '../../app/heartbeats.js';
 import { AppError } from '../../app/errors.js';
+import { mayEditTeam, type Principal } from '../../app/principal.js';
 import type { HeartbeatPingRecord } from '../../app/ports/records.js';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
 import { nameParamsSchema } from '../../schema/api.js';
@@ -40,8 +42,70 @@ const TOKEN_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 const PING_HELP =
   'GET, POST or HEAD. The last segment: none (success), start, fail, log, or an exit status 0-255. ' +
-  '`?rid=` pairs a start with its end. A POST body (its first 10,000 bytes) is kept as the run log. ' +
-  'Answers 200 "OK", 400 with the reason for a malformed signal or rid, or 404 "not found" for an unknown check';
+  '`?rid=` pairs a start with its end. A POST body of any size is taken; its first 10,000 bytes are kept as the run log ' +
+  '(a longer one is marked bodyTruncated). Answers carry Access-Control-Allow-Origin: *: ' +
+  '200 "OK", 400 with the reason for a malformed signal or rid, or 404 "not found" for an unknown check';
+
+/**
+ * The scope the ping URLs are mounted in. Pings come from curl, wget and shell scripts
+ * with any content type (or none): the body is bytes, kept as the run's log. Its answers
+ * may be read by a page in any browser (healthchecks' `Access-Control-Allow-Origin: *`),
+ * so that browser-side jobs can ping.
+ */
+export function preparePingScope(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (_request, payload, done) => {
+    readPingBody(payload).then(
+      (body) => {
+        done(null, body);
+      },
+      (error: unknown) => {
+        done(error as Error, undefined);
+      },
+    );
+  });
+  scope.addHook('onSend', (_request, reply, payload, done) => {
+    void reply.header('access-control-allow-origin', '*');
+    done(null, payload);
+  });
+}
+
+/** A ping's body as read: its first bytes, and how many it had in all. */
+export interface PingBody {
+  readonly head: Buffer;
+  readonly bytes: number;
+}
+
+/**
+ * Reads a ping's body keeping only the first PING_BODY_LIMIT_BYTES; the rest is read
+ * and dropped. A body of any size is accepted, as healthchecks does: refusing it would
+ * lose the ping (a failed run's exit status) for the sake of its log, and memory stays
+ * bounded whatever is sent. The server's request timeout bounds how long it may take.
+ */
+export function readPingBody(payload: Readable): Promise<PingBody> {
+  return new Promise((resolve, reject) => {
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    let bytes = 0;
+    payload.on('data', (chunk: Buffer | string) => {
+      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      bytes += data.length;
+      if (keptBytes >= PING_BODY_LIMIT_BYTES) return;
+      // A copy: the chunk may be a view over the socket's shared read buffer.
+      const part = Buffer.from(data.subarray(0, PING_BODY_LIMIT_BYTES - keptBytes));
+      kept.push(part);
+      keptBytes += part.length;
+    });
+    payload.on('end', () => {
+      resolve({ head: Buffer.concat(kept, keptBytes), bytes });
+    });
+    payload.on('error', reject);
+    // A client that hangs up mid-body ends the stream without 'end' (settled already otherwise).
+    payload.on('close', () => {
+      reject(new Error('the ping body ended early: the client closed the connection'));
+    });
+  });
+}
 
 export function pingRoutes(pings: HeartbeatPings): RouteDefinition[] {
   const handler = async ({
@@ -81,7 +145,7 @@ export function pingRoutes(pings: HeartbeatPings): RouteDefinition[] {
           ? {
               rawBody: {
                 contentTypes: ['*/*'],
-                description: 'the run log (first 10,000 bytes kept)',
+                description: 'the run log, of any size (its first 10,000 bytes kept)',
               },
             }
           : {}),
@@ -109,10 +173,10 @@ export function heartbeatRoutes(
       auth: 'token',
       query: heartbeatsQuerySchema,
       response: z.array(heartbeatSchema),
-      problems: [400, 401, 403],
+      problems: [400, 401, 403, 404],
       handler: async ({ principal, query, request }) =>
         (await listHeartbeats(deps, principal, query)).map((view) =>
-          heartbeatView(view, baseUrl(request)),
+          heartbeatView(view, baseUrl(request), principal),
         ),
     }),
     defineRoute({
@@ -134,7 +198,7 @@ export function heartbeatRoutes(
           })
           .map(({ slo }) => slo.name);
         return {
-          ...heartbeatView(view, baseUrl(request)),
+          ...heartbeatView(view, baseUrl(request), principal),
           slos,
           pings: pings.map((ping) => pingView(ping, view.resource)),
         };
@@ -157,6 +221,7 @@ export function heartbeatRoutes(
           heartbeatView(
             await changeHeartbeat(deps, principal, params.name, action),
             baseUrl(request),
+            principal,
           ),
       }),
     ),
@@ -171,7 +236,11 @@ export function heartbeatRoutes(
       response: heartbeatSchema,
       problems: WRITE_PROBLEMS,
       handler: async ({ principal, params, request }) =>
-        heartbeatView(await rotateHeartbeatToken(deps, principal, params.name), baseUrl(request)),
+        heartbeatView(
+          await rotateHeartbeatToken(deps, principal, params.name),
+          baseUrl(request),
+          principal,
+        ),
     }),
     defineRoute({
       method: 'POST',
@@ -261,26 +330,37 @@ function pingInput(request: FastifyRequest): PingRead {
     if (!(error instanceof AppError)) throw error;
     return { ok: false, problem: `${error.message} (use a UUID)` };
   }
+  const body = bodyOf(request.body);
   return {
     ok: true,
     input: {
       target,
       signal,
       runId,
-      body: bodyText(request.body),
+      body: body?.text,
+      bodyBytes: body?.bytes,
       remote: request.ip,
       userAgent: request.headers['user-agent'],
     },
   };
 }
 
-/** The run log: the body's first bytes, as text. */
-function bodyText(body: unknown): string | undefined {
-  if (!Buffer.isBuffer(body) || body.length === 0) return undefined;
-  return body.subarray(0, PING_BODY_LIMIT_BYTES).toString('utf8');
+/** The run log: the body's first bytes as text (readPingBody kept no more), and its size sent. */
+function bodyOf(body: unknown): { text: string; bytes: number } | undefined {
+  if (!isPingBody(body) || body.bytes === 0) return undefined;
+  return { text: body.head.toString('utf8'), bytes: body.bytes };
 }
 
-function heartbeatView(view: HeartbeatView, base: string) {
+function isPingBody(body: unknown): body is PingBody {
+  return typeof body === 'object' && body !== null && Buffer.isBuffer((body as PingBody).head);
+}
+
+/**
+ * A check as the API shows it. Its ping URL holds the token, a write credential: anyone
+ * with it can report runs, so it goes only to whoever may change the check (an editor of
+ * its service's team, an admin), as rotating it does.
+ */
+function heartbeatView(view: HeartbeatView, base: string, principal: Principal) {
   const { resource, record, state } = view;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const schedule = resource.definition.schedule;
@@ -307,7 +387,9 @@ function heartbeatView(view: HeartbeatView, base: string) {
             reason: state.cause.reason,
             text: transitionText(state.cause.reason),
           },
-    pingUrl: `${base}/ping/${record.token}`,
+    ...(mayEditTeam(principal, view.team ?? null)
+      ? { pingUrl: `${base}/ping/${record.token}` }
+      : {}),
     lastPingAt: iso(state.lastPingAt),
     lastSuccessAt: iso(state.lastSuccessAt),
     lastFailureAt: iso(state.lastFailureAt),
@@ -329,6 +411,8 @@ function pingView(ping: HeartbeatPingRecord, resource: HeartbeatResource) {
     tooFast: minRunMs !== undefined && ping.durationMs !== null && ping.durationMs < minRunMs,
     overran: ping.durationMs !== null && ping.durationMs > maxRunMs,
     body: ping.body,
+    bodyBytes: ping.bodyBytes,
+    bodyTruncated: ping.bodyBytes !== null && ping.bodyBytes > PING_BODY_LIMIT_BYTES,
     remote: ping.remote,
     userAgent: ping.userAgent,
   };

@@ -1,5 +1,6 @@
 // Alerts in (Alertmanager webhooks, the PagerDuty Events API v2, a plain webhook), the
 // integrations that send them, and the pages they become.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   AlertIntake,
@@ -15,6 +16,7 @@ import {
   type Received,
 } from '../../app/alert-intake.js';
 import { INTEGRATION_KINDS, type AlertIntegrationRecord } from '../../app/ports/records.js';
+import { pageWarnings, type PageWarning } from '../../app/paging.js';
 import { runbooksFor } from '../../app/runbooks.js';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
 import { invalid } from '../../app/errors.js';
@@ -26,8 +28,10 @@ import {
   pagerDutyEventSchema,
   pagerDutyInvalidEvent,
   webhookAlertSchema,
+  type PagerDutyInvalidEvent,
 } from '../../schema/alert-intake.js';
 import { isoOf, isoOrNull } from '../../store/codec.js';
+import { problemOf } from '../problem.js';
 import { defineRoute, READ_PROBLEMS, WRITE_PROBLEMS, type RouteDefinition } from '../route.js';
 
 const integrationInputSchema = z.strictObject({
@@ -56,8 +60,6 @@ const keyParamsSchema = z.object({ key: z.string() });
 const idParamsSchema = z.object({ id: z.string() });
 
 export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
-  // One batcher for every intake URL: bodies arriving together share a commit.
-  const intake = new AlertIntake(deps);
   return [
     defineRoute({
       method: 'POST',
@@ -112,56 +114,6 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
         await revokeIntegration(deps, principal, params.id);
       },
     }),
-    intakeRoute(
-      deps,
-      intake,
-      'alertmanager',
-      alertmanagerWebhookSchema,
-      "Alertmanager's webhook (payload version 4): point a webhook_configs url here. 2xx once stored; 5xx asks for a retry",
-    ),
-    intakeRoute(
-      deps,
-      intake,
-      'webhook',
-      webhookAlertSchema,
-      'A plain JSON alert from anything else',
-    ),
-    defineRoute({
-      method: 'POST',
-      url: '/v2/enqueue',
-      summary:
-        "The PagerDuty Events API v2: anything that pages PagerDuty pages Headroom with this URL and an integration key as routing_key (Alertmanager's pagerduty_configs: url)",
-      tags: ['alerts'],
-      auth: 'public',
-      body: pagerDutyEventSchema,
-      bodyValidation: 'handler',
-      status: 202,
-      response: pagerDutyAcceptedSchema,
-      problems: [400, 500, 503],
-      handler: async ({ body, reply }) => {
-        const parsed = pagerDutyEventSchema.safeParse(body);
-        if (!parsed.success) {
-          // PagerDuty's own answer, so that senders log what they understand.
-          return reply.status(400).send(pagerDutyInvalidEvent(parsed.error)) as never;
-        }
-        const routingKey = parsed.data.routing_key;
-        let integration: AlertIntegrationRecord;
-        try {
-          integration = await integrationForKey(deps, routingKey, 'pagerduty');
-        } catch {
-          return reply.status(400).send({
-            status: 'invalid event',
-            message: 'Event object is invalid',
-            errors: ['routing_key: unknown or revoked integration key'],
-          }) as never;
-        }
-        const received = await intake.receive(integration, {
-          kind: 'pagerduty',
-          body: parsed.data,
-        });
-        return pagerDutyAccepted(received.dedupKeys[0] ?? '');
-      },
-    }),
     defineRoute({
       method: 'GET',
       url: '/api/v1/pages',
@@ -174,13 +126,17 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
       }),
       response: z.array(pageSchema),
       problems: [400, 401, 403],
-      handler: async ({ principal, query }) =>
-        (
-          await listPages(deps, principal, {
-            limit: query.limit,
-            ...(query.status === undefined ? {} : { status: query.status }),
-          })
-        ).map((page) => pageView(deps, page)),
+      handler: async ({ principal, query }) => {
+        const pages = await listPages(deps, principal, {
+          limit: query.limit,
+          ...(query.status === undefined ? {} : { status: query.status }),
+        });
+        const warnings = await pageWarnings(
+          deps.store,
+          pages.map((page) => page.id),
+        );
+        return pages.map((page) => pageView(deps, page, warnings.get(page.id) ?? []));
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -221,7 +177,7 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
       response: pageSchema,
       problems: READ_PROBLEMS,
       handler: async ({ principal, params }) =>
-        pageView(deps, await getPage(deps, principal, params.id)),
+        viewOf(deps, await getPage(deps, principal, params.id)),
     }),
     ...(['acknowledge', 'resolve'] as const).flatMap((action) => [
       defineRoute({
@@ -271,10 +227,107 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
         response: pageSchema,
         problems: WRITE_PROBLEMS,
         handler: async ({ principal, params }) =>
-          pageView(deps, await changePage(deps, principal, params.id, action)),
+          viewOf(deps, await changePage(deps, principal, params.id, action)),
       }),
     ),
   ];
+}
+
+/**
+ * The URLs alerts come in by, mounted apart from the other routes: they read every
+ * body as JSON whatever its Content-Type says, and the PagerDuty URL answers its
+ * errors in PagerDuty's shape (see build-server.ts).
+ */
+export interface AlertIntakeRoutes {
+  /** Alertmanager's and the plain webhook's, the key in the path. */
+  readonly keyInPath: RouteDefinition[];
+  /** The PagerDuty Events API v2. */
+  readonly pagerDuty: RouteDefinition[];
+}
+
+export const PAGERDUTY_ENQUEUE_URL = '/v2/enqueue';
+
+export function alertIntakeRoutes(deps: AppDependencies): AlertIntakeRoutes {
+  // One batcher for every intake URL: bodies arriving together share a commit.
+  const intake = new AlertIntake(deps);
+  return {
+    keyInPath: [
+      intakeRoute(
+        deps,
+        intake,
+        'alertmanager',
+        alertmanagerWebhookSchema,
+        "Alertmanager's webhook (payload version 4): point a webhook_configs url here. 2xx once stored; 5xx asks for a retry",
+      ),
+      intakeRoute(
+        deps,
+        intake,
+        'webhook',
+        webhookAlertSchema,
+        'A plain JSON alert from anything else',
+      ),
+    ],
+    pagerDuty: [
+      defineRoute({
+        method: 'POST',
+        url: PAGERDUTY_ENQUEUE_URL,
+        summary:
+          "The PagerDuty Events API v2: anything that pages PagerDuty pages Headroom with this URL and an integration key as routing_key (Alertmanager's pagerduty_configs: url)",
+        tags: ['alerts'],
+        auth: 'public',
+        body: pagerDutyEventSchema,
+        bodyValidation: 'handler',
+        status: 202,
+        response: pagerDutyAcceptedSchema,
+        problems: [400, 500, 503],
+        handler: async ({ body, reply }) => {
+          const parsed = pagerDutyEventSchema.safeParse(body);
+          if (!parsed.success) {
+            // PagerDuty's own answer, so that senders log what they understand.
+            return reply.status(400).send(pagerDutyInvalidEvent(parsed.error)) as never;
+          }
+          const routingKey = parsed.data.routing_key;
+          let integration: AlertIntegrationRecord;
+          try {
+            integration = await integrationForKey(deps, routingKey, 'pagerduty');
+          } catch {
+            return reply
+              .status(400)
+              .send(
+                pagerDutyInvalidEventOf(['routing_key: unknown or revoked integration key']),
+              ) as never;
+          }
+          const received = await intake.receive(integration, {
+            kind: 'pagerduty',
+            body: parsed.data,
+          });
+          return pagerDutyAccepted(received.dedupKeys[0] ?? '');
+        },
+      }),
+    ],
+  };
+}
+
+/**
+ * Every error of the PagerDuty URL in PagerDuty's shape, with the status a problem
+ * would have had: PagerDuty's clients log `errors`, and Alertmanager reads only the
+ * status (a 4xx is not retried, a 5xx is).
+ */
+export function pagerDutyErrorHandler(bodyLimitBytes: number) {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const limit = request.routeOptions.bodyLimit as number | undefined;
+    const problem = problemOf(error, request.url, limit ?? bodyLimitBytes);
+    if (problem.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.status(problem.status).send({ status: 'error', message: problem.detail });
+    }
+    const fields = (problem.errors ?? []).map((field) => `${field.path}: ${field.message}`);
+    return reply.status(problem.status).send(pagerDutyInvalidEventOf([problem.detail, ...fields]));
+  };
+}
+
+function pagerDutyInvalidEventOf(errors: readonly string[]): PagerDutyInvalidEvent {
+  return { status: 'invalid event', message: 'Event object is invalid', errors: [...errors] };
 }
 
 /** An intake URL with the key in its path, for senders that cannot send headers. */
@@ -378,8 +431,16 @@ function urlsOf(
   }
 }
 
-/** A page as the API shows it, with the runbooks for its services and alerts. */
-function pageView(deps: AppDependencies, page: Page) {
+async function viewOf(deps: AppDependencies, page: Page) {
+  const warnings = await pageWarnings(deps.store, [page.id]);
+  return pageView(deps, page, warnings.get(page.id) ?? []);
+}
+
+/**
+ * A page as the API shows it, with the runbooks for its services and alerts, and
+ * whom it could not reach (`warnings`: no policy, nobody on call, escalation exhausted).
+ */
+function pageView(deps: AppDependencies, page: Page, warnings: readonly PageWarning[]) {
   const alertNames = page.alerts.flatMap(
     (alert) => alert.labels.alertname ?? alert.labels.slo ?? [],
   );
@@ -412,6 +473,7 @@ function pageView(deps: AppDependencies, page: Page) {
       lastSeenAt: isoOf(alert.lastSeenAt),
       resolvedAt: isoOrNull(alert.resolvedAt ?? null),
     })),
+    warnings: warnings.map((warning) => ({ at: isoOf(warning.at), reason: warning.reason })),
     runbooks: runbooksFor(deps, { services: page.services, alerts: alertNames }).map((runbook) => ({
       name: runbook.name,
       title: runbook.title,

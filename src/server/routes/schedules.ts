@@ -199,15 +199,22 @@ function sourceView(source: ScheduleShift['source']) {
     : { kind: 'override' as const, index: source.index, reason: source.reason ?? null };
 }
 
-/** Instants in UTC: every calendar app places them right, whatever its own zone. */
-function calendarText(feed: { name: string; entries: CalendarShift[] }): string {
+/**
+ * Instants in UTC: every calendar app places them right, whatever its own zone.
+ * DTSTAMP is when the feed was written (RFC 5545), not the shift's start.
+ */
+function calendarText(feed: {
+  name: string;
+  entries: CalendarShift[];
+  generatedAt: number;
+}): string {
   const calendar = ical({ name: `On call: ${feed.name}`, prodId: '//Headroom//On-call//EN' });
   for (const entry of feed.entries) {
     calendar.createEvent({
       id: entry.uid,
       start: new Date(entry.startMs),
       end: new Date(entry.endMs),
-      stamp: new Date(entry.startMs),
+      stamp: new Date(feed.generatedAt),
       summary: entry.summary,
       description: entry.description,
     });

@@ -36,6 +36,7 @@ import type {
   incidentSchema,
   incidentSettingsViewSchema,
   postmortemSchema,
+  runbookSchema,
   timelineEntrySchema,
   updateIncidentSchema,
 } from '../../schema/incidents.js';
@@ -70,6 +71,7 @@ export type BudgetImpact = z.output<typeof budgetImpactSchema>;
 export type SloImpact = BudgetImpact['slos'][number];
 export type DeclareIncidentInput = z.input<typeof declareIncidentSchema>;
 export type UpdateIncidentInput = z.input<typeof updateIncidentSchema>;
+export type Runbook = z.output<typeof runbookSchema>;
 export type Postmortem = z.output<typeof postmortemSchema>;
 export type PostmortemStatus = Postmortem['status'];
 export type BlamelessFinding = Postmortem['blamelessFindings'][number];

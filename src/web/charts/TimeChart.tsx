@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTheme } from '../theme/use-theme';
+import { timeAxisLabels } from './time-axis';
 
 export interface ChartSeries {
   readonly label: string;
@@ -37,7 +38,10 @@ export interface TimeChartProps {
   readonly series: readonly ChartSeries[];
   readonly thresholds?: readonly Threshold[];
   readonly markers?: readonly Marker[];
+  /** The y axis's labels. */
   readonly format: (value: number) => string;
+  /** The value under the cursor, in the legend (more precise than the axis); format by default. */
+  readonly hoverFormat?: (value: number) => string;
   /** asinh: linear near 0, logarithmic beyond (burn rates from 0 to 14.4 and more). */
   readonly scale?: 'linear' | 'asinh';
   readonly height?: number;
@@ -123,7 +127,12 @@ function options(props: TimeChartProps, color: Colors, width: number): uPlot.Opt
       },
     },
     axes: [
-      axis,
+      {
+        ...axis,
+        font: axisFont(AXIS_FONT_PX),
+        // 24-hour UTC and ISO dates like every instant of the UI, not uPlot's "4pm", "11/28".
+        values: (_chart, ticks, _axis, _space, increment) => [...timeAxisLabels(ticks, increment)],
+      },
       {
         ...axis,
         font: axisFont(AXIS_FONT_PX),
@@ -143,7 +152,7 @@ function options(props: TimeChartProps, color: Colors, width: number): uPlot.Opt
         width: 2,
         ...(series.dash === undefined ? {} : { dash: [...series.dash] }),
         value: (_chart: uPlot, value: number | null) =>
-          value === null ? '—' : props.format(value),
+          value === null ? '—' : (props.hoverFormat ?? props.format)(value),
       })),
     ],
     hooks: {
@@ -193,14 +202,17 @@ function drawThresholds(chart: uPlot, thresholds: readonly Threshold[], color: C
     ctx.moveTo(bbox.left, y);
     ctx.lineTo(bbox.left + bbox.width, y);
     ctx.stroke();
-    // Labels sit at the right end, above their line, on the surface colour so that the
-    // data crossing them stays readable.
-    const x = bbox.left + bbox.width - 4 * ratio;
+    // Labels sit at the left end, above their line: the right end is now, the newest
+    // data, which they must not hide. Behind them a translucent surface keeps them
+    // readable in either theme while the oldest data still shows through.
+    const x = bbox.left + 4 * ratio;
     const width = ctx.measureText(threshold.label).width;
+    ctx.globalAlpha = 0.7;
     ctx.fillStyle = color('--surface');
-    ctx.fillRect(x - width - 2 * ratio, y - 15 * ratio, width + 4 * ratio, 13 * ratio);
+    ctx.fillRect(x - 2 * ratio, y - 15 * ratio, width + 4 * ratio, 13 * ratio);
+    ctx.globalAlpha = 1;
     ctx.fillStyle = color(threshold.color);
-    ctx.textAlign = 'right';
+    ctx.textAlign = 'left';
     ctx.fillText(threshold.label, x, y - 4 * ratio);
   }
   ctx.restore();

@@ -9,6 +9,7 @@ import { useApi } from '../../api/use-api';
 import { runNote, statusText } from '../../format/heartbeat';
 import { formatSeconds } from '../../format/incident';
 import { formatCount } from '../../format/numbers';
+import { formatRunDuration } from '../../format/run-time';
 import { formatInstant, formatInstantForZone, formatInstantSeconds } from '../../format/time';
 import { paths } from '../../router/routes';
 import { FormError } from '../../ui/FieldError';
@@ -17,6 +18,9 @@ import { Breadcrumb } from '../../ui/Breadcrumb';
 import { Panel } from '../../ui/Panel';
 import { useTitle } from '../../ui/use-title';
 import { HeartbeatStatusBadge, instantOr, PingUrl } from './heartbeat-parts';
+
+/** A ping keeps the first this many bytes of its body (the server's limit). */
+const PING_LOG_BYTES_KEPT = 10_000;
 
 const FORBIDDEN =
   "This token may not pause or resume this check: it takes an editor of the service's team.";
@@ -48,15 +52,20 @@ export function HeartbeatScreen({ name }: { readonly name: string }) {
               </Panel>
               <Panel title="Ping URL" id="ping-url">
                 <PingUrl url={found.pingUrl} label="Ping URL" />
-                <p className="muted">Let the job call it when it succeeds:</p>
-                <pre>
-                  <code>{`curl -fsS -m 10 --retry 5 ${found.pingUrl}`}</code>
-                </pre>
-                <p className="muted small">
-                  Append <code>/start</code> before the run, <code>/fail</code> or the exit status
-                  after it; a POST body is kept as the run&apos;s log.
-                </p>
-                <RotatePingUrl heartbeat={found} onRotated={heartbeat.reload} />
+                {found.pingUrl === undefined ? null : (
+                  <>
+                    <p className="muted">Let the job call it when it succeeds:</p>
+                    <pre>
+                      <code>{`curl -fsS -m 10 --retry 5 ${found.pingUrl}`}</code>
+                    </pre>
+                    <p className="muted small">
+                      Append <code>/start</code> before the run, <code>/fail</code> or the exit
+                      status after it; a POST body is kept as the run&apos;s log.
+                    </p>
+                    {/* Those who see the URL are those who may rotate it. */}
+                    <RotatePingUrl heartbeat={found} onRotated={heartbeat.reload} />
+                  </>
+                )}
               </Panel>
             </div>
             <Panel title="Last pings" id="pings">
@@ -123,7 +132,7 @@ function RotatePingUrl(props: { readonly heartbeat: Heartbeat; readonly onRotate
       (changed) => {
         setSending(false);
         setConfirming(false);
-        setRotatedTo(changed.pingUrl);
+        setRotatedTo(changed.pingUrl ?? null);
         props.onRotated();
       },
       (failure: unknown) => {
@@ -316,8 +325,18 @@ function Pings({ pings }: { readonly pings: readonly HeartbeatPing[] }) {
                   <span className="muted">none</span>
                 ) : (
                   <details>
-                    <summary>Log ({formatCount(ping.body.length)} characters)</summary>
+                    <summary>
+                      {ping.bodyTruncated
+                        ? `Log: the first ${formatCount(PING_LOG_BYTES_KEPT)} of ${formatCount(ping.bodyBytes ?? 0)} bytes sent`
+                        : `Log (${formatCount(ping.body.length)} characters)`}
+                    </summary>
                     <pre className="run-log">{ping.body}</pre>
+                    {/* The kept start of a longer log: what followed, where errors usually are, is gone. */}
+                    {ping.bodyTruncated ? (
+                      <p className="muted small" data-field="log-cut">
+                        Cut here: the rest of the log was not kept.
+                      </p>
+                    ) : null}
                   </details>
                 )}
               </td>
@@ -329,8 +348,7 @@ function Pings({ pings }: { readonly pings: readonly HeartbeatPing[] }) {
   );
 }
 
-/** A run's duration: tenths of a second under a minute ("2.4s"), else as incidents show it. */
+/** A run's duration: "2.4s", "1m37s" (format/run-time.ts, tested there). */
 function formatRunTime(seconds: number | null): string {
-  if (seconds === null) return '—';
-  return seconds < 60 ? `${String(Math.round(seconds * 10) / 10)}s` : formatSeconds(seconds);
+  return seconds === null ? '—' : formatRunDuration(seconds);
 }

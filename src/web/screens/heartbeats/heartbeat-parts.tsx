@@ -35,8 +35,32 @@ export function HeartbeatStatusBadge({ status }: { readonly status: HeartbeatSta
   );
 }
 
-/** The ping URL, selectable, with a button that copies it (the clipboard may be refused). */
-export function PingUrl({ url, label }: { readonly url: string; readonly label: string }) {
+/** Why a check comes without its ping URL: the server gives it only to those who may change it. */
+export const PING_URL_WITHHELD =
+  "Shown to the editors of the check's team (and admins): whoever has it can report runs.";
+
+/**
+ * The ping URL, selectable, with a button that copies it (the clipboard may be refused);
+ * without one (the token may not change the check), who sees it.
+ */
+export function PingUrl({
+  url,
+  label,
+}: {
+  readonly url: string | undefined;
+  readonly label: string;
+}) {
+  if (url === undefined) {
+    return (
+      <span className="muted small" data-field="ping-url-withheld">
+        {PING_URL_WITHHELD}
+      </span>
+    );
+  }
+  return <CopyableUrl url={url} label={label} />;
+}
+
+function CopyableUrl({ url, label }: { readonly url: string; readonly label: string }) {
   const id = useId();
   const [copied, setCopied] = useState<string | null>(null);
   const copy = () => {

@@ -1,6 +1,11 @@
 // What the incident record says: its times and durations, who holds each role and the
 // hand-overs, the incident-response rotation, the runbooks, the status updates.
-import type { Incident } from '../../api/types';
+import type { AlertPage, Incident, Runbook } from '../../api/types';
+import { segment } from '../../api/client';
+import { useApi } from '../../api/use-api';
+import { paths } from '../../router/routes';
+import { PageStatusBadge } from '../../ui/PageStatusBadge';
+import { RunbookFold } from '../../ui/RunbookFold';
 import { INCIDENT_ROLES, ROLE_LABELS, formatSeconds } from '../../format/incident';
 import { formatInstant, formatInstantSeconds } from '../../format/time';
 import { IncidentStatusBadge } from '../../ui/IncidentBadges';
@@ -179,7 +184,13 @@ export function IncidentResponse({ incident }: { readonly incident: Incident }) 
   );
 }
 
+/**
+ * The incident's runbooks, each folded open in place with its Markdown as on the on-call
+ * screen's pages (GET /api/v1/runbooks gives the text); a title only while that loads or
+ * when the token may not read it.
+ */
 export function IncidentRunbooks({ incident }: { readonly incident: Incident }) {
+  const texts = useApi<Runbook[]>('/api/v1/runbooks');
   if (incident.runbooks.length === 0) {
     return (
       <p className="muted">
@@ -187,15 +198,72 @@ export function IncidentRunbooks({ incident }: { readonly incident: Incident }) 
       </p>
     );
   }
+  const byName = new Map(
+    texts.load.kind === 'ok' ? texts.load.data.map((runbook) => [runbook.name, runbook]) : [],
+  );
   return (
     <ul className="plain-list">
-      {incident.runbooks.map((runbook) => (
-        <li key={runbook.name} data-runbook={runbook.name}>
-          <strong>{runbook.title}</strong> <code>{runbook.name}</code>
-          {runbook.service === null ? null : <span className="muted"> ({runbook.service})</span>}
-        </li>
+      {incident.runbooks.map((runbook) => {
+        const note = (
+          <>
+            {' '}
+            <code>{runbook.name}</code>
+            {runbook.service === null ? null : <span className="muted"> ({runbook.service})</span>}
+          </>
+        );
+        const found = byName.get(runbook.name);
+        return (
+          <li key={runbook.name}>
+            {found === undefined ? (
+              <span data-runbook={runbook.name}>
+                <strong>{runbook.title}</strong>
+                {note}
+              </span>
+            ) : (
+              <RunbookFold runbook={{ ...found, title: runbook.title }} note={note} />
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/**
+ * The pages linked to the incident by id, each with its summary and status read from
+ * GET /api/v1/pages/<id>. The UI has no screen of one page: an open page links to the
+ * on-call screen, where open pages are listed and acknowledged.
+ */
+export function LinkedPages({ pages }: { readonly pages: readonly string[] }) {
+  return (
+    <ul className="plain-list linked-pages" data-field="pages">
+      {pages.map((id) => (
+        <LinkedPage key={id} id={id} />
       ))}
     </ul>
+  );
+}
+
+function LinkedPage({ id }: { readonly id: string }) {
+  const page = useApi<AlertPage>(`/api/v1/pages/${segment(id)}`);
+  const found = page.load.kind === 'ok' ? page.load.data : null;
+  return (
+    <li data-page={id}>
+      <code>{id}</code>
+      {found === null ? null : (
+        <>
+          {' '}
+          {found.status === 'resolved' ? (
+            <span data-field="summary">{found.summary}</span>
+          ) : (
+            <a href={paths.oncall()} data-field="summary" title="Open pages, on the on-call screen">
+              {found.summary}
+            </a>
+          )}{' '}
+          <PageStatusBadge status={found.status} />
+        </>
+      )}
+    </li>
   );
 }
 

@@ -14,6 +14,7 @@ import {
   IncidentRoles,
   IncidentRunbooks,
   IncidentTimes,
+  LinkedPages,
   StatusUpdates,
 } from './IncidentFacts';
 import { DraftPostmortem } from '../postmortem/DraftPostmortem';
@@ -114,8 +115,12 @@ function IncidentHeader({ incident }: { readonly incident: Incident }) {
             </span>
           ))}
           {incident.teams.length === 0 ? null : <> · Teams: {incident.teams.join(', ')}</>}
-          {incident.pages.length === 0 ? null : <> · Pages: {incident.pages.join(', ')}</>}
         </p>
+        {incident.pages.length === 0 ? null : (
+          <div className="muted incident-pages">
+            Pages: <LinkedPages pages={incident.pages} />
+          </div>
+        )}
       </div>
     </div>
   );

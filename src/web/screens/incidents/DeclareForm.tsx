@@ -25,7 +25,9 @@ export function DeclareForm(props: {
 }) {
   const id = useId();
   const [title, setTitle] = useState('');
-  const [severity, setSeverity] = useState(props.severities[0]?.name ?? 'SEV1');
+  // No severity is chosen for the person: the first is the most severe, and it may page
+  // the incident-response rotation.
+  const [severity, setSeverity] = useState('');
   const [chosen, setChosen] = useState<readonly string[]>([]);
   const [summary, setSummary] = useState('');
   const [startedAt, setStartedAt] = useState('');
@@ -36,6 +38,9 @@ export function DeclareForm(props: {
     event.preventDefault();
     const found: FormErrors<Field> = {};
     if (title.trim() === '') found.title = 'Give the incident a title: what is broken, for whom.';
+    if (severity === '') {
+      found.severity = 'Choose a severity: how bad is the impact? The help under each level says.';
+    }
     if (chosen.length === 0) found.services = 'Choose at least one impacted service.';
     const started = startedAt === '' ? null : wallClockToInstant(startedAt, 'UTC');
     if (startedAt !== '' && started === null) found.startedAt = 'Give a date and time, or none.';
@@ -116,9 +121,13 @@ export function DeclareForm(props: {
               setSeverity(event.target.value);
               fixed('severity');
             }}
+            required
             aria-invalid={errors.severity !== undefined}
             aria-describedby={described('severity', `${id}-severity-help`)}
           >
+            <option value="" disabled>
+              Choose a severity…
+            </option>
             {props.severities.map((option) => (
               <option key={option.name} value={option.name}>
                 {option.name}
@@ -126,7 +135,8 @@ export function DeclareForm(props: {
             ))}
           </select>
           <p className="help" id={`${id}-severity-help`}>
-            {meaning ?? 'The scale is your IncidentSettings (SEV1 to SEV4 without one).'}
+            {meaning ??
+              `${severityScale(props.severities)}: the scale is your IncidentSettings (SEV1 to SEV4 without one).`}
           </p>
           <FieldError id={`${id}-severity-error`} field="severity" message={errors.severity} />
         </div>
@@ -208,4 +218,12 @@ export function DeclareForm(props: {
       </div>
     </form>
   );
+}
+
+/** "SEV1 (most severe) to SEV4": the order of the scale, before one is chosen. */
+function severityScale(severities: readonly SeverityOption[]): string {
+  const first = severities[0]?.name;
+  const last = severities.at(-1)?.name;
+  if (first === undefined || last === undefined) return 'No severity scale';
+  return first === last ? first : `${first} (most severe) to ${last}`;
 }

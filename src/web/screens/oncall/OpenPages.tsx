@@ -2,25 +2,20 @@
 // Acknowledge and Resolve buttons. Loaded with the on-call screen's first render, in a
 // chunk of its own: it brings the Markdown reader for the runbooks.
 import { useState } from 'react';
-import type { AlertPage, PageSeverity, PageStatus } from '../../api/types';
+import type { AlertPage, PageSeverity } from '../../api/types';
 import { apiPost, segment } from '../../api/client';
 import { problemErrors } from '../../api/problem-errors';
 import { useApi } from '../../api/use-api';
 import { formatInstant } from '../../format/time';
-import { Markdown } from '../../markdown/Markdown';
 import { paths } from '../../router/routes';
 import { FormError } from '../../ui/FieldError';
 import { LoadView } from '../../ui/LoadView';
 import { Panel } from '../../ui/Panel';
+import { PageStatusBadge } from '../../ui/PageStatusBadge';
+import { RunbookFold } from '../../ui/RunbookFold';
 
 const FORBIDDEN =
   'This token may not act on pages: it takes an editor of the team the page belongs to.';
-
-const STATUS_TEXT: Readonly<Record<PageStatus, { glyph: string; hint: string }>> = {
-  triggered: { glyph: '▲', hint: 'nobody has acknowledged it: escalation goes on' },
-  acknowledged: { glyph: '◐', hint: 'someone is on it: escalation stopped' },
-  resolved: { glyph: '✓', hint: 'resolved with its alerts' },
-};
 
 const SEVERITY_GLYPHS: Readonly<Record<PageSeverity, string>> = {
   critical: '‼',
@@ -50,19 +45,6 @@ export function OpenPages() {
         }
       </LoadView>
     </Panel>
-  );
-}
-
-export function PageStatusBadge({ status }: { readonly status: PageStatus }) {
-  const text = STATUS_TEXT[status];
-  return (
-    <span
-      className={`badge page-status page-${status}`}
-      title={text.hint}
-      data-page-status={status}
-    >
-      <span aria-hidden="true">{text.glyph}</span> {status}
-    </span>
   );
 }
 
@@ -107,12 +89,7 @@ function PageItem(props: { readonly page: AlertPage; readonly onChanged: () => v
       {page.runbooks.length === 0 ? null : (
         <div className="page-runbooks">
           {page.runbooks.map((runbook) => (
-            <details key={runbook.name} data-runbook={runbook.name}>
-              <summary>
-                Runbook: <strong>{runbook.title}</strong>
-              </summary>
-              <Markdown markdown={runbook.markdown} headingOffset={2} />
-            </details>
+            <RunbookFold key={runbook.name} runbook={runbook} />
           ))}
         </div>
       )}

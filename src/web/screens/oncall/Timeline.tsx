@@ -1,6 +1,7 @@
 // Shifts as horizontal blocks over the range the API answered (the next 14 days): the
 // final timeline first (overrides applied), then each layer's own turns. Every block
 // names its person in text, the colour only helps to follow one person along.
+import type { CSSProperties } from 'react';
 import type { Shift, Shifts } from '../../api/types';
 import { formatInZone, localMidnights } from '../../format/time';
 
@@ -31,51 +32,61 @@ export function Timeline(props: {
       blocks: layer.shifts.map((shift) => ({ ...shift, override: false })),
     })),
   ];
+  const dayCount = Math.max(1, Math.round((toMs - fromMs) / 86_400_000));
   return (
-    <div className="timeline" data-timeline="">
-      <div className="timeline-axis" aria-hidden="true">
-        {/* A day that starts at the right edge has no room for its name. */}
-        {days
-          .filter((ms) => position(ms) < 95)
-          .map((ms) => (
-            <span key={ms} className="timeline-day" style={{ left: `${String(position(ms))}%` }}>
-              {formatInZone(new Date(ms).toISOString(), timeZone).replace(/, 00:00$/, '')}
-            </span>
-          ))}
-      </div>
-      {rows.map((row) => (
-        <div className="timeline-row" key={row.label} data-row={row.label}>
-          <span className="timeline-label" title={row.label}>
-            {row.label}
-          </span>
-          <ol className="timeline-track" aria-label={`${row.label}: shifts`}>
-            {days.map((ms) => (
-              <li
-                key={`day-${String(ms)}`}
-                className="timeline-gridline"
-                aria-hidden="true"
-                style={{ left: `${String(position(ms))}%` }}
-              />
+    // At least a legible width per day (styles.css): a narrow screen scrolls the timeline
+    // sideways inside its card rather than overprinting fourteen day names.
+    <div
+      className="timeline-scroll"
+      tabIndex={0}
+      role="region"
+      aria-label={`Shifts over ${String(dayCount)} days (scrolls sideways on a narrow screen)`}
+    >
+      <div className="timeline" data-timeline="" style={{ '--days': dayCount } as CSSProperties}>
+        <div className="timeline-axis" aria-hidden="true">
+          {/* A day that starts at the right edge has no room for its name. */}
+          {days
+            .filter((ms) => position(ms) < 95)
+            .map((ms) => (
+              <span key={ms} className="timeline-day" style={{ left: `${String(position(ms))}%` }}>
+                {formatInZone(new Date(ms).toISOString(), timeZone).replace(/, 00:00$/, '')}
+              </span>
             ))}
-            {row.blocks.map((block) => (
-              <ShiftBlock
-                key={block.start}
-                block={block}
-                timeZone={timeZone}
-                left={Math.max(0, position(Date.parse(block.start)))}
-                right={Math.min(100, position(Date.parse(block.end)))}
-              />
-            ))}
-            {nowMs >= fromMs && nowMs <= toMs ? (
-              <li
-                className="timeline-now"
-                aria-hidden="true"
-                style={{ left: `${String(position(nowMs))}%` }}
-              />
-            ) : null}
-          </ol>
         </div>
-      ))}
+        {rows.map((row) => (
+          <div className="timeline-row" key={row.label} data-row={row.label}>
+            <span className="timeline-label" title={row.label}>
+              {row.label}
+            </span>
+            <ol className="timeline-track" aria-label={`${row.label}: shifts`}>
+              {days.map((ms) => (
+                <li
+                  key={`day-${String(ms)}`}
+                  className="timeline-gridline"
+                  aria-hidden="true"
+                  style={{ left: `${String(position(ms))}%` }}
+                />
+              ))}
+              {row.blocks.map((block) => (
+                <ShiftBlock
+                  key={block.start}
+                  block={block}
+                  timeZone={timeZone}
+                  left={Math.max(0, position(Date.parse(block.start)))}
+                  right={Math.min(100, position(Date.parse(block.end)))}
+                />
+              ))}
+              {nowMs >= fromMs && nowMs <= toMs ? (
+                <li
+                  className="timeline-now"
+                  aria-hidden="true"
+                  style={{ left: `${String(position(nowMs))}%` }}
+                />
+              ) : null}
+            </ol>
+          </div>
+        ))}
+      </div>
     </div>
   );
 }

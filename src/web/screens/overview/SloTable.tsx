@@ -16,30 +16,32 @@ export function SloTable({
 }) {
   if (slos.length === 0) return <p className="muted">No SLOs yet.</p>;
   return (
-    <table className="slo-table" aria-label={caption}>
-      <thead>
-        <tr>
-          <th scope="col">SLO</th>
-          <th scope="col">Budget left</th>
-          <th scope="col">State</th>
-          <th scope="col" className="numeric">
-            SLI
-          </th>
-          <th scope="col" className="numeric">
-            Objective
-          </th>
-          <th scope="col" className="numeric">
-            Burn 1h
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {slos.map((slo) => {
-          const row = rowOf(slo);
-          return <SloRow key={row.name} slo={row} />;
-        })}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="slo-table" aria-label={caption}>
+        <thead>
+          <tr>
+            <th scope="col">SLO</th>
+            <th scope="col">Budget left</th>
+            <th scope="col">State</th>
+            <th scope="col" className="numeric">
+              SLI
+            </th>
+            <th scope="col" className="numeric">
+              Objective
+            </th>
+            <th scope="col" className="numeric">
+              Burn 1h
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {slos.map((slo) => {
+            const row = rowOf(slo);
+            return <SloRow key={row.name} slo={row} />;
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

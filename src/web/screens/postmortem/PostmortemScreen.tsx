@@ -25,7 +25,6 @@ export function PostmortemScreen({ id }: { readonly id: number }) {
   const base = `/api/v1/incidents/${String(id)}`;
   const incident = useApi<Incident>(base);
   const postmortem = useApi<Postmortem>(`${base}/postmortem`);
-  const title = incident.load.kind === 'ok' ? incident.load.data.title : null;
   return (
     <div className="screen">
       <Breadcrumb
@@ -35,27 +34,34 @@ export function PostmortemScreen({ id }: { readonly id: number }) {
           { label: 'postmortem' },
         ]}
       />
-      <div className="screen-header">
-        <div>
-          <h1>
-            Postmortem: INC-{String(id)}
-            {title === null ? '' : ` — ${title}`}
-          </h1>
-        </div>
-      </div>
-      {postmortem.load.kind === 'not-found' ? (
-        <Panel title="No postmortem yet" id="postmortem-draft">
-          <DraftPostmortem incident={{ id }} />
-        </Panel>
-      ) : (
-        <LoadView load={postmortem.load} what="the postmortem" retry={postmortem.reload}>
-          {(found) => <Editor key={found.incident} initial={found} />}
-        </LoadView>
-      )}
-      {postmortem.load.kind === 'forbidden' ? (
-        <p className="muted">This token may not read postmortems.</p>
-      ) : null}
-      <ActionItems incident={id} />
+      {/* An unknown incident has no postmortem to draft: the incident's own not-found
+          screen, as /incidents/<id> shows it, not "No postmortem yet" and its forms. */}
+      <LoadView load={incident.load} what={`incident INC-${String(id)}`} retry={incident.reload}>
+        {(found) => (
+          <>
+            <div className="screen-header">
+              <div>
+                <h1>
+                  Postmortem: INC-{String(id)} — {found.title}
+                </h1>
+              </div>
+            </div>
+            {postmortem.load.kind === 'not-found' ? (
+              <Panel title="No postmortem yet" id="postmortem-draft">
+                <DraftPostmortem incident={{ id }} />
+              </Panel>
+            ) : (
+              <LoadView load={postmortem.load} what="the postmortem" retry={postmortem.reload}>
+                {(loaded) => <Editor key={loaded.incident} initial={loaded} />}
+              </LoadView>
+            )}
+            {postmortem.load.kind === 'forbidden' ? (
+              <p className="muted">This token may not read postmortems.</p>
+            ) : null}
+            <ActionItems incident={id} />
+          </>
+        )}
+      </LoadView>
     </div>
   );
 }

@@ -13,6 +13,7 @@ import type {
 } from '../../api/types';
 import { useEffect } from 'react';
 import { useApi } from '../../api/use-api';
+import { failureCausesText } from '../../format/change-failure';
 import { approvalHint, orList } from '../../format/gate';
 import { formatPercent } from '../../format/numbers';
 import { formatInstant, formatInstantForZone } from '../../format/time';
@@ -345,12 +346,6 @@ function NoApprovals(props: {
   );
 }
 
-const FAILED_BY_TEXT = {
-  rollback: 'rolled back',
-  pageAlert: 'a page-level burn alert',
-  incident: 'an incident',
-} as const;
-
 /** DORA's change-failure rate over the API's default period (the last 30 days). */
 function ChangeFailureRate({ figure }: { readonly figure: ChangeFailure }) {
   const failed = figure.items.filter((item) => item.failedBy.length > 0);
@@ -375,15 +370,7 @@ function ChangeFailureRate({ figure }: { readonly figure: ChangeFailure }) {
           {failed.map((item) => (
             <li key={item.deploy}>
               {item.version ?? item.deploy} at {formatInstant(item.at)}:{' '}
-              {item.failedBy
-                .map((cause) =>
-                  cause.kind === 'pageAlert'
-                    ? `${FAILED_BY_TEXT.pageAlert} on ${cause.slo} at ${formatInstant(cause.at)}`
-                    : cause.kind === 'incident'
-                      ? `${FAILED_BY_TEXT.incident} ${cause.id} at ${formatInstant(cause.at)}`
-                      : `${FAILED_BY_TEXT.rollback} at ${formatInstant(cause.at)}`,
-                )
-                .join('; ')}
+              {failureCausesText(item.failedBy)}
             </li>
           ))}
         </ul>

@@ -17,47 +17,49 @@ export function AlertHistory({
     );
   }
   return (
-    <table className="numbers-table">
-      <caption className="visually-hidden">Burn-rate alerts that started or resolved</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Alert</th>
-          <th scope="col">Severity</th>
-          <th scope="col">Windows</th>
-          <th scope="col" className="numeric">
-            Long / short burn
-          </th>
-          <th scope="col" className="numeric">
-            Budget left
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {transitions.map((transition) => (
-          <tr key={transition.id} data-transition={transition.id}>
-            <td>{formatInstant(transition.at)}</td>
-            <td>
-              <span className={`badge transition-${transition.transition}`}>
-                <span aria-hidden="true">{transition.transition === 'started' ? '▲' : '✓'}</span>{' '}
-                {transition.transition}
-              </span>
-            </td>
-            <td>{transition.severity}</td>
-            <td>
-              {transition.numbers.longWindow} / {transition.numbers.shortWindow} over{' '}
-              {formatFactor(transition.numbers.factor)}
-            </td>
-            <td className="numeric">
-              {formatBurnRate(transition.numbers.longBurnRate)} /{' '}
-              {formatBurnRate(transition.numbers.shortBurnRate)}
-            </td>
-            <td className="numeric" data-field="remaining">
-              {formatBudget(transition.numbers.errorBudgetRemaining)}
-            </td>
+    <div className="table-scroll">
+      <table className="numbers-table">
+        <caption className="visually-hidden">Burn-rate alerts that started or resolved</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Alert</th>
+            <th scope="col">Severity</th>
+            <th scope="col">Windows</th>
+            <th scope="col" className="numeric">
+              Long / short burn
+            </th>
+            <th scope="col" className="numeric">
+              Budget left
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {transitions.map((transition) => (
+            <tr key={transition.id} data-transition={transition.id}>
+              <td>{formatInstant(transition.at)}</td>
+              <td>
+                <span className={`badge transition-${transition.transition}`}>
+                  <span aria-hidden="true">{transition.transition === 'started' ? '▲' : '✓'}</span>{' '}
+                  {transition.transition}
+                </span>
+              </td>
+              <td>{transition.severity}</td>
+              <td>
+                {transition.numbers.longWindow} / {transition.numbers.shortWindow} over{' '}
+                {formatFactor(transition.numbers.factor)}
+              </td>
+              <td className="numeric">
+                {formatBurnRate(transition.numbers.longBurnRate)} /{' '}
+                {formatBurnRate(transition.numbers.shortBurnRate)}
+              </td>
+              <td className="numeric" data-field="remaining">
+                {formatBudget(transition.numbers.errorBudgetRemaining)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -4,7 +4,8 @@
 import { useMemo } from 'react';
 import type { SloSeries, SloStatus } from '../../api/types';
 import { TimeChart, type ChartSeries, type Threshold } from '../../charts/TimeChart';
-import { formatFactor, formatPercent } from '../../format/numbers';
+import { formatFactor } from '../../format/numbers';
+import { BUDGET_FORMAT, BURN_FORMAT, SLI_FORMAT } from './chart-formats';
 import { deployMarkers } from './Deploys';
 
 const BURN_SERIES = [
@@ -49,7 +50,6 @@ export function SloCharts({
 function chartsOf(status: SloStatus, series: SloSeries) {
   const x = series.points.map((point) => Date.parse(point.at) / 1000);
   const markers = deployMarkers(series);
-  const percent = (decimals: number) => (value: number) => formatPercent(value, decimals);
   const sli = {
     label: `SLI of ${status.slo} over the window, against the objective`,
     x,
@@ -60,7 +60,8 @@ function chartsOf(status: SloStatus, series: SloSeries) {
       { value: status.objective, label: 'objective', color: '--threshold-objective' },
     ] satisfies Threshold[],
     markers,
-    format: percent(2),
+    format: SLI_FORMAT.axis,
+    hoverFormat: SLI_FORMAT.hover,
   };
   const budget = {
     label: `Error budget left of ${status.slo} over the window`,
@@ -77,7 +78,8 @@ function chartsOf(status: SloStatus, series: SloSeries) {
     ] satisfies ChartSeries[],
     thresholds: [{ value: 0, label: 'spent', color: '--threshold-page' }] satisfies Threshold[],
     markers,
-    format: percent(0),
+    format: BUDGET_FORMAT.axis,
+    hoverFormat: BUDGET_FORMAT.hover,
   };
   const burn = {
     label: `Burn rates of ${status.slo} over the window, with alert thresholds`,
@@ -89,7 +91,8 @@ function chartsOf(status: SloStatus, series: SloSeries) {
     })) satisfies ChartSeries[],
     thresholds: thresholdsOf(status),
     markers,
-    format: (value: number) => formatFactor(Number(value.toFixed(2))),
+    format: BURN_FORMAT.axis,
+    hoverFormat: BURN_FORMAT.hover,
     scale: 'asinh' as const,
   };
   return { sli, budget, burn };

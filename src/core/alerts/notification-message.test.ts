@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { Page, PageAlert } from './grouping.js';
+import {
+  acknowledgedMessageFor,
+  messageFor,
+  renderSlack,
+  renderText,
+} from './notification-message.js';
+
+const AT = Date.parse('2026-11-02T10:00:00Z');
+const LINKS = {
+  page: 'https://headroom/pages/p1',
+  acknowledge: 'https://headroom/act/pages/p1/acknowledge',
+  resolve: 'https://headroom/act/pages/p1/resolve',
+};
+
+function alert(index: number): PageAlert {
+  return {
+    id: `p1.${String(index)}`,
+    key: `k${String(index)}`,
+    source: 'alertmanager',
+    integration: 'am',
+    dedupKey: `fp-${String(index)}`,
+    senderGroup: 'g',
+    status: 'triggered',
+    summary: `Search slow on host-${String(index)}`,
+    severity: 'critical',
+    service: 'search',
+    labels: { alertname: 'SearchSlow' },
+    annotations: { description: `host-${String(index)} answers in 2.4 s` },
+    runbookUrl: undefined,
+    links: [{ href: `http://prometheus/graph?host=${String(index)}`, text: 'Source' }],
+    startsAt: AT,
+    endsAt: undefined,
+    firstSeenAt: AT,
+    lastSeenAt: AT,
+    triggerCount: 1,
+    acknowledgedAt: undefined,
+    resolvedAt: undefined,
+  };
+}
+
+function page(alerts: number): Page {
+  return {
+    id: 'p1',
+    status: 'triggered',
+    openedAt: AT,
+    summary: 'Search slow on host-0',
+    severity: 'critical',
+    services: ['search'],
+    alerts: Array.from({ length: alerts }, (_, index) => alert(index)),
+    acknowledgedAt: undefined,
+    acknowledgedBy: undefined,
+    resolvedAt: undefined,
+    updatedAt: AT,
+  };
+}
+
+describe('notification messages', () => {
+  it('list the first ten alerts of a page and count the rest', () => {
+    const text = renderText(messageFor(page(12), { level: 1, attempt: 1 }, LINKS));
+    expect(text).toContain('Alerts on this page: 12');
+    expect(text).toContain('  - [triggered] Search slow on host-9 (search)');
+    expect(text).toContain('    host-9 answers in 2.4 s');
+    expect(text).toContain('    Source: http://prometheus/graph?host=9');
+    expect(text).not.toContain('host-10');
+    expect(text).toContain('… and 2 more');
+  });
+
+  it('name runbooks by link and by document, and how to act from a terminal', () => {
+    const text = renderText(
+      messageFor(page(1), { level: 1, attempt: 1 }, LINKS, [
+        { title: 'Runbook of search', url: 'https://runbooks/search', markdown: null },
+        { title: 'Search is slow', url: null, markdown: '1. Fail over.' },
+      ]),
+    );
+    expect(text).toContain('Runbook: https://runbooks/search');
+    expect(text).toContain('Runbook: Search is slow\n  1. Fail over.');
+    expect(text).toContain('From a terminal: headroom page ack p1 or headroom page resolve p1');
+  });
+
+  it('tell channels who acknowledged, leaving only the resolve button', () => {
+    const message = acknowledgedMessageFor(page(1), 'emil', AT + 60_000, LINKS);
+    expect(message.title).toBe('[ACKNOWLEDGED] Search slow on host-0 (search)');
+    const slack = JSON.stringify(renderSlack(message));
+    expect(slack).toContain('Acknowledged at 2026-11-02T10:01:00.000Z by emil.');
+    expect(slack).toContain(LINKS.resolve);
+    expect(slack).not.toContain(LINKS.acknowledge);
+    expect(renderText(message)).not.toContain('headroom page ack');
+  });
+});
