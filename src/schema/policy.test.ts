@@ -518,7 +518,12 @@ describe('approvals, the gate request and the decision', () => {
               grantedAtMs: christmasWeekend - 3_600_000,
               expiresAtMs: christmasWeekend + 3_600_000,
             }),
-            approval({ id: 'self', approver: 'alice' }),
+            approval({
+              id: 'self',
+              approver: 'alice',
+              grantedAtMs: christmasWeekend - 3_600_000,
+              expiresAtMs: christmasWeekend + 3_600_000,
+            }),
           ],
         },
         labels: ['reliability'],
