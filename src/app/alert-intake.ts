@@ -2,6 +2,7 @@
 // pages. A body is answered only after it and the pages it changed are committed, so
 // a sender that got a 2xx never has to send again, and one that did not (a 5xx, a
 // broken connection) may: a replay is deduplicated by the alerts' keys.
+import { createHash } from 'node:crypto';
 import {
   acknowledgePage,
   DEFAULT_GROUPING_WINDOW_MS,
@@ -17,7 +18,12 @@ import {
   type IncomingAlert,
   type SenderGroupRef,
 } from '../core/alerts/incoming-alert.js';
-import { alertKey, senderGroupKey, serviceKey } from '../core/alerts/page-keys.js';
+import {
+  alertKey,
+  alertmanagerGroupKey,
+  senderGroupKey,
+  serviceKey,
+} from '../core/alerts/page-keys.js';
 import {
   normalizeAlertmanagerMessage,
   normalizeBurnRateTransition,
@@ -212,6 +218,7 @@ function pendingBody(
     receivedAt,
     integration: integration.id,
     ...(integration.service === null ? {} : { service: integration.service }),
+    sha256Hex,
   };
   return { integration, incoming, receivedAt, batch: batchOf(incoming, options) };
 }
@@ -454,6 +461,10 @@ async function changePageAs(
   });
 }
 
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 function batchOf(incoming: IncomingBody, options: NormalizeOptions): AlertBatch {
   switch (incoming.kind) {
     case 'alertmanager':
@@ -478,6 +489,8 @@ function lookupKeys(
   for (const alert of alerts) {
     keys.add(alertKey(alertIdentity(alert)));
     if (alert.senderGroup !== undefined) keys.add(senderGroupKey(alert.senderGroup));
+    if (alert.alertmanagerGroup !== undefined)
+      keys.add(alertmanagerGroupKey(alert.alertmanagerGroup));
     if (alert.service !== undefined) {
       keys.add(serviceKey(alert.service));
       for (const related of relatedServices(deps, alert.service)) keys.add(serviceKey(related));

@@ -1,6 +1,7 @@
 // Alert intake through the API on both databases: integrations, the Alertmanager,
 // PagerDuty and webhook wire formats, dedup and grouping into pages, replays, and
 // people acknowledging and resolving.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
 import { serviceDocument } from '../support/documents.js';
@@ -223,6 +224,40 @@ describe.each(TEST_DATABASES)('alert intake on $name', (kind) => {
       token: null,
       body: recoDown('resolved', ['reco-1', 'reco-2', 'reco-3']),
     });
+    expect(await openPages()).toEqual([]);
+  });
+
+  it("keeps one Alertmanager group sent both ways on one page when PagerDuty's 'error' comes first", async () => {
+    const groupKey = '{}:{alertname="HighErrorRate"}';
+    const trigger = await headroom.call('POST', '/v2/enqueue', {
+      token: null,
+      body: {
+        routing_key: keys.pagerduty,
+        event_action: 'trigger',
+        dedup_key: createHash('sha256').update(groupKey).digest('hex'),
+        payload: {
+          summary: '[FIRING:2] HighErrorRate checkout (critical)',
+          source: 'Alertmanager',
+          severity: 'error',
+        },
+        client: 'Alertmanager',
+        client_url: 'http://alertmanager/#/alerts?receiver=headroom',
+      },
+    });
+    expect(trigger.status).toBe(202);
+    const webhook = await headroom.call(
+      'POST',
+      `/api/v1/intake/alertmanager/${keys.alertmanager}`,
+      { token: null, body: alertmanagerBody('firing', ['both-1', 'both-2']) },
+    );
+    expect(webhook.body).toMatchObject({ pages: [{ decision: 'attached' }] });
+    const pages = (await headroom.call('GET', '/api/v1/pages?status=open')).body as (PageView & {
+      severity: string;
+    })[];
+    expect(pages).toHaveLength(1);
+    expect(pages[0]?.severity).toBe('critical');
+    expect(pages[0]?.alerts).toHaveLength(3);
+    await headroom.call('POST', `/api/v1/pages/${pages[0]?.id ?? ''}/resolve`);
     expect(await openPages()).toEqual([]);
   });
 

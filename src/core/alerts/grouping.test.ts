@@ -113,6 +113,47 @@ describe('opening and grouping pages', () => {
     expect(pages[1]?.alerts.map((a) => a.dedupKey)).toEqual(['search-down', 'db-slow']);
   });
 
+  it("keeps one Alertmanager group on one page whichever channel arrives first, though PagerDuty's says error", () => {
+    const pagerDuty = alert('group-hash', {
+      source: 'pagerduty',
+      integration: 'am-pd',
+      alertmanagerGroup: 'group-hash',
+      severity: 'error',
+    });
+    const webhook = (fingerprint: string) =>
+      alert(fingerprint, {
+        source: 'alertmanager',
+        integration: 'am',
+        senderGroup: '{}:{alertname="HighErrorRate"}',
+        alertmanagerGroup: 'group-hash',
+        severity: 'critical',
+      });
+    const later = T0 + DEFAULT_GROUPING_WINDOW_MS + MINUTE;
+    for (const steps of [
+      [
+        [pagerDuty, T0],
+        [webhook('host-0'), T0 + 1],
+        [webhook('host-1'), later],
+      ],
+      [
+        [webhook('host-0'), T0],
+        [pagerDuty, T0 + 1],
+        [webhook('host-1'), later],
+      ],
+    ] as const) {
+      const { results, pages } = run(steps);
+      expect(results.map((r) => r.decision)).toEqual(['opened', 'attached', 'attached']);
+      expect(pages).toHaveLength(1);
+      expect(pages[0]?.severity).toBe('critical');
+    }
+    // A critical alert of the service from elsewhere still gets its own page.
+    const { pages } = run([
+      [pagerDuty, T0],
+      [alert('db-down', { severity: 'critical' }), T0 + 1],
+    ]);
+    expect(pages).toHaveLength(2);
+  });
+
   it('opens a new page once the window since the page opened has passed', () => {
     const { results, pages } = run([
       [alert('cpu'), T0],

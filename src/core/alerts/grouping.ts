@@ -32,6 +32,8 @@ export interface PageAlert {
   readonly integration: string | undefined;
   readonly dedupKey: string;
   readonly senderGroup: string | undefined;
+  /** See IncomingAlert.alertmanagerGroup; absent on alerts stored before it existed. */
+  readonly alertmanagerGroup?: string | undefined;
   readonly status: PageAlertStatus;
   readonly summary: string;
   readonly severity: AlertSeverity;
@@ -488,9 +490,15 @@ function joinRank(
         alert.source === incoming.source &&
         alert.integration === incoming.integration,
     );
+  // An Alertmanager group sent both as a webhook and as PagerDuty events is one group,
+  // though the channels disagree on severity (Alertmanager's PagerDuty default is
+  // "error") and either may arrive first.
+  const sameAlertmanagerGroup =
+    incoming.alertmanagerGroup !== undefined &&
+    page.alerts.some((alert) => alert.alertmanagerGroup === incoming.alertmanagerGroup);
   // The sender said these alerts are one problem: the group's page takes them for as
   // long as it is open, however old (Alertmanager re-sends a group for hours).
-  if (sameSenderGroup) return 0;
+  if (sameSenderGroup || sameAlertmanagerGroup) return 0;
   // From here grouping only guesses that alerts are related: within the window, and
   // never by hiding a more severe alert on a calmer page, which would page no one for
   // it and have the page's notifications name the wrong alert.
@@ -513,6 +521,7 @@ function newAlert(incoming: IncomingAlert, key: string, id: string, atMs: number
     integration: incoming.integration,
     dedupKey: incoming.dedupKey,
     senderGroup: incoming.senderGroup,
+    alertmanagerGroup: incoming.alertmanagerGroup,
     status: 'triggered',
     summary: incoming.summary,
     severity: incoming.severity,
@@ -550,6 +559,7 @@ function resolveOf(alert: PageAlert, atMs: number): IncomingAlert {
     integration: alert.integration,
     dedupKey: alert.dedupKey,
     senderGroup: alert.senderGroup,
+    alertmanagerGroup: alert.alertmanagerGroup,
     action: 'resolve',
     summary: alert.summary,
     severity: alert.severity,

@@ -38,6 +38,12 @@ export interface IncomingAlert {
   readonly dedupKey: string;
   /** The sender's own group (Alertmanager's `groupKey`), when it has one. */
   readonly senderGroup: string | undefined;
+  /**
+   * The Alertmanager group it came from, whichever of Alertmanager's channels carried
+   * it: the SHA-256 of the group key, which Alertmanager sends as the `dedup_key` of
+   * its PagerDuty events. One group sent both ways is one problem.
+   */
+  readonly alertmanagerGroup?: string | undefined;
   readonly action: AlertAction;
   readonly summary: string;
   readonly severity: AlertSeverity;

@@ -1,5 +1,6 @@
 // The wire schemas (schema/alert-intake.ts) and normalization, on the payloads a real
 // Alertmanager 0.25 sent (research/alertmanager-observed.md) and PagerDuty's examples.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   alertmanagerWebhookSchema,
@@ -517,6 +518,34 @@ describe('normalizing Alertmanager messages', () => {
   });
 });
 
+describe('linking the two channels of one Alertmanager group', () => {
+  // Observed from Debian's Alertmanager 0.25 (test/alertmanager.test.ts): the group
+  // key of its webhook and the dedup_key of its PagerDuty event for the same group.
+  const GROUP_KEY = '{}:{alertname="HighErrorRate", service="checkout"}';
+  const DEDUP_KEY = '97510b418c30a6bc221ab8cd7f4d49d287215a8f33fc7173ad6f03934114edfb';
+  const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+  it('gives webhook alerts the hash of their group key, which is the dedup_key of the PagerDuty events', () => {
+    const message = alertmanagerWebhookSchema.parse({ ...amFiring(), groupKey: GROUP_KEY });
+    const batch = normalizeAlertmanagerMessage(message, { receivedAt: RECEIVED_AT, sha256Hex });
+    expect(batch.alerts.map((alert) => alert.alertmanagerGroup)).toEqual([DEDUP_KEY, DEDUP_KEY]);
+    const event = pagerDutyEventSchema.parse({ ...AM_PD_TRIGGER, dedup_key: DEDUP_KEY });
+    expect(normalizePagerDutyEvent(event, { receivedAt: RECEIVED_AT }).alertmanagerGroup).toBe(
+      DEDUP_KEY,
+    );
+  });
+
+  it('links nothing without a hash function, and no PagerDuty event another tool sent', () => {
+    const message = alertmanagerWebhookSchema.parse(JSON.parse(AM_FIRING));
+    const batch = normalizeAlertmanagerMessage(message, { receivedAt: RECEIVED_AT });
+    expect(batch.alerts.map((alert) => alert.alertmanagerGroup)).toEqual([undefined, undefined]);
+    const event = pagerDutyEventSchema.parse({ ...AM_PD_TRIGGER, client: 'Grafana' });
+    expect(
+      normalizePagerDutyEvent(event, { receivedAt: RECEIVED_AT }).alertmanagerGroup,
+    ).toBeUndefined();
+  });
+});
+
 describe('normalizing PagerDuty events', () => {
   it("reads Alertmanager's trigger: its group's dedup key, the integration's service", () => {
     const event = pagerDutyEventSchema.parse(AM_PD_TRIGGER);
@@ -530,6 +559,7 @@ describe('normalizing PagerDuty events', () => {
       integration: 'am-pd',
       dedupKey: AM_PD_TRIGGER.dedup_key,
       senderGroup: undefined,
+      alertmanagerGroup: AM_PD_TRIGGER.dedup_key,
       action: 'trigger',
       summary: '[FIRING:2] DemoAlert0 svc-0 (critical)',
       severity: 'error',

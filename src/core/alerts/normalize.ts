@@ -22,6 +22,9 @@ import type {
   WebhookAlertInput,
 } from './wire.js';
 
+/** The `client` Alertmanager names itself in its PagerDuty events. */
+const ALERTMANAGER_CLIENT = 'Alertmanager';
+
 export const DEFAULT_SERVICE_LABELS: readonly string[] = ['service'];
 
 /**
@@ -44,6 +47,12 @@ export interface NormalizeOptions {
   readonly serviceLabels?: readonly string[] | undefined;
   /** For alerts that give no severity or one `severityFromText` does not know. */
   readonly defaultSeverity?: AlertSeverity | undefined;
+  /**
+   * SHA-256 of a text as lowercase hex, as Alertmanager hashes a group key into the
+   * `dedup_key` of its PagerDuty events; without it, webhook alerts are not linked to
+   * those events (see IncomingAlert.alertmanagerGroup).
+   */
+  readonly sha256Hex?: ((text: string) => string) | undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -95,6 +104,8 @@ function alertmanagerAlert(
     integration: options.integration,
     dedupKey,
     senderGroup: message.groupKey,
+    alertmanagerGroup:
+      message.groupKey === undefined ? undefined : options.sha256Hex?.(message.groupKey),
     action: resolved ? 'resolve' : 'trigger',
     summary: summaryOf(
       [annotations.summary, annotations.description, labels.alertname],
@@ -158,6 +169,10 @@ export function normalizePagerDutyEvent(
     integration: options.integration,
     dedupKey,
     senderGroup: undefined,
+    alertmanagerGroup:
+      event.client === ALERTMANAGER_CLIENT && event.dedup_key !== undefined
+        ? event.dedup_key
+        : undefined,
     action: event.event_action,
     summary: summaryOf([payload.summary], dedupKey),
     severity: severityOf(payload.severity, options),

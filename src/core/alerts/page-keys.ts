@@ -7,6 +7,7 @@ import type { Page } from './grouping.js';
 export const alertKey = (identity: string): string => `a:${fnv1a64(identity)}`;
 export const serviceKey = (service: string): string => `s:${service}`;
 export const senderGroupKey = (group: string): string => `g:${fnv1a64(group)}`;
+export const alertmanagerGroupKey = (digest: string): string => `m:${digest}`;
 
 export function pageKeys(page: Page): string[] {
   return [
@@ -19,6 +20,11 @@ export function pageKeys(page: Page): string[] {
         : page.services.map(serviceKey)),
       ...page.alerts.flatMap((alert) =>
         alert.senderGroup === undefined ? [] : [senderGroupKey(alert.senderGroup)],
+      ),
+      ...page.alerts.flatMap((alert) =>
+        alert.alertmanagerGroup === undefined
+          ? []
+          : [alertmanagerGroupKey(alert.alertmanagerGroup)],
       ),
     ]),
   ];
