@@ -206,6 +206,12 @@ export const pagerDutyInvalidEventSchema = z
   .meta({ id: 'PagerDutyInvalidEvent' });
 export type PagerDutyInvalidEvent = z.infer<typeof pagerDutyInvalidEventSchema>;
 
+/** A 5xx: the sender retries (Alertmanager does, within its flush). */
+export const pagerDutyServerErrorSchema = z
+  .object({ status: z.literal('error'), message: z.string() })
+  .meta({ id: 'PagerDutyServerError' });
+export type PagerDutyServerError = z.infer<typeof pagerDutyServerErrorSchema>;
+
 /** 429: the sender retries later (Alertmanager does; PagerDuty suggests minutes). */
 export const pagerDutyThrottledSchema = z
   .object({ status: z.literal('throttle exceeded'), message: z.string() })

@@ -250,6 +250,40 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('describes error answers in a wire format of their own with that format', () => {
+    const eventSchema = z.object({ id: z.string() }).meta({ id: 'OpenApiTestEvent' });
+    const refusalSchema = z
+      .object({ status: z.literal('refused'), errors: z.array(z.string()) })
+      .meta({ id: 'OpenApiTestRefusal' });
+    const foreign = buildOpenApiDocument(
+      [
+        defineRoute({
+          method: 'POST',
+          url: '/v1/send',
+          summary: 'a foreign API',
+          tags: ['intake'],
+          auth: 'public',
+          body: eventSchema,
+          status: 202,
+          response: eventSchema,
+          problems: [404],
+          errorAnswers: [{ status: 400, schema: refusalSchema, description: 'not retried' }],
+          handler: notCalled,
+        }),
+      ],
+      { title: 't', version: '1' },
+    ) as unknown as Document;
+    const send = operation(foreign, '/v1/send', 'post');
+    expect(Object.keys(send.responses)).toEqual(['202', '400', '404']);
+    expect(send.responses['400']?.content).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/OpenApiTestRefusal' } },
+    });
+    expect(send.responses['404']?.content).toHaveProperty(['application/problem+json']);
+    expect(foreign.components.schemas.OpenApiTestRefusal).toMatchObject({
+      required: ['status', 'errors'],
+    });
+  });
+
   it('asks for the right credentials', () => {
     expect(operation(document, '/api/v1/teams', 'post').security).toEqual([{ bearerAuth: [] }]);
     expect(operation(document, '/api/v1/events', 'post').security).toEqual([{ ingestKey: [] }]);

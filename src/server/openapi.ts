@@ -31,6 +31,10 @@ export function buildOpenApiDocument(
       query: slot(route.query, 'input', 'Query'),
       body: slot(route.body, 'input', 'Body'),
       response: slot(route.response, 'output', 'Response'),
+      errorAnswers: (route.errorAnswers ?? []).map((answer) => ({
+        ...answer,
+        slot: schemas.slot(answer.schema, 'output', `${name}${String(answer.status)}`),
+      })),
     };
   });
   const problem = schemas.slot(problemSchema, 'output', 'Problem');
@@ -38,7 +42,16 @@ export function buildOpenApiDocument(
 
   const paths: Record<string, Record<string, Json>> = {};
   const operationIds = new Set<string>();
-  for (const { route, path, operationId, params, query, body, response } of operations) {
+  for (const {
+    route,
+    path,
+    operationId,
+    params,
+    query,
+    body,
+    response,
+    errorAnswers,
+  } of operations) {
     if (operationIds.has(operationId))
       throw new Error(`two routes have the operationId ${operationId}: rename one path`);
     operationIds.add(operationId);
@@ -97,6 +110,12 @@ export function buildOpenApiDocument(
       responses[String(code)] = {
         description: `${STATUS_CODES[code] ?? 'Error'}: problem details (RFC 9457)`,
         content: { 'application/problem+json': { schema: schemas.use(problem) } },
+      };
+    }
+    for (const answer of errorAnswers) {
+      responses[String(answer.status)] = {
+        description: `${STATUS_CODES[answer.status] ?? 'Error'}: ${answer.description}`,
+        content: { 'application/json': { schema: schemas.use(answer.slot) } },
       };
     }
     operation.responses = responses;

@@ -61,6 +61,15 @@ export interface RouteDefinition<
   /** HTTP statuses of the problems this route answers with, for the OpenAPI document. */
   readonly problems?: readonly number[];
   /**
+   * Error answers in a wire format of their own instead of problem+json (PagerDuty's
+   * Events API answers in PagerDuty's shape), for the OpenAPI document.
+   */
+  readonly errorAnswers?: readonly {
+    readonly status: number;
+    readonly schema: z.ZodType;
+    readonly description: string;
+  }[];
+  /**
    * `debug`: Fastify's two lines per request (received, completed) only at debug level
    * and below. For the ping URLs, which take thousands a second from cron jobs: at
    * info they would bury every other line and cost a sixth of the throughput.

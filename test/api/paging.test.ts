@@ -137,6 +137,20 @@ describe.each(TEST_DATABASES)('alert intake on $name', (kind) => {
     expect(await openPages()).toEqual([]);
   });
 
+  it("documents the PagerDuty URL's errors in PagerDuty's shape, not as problems", async () => {
+    const document = (await headroom.call('GET', '/api/v1/openapi.json', { token: null })).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>>;
+    };
+    const responses = document.paths['/v2/enqueue']?.post?.responses ?? {};
+    expect(Object.keys(responses).sort()).toEqual(['202', '400', '500', '503']);
+    const schemaOf = (name: string) => ({
+      'application/json': { schema: { $ref: `#/components/schemas/${name}` } },
+    });
+    expect(responses['400']?.content).toEqual(schemaOf('PagerDutyInvalidEvent'));
+    expect(responses['500']?.content).toEqual(schemaOf('PagerDutyServerError'));
+    expect(responses['503']?.content).toEqual(schemaOf('PagerDutyServerError'));
+  });
+
   it('takes a plain webhook, refuses a key of another kind, and lets a responder ack and resolve', async () => {
     const posted = await headroom.call('POST', `/api/v1/intake/webhook/${keys.webhook}`, {
       token: null,

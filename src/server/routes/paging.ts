@@ -27,8 +27,11 @@ import {
   pagerDutyAcceptedSchema,
   pagerDutyEventSchema,
   pagerDutyInvalidEvent,
+  pagerDutyInvalidEventSchema,
+  pagerDutyServerErrorSchema,
   webhookAlertSchema,
   type PagerDutyInvalidEvent,
+  type PagerDutyServerError,
 } from '../../schema/alert-intake.js';
 import { isoOf, isoOrNull } from '../../store/codec.js';
 import { problemOf } from '../problem.js';
@@ -279,7 +282,24 @@ export function alertIntakeRoutes(deps: AppDependencies): AlertIntakeRoutes {
         bodyValidation: 'handler',
         status: 202,
         response: pagerDutyAcceptedSchema,
-        problems: [400, 500, 503],
+        errorAnswers: [
+          {
+            status: 400,
+            schema: pagerDutyInvalidEventSchema,
+            description:
+              'PagerDuty\'s "invalid event", one line per problem in `errors`; not retried',
+          },
+          {
+            status: 500,
+            schema: pagerDutyServerErrorSchema,
+            description: "PagerDuty's shape; retry",
+          },
+          {
+            status: 503,
+            schema: pagerDutyServerErrorSchema,
+            description: "PagerDuty's shape; retry",
+          },
+        ],
         handler: async ({ body, reply }) => {
           const parsed = pagerDutyEventSchema.safeParse(body);
           if (!parsed.success) {
@@ -319,7 +339,8 @@ export function pagerDutyErrorHandler(bodyLimitBytes: number) {
     const problem = problemOf(error, request.url, limit ?? bodyLimitBytes);
     if (problem.status >= 500) {
       request.log.error({ err: error }, 'request failed');
-      return reply.status(problem.status).send({ status: 'error', message: problem.detail });
+      const answer: PagerDutyServerError = { status: 'error', message: problem.detail };
+      return reply.status(problem.status).send(answer);
     }
     const fields = (problem.errors ?? []).map((field) => `${field.path}: ${field.message}`);
     return reply.status(problem.status).send(pagerDutyInvalidEventOf([problem.detail, ...fields]));
