@@ -22,6 +22,7 @@ import { onCallAt } from '../core/oncall/schedule.js';
 import type { EscalationPolicyResource } from '../core/slo/model.js';
 import {
   acknowledgedMessageFor,
+  exhaustedMessageFor,
   messageFor,
   resolvedMessageFor,
   runbookLinks,
@@ -131,25 +132,28 @@ export async function followPage(tx: Store, page: Page, by: string, atMs: number
   if (next === state) return;
   await tx.putEscalation(page.id, next, next.nextDueAt ?? null, stored.revision);
   if (next.status === 'acknowledged' && state.status !== 'acknowledged') {
-    await tellChannels(tx, page, 'acknowledged', by, atMs);
+    await tellChannels(tx, page, 'acknowledged', atMs, (links) =>
+      acknowledgedMessageFor(page, by, atMs, links),
+    );
   }
   if (next.status === 'resolved' && state.status !== 'resolved') {
     await tellResolved(tx, page, next.paged, by, atMs);
-    await tellChannels(tx, page, 'resolved', by, atMs);
+    await tellChannels(tx, page, 'resolved', atMs, () => resolvedMessageFor(page, by, atMs));
   }
 }
 
 /**
- * The channels that heard of the page hear that it was taken, then that it is over:
- * otherwise the last thing a Slack channel shows is [CRITICAL] with live buttons.
- * The acknowledged notice keeps the resolve link the channel was given.
+ * The channels that heard of the page hear that it was taken, that nobody took it
+ * (the escalation ran out), then that it is over: otherwise the last thing a Slack
+ * channel shows is [CRITICAL] with live buttons. Each notice is built from the links
+ * the channel was given.
  */
 async function tellChannels(
   tx: Store,
   page: Page,
-  event: 'acknowledged' | 'resolved',
-  by: string,
+  event: 'acknowledged' | 'exhausted' | 'resolved',
   atMs: number,
+  messageWith: (links: NotificationMessage['links']) => NotificationMessage,
 ): Promise<void> {
   const notified = new Map<string, NotificationRecord>();
   for (const notification of await tx.listNotifications(page.id)) {
@@ -165,15 +169,7 @@ async function tellChannels(
       key: `${page.id}/${event}/channel/${String(index)}`,
       channel: notification.channel,
       destination: notification.destination,
-      message:
-        event === 'resolved'
-          ? resolvedMessageFor(page, by, atMs)
-          : acknowledgedMessageFor(
-              page,
-              by,
-              atMs,
-              (notification.message as NotificationMessage).links,
-            ),
+      message: messageWith((notification.message as NotificationMessage).links),
     })),
   );
 }
@@ -248,6 +244,20 @@ export async function advanceEscalations(
         ...channelEntries(steps(result), page, policy, context, key, atMs, runbooks),
       ]);
       await recordUnreached(deps, tx, page, unreachedNotes(deps, stored.state, result));
+      const { state } = result;
+      if (
+        state.status === 'exhausted' &&
+        (stored.state as EscalationState).status !== 'exhausted'
+      ) {
+        const exhausted = {
+          atMs: state.exhaustedAt ?? atMs,
+          policy: state.policy,
+          rounds: state.passes,
+        };
+        await tellChannels(tx, page, 'exhausted', atMs, (links) =>
+          exhaustedMessageFor(page, exhausted, links),
+        );
+      }
     }
     return queued;
   });
@@ -323,7 +333,7 @@ export async function pageWarnings(
 /**
  * Each step with a target nobody answered for (a gap in a schedule, a team without
  * users), and the escalation running out: after that the page stays triggered and
- * nobody else will be told.
+ * nobody else will be paged (its channels hear so).
  */
 function unreachedNotes(
   deps: AppDependencies,
@@ -363,7 +373,7 @@ function unreachedNotes(
     notes.push({
       key: `${state.pageId}/exhausted`,
       what: `escalation policy ${state.policy}`,
-      reason: `escalation exhausted at ${new Date(state.exhaustedAt).toISOString()}: nobody acknowledged after every level of ${state.policy}${rounds}; the page stays triggered and nobody else will be told`,
+      reason: `escalation exhausted at ${new Date(state.exhaustedAt).toISOString()}: nobody acknowledged after every level of ${state.policy}${rounds}; the page stays triggered and nobody else will be paged`,
       at: state.exhaustedAt,
     });
   }

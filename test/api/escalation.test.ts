@@ -279,6 +279,57 @@ describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) =>
       'page.resolved',
     ]);
   });
+
+  it('tells the channels, once, when the escalation runs out with nobody acknowledging', async () => {
+    const startedAt = START + 2 * 60 * MINUTE;
+    headroom.clock.set(startedAt);
+    const integration = await headroom.call('POST', '/api/v1/integrations', {
+      body: { name: 'generic-2', kind: 'webhook', service: 'checkout' },
+    });
+    const key = (integration.body as { key: string }).key;
+    const posted = await headroom.call('POST', `/api/v1/intake/webhook/${key}`, {
+      token: null,
+      body: { title: 'checkout latency 4 s', status: 'firing', dedupKey: 'latency' },
+    });
+    const unanswered = (posted.body as { pages: { id: string }[] }).pages[0]?.id ?? '';
+    const firstHook = hooks.length;
+    await headroom.server.runPaging();
+    headroom.clock.set(startedAt + 5 * MINUTE);
+    await headroom.server.runPaging();
+    headroom.clock.set(startedAt + 15 * MINUTE);
+    await headroom.server.runPaging();
+    headroom.clock.set(startedAt + 60 * MINUTE);
+    await headroom.server.runPaging();
+
+    const sent = hooks.slice(firstHook);
+    const webhook = sent
+      .filter((hook) => hook.path === '/hook')
+      .map((hook) => JSON.parse(hook.body) as { type: string; pageId: string });
+    expect(webhook.map((body) => [body.type, body.pageId])).toEqual([
+      ['page.notification', unanswered],
+      ['page.notification', unanswered],
+      ['page.exhausted', unanswered],
+    ]);
+    expect(webhook[2]).toMatchObject({
+      exhausted: { at: new Date(startedAt + 15 * MINUTE).toISOString(), policy: 'payments' },
+    });
+    const slack = sent
+      .filter((hook) => hook.path === '/slack')
+      .map((hook) => JSON.parse(hook.body) as { text: string; blocks: unknown[] });
+    expect(slack.map((message) => message.text)).toEqual([
+      '[ERROR] checkout latency 4 s (checkout)',
+      '[ERROR] checkout latency 4 s (checkout)',
+      '[UNACKNOWLEDGED] checkout latency 4 s (checkout)',
+    ]);
+    // Whoever reads the channel can still take it.
+    expect(JSON.stringify(slack[2]?.blocks)).toContain('nobody else will be paged');
+    expect(JSON.stringify(slack[2]?.blocks.at(-1))).toContain('Acknowledge');
+
+    const page = (await headroom.call('GET', `/api/v1/pages/${unanswered}`)).body as {
+      status: string;
+    };
+    expect(page.status).toBe('triggered');
+  });
 });
 
 async function listen(

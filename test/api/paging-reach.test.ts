@@ -236,7 +236,7 @@ describe.each(TEST_DATABASES)(
       const reasons = (await pageOf(id)).warnings.map((warning) => warning.reason);
       expect(reasons).toEqual([
         'level 1, round 1 reached no one: nobody on call on schedule night-primary',
-        `escalation exhausted at ${new Date(START).toISOString()}: nobody acknowledged after every level of night; the page stays triggered and nobody else will be told`,
+        `escalation exhausted at ${new Date(START).toISOString()}: nobody acknowledged after every level of night; the page stays triggered and nobody else will be paged`,
       ]);
       expect((await unreachedOf(id)).map((notification) => notification.destination)).toEqual([
         'schedule night-primary',
@@ -289,7 +289,7 @@ describe.each(TEST_DATABASES)(
       headroom.clock.set(START + 5 * MINUTE);
       await headroom.server.runPaging();
       expect((await pageOf(search.id)).warnings.map((warning) => warning.reason)).toEqual([
-        `escalation exhausted at ${new Date(START + 5 * MINUTE).toISOString()}: nobody acknowledged after every level of search; the page stays triggered and nobody else will be told`,
+        `escalation exhausted at ${new Date(START + 5 * MINUTE).toISOString()}: nobody acknowledged after every level of search; the page stays triggered and nobody else will be paged`,
       ]);
     });
   },

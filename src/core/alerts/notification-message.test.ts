@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page, PageAlert } from './grouping.js';
 import {
   acknowledgedMessageFor,
+  exhaustedMessageFor,
   messageFor,
   renderSlack,
   renderText,
@@ -87,5 +88,27 @@ describe('notification messages', () => {
     expect(slack).toContain(LINKS.resolve);
     expect(slack).not.toContain(LINKS.acknowledge);
     expect(renderText(message)).not.toContain('headroom page ack');
+    expect(renderText(message)).not.toContain('escalation level 0');
+  });
+
+  it('tell channels that the escalation ran out, with the page still to take', () => {
+    const message = exhaustedMessageFor(
+      page(1),
+      { atMs: AT + 15 * 60_000, policy: 'search', rounds: 2 },
+      LINKS,
+    );
+    expect(message.title).toBe('[UNACKNOWLEDGED] Search slow on host-0 (search)');
+    const said =
+      'Nobody acknowledged after every level of escalation policy search in 2 rounds; escalation stopped at 2026-11-02T10:15:00.000Z and nobody else will be paged.';
+    const text = renderText(message);
+    expect(text).toContain(said);
+    expect(text).toContain(`Acknowledge: ${LINKS.acknowledge}`);
+    expect(text).toContain('From a terminal: headroom page ack p1 or headroom page resolve p1');
+    const slack = renderSlack(message) as { blocks: { elements?: { url: string }[] }[] };
+    expect(JSON.stringify(slack.blocks[0])).toContain(said);
+    expect(slack.blocks[1]?.elements?.map((button) => button.url)).toEqual([
+      LINKS.acknowledge,
+      LINKS.resolve,
+    ]);
   });
 });

@@ -61,6 +61,9 @@ export interface NotificationMessage {
   readonly acknowledged?: { readonly at: string; readonly by: string } | undefined;
   /** Set on the notice that tells the people paged that the page resolved. */
   readonly resolved?: { readonly at: string; readonly by: string } | undefined;
+  /** Set on the notice that tells channels the escalation ran out unacknowledged. */
+  readonly exhausted?:
+    { readonly at: string; readonly policy: string; readonly rounds: number } | undefined;
 }
 
 export function messageFor(
@@ -127,6 +130,29 @@ export function acknowledgedMessageFor(
   };
 }
 
+/**
+ * What channels hear when the escalation runs out and nobody took the page: nobody
+ * else will be paged, so the channel is the last place someone may see it. The
+ * links stay live: anyone in the channel can still take it.
+ */
+export function exhaustedMessageFor(
+  page: Page,
+  exhausted: { readonly atMs: number; readonly policy: string; readonly rounds: number },
+  links: NotificationMessage['links'],
+): NotificationMessage {
+  const services = page.services.length === 0 ? 'no service' : page.services.join(', ');
+  return {
+    ...messageFor(page, { level: 0, attempt: 0 }, { page: '', acknowledge: '', resolve: '' }),
+    title: `[UNACKNOWLEDGED] ${page.summary} (${services})`,
+    links,
+    exhausted: {
+      at: new Date(exhausted.atMs).toISOString(),
+      policy: exhausted.policy,
+      rounds: exhausted.rounds,
+    },
+  };
+}
+
 /** What the people who were paged hear when the page resolves: no one needs to act. */
 export function resolvedMessageFor(page: Page, by: string, atMs: number): NotificationMessage {
   const services = page.services.length === 0 ? 'no service' : page.services.join(', ');
@@ -152,9 +178,12 @@ export function renderText(message: NotificationMessage): string {
   if (message.acknowledged !== undefined) {
     lines.push(`Acknowledged at ${message.acknowledged.at} by ${message.acknowledged.by}.`, '');
   }
+  if (message.exhausted !== undefined) lines.push(exhaustedLine(message.exhausted), '');
   lines.push(
     `Services: ${message.services.join(', ') || '—'}`,
-    `Severity: ${message.severity}; escalation level ${String(message.level)}, round ${String(message.attempt)}`,
+    message.level === 0
+      ? `Severity: ${message.severity}`
+      : `Severity: ${message.severity}; escalation level ${String(message.level)}, round ${String(message.attempt)}`,
     `Alerts on this page: ${String(message.alerts)}`,
   );
   for (const alert of alertLinesOf(message)) {
@@ -217,6 +246,7 @@ export function renderSlack(message: NotificationMessage): unknown {
     ...(message.acknowledged === undefined
       ? []
       : [`Acknowledged at ${message.acknowledged.at} by ${message.acknowledged.by}.`]),
+    ...(message.exhausted === undefined ? [] : [exhaustedLine(message.exhausted)]),
     `*Services:* ${message.services.join(', ') || '—'}`,
     `*Severity:* ${message.severity}`,
     ...runbooksOf(message).map((runbook) =>
@@ -252,6 +282,11 @@ export function renderSlack(message: NotificationMessage): unknown {
       { type: 'actions', elements: buttons },
     ],
   };
+}
+
+function exhaustedLine(exhausted: NonNullable<NotificationMessage['exhausted']>): string {
+  const rounds = exhausted.rounds === 1 ? '' : ` in ${String(exhausted.rounds)} rounds`;
+  return `Nobody acknowledged after every level of escalation policy ${exhausted.policy}${rounds}; escalation stopped at ${exhausted.at} and nobody else will be paged. Acknowledge to take it.`;
 }
 
 /** Messages queued before runbooks were listed carry only `runbookUrl`. */

@@ -99,7 +99,9 @@ export class Deliverer {
           ? 'page.resolved'
           : message.acknowledged !== undefined
             ? 'page.acknowledged'
-            : 'page.notification',
+            : message.exhausted !== undefined
+              ? 'page.exhausted'
+              : 'page.notification',
       delivery: notification.key,
       ...message,
     });
