@@ -148,7 +148,7 @@ describe('headroom toil and headroom report', () => {
     expect(over.stdout).toContain('manual-ops');
     expect(over.stdout).not.toContain('has no members');
 
-    // A team nobody is in has no working time: the summary says why, not just "0m of 0m".
+    // A team nobody is in has no working time: the summary says why, not just "0 h of 0 h".
     const applied = await headroom.call('POST', '/api/v1/apply', {
       body: {
         documents: [serviceDocument('search', 'discovery'), serviceDocument('ledger', 'books')],
@@ -157,7 +157,7 @@ describe('headroom toil and headroom report', () => {
     expect(applied.status, applied.text).toBe(200);
     const empty = await runCli(['toil', 'summary', '--team', 'books'], headroom.url);
     expect(empty.code).toBe(0);
-    expect(empty.stdout).toContain('Toil: 0m of 0m working time');
+    expect(empty.stdout).toContain('Toil: 0 h of 0 h working time');
     expect(empty.stdout).toContain(
       'Team books has no members, so no working time to hold its toil against',
     );
@@ -289,7 +289,7 @@ describe('headroom toil and headroom report', () => {
         headroom.url,
       );
       expect(summary.code).toBe(1);
-      expect(summary.stdout).toContain('Toil: 1h30m of 16h working time');
+      expect(summary.stdout).toContain('Toil: 1.5 h of 16 h working time');
       expect(summary.stdout).toContain("9.4% (team's cap 3%): OVER THE CAP");
       const asked = await runCli(
         ['toil', 'summary', '--team', 'discovery', '--from', FROM, '--to', TO, '--cap', '10'],

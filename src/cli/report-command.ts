@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { resolveZone } from '../core/postmortem/markdown.js';
+import { hours } from '../core/reports/toil.js';
 import { DURATION_EXPECTED, parseDuration } from '../core/time/duration.js';
 import {
   REPORT_FORMATS,
@@ -86,7 +87,7 @@ export async function runToil(
       io.stdout.write(
         common.json
           ? json(entry)
-          : `Logged ${hours(entry.minutes)} of ${entry.category} for ${entry.person} (team ${entry.team}${entry.service === null ? '' : `, service ${entry.service}`}) at ${entry.at} as ${entry.id}.\n`,
+          : `Logged ${durationText(entry.minutes)} of ${entry.category} for ${entry.person} (team ${entry.team}${entry.service === null ? '' : `, service ${entry.service}`}) at ${entry.at} as ${entry.id}.\n`,
       );
       return ExitCode.ok;
     });
@@ -430,7 +431,8 @@ Examples:
     );
 }
 
-function hours(minutes: number): string {
+/** An entry's duration as people type it (1h30m): the log echoes what was given. */
+function durationText(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = Math.round(minutes - h * 60);
   if (h === 0) return `${m}m`;

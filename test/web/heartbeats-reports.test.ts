@@ -373,8 +373,10 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     }
     expect(report.toil?.toilMinutes).toBe(90);
     if (report.toil !== null) {
-      expect(await text(page.locator('[data-field="toil-minutes"]'))).toBe(
-        count(report.toil.toilMinutes),
+      // Hours, as the Markdown report and the CLI print them.
+      expect(await text(page.locator('p [data-field="toil-hours"]'))).toBe('1.5 h');
+      expect(await text(page.locator('[data-person="anna"] [data-field="toil-hours"]'))).toBe(
+        '1.5 h',
       );
       expect(await page.locator('[data-cap-bar]').count()).toBe(1);
       expect(await text(page.locator('[data-field="over-cap"]'))).toContain(
@@ -413,5 +415,6 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     ]);
     expect(download.suggestedFilename()).toBe('reliability-payments-2026-10-02-2026-10-31.md');
     expect(readFileSync(await download.path(), 'utf8')).toBe(markdown.text);
+    expect(markdown.text).toContain('Toil: 1.5 h of');
   });
 });

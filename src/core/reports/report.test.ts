@@ -4,7 +4,6 @@ import type { ActionItem } from '../postmortem/action-items.js';
 import { onCallLoad } from './oncall-load.js';
 import {
   changeFailureRate,
-  hours,
   percent,
   overdueAsOf,
   postmortemFigures,
@@ -16,6 +15,7 @@ import {
   type ServiceReliability,
 } from './report.js';
 import {
+  hours,
   INCIDENT_TOIL_CAP_MS,
   PAGE_TOIL_CAP_MS,
   toilSummary,

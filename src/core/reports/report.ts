@@ -20,6 +20,7 @@ import {
 import type { TeamOnCallLoad } from './oncall-load.js';
 import {
   compareText,
+  hours,
   INCIDENT_TOIL_CAP_MS,
   PAGE_TOIL_CAP_MS,
   type ToilShare,
@@ -841,16 +842,6 @@ export function percent(fraction: number, decimals: number): string {
   if (!Number.isFinite(fraction)) return NONE;
   const text = trimNumber(fraction * 100, decimals);
   return `${text === '-0' ? '0' : text}%`;
-}
-
-/** Minutes as hours with one decimal and thousands separators: 1,234.5 h. */
-export function hours(minutes: number): string {
-  if (!Number.isFinite(minutes)) return NONE;
-  const tenths = Math.round(minutes / 6);
-  const whole = Math.trunc(tenths / 10);
-  const rest = Math.abs(tenths % 10);
-  const sign = tenths < 0 && whole === 0 ? '-' : '';
-  return `${sign}${formatCount(whole)}${rest === 0 ? '' : `.${rest}`} h`;
 }
 
 function counted(value: number, one: string, many: string): string {

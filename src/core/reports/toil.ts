@@ -11,6 +11,7 @@
 // then the earlier start, then the smaller id. Manual entries are a person's own
 // account with no interval, so they are kept as written.
 import { MINUTE_MS } from '../oncall/local-time.js';
+import { formatCount } from '../postmortem/markdown.js';
 import { workingMinutes, type PersonCalendar } from './working-time.js';
 
 export type ToilSource = 'manual' | 'page' | 'incident';
@@ -505,7 +506,6 @@ function capWarning(
   cap: number,
   topCategory: ToilShare | undefined,
 ): string {
-  const hours = (minutes: number) => `${formatHours(minutes)} h`;
   const largest =
     topCategory === undefined
       ? ''
@@ -520,8 +520,17 @@ function percent(fraction: number): string {
   return `${(Math.round(fraction * 1000) / 10).toFixed(1).replace(/\.0$/, '')}%`;
 }
 
-function formatHours(minutes: number): string {
-  return (Math.round(minutes / 6) / 10).toFixed(1).replace(/\.0$/, '');
+/**
+ * Toil and working time as every view prints them (report, CLI, warnings; the web UI
+ * the same way): hours with one decimal and thousands separators, 1,234.5 h.
+ */
+export function hours(minutes: number): string {
+  if (!Number.isFinite(minutes)) return '—';
+  const tenths = Math.round(minutes / 6);
+  const whole = Math.trunc(tenths / 10);
+  const rest = Math.abs(tenths % 10);
+  const sign = tenths < 0 && whole === 0 ? '-' : '';
+  return `${sign}${formatCount(whole)}${rest === 0 ? '' : `.${String(rest)}`} h`;
 }
 
 function totals<T extends { readonly minutes: number }>(

@@ -41,4 +41,9 @@ const counts = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 /** Event and minute counts: "1,234,567" (Prometheus estimates keep two decimals). */
 export const formatCount = (count: number): string => counts.format(count);
 
+const tenths = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+
+/** Toil and working time in hours, as the report and the CLI print them: 90 -> "1.5 h". */
+export const formatHours = (minutes: number): string => `${tenths.format(minutes / 60)} h`;
+
 export const NO_EVENTS_TEXT = NO_EVENTS;

@@ -7,6 +7,7 @@ import { formatSeconds } from '../../format/incident';
 import {
   formatBudget,
   formatCount,
+  formatHours,
   formatObjective,
   formatPercent,
   formatSli,
@@ -264,8 +265,8 @@ function Toil({ toil, team }: { readonly toil: ReportToil; readonly team: string
   return (
     <>
       <p>
-        <strong data-field="toil-minutes">{formatCount(toil.toilMinutes)}</strong> minutes of toil
-        in {formatCount(toil.workingMinutes)} working minutes:{' '}
+        <strong data-field="toil-hours">{formatHours(toil.toilMinutes)}</strong> of toil in{' '}
+        {formatHours(toil.workingMinutes)} working time:{' '}
         <strong data-field="toil-share">{share ?? 'no working time'}</strong>{' '}
         <span
           className={`badge ${toil.overCap ? 'state-exhausted' : 'state-ok'} cap-state`}
@@ -311,7 +312,7 @@ function Toil({ toil, team }: { readonly toil: ReportToil; readonly team: string
           {toil.byCategory
             .map(
               (slice) =>
-                `${slice.key} ${formatCount(slice.minutes)} min (${formatPercent(slice.share)})`,
+                `${slice.key} ${formatHours(slice.minutes)} (${formatPercent(slice.share)})`,
             )
             .join(', ')}
         </p>
@@ -324,7 +325,7 @@ function Toil({ toil, team }: { readonly toil: ReportToil; readonly team: string
               <tr>
                 <th scope="col">Person</th>
                 <th scope="col" className="numeric">
-                  Toil (min)
+                  Toil
                 </th>
                 <th scope="col" className="numeric">
                   Of working time
@@ -335,7 +336,9 @@ function Toil({ toil, team }: { readonly toil: ReportToil; readonly team: string
               {toil.people.map((person) => (
                 <tr key={person.person} data-person={person.person}>
                   <th scope="row">{person.person}</th>
-                  <td className="numeric">{formatCount(person.toilMinutes)}</td>
+                  <td className="numeric" data-field="toil-hours">
+                    {formatHours(person.toilMinutes)}
+                  </td>
                   <td className="numeric">
                     {person.share === null ? NO_EVENTS_TEXT : formatPercent(person.share)}
                     {person.overCap ? <span className="badge overdue">✕ over cap</span> : null}
