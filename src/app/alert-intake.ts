@@ -35,7 +35,13 @@ import {
 } from '../core/alerts/normalize.js';
 import type { AlertmanagerWebhook, PagerDutyEvent, WebhookAlert } from '../schema/alert-intake.js';
 import { recordChange } from './audit.js';
-import { followPage, linkIsValid, LINK_KEY_SETTING, startEscalations } from './paging.js';
+import {
+  followPage,
+  linkIsValid,
+  LINK_KEY_SETTING,
+  raiseUrgencies,
+  startEscalations,
+} from './paging.js';
 import { hashSecret, newIntegrationKey, newPublicId } from './credentials.js';
 import { GroupCommit } from './group-commit.js';
 import { AppError, invalid, notFound } from './errors.js';
@@ -358,6 +364,14 @@ async function followEscalations(
     deps,
     tx,
     opened.flatMap((result) => result.page ?? []),
+    atMs,
+  );
+  await raiseUrgencies(
+    deps,
+    tx,
+    results.flatMap((result) =>
+      result.decision === 'attached' && result.page !== undefined ? [result.page] : [],
+    ),
     atMs,
   );
   for (const result of results) {

@@ -8,6 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   acknowledge,
   advance,
+  raiseToHighUrgency,
   resolve,
   startEscalation,
   type EscalationNotification,
@@ -16,6 +17,7 @@ import {
   type EscalationTarget,
   type ResolveTarget,
   type UnreachedTarget,
+  type Urgency,
 } from '../core/alerts/escalation.js';
 import type { Page } from '../core/alerts/grouping.js';
 import { onCallAt } from '../core/oncall/schedule.js';
@@ -113,8 +115,43 @@ export async function startEscalations(
             tierOf: (service: string) => deps.catalog.service(service)?.tier,
             teamOf: (service: string) => deps.catalog.service(service)?.team,
           };
-    const state = startEscalation(page, policy.policy, atMs, incidentResponse);
+    const state = startEscalation(
+      page,
+      policy.policy,
+      atMs,
+      incidentResponse,
+      urgencyOf(policy, page),
+    );
     await tx.putEscalation(page.id, state, state.nextDueAt ?? null, undefined);
+  }
+}
+
+function urgencyOf(policy: EscalationPolicyResource, page: Page): Urgency {
+  return policy.lowUrgency.includes(page.severity) ? 'low' : 'high';
+}
+
+/**
+ * Low-urgency pages that a more severe alert of their group made high-urgency start
+ * escalating (level 1 was notified; the next level follows its timeout). Reads an
+ * escalation only where a policy has low-urgency severities at all.
+ */
+export async function raiseUrgencies(
+  deps: AppDependencies,
+  tx: Store,
+  pages: readonly Page[],
+  atMs: number,
+): Promise<void> {
+  for (const page of pages) {
+    if (page.status !== 'triggered') continue;
+    const policy = policyForPage(deps, page);
+    if (policy === undefined || policy.lowUrgency.length === 0) continue;
+    if (urgencyOf(policy, page) === 'low') continue;
+    const stored = await tx.getEscalation(page.id);
+    if (stored === undefined) continue;
+    const state = stored.state as EscalationState;
+    const raised = raiseToHighUrgency(state, policy.policy, atMs);
+    if (raised === state) continue;
+    await tx.putEscalation(page.id, raised, raised.nextDueAt ?? null, stored.revision);
   }
 }
 
@@ -237,12 +274,21 @@ export async function advanceEscalations(
       if (!written) continue;
       const policy = policyForPage(deps, page);
       const runbooks = runbookReferences(deps, page);
-      queued += await tx.insertNotifications([
+      const lowUrgency = result.state.urgency === 'low';
+      const entries = [
         ...result.notifications.flatMap((notification) =>
           personEntries(notification, page, users, context, key, atMs, runbooks),
         ),
         ...channelEntries(steps(result), page, policy, context, key, atMs, runbooks),
-      ]);
+      ];
+      queued += await tx.insertNotifications(
+        lowUrgency
+          ? entries.map((entry) => ({
+              ...entry,
+              message: { ...(entry.message as NotificationMessage), lowUrgency: true },
+            }))
+          : entries,
+      );
       await recordUnreached(deps, tx, page, unreachedNotes(deps, stored.state, result));
       const { state } = result;
       if (

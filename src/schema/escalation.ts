@@ -1,6 +1,7 @@
 // The EscalationPolicy kind of headroom/v1: who is paged for which services, level by
 // level, and where notifications go besides people (signed webhooks, Slack).
 import { z } from 'zod';
+import { ALERT_SEVERITIES } from '../core/alerts/incoming-alert.js';
 import type { EscalationPolicyResource } from '../core/slo/model.js';
 import { addCodedIssue } from './coded-issue.js';
 import {
@@ -62,6 +63,11 @@ export const escalationPolicySpecSchema = z.strictObject({
   incidentResponse: z.strictObject({ schedule: z.string().min(1) }).optional(),
   /** Every notification of the policy's pages also goes here. */
   channels: z.array(channelSchema).default([]),
+  /**
+   * Severities whose pages are low urgency: level 1 is notified once, nobody else
+   * (PagerDuty's mapping is [warning, info]). None by default: every page escalates.
+   */
+  lowUrgency: z.array(z.enum(ALERT_SEVERITIES)).default([]),
 });
 
 export const escalationPolicyDocumentSchema = z.strictObject({
@@ -106,6 +112,7 @@ export function escalationPolicyFromDocument(
         ? { kind: 'webhook' as const, url: channel.webhook.url, secret: channel.webhook.secret }
         : { kind: 'slack' as const, url: channel.slack.url },
     ),
+    lowUrgency: [...new Set(spec.lowUrgency)],
     labels: metadata.labels,
   };
 }

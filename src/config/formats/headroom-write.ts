@@ -310,6 +310,7 @@ export function escalationPolicyToDocument(
           ? { webhook: { url: channel.url, ...defined('secret', channel.secret) } }
           : { slack: { url: channel.url } },
       ),
+      ...(resource.lowUrgency.length === 0 ? {} : { lowUrgency: [...resource.lowUrgency] }),
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   includeIncidentResponse,
   incidentResponseReasons,
   policyProblems,
+  raiseToHighUrgency,
   resolve,
   startEscalation,
   type EscalationNotification,
@@ -412,6 +413,69 @@ function atEveryWake(state: EscalationState): EscalationNotification[] {
 
 const sortByKey = (notifications: readonly EscalationNotification[]) =>
   [...notifications].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+describe('a low-urgency page', () => {
+  const RULE: IncidentResponseRule = {
+    schedule: 'incident-response',
+    tierOf: () => 'critical',
+    teamOf: () => 'shop',
+  };
+
+  it('notifies level 1 once and waits: no next level, no repeat, never exhausted', () => {
+    const state = startEscalation(PAGE, POLICY, T0, RULE, 'low');
+    // A warning on a critical service does not call the incident-response rotation.
+    expect(state.levels).toEqual([{ targets: [user('alice')], timeoutMinutes: 5 }]);
+    expect(state.incidentResponse).toBeUndefined();
+    const first = advance(state, T0, RESOLVE);
+    expect(first.notifications.map(brief)).toEqual(['L1#1 user:alice -> alice']);
+    expect(first.state).toMatchObject({ status: 'escalating', nextDueAt: undefined });
+    expect(first.nextWakeAt).toBeUndefined();
+    const later = advance(first.state, T0 + 24 * 60 * MINUTE, RESOLVE);
+    expect(later.notifications).toEqual([]);
+    expect(later.state).toBe(first.state);
+    expect(acknowledge(first.state, 'alice', T0 + MINUTE).status).toBe('acknowledged');
+  });
+
+  it('says so when level 1 reaches nobody', () => {
+    const nobody = { ...POLICY, levels: [{ targets: [schedule('empty')], timeoutMinutes: 5 }] };
+    const result = advance(startEscalation(PAGE, nobody, T0, undefined, 'low'), T0, RESOLVE);
+    expect(result.unreached).toHaveLength(1);
+    expect(result.state).toMatchObject({ status: 'exhausted', exhaustedAt: T0 });
+  });
+
+  it('escalates from where it is once raised to high urgency', () => {
+    const waiting = advance(startEscalation(PAGE, POLICY, T0, undefined, 'low'), T0, RESOLVE).state;
+    // Raised two minutes in: level 2 is due when level 1's five minutes end.
+    const raised = raiseToHighUrgency(waiting, POLICY, T0 + 2 * MINUTE);
+    expect(raised).toMatchObject({ urgency: 'high', passes: 2, nextDueAt: T0 + 5 * MINUTE });
+    expect(advance(raised, T0 + 4 * MINUTE, RESOLVE).notifications).toEqual([]);
+    const sent = advance(raised, T0 + 5 * MINUTE, RESOLVE);
+    expect(sent.notifications.map(brief)).toEqual(['L2#1 schedule:primary -> bob']);
+    // Then the repeat, as for any high-urgency page: alice again after bob's ten minutes.
+    expect(advance(sent.state, T0 + 15 * MINUTE, RESOLVE).notifications.map(brief)).toEqual([
+      'L1#2 user:alice -> alice',
+    ]);
+    // Raised an hour in: level 2 at once.
+    expect(raiseToHighUrgency(waiting, POLICY, T0 + 60 * MINUTE).nextDueAt).toBe(T0 + 60 * MINUTE);
+  });
+
+  it('is raised before level 1 ran as a high-urgency page from the start', () => {
+    const fresh = startEscalation(PAGE, POLICY, T0, undefined, 'low');
+    const raised = raiseToHighUrgency(fresh, POLICY, T0);
+    expect(advance(raised, T0 + 5 * MINUTE, RESOLVE).notifications.map(brief)).toEqual([
+      'L1#1 user:alice -> alice',
+      'L2#1 schedule:primary -> bob',
+    ]);
+  });
+
+  it('leaves acknowledged and high-urgency escalations alone when raised', () => {
+    const waiting = advance(startEscalation(PAGE, POLICY, T0, undefined, 'low'), T0, RESOLVE).state;
+    const taken = acknowledge(waiting, 'alice', T0 + MINUTE);
+    expect(raiseToHighUrgency(taken, POLICY, T0 + 2 * MINUTE)).toBe(taken);
+    const high = startEscalation(PAGE, POLICY, T0);
+    expect(raiseToHighUrgency(high, POLICY, T0)).toBe(high);
+  });
+});
 
 describe('escalation laws', () => {
   it('sends, for any advance times, exactly what advancing at each wake time sends up to then', () => {

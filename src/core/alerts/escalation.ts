@@ -53,6 +53,13 @@ export interface EscalationSubject {
 
 export type EscalationStatus = 'escalating' | 'acknowledged' | 'resolved' | 'exhausted';
 
+/**
+ * PagerDuty's urgency: a high-urgency page escalates level by level until someone
+ * acknowledges; a low-urgency one (a severity the policy lists as `lowUrgency`)
+ * notifies level 1 once and stops there: no next level, no repeat, no "exhausted".
+ */
+export type Urgency = 'high' | 'low';
+
 export interface EscalationState {
   readonly pageId: string;
   readonly policy: string;
@@ -63,11 +70,16 @@ export interface EscalationState {
   readonly levels: readonly EscalationLevel[];
   /** Runs through the levels: `repeat + 1`. */
   readonly passes: number;
+  /** Absent on states stored before urgencies: high. */
+  readonly urgency?: Urgency | undefined;
   readonly status: EscalationStatus;
   readonly startedAt: number;
   /** Steps sent so far; step k is level `k mod levels`, run `k div levels`. */
   readonly step: number;
-  /** When the next step (or, after the last, exhaustion) is due; undefined once stopped. */
+  /**
+   * When the next step (or, after the last, exhaustion) is due; undefined once stopped,
+   * and once a low-urgency page's level 1 was notified (it waits, still `escalating`).
+   */
   readonly nextDueAt: number | undefined;
   /** Bumped by every change: store with compare-and-set on it. */
   readonly revision: number;
@@ -171,21 +183,28 @@ export function incidentResponseReasons(
  * outages are where minutes count, and a level after the others would be reached
  * only once every timeout had passed. Being in level 1, it is notified again on each
  * repeat, like the first responders.
+ *
+ * A low-urgency page runs level 1 alone, once, without the incident-response rotation:
+ * a warning on a critical service is still a warning.
  */
 export function startEscalation(
   page: EscalationSubject,
   policy: EscalationPolicy,
   atMs: number,
   incidentResponse?: IncidentResponseRule,
+  urgency: Urgency = 'high',
 ): EscalationState {
   const problems = policyProblems(policy);
   if (problems.length > 0) {
     throw new RangeError(`escalation policy "${policy.name}": ${problems.join('; ')}`);
   }
   const reasons =
-    incidentResponse === undefined ? [] : incidentResponseReasons(page.services, incidentResponse);
+    incidentResponse === undefined || urgency === 'low'
+      ? []
+      : incidentResponseReasons(page.services, incidentResponse);
   // A copy: the state must not change when the caller's policy object does.
-  const snapshot = policy.levels.map((level) => ({
+  const runLevels = urgency === 'low' ? policy.levels.slice(0, 1) : policy.levels;
+  const snapshot = runLevels.map((level) => ({
     targets: level.targets.map((target) => ({ kind: target.kind, name: target.name })),
     timeoutMinutes: level.timeoutMinutes,
   }));
@@ -197,7 +216,8 @@ export function startEscalation(
     pageId: page.id,
     policy: policy.name,
     levels,
-    passes: policy.repeat + 1,
+    passes: urgency === 'low' ? 1 : policy.repeat + 1,
+    urgency,
     status: 'escalating',
     startedAt: atMs,
     step: 0,
@@ -221,7 +241,7 @@ export function startEscalation(
  * `advance` runs. A level at which nobody at all can be reached does not hold the
  * page for its timeout: the next level is due at once (waiting on an empty schedule
  * is a known complaint, target/goalert#4548). After the last step's timeout the
- * escalation is `exhausted`.
+ * escalation is `exhausted`; a low-urgency one stops once level 1 reached someone.
  */
 export function advance(
   state: EscalationState,
@@ -238,6 +258,8 @@ export function advance(
   let step = state.step;
   let dueAt = state.nextDueAt;
   let exhaustedAt: number | undefined;
+  // A low-urgency page whose level 1 reached someone: done, until a person acts.
+  let waiting = false;
   while (dueAt <= atMs) {
     if (step >= total) {
       exhaustedAt = dueAt;
@@ -267,11 +289,15 @@ export function advance(
     for (const user of reached) paged.add(user);
     dueAt = reached.size === 0 ? dueAt : dueAt + level.timeoutMinutes * MINUTE_MS;
     step += 1;
+    if (state.urgency === 'low' && reached.size > 0) {
+      waiting = true;
+      break;
+    }
   }
   const next: EscalationState = {
     ...state,
     step,
-    nextDueAt: exhaustedAt === undefined ? dueAt : undefined,
+    nextDueAt: exhaustedAt === undefined && !waiting ? dueAt : undefined,
     status: exhaustedAt === undefined ? 'escalating' : 'exhausted',
     exhaustedAt,
     paged: [...paged],
@@ -309,6 +335,46 @@ export function resolve(state: EscalationState, atMs: number): EscalationState {
 }
 
 /**
+ * A low-urgency page became high-urgency (a more severe alert of its group joined it):
+ * it escalates from where it is, by the policy's levels and repeats. Level 1 keeps the
+ * notice it had; the next level is due when level 1's timeout ends (at once if that
+ * has passed, or if level 1 reached nobody). Before level 1 was notified, the page
+ * simply starts as a high-urgency one. Acknowledged, resolved and high-urgency
+ * escalations are left as they are.
+ */
+export function raiseToHighUrgency(
+  state: EscalationState,
+  policy: EscalationPolicy,
+  atMs: number,
+): EscalationState {
+  if (state.urgency !== 'low') return state;
+  if (state.status !== 'escalating' && state.status !== 'exhausted') return state;
+  const first = state.levels[0];
+  const rest = policy.levels.slice(1).map((level) => ({
+    targets: level.targets.map((target) => ({ kind: target.kind, name: target.name })),
+    timeoutMinutes: level.timeoutMinutes,
+  }));
+  const raised = {
+    ...state,
+    levels: first === undefined ? rest : [first, ...rest],
+    passes: policy.repeat + 1,
+    urgency: 'high' as const,
+    revision: state.revision + 1,
+  };
+  if (state.step === 0) return raised;
+  const levelOneEnds =
+    first === undefined || state.paged.length === 0
+      ? atMs
+      : state.startedAt + first.timeoutMinutes * MINUTE_MS;
+  return {
+    ...raised,
+    status: 'escalating',
+    exhaustedAt: undefined,
+    nextDueAt: Math.max(atMs, levelOneEnds),
+  };
+}
+
+/**
  * The page grew (an alert of another service joined it) and now calls for the
  * incident-response rotation, which was not part of the escalation: it joins level 1
  * for the runs still to come and, if level 1 has already been notified, is notified
@@ -324,7 +390,7 @@ export function includeIncidentResponse(
   resolveTarget: ResolveTarget,
 ): AdvanceResult {
   const unchanged = { state, notifications: [], unreached: [], nextWakeAt: wakeOf(state) };
-  if (state.incidentResponse !== undefined) return unchanged;
+  if (state.incidentResponse !== undefined || state.urgency === 'low') return unchanged;
   if (state.status !== 'escalating' && state.status !== 'exhausted') return unchanged;
   const reasons = incidentResponseReasons(page.services, rule);
   if (reasons.length === 0) return unchanged;

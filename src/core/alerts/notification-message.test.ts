@@ -91,6 +91,17 @@ describe('notification messages', () => {
     expect(renderText(message)).not.toContain('escalation level 0');
   });
 
+  it('say on a low-urgency page that it does not escalate', () => {
+    const message = { ...messageFor(page(1), { level: 1, attempt: 1 }, LINKS), lowUrgency: true };
+    const said =
+      'Low urgency (severity critical): this page does not escalate; nobody else will be paged unless a more severe alert joins it.';
+    expect(renderText(message)).toContain(said);
+    expect(JSON.stringify(renderSlack(message))).toContain(said);
+    expect(renderText(messageFor(page(1), { level: 1, attempt: 1 }, LINKS))).not.toContain(
+      'Low urgency',
+    );
+  });
+
   it('tell channels that the escalation ran out, with the page still to take', () => {
     const message = exhaustedMessageFor(
       page(1),

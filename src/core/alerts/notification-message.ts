@@ -61,6 +61,8 @@ export interface NotificationMessage {
   readonly acknowledged?: { readonly at: string; readonly by: string } | undefined;
   /** Set on the notice that tells the people paged that the page resolved. */
   readonly resolved?: { readonly at: string; readonly by: string } | undefined;
+  /** A low-urgency page: this notice does not escalate (the policy's `lowUrgency`). */
+  readonly lowUrgency?: boolean | undefined;
   /** Set on the notice that tells channels the escalation ran out unacknowledged. */
   readonly exhausted?:
     { readonly at: string; readonly policy: string; readonly rounds: number } | undefined;
@@ -120,10 +122,8 @@ export function acknowledgedMessageFor(
   atMs: number,
   links: NotificationMessage['links'],
 ): NotificationMessage {
-  const services = page.services.length === 0 ? 'no service' : page.services.join(', ');
   return {
-    ...messageFor(page, { level: 0, attempt: 0 }, { page: '', acknowledge: '', resolve: '' }),
-    title: `[ACKNOWLEDGED] ${page.summary} (${services})`,
+    ...noticeFor(page, 'ACKNOWLEDGED'),
     links: links === null ? null : { ...links, acknowledge: '' },
     commands: { acknowledge: '', resolve: `headroom page resolve ${page.id}` },
     acknowledged: { at: new Date(atMs).toISOString(), by },
@@ -140,10 +140,8 @@ export function exhaustedMessageFor(
   exhausted: { readonly atMs: number; readonly policy: string; readonly rounds: number },
   links: NotificationMessage['links'],
 ): NotificationMessage {
-  const services = page.services.length === 0 ? 'no service' : page.services.join(', ');
   return {
-    ...messageFor(page, { level: 0, attempt: 0 }, { page: '', acknowledge: '', resolve: '' }),
-    title: `[UNACKNOWLEDGED] ${page.summary} (${services})`,
+    ...noticeFor(page, 'UNACKNOWLEDGED'),
     links,
     exhausted: {
       at: new Date(exhausted.atMs).toISOString(),
@@ -155,13 +153,20 @@ export function exhaustedMessageFor(
 
 /** What the people who were paged hear when the page resolves: no one needs to act. */
 export function resolvedMessageFor(page: Page, by: string, atMs: number): NotificationMessage {
-  const services = page.services.length === 0 ? 'no service' : page.services.join(', ');
   return {
-    ...messageFor(page, { level: 0, attempt: 0 }, { page: '', acknowledge: '', resolve: '' }),
-    title: `[RESOLVED] ${page.summary} (${services})`,
+    ...noticeFor(page, 'RESOLVED'),
     links: null,
     commands: null,
     resolved: { at: new Date(atMs).toISOString(), by },
+  };
+}
+
+/** A notice about the page rather than an escalation step (level 0), titled by what happened. */
+function noticeFor(page: Page, what: string): NotificationMessage {
+  const services = page.services.length === 0 ? 'no service' : page.services.join(', ');
+  return {
+    ...messageFor(page, { level: 0, attempt: 0 }, { page: '', acknowledge: '', resolve: '' }),
+    title: `[${what}] ${page.summary} (${services})`,
   };
 }
 
@@ -179,6 +184,7 @@ export function renderText(message: NotificationMessage): string {
     lines.push(`Acknowledged at ${message.acknowledged.at} by ${message.acknowledged.by}.`, '');
   }
   if (message.exhausted !== undefined) lines.push(exhaustedLine(message.exhausted), '');
+  if (message.lowUrgency === true) lines.push(lowUrgencyLine(message), '');
   lines.push(
     `Services: ${message.services.join(', ') || '—'}`,
     message.level === 0
@@ -247,6 +253,7 @@ export function renderSlack(message: NotificationMessage): unknown {
       ? []
       : [`Acknowledged at ${message.acknowledged.at} by ${message.acknowledged.by}.`]),
     ...(message.exhausted === undefined ? [] : [exhaustedLine(message.exhausted)]),
+    ...(message.lowUrgency === true ? [lowUrgencyLine(message)] : []),
     `*Services:* ${message.services.join(', ') || '—'}`,
     `*Severity:* ${message.severity}`,
     ...runbooksOf(message).map((runbook) =>
@@ -282,6 +289,10 @@ export function renderSlack(message: NotificationMessage): unknown {
       { type: 'actions', elements: buttons },
     ],
   };
+}
+
+function lowUrgencyLine(message: NotificationMessage): string {
+  return `Low urgency (severity ${message.severity}): this page does not escalate; nobody else will be paged unless a more severe alert joins it.`;
 }
 
 function exhaustedLine(exhausted: NonNullable<NotificationMessage['exhausted']>): string {

@@ -1,5 +1,6 @@
 import type { ErrorBudgetPolicy } from '../policy/model.js';
 import type { EscalationPolicy } from '../alerts/escalation.js';
+import type { AlertSeverity as PageSeverity } from '../alerts/incoming-alert.js';
 import type { HeartbeatDefinition } from '../heartbeats/model.js';
 import type { SeverityLevel } from '../incidents/model.js';
 import type { Schedule } from '../oncall/model.js';
@@ -160,6 +161,8 @@ export interface EscalationPolicyResource {
   readonly policy: EscalationPolicy;
   readonly incidentResponseSchedule: string | undefined;
   readonly channels: readonly NotificationChannel[];
+  /** Severities whose pages are low urgency: level 1 once, no escalation. */
+  readonly lowUrgency: readonly PageSeverity[];
   readonly labels: Readonly<Record<string, string>>;
 }
 
