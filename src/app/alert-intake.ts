@@ -40,6 +40,7 @@ import {
   linkIsValid,
   LINK_KEY_SETTING,
   raiseUrgencies,
+  wakeForIncidentResponse,
   startEscalations,
 } from './paging.js';
 import { hashSecret, newIntegrationKey, newPublicId } from './credentials.js';
@@ -366,14 +367,11 @@ async function followEscalations(
     opened.flatMap((result) => result.page ?? []),
     atMs,
   );
-  await raiseUrgencies(
-    deps,
-    tx,
-    results.flatMap((result) =>
-      result.decision === 'attached' && result.page !== undefined ? [result.page] : [],
-    ),
-    atMs,
+  const attached = results.flatMap((result) =>
+    result.decision === 'attached' && result.page !== undefined ? [result.page] : [],
   );
+  await raiseUrgencies(deps, tx, attached, atMs);
+  await wakeForIncidentResponse(deps, tx, attached, atMs);
   for (const result of results) {
     if ((result.pageAcknowledged || result.pageResolved) && result.page !== undefined) {
       await followPage(tx, result.page, sender, atMs);

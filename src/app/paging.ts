@@ -8,6 +8,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   acknowledge,
   advance,
+  includeIncidentResponse,
+  incidentResponseReasons,
   raiseToHighUrgency,
   resolve,
   startEscalation,
@@ -15,12 +17,14 @@ import {
   type EscalationState,
   type AdvanceResult,
   type EscalationTarget,
+  type IncidentResponseRule,
   type ResolveTarget,
   type UnreachedTarget,
   type Urgency,
 } from '../core/alerts/escalation.js';
 import type { Page } from '../core/alerts/grouping.js';
 import { onCallAt } from '../core/oncall/schedule.js';
+import { nextWorkingTime } from '../core/reports/working-time.js';
 import type { EscalationPolicyResource } from '../core/slo/model.js';
 import {
   acknowledgedMessageFor,
@@ -33,6 +37,7 @@ import {
 } from '../core/alerts/notification-message.js';
 import type { NotificationRecord, UserRecord } from './ports/records.js';
 import { runbooksFor } from './runbooks.js';
+import { personCalendar } from './toil.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
 import type { Store } from './ports/store.js';
 
@@ -107,22 +112,54 @@ export async function startEscalations(
       ]);
       continue;
     }
-    const incidentResponse =
-      policy.incidentResponseSchedule === undefined
-        ? undefined
-        : {
-            schedule: policy.incidentResponseSchedule,
-            tierOf: (service: string) => deps.catalog.service(service)?.tier,
-            teamOf: (service: string) => deps.catalog.service(service)?.team,
-          };
     const state = startEscalation(
       page,
       policy.policy,
       atMs,
-      incidentResponse,
+      incidentResponseRule(deps, policy),
       urgencyOf(policy, page),
     );
     await tx.putEscalation(page.id, state, state.nextDueAt ?? null, undefined);
+  }
+}
+
+function incidentResponseRule(
+  deps: AppDependencies,
+  policy: EscalationPolicyResource | undefined,
+): IncidentResponseRule | undefined {
+  const schedule = policy?.incidentResponseSchedule;
+  return schedule === undefined
+    ? undefined
+    : {
+        schedule,
+        tierOf: (service: string) => deps.catalog.service(service)?.tier,
+        teamOf: (service: string) => deps.catalog.service(service)?.team,
+      };
+}
+
+/**
+ * Pages that grew (an alert of another team's service, or of a critical-tier one,
+ * joined) so that their policy's incident-response rotation is called for: their
+ * escalation is made due now, and the paging pass adds the rotation to level 1
+ * (`includeIncidentResponse`), notifying it at once when level 1 was notified already.
+ */
+export async function wakeForIncidentResponse(
+  deps: AppDependencies,
+  tx: Store,
+  pages: readonly Page[],
+  atMs: number,
+): Promise<void> {
+  for (const page of pages) {
+    if (page.status !== 'triggered') continue;
+    const rule = incidentResponseRule(deps, policyForPage(deps, page));
+    if (rule === undefined || incidentResponseReasons(page.services, rule).length === 0) continue;
+    const state = (await tx.getEscalation(page.id))?.state as EscalationState | undefined;
+    // Already there (or never to be: low urgency, or someone has it): nothing to do.
+    if (state === undefined || state.incidentResponse !== undefined || state.urgency === 'low') {
+      continue;
+    }
+    if (state.status !== 'escalating' && state.status !== 'exhausted') continue;
+    await tx.wakeEscalation(page.id, atMs);
   }
 }
 
@@ -152,6 +189,12 @@ export async function raiseUrgencies(
     const raised = raiseToHighUrgency(state, policy.policy, atMs);
     if (raised === state) continue;
     await tx.putEscalation(page.id, raised, raised.nextDueAt ?? null, stored.revision);
+    // It no longer waits for anyone's working hours.
+    const held = heldEmails(await tx.listNotifications(page.id), atMs);
+    await tx.releaseNotifications(
+      held.map((notification) => notification.id),
+      atMs,
+    );
   }
 }
 
@@ -168,13 +211,14 @@ export async function followPage(tx: Store, page: Page, by: string, atMs: number
         : state;
   if (next === state) return;
   await tx.putEscalation(page.id, next, next.nextDueAt ?? null, stored.revision);
+  const neverTold = await withdrawHeldEmails(tx, page, by, atMs);
   if (next.status === 'acknowledged' && state.status !== 'acknowledged') {
     await tellChannels(tx, page, 'acknowledged', atMs, (links) =>
       acknowledgedMessageFor(page, by, atMs, links),
     );
   }
   if (next.status === 'resolved' && state.status !== 'resolved') {
-    await tellResolved(tx, page, next.paged, by, atMs);
+    await tellResolved(tx, page, next.paged, neverTold, by, atMs);
     await tellChannels(tx, page, 'resolved', atMs, () => resolvedMessageFor(page, by, atMs));
   }
 }
@@ -211,11 +255,49 @@ async function tellChannels(
   );
 }
 
+/**
+ * Withdraws the page's e-mails held for working hours: the page was taken or is over
+ * before their person's day began. Returns the addresses that never heard of the page,
+ * which need not hear that it resolved either.
+ */
+async function withdrawHeldEmails(
+  tx: Store,
+  page: Page,
+  by: string,
+  atMs: number,
+): Promise<ReadonlySet<string>> {
+  const notifications = await tx.listNotifications(page.id);
+  const held = heldEmails(notifications, atMs);
+  const detail = `withdrawn: the page was ${page.status} by ${by} before the working hours it waited for`;
+  for (const notification of held) {
+    await tx.withdrawNotification(notification.id, { at: atMs, ok: false, detail });
+  }
+  const withdrawn = new Set(held.map((notification) => notification.id));
+  const told = new Set(
+    notifications
+      .filter(
+        (notification) =>
+          notification.channel === 'email' &&
+          notification.status !== 'withdrawn' &&
+          !withdrawn.has(notification.id),
+      )
+      .map((notification) => notification.destination),
+  );
+  return new Set(
+    notifications
+      .filter(
+        (notification) => notification.channel === 'email' && !told.has(notification.destination),
+      )
+      .map((notification) => notification.destination),
+  );
+}
+
 /** Everyone paged hears once that it is over: their phone stops being the incident. */
 async function tellResolved(
   tx: Store,
   page: Page,
   paged: readonly string[],
+  neverTold: ReadonlySet<string>,
   by: string,
   atMs: number,
 ): Promise<void> {
@@ -225,7 +307,7 @@ async function tellResolved(
   await tx.insertNotifications(
     [...new Set(paged)].flatMap((name) => {
       const email = users.find((user) => user.name === name)?.email;
-      if (email === null || email === undefined) return [];
+      if (email === null || email === undefined || neverTold.has(email)) return [];
       return [
         {
           pageId: page.id,
@@ -264,7 +346,14 @@ export async function advanceEscalations(
     for (const stored of due) {
       const page = await tx.getPage(stored.pageId);
       if (page === undefined) continue;
-      const result = advance(stored.state as EscalationState, atMs, resolveTarget);
+      const policy = policyForPage(deps, page);
+      const result = advanceWithIncidentResponse(
+        stored.state as EscalationState,
+        page,
+        atMs,
+        incidentResponseRule(deps, policy),
+        resolveTarget,
+      );
       const written = await tx.putEscalation(
         stored.pageId,
         result.state,
@@ -272,7 +361,6 @@ export async function advanceEscalations(
         stored.revision,
       );
       if (!written) continue;
-      const policy = policyForPage(deps, page);
       const runbooks = runbookReferences(deps, page);
       const lowUrgency = result.state.urgency === 'low';
       const entries = [
@@ -282,12 +370,7 @@ export async function advanceEscalations(
         ...channelEntries(steps(result), page, policy, context, key, atMs, runbooks),
       ];
       queued += await tx.insertNotifications(
-        lowUrgency
-          ? entries.map((entry) => ({
-              ...entry,
-              message: { ...(entry.message as NotificationMessage), lowUrgency: true },
-            }))
-          : entries,
+        lowUrgency ? entries.map((entry) => lowUrgencyEntry(entry, users, atMs)) : entries,
       );
       await recordUnreached(deps, tx, page, unreachedNotes(deps, stored.state, result));
       const { state } = result;
@@ -307,6 +390,30 @@ export async function advanceEscalations(
     }
     return queued;
   });
+}
+
+/**
+ * A due step, after the incident-response rotation joined level 1 if the page now calls
+ * for it (once added it stays, so this is a no-op on every later pass).
+ */
+function advanceWithIncidentResponse(
+  state: EscalationState,
+  page: Page,
+  atMs: number,
+  rule: IncidentResponseRule | undefined,
+  resolveTarget: ResolveTarget,
+): AdvanceResult {
+  const joined =
+    rule === undefined
+      ? undefined
+      : includeIncidentResponse(state, page, atMs, rule, resolveTarget);
+  const advanced = advance(joined?.state ?? state, atMs, resolveTarget);
+  if (joined === undefined) return advanced;
+  return {
+    ...advanced,
+    notifications: [...joined.notifications, ...advanced.notifications],
+    unreached: [...joined.unreached, ...advanced.unreached],
+  };
 }
 
 /** Why a page reached no one, or why part of its escalation did, as people read it. */
@@ -534,6 +641,34 @@ function steps(result: AdvanceResult): { level: number; attempt: number }[] {
     });
   }
   return [...seen.values()];
+}
+
+/**
+ * A low-urgency page tells people in their working hours: its e-mail at 03:00 waits
+ * until 09:00 on the person's clock (and is withdrawn if the page is taken or over by
+ * then). Channels hear at once: whoever reads them is awake.
+ */
+function lowUrgencyEntry(
+  entry: OutboxEntry,
+  users: readonly UserRecord[],
+  atMs: number,
+): OutboxEntry {
+  const message = { ...(entry.message as NotificationMessage), lowUrgency: true };
+  if (entry.channel !== 'email') return { ...entry, message };
+  const user = users.find((candidate) => candidate.email === entry.destination);
+  const workingAt = user === undefined ? undefined : nextWorkingTime(personCalendar(user), atMs);
+  return { ...entry, message, nextAttemptAt: workingAt ?? atMs };
+}
+
+/** The e-mails of a low-urgency page still waiting for their person's working hours. */
+function heldEmails(notifications: readonly NotificationRecord[], atMs: number) {
+  return notifications.filter(
+    (notification) =>
+      notification.channel === 'email' &&
+      notification.status === 'pending' &&
+      notification.nextAttemptAt > atMs &&
+      (notification.message as Partial<NotificationMessage>).lowUrgency === true,
+  );
 }
 
 function personEntries(

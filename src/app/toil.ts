@@ -350,7 +350,7 @@ export function teamCalendars(users: readonly UserRecord[], team: string): Perso
   return users.filter((user) => user.teams.includes(team)).map(personCalendar);
 }
 
-function personCalendar(user: UserRecord): PersonCalendar {
+export function personCalendar(user: UserRecord): PersonCalendar {
   return {
     name: user.name,
     timeZone: resolveZone(user.timeZone).zone,

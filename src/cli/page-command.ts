@@ -9,28 +9,10 @@ import {
 } from './api-client.js';
 import { formatColumns } from './columns.js';
 import { ExitCode, type CliIo } from './io.js';
+import { pageEscalationSchema, pageSchema } from '../schema/pages-api.js';
 
-const pageSchema = z.looseObject({
-  id: z.string(),
-  status: z.string(),
-  summary: z.string(),
-  severity: z.string(),
-  services: z.array(z.string()),
-  openedAt: z.string(),
-  acknowledgedBy: z.string().nullable(),
-  alerts: z.array(z.unknown()),
-  /** Whom the page could not reach, and why; absent from servers before warnings. */
-  warnings: z.array(z.object({ at: z.string(), reason: z.string() })).default([]),
-});
 type PageView = z.infer<typeof pageSchema>;
-
-const alertViewSchema = z.looseObject({
-  status: z.string(),
-  summary: z.string(),
-  service: z.string().nullable(),
-});
-
-const runbookViewSchema = z.looseObject({ name: z.string(), title: z.string() });
+type PageEscalation = z.infer<typeof pageEscalationSchema>;
 
 export type PageAction =
   | { readonly kind: 'list'; readonly status: string; readonly json: boolean }
@@ -94,11 +76,12 @@ export async function runPage(
 export function formatPages(pages: readonly PageView[]): string {
   if (pages.length === 0) return 'No pages.\n';
   const rows = [
-    ['ID', 'STATUS', 'SEVERITY', 'SERVICES', 'OPENED', 'ALERTS', 'SUMMARY'],
+    ['ID', 'STATUS', 'SEVERITY', 'URGENCY', 'SERVICES', 'OPENED', 'ALERTS', 'SUMMARY'],
     ...pages.map((page) => [
       page.id,
       statusOf(page),
       page.severity,
+      page.escalation?.urgency ?? '—',
       page.services.join(',') || '—',
       page.openedAt,
       String(page.alerts.length),
@@ -120,21 +103,19 @@ export function formatPage(page: PageView): string {
     `Severity: ${page.severity}`,
     `Services: ${page.services.join(', ') || '—'}`,
     `Opened:   ${page.openedAt}`,
+    ...escalationLines(page.escalation),
     '',
     `Alerts (${String(page.alerts.length)}):`,
     ...page.alerts.map((alert) => {
-      const parsed = alertViewSchema.safeParse(alert);
-      if (!parsed.success) return '  - (unreadable)';
-      const service = parsed.data.service === null ? '' : ` (${parsed.data.service})`;
-      return `  - [${parsed.data.status}] ${parsed.data.summary}${service}`;
+      const service = alert.service === null ? '' : ` (${alert.service})`;
+      return `  - [${alert.status}] ${alert.summary}${service}`;
     }),
   ];
-  const runbooks = z.array(runbookViewSchema).safeParse(page.runbooks);
-  if (runbooks.success && runbooks.data.length > 0) {
+  if (page.runbooks.length > 0) {
     lines.push(
       '',
       'Runbooks:',
-      ...runbooks.data.map((runbook) => `  - ${runbook.title} (${runbook.name})`),
+      ...page.runbooks.map((runbook) => `  - ${runbook.title} (${runbook.name})`),
     );
   }
   if (page.warnings.length > 0) {
@@ -145,6 +126,42 @@ export function formatPage(page: PageView): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Where the escalation stands and what happens next if nobody acts. */
+function escalationLines(escalation: PageEscalation | null): string[] {
+  if (escalation === null) return ['Escalation: none (no escalation policy covers the page)'];
+  const of = (count: number) => (count > 1 ? ` of ${String(count)}` : '');
+  const notified =
+    escalation.notified === null
+      ? 'nobody yet'
+      : `level ${String(escalation.notified.level)}${of(escalation.levels)}` +
+        (escalation.rounds > 1
+          ? `, round ${String(escalation.notified.round)}${of(escalation.rounds)}`
+          : '') +
+        (escalation.paged.length === 0 ? '' : ` (${escalation.paged.join(', ')})`);
+  return [
+    `Escalation: ${escalation.policy}, ${escalation.urgency} urgency`,
+    `  Notified: ${notified}`,
+    `  Next:     ${nextStep(escalation)}`,
+  ];
+}
+
+function nextStep(escalation: PageEscalation): string {
+  if (escalation.next !== null) {
+    const round = escalation.next.round > 1 ? ` (round ${String(escalation.next.round)})` : '';
+    return `level ${String(escalation.next.level)}${round} at ${escalation.next.at}, unless acknowledged`;
+  }
+  if (escalation.exhaustsAt !== null) {
+    return `nobody: the escalation runs out at ${escalation.exhaustsAt}, unless acknowledged`;
+  }
+  if (escalation.status === 'exhausted') {
+    return `nobody: the escalation ran out at ${escalation.exhaustedAt ?? '?'} with nobody acknowledging`;
+  }
+  if (escalation.status === 'escalating' && escalation.urgency === 'low') {
+    return 'nobody: low urgency, level 1 is told once and it does not escalate';
+  }
+  return `nobody (${escalation.status})`;
 }
 
 /** Who acknowledged, said as such: `resolved (emil)` read as if emil had resolved it. */

@@ -8,6 +8,7 @@ import type {
   IntegrationKind,
   NotificationChannelKind,
   NotificationRecord,
+  StoredEscalation,
 } from '../app/ports/records.js';
 import type { Page } from '../core/alerts/grouping.js';
 import { pageKeys } from '../core/alerts/page-keys.js';
@@ -155,7 +156,16 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
         .executeTakeFirst();
       return row?.escalation == null
         ? undefined
-        : { pageId: row.id, state: decodeJson(row.escalation), revision: row.revision };
+        : storedEscalationOf(row.id, row.escalation, row.revision);
+    },
+    async listEscalations(pageIds) {
+      if (pageIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('pages')
+        .select(['id', 'escalation', 'revision'])
+        .where('id', 'in', [...pageIds])
+        .execute();
+      return escalationsOf(rows);
     },
     async putEscalation(pageId, state, nextWakeAt, expectedRevision) {
       let update = db
@@ -173,6 +183,15 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
       const result = await update.executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
+    async wakeEscalation(pageId, atMs) {
+      await db
+        .updateTable('pages')
+        .set((eb) => ({ next_wake_at: atMs, revision: eb('revision', '+', 1) }))
+        .where('id', '=', pageId)
+        .where('escalation', 'is not', null)
+        .where((eb) => eb.or([eb('next_wake_at', 'is', null), eb('next_wake_at', '>', atMs)]))
+        .execute();
+    },
     async listDueEscalations(atMs, limit) {
       const rows = await db
         .selectFrom('pages')
@@ -181,11 +200,7 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
         .orderBy('next_wake_at')
         .limit(limit)
         .execute();
-      return rows.flatMap((row) =>
-        row.escalation === null
-          ? []
-          : [{ pageId: row.id, state: decodeJson(row.escalation), revision: row.revision }],
-      );
+      return escalationsOf(rows);
     },
     async insertNotifications(notifications) {
       let added = 0;
@@ -235,6 +250,32 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
           status: outcome.status,
           next_attempt_at: outcome.nextAttemptAt,
           sent_at: outcome.status === 'sent' ? attempt.at : null,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+    async releaseNotifications(ids, atMs) {
+      if (ids.length === 0) return;
+      await db
+        .updateTable('notifications')
+        .set({ next_attempt_at: atMs })
+        .where('id', 'in', [...ids])
+        .where('status', '=', 'pending')
+        .execute();
+    },
+    async withdrawNotification(id, note) {
+      const row = await db
+        .selectFrom('notifications')
+        .select(['log'])
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (row === undefined) return;
+      await db
+        .updateTable('notifications')
+        .set({
+          log: encodeJson([...(decodeJson(row.log) as DeliveryAttempt[]), note]),
+          status: 'withdrawn',
         })
         .where('id', '=', id)
         .execute();
@@ -309,4 +350,20 @@ function integrationOf(row: Selectable<AlertIntegrationsTable>): AlertIntegratio
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
   };
+}
+
+function escalationsOf(
+  rows: readonly { id: string; escalation: string | null; revision: number }[],
+): StoredEscalation[] {
+  return rows.flatMap((row) =>
+    row.escalation === null ? [] : [storedEscalationOf(row.id, row.escalation, row.revision)],
+  );
+}
+
+function storedEscalationOf(
+  pageId: string,
+  escalation: string,
+  revision: number,
+): StoredEscalation {
+  return { pageId, state: decodeJson(escalation), revision };
 }

@@ -198,6 +198,22 @@ describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) =>
     headroom.clock.set(START + 4 * MINUTE);
     await headroom.server.runPaging();
     expect(mails).toHaveLength(1);
+    // The page says who was told and who is next, and when.
+    const waiting = (await headroom.call('GET', `/api/v1/pages/${pageId}`)).body as {
+      escalation: unknown;
+    };
+    expect(waiting.escalation).toEqual({
+      policy: 'payments',
+      urgency: 'high',
+      status: 'escalating',
+      levels: 2,
+      rounds: 1,
+      notified: { level: 1, round: 1 },
+      next: { level: 2, round: 1, at: new Date(START + 5 * MINUTE).toISOString() },
+      exhaustsAt: null,
+      exhaustedAt: null,
+      paged: ['anna'],
+    });
     headroom.clock.set(START + 5 * MINUTE);
     await headroom.server.runPaging();
     expect(mails.map((mail) => mail.to)).toEqual(['anna@example.com', 'bram@example.com']);
@@ -327,8 +343,15 @@ describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) =>
 
     const page = (await headroom.call('GET', `/api/v1/pages/${unanswered}`)).body as {
       status: string;
+      escalation: unknown;
     };
     expect(page.status).toBe('triggered');
+    expect(page.escalation).toMatchObject({
+      status: 'exhausted',
+      next: null,
+      exhaustedAt: new Date(startedAt + 15 * MINUTE).toISOString(),
+      paged: ['anna', 'bram'],
+    });
   });
 });
 

@@ -196,6 +196,10 @@ describe.each(TEST_DATABASES)('alert intake on $name', (kind) => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^ID\s+STATUS\s+SEVERITY/m);
     expect(listed.stdout).toContain('cert expires in 3 days');
+    // The server's page parses with the CLI's schema, escalation and all.
+    const shown = await runCli(['page', 'show', page.id], headroom.url);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Escalation: none (no escalation policy covers the page)\n');
     const acked = await runCli(['page', 'ack', page.id], headroom.url);
     expect(acked).toMatchObject({ code: 0, stdout: `${page.id}: acknowledged\n` });
     expect((await runCli(['page', 'resolve', page.id], headroom.url)).code).toBe(0);

@@ -3,33 +3,25 @@
 // alert of the same Alertmanager group raises the page, which then escalates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
-import { serviceDocument } from '../support/documents.js';
+import { runCli } from '../support/cli.js';
+import { alertmanagerFiring, serviceDocument } from '../support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 
 const START = Date.parse('2026-11-02T03:00:00Z');
 const MINUTE = 60_000;
+/** 09:00 on Monday 2 November 2026 in Amsterdam (CET). */
+const NINE_IN_AMSTERDAM = '2026-11-02T08:00:00.000Z';
 
 function alertmanagerBody(alerts: { instance: string; severity: string }[]) {
-  return {
-    receiver: 'headroom',
-    status: 'firing',
-    alerts: alerts.map(({ instance, severity }) => ({
-      status: 'firing',
+  return alertmanagerFiring(
+    '{}:{alertname="DiskFilling"}',
+    alerts.map(({ instance, severity }) => ({
+      id: instance,
       labels: { alertname: 'DiskFilling', instance, service: 'checkout', severity },
-      annotations: { summary: `disk filling on ${instance}` },
-      startsAt: '2026-11-02T03:00:00Z',
-      endsAt: '0001-01-01T00:00:00Z',
-      generatorURL: 'http://prometheus/graph',
-      fingerprint: `fp-${instance}`,
+      summary: `disk filling on ${instance}`,
     })),
-    groupLabels: { alertname: 'DiskFilling' },
-    commonLabels: { alertname: 'DiskFilling', service: 'checkout' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager',
-    version: '4',
-    groupKey: '{}:{alertname="DiskFilling"}',
-    truncatedAlerts: 0,
-  };
+    { alertname: 'DiskFilling', service: 'checkout' },
+  );
 }
 
 describe.each(TEST_DATABASES)('low-urgency pages on $name', (kind) => {
@@ -61,7 +53,12 @@ describe.each(TEST_DATABASES)('low-urgency pages on $name', (kind) => {
     expect(applied.status, JSON.stringify(applied.body)).toBe(200);
     for (const name of ['anna', 'bram']) {
       const user = await headroom.call('POST', '/api/v1/users', {
-        body: { name, email: `${name}@example.com`, teams: ['payments'] },
+        body: {
+          name,
+          email: `${name}@example.com`,
+          teams: ['payments'],
+          timeZone: 'Europe/Amsterdam',
+        },
       });
       expect(user.status).toBe(201);
     }
@@ -74,15 +71,18 @@ describe.each(TEST_DATABASES)('low-urgency pages on $name', (kind) => {
     await headroom.close();
   });
 
-  const notified = async (pageId: string) =>
+  const emails = async (pageId: string) =>
     (
       (await headroom.call('GET', `/api/v1/pages/${pageId}/notifications`)).body as {
+        key: string;
         channel: string;
         destination: string;
+        status: string;
+        nextAttemptAt: string | null;
       }[]
-    )
-      .filter((notification) => notification.channel === 'email')
-      .map((notification) => notification.destination);
+    ).filter((notification) => notification.channel === 'email');
+  const notified = async (pageId: string) =>
+    (await emails(pageId)).map((notification) => notification.destination);
 
   it('notifies level 1 once for a warning, then a critical alert of its group escalates it', async () => {
     const posted = await headroom.call('POST', url, {
@@ -92,6 +92,10 @@ describe.each(TEST_DATABASES)('low-urgency pages on $name', (kind) => {
     expect(posted.status, JSON.stringify(posted.body)).toBe(200);
     const pageId = (posted.body as { pages: { id: string }[] }).pages[0]?.id ?? '';
     await headroom.server.runPaging();
+    // 04:00 on anna's clock: her e-mail waits for 09:00 there.
+    expect(await emails(pageId)).toMatchObject([
+      { destination: 'anna@example.com', status: 'pending', nextAttemptAt: NINE_IN_AMSTERDAM },
+    ]);
     headroom.clock.set(START + 60 * MINUTE);
     await headroom.server.runPaging();
     // An hour on, nobody acknowledged: still only anna, told it does not escalate.
@@ -99,9 +103,26 @@ describe.each(TEST_DATABASES)('low-urgency pages on $name', (kind) => {
     const page = (await headroom.call('GET', `/api/v1/pages/${pageId}`)).body as {
       status: string;
       warnings: unknown[];
+      escalation: unknown;
     };
     expect(page.status).toBe('triggered');
     expect(page.warnings).toEqual([]);
+    expect(page.escalation).toMatchObject({
+      urgency: 'low',
+      status: 'escalating',
+      levels: 1,
+      notified: { level: 1, round: 1 },
+      next: null,
+      exhaustsAt: null,
+    });
+    const shown = await runCli(['page', 'show', pageId], headroom.url);
+    expect(shown.stdout).toContain(
+      [
+        'Escalation: payments, low urgency',
+        '  Notified: level 1 (anna)',
+        '  Next:     nobody: low urgency, level 1 is told once and it does not escalate',
+      ].join('\n'),
+    );
     // The e-mail says it does not escalate (the outbox keeps what is sent).
     const [mail] = await headroom.server.deps.store.listNotifications(pageId);
     expect(mail?.message).toMatchObject({
@@ -117,8 +138,60 @@ describe.each(TEST_DATABASES)('low-urgency pages on $name', (kind) => {
       ]),
     });
     expect((raised.body as { pages: { id: string }[] }).pages[0]?.id).toBe(pageId);
-    // Level 1's five minutes are long over: level 2 at once.
+    const [listed] = (await headroom.call('GET', '/api/v1/pages')).body as {
+      id: string;
+      escalation: unknown;
+    }[];
+    expect(listed).toMatchObject({
+      id: pageId,
+      escalation: {
+        urgency: 'high',
+        levels: 2,
+        next: { level: 2, at: new Date(START + 60 * MINUTE).toISOString() },
+      },
+    });
+    // Level 1's five minutes are long over: level 2 at once; anna's e-mail waits no more.
+    expect((await emails(pageId))[0]?.nextAttemptAt).toBe(
+      new Date(START + 60 * MINUTE).toISOString(),
+    );
     await headroom.server.runPaging();
     expect(await notified(pageId)).toEqual(['anna@example.com', 'bram@example.com']);
+  });
+
+  it('withdraws the e-mail held for working hours when the page is taken first', async () => {
+    headroom.clock.set(START + 2 * 60 * MINUTE); // 06:00 in Amsterdam
+    const posted = await headroom.call('POST', url, {
+      token: null,
+      body: { ...alertmanagerBody([{ instance: 'db9', severity: 'info' }]), groupKey: '{}:{db9}' },
+    });
+    const pageId = (posted.body as { pages: { id: string }[] }).pages[0]?.id ?? '';
+    await headroom.server.runPaging();
+    expect(await emails(pageId)).toMatchObject([
+      { destination: 'anna@example.com', status: 'pending', nextAttemptAt: NINE_IN_AMSTERDAM },
+    ]);
+    const acked = await headroom.call('POST', `/api/v1/pages/${pageId}/acknowledge`);
+    expect(acked.status).toBe(200);
+    const resolved = await headroom.call('POST', `/api/v1/pages/${pageId}/resolve`);
+    expect(resolved.status).toBe(200);
+    // Never sent, and anna, who never heard of it, is not told it is over.
+    expect(await emails(pageId)).toMatchObject([
+      { destination: 'anna@example.com', status: 'withdrawn', nextAttemptAt: null },
+    ]);
+    const [withdrawn] = await headroom.server.deps.store.listNotifications(pageId);
+    expect(withdrawn?.log.at(-1)?.detail).toMatch(/^withdrawn: the page was acknowledged by /);
+  });
+
+  it('e-mails at once in working hours', async () => {
+    headroom.clock.set(Date.parse('2026-11-02T10:00:00Z')); // 11:00 in Amsterdam
+    const posted = await headroom.call('POST', url, {
+      token: null,
+      body: { ...alertmanagerBody([{ instance: 'db7', severity: 'info' }]), groupKey: '{}:{db7}' },
+    });
+    const pageId = (posted.body as { pages: { id: string }[] }).pages[0]?.id ?? '';
+    await headroom.server.runPaging();
+    // Tried at once (there is no mail server here: its log says so).
+    const [mail] = await headroom.server.deps.store.listNotifications(pageId);
+    expect(mail?.destination).toBe('anna@example.com');
+    expect(mail?.log[0]?.at).toBe(Date.parse('2026-11-02T10:00:00Z'));
   });
 });

@@ -30,3 +30,34 @@ export const CHECKOUT_DOCUMENTS = [
   serviceDocument('checkout', 'payments'),
   sloDocument('checkout-availability', 'checkout'),
 ];
+
+/**
+ * An Alertmanager webhook (payload version 4) for one group of firing alerts, each
+ * given by its labels and summary; the fingerprint is taken from `id`.
+ */
+export function alertmanagerFiring(
+  groupKey: string,
+  alerts: readonly { id: string; labels: Record<string, string>; summary: string }[],
+  commonLabels: Record<string, string> = {},
+) {
+  return {
+    receiver: 'headroom',
+    status: 'firing',
+    alerts: alerts.map((alert) => ({
+      status: 'firing',
+      labels: alert.labels,
+      annotations: { summary: alert.summary },
+      startsAt: '2026-11-02T03:00:00Z',
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus/graph',
+      fingerprint: `fp-${alert.id}`,
+    })),
+    groupLabels: { alertname: commonLabels.alertname ?? '' },
+    commonLabels,
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager',
+    version: '4',
+    groupKey,
+    truncatedAlerts: 0,
+  };
+}

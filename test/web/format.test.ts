@@ -23,7 +23,8 @@ import {
   shortReason,
 } from '../../src/web/format/gate.js';
 import { runNote, statusText } from '../../src/web/format/heartbeat.js';
-import type { GateReason } from '../../src/web/api/types.js';
+import { nextText, notifiedText, urgencyText } from '../../src/web/format/escalation.js';
+import type { GateReason, PageEscalation } from '../../src/web/api/types.js';
 
 describe('wall-clock times in a zone (the override form)', () => {
   it.each([
@@ -314,5 +315,48 @@ describe('a heartbeat check with a run in progress', () => {
     // Late for a missed slot while a later run goes on: the run is not the cause.
     const missed = { ...late.cause, reason: 'late' as const, text: 'no run by the expected time' };
     expect(runNote({ ...late, cause: missed })).toBe('running since 2026-12-03 16:36 UTC');
+  });
+});
+
+describe("a page's escalation in words", () => {
+  const escalating: PageEscalation = {
+    policy: 'payments',
+    urgency: 'high',
+    status: 'escalating',
+    levels: 2,
+    rounds: 2,
+    notified: { level: 2, round: 1 },
+    next: { level: 1, round: 2, at: '2026-11-02T03:15:00.000Z' },
+    exhaustsAt: null,
+    exhaustedAt: null,
+    paged: ['anna', 'bram'],
+  };
+
+  it('names the level, the round when it repeats, and who was told', () => {
+    expect(notifiedText(escalating)).toBe('Level 2 of 2, round 1 of 2: anna, bram');
+    expect(nextText(escalating)).toBe(
+      'Level 1, round 2 at 2026-11-02 03:15 UTC unless acknowledged',
+    );
+    expect(notifiedText({ ...escalating, notified: null, paged: [] })).toBe('Nobody yet');
+  });
+
+  it('says when nobody is next, and why', () => {
+    const last = { ...escalating, next: null, exhaustsAt: '2026-11-02T03:45:00.000Z' };
+    expect(nextText(last)).toBe(
+      'Nobody: the escalation runs out at 2026-11-02 03:45 UTC unless acknowledged',
+    );
+    const exhausted = {
+      ...last,
+      status: 'exhausted' as const,
+      exhaustsAt: null,
+      exhaustedAt: '2026-11-02T03:45:00.000Z',
+    };
+    expect(nextText(exhausted)).toBe('Nobody: the escalation ran out at 2026-11-02 03:45 UTC');
+    const low = { ...escalating, urgency: 'low' as const, levels: 1, rounds: 1, next: null };
+    expect(urgencyText(low)).toBe('Low: level 1 is told once, it does not escalate');
+    expect(notifiedText({ ...low, notified: { level: 1, round: 1 }, paged: ['anna'] })).toBe(
+      'Level 1: anna',
+    );
+    expect(nextText(low)).toBe('Nobody: low urgency');
   });
 });

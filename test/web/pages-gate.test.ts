@@ -34,6 +34,14 @@ interface AlertPage {
   openedAt: string;
   acknowledgedBy: string | null;
   runbooks: { name: string; title: string }[];
+  escalation: {
+    policy: string;
+    urgency: string;
+    levels: number;
+    notified: { level: number } | null;
+    next: { level: number; at: string } | null;
+    paged: string[];
+  } | null;
 }
 
 interface Deploy {
@@ -73,6 +81,19 @@ const POLICY = {
         },
       ],
     },
+  },
+};
+
+const CHECKOUT_ESCALATION = {
+  apiVersion: 'headroom/v1',
+  kind: 'EscalationPolicy',
+  metadata: { name: 'checkout' },
+  spec: {
+    services: ['checkout'],
+    levels: [
+      { notify: [{ schedule: 'payments-primary' }], timeout: '15m' },
+      { notify: [{ user: 'nick' }], timeout: '30m' },
+    ],
   },
 };
 
@@ -120,6 +141,10 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     );
     await saveScreenshot(page, 'oncall-no-pages');
 
+    const policy = await headroom.call('POST', '/api/v1/apply', {
+      body: { documents: [CHECKOUT_ESCALATION] },
+    });
+    expect(policy.status, policy.text).toBe(200);
     const integration = await headroom.call('POST', '/api/v1/integrations', {
       body: { name: 'checkout-alerts', kind: 'webhook', service: 'checkout' },
     });
@@ -140,6 +165,21 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     expect(await text(item.locator('[data-field="severity"]'))).toContain(opened.severity);
     expect(await text(item.locator('[data-page-status]'))).toContain(opened.status);
     expect(await text(item.locator('[data-field="opened-at"]'))).toBe(instant(opened.openedAt));
+    // Who was told and who is next: level 1 is told when the paging loop runs.
+    await headroom.server.runPaging();
+    await page.reload();
+    const [escalated] = await api<AlertPage[]>('/api/v1/pages?status=open');
+    const escalation = escalated?.escalation;
+    if (escalation?.next == null) throw new Error(`no next level: ${JSON.stringify(escalated)}`);
+    expect(await text(item.locator('[data-field="urgency"]'))).toBe(
+      'High: escalates until acknowledged',
+    );
+    expect(await text(item.locator('[data-field="notified"]'))).toBe(
+      `Level 1 of ${String(escalation.levels)}: ${escalation.paged.join(', ')}`,
+    );
+    expect(await text(item.locator('[data-field="next"]'))).toBe(
+      `Level ${String(escalation.next.level)} at ${instant(escalation.next.at)} unless acknowledged`,
+    );
     const links = item.locator('[data-field="services"] a');
     expect(await links.count()).toBe(opened.services.length);
     expect(await links.first().getAttribute('href')).toBe(`/services/${opened.services[0] ?? ''}`);
@@ -198,6 +238,35 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     const resolved = await api<AlertPage>(`/api/v1/pages/${opened.id}`);
     expect(resolved.status).toBe('resolved');
     expect(await api<AlertPage[]>('/api/v1/pages?status=open')).toEqual([]);
+  });
+
+  it('warns of a page that reached no one', async () => {
+    const integration = await headroom.call('POST', '/api/v1/integrations', {
+      body: { name: 'unowned-alerts', kind: 'webhook' },
+    });
+    const { key } = integration.body as { key: string };
+    const intake = await headroom.call('POST', `/api/v1/intake/webhook/${key}`, {
+      token: null,
+      body: { title: 'Disk full on batch-7', status: 'firing', dedupKey: 'batch-7-disk' },
+    });
+    expect(intake.status, intake.text).toBe(200);
+    const [unowned] = (intake.body as { pages: { id: string }[] }).pages;
+    if (unowned === undefined) throw new Error('no page');
+    const view = await api<AlertPage & { warnings: { at: string; reason: string }[] }>(
+      `/api/v1/pages/${unowned.id}`,
+    );
+    const [warning] = view.warnings;
+    if (warning === undefined) throw new Error('no warning on a page nobody covers');
+    await page.reload();
+    const item = page.locator(`[data-page="${unowned.id}"]`);
+    expect(await text(item.locator('[data-field="escalation"]'))).toBe(
+      'No escalation policy covers it',
+    );
+    expect(await text(item.locator('[data-field="warnings"] li'))).toBe(
+      `${instant(warning.at)}: ${warning.reason}`,
+    );
+    expect(warning.reason).toContain('reached no one');
+    await headroom.call('POST', `/api/v1/pages/${unowned.id}/resolve`);
   });
 
   it("shows a service's deploys, the gate's decision and the policies", async () => {

@@ -213,8 +213,11 @@ export interface NotificationRecord {
   readonly channel: NotificationChannelKind;
   readonly destination: string;
   readonly message: unknown;
-  /** `unreached`: a `none` row, there for people to read. */
-  readonly status: 'pending' | 'sent' | 'failed' | 'unreached';
+  /**
+   * `unreached`: a `none` row, there for people to read. `withdrawn`: held for the
+   * person's working hours (low urgency), and the page was taken or over before then.
+   */
+  readonly status: 'pending' | 'sent' | 'failed' | 'unreached' | 'withdrawn';
   readonly attempts: number;
   readonly nextAttemptAt: number;
   readonly log: readonly DeliveryAttempt[];

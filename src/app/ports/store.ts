@@ -220,6 +220,8 @@ export interface PagingRepository {
   /** Creates or replaces the page (its escalation is kept). */
   putPage(page: Page): Promise<void>;
   getEscalation(pageId: string): Promise<StoredEscalation | undefined>;
+  /** The escalations of these pages (pages without one are left out). */
+  listEscalations(pageIds: readonly string[]): Promise<StoredEscalation[]>;
   /**
    * Stores the escalation if its revision is still `expectedRevision` (undefined: none
    * yet); false when someone else changed it first.
@@ -231,6 +233,11 @@ export interface PagingRepository {
     expectedRevision: number | undefined,
   ): Promise<boolean>;
   listDueEscalations(atMs: number, limit: number): Promise<StoredEscalation[]>;
+  /**
+   * Makes the page's escalation due at `atMs` (unless it is due sooner), bumping its
+   * revision so that a pass that read it before does not write over the wake.
+   */
+  wakeEscalation(pageId: string, atMs: number): Promise<void>;
   /**
    * Adds what is not there yet (by key); returns how many were new. A `log` is given
    * only for rows that are never sent (`unreached`): their log says why.
@@ -247,6 +254,10 @@ export interface PagingRepository {
     outcome: { readonly status: NotificationRecord['status']; readonly nextAttemptAt: number },
   ): Promise<void>;
   listNotifications(pageId: string): Promise<NotificationRecord[]>;
+  /** Pending rows among `ids` become due at `atMs` (a held notification released). */
+  releaseNotifications(ids: readonly number[], atMs: number): Promise<void>;
+  /** A pending row is not to be sent after all; `note` says why in its log. */
+  withdrawNotification(id: number, note: DeliveryAttempt): Promise<void>;
   /** The `unreached` rows of these pages, oldest first: what the page API warns of. */
   listUnreachedNotifications(pageIds: readonly string[]): Promise<NotificationRecord[]>;
   getSetting(name: string): Promise<string | undefined>;

@@ -3,6 +3,7 @@ import {
   DEFAULT_WORKING_HOURS,
   isWorkingTime,
   localWindows,
+  nextWorkingTime,
   sleepNightOf,
   workingMinutes,
   type PersonCalendar,
@@ -97,5 +98,31 @@ describe('isWorkingTime and sleepNightOf', () => {
     expect(windows).toEqual([
       { date: '2026-03-28', startMs: utc('2026-03-28T21:00Z'), endMs: utc('2026-03-29T05:00Z') },
     ]);
+  });
+});
+
+describe('nextWorkingTime', () => {
+  it('is the instant itself during working hours', () => {
+    const tuesdayNoon = utc('2026-11-03T11:00Z'); // 12:00 in Amsterdam
+    expect(nextWorkingTime(anna, tuesdayNoon)).toBe(tuesdayNoon);
+  });
+
+  it('is the next morning at 09:00 on the person clock, after a weekend', () => {
+    // Tue 03:12 in Amsterdam: 09:00 the same day.
+    expect(nextWorkingTime(anna, utc('2026-11-03T02:12Z'))).toBe(utc('2026-11-03T08:00Z'));
+    // Fri 17:00 in Amsterdam: Monday 09:00.
+    expect(nextWorkingTime(anna, utc('2026-11-06T16:00Z'))).toBe(utc('2026-11-09T08:00Z'));
+    // The same instant is Fri 11:00 in New York: working.
+    expect(nextWorkingTime(ned, utc('2026-11-06T16:00Z'))).toBe(utc('2026-11-06T16:00Z'));
+  });
+
+  it('follows the clock across the autumn change', () => {
+    // Sat 24 Oct 2026 in Amsterdam, summer time; Monday 26 Oct starts on winter time.
+    expect(nextWorkingTime(anna, utc('2026-10-24T10:00Z'))).toBe(utc('2026-10-26T08:00Z'));
+  });
+
+  it('is undefined for someone who never works', () => {
+    const never = { ...anna, workingHours: { ...DEFAULT_WORKING_HOURS, days: [] } };
+    expect(nextWorkingTime(never, utc('2026-11-03T02:12Z'))).toBeUndefined();
   });
 });

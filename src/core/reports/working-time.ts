@@ -113,6 +113,16 @@ export function isWorkingTime(person: PersonCalendar, atMs: number): boolean {
   return localWindows(person.timeZone, hours, hours.days, atMs, atMs + 1).length > 0;
 }
 
+/**
+ * The first instant at or after `atMs` in the person's working hours (`atMs` itself
+ * while they work); undefined for someone with no working hours in the coming week.
+ */
+export function nextWorkingTime(person: PersonCalendar, atMs: number): number | undefined {
+  const hours = person.workingHours;
+  const [first] = localWindows(person.timeZone, hours, hours.days, atMs, atMs + 8 * DAY_MS);
+  return first === undefined ? undefined : Math.max(first.startMs, atMs);
+}
+
 /** The local date of the night `atMs` falls in (the date the sleep span started), or undefined when awake. */
 export function sleepNightOf(person: PersonCalendar, atMs: number): string | undefined {
   const hours = person.sleepHours ?? DEFAULT_SLEEP_HOURS;

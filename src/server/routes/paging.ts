@@ -20,6 +20,8 @@ import { pageWarnings, type PageWarning } from '../../app/paging.js';
 import { runbooksFor } from '../../app/runbooks.js';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
 import { invalid } from '../../app/errors.js';
+import type { EscalationState } from '../../core/alerts/escalation.js';
+import { escalationProgress } from '../../core/alerts/escalation-progress.js';
 import type { Page } from '../../core/alerts/grouping.js';
 import {
   alertmanagerWebhookSchema,
@@ -33,6 +35,7 @@ import {
   type PagerDutyInvalidEvent,
   type PagerDutyServerError,
 } from '../../schema/alert-intake.js';
+import { pageEscalationSchema, pageSchema } from '../../schema/pages-api.js';
 import { isoOf, isoOrNull } from '../../store/codec.js';
 import { problemOf } from '../problem.js';
 import { defineRoute, READ_PROBLEMS, WRITE_PROBLEMS, type RouteDefinition } from '../route.js';
@@ -56,8 +59,6 @@ const receivedSchema = z.object({
   alerts: z.number().int(),
   pages: z.array(z.object({ id: z.string(), decision: z.string() })),
 });
-
-const pageSchema = z.object({}).loose().meta({ id: 'Page' });
 
 const keyParamsSchema = z.object({ key: z.string() });
 const idParamsSchema = z.object({ id: z.string() });
@@ -134,11 +135,7 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
           limit: query.limit,
           ...(query.status === undefined ? {} : { status: query.status }),
         });
-        const warnings = await pageWarnings(
-          deps.store,
-          pages.map((page) => page.id),
-        );
-        return pages.map((page) => pageView(deps, page, warnings.get(page.id) ?? []));
+        return pageViews(deps, pages);
       },
     }),
     defineRoute({
@@ -453,15 +450,37 @@ function urlsOf(
 }
 
 async function viewOf(deps: AppDependencies, page: Page) {
-  const warnings = await pageWarnings(deps.store, [page.id]);
-  return pageView(deps, page, warnings.get(page.id) ?? []);
+  const [view] = await pageViews(deps, [page]);
+  if (view === undefined) throw new Error(`page ${page.id} has no view`);
+  return view;
+}
+
+/** Pages as the API shows them: two reads for all of them (warnings, escalations). */
+async function pageViews(deps: AppDependencies, pages: readonly Page[]) {
+  const ids = pages.map((page) => page.id);
+  const [warnings, escalations] = await Promise.all([
+    pageWarnings(deps.store, ids),
+    deps.store.listEscalations(ids),
+  ]);
+  const escalationOf = new Map(
+    escalations.map((stored) => [stored.pageId, stored.state as EscalationState]),
+  );
+  return pages.map((page) =>
+    pageView(deps, page, warnings.get(page.id) ?? [], escalationOf.get(page.id)),
+  );
 }
 
 /**
- * A page as the API shows it, with the runbooks for its services and alerts, and
- * whom it could not reach (`warnings`: no policy, nobody on call, escalation exhausted).
+ * A page as the API shows it, with where its escalation stands, the runbooks for its
+ * services and alerts, and whom it could not reach (`warnings`: no policy, nobody on
+ * call, escalation exhausted).
  */
-function pageView(deps: AppDependencies, page: Page, warnings: readonly PageWarning[]) {
+function pageView(
+  deps: AppDependencies,
+  page: Page,
+  warnings: readonly PageWarning[],
+  escalation: EscalationState | undefined,
+): z.input<typeof pageSchema> {
   const alertNames = page.alerts.flatMap(
     (alert) => alert.labels.alertname ?? alert.labels.slo ?? [],
   );
@@ -487,18 +506,31 @@ function pageView(deps: AppDependencies, page: Page, warnings: readonly PageWarn
       labels: alert.labels,
       annotations: alert.annotations,
       runbookUrl: alert.runbookUrl ?? null,
-      links: alert.links,
+      links: [...alert.links],
       triggerCount: alert.triggerCount,
       startsAt: isoOf(alert.startsAt),
       firstSeenAt: isoOf(alert.firstSeenAt),
       lastSeenAt: isoOf(alert.lastSeenAt),
       resolvedAt: isoOrNull(alert.resolvedAt ?? null),
     })),
+    escalation: escalation === undefined ? null : escalationView(escalation),
     warnings: warnings.map((warning) => ({ at: isoOf(warning.at), reason: warning.reason })),
     runbooks: runbooksFor(deps, { services: page.services, alerts: alertNames }).map((runbook) => ({
       name: runbook.name,
       title: runbook.title,
       markdown: runbook.markdown,
     })),
+  };
+}
+
+function escalationView(state: EscalationState): z.input<typeof pageEscalationSchema> {
+  const progress = escalationProgress(state);
+  return {
+    ...progress,
+    notified: progress.notified ?? null,
+    next: progress.next === undefined ? null : { ...progress.next, at: isoOf(progress.next.at) },
+    exhaustsAt: isoOrNull(progress.exhaustsAt ?? null),
+    exhaustedAt: isoOrNull(progress.exhaustedAt ?? null),
+    paged: [...progress.paged],
   };
 }

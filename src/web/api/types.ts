@@ -20,6 +20,7 @@ import type {
   sloStatusWithDeploysSchema,
 } from '../../schema/status.js';
 import type { heartbeatDetailSchema, heartbeatSchema } from '../../schema/heartbeats-api.js';
+import type { pageEscalationSchema, pageSchema } from '../../schema/pages-api.js';
 import type {
   approvalResourceSchema,
   changeFailureSchema,
@@ -103,30 +104,11 @@ export type GatePreview = z.output<typeof gatePreviewSchema>;
 /** Policies travel as the stored document, as written. */
 export type PolicyResource = z.input<typeof policyResourceSchema>;
 
-export type PageStatus = 'triggered' | 'acknowledged' | 'resolved';
-export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
-
-/**
- * One page of /api/v1/pages (its response schema is loose; this is the part of
- * server/routes/paging.ts pageView the UI reads).
- */
-export interface AlertPage {
-  readonly id: string;
-  readonly status: PageStatus;
-  readonly summary: string;
-  readonly severity: PageSeverity;
-  readonly services: readonly string[];
-  readonly openedAt: string;
-  readonly acknowledgedAt: string | null;
-  readonly acknowledgedBy: string | null;
-  readonly resolvedAt: string | null;
-  readonly updatedAt: string;
-  readonly runbooks: readonly {
-    readonly name: string;
-    readonly title: string;
-    readonly markdown: string;
-  }[];
-}
+/** One page of /api/v1/pages, with its alerts and where its escalation stands. */
+export type AlertPage = z.output<typeof pageSchema>;
+export type PageEscalation = z.output<typeof pageEscalationSchema>;
+export type PageStatus = AlertPage['status'];
+export type PageSeverity = AlertPage['severity'];
 
 /**
  * The reliability report as JSON (/api/v1/reports/reliability). Its response schema is

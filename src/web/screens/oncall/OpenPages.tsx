@@ -6,6 +6,7 @@ import type { AlertPage, PageSeverity } from '../../api/types';
 import { apiPost, segment } from '../../api/client';
 import { problemErrors } from '../../api/problem-errors';
 import { useApi } from '../../api/use-api';
+import { nextText, notifiedText, urgencyText } from '../../format/escalation';
 import { formatInstant } from '../../format/time';
 import { paths } from '../../router/routes';
 import { FormError } from '../../ui/FieldError';
@@ -85,7 +86,44 @@ function PageItem(props: { readonly page: AlertPage; readonly onChanged: () => v
             {page.acknowledgedBy ?? <span className="muted">nobody yet</span>}
           </dd>
         </div>
+        {page.escalation === null ? (
+          <div>
+            <dt>Escalation</dt>
+            <dd data-field="escalation" className="muted">
+              No escalation policy covers it
+            </dd>
+          </div>
+        ) : (
+          <>
+            <div>
+              <dt>Urgency</dt>
+              <dd data-field="urgency">{urgencyText(page.escalation)}</dd>
+            </div>
+            <div>
+              <dt>Notified</dt>
+              <dd data-field="notified">{notifiedText(page.escalation)}</dd>
+            </div>
+            {page.status === 'triggered' ? (
+              <div>
+                <dt>Next</dt>
+                <dd data-field="next">{nextText(page.escalation)}</dd>
+              </div>
+            ) : null}
+          </>
+        )}
       </dl>
+      {page.warnings.length === 0 ? null : (
+        <div className="notice notice-warning" role="status" data-field="warnings">
+          <strong>Paging warnings</strong>
+          <ul>
+            {page.warnings.map((warning) => (
+              <li key={`${warning.at} ${warning.reason}`}>
+                {formatInstant(warning.at)}: {warning.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {page.runbooks.length === 0 ? null : (
         <div className="page-runbooks">
           {page.runbooks.map((runbook) => (
