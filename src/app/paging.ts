@@ -660,6 +660,33 @@ function lowUrgencyEntry(
   return { ...entry, message, nextAttemptAt: workingAt ?? atMs };
 }
 
+/** Someone whose e-mail about a low-urgency page waits for their working hours. */
+export interface HeldNotice {
+  readonly person: string;
+  readonly until: number;
+}
+
+/** The people each page's held e-mails wait for, and until when (the page API shows them). */
+export async function heldNotices(
+  store: Store,
+  pageIds: readonly string[],
+  atMs: number,
+): Promise<ReadonlyMap<string, HeldNotice[]>> {
+  const held = heldEmails(await store.listPendingNotifications(pageIds), atMs);
+  const byPage = new Map<string, HeldNotice[]>();
+  if (held.length === 0) return byPage;
+  const users = await store.listUsers();
+  for (const notification of held) {
+    const person =
+      users.find((user) => user.email === notification.destination)?.name ??
+      notification.destination;
+    const list = byPage.get(notification.pageId) ?? [];
+    list.push({ person, until: notification.nextAttemptAt });
+    byPage.set(notification.pageId, list);
+  }
+  return byPage;
+}
+
 /** The e-mails of a low-urgency page still waiting for their person's working hours. */
 function heldEmails(notifications: readonly NotificationRecord[], atMs: number) {
   return notifications.filter(

@@ -34,6 +34,7 @@ const escalation: PageEscalation = {
   exhaustsAt: null,
   exhaustedAt: null,
   paged: ['ada'],
+  held: [],
 };
 
 describe('headroom page list and show', () => {
@@ -81,6 +82,7 @@ describe('headroom page list and show', () => {
       levels: 1,
       rounds: 1,
       next: null,
+      held: [{ person: 'ada', until: '2026-11-02T08:00:00.000Z' }],
     };
     const page = { ...base, severity: 'warning' as const, escalation: low };
     expect(formatPages([page]).split('\n')[1]).toMatch(/triggered\s+warning\s+low\s+search/);
@@ -88,6 +90,7 @@ describe('headroom page list and show', () => {
       [
         'Escalation: search, low urgency',
         '  Notified: level 1 (ada)',
+        "  Held:     ada's e-mail until 2026-11-02T08:00:00.000Z (working hours)",
         '  Next:     nobody: low urgency, level 1 is told once and it does not escalate',
       ].join('\n'),
     );

@@ -143,6 +143,9 @@ function escalationLines(escalation: PageEscalation | null): string[] {
   return [
     `Escalation: ${escalation.policy}, ${escalation.urgency} urgency`,
     `  Notified: ${notified}`,
+    ...escalation.held.map(
+      (notice) => `  Held:     ${notice.person}'s e-mail until ${notice.until} (working hours)`,
+    ),
     `  Next:     ${nextStep(escalation)}`,
   ];
 }

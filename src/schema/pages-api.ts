@@ -36,6 +36,10 @@ export const pageEscalationSchema = z
     }),
     exhaustedAt: instantSchema.nullable(),
     paged: z.array(z.string()).meta({ description: 'Everyone notified so far, in order' }),
+    held: z.array(z.object({ person: z.string(), until: instantSchema })).meta({
+      description:
+        'People whose e-mail about this low-urgency page waits for their working hours, and until when; withdrawn if the page is taken first',
+    }),
   })
   .meta({ id: 'PageEscalation' });
 

@@ -254,6 +254,17 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
         .where('id', '=', id)
         .execute();
     },
+    async listPendingNotifications(pageIds) {
+      if (pageIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('page_id', 'in', [...pageIds])
+        .where('status', '=', 'pending')
+        .orderBy('id')
+        .execute();
+      return rows.map(notificationOf);
+    },
     async releaseNotifications(ids, atMs) {
       if (ids.length === 0) return;
       await db

@@ -213,6 +213,7 @@ describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) =>
       exhaustsAt: null,
       exhaustedAt: null,
       paged: ['anna'],
+      held: [],
     });
     headroom.clock.set(START + 5 * MINUTE);
     await headroom.server.runPaging();

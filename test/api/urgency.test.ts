@@ -114,12 +114,15 @@ describe.each(TEST_DATABASES)('low-urgency pages on $name', (kind) => {
       notified: { level: 1, round: 1 },
       next: null,
       exhaustsAt: null,
+      // Not until 09:00 on her clock.
+      held: [{ person: 'anna', until: NINE_IN_AMSTERDAM }],
     });
     const shown = await runCli(['page', 'show', pageId], headroom.url);
     expect(shown.stdout).toContain(
       [
         'Escalation: payments, low urgency',
         '  Notified: level 1 (anna)',
+        `  Held:     anna's e-mail until ${NINE_IN_AMSTERDAM} (working hours)`,
         '  Next:     nobody: low urgency, level 1 is told once and it does not escalate',
       ].join('\n'),
     );
@@ -148,6 +151,7 @@ describe.each(TEST_DATABASES)('low-urgency pages on $name', (kind) => {
         urgency: 'high',
         levels: 2,
         next: { level: 2, at: new Date(START + 60 * MINUTE).toISOString() },
+        held: [],
       },
     });
     // Level 1's five minutes are long over: level 2 at once; anna's e-mail waits no more.

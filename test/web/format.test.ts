@@ -23,7 +23,7 @@ import {
   shortReason,
 } from '../../src/web/format/gate.js';
 import { runNote, statusText } from '../../src/web/format/heartbeat.js';
-import { nextText, notifiedText, urgencyText } from '../../src/web/format/escalation.js';
+import { heldText, nextText, notifiedText, urgencyText } from '../../src/web/format/escalation.js';
 import type { GateReason, PageEscalation } from '../../src/web/api/types.js';
 
 describe('wall-clock times in a zone (the override form)', () => {
@@ -330,6 +330,7 @@ describe("a page's escalation in words", () => {
     exhaustsAt: null,
     exhaustedAt: null,
     paged: ['anna', 'bram'],
+    held: [],
   };
 
   it('names the level, the round when it repeats, and who was told', () => {
@@ -358,5 +359,9 @@ describe("a page's escalation in words", () => {
       'Level 1: anna',
     );
     expect(nextText(low)).toBe('Nobody: low urgency');
+    expect(heldText(low)).toBeNull();
+    expect(
+      heldText({ ...low, held: [{ person: 'anna', until: '2026-11-02T08:00:00.000Z' }] }),
+    ).toBe("anna's e-mail waits until 2026-11-02 08:00 UTC");
   });
 });

@@ -254,6 +254,8 @@ export interface PagingRepository {
     outcome: { readonly status: NotificationRecord['status']; readonly nextAttemptAt: number },
   ): Promise<void>;
   listNotifications(pageId: string): Promise<NotificationRecord[]>;
+  /** The rows of these pages still to be sent (due or held). */
+  listPendingNotifications(pageIds: readonly string[]): Promise<NotificationRecord[]>;
   /** Pending rows among `ids` become due at `atMs` (a held notification released). */
   releaseNotifications(ids: readonly number[], atMs: number): Promise<void>;
   /** A pending row is not to be sent after all; `note` says why in its log. */

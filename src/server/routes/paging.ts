@@ -16,7 +16,7 @@ import {
   type Received,
 } from '../../app/alert-intake.js';
 import { INTEGRATION_KINDS, type AlertIntegrationRecord } from '../../app/ports/records.js';
-import { pageWarnings, type PageWarning } from '../../app/paging.js';
+import { heldNotices, pageWarnings, type HeldNotice, type PageWarning } from '../../app/paging.js';
 import { runbooksFor } from '../../app/runbooks.js';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
 import { invalid } from '../../app/errors.js';
@@ -458,16 +458,23 @@ async function viewOf(deps: AppDependencies, page: Page) {
 /** Pages as the API shows them: two reads for all of them (warnings, escalations). */
 async function pageViews(deps: AppDependencies, pages: readonly Page[]) {
   const ids = pages.map((page) => page.id);
-  const [warnings, escalations] = await Promise.all([
+  const [warnings, escalations, held] = await Promise.all([
     pageWarnings(deps.store, ids),
     deps.store.listEscalations(ids),
+    heldNotices(deps.store, ids, deps.clock.now()),
   ]);
   const escalationOf = new Map(
     escalations.map((stored) => [stored.pageId, stored.state as EscalationState]),
   );
-  return pages.map((page) =>
-    pageView(deps, page, warnings.get(page.id) ?? [], escalationOf.get(page.id)),
-  );
+  return pages.map((page) => {
+    const escalation = escalationOf.get(page.id);
+    return pageView(
+      deps,
+      page,
+      warnings.get(page.id) ?? [],
+      escalation === undefined ? null : escalationView(escalation, held.get(page.id) ?? []),
+    );
+  });
 }
 
 /**
@@ -479,7 +486,7 @@ function pageView(
   deps: AppDependencies,
   page: Page,
   warnings: readonly PageWarning[],
-  escalation: EscalationState | undefined,
+  escalation: z.input<typeof pageEscalationSchema> | null,
 ): z.input<typeof pageSchema> {
   const alertNames = page.alerts.flatMap(
     (alert) => alert.labels.alertname ?? alert.labels.slo ?? [],
@@ -513,7 +520,7 @@ function pageView(
       lastSeenAt: isoOf(alert.lastSeenAt),
       resolvedAt: isoOrNull(alert.resolvedAt ?? null),
     })),
-    escalation: escalation === undefined ? null : escalationView(escalation),
+    escalation,
     warnings: warnings.map((warning) => ({ at: isoOf(warning.at), reason: warning.reason })),
     runbooks: runbooksFor(deps, { services: page.services, alerts: alertNames }).map((runbook) => ({
       name: runbook.name,
@@ -523,7 +530,10 @@ function pageView(
   };
 }
 
-function escalationView(state: EscalationState): z.input<typeof pageEscalationSchema> {
+function escalationView(
+  state: EscalationState,
+  held: readonly HeldNotice[],
+): z.input<typeof pageEscalationSchema> {
   const progress = escalationProgress(state);
   return {
     ...progress,
@@ -532,5 +542,6 @@ function escalationView(state: EscalationState): z.input<typeof pageEscalationSc
     exhaustsAt: isoOrNull(progress.exhaustsAt ?? null),
     exhaustedAt: isoOrNull(progress.exhaustedAt ?? null),
     paged: [...progress.paged],
+    held: held.map((notice) => ({ person: notice.person, until: isoOf(notice.until) })),
   };
 }

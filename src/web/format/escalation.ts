@@ -37,3 +37,11 @@ export function nextText(escalation: PageEscalation): string {
   }
   return 'Nobody';
 }
+
+/** Whose e-mail waits for their working hours: a low-urgency page wakes nobody. */
+export function heldText(escalation: PageEscalation): string | null {
+  if (escalation.held.length === 0) return null;
+  return escalation.held
+    .map((notice) => `${notice.person}'s e-mail waits until ${formatInstant(notice.until)}`)
+    .join('; ');
+}

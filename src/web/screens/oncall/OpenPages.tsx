@@ -6,7 +6,7 @@ import type { AlertPage, PageSeverity } from '../../api/types';
 import { apiPost, segment } from '../../api/client';
 import { problemErrors } from '../../api/problem-errors';
 import { useApi } from '../../api/use-api';
-import { nextText, notifiedText, urgencyText } from '../../format/escalation';
+import { heldText, nextText, notifiedText, urgencyText } from '../../format/escalation';
 import { formatInstant } from '../../format/time';
 import { paths } from '../../router/routes';
 import { FormError } from '../../ui/FieldError';
@@ -103,6 +103,12 @@ function PageItem(props: { readonly page: AlertPage; readonly onChanged: () => v
               <dt>Notified</dt>
               <dd data-field="notified">{notifiedText(page.escalation)}</dd>
             </div>
+            {heldText(page.escalation) === null ? null : (
+              <div>
+                <dt>Held for working hours</dt>
+                <dd data-field="held">{heldText(page.escalation)}</dd>
+              </div>
+            )}
             {page.status === 'triggered' ? (
               <div>
                 <dt>Next</dt>
