@@ -189,12 +189,12 @@ export async function raiseUrgencies(
     const raised = raiseToHighUrgency(state, policy.policy, atMs);
     if (raised === state) continue;
     await tx.putEscalation(page.id, raised, raised.nextDueAt ?? null, stored.revision);
-    // It no longer waits for anyone's working hours.
-    const held = heldEmails(await tx.listNotifications(page.id), atMs);
-    await tx.releaseNotifications(
-      held.map((notification) => notification.id),
-      atMs,
-    );
+    // It no longer waits for anyone's working hours, nor says it does not escalate.
+    for (const notification of heldEmails(await tx.listNotifications(page.id), atMs)) {
+      const message = { ...(notification.message as NotificationMessage) };
+      delete message.lowUrgency;
+      await tx.releaseNotification(notification.id, atMs, message);
+    }
   }
 }
 

@@ -265,12 +265,11 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
         .execute();
       return rows.map(notificationOf);
     },
-    async releaseNotifications(ids, atMs) {
-      if (ids.length === 0) return;
+    async releaseNotification(id, atMs, message) {
       await db
         .updateTable('notifications')
-        .set({ next_attempt_at: atMs })
-        .where('id', 'in', [...ids])
+        .set({ next_attempt_at: atMs, message: encodeJson(message) })
+        .where('id', '=', id)
         .where('status', '=', 'pending')
         .execute();
     },

@@ -158,6 +158,9 @@ describe.each(TEST_DATABASES)('low-urgency pages on $name', (kind) => {
     expect((await emails(pageId))[0]?.nextAttemptAt).toBe(
       new Date(START + 60 * MINUTE).toISOString(),
     );
+    // Nor does it say any more that the page does not escalate.
+    const [released] = await headroom.server.deps.store.listNotifications(pageId);
+    expect(released?.message).not.toHaveProperty('lowUrgency');
     await headroom.server.runPaging();
     expect(await notified(pageId)).toEqual(['anna@example.com', 'bram@example.com']);
   });

@@ -94,6 +94,7 @@ const CHECKOUT_ESCALATION = {
       { notify: [{ schedule: 'payments-primary' }], timeout: '15m' },
       { notify: [{ user: 'nick' }], timeout: '30m' },
     ],
+    lowUrgency: ['info'],
   },
 };
 
@@ -267,6 +268,40 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     );
     expect(warning.reason).toContain('reached no one');
     await headroom.call('POST', `/api/v1/pages/${unowned.id}/resolve`);
+  });
+
+  it('says whose e-mail about a low-urgency page waits for working hours', async () => {
+    // bram is on call in Amsterdam at 01:00 on a Sunday: his e-mail waits for Monday 09:00.
+    const user = await headroom.call('POST', '/api/v1/users', {
+      body: {
+        name: 'bram',
+        email: 'bram@example.com',
+        teams: ['payments'],
+        timeZone: 'Europe/Amsterdam',
+      },
+    });
+    expect(user.status, user.text).toBe(201);
+    const integration = await headroom.call('POST', '/api/v1/integrations', {
+      body: { name: 'checkout-info', kind: 'webhook', service: 'checkout' },
+    });
+    const { key } = integration.body as { key: string };
+    const intake = await headroom.call('POST', `/api/v1/intake/webhook/${key}`, {
+      token: null,
+      body: { title: 'Checkout cache hit rate low', severity: 'info', dedupKey: 'cache' },
+    });
+    const [low] = (intake.body as { pages: { id: string }[] }).pages;
+    if (low === undefined) throw new Error('no page');
+    await headroom.server.runPaging();
+    await page.reload();
+    const item = page.locator(`[data-page="${low.id}"]`);
+    expect(await text(item.locator('[data-field="urgency"]'))).toBe(
+      'Low: level 1 is told once, it does not escalate',
+    );
+    expect(await text(item.locator('[data-field="held"]'))).toBe(
+      `bram's e-mail waits until ${instant('2026-11-02T08:00:00.000Z')}`,
+    );
+    expect(await text(item.locator('[data-field="next"]'))).toBe('Nobody: low urgency');
+    await headroom.call('POST', `/api/v1/pages/${low.id}/resolve`);
   });
 
   it("shows a service's deploys, the gate's decision and the policies", async () => {

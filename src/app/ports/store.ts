@@ -256,8 +256,8 @@ export interface PagingRepository {
   listNotifications(pageId: string): Promise<NotificationRecord[]>;
   /** The rows of these pages still to be sent (due or held). */
   listPendingNotifications(pageIds: readonly string[]): Promise<NotificationRecord[]>;
-  /** Pending rows among `ids` become due at `atMs` (a held notification released). */
-  releaseNotifications(ids: readonly number[], atMs: number): Promise<void>;
+  /** A pending row becomes due at `atMs`, saying `message` (a held notification released). */
+  releaseNotification(id: number, atMs: number, message: unknown): Promise<void>;
   /** A pending row is not to be sent after all; `note` says why in its log. */
   withdrawNotification(id: number, note: DeliveryAttempt): Promise<void>;
   /** The `unreached` rows of these pages, oldest first: what the page API warns of. */
