@@ -189,7 +189,6 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
         .set((eb) => ({ next_wake_at: atMs, revision: eb('revision', '+', 1) }))
         .where('id', '=', pageId)
         .where('escalation', 'is not', null)
-        .where((eb) => eb.or([eb('next_wake_at', 'is', null), eb('next_wake_at', '>', atMs)]))
         .execute();
     },
     async listDueEscalations(atMs, limit) {

@@ -234,8 +234,8 @@ export interface PagingRepository {
   ): Promise<boolean>;
   listDueEscalations(atMs: number, limit: number): Promise<StoredEscalation[]>;
   /**
-   * Makes the page's escalation due at `atMs` (unless it is due sooner), bumping its
-   * revision so that a pass that read it before does not write over the wake.
+   * Makes the page's escalation due at `atMs` (now: one due earlier is due still),
+   * bumping its revision so that a pass that read it before does not write over the wake.
    */
   wakeEscalation(pageId: string, atMs: number): Promise<void>;
   /**

@@ -455,7 +455,7 @@ async function viewOf(deps: AppDependencies, page: Page) {
   return view;
 }
 
-/** Pages as the API shows them: two reads for all of them (warnings, escalations). */
+/** Pages as the API shows them: the same few reads for one page or a hundred. */
 async function pageViews(deps: AppDependencies, pages: readonly Page[]) {
   const ids = pages.map((page) => page.id);
   const [warnings, escalations, held] = await Promise.all([
