@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
 import { alertmanagerFiring, serviceDocument } from '../support/documents.js';
-import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+import { pageEmails, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 
 const START = Date.parse('2026-11-02T03:00:00Z');
 const MINUTE = 60_000;
@@ -81,14 +81,7 @@ describe.each(TEST_DATABASES)('the incident-response rotation on $name', (kind) 
   });
 
   const mailed = async (pageId: string) =>
-    (
-      (await headroom.call('GET', `/api/v1/pages/${pageId}/notifications`)).body as {
-        channel: string;
-        destination: string;
-      }[]
-    )
-      .filter((notification) => notification.channel === 'email')
-      .map((notification) => notification.destination);
+    (await pageEmails(headroom, pageId)).map((notification) => notification.destination);
 
   it('joins level 1 when an alert of another team joins the page, and is notified once', async () => {
     const posted = await headroom.call('POST', url, {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
 import { runCli } from '../support/cli.js';
 import { alertmanagerFiring, serviceDocument } from '../support/documents.js';
-import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
+import { pageEmails, startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 
 const START = Date.parse('2026-11-02T03:00:00Z');
 const MINUTE = 60_000;
@@ -71,16 +71,7 @@ describe.each(TEST_DATABASES)('low-urgency pages on $name', (kind) => {
     await headroom.close();
   });
 
-  const emails = async (pageId: string) =>
-    (
-      (await headroom.call('GET', `/api/v1/pages/${pageId}/notifications`)).body as {
-        key: string;
-        channel: string;
-        destination: string;
-        status: string;
-        nextAttemptAt: string | null;
-      }[]
-    ).filter((notification) => notification.channel === 'email');
+  const emails = (pageId: string) => pageEmails(headroom, pageId);
   const notified = async (pageId: string) =>
     (await emails(pageId)).map((notification) => notification.destination);
 

@@ -118,3 +118,17 @@ export async function exampleDocuments(): Promise<unknown[]> {
     parseAllDocuments(readFileSync(file, 'utf8')).map((document) => document.toJS() as unknown),
   );
 }
+
+/** A page's e-mail notifications as its delivery log (the API) shows them, in order. */
+export async function pageEmails(headroom: TestHeadroom, pageId: string) {
+  const reply = await headroom.call('GET', `/api/v1/pages/${pageId}/notifications`);
+  return (
+    reply.body as {
+      key: string;
+      channel: string;
+      destination: string;
+      status: string;
+      nextAttemptAt: string | null;
+    }[]
+  ).filter((notification) => notification.channel === 'email');
+}
