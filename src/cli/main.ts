@@ -238,7 +238,9 @@ Examples:
       );
     });
   configure(page.command('show'), 'headroom page show')
-    .description('Show one page: its alerts, runbooks, and whom it could not reach.')
+    .description(
+      'Show one page: its alerts, where its escalation stands (who was told, who is next and when), runbooks, and whom it could not reach.',
+    )
     .argument('<id>', 'the page id (headroom page list)')
     .option('--json', 'print the API answer as JSON')
     .option('--url <url>', URL_HELP)
