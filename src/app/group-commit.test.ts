@@ -60,6 +60,19 @@ describe('GroupCommit', () => {
     expect(writer.committed).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('begins writing a full batch at once, while the turn that filled it goes on', async () => {
+    const writer = recordingWriter();
+    const commits = new GroupCommit({ write: writer.write, maxBatch: 3, maxInFlight: 2 });
+    const submitted = [1, 2, 3, 4, 5, 6, 7].map((item) => commits.submit(item));
+    // Nothing has awaited yet: two full batches are being written, the third waits its turn.
+    expect(writer.batches).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(await Promise.all(submitted)).toEqual([10, 20, 30, 40, 50, 60, 70]);
+    expect(writer.batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+  });
+
   it('does not acknowledge any item of a batch that failed', async () => {
     const writer = recordingWriter(() => true);
     const commits = new GroupCommit({ write: writer.write, maxBatch: 100 });

@@ -6,14 +6,17 @@
 // for it and goes out, together, with the next one; or, with maxInFlight above one,
 // starts while the earlier batches are still being written, for a writer that keeps
 // them in order (one worker thread's queue) and whose work between batches (parsing
-// the next requests, answering the last ones) should overlap the writing. Nothing
-// here times out or gives up: a caller that gets an error may send again, one that
-// gets a value was stored.
+// the next requests, answering the last ones) should overlap the writing. A batch that
+// is full goes out at once, when a write may begin, instead of at the end of the turn:
+// a writer of its own (a worker thread, a database server) then commits it while the
+// event loop is still reading the requests that came with it, which go out in the next
+// batch. Nothing here times out or gives up: a caller that gets an error may send
+// again, one that gets a value was stored.
 
 export interface GroupCommitOptions<I, O> {
   /** Writes the batch in one transaction; resolves with one outcome per item, in order, once committed. */
   readonly write: (batch: readonly I[]) => Promise<readonly O[]>;
-  /** Most items in one transaction. */
+  /** Most items in one transaction; a batch this full is written without waiting for the turn to end. */
   readonly maxBatch: number;
   /**
    * When a batch of several items fails, write each again alone: an item that cannot be
@@ -42,7 +45,12 @@ export class GroupCommit<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (this.scheduled || this.writing.size >= this.maxInFlight) return;
+      if (this.writing.size >= this.maxInFlight) return;
+      if (this.queue.length >= this.options.maxBatch) {
+        this.startBatches();
+        return;
+      }
+      if (this.scheduled) return;
       // Let what arrives in this turn of the event loop join the batch.
       this.scheduled = true;
       setImmediate(() => {

@@ -48,8 +48,17 @@ import {
 
 /** The first bytes of a ping's body kept as the run's log (healthchecks' default). */
 export const PING_BODY_LIMIT_BYTES = 10_000;
-/** Most pings written in one transaction. */
+/** Most pings written in one transaction where one batch is written at a time (PostgreSQL). */
 const MAX_BATCH = 1000;
+/**
+ * Most pings in one batch where two are written at once (SQLite's writer thread). A batch
+ * this full goes to the writer at once (group-commit.ts), which commits it while the event
+ * loop reads the pings that came with it; without a bound, a burst of pings became one
+ * batch, and the writer and the event loop took turns instead of working together (over
+ * 256 connections, no batch was being written 80 % of the time). Smaller batches cost more
+ * commits than they gain; see docs/server.md, Performance.
+ */
+const PIPELINED_BATCH = 32;
 /** Due checks the evaluator handles per pass. */
 const EVALUATION_BATCH = 2000;
 const CATALOG_FRESHNESS_MS = 1000;
@@ -123,9 +132,9 @@ export class HeartbeatPings {
   constructor(private readonly deps: AppDependencies) {
     this.commits = new GroupCommit({
       write: (batch) => this.write(batch),
-      maxBatch: MAX_BATCH,
       // Where writes reach the database in the order begun, the next batch is applied
       // while this one is written (see write()); elsewhere one waits for the other.
+      maxBatch: deps.store.ordersWrites ? PIPELINED_BATCH : MAX_BATCH,
       maxInFlight: deps.store.ordersWrites ? 2 : 1,
     });
   }

@@ -115,6 +115,31 @@ describe.each(TEST_DATABASES)('heartbeat pings in batches on $name', (kind) => {
     }
   });
 
+  it("cuts a burst into batches of 32 where two are written at once (SQLite's writer thread)", async () => {
+    const batchSizes: number[] = [];
+    const { store: real } = headroom.server.deps;
+    const store: Store = {
+      ...real,
+      applyHeartbeatPings: (pings, states) => {
+        batchSizes.push(pings.length);
+        return real.applyHeartbeatPings(pings, states);
+      },
+    };
+    const logsOf = async (index: number) =>
+      (await stored(index)).filter((ping) => ping.kind === 'log').length;
+    const logsBefore = await Promise.all(tokens.map((_, index) => logsOf(index)));
+    const pings = new HeartbeatPings({ ...headroom.server.deps, store });
+    // Three pings of each check, 36 in all, received in one turn.
+    const burst = [...tokens, ...tokens, ...tokens];
+    const outcomes = await Promise.all(burst.map((token) => pings.receive(pingOf(token, 'log'))));
+    expect(outcomes).toEqual(burst.map(() => 'ok'));
+    // The first 32 went to the writer as soon as they were in: it commits them while the
+    // event loop takes the rest. Where batches are written one at a time, a burst is one.
+    expect(batchSizes).toEqual(real.ordersWrites ? [32, 4] : [36]);
+    const logsAfter = await Promise.all(tokens.map((_, index) => logsOf(index)));
+    expect(logsAfter).toEqual(logsBefore.map((count) => count + 3));
+  });
+
   it('applies a ping to the state as another writer left it, not to a stale copy', async () => {
     // Two instances over one database (or the evaluator and a pause on this one): each
     // remembers the states it wrote, and a state moved by the other must not be
