@@ -7,6 +7,11 @@
 // token, the state machine applied, the ping and the new state committed before the
 // answer (pings arriving together share a transaction: app/heartbeats.ts).
 //
+// The checks are pinged in a fixed shuffled order, as jobs finish in an order of their
+// own: pinged in the order the server lists them (BENCH_HEARTBEAT_ORDER=listed, what
+// this bench did before 2026-12-06), neighbouring pings update neighbouring rows and
+// index entries, and a commit writes a fraction of the pages it writes in production.
+//
 // The scan is measured two ways: the core alone (evaluate() over 10,000 compiled
 // checks in memory: what a tick costs when nothing is due), and a whole pass of
 // evaluateHeartbeats with every one of the 10,000 checks due at once (read them,
@@ -24,6 +29,7 @@ import { TEST_DATABASES } from '../src/store/test-databases.js';
 import { api, serveOptionsFor, spawnServer, type ServerProcess } from '../test/support/process.js';
 import { startBareServer } from './bare-server.js';
 import { cpuPerRequestUs, mainThreadCpuMs, processCpuMs } from './process-cpu.js';
+import { processWrittenBytes } from './process-io.js';
 import { formatCount, formatMs, formatTable, median, timeSync } from './timing.js';
 
 const TOKEN = 'hr_bench-admin-token-0123456789abcdef';
@@ -32,6 +38,8 @@ const CHECKS = Number(process.env.BENCH_HEARTBEAT_CHECKS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_HEARTBEAT_ROUNDS ?? 3);
 const DURATION_SECONDS = Number(process.env.BENCH_HEARTBEAT_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_HEARTBEAT_CONNECTIONS ?? 64);
+/** `shuffled` (the default) or `listed`: the order in which the checks are pinged. */
+const ORDER = process.env.BENCH_HEARTBEAT_ORDER ?? 'shuffled';
 const ZONES = ['Europe/Amsterdam', 'America/New_York', 'Australia/Sydney', 'UTC', 'Asia/Tokyo'];
 
 const checkName = (index: number) => `job-${String(index).padStart(5, '0')}`;
@@ -85,9 +93,10 @@ async function pings(): Promise<string[][]> {
       `  applied ${formatCount(CHECKS)} checks in ${formatMs(performance.now() - started)}\n`,
     );
     const listed = await api(url, TOKEN, 'GET', '/api/v1/heartbeats');
-    const paths = (listed.body as { pingUrl: string }[]).map(
+    const listedPaths = (listed.body as { pingUrl: string }[]).map(
       (check) => new URL(check.pingUrl).pathname,
     );
+    const paths = ORDER === 'listed' ? listedPaths : shuffled(listedPaths);
     if (paths.length !== CHECKS)
       throw new Error(`expected ${String(CHECKS)} checks, got ${String(paths.length)}`);
 
@@ -113,6 +122,9 @@ async function pings(): Promise<string[][]> {
     );
     const bareCpu = rounds.flatMap((round) =>
       round.bareCpuPerRequestUs === undefined ? [] : [round.bareCpuPerRequestUs],
+    );
+    const written = rounds.flatMap((round) =>
+      round.writtenPerPingBytes === undefined ? [] : [round.writtenPerPingBytes],
     );
     const microseconds = (value: number) => `${value.toFixed(0)} µs`;
     return [
@@ -149,9 +161,19 @@ async function pings(): Promise<string[][]> {
         "the bare server's CPU per request, same load",
         bareCpu.length === 0 ? 'n/a' : spread(bareCpu, microseconds),
       ],
+      [
+        'written to disk per ping (the WAL, its checkpoints)',
+        written.length === 0
+          ? 'n/a'
+          : spread(written, (value) => `${(value / 1024).toFixed(1)} KiB`),
+      ],
       ['latency p50 / p99 (the median round)', `${middle.result.p50} / ${middle.result.p99}`],
       ['errors and non-2xx', String(rounds.reduce((sum, round) => sum + round.result.failed, 0))],
       ['connections', String(CONNECTIONS)],
+      [
+        'order of the pings',
+        ORDER === 'listed' ? 'as the checks are listed' : 'shuffled (fixed seed)',
+      ],
       ['load generator', middle.result.generator],
     ];
   } finally {
@@ -169,6 +191,8 @@ interface Round {
   /** Of cpuPerPingUs, what the main thread (HTTP, the state machine) used. */
   readonly mainThreadCpuPerPingUs: number | undefined;
   readonly bareCpuPerRequestUs: number | undefined;
+  /** Bytes the server had written to disk (WAL and checkpoints) per ping. */
+  readonly writtenPerPingBytes: number | undefined;
 }
 
 /**
@@ -191,9 +215,11 @@ async function interleavedRounds(
     for (let round = 0; round < ROUNDS; round += 1) {
       const cpuBefore = processCpuMs(pid);
       const mainBefore = mainThreadCpuMs(pid);
+      const writtenBefore = processWrittenBytes(pid);
       const result = await load(DURATION_SECONDS);
       const cpuAfter = processCpuMs(pid);
       const mainAfter = mainThreadCpuMs(pid);
+      const writtenAfter = processWrittenBytes(pid);
       const bareBefore = processCpuMs(bare.pid);
       const ceiling = await bareLoad(DURATION_SECONDS);
       const bareAfter = processCpuMs(bare.pid);
@@ -203,6 +229,10 @@ async function interleavedRounds(
         cpuPerPingUs: cpuPerRequestUs(cpuBefore, cpuAfter, result.ok),
         mainThreadCpuPerPingUs: cpuPerRequestUs(mainBefore, mainAfter, result.ok),
         bareCpuPerRequestUs: cpuPerRequestUs(bareBefore, bareAfter, ceiling.ok),
+        writtenPerPingBytes:
+          writtenBefore === undefined || writtenAfter === undefined || result.ok === 0
+            ? undefined
+            : (writtenAfter - writtenBefore) / result.ok,
       });
     }
     return rounds;
@@ -217,6 +247,24 @@ interface LoadResult {
   readonly p50: string;
   readonly p99: string;
   readonly generator: string;
+}
+
+/** The same permutation every run (a seeded Fisher–Yates), so that runs compare. */
+function shuffled<T>(items: readonly T[]): T[] {
+  const result = [...items];
+  let seed = 0x9e3779b9;
+  const random = () => {
+    // xorshift32: enough to scatter the checks; not for anything secret.
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 2 ** 32;
+  };
+  for (let index = result.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [result[index], result[other]] = [result[other] as T, result[index] as T];
+  }
+  return result;
 }
 
 // Each request pings another check: start and success in turn, like jobs do.

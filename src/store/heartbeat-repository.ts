@@ -190,6 +190,8 @@ export function heartbeatRepository(
         .selectFrom('heartbeat_pings')
         .selectAll()
         .where('heartbeat', '=', name)
+        // By time: the (heartbeat, at) index serves it, in SQLite with no sort at all.
+        .orderBy('at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit)
         .execute();

@@ -603,6 +603,20 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect((await store.findHeartbeatByToken('token-1'))?.name).toBe('backup');
   });
 
+  it('lists pings of the same millisecond in the order they were stored, newest first', async () => {
+    await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
+    await store.insertHeartbeatPings([
+      pingRecord('backup', 5_000, 'start'),
+      pingRecord('backup', 5_000, 'success'),
+      pingRecord('backup', 4_000, 'fail'),
+    ]);
+    expect((await store.listHeartbeatPings('backup', 10)).map((each) => each.kind)).toEqual([
+      'success',
+      'start',
+      'fail',
+    ]);
+  });
+
   it("rotates a check's token with a new version, keeping its state, and fails writes computed before", async () => {
     await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
     const up = {
