@@ -57,6 +57,7 @@ import {
   requireTeamEditor,
   type Principal,
 } from './principal.js';
+import { teamServiceNames } from './teams.js';
 
 export async function createIntegration(
   { store, clock }: AppDependencies,
@@ -166,6 +167,8 @@ export async function integrationForKey(
 
 /** Bodies written in one transaction at most: a batch holds the paging lock, so it stays short. */
 const MAX_BODIES_PER_BATCH = 64;
+/** How old the catalog may be when it tells which services exist and who owns them. */
+const CATALOG_FRESHNESS_MS = 250;
 
 interface PendingBody {
   readonly integration: AlertIntegrationRecord;
@@ -380,19 +383,43 @@ async function followEscalations(
 }
 
 export async function listPages(
-  { store }: AppDependencies,
+  deps: AppDependencies,
   principal: Principal,
   filter: {
-    readonly status?: 'open' | 'triggered' | 'acknowledged' | 'resolved';
+    readonly status?: 'open' | 'triggered' | 'acknowledged' | 'resolved' | undefined;
+    /** Pages that name this service. */
+    readonly service?: string | undefined;
+    /** Pages that name any service of this team. */
+    readonly team?: string | undefined;
     readonly limit: number;
   },
 ): Promise<Page[]> {
   requireReader(principal);
-  return store.listPages(
-    filter.status === undefined
-      ? { limit: filter.limit }
-      : { status: filter.status, limit: filter.limit },
-  );
+  const { store, catalog } = deps;
+  let services: string[] | undefined;
+  if (filter.service !== undefined) {
+    await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+    services = [filter.service];
+    // A misspelt service would read as one with nothing open: on call, a false calm. A
+    // service that config does not know is fine as long as some page names it.
+    if (
+      catalog.service(filter.service) === undefined &&
+      (await store.getService(filter.service)) === undefined &&
+      (await store.listPages({ services, limit: 1 })).length === 0
+    )
+      throw notFound(`service "${filter.service}" (no service of that name, and no page names it)`);
+  }
+  if (filter.team !== undefined) {
+    if ((await store.getTeam(filter.team)) === undefined) throw notFound(`team "${filter.team}"`);
+    await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+    const owned = await teamServiceNames(deps, filter.team);
+    services = services === undefined ? owned : services.filter((name) => owned.includes(name));
+  }
+  return store.listPages({
+    limit: filter.limit,
+    ...(filter.status === undefined ? {} : { status: filter.status }),
+    ...(services === undefined ? {} : { services }),
+  });
 }
 
 export async function getPage(

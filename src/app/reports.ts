@@ -32,6 +32,7 @@ import type { IncidentRecord, NotificationRecord, UserRecord } from './ports/rec
 import { readsElsewhere, type AppDependencies, type LiveSlo } from './ports/slo-catalog.js';
 import { requireReader, type Principal } from './principal.js';
 import { statusesOf } from './slo-status.js';
+import { teamServiceNames } from './teams.js';
 import { periodOf, summaryOf, teamCalendars, type Period } from './toil.js';
 
 const CATALOG_FRESHNESS_MS = 250;
@@ -73,10 +74,7 @@ export async function reliabilityReport(
   if (teamRecord === undefined) throw notFound(`team "${team}"`);
   const period = periodOf(deps, query.fromMs, query.toMs);
   const generatedAt = clock.now();
-  const services = (await store.listServices())
-    .filter((service) => (catalog.service(service.name)?.team ?? service.team) === team)
-    .map((service) => service.name)
-    .sort();
+  const services = await teamServiceNames(deps, team);
   const users = await store.listUsers();
   const incidents = await store.listIncidents({
     fromMs: period.fromMs - INCIDENT_START_SLACK_MS,

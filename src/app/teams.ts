@@ -25,6 +25,20 @@ export async function getTeam(
   return team;
 }
 
+/**
+ * The names of the services a team owns, sorted: by config where the catalog has the
+ * service, else as stored. The catalog must be fresh enough for the caller.
+ */
+export async function teamServiceNames(
+  { store, catalog }: AppDependencies,
+  team: string,
+): Promise<string[]> {
+  return (await store.listServices())
+    .filter((service) => (catalog.service(service.name)?.team ?? service.team) === team)
+    .map((service) => service.name)
+    .sort();
+}
+
 /** Creates or updates; unchanged input changes nothing and writes no audit entry. */
 export async function putTeam(
   { store, clock }: AppDependencies,

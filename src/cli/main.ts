@@ -226,17 +226,33 @@ Examples:
   configure(page.command('list'), 'headroom page list')
     .description('List pages (default: the open ones).')
     .option('--status <status>', 'open | triggered | acknowledged | resolved', 'open')
+    .option('--service <service>', 'only pages that name this service')
+    .option('--team <team>', "only pages that name one of this team's services")
     .option('--json', 'print the API answer as JSON')
     .option('--url <url>', URL_HELP)
-    .action(async (options: { status: string; json?: boolean; url?: string }) => {
-      setExitCode(
-        await runPage(
-          { kind: 'list', status: options.status, json: options.json === true },
-          options.url,
-          io,
-        ),
-      );
-    });
+    .action(
+      async (options: {
+        status: string;
+        service?: string;
+        team?: string;
+        json?: boolean;
+        url?: string;
+      }) => {
+        setExitCode(
+          await runPage(
+            {
+              kind: 'list',
+              status: options.status,
+              service: options.service,
+              team: options.team,
+              json: options.json === true,
+            },
+            options.url,
+            io,
+          ),
+        );
+      },
+    );
   configure(page.command('show'), 'headroom page show')
     .description(
       'Show one page: its alerts, where its escalation stands (who was told, who is next and when), runbooks, and whom it could not reach.',

@@ -15,7 +15,13 @@ type PageView = z.infer<typeof pageSchema>;
 type PageEscalation = z.infer<typeof pageEscalationSchema>;
 
 export type PageAction =
-  | { readonly kind: 'list'; readonly status: string; readonly json: boolean }
+  | {
+      readonly kind: 'list';
+      readonly status: string;
+      readonly service?: string | undefined;
+      readonly team?: string | undefined;
+      readonly json: boolean;
+    }
   | {
       readonly kind: 'show' | 'acknowledge' | 'resolve';
       readonly id: string;
@@ -37,9 +43,12 @@ export async function runPage(
   }
   try {
     if (action.kind === 'list') {
+      const query = new URLSearchParams({ status: action.status });
+      if (action.service !== undefined) query.set('service', action.service);
+      if (action.team !== undefined) query.set('team', action.team);
       const pages = await client.call(
         'GET',
-        `/api/v1/pages?status=${encodeURIComponent(action.status)}`,
+        `/api/v1/pages?${query.toString()}`,
         undefined,
         z.array(pageSchema),
       );

@@ -5,6 +5,22 @@ import type { OpenDatabase } from './database.js';
 import { kyselyStore } from './kysely-store.js';
 import { isMigrated, migrateToLatest, SchemaTooNewError } from './migrate.js';
 import { openTestStore, TEST_DATABASES, type TestStore } from './test-databases.js';
+import { up as addPageServices } from './migrations/0014-page-services.js';
+import type { Page } from '../core/alerts/grouping.js';
+
+const pageRecord = (id: string, openedAt: number, services: string[]): Page => ({
+  id,
+  status: 'triggered',
+  openedAt,
+  summary: id,
+  severity: 'critical',
+  services,
+  alerts: [],
+  acknowledgedAt: undefined,
+  acknowledgedBy: undefined,
+  resolvedAt: undefined,
+  updatedAt: openedAt,
+});
 
 const pingRecord = (heartbeat: string, at: number, kind: string) => ({
   heartbeat,
@@ -601,6 +617,29 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
       'start',
     ]);
     expect((await store.findHeartbeatByToken('token-1'))?.name).toBe('backup');
+  });
+
+  it('finds pages by the services they name, and fills that in for pages stored before', async () => {
+    await store.putPage(pageRecord('p1', 1_000, ['checkout', 'ledger']));
+    await store.putPage(pageRecord('p2', 2_000, ['ledger']));
+    await store.putPage(pageRecord('p3', 3_000, ['search']));
+    const ids = async (services: string[]) =>
+      (await store.listPages({ services, limit: 10 })).map((page) => page.id);
+    expect(await ids(['ledger'])).toEqual(['p2', 'p1']);
+    expect(await ids(['checkout', 'search'])).toEqual(['p3', 'p1']);
+    expect(await ids([])).toEqual([]);
+    // A page whose services change is found under its new ones only.
+    await store.putPage({ ...pageRecord('p2', 2_000, ['search']), status: 'resolved' });
+    expect(await ids(['ledger'])).toEqual(['p1']);
+    expect(
+      (await store.listPages({ services: ['search'], status: 'open', limit: 10 })).length,
+    ).toBe(1);
+
+    // Migration 0014 on a database whose pages were stored before it.
+    await database.db.schema.dropTable('page_services').execute();
+    await addPageServices(database.db);
+    expect(await ids(['ledger'])).toEqual(['p1']);
+    expect(await ids(['search'])).toEqual(['p3', 'p2']);
   });
 
   it('lists pings of the same millisecond in the order they were stored, newest first', async () => {

@@ -14,6 +14,7 @@ import * as peopleHours from './migrations/0010-people-hours.js';
 import * as auditConfigChanges from './migrations/0011-audit-config-changes.js';
 import * as heartbeatPingBodyBytes from './migrations/0012-heartbeat-ping-body-bytes.js';
 import * as heartbeatPingsOneIndex from './migrations/0013-heartbeat-pings-one-index.js';
+import * as pageServices from './migrations/0014-page-services.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-audit-config-changes': auditConfigChanges,
   '0012-heartbeat-ping-body-bytes': heartbeatPingBodyBytes,
   '0013-heartbeat-pings-one-index': heartbeatPingsOneIndex,
+  '0014-page-services': pageServices,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

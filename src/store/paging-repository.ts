@@ -105,6 +105,13 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
       let query = db.selectFrom('pages').select('document');
       if (filter.status === 'open') query = query.where('status', '!=', 'resolved');
       else if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      if (filter.services !== undefined) {
+        if (filter.services.length === 0) return [];
+        const services = [...new Set(filter.services)];
+        query = query.where('id', 'in', (eb) =>
+          eb.selectFrom('page_services').select('page_id').where('service', 'in', services),
+        );
+      }
       if (filter.openedFrom !== undefined)
         query = query.where('opened_at', '>=', filter.openedFrom);
       if (filter.openedTo !== undefined) query = query.where('opened_at', '<', filter.openedTo);
@@ -139,6 +146,14 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
         )
         .execute();
       await db.deleteFrom('page_keys').where('page_id', '=', page.id).execute();
+      await db.deleteFrom('page_services').where('page_id', '=', page.id).execute();
+      const services = [...new Set(page.services)];
+      if (services.length > 0) {
+        await db
+          .insertInto('page_services')
+          .values(services.map((service) => ({ service, page_id: page.id })))
+          .execute();
+      }
       const keys = page.status === 'resolved' ? [] : pageKeys(page);
       if (keys.length > 0) {
         await db

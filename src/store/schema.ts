@@ -258,6 +258,12 @@ export interface PageKeysTable {
   page_id: string;
 }
 
+/** The services a page names (its document's `services`), one row each. */
+export interface PageServicesTable {
+  service: string;
+  page_id: string;
+}
+
 export interface SettingsTable {
   name: string;
   value: string;
@@ -285,6 +291,7 @@ export interface DatabaseSchema {
   notifications: NotificationsTable;
   settings: SettingsTable;
   page_keys: PageKeysTable;
+  page_services: PageServicesTable;
   approvals: ApprovalsTable;
   deploy_decisions: DeployDecisionsTable;
   deploys: DeploysTable;

@@ -221,6 +221,47 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
     }
   });
 
+  it("narrows the open pages to a team's services, and keeps the team in the address", async () => {
+    const integration = await headroom.call('POST', '/api/v1/integrations', {
+      body: { name: 'recommendations-alerts', kind: 'webhook', service: 'recommendations' },
+    });
+    expect(integration.status, integration.text).toBe(201);
+    const { key } = integration.body as { key: string };
+    const intake = await headroom.call('POST', `/api/v1/intake/webhook/${key}`, {
+      token: null,
+      body: { title: 'Recommendations are stale', status: 'firing', dedupKey: 'recs-stale' },
+    });
+    expect(intake.status, intake.text).toBe(200);
+    const [stale] = (intake.body as { pages: { id: string }[] }).pages;
+    if (stale === undefined) throw new Error('no page');
+    try {
+      const listed = page.locator('[data-panel="pages"] [data-page]');
+      await page.goto(`${headroom.url}/oncall`);
+      await page.locator(`[data-page="${stale.id}"]`).waitFor();
+      expect(await listed.count()).toBe(2);
+
+      await page.getByLabel('Team').selectOption('payments');
+      await page.locator(`[data-page="${stale.id}"]`).waitFor({ state: 'detached' });
+      expect(await listed.count()).toBe(1);
+      expect(await listed.first().getAttribute('data-page')).toBe(opened.id);
+      expect(new URL(page.url()).search).toBe('?team=payments');
+      await saveScreenshot(page, 'oncall-pages-team');
+
+      // A reload, or the link shared, shows the same team's pages.
+      await page.goto(`${headroom.url}/oncall?team=discovery`);
+      await page.locator(`[data-page="${stale.id}"]`).waitFor();
+      expect(await listed.count()).toBe(1);
+      expect(await page.getByLabel('Team').inputValue()).toBe('discovery');
+
+      await page.getByLabel('Team').selectOption('');
+      await page.locator(`[data-page="${opened.id}"]`).waitFor();
+      expect(await listed.count()).toBe(2);
+      expect(new URL(page.url()).search).toBe('');
+    } finally {
+      await headroom.call('POST', `/api/v1/pages/${stale.id}/resolve`);
+    }
+  });
+
   it('acknowledges and resolves a page through the buttons', async () => {
     const item = page.locator(`[data-page="${opened.id}"]`);
     await item.getByRole('button', { name: /^Acknowledge/ }).click();

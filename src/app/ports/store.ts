@@ -211,6 +211,8 @@ export interface PagingRepository {
   /** Newest first; status `open` is every page not resolved. */
   listPages(filter: {
     readonly status?: string;
+    /** Pages that name any of these services. */
+    readonly services?: readonly string[];
     /** Opened in [openedFrom, openedTo). */
     readonly openedFrom?: number;
     readonly openedTo?: number;

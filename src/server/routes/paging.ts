@@ -121,20 +121,20 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
     defineRoute({
       method: 'GET',
       url: '/api/v1/pages',
-      summary: 'Pages, newest first: open ones, or by status',
+      summary:
+        "Pages, newest first: open ones, or by status; those naming a service, or any of a team's services",
       tags: ['alerts'],
       auth: 'token',
       query: z.object({
         status: z.enum(['open', 'triggered', 'acknowledged', 'resolved']).optional(),
+        service: z.string().min(1).optional(),
+        team: z.string().min(1).optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
       response: z.array(pageSchema),
-      problems: [400, 401, 403],
+      problems: [400, 401, 403, 404],
       handler: async ({ principal, query }) => {
-        const pages = await listPages(deps, principal, {
-          limit: query.limit,
-          ...(query.status === undefined ? {} : { status: query.status }),
-        });
+        const pages = await listPages(deps, principal, query);
         return pageViews(deps, pages);
       },
     }),

@@ -1,8 +1,10 @@
 // The pages open now (GET /api/v1/pages?status=open), each with its runbooks and the
-// Acknowledge and Resolve buttons. Loaded with the on-call screen's first render, in a
-// chunk of its own: it brings the Markdown reader for the runbooks.
-import { useState } from 'react';
-import type { AlertPage, PageSeverity } from '../../api/types';
+// Acknowledge and Resolve buttons; narrowed to one team's services when a team is chosen
+// (kept in the address as ?team=, so that a reload or a shared link shows the same
+// pages). Loaded with the on-call screen's first render, in a chunk of its own: it brings
+// the Markdown reader for the runbooks.
+import { useEffect, useId, useState } from 'react';
+import type { AlertPage, PageSeverity, Team } from '../../api/types';
 import { apiPost, segment } from '../../api/client';
 import { problemErrors } from '../../api/problem-errors';
 import { useApi } from '../../api/use-api';
@@ -26,15 +28,33 @@ const SEVERITY_GLYPHS: Readonly<Record<PageSeverity, string>> = {
 };
 
 export function OpenPages() {
-  const pages = useApi<AlertPage[]>('/api/v1/pages?status=open');
+  const [team, setTeam] = useState(() => new URLSearchParams(location.search).get('team') ?? '');
+  const query = new URLSearchParams({ status: 'open' });
+  if (team !== '') query.set('team', team);
+  const pages = useApi<AlertPage[]>(`/api/v1/pages?${query.toString()}`);
+  useEffect(() => {
+    const params = new URLSearchParams(location.search);
+    // Only on this screen (the chunk may arrive after a click away), only when changed.
+    if (!location.pathname.startsWith(paths.oncall()) || (params.get('team') ?? '') === team)
+      return;
+    if (team === '') params.delete('team');
+    else params.set('team', team);
+    const search = params.toString();
+    // Replaced, not pushed: back leaves the screen.
+    history.replaceState(
+      null,
+      '',
+      `${location.pathname}${search === '' ? '' : `?${search}`}${location.hash}`,
+    );
+  }, [team]);
   if (pages.load.kind === 'forbidden') return null;
   return (
-    <Panel title="Open pages" id="pages">
+    <Panel title="Open pages" id="pages" actions={<TeamChoice team={team} onChange={setTeam} />}>
       <LoadView load={pages.load} what="open pages" retry={pages.reload}>
         {(list) =>
           list.length === 0 ? (
             <p className="muted" data-empty="pages">
-              No open pages
+              {team === '' ? 'No open pages' : `No open pages on ${team}'s services`}
             </p>
           ) : (
             <ul className="page-list">
@@ -46,6 +66,32 @@ export function OpenPages() {
         }
       </LoadView>
     </Panel>
+  );
+}
+
+function TeamChoice(props: { readonly team: string; readonly onChange: (team: string) => void }) {
+  const teams = useApi<Team[]>('/api/v1/teams');
+  const id = useId();
+  const names = teams.load.kind === 'ok' ? teams.load.data.map((team) => team.name) : [];
+  if (props.team !== '' && !names.includes(props.team)) names.push(props.team);
+  return (
+    <span className="panel-filter">
+      <label htmlFor={id}>Team</label>{' '}
+      <select
+        id={id}
+        value={props.team}
+        onChange={(event) => {
+          props.onChange(event.target.value);
+        }}
+      >
+        <option value="">All teams</option>
+        {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </span>
   );
 }
 
