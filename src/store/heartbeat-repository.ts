@@ -18,6 +18,8 @@ import type {
 
 /** Rows per INSERT: well under SQLite's bound-parameter limit at 10 columns a row. */
 const INSERT_CHUNK = 500;
+/** Pings deleted by one statement of retention: some tens of milliseconds on SQLite. */
+export const PING_DELETE_CHUNK = 1000;
 const NEW_STATUS = 'new';
 
 const PING_COLUMNS = [
@@ -198,8 +200,28 @@ export function heartbeatRepository(
       return rows.map(heartbeatPingOf);
     },
     async deleteHeartbeatPingsBefore(at) {
-      const result = await db.deleteFrom('heartbeat_pings').where('at', '<', at).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      // A chunk at a time, oldest first: on SQLite each statement holds the event loop
+      // and the write lock for as long as it runs, and a backlog (the first run after a
+      // long stop) may be millions of pings.
+      let deleted = 0;
+      for (;;) {
+        const result = await db
+          .deleteFrom('heartbeat_pings')
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('heartbeat_pings')
+              .select('id')
+              .where('at', '<', at)
+              .orderBy('at')
+              .limit(PING_DELETE_CHUNK),
+          )
+          .executeTakeFirst();
+        const count = Number(result.numDeletedRows);
+        deleted += count;
+        if (count < PING_DELETE_CHUNK) return deleted;
+        // Let the requests that arrived meanwhile in before the next chunk.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     async insertPingKey(key, keyHash) {
       await db

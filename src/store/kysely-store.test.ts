@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../app/ports/store.js';
 import type { OpenDatabase } from './database.js';
+import { PING_DELETE_CHUNK } from './heartbeat-repository.js';
 import { kyselyStore } from './kysely-store.js';
 import { isMigrated, migrateToLatest, SchemaTooNewError } from './migrate.js';
 import { openTestStore, TEST_DATABASES, type TestStore } from './test-databases.js';
@@ -640,6 +641,19 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     await addPageServices(database.db);
     expect(await ids(['ledger'])).toEqual(['p1']);
     expect(await ids(['search'])).toEqual(['p3', 'p2']);
+  });
+
+  it('deletes old pings a chunk at a time until none is left, and keeps the rest', async () => {
+    await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
+    const old = Array.from({ length: 2 * PING_DELETE_CHUNK + 100 }, (_, index) =>
+      pingRecord('backup', 1_000 + index, index % 2 === 0 ? 'start' : 'success'),
+    );
+    await store.insertHeartbeatPings([...old, pingRecord('backup', 900_000, 'fail')]);
+    expect(await store.deleteHeartbeatPingsBefore(500_000)).toBe(old.length);
+    expect((await store.listHeartbeatPings('backup', 10)).map((each) => each.kind)).toEqual([
+      'fail',
+    ]);
+    expect(await store.deleteHeartbeatPingsBefore(500_000)).toBe(0);
   });
 
   it('lists pings of the same millisecond in the order they were stored, newest first', async () => {

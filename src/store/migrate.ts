@@ -15,6 +15,7 @@ import * as auditConfigChanges from './migrations/0011-audit-config-changes.js';
 import * as heartbeatPingBodyBytes from './migrations/0012-heartbeat-ping-body-bytes.js';
 import * as heartbeatPingsOneIndex from './migrations/0013-heartbeat-pings-one-index.js';
 import * as pageServices from './migrations/0014-page-services.js';
+import * as heartbeatPingsByAge from './migrations/0015-heartbeat-pings-by-age.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012-heartbeat-ping-body-bytes': heartbeatPingBodyBytes,
   '0013-heartbeat-pings-one-index': heartbeatPingsOneIndex,
   '0014-page-services': pageServices,
+  '0015-heartbeat-pings-by-age': heartbeatPingsByAge,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;
