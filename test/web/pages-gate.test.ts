@@ -241,7 +241,9 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
       expect(await listed.count()).toBe(2);
 
       await page.getByLabel('Team').selectOption('payments');
+      // The list goes while the team's pages load, then comes back with its own only.
       await page.locator(`[data-page="${stale.id}"]`).waitFor({ state: 'detached' });
+      await page.locator(`[data-page="${opened.id}"]`).waitFor();
       expect(await listed.count()).toBe(1);
       expect(await listed.first().getAttribute('data-page')).toBe(opened.id);
       expect(new URL(page.url()).search).toBe('?team=payments');
@@ -259,6 +261,8 @@ describe('open pages and the deploy gate', BROWSER_TEST_LIMIT, () => {
       expect(new URL(page.url()).search).toBe('');
     } finally {
       await headroom.call('POST', `/api/v1/pages/${stale.id}/resolve`);
+      // The tests after this one reload the on-call screen: without a team.
+      await page.goto(`${headroom.url}/oncall`);
     }
   });
 
