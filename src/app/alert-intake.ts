@@ -396,9 +396,10 @@ export async function listPages(
 ): Promise<Page[]> {
   requireReader(principal);
   const { store, catalog } = deps;
+  if (filter.service !== undefined || filter.team !== undefined)
+    await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
   let services: string[] | undefined;
   if (filter.service !== undefined) {
-    await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
     services = [filter.service];
     // A misspelt service would read as one with nothing open: on call, a false calm. A
     // service that config does not know is fine as long as some page names it.
@@ -411,7 +412,6 @@ export async function listPages(
   }
   if (filter.team !== undefined) {
     if ((await store.getTeam(filter.team)) === undefined) throw notFound(`team "${filter.team}"`);
-    await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
     const owned = await teamServiceNames(deps, filter.team);
     services = services === undefined ? owned : services.filter((name) => owned.includes(name));
   }
