@@ -408,7 +408,7 @@ export async function listPages(
       (await store.getService(filter.service)) === undefined &&
       (await store.listPages({ services, limit: 1 })).length === 0
     )
-      throw notFound(`service "${filter.service}" (no service of that name, and no page names it)`);
+      throw notFound(`service "${filter.service}"`);
   }
   if (filter.team !== undefined) {
     if ((await store.getTeam(filter.team)) === undefined) throw notFound(`team "${filter.team}"`);
