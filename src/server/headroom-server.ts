@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { bootstrapAdminToken } from '../app/bootstrap.js';
 import { CredentialCache } from '../app/credential-cache.js';
 import { countHeartbeatSlos } from '../app/heartbeat-slos.js';
-import { evaluateHeartbeats } from '../app/heartbeats.js';
+import { evaluateHeartbeats, replayUnfoldedPings } from '../app/heartbeats.js';
 import { storedIncidents } from '../app/incidents.js';
 import { systemClock, type Clock } from '../app/ports/clock.js';
 import type { AppDependencies, WarningLog } from '../app/ports/slo-catalog.js';
@@ -84,6 +84,7 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     };
     const bootstrap = await bootstrapAdminToken(deps, options.bootstrapToken);
     await catalog.refresh();
+    const replayedPings = await replayUnfoldedPings(deps);
     const lifecycle = { closing: false };
     const app = await buildServer({
       lifecycle,
@@ -97,6 +98,11 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
     log.warn = (details, message) => {
       app.log.warn(details, message);
     };
+    if (replayedPings > 0)
+      app.log.warn(
+        { pings: replayedPings },
+        'applied again the heartbeat pings whose states the last run had not written (it did not stop cleanly)',
+      );
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;

@@ -1,5 +1,5 @@
 // Heartbeat checks' runtime rows, the pings they received, and teams' ping keys.
-import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
 import type {
   HeartbeatPingRecord,
   HeartbeatRecord,
@@ -40,12 +40,21 @@ const pingInserts = new Map<string, string>();
 /** A ping as one row; the SQLite writer thread runs it too. */
 export const SQLITE_PING_INSERT = pingInsertSql(1, 'sqlite');
 
+/** The SQLite writer thread's read of a check's place (rowid) and version, to check a batch against. */
+export const SQLITE_VERSION_READ = 'select "rowid", "version" from "heartbeats" where "name" = ?';
+
 /**
- * The SQLite writer thread's conditional write of one check's new state (stateRow's
- * order): it changes no row when the check is not at the version it was computed from.
+ * The SQLite writer thread's write of a check's newest state, folded up to the ping
+ * given (stateRow's order, then that ping's id, then the name).
  */
-export const SQLITE_STATE_UPDATE =
-  'update "heartbeats" set "status" = ?, "state" = ?, "next_check_at" = ?, "updated_at" = ?, "version" = ? where "name" = ? and "version" = ?';
+export const SQLITE_STATE_FOLD =
+  'update "heartbeats" set "status" = ?, "state" = ?, "next_check_at" = ?, "updated_at" = ?, "version" = ?, "pings_through" = ? where "name" = ?';
+
+/** The SQLite writer thread's move of the mark below which every ping is folded. */
+export const SQLITE_FOLD_MARK = 'update "heartbeat_folds" set "folded_through" = ? where "id" = 1';
+
+/** The newest ping's id (0: none): with no state waiting, every ping up to it is folded. */
+export const SQLITE_LAST_PING = 'select coalesce(max("id"), 0) as "id" from "heartbeat_pings"';
 
 function pingInsertSql(rows: number, dialect: Dialect): string {
   const key = `${dialect}:${String(rows)}`;
@@ -143,6 +152,9 @@ export function heartbeatRepository(
               next_check_at: eb.ref('excluded.next_check_at'),
               updated_at: eb.ref('excluded.updated_at'),
               version: eb.ref('excluded.version'),
+              // Written with every ping of the check taken in (this transaction's too,
+              // inserted before), and on SQLite after the writer's waiting states.
+              pings_through: lastPingId,
             })),
           )
           .execute();
@@ -157,8 +169,9 @@ export function heartbeatRepository(
           const rows = await inTransaction.lockHeartbeats(states.map((state) => state.name));
           const versions = new Map(rows.map((row) => [row.name, row.version]));
           if (states.some((state) => versions.get(state.name) !== state.version)) throw STALE;
-          await inTransaction.putHeartbeatStates(states);
+          // The pings first: the states' pings_through then counts them.
           await insertPings(trx, dialect, pings);
+          await inTransaction.putHeartbeatStates(states);
         });
         return true;
       } catch (error) {
@@ -183,6 +196,27 @@ export function heartbeatRepository(
         .limit(limit)
         .execute();
       return rows.map(heartbeatOf);
+    },
+    async listUnfoldedHeartbeatPings(limit) {
+      const rows = await db
+        .selectFrom('heartbeat_pings')
+        .innerJoin('heartbeats', 'heartbeats.name', 'heartbeat_pings.heartbeat')
+        .selectAll('heartbeat_pings')
+        .where('heartbeat_pings.id', '>', (eb) =>
+          eb.selectFrom('heartbeat_folds').select('folded_through').where('id', '=', 1),
+        )
+        .whereRef('heartbeat_pings.id', '>', 'heartbeats.pings_through')
+        .orderBy('heartbeat_pings.id')
+        .limit(limit)
+        .execute();
+      return rows.map(heartbeatPingOf);
+    },
+    async markHeartbeatPingsFolded() {
+      await db
+        .updateTable('heartbeat_folds')
+        .set({ folded_through: lastPingId })
+        .where('id', '=', 1)
+        .execute();
     },
     async insertHeartbeatPings(pings) {
       await insertPings(db, dialect, pings);
@@ -291,6 +325,9 @@ function heartbeatOf(row: Selectable<HeartbeatsTable>): HeartbeatRecord {
     version: row.version,
   };
 }
+
+/** The newest ping's id, 0 when there is none. */
+const lastPingId = sql<number>`(select coalesce(max(${sql.ref('id')}), 0) from ${sql.table('heartbeat_pings')})`;
 
 /** Thrown to roll back a conditional write whose check moved meanwhile. */
 const STALE = new Error('a heartbeat moved since its state was read');

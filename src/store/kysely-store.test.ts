@@ -656,6 +656,41 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect(await store.deleteHeartbeatPingsBefore(500_000)).toBe(0);
   });
 
+  it("knows which pings a check's state has not taken in yet, as a crash leaves them", async () => {
+    await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
+    const up = (at: number, nextVersion: number) => ({
+      name: 'backup',
+      status: 'up',
+      state: { status: 'up', lastSuccessAt: at },
+      nextCheckAt: at + 60_000,
+      updatedAt: at,
+      nextVersion,
+    });
+    const unfolded = async () =>
+      (await store.listUnfoldedHeartbeatPings(10)).map((ping) => `${ping.kind}@${ping.at}`);
+    // Pings written with the states they moved, as a transaction writes them.
+    await store.transaction(async (tx) => {
+      await tx.insertHeartbeatPings([pingRecord('backup', 1_000, 'success')]);
+      await tx.putHeartbeatStates([up(1_000, 1)]);
+    });
+    expect(await unfolded()).toEqual([]);
+    // Pings whose states were never written: a writer that died in between.
+    await store.insertHeartbeatPings([
+      pingRecord('backup', 2_000, 'start'),
+      pingRecord('backup', 3_000, 'success'),
+    ]);
+    expect(await unfolded()).toEqual(['start@2000', 'success@3000']);
+    expect((await store.listUnfoldedHeartbeatPings(1)).map((ping) => ping.at)).toEqual([2_000]);
+    // The check's state written: its pings so far are in it.
+    await store.putHeartbeatStates([up(3_000, 2)]);
+    expect(await unfolded()).toEqual([]);
+    // Or every ping marked as folded, once every state is written.
+    await store.insertHeartbeatPings([pingRecord('backup', 4_000, 'start')]);
+    expect(await unfolded()).toEqual(['start@4000']);
+    await store.markHeartbeatPingsFolded();
+    expect(await unfolded()).toEqual([]);
+  });
+
   it('lists pings of the same millisecond in the order they were stored, newest first', async () => {
     await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
     await store.insertHeartbeatPings([

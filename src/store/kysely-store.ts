@@ -46,9 +46,32 @@ export function kyselyStore(
       batchWriter === undefined || inTransaction
         ? (pings, states) => heartbeats.applyHeartbeatPings(pings, states)
         : (pings, states) => batchWriter.applyPings(pings.map(pingRow), states.map(stateRow)),
+    // The writer thread writes checks' states a while after their pings: reads of the
+    // rows outside a transaction have it write them first (a transaction does anyway).
+    ...(batchWriter === undefined || inTransaction
+      ? {}
+      : {
+          async getHeartbeat(name: string) {
+            await batchWriter.foldStates();
+            return heartbeats.getHeartbeat(name);
+          },
+          async findHeartbeatByToken(token: string) {
+            await batchWriter.foldStates();
+            return heartbeats.findHeartbeatByToken(token);
+          },
+          async listHeartbeats() {
+            await batchWriter.foldStates();
+            return heartbeats.listHeartbeats();
+          },
+          async listDueHeartbeats(atMs: number, limit: number) {
+            await batchWriter.foldStates();
+            return heartbeats.listDueHeartbeats(atMs, limit);
+          },
+        }),
     ...heartbeatSloRepository(db),
     ...toilRepository(db),
     ordersWrites: batchWriter !== undefined && !inTransaction,
+    defersHeartbeatStates: batchWriter !== undefined,
     async transaction(work) {
       // Nested calls join the transaction already open.
       if (inTransaction) return work(kyselyStore(db, dialect, true));

@@ -16,6 +16,7 @@ import * as heartbeatPingBodyBytes from './migrations/0012-heartbeat-ping-body-b
 import * as heartbeatPingsOneIndex from './migrations/0013-heartbeat-pings-one-index.js';
 import * as pageServices from './migrations/0014-page-services.js';
 import * as heartbeatPingsByAge from './migrations/0015-heartbeat-pings-by-age.js';
+import * as heartbeatStateFolds from './migrations/0016-heartbeat-state-folds.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -36,6 +37,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0013-heartbeat-pings-one-index': heartbeatPingsOneIndex,
   '0014-page-services': pageServices,
   '0015-heartbeat-pings-by-age': heartbeatPingsByAge,
+  '0016-heartbeat-state-folds': heartbeatStateFolds,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

@@ -302,6 +302,7 @@ export interface DatabaseSchema {
   action_items: ActionItemsTable;
   heartbeats: HeartbeatsTable;
   heartbeat_pings: HeartbeatPingsTable;
+  heartbeat_folds: HeartbeatFoldsTable;
   ping_keys: PingKeysTable;
   toil_entries: ToilEntriesTable;
   heartbeat_slo_accounts: HeartbeatSloAccountsTable;
@@ -331,6 +332,14 @@ export interface HeartbeatsTable {
   updated_at: number;
   /** The state's version, a random stamp each state write replaces (0: never written). */
   version: Generated<number>;
+  /** The id of the last of the check's pings its state has taken in (see heartbeat_folds). */
+  pings_through: Generated<number>;
+}
+
+/** One row (id 1): every ping with an id up to `folded_through` is in its check's state. */
+export interface HeartbeatFoldsTable {
+  id: number;
+  folded_through: number;
 }
 
 export interface HeartbeatPingsTable {

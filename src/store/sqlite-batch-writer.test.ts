@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeployDecisionRecord } from '../app/ports/records.js';
+import type { DeployDecisionRecord, HeartbeatPingRecord } from '../app/ports/records.js';
 import { openDatabase, type OpenDatabase } from './database.js';
 import { kyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
@@ -19,6 +20,33 @@ function decision(id: string): DeployDecisionRecord {
     commit: null,
     labels: ['rollback'],
     decision: { allowed: true, reasons: [] } as never,
+  };
+}
+
+function pingOf(heartbeat: string, at: number): Omit<HeartbeatPingRecord, 'id'> {
+  return {
+    heartbeat,
+    at,
+    kind: 'success',
+    exitStatus: null,
+    runId: null,
+    durationMs: null,
+    body: null,
+    bodyBytes: null,
+    remote: null,
+    userAgent: null,
+  };
+}
+
+function stateOf(name: string, at: number, version: number, nextVersion: number) {
+  return {
+    name,
+    status: 'up',
+    state: { status: 'up', lastSuccessAt: at },
+    nextCheckAt: at + 60_000,
+    updatedAt: at,
+    version,
+    nextVersion,
   };
 }
 
@@ -69,5 +97,67 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     await Promise.all(work);
     expect(await store.listTeams()).toHaveLength(40);
     expect(await store.listDeployDecisions({ limit: 1000 })).toHaveLength(800);
+  });
+
+  it("writes a check's state after its pings, before any read of it, and at the latest at close", async () => {
+    const store = kyselyStore(database.db, database.dialect, false, database.batchWriter);
+    const file = path.join(directory, 'headroom.db');
+    await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
+    const success = (at: number, version: number, nextVersion: number) =>
+      store.applyHeartbeatPings(
+        [pingOf('backup', at)],
+        [stateOf('backup', at, version, nextVersion)],
+      );
+    const onDisk = () => {
+      const raw = new Database(file, { readonly: true });
+      try {
+        return {
+          row: raw
+            .prepare('select status, version, pings_through as pingsThrough from heartbeats')
+            .get(),
+          lastPing: raw.prepare('select max(id) as id from heartbeat_pings').pluck().get(),
+          folded: raw.prepare('select folded_through from heartbeat_folds').pluck().get(),
+        };
+      } finally {
+        raw.close();
+      }
+    };
+
+    expect(await success(1_000, 0, 11)).toBe(true);
+    // Built on the state still waiting to be written: its version is the one to match.
+    expect(await success(2_000, 11, 12)).toBe(true);
+    expect(await success(3_000, 11, 13)).toBe(false);
+    expect(await store.getHeartbeat('backup')).toMatchObject({ status: 'up', version: 12 });
+    const read = onDisk();
+    expect(read.row).toEqual({ status: 'up', version: 12, pingsThrough: read.lastPing });
+    expect(read.folded).toBe(read.lastPing);
+
+    // A transaction of the main connection reads the newest state, and may write it.
+    expect(await success(4_000, 12, 14)).toBe(true);
+    await store.transaction(async (tx) => {
+      expect((await tx.lockHeartbeats(['backup']))[0]?.version).toBe(14);
+    });
+
+    expect(await success(5_000, 14, 15)).toBe(true);
+    await database.close();
+    database = openDatabase({ kind: 'sqlite', file });
+    const closed = onDisk();
+    expect(closed.row).toEqual({ status: 'up', version: 15, pingsThrough: closed.lastPing });
+    expect(closed.folded).toBe(closed.lastPing);
+  });
+
+  it('takes no write once its thread died with states unwritten', async () => {
+    const store = kyselyStore(database.db, database.dialect, false, database.batchWriter);
+    await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
+    expect(
+      await store.applyHeartbeatPings([pingOf('backup', 1_000)], [stateOf('backup', 1_000, 0, 11)]),
+    ).toBe(true);
+    // As if the thread crashed: what it held waiting is gone.
+    const writer = database.batchWriter as unknown as { worker: { terminate(): Promise<number> } };
+    await writer.worker.terminate();
+    await expect(store.insertDeployDecisions([decision('dec-1')])).rejects.toThrow(
+      /before it wrote the states of 1 heartbeat checks: restart Headroom/,
+    );
+    await expect(store.transaction(async () => 'read')).rejects.toThrow(/restart Headroom/);
   });
 });

@@ -1,5 +1,5 @@
 // The hot batches written to SQLite off the event loop: deploy-gate decisions, and
-// heartbeat pings with the states they moved.
+// heartbeat pings with the states they moved (those written a second later, together).
 //
 // better-sqlite3 is synchronous: an INSERT of a few hundred rows and its commit (an
 // fsync of the WAL with synchronous = FULL, 0.5 to 3 ms on the development VMs, and
@@ -19,7 +19,13 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { SQLITE_DECISION_INSERT } from './deploy-repository.js';
-import { SQLITE_PING_INSERT, SQLITE_STATE_UPDATE } from './heartbeat-repository.js';
+import {
+  SQLITE_FOLD_MARK,
+  SQLITE_LAST_PING,
+  SQLITE_PING_INSERT,
+  SQLITE_STATE_FOLD,
+  SQLITE_VERSION_READ,
+} from './heartbeat-repository.js';
 
 /** A decision row as stored: the columns of `deploy_decisions` but its identity. */
 export type DecisionRow = readonly [
@@ -49,7 +55,7 @@ export type PingRow = readonly [
   userAgent: string | null,
 ];
 
-/** A conditional state write (heartbeat-repository.ts stateRow), bound to SQLITE_STATE_UPDATE. */
+/** A check's new state and the version it was computed from (heartbeat-repository.ts stateRow). */
 export type StateRow = readonly [
   status: string,
   state: string,
@@ -64,6 +70,13 @@ export type StateRow = readonly [
 // from here, so that it loads the very copy this process uses. Same pragmas as
 // database.ts; the statements are the ones deploy-repository.ts and
 // heartbeat-repository.ts write through Kysely, passed in as workerData.
+//
+// Checks' states wait in `waiting` (by check: the newest state, the ids of its first and
+// last ping not yet folded) and are written together, a chunk per transaction: a batch of
+// pings from checks in no order touched a page of the state table and one of its due
+// index per ping, about half of what a ping cost to write. The waiting states count as
+// the rows: a batch is checked against them. A state waits at most FOLD_AFTER_MS, and
+// no longer than until a read or a transaction of the main connection asks for them.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -73,30 +86,128 @@ db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
 const insertDecision = db.prepare(workerData.decisionInsert);
 const insertPing = db.prepare(workerData.pingInsert);
-const updateState = db.prepare(workerData.stateUpdate);
+const readVersion = db.prepare(workerData.versionRead).raw();
+const foldState = db.prepare(workerData.stateFold);
+const moveMark = db.prepare(workerData.foldMark);
+const lastPing = db.prepare(workerData.lastPing).pluck();
 const STALE = new Error('stale');
+const waiting = new Map();
+let folding = Promise.resolve();
+let timer;
 const insertDecisions = db.transaction((rows) => {
   for (const row of rows) insertDecision.run(row);
 });
+// Where each check's row is in the table (its rowid), read with its version: a fold
+// writes the rows in that order, so that a chunk's rows share their pages.
+const places = new Map();
 const applyPings = db.transaction((pings, states) => {
   for (const state of states) {
-    if (updateState.run(state).changes !== 1) throw STALE;
+    const name = state[5];
+    const known = waiting.get(name);
+    const row = known === undefined ? readVersion.get(name) : undefined;
+    const version = known === undefined ? (row === undefined ? undefined : row[1]) : known.state[4];
+    if (version !== state[6]) throw STALE;
+    if (row !== undefined) places.set(name, row[0]);
   }
-  for (const ping of pings) insertPing.run(ping);
+  const ids = new Map();
+  for (const ping of pings) {
+    const id = Number(insertPing.run(ping).lastInsertRowid);
+    const seen = ids.get(ping[0]);
+    if (seen === undefined) ids.set(ping[0], { first: id, last: id });
+    else seen.last = id;
+  }
+  // Each state is folded up to a ping of its check: without one it could not say where.
+  for (const state of states) {
+    if (!ids.has(state[5])) throw new Error('a heartbeat state came without a ping of its check');
+  }
+  return ids;
 });
+function wait(states, ids) {
+  for (const state of states) {
+    const name = state[5];
+    const pinged = ids.get(name);
+    const known = waiting.get(name);
+    waiting.set(name, { state, first: known === undefined ? pinged.first : known.first, last: pinged.last });
+  }
+  if (waiting.size > 0 && timer === undefined) {
+    timer = setTimeout(() => {
+      timer = undefined;
+      // A fold that failed leaves its states waiting, for the next.
+      foldAll().catch(() => undefined);
+    }, workerData.foldAfterMs);
+  }
+}
+const foldChunk = db.transaction((entries) => {
+  for (const [name, entry] of entries) {
+    const s = entry.state;
+    foldState.run(s[0], s[1], s[2], s[3], s[4], entry.last, name);
+  }
+  // The oldest ping still waiting bounds what is folded; with none, every ping is.
+  const folded = new Set(entries.map((entry) => entry[0]));
+  let oldest = Infinity;
+  for (const [name, entry] of waiting) {
+    if (!folded.has(name) && entry.first < oldest) oldest = entry.first;
+  }
+  moveMark.run(oldest === Infinity ? lastPing.get() : oldest - 1);
+});
+function waitingInPlaceOrder() {
+  return [...waiting.keys()].sort((a, b) => (places.get(a) ?? 0) - (places.get(b) ?? 0));
+}
+function fold(names) {
+  const entries = [];
+  for (const name of names) {
+    const entry = waiting.get(name);
+    if (entry !== undefined) entries.push([name, entry]);
+  }
+  if (entries.length === 0) return;
+  foldChunk(entries);
+  for (const [name, entry] of entries) {
+    if (waiting.get(name) === entry) waiting.delete(name);
+  }
+}
+// A chunk per transaction, with the batches that came meanwhile between two: they need
+// not wait for all of it. The states waiting when it began are all written when it ends
+// (a state that came meanwhile is written in its place, at its newest).
+function foldAll() {
+  const run = folding.then(async () => {
+    const names = waitingInPlaceOrder();
+    for (let start = 0; start < names.length; start += workerData.foldChunk) {
+      fold(names.slice(start, start + workerData.foldChunk));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+  folding = run.catch(() => undefined);
+  return run;
+}
+function reply(message, fields) {
+  parentPort.postMessage({ id: message.id, waiting: waiting.size, ...fields });
+}
 parentPort.on('message', (message) => {
   if (message.close) {
-    db.close();
-    parentPort.postMessage({ id: message.id, ok: true });
+    void folding.then(() => {
+      if (timer !== undefined) clearTimeout(timer);
+      // A clean stop leaves nothing to apply again at the next start.
+
+      fold(waitingInPlaceOrder());
+      db.close();
+      reply(message, { ok: true });
+    }).catch((error) => reply(message, { ok: false, message: String(error && error.message || error) }));
+    return;
+  }
+  if (message.fold) {
+    foldAll().then(
+      () => reply(message, { ok: true }),
+      (error) => reply(message, { ok: false, message: String(error && error.message || error) }),
+    );
     return;
   }
   try {
     if (message.decisions) insertDecisions(message.decisions);
-    if (message.pings) applyPings(message.pings, message.states);
-    parentPort.postMessage({ id: message.id, ok: true, applied: true });
+    if (message.pings) wait(message.states, applyPings(message.pings, message.states));
+    reply(message, { ok: true, applied: true });
   } catch (error) {
-    if (error === STALE) parentPort.postMessage({ id: message.id, ok: true, applied: false });
-    else parentPort.postMessage({ id: message.id, ok: false, message: String(error && error.message || error) });
+    if (error === STALE) reply(message, { ok: true, applied: false });
+    else reply(message, { ok: false, message: String(error && error.message || error) });
   }
 });
 `;
@@ -106,17 +217,32 @@ interface Reply {
   readonly ok: boolean;
   /** For pings: false when a check had moved, and nothing was written. */
   readonly applied?: boolean;
+  /** Checks whose state waits to be written, when the worker replied. */
+  readonly waiting?: number;
   readonly message?: string;
 }
 
 type Message =
   | { readonly decisions: readonly DecisionRow[] }
   | { readonly pings: readonly PingRow[]; readonly states: readonly StateRow[] }
+  | { readonly fold: true }
   | { readonly close: true };
+
+/** How long a check's state may wait to be written after its ping was: the work a crash leaves. */
+const FOLD_AFTER_MS = 1000;
+/**
+ * States written per transaction of a fold (some milliseconds): batches of pings and
+ * decisions go between two. Larger chunks share more pages, and hold the writer longer.
+ */
+const FOLD_CHUNK = 1000;
 
 export class SqliteBatchWriter {
   private worker: Worker | undefined;
   private nextId = 0;
+  /** Checks whose state waited in the worker at its last reply: a bound, not a count. */
+  private waitingStates = 0;
+  /** Set when the worker died with states unwritten: no write is taken after that. */
+  private lostStates: Error | undefined;
   /** The end of the queue of the main connection's transactions, which no batch may overlap. */
   private tail: Promise<unknown> = Promise.resolve();
   /** Batches sent and not yet committed (or failed). */
@@ -135,18 +261,37 @@ export class SqliteBatchWriter {
   }
 
   /**
-   * In one transaction: the states, each only if its check is still at the row's
-   * version, and the pings. Resolves once committed with true, or with false when a
-   * check had moved (nothing is written then).
+   * In one transaction, the pings, provided each check is still at the version its new
+   * state was computed from: resolves once committed with true, or with false when a
+   * check had moved (nothing is written then). The states are written later, a second
+   * at most, and before any read or transaction of the main connection that asks for
+   * them (foldStates, exclusive); the pings are the record of them meanwhile.
    */
   async applyPings(pings: readonly PingRow[], states: readonly StateRow[]): Promise<boolean> {
     const reply = await this.batch({ pings, states });
     return reply.applied === true;
   }
 
-  /** Runs `work` (a transaction of the main connection) while no batch is being written. */
+  /** Writes every check's state still waiting; reads of checks' rows come after it. */
+  async foldStates(): Promise<void> {
+    if (this.waitingStates === 0 && this.batches.size === 0) return;
+    await this.batch({ fold: true });
+  }
+
+  /**
+   * Runs `work` (a transaction of the main connection) while no batch is being written,
+   * and with every check's state written: it may read a check's row and write it.
+   */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = Promise.all([this.tail, ...this.batches]).then(work, work);
+    const run = Promise.all([this.tail, ...this.batches])
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(async () => {
+        if (this.waitingStates > 0) await this.send({ fold: true });
+      })
+      .then(work);
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -173,6 +318,7 @@ export class SqliteBatchWriter {
   }
 
   private send(message: Message): Promise<Reply> {
+    if (this.lostStates !== undefined) return Promise.reject(this.lostStates);
     const worker = this.started();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -192,12 +338,18 @@ export class SqliteBatchWriter {
         driver,
         decisionInsert: SQLITE_DECISION_INSERT,
         pingInsert: SQLITE_PING_INSERT,
-        stateUpdate: SQLITE_STATE_UPDATE,
+        versionRead: SQLITE_VERSION_READ,
+        stateFold: SQLITE_STATE_FOLD,
+        foldMark: SQLITE_FOLD_MARK,
+        lastPing: SQLITE_LAST_PING,
+        foldAfterMs: FOLD_AFTER_MS,
+        foldChunk: FOLD_CHUNK,
       },
     });
     // The worker only answers; it must not keep a stopping process alive.
     worker.unref();
     worker.on('message', (reply: Reply) => {
+      if (reply.waiting !== undefined) this.waitingStates = reply.waiting;
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if (reply.ok) waiter?.resolve(reply);
@@ -207,7 +359,16 @@ export class SqliteBatchWriter {
       this.failAll(error);
     });
     worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = undefined;
+      if (this.worker === worker) {
+        this.worker = undefined;
+        // Checks' rows would go on without the pings whose states died with it, and the
+        // next state written would count those pings as taken in. Writes stop instead,
+        // until a restart applies those pings again.
+        if (this.waitingStates > 0)
+          this.lostStates = new Error(
+            `the SQLite writer thread stopped (exit code ${code}) before it wrote the states of ${this.waitingStates} heartbeat checks: restart Headroom, which applies their pings again`,
+          );
+      }
       this.failAll(new Error(`the SQLite writer stopped (exit code ${code})`));
     });
     this.worker = worker;

@@ -332,12 +332,19 @@ export interface HeartbeatRepository {
    * two instances taking pings of one check apply them one after the other.
    */
   lockHeartbeats(names: readonly string[]): Promise<HeartbeatRecord[]>;
-  /** Writes these states, each with its new version. */
+  /**
+   * Writes these states, each with its new version, as taking in every ping of its check
+   * stored so far (a transaction that inserts pings inserts them first).
+   */
   putHeartbeatStates(rows: readonly HeartbeatStatePut[]): Promise<void>;
   /**
    * In one transaction of its own: the pings, and the states they moved, provided every
    * check is still at the version its new state was computed from. False, with nothing
    * written, when one is not (another writer moved it, or it is gone).
+   *
+   * Where `defersHeartbeatStates`, the states may be written after the pings, together
+   * with later ones: this store's reads and transactions see them all the same, and
+   * after a crash the pings are there to apply again (listUnfoldedHeartbeatPings).
    */
   applyHeartbeatPings(
     pings: readonly Omit<HeartbeatPingRecord, 'id'>[],
@@ -357,6 +364,16 @@ export interface HeartbeatRepository {
   /** Checks whose next check is due at `atMs`. */
   listDueHeartbeats(atMs: number, limit: number): Promise<HeartbeatRecord[]>;
   insertHeartbeatPings(pings: readonly Omit<HeartbeatPingRecord, 'id'>[]): Promise<void>;
+  /**
+   * Pings stored whose check's state does not take them in yet, oldest first: those of a
+   * process that stopped before it wrote the states (defersHeartbeatStates).
+   */
+  listUnfoldedHeartbeatPings(limit: number): Promise<HeartbeatPingRecord[]>;
+  /**
+   * Records that every ping stored so far is in its check's state; in a transaction
+   * that wrote those states, where no state waits to be written.
+   */
+  markHeartbeatPingsFolded(): Promise<void>;
   /** Newest first. */
   listHeartbeatPings(name: string, limit: number): Promise<HeartbeatPingRecord[]>;
   /** Deletes pings received before `at`; returns how many. */
@@ -428,6 +445,11 @@ export interface Store
    * connections may run them in any order.
    */
   readonly ordersWrites: boolean;
+  /**
+   * True when applyHeartbeatPings writes states after their pings (SQLite's writer
+   * thread): pings a crash left unfolded are then applied again at start.
+   */
+  readonly defersHeartbeatStates: boolean;
   /** True when the database answers. */
   ping(): Promise<boolean>;
 }
