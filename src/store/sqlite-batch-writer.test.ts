@@ -158,6 +158,8 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     await expect(store.insertDeployDecisions([decision('dec-1')])).rejects.toThrow(
       /before it wrote the states of 1 heartbeat checks: restart Headroom/,
     );
-    await expect(store.transaction(async () => 'read')).rejects.toThrow(/restart Headroom/);
+    await expect(store.transaction(() => Promise.resolve('read'))).rejects.toThrow(
+      /restart Headroom/,
+    );
   });
 });
