@@ -187,7 +187,6 @@ parentPort.on('message', (message) => {
     void folding.then(() => {
       if (timer !== undefined) clearTimeout(timer);
       // A clean stop leaves nothing to apply again at the next start.
-
       fold(waitingInPlaceOrder());
       db.close();
       reply(message, { ok: true });
@@ -234,7 +233,7 @@ const FOLD_AFTER_MS = 1000;
  * States written per transaction of a fold (some milliseconds): batches of pings and
  * decisions go between two. Larger chunks share more pages, and hold the writer longer.
  */
-const FOLD_CHUNK = 1000;
+const FOLD_CHUNK = 500;
 
 export class SqliteBatchWriter {
   private worker: Worker | undefined;
