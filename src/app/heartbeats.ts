@@ -438,20 +438,20 @@ export async function replayUnfoldedPings(deps: AppDependencies): Promise<number
           }),
         );
       }
-      // Every row read is written, so that its pings count as taken in from now on.
+      // Every row read is written, so that its pings count as taken in from now on; a
+      // check without a definition (gone from config) is written as it was.
       await tx.putHeartbeatStates(
         rows.map((row) => {
           const state = states.get(row.name) ?? stateOf(row);
-          return definitions.has(row.name)
-            ? {
-                name: row.name,
-                status: state.status,
-                state,
-                nextCheckAt: nextCheck(state),
-                updatedAt: now,
-                nextVersion: newStateVersion(),
-              }
-            : unwatched(row, now);
+          const watched = definitions.has(row.name);
+          return {
+            name: row.name,
+            status: watched ? state.status : row.status,
+            state: watched ? state : row.state,
+            nextCheckAt: watched ? nextCheck(state) : row.nextCheckAt,
+            updatedAt: now,
+            nextVersion: newStateVersion(),
+          };
         }),
       );
       await pageHeartbeatAlerts(deps, tx, alerts, now);
