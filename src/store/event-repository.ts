@@ -1,5 +1,6 @@
 // Per-minute event counts and the idempotency record of each batch.
 import { sql, type Kysely } from 'kysely';
+import { deleteInChunks } from './chunked-delete.js';
 import type { EventRepository } from '../app/ports/store.js';
 import {
   decodeJson,
@@ -14,6 +15,8 @@ import type { DatabaseSchema } from './schema.js';
 /** Any fixed number: the advisory lock that orders ingest transactions on PostgreSQL. */
 const INGEST_LOCK_KEY = 0x4845_4144;
 const ROWS_PER_INSERT = 1000;
+/** Event records deleted by one statement of retention. */
+export const EVENT_COUNT_DELETE_CHUNK = 1000;
 
 export function eventRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): EventRepository {
   return {
@@ -87,11 +90,20 @@ export function eventRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): E
         .map(([minute, [good, total]]) => ({ minute, good, total }));
     },
     async deleteEventCountsBefore(minute) {
-      const result = await db
-        .deleteFrom('event_counts')
-        .where('last_minute', '<', minute)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deleteInChunks(EVENT_COUNT_DELETE_CHUNK, async () => {
+        const result = await db
+          .deleteFrom('event_counts')
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('event_counts')
+              .select('id')
+              .where('last_minute', '<', minute)
+              .orderBy('last_minute')
+              .limit(EVENT_COUNT_DELETE_CHUNK),
+          )
+          .executeTakeFirst();
+        return Number(result.numDeletedRows);
+      });
     },
     async deleteIngestBatchesBefore(at) {
       const result = await db

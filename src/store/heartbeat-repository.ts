@@ -7,6 +7,7 @@ import type {
   PingKeyRecord,
 } from '../app/ports/records.js';
 import type { HeartbeatRepository } from '../app/ports/store.js';
+import { deleteInChunks } from './chunked-delete.js';
 import { decodeJson, encodeJson, type Dialect } from './codec.js';
 import type { PingRow, StateRow } from './sqlite-batch-writer.js';
 import type {
@@ -234,11 +235,7 @@ export function heartbeatRepository(
       return rows.map(heartbeatPingOf);
     },
     async deleteHeartbeatPingsBefore(at) {
-      // A chunk at a time, oldest first: on SQLite each statement holds the event loop
-      // and the write lock for as long as it runs, and a backlog (the first run after a
-      // long stop) may be millions of pings.
-      let deleted = 0;
-      for (;;) {
+      return deleteInChunks(PING_DELETE_CHUNK, async () => {
         const result = await db
           .deleteFrom('heartbeat_pings')
           .where('id', 'in', (eb) =>
@@ -250,12 +247,8 @@ export function heartbeatRepository(
               .limit(PING_DELETE_CHUNK),
           )
           .executeTakeFirst();
-        const count = Number(result.numDeletedRows);
-        deleted += count;
-        if (count < PING_DELETE_CHUNK) return deleted;
-        // Let the requests that arrived meanwhile in before the next chunk.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+        return Number(result.numDeletedRows);
+      });
     },
     async insertPingKey(key, keyHash) {
       await db

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../app/ports/store.js';
 import type { OpenDatabase } from './database.js';
+import { EVENT_COUNT_DELETE_CHUNK } from './event-repository.js';
 import { PING_DELETE_CHUNK } from './heartbeat-repository.js';
 import { kyselyStore } from './kysely-store.js';
 import { isMigrated, migrateToLatest, SchemaTooNewError } from './migrate.js';
@@ -219,6 +220,22 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect(rest).toHaveLength(500);
     expect([...first, ...rest].map(({ sloId, counts }) => ({ sloId, counts }))).toEqual(records);
     expect(await store.lastEventId()).toBe(rest.at(-1)?.id);
+  });
+
+  it('deletes old event counts a chunk at a time until none is left, and keeps the rest', async () => {
+    const old = Array.from({ length: 2 * EVENT_COUNT_DELETE_CHUNK + 100 }, (_, index) => ({
+      sloId: 1 + (index % 3),
+      counts: [{ minute: 1_000 + index, good: 1, total: 1 }],
+    }));
+    await store.insertEventCounts([
+      ...old,
+      { sloId: 2, counts: [{ minute: 900_000, good: 3, total: 4 }] },
+    ]);
+    expect(await store.deleteEventCountsBefore(500_000)).toBe(old.length);
+    expect((await store.readEventCountsAfter(0, 10)).map((record) => record.counts)).toEqual([
+      [{ minute: 900_000, good: 3, total: 4 }],
+    ]);
+    expect(await store.deleteEventCountsBefore(500_000)).toBe(0);
   });
 
   it('deletes counts no window reaches and old idempotency records', async () => {

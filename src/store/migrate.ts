@@ -17,6 +17,7 @@ import * as heartbeatPingsOneIndex from './migrations/0013-heartbeat-pings-one-i
 import * as pageServices from './migrations/0014-page-services.js';
 import * as heartbeatPingsByAge from './migrations/0015-heartbeat-pings-by-age.js';
 import * as heartbeatStateFolds from './migrations/0016-heartbeat-state-folds.js';
+import * as retentionIndexes from './migrations/0017-retention-indexes.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -38,6 +39,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014-page-services': pageServices,
   '0015-heartbeat-pings-by-age': heartbeatPingsByAge,
   '0016-heartbeat-state-folds': heartbeatStateFolds,
+  '0017-retention-indexes': retentionIndexes,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;
