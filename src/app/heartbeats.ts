@@ -404,64 +404,58 @@ function applyBatch(
   return { outcomes, pings, writes, moved: new Set(states.keys()), alerts, staleTokens };
 }
 
-/** Pings applied again per transaction at start. */
-const REPLAY_BATCH = 2000;
-
 /**
  * Applies again, to their checks' states, the pings a process stored but stopped before
  * it wrote the states they moved (a crash, where Store.defersHeartbeatStates: a second of
  * pings at most). Runs at start, before pings are taken; returns how many it applied.
+ * All in one transaction: a check's state is written as taking in all its pings stored.
  */
 export async function replayUnfoldedPings(deps: AppDependencies): Promise<number> {
   if (!deps.store.defersHeartbeatStates) return 0;
   await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
   const definitions = definitionsByName(deps);
-  let replayed = 0;
-  for (;;) {
-    const now = deps.clock.now();
-    const { count, alerts } = await deps.store.transaction(async (tx) => {
-      const pings = await tx.listUnfoldedHeartbeatPings(REPLAY_BATCH);
-      const rows = await tx.lockHeartbeats([...new Set(pings.map((ping) => ping.heartbeat))]);
-      const states = new Map(rows.map((row) => [row.name, stateOf(row)]));
-      const alerts: HeartbeatAlertInput[] = [];
-      for (const ping of pings) {
-        const compiled = definitions.get(ping.heartbeat);
-        const state = states.get(ping.heartbeat);
-        if (compiled === undefined || state === undefined) continue;
-        const result = applyPing(compiled.compiled, state, pingOfRecord(ping));
-        states.set(ping.heartbeat, result.state);
-        alerts.push(
-          ...alertsOf(compiled.resource, result.transitions, {
-            exitStatus: ping.exitStatus ?? undefined,
-            log: ping.body ?? undefined,
-            logBytes: ping.bodyBytes ?? undefined,
-          }),
-        );
-      }
-      // Every row read is written, so that its pings count as taken in from now on; a
-      // check without a definition (gone from config) is written as it was.
-      await tx.putHeartbeatStates(
-        rows.map((row) => {
-          const state = states.get(row.name) ?? stateOf(row);
-          const watched = definitions.has(row.name);
-          return {
-            name: row.name,
-            status: watched ? state.status : row.status,
-            state: watched ? state : row.state,
-            nextCheckAt: watched ? nextCheck(state) : row.nextCheckAt,
-            updatedAt: now,
-            nextVersion: newStateVersion(),
-          };
+  const now = deps.clock.now();
+  const { count, alerts } = await deps.store.transaction(async (tx) => {
+    const pings = await tx.listUnfoldedHeartbeatPings();
+    const rows = await tx.lockHeartbeats([...new Set(pings.map((ping) => ping.heartbeat))]);
+    const states = new Map(rows.map((row) => [row.name, stateOf(row)]));
+    const alerts: HeartbeatAlertInput[] = [];
+    for (const ping of pings) {
+      const compiled = definitions.get(ping.heartbeat);
+      const state = states.get(ping.heartbeat);
+      if (compiled === undefined || state === undefined) continue;
+      const result = applyPing(compiled.compiled, state, pingOfRecord(ping));
+      states.set(ping.heartbeat, result.state);
+      alerts.push(
+        ...alertsOf(compiled.resource, result.transitions, {
+          exitStatus: ping.exitStatus ?? undefined,
+          log: ping.body ?? undefined,
+          logBytes: ping.bodyBytes ?? undefined,
         }),
       );
-      await pageHeartbeatAlerts(deps, tx, alerts, now);
-      if (pings.length < REPLAY_BATCH) await tx.markHeartbeatPingsFolded();
-      return { count: pings.length, alerts: alerts.length };
-    });
-    replayed += count;
-    if (alerts > 0) deps.signals?.pagesChanged();
-    if (count < REPLAY_BATCH) return replayed;
-  }
+    }
+    // Every row read is written, so that its pings count as taken in from now on; a
+    // check without a definition (gone from config) is written as it was.
+    await tx.putHeartbeatStates(
+      rows.map((row) => {
+        const state = states.get(row.name) ?? stateOf(row);
+        const watched = definitions.has(row.name);
+        return {
+          name: row.name,
+          status: watched ? state.status : row.status,
+          state: watched ? state : row.state,
+          nextCheckAt: watched ? nextCheck(state) : row.nextCheckAt,
+          updatedAt: now,
+          nextVersion: newStateVersion(),
+        };
+      }),
+    );
+    await pageHeartbeatAlerts(deps, tx, alerts, now);
+    await tx.markHeartbeatPingsFolded();
+    return { count: pings.length, alerts: alerts.length };
+  });
+  if (alerts > 0) deps.signals?.pagesChanged();
+  return count;
 }
 
 /** A stored ping as the state machine takes it, as it took it when the ping came. */

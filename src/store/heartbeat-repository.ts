@@ -198,7 +198,7 @@ export function heartbeatRepository(
         .execute();
       return rows.map(heartbeatOf);
     },
-    async listUnfoldedHeartbeatPings(limit) {
+    async listUnfoldedHeartbeatPings() {
       const rows = await db
         .selectFrom('heartbeat_pings')
         .innerJoin('heartbeats', 'heartbeats.name', 'heartbeat_pings.heartbeat')
@@ -208,7 +208,6 @@ export function heartbeatRepository(
         )
         .whereRef('heartbeat_pings.id', '>', 'heartbeats.pings_through')
         .orderBy('heartbeat_pings.id')
-        .limit(limit)
         .execute();
       return rows.map(heartbeatPingOf);
     },

@@ -684,7 +684,7 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
       nextVersion,
     });
     const unfolded = async () =>
-      (await store.listUnfoldedHeartbeatPings(10)).map((ping) => `${ping.kind}@${ping.at}`);
+      (await store.listUnfoldedHeartbeatPings()).map((ping) => `${ping.kind}@${ping.at}`);
     // Pings written with the states they moved, as a transaction writes them.
     await store.transaction(async (tx) => {
       await tx.insertHeartbeatPings([pingRecord('backup', 1_000, 'success')]);
@@ -697,7 +697,6 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
       pingRecord('backup', 3_000, 'success'),
     ]);
     expect(await unfolded()).toEqual(['start@2000', 'success@3000']);
-    expect((await store.listUnfoldedHeartbeatPings(1)).map((ping) => ping.at)).toEqual([2_000]);
     // The check's state written: its pings so far are in it.
     await store.putHeartbeatStates([up(3_000, 2)]);
     expect(await unfolded()).toEqual([]);

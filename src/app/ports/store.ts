@@ -366,9 +366,10 @@ export interface HeartbeatRepository {
   insertHeartbeatPings(pings: readonly Omit<HeartbeatPingRecord, 'id'>[]): Promise<void>;
   /**
    * Pings stored whose check's state does not take them in yet, oldest first: those of a
-   * process that stopped before it wrote the states (defersHeartbeatStates).
+   * process that stopped before it wrote the states (defersHeartbeatStates; a second's
+   * pings at most, so all of them).
    */
-  listUnfoldedHeartbeatPings(limit: number): Promise<HeartbeatPingRecord[]>;
+  listUnfoldedHeartbeatPings(): Promise<HeartbeatPingRecord[]>;
   /**
    * Records that every ping stored so far is in its check's state; in a transaction
    * that wrote those states, where no state waits to be written.
