@@ -196,7 +196,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (!reachable || !migrated) {
       const detail = reachable
         ? 'the database migrations have not run'
-        : 'the database is not reachable';
+        : 'the database is not reachable, or takes no writes any more (the log says why)';
       return sendProblem(reply, problemFor('UNAVAILABLE', detail, request.url));
     }
     return { status: 'ready' };

@@ -79,6 +79,8 @@ export function kyselyStore(
       return batchWriter === undefined ? run() : batchWriter.exclusive(run);
     },
     async ping() {
+      // A writer that stopped takes no write: not ready, so that the process is restarted.
+      if (batchWriter?.stopped !== undefined) return false;
       try {
         await sql`select 1`.execute(db);
         return true;

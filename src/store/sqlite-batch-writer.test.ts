@@ -158,6 +158,7 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     await expect(store.insertDeployDecisions([decision('dec-1')])).rejects.toThrow(
       /before it wrote the states of 1 heartbeat checks: restart Headroom/,
     );
+    expect(await store.ping()).toBe(false);
     await expect(store.transaction(() => Promise.resolve('read'))).rejects.toThrow(
       /restart Headroom/,
     );

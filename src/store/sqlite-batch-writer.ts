@@ -253,6 +253,11 @@ export class SqliteBatchWriter {
 
   constructor(private readonly file: string) {}
 
+  /** Why no write is taken any more (the thread died with states unwritten); undefined while all is well. */
+  get stopped(): Error | undefined {
+    return this.lostStates;
+  }
+
   /** Inserts the rows in one transaction; resolves once committed. */
   async insertDecisions(rows: readonly DecisionRow[]): Promise<void> {
     if (rows.length === 0) return;

@@ -451,6 +451,6 @@ export interface Store
    * thread): pings a crash left unfolded are then applied again at start.
    */
   readonly defersHeartbeatStates: boolean;
-  /** True when the database answers. */
+  /** True when the database answers and takes writes. */
   ping(): Promise<boolean>;
 }
