@@ -240,6 +240,8 @@ export class SqliteBatchWriter {
   private nextId = 0;
   /** Checks whose state waited in the worker at its last reply: a bound, not a count. */
   private waitingStates = 0;
+  /** Batches of pings sent and not answered: their states may wait in the worker unreported. */
+  private pingBatchesUnanswered = 0;
   /** Set when the worker died with states unwritten: no write is taken after that. */
   private lostStates: Error | undefined;
   /** The end of the queue of the main connection's transactions, which no batch may overlap. */
@@ -272,8 +274,13 @@ export class SqliteBatchWriter {
    * them (foldStates, exclusive); the pings are the record of them meanwhile.
    */
   async applyPings(pings: readonly PingRow[], states: readonly StateRow[]): Promise<boolean> {
-    const reply = await this.batch({ pings, states });
-    return reply.applied === true;
+    this.pingBatchesUnanswered += 1;
+    try {
+      const reply = await this.batch({ pings, states });
+      return reply.applied === true;
+    } finally {
+      this.pingBatchesUnanswered -= 1;
+    }
   }
 
   /** Writes every check's state still waiting; reads of checks' rows come after it. */
@@ -368,9 +375,9 @@ export class SqliteBatchWriter {
         // Checks' rows would go on without the pings whose states died with it, and the
         // next state written would count those pings as taken in. Writes stop instead,
         // until a restart applies those pings again.
-        if (this.waitingStates > 0)
+        if (this.waitingStates > 0 || this.pingBatchesUnanswered > 0)
           this.lostStates = new Error(
-            `the SQLite writer thread stopped (exit code ${code}) before it wrote the states of ${this.waitingStates} heartbeat checks: restart Headroom, which applies their pings again`,
+            `the SQLite writer thread stopped (exit code ${code}) before it wrote the states of ${this.waitingStates > 0 ? String(this.waitingStates) : 'some'} heartbeat checks: restart Headroom, which applies their pings again`,
           );
       }
       this.failAll(new Error(`the SQLite writer stopped (exit code ${code})`));
