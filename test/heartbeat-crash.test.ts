@@ -81,6 +81,7 @@ describe.each(TEST_DATABASES)('a server killed while jobs ping it, on $name', (k
     // Started again, then stopped cleanly: whatever it replays, it writes.
     server = await spawnServer(args, env);
     const restarted = server;
+    expect((await api(restarted.url, TOKEN, 'GET', '/readyz')).status).toBe(200);
     restarted.child.kill('SIGTERM');
     expect(await restarted.exited).toBe(0);
     server = undefined;

@@ -42,6 +42,19 @@ describe('headroom serve', () => {
     expect(server.stderr()).not.toContain('admin token was created');
   });
 
+  it('stops cleanly on a SIGTERM sent as soon as it says where it serves', async () => {
+    // The handlers go in before that line: a SIGTERM right after it was once a kill.
+    directory = mkdtempSync(path.join(tmpdir(), 'headroom-serve-'));
+    for (let round = 0; round < 3; round += 1) {
+      server = await spawnServer(['--data-dir', directory], {});
+      const started = server;
+      started.child.kill('SIGTERM');
+      expect(await started.exited).toBe(0);
+      expect(started.stderr()).toContain('SIGTERM: finishing in-flight requests and stopping');
+      server = undefined;
+    }
+  });
+
   it('refuses a database migrated by a newer Headroom', async () => {
     directory = mkdtempSync(path.join(tmpdir(), 'headroom-serve-'));
     server = await spawnServer(['--data-dir', directory], {});

@@ -68,16 +68,9 @@ export async function runServe(
     io.stderr.write(`error: cannot start: ${message}\n`);
     return ExitCode.unreachable;
   }
-  io.stderr.write(
-    `headroom ${options.version} serving ${server.url} (database: ${server.database.description})\n`,
-  );
-  if (server.bootstrapToken !== undefined) {
-    io.stderr.write(
-      `\nAn admin token was created for this new database. It is shown only now; keep it safe:\n\n  ${server.bootstrapToken}\n\n  export HEADROOM_URL=${server.url} HEADROOM_TOKEN=${server.bootstrapToken}\n\n`,
-    );
-  }
-
-  await new Promise<void>((resolve) => {
+  // The signal handlers go in before the server is announced: whoever reads that line
+  // and stops the server at once gets a clean stop, not the signal's default action.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       signals.off('SIGTERM', onTerm);
       signals.off('SIGINT', onInt);
@@ -96,6 +89,16 @@ export async function runServe(
     signals.on('SIGTERM', onTerm);
     signals.on('SIGINT', onInt);
   });
+  io.stderr.write(
+    `headroom ${options.version} serving ${server.url} (database: ${server.database.description})\n`,
+  );
+  if (server.bootstrapToken !== undefined) {
+    io.stderr.write(
+      `\nAn admin token was created for this new database. It is shown only now; keep it safe:\n\n  ${server.bootstrapToken}\n\n  export HEADROOM_URL=${server.url} HEADROOM_TOKEN=${server.bootstrapToken}\n\n`,
+    );
+  }
+
+  await stopped;
   return ExitCode.ok;
 }
 
