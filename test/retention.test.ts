@@ -8,7 +8,7 @@ import {
   MIN_COUNT_RETENTION_MINUTES,
   PING_RETENTION_MS,
 } from '../src/jobs/retention.js';
-import { TEST_DATABASES } from '../src/store/test-databases.js';
+import { pingRecord, TEST_DATABASES } from '../src/store/test-databases.js';
 import { CHECKOUT_DOCUMENTS } from './support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from './support/headroom.js';
 
@@ -58,18 +58,7 @@ describe.each(TEST_DATABASES)('retention on $name', (kind) => {
     await batch('a-week-and-a-minute-ago', NOW - IDEMPOTENCY_RETENTION_MS - 60_000);
     await batch('six-days-ago', NOW - 6 * DAY_MS);
     await store.ensureHeartbeats([{ name: 'nightly', token: 'token-nightly' }], NOW);
-    const ping = (at: number) => ({
-      heartbeat: 'nightly',
-      at,
-      kind: 'success',
-      exitStatus: null,
-      runId: null,
-      durationMs: null,
-      body: null,
-      bodyBytes: null,
-      remote: null,
-      userAgent: null,
-    });
+    const ping = (at: number) => pingRecord('nightly', at);
     await store.transaction((tx) =>
       tx.insertHeartbeatPings([
         ping(NOW - PING_RETENTION_MS - 1),

@@ -6,7 +6,7 @@ import { EVENT_COUNT_DELETE_CHUNK } from './event-repository.js';
 import { PING_DELETE_CHUNK } from './heartbeat-repository.js';
 import { kyselyStore } from './kysely-store.js';
 import { isMigrated, migrateToLatest, SchemaTooNewError } from './migrate.js';
-import { openTestStore, TEST_DATABASES, type TestStore } from './test-databases.js';
+import { openTestStore, pingRecord, TEST_DATABASES, type TestStore } from './test-databases.js';
 import { up as addPageServices } from './migrations/0014-page-services.js';
 import type { Page } from '../core/alerts/grouping.js';
 
@@ -22,19 +22,6 @@ const pageRecord = (id: string, openedAt: number, services: string[]): Page => (
   acknowledgedBy: undefined,
   resolvedAt: undefined,
   updatedAt: openedAt,
-});
-
-const pingRecord = (heartbeat: string, at: number, kind: string) => ({
-  heartbeat,
-  at,
-  kind,
-  exitStatus: null,
-  runId: null,
-  durationMs: null,
-  body: null,
-  bodyBytes: null,
-  remote: null,
-  userAgent: null,
 });
 
 describe.each(TEST_DATABASES)('the store on $name', (kind) => {

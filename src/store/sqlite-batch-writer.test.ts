@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeployDecisionRecord, HeartbeatPingRecord } from '../app/ports/records.js';
+import type { DeployDecisionRecord } from '../app/ports/records.js';
 import { openDatabase, type OpenDatabase } from './database.js';
 import { kyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
+import { pingRecord } from './test-databases.js';
 
 function decision(id: string): DeployDecisionRecord {
   return {
@@ -20,21 +21,6 @@ function decision(id: string): DeployDecisionRecord {
     commit: null,
     labels: ['rollback'],
     decision: { allowed: true, reasons: [] } as never,
-  };
-}
-
-function pingOf(heartbeat: string, at: number): Omit<HeartbeatPingRecord, 'id'> {
-  return {
-    heartbeat,
-    at,
-    kind: 'success',
-    exitStatus: null,
-    runId: null,
-    durationMs: null,
-    body: null,
-    bodyBytes: null,
-    remote: null,
-    userAgent: null,
   };
 }
 
@@ -105,7 +91,7 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
     const success = (at: number, version: number, nextVersion: number) =>
       store.applyHeartbeatPings(
-        [pingOf('backup', at)],
+        [pingRecord('backup', at)],
         [stateOf('backup', at, version, nextVersion)],
       );
     const onDisk = () => {
@@ -150,7 +136,10 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     const store = kyselyStore(database.db, database.dialect, false, database.batchWriter);
     await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
     expect(
-      await store.applyHeartbeatPings([pingOf('backup', 1_000)], [stateOf('backup', 1_000, 0, 11)]),
+      await store.applyHeartbeatPings(
+        [pingRecord('backup', 1_000)],
+        [stateOf('backup', 1_000, 0, 11)],
+      ),
     ).toBe(true);
     // As if the thread crashed: what it held waiting is gone.
     const writer = database.batchWriter as unknown as { worker: { terminate(): Promise<number> } };

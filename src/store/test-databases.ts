@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type { HeartbeatPingRecord } from '../app/ports/records.js';
 import type { Store } from '../app/ports/store.js';
 import { openDatabase, type DatabaseLocation, type OpenDatabase } from './database.js';
 import { kyselyStore } from './kysely-store.js';
@@ -86,5 +87,25 @@ export async function openTestStore(kind: TestDatabaseKind): Promise<TestStore> 
       await database.close();
       await testDatabase.drop();
     },
+  };
+}
+
+/** A ping as the store tests write it: its check, its time and its kind, nothing else. */
+export function pingRecord(
+  heartbeat: string,
+  at: number,
+  kind = 'success',
+): Omit<HeartbeatPingRecord, 'id'> {
+  return {
+    heartbeat,
+    at,
+    kind,
+    exitStatus: null,
+    runId: null,
+    durationMs: null,
+    body: null,
+    bodyBytes: null,
+    remote: null,
+    userAgent: null,
   };
 }
