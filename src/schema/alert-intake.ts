@@ -212,12 +212,6 @@ export const pagerDutyServerErrorSchema = z
   .meta({ id: 'PagerDutyServerError' });
 export type PagerDutyServerError = z.infer<typeof pagerDutyServerErrorSchema>;
 
-/** 429: the sender retries later (Alertmanager does; PagerDuty suggests minutes). */
-export const pagerDutyThrottledSchema = z
-  .object({ status: z.literal('throttle exceeded'), message: z.string() })
-  .meta({ id: 'PagerDutyThrottled' });
-export type PagerDutyThrottled = z.infer<typeof pagerDutyThrottledSchema>;
-
 export function pagerDutyAccepted(dedupKey: string): PagerDutyAccepted {
   return { status: 'success', message: 'Event processed', dedup_key: dedupKey };
 }
@@ -232,11 +226,6 @@ export function pagerDutyInvalidEvent(error: z.ZodError): PagerDutyInvalidEvent 
     ),
   };
 }
-
-export const PAGERDUTY_THROTTLED: PagerDutyThrottled = {
-  status: 'throttle exceeded',
-  message: 'Requests for this integration are arriving too quickly. Please retry later.',
-};
 
 // ---------------------------------------------------------------------------
 // Headroom's plain JSON webhook
