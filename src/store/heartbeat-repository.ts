@@ -3,6 +3,7 @@ import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
 import type {
   HeartbeatPingRecord,
   HeartbeatRecord,
+  HeartbeatStatePut,
   HeartbeatStateWrite,
   PingKeyRecord,
 } from '../app/ports/records.js';
@@ -34,22 +35,28 @@ const PING_COLUMNS = [
   'body_bytes',
   'remote',
   'user_agent',
+  'prev_id',
 ] as const;
 /** By dialect and row count; at most INSERT_CHUNK of each. */
 const pingInserts = new Map<string, string>();
 
-/** A ping as one row; the SQLite writer thread runs it too. */
+/** A ping as one row (pingRow, then the id of its check's ping before it); the SQLite writer thread runs it. */
 export const SQLITE_PING_INSERT = pingInsertSql(1, 'sqlite');
 
-/** The SQLite writer thread's read of a check's place (rowid) and version, to check a batch against. */
-export const SQLITE_VERSION_READ = 'select "rowid", "version" from "heartbeats" where "name" = ?';
+/**
+ * The SQLite writer thread's read of a check's place (rowid), its version, to check a
+ * batch against, and its newest ping, which the batch's first ping of it is chained to.
+ */
+export const SQLITE_VERSION_READ =
+  'select "rowid", "version", "last_ping_id" from "heartbeats" where "name" = ?';
 
 /**
  * The SQLite writer thread's write of a check's newest state, folded up to the ping
- * given (stateRow's order, then that ping's id, then the name).
+ * given, which is the check's newest (stateRow's order, then that ping's id twice, then
+ * the name).
  */
 export const SQLITE_STATE_FOLD =
-  'update "heartbeats" set "status" = ?, "state" = ?, "next_check_at" = ?, "updated_at" = ?, "version" = ?, "pings_through" = ? where "name" = ?';
+  'update "heartbeats" set "status" = ?, "state" = ?, "next_check_at" = ?, "updated_at" = ?, "version" = ?, "pings_through" = ?, "last_ping_id" = ? where "name" = ?';
 
 /** The SQLite writer thread's move of the mark below which every ping is folded. */
 export const SQLITE_FOLD_MARK = 'update "heartbeat_folds" set "folded_through" = ? where "id" = 1';
@@ -127,52 +134,35 @@ export function heartbeatRepository(
       return rows.map(heartbeatOf);
     },
     async putHeartbeatStates(rows) {
-      // One statement per chunk: a batch of pings moves hundreds of checks at once.
-      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-        const chunk = rows.slice(start, start + INSERT_CHUNK);
-        if (chunk.length === 0) continue;
-        await db
-          .insertInto('heartbeats')
-          .values(
-            chunk.map((row) => ({
-              name: row.name,
-              // Placeholders: the row exists (it was locked), so the update below applies.
-              token: `pending:${row.name}`,
-              created_at: row.updatedAt,
-              status: row.status,
-              state: encodeJson(row.state),
-              next_check_at: row.nextCheckAt,
-              updated_at: row.updatedAt,
-              version: row.nextVersion,
-            })),
-          )
-          .onConflict((conflict) =>
-            conflict.column('name').doUpdateSet((eb) => ({
-              status: eb.ref('excluded.status'),
-              state: eb.ref('excluded.state'),
-              next_check_at: eb.ref('excluded.next_check_at'),
-              updated_at: eb.ref('excluded.updated_at'),
-              version: eb.ref('excluded.version'),
-              // Written with every ping of the check taken in (this transaction's too,
-              // inserted before), and on SQLite after the writer's waiting states.
-              pings_through: lastPingId,
-            })),
-          )
-          .execute();
-      }
+      await upsertStates(db, rows);
     },
     async applyHeartbeatPings(pings, states) {
       if (db.isTransaction) throw new Error('applyHeartbeatPings runs in a transaction of its own');
       try {
         await db.transaction().execute(async (trx) => {
           // A statement per step, not per check: on PostgreSQL each is a round trip.
-          const inTransaction = heartbeatRepository(trx, dialect);
-          const rows = await inTransaction.lockHeartbeats(states.map((state) => state.name));
+          const names = [...new Set(states.map((state) => state.name))].sort();
+          const query = trx
+            .selectFrom('heartbeats')
+            .select(['name', 'version', 'last_ping_id'])
+            .where('name', 'in', names)
+            .orderBy('name');
+          // Locked in name order, as lockHeartbeats does; SQLite's transaction locks all.
+          const rows =
+            names.length === 0
+              ? []
+              : await (dialect === 'postgres' ? query.forUpdate() : query).execute();
           const versions = new Map(rows.map((row) => [row.name, row.version]));
           if (states.some((state) => versions.get(state.name) !== state.version)) throw STALE;
-          // The pings first: the states' pings_through then counts them.
-          await insertPings(trx, dialect, pings);
-          await inTransaction.putHeartbeatStates(states);
+          // The pings first: the states' pings_through then counts them, and each state
+          // moves its check's chain to its newest ping.
+          const newest = await insertPings(
+            trx,
+            dialect,
+            pings,
+            new Map(rows.map((row) => [row.name, row.last_ping_id])),
+          );
+          await upsertStates(trx, states, newest);
         });
         return true;
       } catch (error) {
@@ -212,6 +202,14 @@ export function heartbeatRepository(
       return rows.map(heartbeatPingOf);
     },
     async markHeartbeatPingsFolded() {
+      // Their checks' chains begin at them too: the writer thread had not written that.
+      await sql`update heartbeats set last_ping_id = newest.id
+        from (select heartbeat, max(id) as id from heartbeat_pings
+          where id > (select folded_through from heartbeat_folds where id = 1)
+          group by heartbeat) as newest
+        where heartbeats.name = newest.heartbeat and newest.id > heartbeats.last_ping_id`.execute(
+        db,
+      );
       await db
         .updateTable('heartbeat_folds')
         .set({ folded_through: lastPingId })
@@ -219,18 +217,28 @@ export function heartbeatRepository(
         .execute();
     },
     async insertHeartbeatPings(pings) {
-      await insertPings(db, dialect, pings);
+      const newest = [...(await insertPings(db, dialect, pings))];
+      // The checks' rows are locked: their chains begin at these pings now.
+      for (let start = 0; start < newest.length; start += INSERT_CHUNK) {
+        const chunk = newest.slice(start, start + INSERT_CHUNK);
+        const cases = chunk.map(([name, id]) => sql`when ${name} then cast(${id} as bigint)`);
+        await sql`update heartbeats set last_ping_id = case name ${sql.join(cases, sql` `)} end
+          where name in (${sql.join(chunk.map(([name]) => name))})`.execute(db);
+      }
     },
     async listHeartbeatPings(name, limit) {
-      const rows = await db
-        .selectFrom('heartbeat_pings')
-        .selectAll()
-        .where('heartbeat', '=', name)
-        // By time: the (heartbeat, at) index serves it, in SQLite with no sort at all.
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .execute();
+      // Down the check's chain from its newest ping: a primary-key read a ping.
+      const { rows } = await sql<Selectable<HeartbeatPingsTable>>`
+        with recursive chain (id, depth) as (
+          select last_ping_id, 1 from heartbeats where name = ${name} and last_ping_id > 0
+          union all
+          select heartbeat_pings.prev_id, chain.depth + 1 from chain
+            join heartbeat_pings on heartbeat_pings.id = chain.id
+            where heartbeat_pings.prev_id is not null and chain.depth < ${limit}
+        )
+        select heartbeat_pings.* from chain cross join heartbeat_pings
+        where heartbeat_pings.id = chain.id
+        order by chain.depth`.execute(db);
       return rows.map(heartbeatPingOf);
     },
     async deleteHeartbeatPingsBefore(at) {
@@ -324,21 +332,109 @@ const lastPingId = sql<number>`(select coalesce(max(${sql.ref('id')}), 0) from $
 /** Thrown to roll back a conditional write whose check moved meanwhile. */
 const STALE = new Error('a heartbeat moved since its state was read');
 
+/**
+ * Inserts the pings, each chained to its check's ping before it (from `known`, the
+ * checks' `last_ping_id`, or read here), with the checks' rows locked (or, on SQLite,
+ * the writer's lock held), so that no other write chains pings of the same checks
+ * meanwhile. Returns each check's newest ping: its row's `last_ping_id` to be.
+ */
 async function insertPings(
   db: Kysely<DatabaseSchema>,
   dialect: Dialect,
   pings: readonly Omit<HeartbeatPingRecord, 'id'>[],
-): Promise<void> {
-  for (let start = 0; start < pings.length; start += INSERT_CHUNK) {
-    const chunk = pings.slice(start, start + INSERT_CHUNK);
-    if (chunk.length === 0) continue;
-    // The hot write of pings: the statement text is built once per row count, where
-    // the query builder would build and compile a tree of ten nodes a ping, every
-    // batch, only to print the same text again.
-    await db.executeQuery(
-      CompiledQuery.raw(pingInsertSql(chunk.length, dialect), chunk.flatMap(pingRow)),
-    );
+  known?: ReadonlyMap<string, number>,
+): Promise<Map<string, number>> {
+  const newest = new Map<string, number>(known);
+  const names = [...new Set(pings.map((ping) => ping.heartbeat))];
+  const unknown = names.filter((name) => !newest.has(name));
+  for (let start = 0; start < unknown.length; start += INSERT_CHUNK) {
+    const rows = await db
+      .selectFrom('heartbeats')
+      .select(['name', 'last_ping_id'])
+      .where('name', 'in', unknown.slice(start, start + INSERT_CHUNK))
+      .execute();
+    for (const row of rows) newest.set(row.name, row.last_ping_id);
   }
+  // The k-th ping of each check goes in the k-th statement: its predecessor's id is
+  // known by then, whatever order the database gives ids within one statement.
+  const rounds: Omit<HeartbeatPingRecord, 'id'>[][] = [];
+  const counted = new Map<string, number>();
+  for (const ping of pings) {
+    const round = counted.get(ping.heartbeat) ?? 0;
+    counted.set(ping.heartbeat, round + 1);
+    (rounds[round] ??= []).push(ping);
+  }
+  for (const round of rounds) {
+    for (let start = 0; start < round.length; start += INSERT_CHUNK) {
+      const chunk = round.slice(start, start + INSERT_CHUNK);
+      // The hot write of pings: the statement text is built once per row count, where
+      // the query builder would build and compile a tree of ten nodes a ping, every
+      // batch, only to print the same text again.
+      const { rows } = await db.executeQuery<{ id: number; heartbeat: string }>(
+        CompiledQuery.raw(
+          `${pingInsertSql(chunk.length, dialect)} returning "id", "heartbeat"`,
+          chunk.flatMap((ping) => [...pingRow(ping), chainedTo(newest.get(ping.heartbeat))]),
+        ),
+      );
+      for (const row of rows) newest.set(row.heartbeat, row.id);
+    }
+  }
+  return new Map(
+    names.flatMap((name) => {
+      const id = newest.get(name);
+      return id === undefined || id === 0 ? [] : [[name, id] as const];
+    }),
+  );
+}
+
+/**
+ * Writes checks' states, one statement per chunk (a batch of pings moves hundreds of
+ * checks at once); with `newest`, each check's chain moved to begin at its newest ping.
+ */
+async function upsertStates(
+  db: Kysely<DatabaseSchema>,
+  rows: readonly HeartbeatStatePut[],
+  newest?: ReadonlyMap<string, number>,
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    const chunk = rows.slice(start, start + INSERT_CHUNK);
+    if (chunk.length === 0) continue;
+    await db
+      .insertInto('heartbeats')
+      .values(
+        chunk.map((row) => ({
+          name: row.name,
+          // Placeholders: the row exists (it was locked), so the update below applies.
+          token: `pending:${row.name}`,
+          created_at: row.updatedAt,
+          status: row.status,
+          state: encodeJson(row.state),
+          next_check_at: row.nextCheckAt,
+          updated_at: row.updatedAt,
+          version: row.nextVersion,
+          last_ping_id: newest?.get(row.name) ?? 0,
+        })),
+      )
+      .onConflict((conflict) =>
+        conflict.column('name').doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          state: eb.ref('excluded.state'),
+          next_check_at: eb.ref('excluded.next_check_at'),
+          updated_at: eb.ref('excluded.updated_at'),
+          version: eb.ref('excluded.version'),
+          // Written with every ping of the check taken in (this transaction's too,
+          // inserted before), and on SQLite after the writer's waiting states.
+          pings_through: lastPingId,
+          ...(newest === undefined ? {} : { last_ping_id: eb.ref('excluded.last_ping_id') }),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** The predecessor a ping is stored with: none (null) for a check's first. */
+function chainedTo(lastPingId: number | undefined): number | null {
+  return lastPingId === undefined || lastPingId === 0 ? null : lastPingId;
 }
 
 /** A ping as `heartbeat_pings` stores it, in PING_COLUMNS order. */

@@ -1,11 +1,12 @@
 // How far each SLO that counts a heartbeat's runs has been counted, and the
-// completions it counts, read by time.
-import type { Kysely } from 'kysely';
+// completions it counts, read down the check's chain of pings (heartbeat-repository.ts)
+// from its newest back to the time asked for.
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { HeartbeatSloRepository } from '../app/ports/store.js';
 import { heartbeatPingOf } from './heartbeat-repository.js';
-import type { DatabaseSchema } from './schema.js';
+import type { DatabaseSchema, HeartbeatPingsTable } from './schema.js';
 
-const COMPLETIONS = ['success', 'fail'];
+const COMPLETIONS = sql.join(['success', 'fail']);
 
 export function heartbeatSloRepository(db: Kysely<DatabaseSchema>): HeartbeatSloRepository {
   return {
@@ -43,30 +44,41 @@ export function heartbeatSloRepository(db: Kysely<DatabaseSchema>): HeartbeatSlo
       return Number(result.numUpdatedRows) === 1;
     },
     async listHeartbeatCompletions(heartbeat, fromExclusive, toInclusive, limit) {
-      const rows = await db
-        .selectFrom('heartbeat_pings')
-        .selectAll()
-        .where('heartbeat', '=', heartbeat)
-        .where('at', '>', fromExclusive)
-        .where('at', '<=', toInclusive)
-        .where('kind', 'in', COMPLETIONS)
-        .orderBy('at')
-        .orderBy('id')
-        .limit(limit)
-        .execute();
+      // Back from the newest ping to the first at or before `fromExclusive`. A cross
+      // join, so that SQLite reads the chain first and each of its pings by id: left to
+      // itself it scanned every ping by time and looked each up in the chain.
+      const { rows } = await sql<Selectable<HeartbeatPingsTable>>`
+        with recursive chain (id, at, prev_id) as (
+          select heartbeat_pings.id, heartbeat_pings.at, heartbeat_pings.prev_id
+            from heartbeats join heartbeat_pings on heartbeat_pings.id = heartbeats.last_ping_id
+            where heartbeats.name = ${heartbeat}
+          union all
+          select heartbeat_pings.id, heartbeat_pings.at, heartbeat_pings.prev_id from chain
+            join heartbeat_pings on heartbeat_pings.id = chain.prev_id
+            where chain.at > ${fromExclusive}
+        )
+        select heartbeat_pings.* from chain cross join heartbeat_pings
+        where heartbeat_pings.id = chain.id and chain.at > ${fromExclusive} and chain.at <= ${toInclusive}
+          and heartbeat_pings.kind in (${COMPLETIONS})
+        order by heartbeat_pings.at, heartbeat_pings.id
+        limit ${limit}`.execute(db);
       return rows.map(heartbeatPingOf);
     },
     async lastHeartbeatCompletionAt(heartbeat, atMs) {
-      const row = await db
-        .selectFrom('heartbeat_pings')
-        .select('at')
-        .where('heartbeat', '=', heartbeat)
-        .where('at', '<=', atMs)
-        .where('kind', 'in', COMPLETIONS)
-        .orderBy('at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return row?.at ?? null;
+      // Back from the newest ping to the first completion at or before `atMs`.
+      const { rows } = await sql<{ at: number }>`
+        with recursive chain (id, at, kind, prev_id) as (
+          select heartbeat_pings.id, heartbeat_pings.at, heartbeat_pings.kind, heartbeat_pings.prev_id
+            from heartbeats join heartbeat_pings on heartbeat_pings.id = heartbeats.last_ping_id
+            where heartbeats.name = ${heartbeat}
+          union all
+          select heartbeat_pings.id, heartbeat_pings.at, heartbeat_pings.kind, heartbeat_pings.prev_id
+            from chain join heartbeat_pings on heartbeat_pings.id = chain.prev_id
+            where not (chain.at <= ${atMs} and chain.kind in (${COMPLETIONS}))
+        )
+        select at from chain where at <= ${atMs} and kind in (${COMPLETIONS})
+        order by at desc limit 1`.execute(db);
+      return rows[0] === undefined ? null : rows[0].at;
     },
   };
 }

@@ -8,6 +8,7 @@ import { kyselyStore } from './kysely-store.js';
 import { isMigrated, migrateToLatest, SchemaTooNewError } from './migrate.js';
 import { openTestStore, pingRecord, TEST_DATABASES, type TestStore } from './test-databases.js';
 import { up as addPageServices } from './migrations/0014-page-services.js';
+import { down as unchainPings, up as chainPings } from './migrations/0018-heartbeat-ping-chains.js';
 import type { Page } from '../core/alerts/grouping.js';
 
 const pageRecord = (id: string, openedAt: number, services: string[]): Page => ({
@@ -694,17 +695,94 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect(await unfolded()).toEqual([]);
   });
 
-  it('lists pings of the same millisecond in the order they were stored, newest first', async () => {
+  it("reads a check's pings down its chain, the checks' pings interleaved in and across batches", async () => {
+    await store.ensureHeartbeats(
+      ['a', 'b', 'quiet'].map((name) => ({ name, token: `token-${name}` })),
+      0,
+    );
+    await store.insertHeartbeatPings([
+      pingRecord('a', 1_000, 'start'),
+      pingRecord('b', 1_100, 'success'),
+      pingRecord('a', 1_200, 'success'),
+      pingRecord('a', 1_300, 'start'),
+      pingRecord('b', 1_400, 'fail'),
+    ]);
+    await store.insertHeartbeatPings([pingRecord('a', 1_500, 'fail')]);
+    const ats = (pings: readonly { at: number }[]) => pings.map((ping) => ping.at);
+    expect(ats(await store.listHeartbeatPings('a', 10))).toEqual([1_500, 1_300, 1_200, 1_000]);
+    expect(ats(await store.listHeartbeatPings('a', 2))).toEqual([1_500, 1_300]);
+    expect(ats(await store.listHeartbeatPings('b', 10))).toEqual([1_400, 1_100]);
+    expect(await store.listHeartbeatPings('quiet', 10)).toEqual([]);
+    expect(await store.listHeartbeatPings('no-such-check', 10)).toEqual([]);
+
+    // Completions (success, fail) after one time and up to another, oldest first.
+    expect(ats(await store.listHeartbeatCompletions('a', 0, 2_000, 10))).toEqual([1_200, 1_500]);
+    expect(ats(await store.listHeartbeatCompletions('a', 1_200, 2_000, 10))).toEqual([1_500]);
+    expect(ats(await store.listHeartbeatCompletions('a', 0, 1_400, 10))).toEqual([1_200]);
+    expect(ats(await store.listHeartbeatCompletions('a', 0, 2_000, 1))).toEqual([1_200]);
+    expect(await store.listHeartbeatCompletions('quiet', 0, 2_000, 10)).toEqual([]);
+    expect(await store.lastHeartbeatCompletionAt('a', 1_400)).toBe(1_200);
+    expect(await store.lastHeartbeatCompletionAt('a', 1_500)).toBe(1_500);
+    expect(await store.lastHeartbeatCompletionAt('a', 1_100)).toBeNull();
+    expect(await store.lastHeartbeatCompletionAt('b', 9_000)).toBe(1_400);
+    expect(await store.lastHeartbeatCompletionAt('quiet', 9_000)).toBeNull();
+  });
+
+  it('chains the pings stored before migration 0018, each check in the order of its ids', async () => {
+    await store.ensureHeartbeats(
+      [
+        { name: 'a', token: 'token-a' },
+        { name: 'b', token: 'token-b' },
+      ],
+      0,
+    );
+    await unchainPings(database.db);
+    await database.db
+      .insertInto('heartbeat_pings')
+      .values(
+        [
+          pingRecord('a', 1_000, 'start'),
+          pingRecord('b', 1_100, 'success'),
+          pingRecord('a', 1_200, 'success'),
+          pingRecord('b', 1_300, 'fail'),
+          pingRecord('a', 1_400, 'log'),
+        ].map((ping) => ({
+          heartbeat: ping.heartbeat,
+          at: ping.at,
+          kind: ping.kind,
+          exit_status: null,
+          run_id: null,
+          duration_ms: null,
+          body: null,
+          body_bytes: null,
+          remote: null,
+          user_agent: null,
+        })),
+      )
+      .execute();
+    await chainPings(database.db);
+    const ats = async (name: string) =>
+      (await store.listHeartbeatPings(name, 10)).map((ping) => ping.at);
+    expect(await ats('a')).toEqual([1_400, 1_200, 1_000]);
+    expect(await ats('b')).toEqual([1_300, 1_100]);
+    // Pings after it go on each chain.
+    await store.insertHeartbeatPings([pingRecord('b', 1_500, 'start')]);
+    expect(await ats('b')).toEqual([1_500, 1_300, 1_100]);
+    expect(await store.lastHeartbeatCompletionAt('a', 9_000)).toBe(1_200);
+  });
+
+  it("lists a check's pings in the order they were stored, newest first, whatever their times say", async () => {
     await store.ensureHeartbeats([{ name: 'backup', token: 'token-1' }], 0);
+    // The same millisecond twice, then a clock that stepped back.
     await store.insertHeartbeatPings([
       pingRecord('backup', 5_000, 'start'),
       pingRecord('backup', 5_000, 'success'),
       pingRecord('backup', 4_000, 'fail'),
     ]);
     expect((await store.listHeartbeatPings('backup', 10)).map((each) => each.kind)).toEqual([
+      'fail',
       'success',
       'start',
-      'fail',
     ]);
   });
 

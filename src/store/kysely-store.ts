@@ -25,6 +25,7 @@ export function kyselyStore(
 ): Store {
   const deploys = deployRepository(db);
   const heartbeats = heartbeatRepository(db, dialect);
+  const heartbeatSlos = heartbeatSloRepository(db);
   return {
     ...directoryRepository(db),
     ...resourceRepository(db),
@@ -41,6 +42,7 @@ export function kyselyStore(
     ...pagingRepository(db, dialect),
     ...incidentRepository(db),
     ...heartbeats,
+    ...heartbeatSlos,
     // Outside a transaction, pings go to SQLite's background writer when there is one.
     applyHeartbeatPings:
       batchWriter === undefined || inTransaction
@@ -67,8 +69,30 @@ export function kyselyStore(
             await batchWriter.foldStates();
             return heartbeats.listDueHeartbeats(atMs, limit);
           },
+          // A check's pings are read down its chain, from the newest its row names.
+          async listHeartbeatPings(name: string, limit: number) {
+            await batchWriter.foldStates();
+            return heartbeats.listHeartbeatPings(name, limit);
+          },
+          async listHeartbeatCompletions(
+            heartbeat: string,
+            fromExclusive: number,
+            toInclusive: number,
+            limit: number,
+          ) {
+            await batchWriter.foldStates();
+            return heartbeatSlos.listHeartbeatCompletions(
+              heartbeat,
+              fromExclusive,
+              toInclusive,
+              limit,
+            );
+          },
+          async lastHeartbeatCompletionAt(heartbeat: string, atMs: number) {
+            await batchWriter.foldStates();
+            return heartbeatSlos.lastHeartbeatCompletionAt(heartbeat, atMs);
+          },
         }),
-    ...heartbeatSloRepository(db),
     ...toilRepository(db),
     ordersWrites: batchWriter !== undefined && !inTransaction,
     defersHeartbeatStates: batchWriter !== undefined,

@@ -18,6 +18,7 @@ import * as pageServices from './migrations/0014-page-services.js';
 import * as heartbeatPingsByAge from './migrations/0015-heartbeat-pings-by-age.js';
 import * as heartbeatStateFolds from './migrations/0016-heartbeat-state-folds.js';
 import * as retentionIndexes from './migrations/0017-retention-indexes.js';
+import * as heartbeatPingChains from './migrations/0018-heartbeat-ping-chains.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -40,6 +41,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0015-heartbeat-pings-by-age': heartbeatPingsByAge,
   '0016-heartbeat-state-folds': heartbeatStateFolds,
   '0017-retention-indexes': retentionIndexes,
+  '0018-heartbeat-ping-chains': heartbeatPingChains,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

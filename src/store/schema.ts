@@ -334,6 +334,8 @@ export interface HeartbeatsTable {
   version: Generated<number>;
   /** The id of the last of the check's pings its state has taken in (see heartbeat_folds). */
   pings_through: Generated<number>;
+  /** The id of the check's newest ping (0: none), where its chain of pings begins. */
+  last_ping_id: Generated<number>;
 }
 
 /** One row (id 1): every ping with an id up to `folded_through` is in its check's state. */
@@ -355,6 +357,8 @@ export interface HeartbeatPingsTable {
   body_bytes: number | null;
   remote: string | null;
   user_agent: string | null;
+  /** The id of the check's ping before this one: its pings are chained, newest first. */
+  prev_id: number | null;
 }
 
 export interface HeartbeatSloAccountsTable {

@@ -99,7 +99,9 @@ describe('gate decisions written by a worker thread on SQLite', () => {
       try {
         return {
           row: raw
-            .prepare('select status, version, pings_through as pingsThrough from heartbeats')
+            .prepare(
+              'select status, version, pings_through as pingsThrough, last_ping_id as lastPingId from heartbeats',
+            )
             .get(),
           lastPing: raw.prepare('select max(id) as id from heartbeat_pings').pluck().get(),
           folded: raw.prepare('select folded_through from heartbeat_folds').pluck().get(),
@@ -115,21 +117,37 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     expect(await success(3_000, 11, 13)).toBe(false);
     expect(await store.getHeartbeat('backup')).toMatchObject({ status: 'up', version: 12 });
     const read = onDisk();
-    expect(read.row).toEqual({ status: 'up', version: 12, pingsThrough: read.lastPing });
+    expect(read.row).toEqual({
+      status: 'up',
+      version: 12,
+      pingsThrough: read.lastPing,
+      lastPingId: read.lastPing,
+    });
     expect(read.folded).toBe(read.lastPing);
 
     // A transaction of the main connection reads the newest state, and may write it.
     expect(await success(4_000, 12, 14)).toBe(true);
     await store.transaction(async (tx) => {
       expect((await tx.lockHeartbeats(['backup']))[0]?.version).toBe(14);
+      // A ping written there is chained after the thread's, and the thread's next after it.
+      await tx.insertHeartbeatPings([pingRecord('backup', 4_500, 'log')]);
     });
 
     expect(await success(5_000, 14, 15)).toBe(true);
     await database.close();
     database = openDatabase({ kind: 'sqlite', file });
     const closed = onDisk();
-    expect(closed.row).toEqual({ status: 'up', version: 15, pingsThrough: closed.lastPing });
+    expect(closed.row).toEqual({
+      status: 'up',
+      version: 15,
+      pingsThrough: closed.lastPing,
+      lastPingId: closed.lastPing,
+    });
     expect(closed.folded).toBe(closed.lastPing);
+    const reopened = kyselyStore(database.db, database.dialect, false, database.batchWriter);
+    expect((await reopened.listHeartbeatPings('backup', 10)).map((ping) => ping.at)).toEqual([
+      5_000, 4_500, 4_000, 2_000, 1_000,
+    ]);
   });
 
   it('takes no write once its thread died with states unwritten', async () => {

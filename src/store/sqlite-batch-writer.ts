@@ -41,7 +41,10 @@ export type DecisionRow = readonly [
   decision: string,
 ];
 
-/** A ping as stored (heartbeat-repository.ts pingRow): the columns of `heartbeat_pings` but its id. */
+/**
+ * A ping as stored (heartbeat-repository.ts pingRow): the columns of `heartbeat_pings`
+ * but its id and the id of its check's ping before it, which the worker chains.
+ */
 export type PingRow = readonly [
   heartbeat: string,
   at: number,
@@ -77,6 +80,8 @@ export type StateRow = readonly [
 // index per ping, about half of what a ping cost to write. The waiting states count as
 // the rows: a batch is checked against them. A state waits at most FOLD_AFTER_MS, and
 // no longer than until a read or a transaction of the main connection asks for them.
+// Each ping is chained to its check's newest before it (waiting, or in the row), and a
+// fold moves the row's `last_ping_id`, where reads of the chain begin, with its state.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -101,6 +106,8 @@ const insertDecisions = db.transaction((rows) => {
 // writes the rows in that order, so that a chunk's rows share their pages.
 const places = new Map();
 const applyPings = db.transaction((pings, states) => {
+  // Each check's newest ping, which its next one is chained to: waiting, or in its row.
+  const newest = new Map();
   for (const state of states) {
     const name = state[5];
     const known = waiting.get(name);
@@ -108,10 +115,14 @@ const applyPings = db.transaction((pings, states) => {
     const version = known === undefined ? (row === undefined ? undefined : row[1]) : known.state[4];
     if (version !== state[6]) throw STALE;
     if (row !== undefined) places.set(name, row[0]);
+    newest.set(name, known === undefined ? row[2] : known.last);
   }
   const ids = new Map();
   for (const ping of pings) {
-    const id = Number(insertPing.run(ping).lastInsertRowid);
+    if (!newest.has(ping[0])) throw new Error("a ping came without its check's state");
+    const before = newest.get(ping[0]);
+    const id = Number(insertPing.run([...ping, before ? before : null]).lastInsertRowid);
+    newest.set(ping[0], id);
     const seen = ids.get(ping[0]);
     if (seen === undefined) ids.set(ping[0], { first: id, last: id });
     else seen.last = id;
@@ -140,7 +151,7 @@ function wait(states, ids) {
 const foldChunk = db.transaction((entries) => {
   for (const [name, entry] of entries) {
     const s = entry.state;
-    foldState.run(s[0], s[1], s[2], s[3], s[4], entry.last, name);
+    foldState.run(s[0], s[1], s[2], s[3], s[4], entry.last, entry.last, name);
   }
   // The oldest ping still waiting bounds what is folded; with none, every ping is.
   const folded = new Set(entries.map((entry) => entry[0]));
