@@ -1,12 +1,19 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HeartbeatStateWrite } from '../app/ports/records.js';
 import type { Store } from '../app/ports/store.js';
 import type { OpenDatabase } from './database.js';
 import { EVENT_COUNT_DELETE_CHUNK } from './event-repository.js';
 import { PING_DELETE_CHUNK } from './heartbeat-repository.js';
 import { kyselyStore } from './kysely-store.js';
 import { isMigrated, migrateToLatest, SchemaTooNewError } from './migrate.js';
-import { openTestStore, pingRecord, TEST_DATABASES, type TestStore } from './test-databases.js';
+import {
+  openTestStore,
+  pingRecord,
+  stateWrite,
+  TEST_DATABASES,
+  type TestStore,
+} from './test-databases.js';
 import { up as addPageServices } from './migrations/0014-page-services.js';
 import { down as unchainPings, up as chainPings } from './migrations/0018-heartbeat-ping-chains.js';
 import type { Page } from '../core/alerts/grouping.js';
@@ -837,16 +844,7 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
         ],
         0,
       );
-      const state = (name: string, at: number, version: number, nextVersion: number) => ({
-        name,
-        status: 'up',
-        state: { status: 'up', lastSuccessAt: at },
-        nextCheckAt: at + 60_000,
-        updatedAt: at,
-        version,
-        nextVersion,
-      });
-      const apply = (at: number, ...states: ReturnType<typeof state>[]) =>
+      const apply = (at: number, ...states: HeartbeatStateWrite[]) =>
         writer.applyHeartbeatPings(
           states.map((each) => pingRecord(each.name, at, 'success')),
           states,
@@ -855,7 +853,7 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
         (await writer.listHeartbeatPings(name, 10)).map((each) => each.at);
 
       expect((await writer.getHeartbeat(first))?.version, via).toBe(0);
-      expect(await apply(1_000, state(first, 1_000, 0, 11)), via).toBe(true);
+      expect(await apply(1_000, stateWrite(first, 1_000, 0, 11)), via).toBe(true);
       expect(await writer.getHeartbeat(first), via).toMatchObject({
         status: 'up',
         state: { status: 'up', lastSuccessAt: 1_000 },
@@ -863,22 +861,23 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
         version: 11,
       });
       // Computed from version 0 again: the newer state is not written over.
-      expect(await apply(2_000, state(first, 2_000, 0, 12)), via).toBe(false);
+      expect(await apply(2_000, stateWrite(first, 2_000, 0, 12)), via).toBe(false);
       expect(await pingsOf(first), via).toEqual([1_000]);
       expect((await writer.getHeartbeat(first))?.version, via).toBe(11);
 
       // One stale check fails the whole batch: nothing of it is written.
-      expect(await apply(3_000, state(second, 3_000, 0, 13), state(first, 3_000, 0, 14)), via).toBe(
-        false,
-      );
+      expect(
+        await apply(3_000, stateWrite(second, 3_000, 0, 13), stateWrite(first, 3_000, 0, 14)),
+        via,
+      ).toBe(false);
       expect(await pingsOf(second), via).toEqual([]);
       expect(await writer.getHeartbeat(second), via).toMatchObject({ status: 'new', version: 0 });
 
       // Every state write stamps its version, the evaluator's and a pause's too.
-      await writer.putHeartbeatStates([state(first, 4_000, 11, 15)]);
+      await writer.putHeartbeatStates([stateWrite(first, 4_000, 11, 15)]);
       expect((await writer.getHeartbeat(first))?.version, via).toBe(15);
-      expect(await apply(5_000, state(first, 5_000, 11, 16)), via).toBe(false);
-      expect(await apply(5_000, state(first, 5_000, 15, 16)), via).toBe(true);
+      expect(await apply(5_000, stateWrite(first, 5_000, 11, 16)), via).toBe(false);
+      expect(await apply(5_000, stateWrite(first, 5_000, 15, 16)), via).toBe(true);
       expect(await pingsOf(first), via).toEqual([5_000, 1_000]);
     }
   });

@@ -7,7 +7,7 @@ import type { DeployDecisionRecord } from '../app/ports/records.js';
 import { openDatabase, type OpenDatabase } from './database.js';
 import { kyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
-import { pingRecord } from './test-databases.js';
+import { pingRecord, stateWrite } from './test-databases.js';
 
 function decision(id: string): DeployDecisionRecord {
   return {
@@ -21,18 +21,6 @@ function decision(id: string): DeployDecisionRecord {
     commit: null,
     labels: ['rollback'],
     decision: { allowed: true, reasons: [] } as never,
-  };
-}
-
-function stateOf(name: string, at: number, version: number, nextVersion: number) {
-  return {
-    name,
-    status: 'up',
-    state: { status: 'up', lastSuccessAt: at },
-    nextCheckAt: at + 60_000,
-    updatedAt: at,
-    version,
-    nextVersion,
   };
 }
 
@@ -92,7 +80,7 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     const success = (at: number, version: number, nextVersion: number) =>
       store.applyHeartbeatPings(
         [pingRecord('backup', at)],
-        [stateOf('backup', at, version, nextVersion)],
+        [stateWrite('backup', at, version, nextVersion)],
       );
     const onDisk = () => {
       const raw = new Database(file, { readonly: true });
@@ -111,19 +99,24 @@ describe('gate decisions written by a worker thread on SQLite', () => {
       }
     };
 
+    // The state at `version`, folded through the newest ping, which its chain begins at.
+    const expectFoldedOnDisk = (version: number) => {
+      const read = onDisk();
+      expect(read.row).toEqual({
+        status: 'up',
+        version,
+        pingsThrough: read.lastPing,
+        lastPingId: read.lastPing,
+      });
+      expect(read.folded).toBe(read.lastPing);
+    };
+
     expect(await success(1_000, 0, 11)).toBe(true);
     // Built on the state still waiting to be written: its version is the one to match.
     expect(await success(2_000, 11, 12)).toBe(true);
     expect(await success(3_000, 11, 13)).toBe(false);
     expect(await store.getHeartbeat('backup')).toMatchObject({ status: 'up', version: 12 });
-    const read = onDisk();
-    expect(read.row).toEqual({
-      status: 'up',
-      version: 12,
-      pingsThrough: read.lastPing,
-      lastPingId: read.lastPing,
-    });
-    expect(read.folded).toBe(read.lastPing);
+    expectFoldedOnDisk(12);
 
     // A transaction of the main connection reads the newest state, and may write it.
     expect(await success(4_000, 12, 14)).toBe(true);
@@ -136,14 +129,7 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     expect(await success(5_000, 14, 15)).toBe(true);
     await database.close();
     database = openDatabase({ kind: 'sqlite', file });
-    const closed = onDisk();
-    expect(closed.row).toEqual({
-      status: 'up',
-      version: 15,
-      pingsThrough: closed.lastPing,
-      lastPingId: closed.lastPing,
-    });
-    expect(closed.folded).toBe(closed.lastPing);
+    expectFoldedOnDisk(15);
     const reopened = kyselyStore(database.db, database.dialect, false, database.batchWriter);
     expect((await reopened.listHeartbeatPings('backup', 10)).map((ping) => ping.at)).toEqual([
       5_000, 4_500, 4_000, 2_000, 1_000,
@@ -156,7 +142,7 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     expect(
       await store.applyHeartbeatPings(
         [pingRecord('backup', 1_000)],
-        [stateOf('backup', 1_000, 0, 11)],
+        [stateWrite('backup', 1_000, 0, 11)],
       ),
     ).toBe(true);
     // As if the thread crashed: what it held waiting is gone.

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { HeartbeatPingRecord } from '../app/ports/records.js';
+import type { HeartbeatPingRecord, HeartbeatStateWrite } from '../app/ports/records.js';
 import type { Store } from '../app/ports/store.js';
 import { openDatabase, type DatabaseLocation, type OpenDatabase } from './database.js';
 import { kyselyStore } from './kysely-store.js';
@@ -107,5 +107,23 @@ export function pingRecord(
     bodyBytes: null,
     remote: null,
     userAgent: null,
+  };
+}
+
+/** A check's state write for the store's tests: up, its last success at `at`. */
+export function stateWrite(
+  name: string,
+  at: number,
+  version: number,
+  nextVersion: number,
+): HeartbeatStateWrite {
+  return {
+    name,
+    status: 'up',
+    state: { status: 'up', lastSuccessAt: at },
+    nextCheckAt: at + 60_000,
+    updatedAt: at,
+    version,
+    nextVersion,
   };
 }
