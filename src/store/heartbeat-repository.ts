@@ -123,15 +123,7 @@ export function heartbeatRepository(
       return row === undefined ? undefined : heartbeatOf(row);
     },
     async lockHeartbeats(names) {
-      if (names.length === 0) return [];
-      const query = db
-        .selectFrom('heartbeats')
-        .selectAll()
-        .where('name', 'in', [...names])
-        .orderBy('name');
-      // Locked in name order: two batches touching the same checks never deadlock.
-      const rows = await (dialect === 'postgres' ? query.forUpdate() : query).execute();
-      return rows.map(heartbeatOf);
+      return (await lockedRows(db, dialect, names)).map(heartbeatOf);
     },
     async putHeartbeatStates(rows) {
       await upsertStates(db, rows);
@@ -141,17 +133,12 @@ export function heartbeatRepository(
       try {
         await db.transaction().execute(async (trx) => {
           // A statement per step, not per check: on PostgreSQL each is a round trip.
-          const names = [...new Set(states.map((state) => state.name))].sort();
-          const query = trx
-            .selectFrom('heartbeats')
-            .select(['name', 'version', 'last_ping_id'])
-            .where('name', 'in', names)
-            .orderBy('name');
-          // Locked in name order, as lockHeartbeats does; SQLite's transaction locks all.
-          const rows =
-            names.length === 0
-              ? []
-              : await (dialect === 'postgres' ? query.forUpdate() : query).execute();
+          // The rows as stored: their `last_ping_id`, which the record leaves out, too.
+          const rows = await lockedRows(
+            trx,
+            dialect,
+            states.map((state) => state.name),
+          );
           const versions = new Map(rows.map((row) => [row.name, row.version]));
           if (states.some((state) => versions.get(state.name) !== state.version)) throw STALE;
           // The pings first: the states' pings_through then counts them, and each state
@@ -328,6 +315,21 @@ function heartbeatOf(row: Selectable<HeartbeatsTable>): HeartbeatRecord {
 
 /** The newest ping's id, 0 when there is none. */
 const lastPingId = sql<number>`(select coalesce(max(${sql.ref('id')}), 0) from ${sql.table('heartbeat_pings')})`;
+
+/** The checks' rows, locked in name order: two batches touching the same checks never deadlock. */
+async function lockedRows(
+  db: Kysely<DatabaseSchema>,
+  dialect: Dialect,
+  names: readonly string[],
+): Promise<Selectable<HeartbeatsTable>[]> {
+  if (names.length === 0) return [];
+  const query = db
+    .selectFrom('heartbeats')
+    .selectAll()
+    .where('name', 'in', [...new Set(names)])
+    .orderBy('name');
+  return (dialect === 'postgres' ? query.forUpdate() : query).execute();
+}
 
 /** Thrown to roll back a conditional write whose check moved meanwhile. */
 const STALE = new Error('a heartbeat moved since its state was read');
