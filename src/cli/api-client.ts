@@ -4,7 +4,7 @@
 import { request } from 'undici';
 import type { z } from 'zod';
 import { problemSchema, type Problem } from '../schema/api.js';
-import { ExitCode } from './io.js';
+import { ExitCode, type CliIo, type Env } from './io.js';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8420';
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -313,4 +313,31 @@ function snippet(text: string): string {
 function nonEmpty(text: string | undefined): string | undefined {
   const trimmed = text?.trim();
   return trimmed === '' ? undefined : trimmed;
+}
+
+/**
+ * Runs `work` with a client for the server, turning the API's errors into the
+ * command's message and exit code.
+ */
+export async function withApiClient(
+  command: string,
+  url: string | undefined,
+  io: CliIo,
+  env: Env,
+  work: (client: ApiClient) => Promise<number>,
+): Promise<number> {
+  let client: ApiClient;
+  try {
+    client = createApiClient(apiClientOptions({ url }, env));
+  } catch (error) {
+    io.stderr.write(`${command}: ${formatApiError(error)}\n`);
+    return ExitCode.usage;
+  }
+  try {
+    return await work(client);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    io.stderr.write(`${command}: ${formatApiError(error)}\n`);
+    return error.exitCode;
+  }
 }

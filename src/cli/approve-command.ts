@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseDuration } from '../core/time/duration.js';
 import { approvalResourceSchema } from '../schema/deploys.js';
 import { formatColumns } from './columns.js';
-import { withApiClient } from './incident-command.js';
+import { withApiClient } from './api-client.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 import { collect } from './option-parsers.js';
 

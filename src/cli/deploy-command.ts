@@ -14,9 +14,9 @@ import {
 } from '../schema/deploys.js';
 import { formatColumns } from './columns.js';
 import { formatBudgetChange, formatBurn } from './format-table.js';
-import { instantOption } from './report-command.js';
+import { instantOption } from './option-parsers.js';
 import { formatDecision } from './decision-format.js';
-import { withApiClient } from './incident-command.js';
+import { withApiClient } from './api-client.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 import { wholeNumberUpTo } from './option-parsers.js';
 

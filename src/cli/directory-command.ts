@@ -11,7 +11,7 @@ import {
   type WorkingHours,
 } from '../core/reports/working-time.js';
 import { teamSchema, userSchema, type Team, type User } from '../schema/api.js';
-import { withApiClient } from './incident-command.js';
+import { withApiClient } from './api-client.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 
 /**

@@ -10,9 +10,6 @@
 // let out this way exits 0 but says so loudly.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
-import { loadConfig } from '../config/load.js';
-import { compilePolicy, PolicyIndex } from '../core/policy/compile.js';
-import { onUnavailableFor } from '../core/policy/decide.js';
 import {
   deploySchema,
   DEPLOY_STATUSES,
@@ -31,6 +28,7 @@ import { formatDecision } from './decision-format.js';
 import { addDeployReadCommands } from './deploy-command.js';
 import { collect } from './option-parsers.js';
 import { ExitCode, URL_HELP, type CliIo, type Configure } from './io.js';
+import type { Fallback } from './gate-offline.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 export type OnUnavailable = 'allow' | 'deny';
@@ -167,10 +165,11 @@ export async function runGate(
       );
       return ExitCode.usage;
     }
-    const chosen =
-      options.onUnavailable === undefined && options.config.length > 0
-        ? await fromConfig(options.config, options.service, fallback, io)
-        : fallback;
+    let chosen = fallback;
+    if (options.onUnavailable === undefined && options.config.length > 0) {
+      const { fromConfig } = await import('./gate-offline.js');
+      chosen = await fromConfig(options.config, options.service, fallback, io);
+    }
     return decideWithoutServer(options, chosen, io, error.message);
   }
   io.stdout.write(options.json ? `${JSON.stringify(answer, null, 2)}\n` : formatDecision(answer));
@@ -196,69 +195,6 @@ function optionsOfFields(
     named[`body.labels.${String(index)}`] = `--label ${label}`;
   });
   return named;
-}
-
-interface Fallback {
-  readonly onUnavailable: OnUnavailable;
-  /** Where it was read, for the person reading the log. */
-  readonly source: string;
-  /**
-   * How to make it allow, said after a denial: what decided, not a setting that the
-   * ones above it would override anyway.
-   */
-  readonly toChange: string;
-}
-
-/**
- * onUnavailable as the service's policies in the config files say: deny if any of
- * them says deny. Config with errors holds the deploy (it cannot say what the
- * policies are). A service the files do not define, or one no policy there applies
- * to, leaves the choice to `fallback`: with no policy the files say nothing, and
- * reading that as "allow" would let the deploy out against the variable and the
- * default alike.
- */
-async function fromConfig(
-  paths: readonly string[],
-  serviceName: string,
-  fallback: Fallback,
-  io: CliIo,
-): Promise<Fallback> {
-  const where = paths.join(', ');
-  const { model, issues } = await loadConfig(paths);
-  const errors = issues.filter((issue) => issue.severity === 'error');
-  if (errors.length > 0) {
-    const first = errors[0];
-    io.stderr.write(
-      `headroom gate: --config ${where} has ${errors.length} error(s) (first: ${first?.file}:${first?.line}:${first?.column}: ${first?.message}); run headroom validate ${paths.join(' ')}\n`,
-    );
-    return {
-      onUnavailable: 'deny',
-      source: `--config ${where}, which does not validate`,
-      toChange: `fix the config (headroom validate ${paths.join(' ')})`,
-    };
-  }
-  const service = model.services.find((candidate) => candidate.name === serviceName);
-  if (service === undefined) {
-    io.stderr.write(
-      `headroom gate: --config ${where} does not define service ${serviceName}; onUnavailable comes from ${fallback.source}\n`,
-    );
-    return fallback;
-  }
-  const index = new PolicyIndex(model.policies.map((resource) => compilePolicy(resource.policy)));
-  const policies = index.forService(service);
-  if (policies.length === 0) {
-    io.stderr.write(
-      `headroom gate: no policy in --config ${where} applies to ${serviceName}; onUnavailable comes from ${fallback.source}\n`,
-    );
-    return fallback;
-  }
-  const denying = policies.filter((policy) => policy.onUnavailable === 'deny');
-  return {
-    onUnavailable: onUnavailableFor(policies),
-    source: `the policies in ${where}: ${policies.map((policy) => policy.name).join(', ')}`,
-    // --on-unavailable is the one setting above the files; the variable is below them.
-    toChange: `set onUnavailable: allow in ${denying.length === 1 ? 'policy' : 'policies'} ${denying.map((policy) => policy.name).join(', ')} in ${where} (or pass --on-unavailable allow)`,
-  };
 }
 
 function decideWithoutServer(

@@ -16,7 +16,7 @@ import {
 } from '../schema/heartbeats-api.js';
 import { formatColumns } from './columns.js';
 import { formatHeartbeatDetail, terminalJson } from './heartbeat-format.js';
-import { withApiClient } from './incident-command.js';
+import { withApiClient } from './api-client.js';
 import { wholeNumberUpTo } from './option-parsers.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 

@@ -14,13 +14,7 @@ import {
   runbookDraftSchema,
   timelineEntrySchema,
 } from '../schema/incidents.js';
-import {
-  ApiError,
-  apiClientOptions,
-  createApiClient,
-  formatApiError,
-  type ApiClient,
-} from './api-client.js';
+import { ApiError, withApiClient } from './api-client.js';
 import { formatColumns } from './columns.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 import { collect, positiveInteger } from './option-parsers.js';
@@ -32,33 +26,6 @@ const EXIT_HELP = `
 Reads HEADROOM_TOKEN (declaring and changing need an editor or admin token).
 Exits 0, 2 for a usage error or a request the server refused, 3 when the server
 cannot be reached.`;
-
-/**
- * Runs `work` with a client for the server, turning the API's errors into the
- * command's message and exit code.
- */
-export async function withApiClient(
-  command: string,
-  url: string | undefined,
-  io: CliIo,
-  env: Env,
-  work: (client: ApiClient) => Promise<number>,
-): Promise<number> {
-  let client: ApiClient;
-  try {
-    client = createApiClient(apiClientOptions({ url }, env));
-  } catch (error) {
-    io.stderr.write(`${command}: ${formatApiError(error)}\n`);
-    return ExitCode.usage;
-  }
-  try {
-    return await work(client);
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    io.stderr.write(`${command}: ${formatApiError(error)}\n`);
-    return error.exitCode;
-  }
-}
 
 export interface DeclareOptions {
   readonly title: string;

@@ -6,26 +6,83 @@ import path from 'node:path';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { runApply } from './apply-command.js';
-import { runDiff } from './diff-command.js';
-import { runEval, type EvalFormat } from './eval-command.js';
-import { addGateCommands } from './gate-command.js';
-import { runGeneratePrometheus } from './generate-command.js';
-import { runOnCall } from './oncall-command.js';
-import { runPage } from './page-command.js';
-import { addIncidentCommands } from './incident-command.js';
-import { addReportCommands } from './report-command.js';
-import { addDirectoryCommands } from './directory-command.js';
-import { addHeartbeatCommands } from './heartbeat-command.js';
-import { addApprovalCommands } from './approve-command.js';
-import { runServe } from './serve-command.js';
+import type { EvalFormat } from './eval-command.js';
 import { collect } from './option-parsers.js';
-import { ExitCode, URL_HELP, type CliIo } from './io.js';
-import { runValidate } from './validate-command.js';
+import { ExitCode, URL_HELP, type CliIo, type Configure } from './io.js';
+
+type AddCommands = (
+  program: Command,
+  configure: Configure,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+) => void;
+
+/**
+ * The commands defined in modules of their own, by the top-level names each adds, in
+ * the order help lists them. Only the module of the command asked for is loaded (the
+ * whole set for help or a name none has): `headroom gate` in a CI job should not
+ * spend a second loading the server, the config loader and every other command.
+ */
+const COMMAND_MODULES: readonly {
+  readonly names: readonly string[];
+  readonly load: () => Promise<AddCommands>;
+}[] = [
+  {
+    names: ['gate', 'deploy'],
+    load: async () => (await import('./gate-command.js')).addGateCommands,
+  },
+  {
+    names: ['incident', 'postmortem'],
+    load: async () => (await import('./incident-command.js')).addIncidentCommands,
+  },
+  {
+    names: ['toil', 'report'],
+    load: async () => (await import('./report-command.js')).addReportCommands,
+  },
+  {
+    names: ['user', 'team'],
+    load: async () => (await import('./directory-command.js')).addDirectoryCommands,
+  },
+  {
+    names: ['heartbeat', 'run'],
+    load: async () => (await import('./heartbeat-command.js')).addHeartbeatCommands,
+  },
+  {
+    names: ['approve', 'approvals'],
+    load: async () => (await import('./approve-command.js')).addApprovalCommands,
+  },
+];
+
+/**
+ * The command modules `argv` needs: the one owning its first word; none for a command
+ * defined here or for --version; all of them otherwise (help, a misspelt command), so
+ * that help lists every command and a typo gets its suggestion. A name missing from
+ * the lists only costs time: every module is loaded, and the command is found.
+ */
+function commandModulesFor(argv: readonly string[]): typeof COMMAND_MODULES {
+  const first = argv[0];
+  if (first === undefined) return COMMAND_MODULES;
+  const owner = COMMAND_MODULES.find((module) => module.names.includes(first));
+  if (owner !== undefined) return [owner];
+  return [...INLINE_COMMANDS, '-V', '--version'].includes(first) ? [] : COMMAND_MODULES;
+}
+
+/** The commands defined below, whose work is loaded when they run. */
+const INLINE_COMMANDS: readonly string[] = [
+  'eval',
+  'validate',
+  'generate',
+  'serve',
+  'page',
+  'oncall',
+  'apply',
+  'diff',
+];
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  const program = buildProgram(io, (code) => {
+  const addCommands = await Promise.all(commandModulesFor(argv).map((module) => module.load()));
+  const program = buildProgram(io, addCommands, (code) => {
     exitCode = code;
   });
   try {
@@ -50,7 +107,11 @@ function processIo(): CliIo {
   };
 }
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+function buildProgram(
+  io: CliIo,
+  addCommands: readonly AddCommands[],
+  setExitCode: (code: number) => void,
+): Command {
   const program = new Command('headroom');
   const configure = (command: Command, usage: string): Command =>
     command
@@ -118,6 +179,7 @@ Examples:
 Output: a JSON array with one status per SLO (--format json), or a table for people.`,
     )
     .action(async (options: RawEvalOptions) => {
+      const { runEval } = await import('./eval-command.js');
       setExitCode(
         await runEval(
           {
@@ -148,6 +210,7 @@ Examples:
   headroom validate slos/ services.yaml --json`,
     )
     .action(async (paths: string[], options: { json?: boolean }) => {
+      const { runValidate } = await import('./validate-command.js');
       setExitCode(await runValidate(paths, { json: options.json === true }, io));
     });
 
@@ -173,6 +236,7 @@ Examples:
   headroom generate prometheus -f slos/ -o /etc/prometheus/rules/slos.yml`,
     )
     .action(async (options: { file: string[]; output?: string }) => {
+      const { runGeneratePrometheus } = await import('./generate-command.js');
       setExitCode(await runGeneratePrometheus({ files: options.file, output: options.output }, io));
     });
 
@@ -206,6 +270,7 @@ Examples:
   DATABASE_URL=postgres://headroom@db/headroom headroom serve --listen 0.0.0.0:8420`,
     )
     .action(async (options: { listen: string; dataDir: string; logLevel: string }) => {
+      const { runServe } = await import('./serve-command.js');
       setExitCode(
         await runServe(
           {
@@ -238,6 +303,7 @@ Examples:
         json?: boolean;
         url?: string;
       }) => {
+        const { runPage } = await import('./page-command.js');
         setExitCode(
           await runPage(
             {
@@ -261,6 +327,7 @@ Examples:
     .option('--json', 'print the API answer as JSON')
     .option('--url <url>', URL_HELP)
     .action(async (id: string, options: { json?: boolean; url?: string }) => {
+      const { runPage } = await import('./page-command.js');
       setExitCode(
         await runPage({ kind: 'show', id, json: options.json === true }, options.url, io),
       );
@@ -283,6 +350,7 @@ Reads HEADROOM_TOKEN (an editor or admin token: viewers may not act on pages).
 Exits 0, 2 for a usage error or an unknown page, 3 when the server cannot be reached.`,
       )
       .action(async (id: string, options: { json?: boolean; url?: string }) => {
+        const { runPage } = await import('./page-command.js');
         setExitCode(await runPage({ kind, id, json: options.json === true }, options.url, io));
       });
   }
@@ -309,6 +377,7 @@ Examples:
         schedule: string | undefined,
         options: { at?: string; json?: boolean; url?: string },
       ) => {
+        const { runOnCall } = await import('./oncall-command.js');
         setExitCode(
           await runOnCall(
             { schedule, at: options.at, url: options.url, json: options.json === true },
@@ -318,12 +387,7 @@ Examples:
       },
     );
 
-  addGateCommands(program, configure, io, setExitCode);
-  addIncidentCommands(program, configure, io, setExitCode);
-  addReportCommands(program, configure, io, setExitCode);
-  addDirectoryCommands(program, configure, io, setExitCode);
-  addHeartbeatCommands(program, configure, io, setExitCode);
-  addApprovalCommands(program, configure, io, setExitCode);
+  for (const add of addCommands) add(program, configure, io, setExitCode);
 
   configure(program.command('apply'), 'headroom apply')
     .description(
@@ -345,6 +409,7 @@ Examples:
   HEADROOM_URL=https://headroom.example.com headroom apply -f slos/ --prune`,
     )
     .action(async (options: RawApplyOptions) => {
+      const { runApply } = await import('./apply-command.js');
       setExitCode(
         await runApply(
           { files: options.file, prune: options.prune === true, url: options.url },
@@ -371,6 +436,7 @@ Examples:
   headroom diff -f slos/ --prune --exit-code`,
     )
     .action(async (options: RawApplyOptions & { exitCode?: boolean }) => {
+      const { runDiff } = await import('./diff-command.js');
       setExitCode(
         await runDiff(
           {

@@ -1,5 +1,6 @@
 // Parsers of option values shared by commands: commander reports their errors with the flag.
 import { InvalidArgumentError } from 'commander';
+import { DateTime } from 'luxon';
 
 /** Repeatable options; no default, so that help does not show an empty list. */
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -24,4 +25,14 @@ export function wholeNumberUpTo(maximum: number): (value: string) => number {
     }
     return parsed;
   };
+}
+
+/**
+ * A plain date (2026-12-01) as the start of that day in `zone`, as an ISO instant;
+ * anything else is passed on for the server to read.
+ */
+export function instantOption(text: string, zone: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+  const day = DateTime.fromISO(text, { zone });
+  return day.isValid ? day.startOf('day').toUTC().toISO() : text;
 }

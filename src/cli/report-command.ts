@@ -3,7 +3,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { resolveZone } from '../core/postmortem/markdown.js';
 import { hours } from '../core/reports/toil.js';
@@ -15,7 +14,8 @@ import {
   type ToilSummaryView,
 } from '../schema/reports.js';
 import { formatColumns } from './columns.js';
-import { withApiClient } from './incident-command.js';
+import { withApiClient } from './api-client.js';
+import { instantOption } from './option-parsers.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 
 export interface ToilLogOptions {
@@ -133,16 +133,6 @@ const ACCEPT = {
   markdown: 'text/markdown',
   html: 'text/html',
 } as const;
-
-/**
- * A plain date (2026-12-01) as the start of that day in `zone`, as an ISO instant;
- * anything else is passed on for the server to read.
- */
-export function instantOption(text: string, zone: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
-  const day = DateTime.fromISO(text, { zone });
-  return day.isValid ? day.startOf('day').toUTC().toISO() : text;
-}
 
 export async function runReport(
   options: ReportOptions,

@@ -9,7 +9,8 @@
 // millisecond each, and the gate answers in microseconds, so calendars, their
 // years and the last answer are kept. Every cached value is a pure function of
 // (country, region, types, time zone, year): caching changes no result.
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
 import type { IANAZone } from 'luxon';
 import type { HolidayFreezeSpec, HolidayType } from './model.js';
 import { DAY_MS, firstInstantReading, ianaZone } from './zone-time.js';
@@ -49,6 +50,17 @@ interface YearDays {
 }
 
 const MAX_CACHED_YEARS = 64;
+
+// date-holidays holds every country's rules and takes a quarter of a second to load:
+// it is loaded when a holiday is first asked about, so that what never reads one (the
+// CLI's gate and most of its commands) does not wait for it at every start.
+const requireModule = createRequire(import.meta.url);
+let loadedHolidays: typeof Holidays | undefined;
+
+function holidaysClass(): typeof Holidays {
+  loadedHolidays ??= requireModule('date-holidays') as typeof Holidays;
+  return loadedHolidays;
+}
 
 export class HolidayCalendar {
   private readonly zone: IANAZone;
@@ -175,8 +187,8 @@ export class HolidayCalendar {
     if (cached !== undefined) return cached;
     this.source ??=
       this.region === undefined
-        ? new Holidays(this.country, { types: [...this.types], timezone: this.timeZone })
-        : new Holidays(this.country, this.region, {
+        ? new (holidaysClass())(this.country, { types: [...this.types], timezone: this.timeZone })
+        : new (holidaysClass())(this.country, this.region, {
             types: [...this.types],
             timezone: this.timeZone,
           });
@@ -224,7 +236,7 @@ let directory: Holidays | undefined;
 let countries: Readonly<Record<string, string>> | undefined;
 
 function holidayDirectory(): Holidays {
-  directory ??= new Holidays();
+  directory ??= new (holidaysClass())();
   return directory;
 }
 
@@ -253,7 +265,10 @@ export function holidayTimeZones(country: string, region: string | undefined): r
   const key = `${country}|${region ?? ''}`;
   let zones = zonesByPlace.get(key);
   if (zones === undefined) {
-    const calendar = region === undefined ? new Holidays(country) : new Holidays(country, region);
+    const calendar =
+      region === undefined
+        ? new (holidaysClass())(country)
+        : new (holidaysClass())(country, region);
     zones = calendar.getTimezones();
     zonesByPlace.set(key, zones);
   }
