@@ -227,7 +227,7 @@ function decideWithoutServer(
   return allowed ? ExitCode.ok : ExitCode.unreachable;
 }
 
-/** The decision for a person: the verdict, every reason in full, what would lift them. */
+/** `headroom deploy record`: a deploy as CI tells it, after it went out (or failed). */
 export interface DeployRecordOptions {
   readonly service: string;
   readonly status: (typeof DEPLOY_STATUSES)[number];

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { bootstrapAdminToken } from '../app/bootstrap.js';
+import { loadHolidayRules } from '../core/policy/holidays.js';
 import { CredentialCache } from '../app/credential-cache.js';
 import { countHeartbeatSlos } from '../app/heartbeat-slos.js';
 import { evaluateHeartbeats, replayUnfoldedPings } from '../app/heartbeats.js';
@@ -65,6 +66,7 @@ export async function startHeadroom(options: HeadroomOptions): Promise<RunningHe
   const database = openDatabase(options.database);
   try {
     await migrateToLatest(database.db);
+    loadHolidayRules();
     const clock = options.clock ?? systemClock;
     const store = kyselyStore(database.db, database.dialect, false, database.batchWriter);
     const catalog = new LiveSlos(store, clock);

@@ -62,6 +62,11 @@ function holidaysClass(): typeof Holidays {
   return loadedHolidays;
 }
 
+/** Loads date-holidays now: a server does at start, so that no request waits for it. */
+export function loadHolidayRules(): void {
+  holidaysClass();
+}
+
 export class HolidayCalendar {
   private readonly zone: IANAZone;
   private source: Holidays | undefined;
