@@ -17,6 +17,7 @@ import {
 import { up as addPageServices } from './migrations/0014-page-services.js';
 import { down as unchainPings, up as chainPings } from './migrations/0018-heartbeat-ping-chains.js';
 import type { Page } from '../core/alerts/grouping.js';
+import { alertKey, serviceKey } from '../core/alerts/page-keys.js';
 
 const pageRecord = (id: string, openedAt: number, services: string[]): Page => ({
   id,
@@ -653,6 +654,52 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     await addPageServices(database.db);
     expect(await ids(['ledger'])).toEqual(['p1']);
     expect(await ids(['search'])).toEqual(['p3', 'p2']);
+  });
+
+  it('finds an open page by the keys of the alerts it holds now, and a resolved one by none', async () => {
+    const alert = (key: string): Page['alerts'][number] => ({
+      id: `p1.${key}`,
+      key,
+      source: 'webhook',
+      integration: 'hooks',
+      dedupKey: key,
+      senderGroup: undefined,
+      status: 'triggered',
+      summary: key,
+      severity: 'critical',
+      service: 'checkout',
+      labels: {},
+      annotations: {},
+      runbookUrl: undefined,
+      links: [],
+      startsAt: 1_000,
+      endsAt: undefined,
+      firstSeenAt: 1_000,
+      lastSeenAt: 1_000,
+      triggerCount: 1,
+      acknowledgedAt: undefined,
+      resolvedAt: undefined,
+    });
+    const page = (keys: string[], services: string[]): Page => ({
+      ...pageRecord('p1', 1_000, services),
+      alerts: keys.map(alert),
+    });
+    const found = async (key: string) =>
+      (await store.listOpenPagesFor([key])).map((each) => each.id);
+    await store.putPage(page(['disk', 'cpu'], ['checkout']));
+    expect(await found(alertKey('disk'))).toEqual(['p1']);
+    expect(await found(serviceKey('checkout'))).toEqual(['p1']);
+    // Written again with one alert gone, one come and its service changed: only the
+    // keys it has now find it.
+    await store.putPage(page(['cpu', 'memory'], ['search']));
+    expect(await found(alertKey('disk'))).toEqual([]);
+    expect(await found(alertKey('cpu'))).toEqual(['p1']);
+    expect(await found(alertKey('memory'))).toEqual(['p1']);
+    expect(await found(serviceKey('checkout'))).toEqual([]);
+    expect(await found(serviceKey('search'))).toEqual(['p1']);
+    await store.putPage({ ...page(['cpu', 'memory'], ['search']), status: 'resolved' });
+    expect(await found(alertKey('cpu'))).toEqual([]);
+    expect(await found(serviceKey('search'))).toEqual([]);
   });
 
   it('deletes old pings a chunk at a time until none is left, and keeps the rest', async () => {

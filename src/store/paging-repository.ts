@@ -145,22 +145,16 @@ export function pagingRepository(db: Kysely<DatabaseSchema>, dialect: Dialect): 
           }),
         )
         .execute();
-      await db.deleteFrom('page_keys').where('page_id', '=', page.id).execute();
-      await db.deleteFrom('page_services').where('page_id', '=', page.id).execute();
-      const services = [...new Set(page.services)];
-      if (services.length > 0) {
-        await db
-          .insertInto('page_services')
-          .values(services.map((service) => ({ service, page_id: page.id })))
-          .execute();
-      }
-      const keys = page.status === 'resolved' ? [] : pageKeys(page);
-      if (keys.length > 0) {
-        await db
-          .insertInto('page_keys')
-          .values(keys.map((key) => ({ key, page_id: page.id })))
-          .execute();
-      }
+      // A page gains an alert or two at a time and may hold hundreds: its keys and
+      // services are written as they change, not deleted and written again whole.
+      await replacePageRows(
+        db,
+        'page_keys',
+        'key',
+        page.id,
+        page.status === 'resolved' ? [] : pageKeys(page),
+      );
+      await replacePageRows(db, 'page_services', 'service', page.id, page.services);
     },
 
     async getEscalation(pageId) {
@@ -390,4 +384,37 @@ function storedEscalationOf(
   revision: number,
 ): StoredEscalation {
   return { pageId, state: decodeJson(escalation), revision };
+}
+
+/** Makes a page's rows in `table` hold exactly `values`: deletes the others, inserts the new. */
+async function replacePageRows(
+  db: Kysely<DatabaseSchema>,
+  table: 'page_keys' | 'page_services',
+  column: 'key' | 'service',
+  pageId: string,
+  values: readonly string[],
+): Promise<void> {
+  if (values.length === 0) {
+    await db.deleteFrom(table).where('page_id', '=', pageId).execute();
+    return;
+  }
+  const wanted = new Set(values);
+  const { rows } = await sql<{ value: string }>`
+    select ${sql.ref(column)} as value from ${sql.table(table)} where page_id = ${pageId}`.execute(
+    db,
+  );
+  const stored = new Set(rows.map((row) => row.value));
+  const gone = [...stored].filter((value) => !wanted.has(value));
+  const added = [...wanted].filter((value) => !stored.has(value));
+  if (gone.length > 0) {
+    await db
+      .deleteFrom(table)
+      .where('page_id', '=', pageId)
+      .where(sql.ref(column), 'in', gone)
+      .execute();
+  }
+  if (added.length > 0) {
+    await sql`insert into ${sql.table(table)} (${sql.ref(column)}, page_id)
+      values ${sql.join(added.map((value) => sql`(${value}, ${pageId})`))}`.execute(db);
+  }
 }
