@@ -399,11 +399,9 @@ async function replacePageRows(
     return;
   }
   const wanted = new Set(values);
-  const { rows } = await sql<{ value: string }>`
-    select ${sql.ref(column)} as value from ${sql.table(table)} where page_id = ${pageId}`.execute(
-    db,
-  );
-  const stored = new Set(rows.map((row) => row.value));
+  const storedRows = sql<{ value: string }>`
+    select ${sql.ref(column)} as value from ${sql.table(table)} where page_id = ${pageId}`;
+  const stored = new Set((await storedRows.execute(db)).rows.map((row) => row.value));
   const gone = [...stored].filter((value) => !wanted.has(value));
   const added = [...wanted].filter((value) => !stored.has(value));
   if (gone.length > 0) {
