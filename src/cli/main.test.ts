@@ -37,6 +37,27 @@ describe('main', () => {
     expect(result.stdout).toContain('Exit codes: 0 ok, 1 the answer is no, 2 usage or input error');
   });
 
+  it('finds each command of the help when that command alone is asked for', async () => {
+    // main.ts loads only the module of the command asked for: a name it maps to the
+    // wrong module would be an unknown command there, though listed in the help.
+    const help = (await run(['--help'])).stdout;
+    const listing = help.split('\nCommands:\n')[1]?.split('\n\n')[0] ?? '';
+    const names = listing
+      .split('\n')
+      .map((line) => /^ {2}([a-z-]+)/.exec(line)?.[1])
+      .filter((name): name is string => name !== undefined && name !== 'help');
+    expect(names).toEqual(expect.arrayContaining(['eval', 'serve', 'gate', 'deploy', 'run']));
+    for (const name of names) {
+      const result = await run([name, '--help']);
+      expect({ name, code: result.code, stderr: result.stderr }).toEqual({
+        name,
+        code: 0,
+        stderr: '',
+      });
+      expect(result.stdout).toContain(`Usage: headroom ${name}`);
+    }
+  });
+
   it('shows help for one command, with examples of its input', async () => {
     for (const args of [
       ['eval', '--help'],
