@@ -7,11 +7,11 @@
 // transaction as the events it covers, compare-and-set: every run and every missed
 // slot is counted once, whichever instance counts and whenever one crashes.
 import type { FinishedRun } from '../core/heartbeats/state.js';
-import { effectiveKind, type PingKind } from '../core/heartbeats/model.js';
+import { effectiveKind, ranTooFast } from '../core/heartbeats/model.js';
 import { minuteCounts, runOutcomes, type PauseInterval } from '../core/heartbeats/runs.js';
 import type { CompiledHeartbeat } from '../core/heartbeats/compile.js';
 import type { SliSource } from '../core/slo/model.js';
-import { definitionsByName } from './heartbeats.js';
+import { definitionsByName, pingOfRecord } from './heartbeats.js';
 import type {
   EventCountsRecord,
   HeartbeatPingRecord,
@@ -150,11 +150,7 @@ async function countOne(
 
 /** A stored completion as the run it ended; what the SLO judges is kept with it. */
 function finishedRunOf(compiled: CompiledHeartbeat, ping: HeartbeatPingRecord): FinishedRun {
-  const kind = effectiveKind({
-    at: ping.at,
-    kind: ping.kind as PingKind,
-    ...(ping.exitStatus === null ? {} : { exitStatus: ping.exitStatus }),
-  });
+  const kind = effectiveKind(pingOfRecord(ping));
   const durationMs = ping.durationMs ?? undefined;
   return {
     runId: ping.runId ?? undefined,
@@ -165,8 +161,7 @@ function finishedRunOf(compiled: CompiledHeartbeat, ping: HeartbeatPingRecord): 
     exitStatus: ping.exitStatus ?? undefined,
     // Lateness is counted by missed slots, not by the run.
     onTime: true,
-    tooFast:
-      compiled.minRunMs !== undefined && durationMs !== undefined && durationMs < compiled.minRunMs,
+    tooFast: ranTooFast(compiled.minRunMs, kind, durationMs),
     overran: durationMs !== undefined && durationMs > compiled.maxRunMs,
   };
 }

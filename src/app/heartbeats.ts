@@ -466,7 +466,7 @@ export async function replayUnfoldedPings(deps: AppDependencies): Promise<number
 }
 
 /** A stored ping as the state machine takes it, as it took it when the ping came. */
-function pingOfRecord(record: HeartbeatPingRecord): HeartbeatPing {
+export function pingOfRecord(record: HeartbeatPingRecord): HeartbeatPing {
   return {
     at: record.at,
     kind: record.kind as HeartbeatPing['kind'],

@@ -22,7 +22,7 @@ export const heartbeatSchema = z
         'A run started with /start and not ended this long after makes the check late (maxRunTime; default: the grace)',
     }),
     minRunSeconds: z.number().nullable().meta({
-      description: 'Runs ending sooner are flagged tooFast (minRunTime); null: none set',
+      description: 'Runs succeeding sooner are flagged tooFast (minRunTime); null: none set',
     }),
     status: z.enum(HEARTBEAT_STATUSES),
     pingUrl: z.string().optional().meta({
@@ -60,7 +60,7 @@ export const heartbeatPingSchema = z
     durationSeconds: z.number().nullable(),
     tooFast: z.boolean().meta({
       description:
-        "The run ended sooner than the check's minRunTime after its start: suspiciously fast",
+        "The run succeeded sooner than the check's minRunTime after its start: suspiciously fast (a failure is not flagged, however fast)",
     }),
     overran: z.boolean().meta({
       description: "The run took longer than the check's maxRunTime: the check went late meanwhile",

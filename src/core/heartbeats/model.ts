@@ -16,7 +16,7 @@ export interface HeartbeatDefinition {
   /** A run opened with /start that has not ended this long after it started takes
    * the check down. Unset: graceMs, which is exactly healthchecks' rule. */
   readonly maxRunMs?: number;
-  /** Runs that end sooner than this after their /start are flagged too fast. */
+  /** Runs that succeed sooner than this after their /start are flagged too fast. */
   readonly minRunMs?: number;
   /** healthchecks' `manual_resume`: a paused check ignores pings until resumed. */
   readonly manualResume?: boolean;
@@ -59,4 +59,18 @@ export function effectiveKind(ping: HeartbeatPing): PingKind {
     return ping.kind;
   }
   return ping.exitStatus === 0 ? 'success' : 'fail';
+}
+
+/**
+ * A run that succeeded sooner than minRunMs after its start: suspiciously fast (a
+ * backup that found nothing to copy). A failure is flagged as one, however fast.
+ */
+export function ranTooFast(
+  minRunMs: number | undefined,
+  kind: PingKind,
+  durationMs: number | null | undefined,
+): boolean {
+  return (
+    kind === 'success' && minRunMs !== undefined && durationMs != null && durationMs < minRunMs
+  );
 }

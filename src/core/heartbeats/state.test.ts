@@ -289,6 +289,11 @@ describe('runs: start, finish, max run, too fast', () => {
       overran: false,
       exitStatus: 0,
     });
+    // A failure is flagged as one, however fast.
+    expect(applyPing(check, fast.state, exitStatusPing(t0 + 10_000, 2)).finished[0]).toMatchObject({
+      outcome: 'fail',
+      tooFast: false,
+    });
     const slow = applyPing(check, fast.state, success(t0 + 4 * HOUR));
     expect(slow.finished[0]).toMatchObject({ tooFast: false, overran: true });
     // The run deadline passed before the completion: down, then recovered.

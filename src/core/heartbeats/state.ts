@@ -28,6 +28,7 @@ import type { CompiledHeartbeat } from './compile.js';
 import {
   effectiveKind,
   MAX_OPEN_RUNS,
+  ranTooFast,
   RUN_PAIRING_WINDOW_MS,
   type HeartbeatPing,
   type HeartbeatStatus,
@@ -240,8 +241,7 @@ export function applyPing(
     outcome,
     exitStatus: ping.exitStatus,
     onTime: dueBy === null || beganAt < dueBy,
-    tooFast:
-      compiled.minRunMs !== undefined && durationMs !== undefined && durationMs < compiled.minRunMs,
+    tooFast: ranTooFast(compiled.minRunMs, outcome, durationMs),
     overran: durationMs !== undefined && durationMs > compiled.maxRunMs,
   };
   // healthchecks clears its running state on any failure and on a success without

@@ -12,6 +12,7 @@ import {
   getHeartbeat,
   listHeartbeats,
   PING_BODY_LIMIT_BYTES,
+  pingOfRecord,
   runIdOf,
   signalOf,
   transitionText,
@@ -19,6 +20,7 @@ import {
   type HeartbeatView,
   type PingInput,
 } from '../../app/heartbeats.js';
+import { effectiveKind, ranTooFast } from '../../core/heartbeats/model.js';
 import { AppError } from '../../app/errors.js';
 import { mayEditTeam, type Principal } from '../../app/principal.js';
 import type { HeartbeatPingRecord } from '../../app/ports/records.js';
@@ -408,7 +410,7 @@ function pingView(ping: HeartbeatPingRecord, resource: HeartbeatResource) {
     exitStatus: ping.exitStatus,
     runId: ping.runId,
     durationSeconds: ping.durationMs === null ? null : ping.durationMs / 1000,
-    tooFast: minRunMs !== undefined && ping.durationMs !== null && ping.durationMs < minRunMs,
+    tooFast: ranTooFast(minRunMs, effectiveKind(pingOfRecord(ping)), ping.durationMs),
     overran: ping.durationMs !== null && ping.durationMs > maxRunMs,
     body: ping.body,
     bodyBytes: ping.bodyBytes,
