@@ -246,6 +246,9 @@ describe('holiday freezes: properties', () => {
           const fresh = new HolidayCalendar('NL', undefined, ['public'], 'Europe/Amsterdam');
           for (const instant of [ms, ms + 3_600_000, ms - 86_400_000]) {
             expect(shared.segmentAt(instant)).toEqual(fresh.segmentAt(instant));
+            // A look ahead between two, as a freeze's end is looked up.
+            const ahead = instant + 2 * 86_400_000;
+            expect(shared.segmentAhead(ahead)).toEqual(fresh.segmentAt(ahead));
           }
         },
       ),

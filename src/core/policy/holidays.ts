@@ -75,6 +75,7 @@ export class HolidayCalendar {
   /** Days of the local years around a UTC year: every day that overlaps it. */
   private readonly daysByUtcYear = new Map<number, YearDays>();
   private last: HolidaySegment | undefined;
+  private lastAhead: HolidaySegment | undefined;
 
   constructor(
     readonly country: string,
@@ -103,13 +104,18 @@ export class HolidayCalendar {
 
   /**
    * The segment at an instant away from the gate's own (looking ahead for the freeze
-   * that follows one): not remembered, so that the next check at the gate's instant
-   * still finds its segment, and with it the same freeze and its description.
+   * that follows one): remembered apart, so that the next check at the gate's instant
+   * still finds its segment, and with it the same freeze and its description. While a
+   * freeze holds, every check looks ahead from the same instant, its end.
    */
   segmentAhead(atMs: number): HolidaySegment {
     const last = this.last;
     if (last !== undefined && last.startMs <= atMs && atMs < last.endMs) return last;
-    return this.computeSegment(atMs);
+    const ahead = this.lastAhead;
+    if (ahead !== undefined && ahead.startMs <= atMs && atMs < ahead.endMs) return ahead;
+    const segment = this.computeSegment(atMs);
+    this.lastAhead = segment;
+    return segment;
   }
 
   /** The holiday days of a local calendar year, in order (for reports and tests). */

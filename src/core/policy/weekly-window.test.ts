@@ -12,6 +12,7 @@ import {
 } from './weekly-window.js';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 const WEEK_MINUTES = 7 * 24 * 60;
 
 function weekly(text: string): WeeklyTime {
@@ -282,6 +283,9 @@ describe('WeeklyWindow: properties over zones with and without DST', () => {
         const lookups = list.flatMap((ms) => [ms, ms + HOUR_MS, ms - 7 * HOUR_MS]);
         for (const ms of lookups) {
           expect(remembering.segmentAt(ms)).toEqual(new WeeklyWindow(spec).segmentAt(ms));
+          // A look ahead between two, as a freeze's end is looked up.
+          const ahead = ms + 3 * DAY_MS;
+          expect(remembering.segmentAhead(ahead)).toEqual(new WeeklyWindow(spec).segmentAt(ahead));
         }
       }),
       { numRuns: 200 },

@@ -94,6 +94,7 @@ export class WeeklyWindow {
   // The answer depends only on the instant; most lookups fall in the segment of
   // the one before, and the zone arithmetic costs microseconds, so remember it.
   private last: WindowSegment | undefined;
+  private lastAhead: WindowSegment | undefined;
 
   constructor(readonly spec: Pick<WindowFreezeSpec, 'from' | 'to' | 'timeZone'>) {
     this.zone = ianaZone(spec.timeZone);
@@ -117,13 +118,18 @@ export class WeeklyWindow {
 
   /**
    * The segment at an instant away from the gate's own (looking ahead for the freeze
-   * that follows one): not remembered, so that the next check at the gate's instant
-   * still finds its segment, and with it the same freeze and its description.
+   * that follows one): remembered apart, so that the next check at the gate's instant
+   * still finds its segment, and with it the same freeze and its description. While a
+   * freeze holds, every check looks ahead from the same instant, its end.
    */
   segmentAhead(atMs: number): WindowSegment {
     const last = this.last;
     if (last !== undefined && last.startMs <= atMs && atMs < last.endMs) return last;
-    return this.computeSegment(atMs);
+    const ahead = this.lastAhead;
+    if (ahead !== undefined && ahead.startMs <= atMs && atMs < ahead.endMs) return ahead;
+    const segment = this.computeSegment(atMs);
+    this.lastAhead = segment;
+    return segment;
   }
 
   private computeSegment(atMs: number): WindowSegment {
