@@ -416,5 +416,17 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     expect(download.suggestedFilename()).toBe('reliability-payments-2026-10-02-2026-10-31.md');
     expect(readFileSync(await download.path(), 'utf8')).toBe(markdown.text);
     expect(markdown.text).toContain('Toil: 1.5 h of');
+
+    // The HTML version fits its page: a figure column's heading wraps, or the table
+    // would be wider than the text and scroll.
+    const html = await headroom.call('GET', `/api/v1/reports/reliability?${apiQuery}&format=html`);
+    await page.setContent(html.text);
+    const tables = await page.$$eval('.table-scroll', (scrollers) =>
+      (scrollers as unknown as { scrollWidth: number; clientWidth: number }[]).map(
+        (scroller) => scroller.scrollWidth - scroller.clientWidth,
+      ),
+    );
+    expect(tables.length).toBeGreaterThan(0);
+    expect(tables.filter((overflow) => overflow > 0)).toEqual([]);
   });
 });

@@ -956,6 +956,8 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; }
 th, td { border-bottom: 1px solid var(--border); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--head); font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* A figure stays on one line; its column's heading may wrap, or the table outgrows the page. */
+th.num { white-space: normal; }
 .warning { border-left: 4px solid var(--bad); background: var(--head); padding: 8px 12px; margin: 8px 0; }
 figure { margin: 8px 0 16px; }
 figcaption { color: var(--muted); font-size: 0.9em; }
