@@ -190,6 +190,9 @@ describe('derived figures', () => {
     expect(percent(-0.0000001, 1)).toBe('0%');
     expect(hours(74_070)).toBe('1,234.5 h');
     expect(hours(60)).toBe('1 h');
+    // Some toil, though it rounds to none: not "0 h".
+    expect(hours(0.9)).toBe('< 0.1 h');
+    expect(hours(0)).toBe('0 h');
   });
 });
 

@@ -522,11 +522,13 @@ function percent(fraction: number): string {
 
 /**
  * Toil and working time as every view prints them (report, CLI, warnings; the web UI
- * the same way): hours with one decimal and thousands separators, 1,234.5 h.
+ * the same way): hours with one decimal and thousands separators, 1,234.5 h. Some
+ * toil that rounds to none reads "< 0.1 h": "0 h of toil, over the cap" would not add up.
  */
 export function hours(minutes: number): string {
   if (!Number.isFinite(minutes)) return '—';
   const tenths = Math.round(minutes / 6);
+  if (tenths === 0 && minutes > 0) return '< 0.1 h';
   const whole = Math.trunc(tenths / 10);
   const rest = Math.abs(tenths % 10);
   const sign = tenths < 0 && whole === 0 ? '-' : '';

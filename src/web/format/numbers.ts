@@ -43,7 +43,8 @@ export const formatCount = (count: number): string => counts.format(count);
 
 const tenths = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
-/** Toil and working time in hours, as the report and the CLI print them: 90 -> "1.5 h". */
-export const formatHours = (minutes: number): string => `${tenths.format(minutes / 60)} h`;
+/** Toil and working time in hours, as the report and the CLI print them: 90 -> "1.5 h", 2 -> "< 0.1 h". */
+export const formatHours = (minutes: number): string =>
+  minutes > 0 && minutes < 3 ? '< 0.1 h' : `${tenths.format(minutes / 60)} h`;
 
 export const NO_EVENTS_TEXT = NO_EVENTS;
