@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { timeAxisLabels } from '../../src/web/charts/time-axis.js';
 import { BUDGET_FORMAT, BURN_FORMAT, SLI_FORMAT } from '../../src/web/screens/slo/chart-formats.js';
 import { failureCausesText, ruleText } from '../../src/web/format/change-failure.js';
+import { formatHours } from '../../src/web/format/numbers.js';
 import { formatRunDuration } from '../../src/web/format/run-time.js';
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
@@ -111,5 +112,18 @@ describe('a heartbeat run’s duration', () => {
   it('gives tenths of a second under a minute', () => {
     expect(formatRunDuration(2.44)).toBe('2.4s');
     expect(formatRunDuration(59.99)).toBe('1m');
+  });
+});
+
+describe('toil hours', () => {
+  // Some toil that rounds to none is not "0 h".
+  it.each<[number, string]>([
+    [0, '0 h'],
+    [0.9, '< 0.1 h'],
+    [3, '0.1 h'],
+    [90, '1.5 h'],
+    [74_070, '1,234.5 h'],
+  ])('%s minutes read %s, as the report and the CLI print them', (minutes, text) => {
+    expect(formatHours(minutes)).toBe(text);
   });
 });
