@@ -63,7 +63,17 @@ async function loadedBy(args: readonly string[]): Promise<{ ours: string[]; pack
   return { ours: [...new Set(ours)], packages: [...new Set(packages)] };
 }
 
-const HEAVY_PACKAGES = ['fastify', 'kysely', 'better-sqlite3', 'pg', 'yaml', 'date-holidays'];
+// undici: its HTTP parser is WebAssembly, whose optimising compile the process waits
+// for at exit (a quarter of a second); the CLI talks through node:http (http-exchange.ts).
+const HEAVY_PACKAGES = [
+  'fastify',
+  'kysely',
+  'better-sqlite3',
+  'pg',
+  'yaml',
+  'date-holidays',
+  'undici',
+];
 
 describe('what the CLI loads to start', () => {
   it('the gate loads neither the server, the store, the config loader nor the holidays', async () => {
@@ -71,6 +81,12 @@ describe('what the CLI loads to start', () => {
     expect(ours).toContain('cli/gate-command.js');
     expect(ours.filter((file) => /^(server|store|config|app)\//.test(file))).toEqual([]);
     expect(ours).not.toContain('cli/incident-command.js');
+    expect(packages.filter((name) => HEAVY_PACKAGES.includes(name))).toEqual([]);
+  });
+
+  it('the gate asking a server loads no undici', async () => {
+    const { packages } = await loadedBy(['gate', 'checkout', '--actor', 'ci']);
+    expect(packages).toContain('zod');
     expect(packages.filter((name) => HEAVY_PACKAGES.includes(name))).toEqual([]);
   });
 

@@ -227,6 +227,10 @@ describe('headroom heartbeat and headroom run', () => {
     const run = await runCli(['run', '--ping-url', `${pingUrl}/`, '--', 'true'], headroom.url);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect((await check()).status).toBe('up');
+    const { pings } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pings: { userAgent: string | null }[];
+    };
+    expect(pings[0]?.userAgent).toBe('headroom-run');
     const unknown = `${headroom.url}/ping/00000000-0000-4000-8000-000000000000`;
     const missed = await runCli(['run', '--ping-url', unknown, '--', 'true'], headroom.url);
     expect(missed.code).toBe(0);
@@ -241,6 +245,11 @@ describe('headroom heartbeat and headroom run', () => {
     expect(run.code).toBe(4);
     expect(run.stdout).toBe('still here\n');
     expect(run.stderr).toContain('running the command without pings');
+
+    const dead = 'http://127.0.0.1:1/ping/00000000-0000-4000-8000-000000000000';
+    const pinged = await runCli(['run', '--ping-url', dead, '--', 'sh', '-c', 'exit 5'], dead);
+    expect(pinged.code).toBe(5);
+    expect(pinged.stderr).toContain(`could not ping ${dead} (connect ECONNREFUSED 127.0.0.1:1)`);
   });
 
   it('ends the run when the command exits, not when a process it left behind does', async () => {
@@ -307,6 +316,11 @@ describe('headroom heartbeat and headroom run', () => {
     expect(run.stdout).toBe('ran\n');
     expect(run.stderr).toContain('may not read the ping URL of "nightly-report"');
     expect(run.stderr).toContain('running the command without pings');
+
+    const dead = 'http://127.0.0.1:1/ping/00000000-0000-4000-8000-000000000000';
+    const pinged = await runCli(['run', '--ping-url', dead, '--', 'sh', '-c', 'exit 5'], dead);
+    expect(pinged.code).toBe(5);
+    expect(pinged.stderr).toContain(`could not ping ${dead} (connect ECONNREFUSED 127.0.0.1:1)`);
   });
 
   it('lists since when a run is going', async () => {

@@ -1,9 +1,9 @@
 // The CLI's side of the Headroom API: one call, one parsed answer, or one ApiError
 // that already knows the exit code and says what went wrong in words a person can
 // act on (which URL, which field). Commands print `formatApiError` and return.
-import { request } from 'undici';
 import type { z } from 'zod';
 import { problemSchema, type Problem } from '../schema/api.js';
+import { exchange } from './http-exchange.js';
 import { ExitCode, type CliIo, type Env } from './io.js';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8420';
@@ -95,18 +95,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     let text: string;
     let redirect: string | undefined;
     try {
-      const response = await request(target, {
+      const answer = await exchange(new URL(target), {
         method,
         headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-        // One call per command: a kept-alive socket would hold the process open.
-        reset: true,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeoutMs,
       });
-      status = response.statusCode;
-      const location = response.headers.location;
-      redirect = Array.isArray(location) ? location[0] : location;
-      text = await response.body.text();
+      status = answer.status;
+      redirect = answer.headers.location;
+      text = answer.text;
     } catch (error) {
       throw new ApiError(
         `cannot reach the Headroom server at ${base}: ${networkReason(error, timeoutMs)}; is it running? (set --url or HEADROOM_URL)`,
@@ -287,7 +284,7 @@ function networkReason(error: unknown, timeoutMs: number): string {
     code?: string;
     message?: string;
   };
-  if (name === 'TimeoutError' || name === 'AbortError' || code?.includes('TIMEOUT') === true) {
+  if (name === 'TimeoutError') {
     return `no answer within ${timeoutMs / 1000} s`;
   }
   switch (code) {
@@ -297,7 +294,6 @@ function networkReason(error: unknown, timeoutMs: number): string {
     case 'EAI_AGAIN':
       return 'unknown host';
     case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
       return 'the connection was closed';
     default:
       return message ?? String(error);

@@ -17,6 +17,7 @@ import {
 import { formatColumns } from './columns.js';
 import { formatHeartbeatDetail, terminalJson } from './heartbeat-format.js';
 import { withApiClient } from './api-client.js';
+import { exchange } from './http-exchange.js';
 import { wholeNumberUpTo } from './option-parsers.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 
@@ -248,14 +249,14 @@ async function sendPing(
   io: CliIo,
 ): Promise<void> {
   try {
-    const response = await fetch(`${pingUrl}${signal}`, {
+    const response = await exchange(new URL(`${pingUrl}${signal}`), {
       method: 'POST',
       body: body ?? '',
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      signal: AbortSignal.timeout(PING_TIMEOUT_MS),
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'user-agent': 'headroom-run' },
+      timeoutMs: PING_TIMEOUT_MS,
     });
-    if (response.ok) return;
-    const answer = (await response.text().catch(() => '')).trim().slice(0, 300);
+    if (response.status >= 200 && response.status < 300) return;
+    const answer = response.text.trim().slice(0, 300);
     const hint =
       response.status === 404
         ? ': no check has this URL; copy it from `headroom heartbeat show <name>` or the check’s page'
