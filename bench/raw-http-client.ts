@@ -1,9 +1,9 @@
 // A load generator's HTTP/1.1 client, as light as it can be: kept-alive sockets, the
-// request written as one string, the answer read only as far as its status and its
-// length. An open loop is timed from when each request was due, so the generator's
-// own pauses count against the server; undici (its parser in WebAssembly, its objects
-// per request) left the generator 2 to 5 ms late at its 99th percentile on a core of
-// its own.
+// most recently freed used first, the request written as one string, the answer read
+// only as far as its status and its length. An open loop is timed from when each
+// request was due, so whatever the generator spends on a request counts against the
+// server; a general client (undici's pool, its parser in WebAssembly) does far more
+// per request than a bench needs.
 import { connect, type Socket } from 'node:net';
 
 const HEADER_END = Buffer.from('\r\n\r\n');
