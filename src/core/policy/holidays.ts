@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import type Holidays from 'date-holidays';
 import type { IANAZone } from 'luxon';
 import type { HolidayFreezeSpec, HolidayType } from './model.js';
+import { SegmentedCalendar } from './segmented-calendar.js';
 import { DAY_MS, firstInstantReading, ianaZone } from './zone-time.js';
 
 /** One local day with at least one holiday on it. */
@@ -67,15 +68,13 @@ export function loadHolidayRules(): void {
   holidaysClass();
 }
 
-export class HolidayCalendar {
+export class HolidayCalendar extends SegmentedCalendar<HolidaySegment> {
   private readonly zone: IANAZone;
   private source: Holidays | undefined;
   /** Holiday names per local date, by the year date-holidays was asked for. */
   private readonly namesByYear = new Map<number, ReadonlyMap<string, readonly string[]>>();
   /** Days of the local years around a UTC year: every day that overlaps it. */
   private readonly daysByUtcYear = new Map<number, YearDays>();
-  private last: HolidaySegment | undefined;
-  private lastAhead: HolidaySegment | undefined;
 
   constructor(
     readonly country: string,
@@ -83,6 +82,7 @@ export class HolidayCalendar {
     readonly types: readonly HolidayType[],
     readonly timeZone: string,
   ) {
+    super();
     this.zone = ianaZone(timeZone);
     if (holidayCountries()[country] === undefined) {
       throw new RangeError(
@@ -94,36 +94,12 @@ export class HolidayCalendar {
     }
   }
 
-  segmentAt(atMs: number): HolidaySegment {
-    const last = this.last;
-    if (last !== undefined && last.startMs <= atMs && atMs < last.endMs) return last;
-    const segment = this.computeSegment(atMs);
-    this.last = segment;
-    return segment;
-  }
-
-  /**
-   * The segment at an instant away from the gate's own (looking ahead for the freeze
-   * that follows one): remembered apart, so that the next check at the gate's instant
-   * still finds its segment, and with it the same freeze and its description. While a
-   * freeze holds, every check looks ahead from the same instant, its end.
-   */
-  segmentAhead(atMs: number): HolidaySegment {
-    const last = this.last;
-    if (last !== undefined && last.startMs <= atMs && atMs < last.endMs) return last;
-    const ahead = this.lastAhead;
-    if (ahead !== undefined && ahead.startMs <= atMs && atMs < ahead.endMs) return ahead;
-    const segment = this.computeSegment(atMs);
-    this.lastAhead = segment;
-    return segment;
-  }
-
   /** The holiday days of a local calendar year, in order (for reports and tests). */
   daysOfYear(year: number): readonly HolidayDay[] {
     return this.yearDays(year).days.filter((day) => day.date.startsWith(`${year}-`));
   }
 
-  private computeSegment(atMs: number): HolidaySegment {
+  protected computeSegment(atMs: number): HolidaySegment {
     if (!Number.isFinite(atMs)) throw new RangeError(`not an instant: ${atMs}`);
     const utcYear = new Date(atMs).getUTCFullYear();
     const { days, runs } = this.yearDays(utcYear);

@@ -5,6 +5,7 @@
 // spring one an hour shorter.
 import type { IANAZone } from 'luxon';
 import type { WeeklyTime, WindowFreezeSpec } from './model.js';
+import { SegmentedCalendar } from './segmented-calendar.js';
 import {
   DAY_MS,
   firstInstantReading,
@@ -87,16 +88,13 @@ export interface WindowSegment {
 }
 
 /** A weekly window ready for lookups; it remembers the last segment it found. */
-export class WeeklyWindow {
+export class WeeklyWindow extends SegmentedCalendar<WindowSegment> {
   private readonly zone: IANAZone;
   private readonly startInWeekMs: number;
   private readonly lengthMs: number;
-  // The answer depends only on the instant; most lookups fall in the segment of
-  // the one before, and the zone arithmetic costs microseconds, so remember it.
-  private last: WindowSegment | undefined;
-  private lastAhead: WindowSegment | undefined;
 
   constructor(readonly spec: Pick<WindowFreezeSpec, 'from' | 'to' | 'timeZone'>) {
+    super();
     this.zone = ianaZone(spec.timeZone);
     const lengthMinutes = windowLengthMinutes(spec.from, spec.to);
     if (lengthMinutes === 0) {
@@ -108,31 +106,7 @@ export class WeeklyWindow {
     this.lengthMs = lengthMinutes * MINUTE_MS;
   }
 
-  segmentAt(atMs: number): WindowSegment {
-    const last = this.last;
-    if (last !== undefined && last.startMs <= atMs && atMs < last.endMs) return last;
-    const segment = this.computeSegment(atMs);
-    this.last = segment;
-    return segment;
-  }
-
-  /**
-   * The segment at an instant away from the gate's own (looking ahead for the freeze
-   * that follows one): remembered apart, so that the next check at the gate's instant
-   * still finds its segment, and with it the same freeze and its description. While a
-   * freeze holds, every check looks ahead from the same instant, its end.
-   */
-  segmentAhead(atMs: number): WindowSegment {
-    const last = this.last;
-    if (last !== undefined && last.startMs <= atMs && atMs < last.endMs) return last;
-    const ahead = this.lastAhead;
-    if (ahead !== undefined && ahead.startMs <= atMs && atMs < ahead.endMs) return ahead;
-    const segment = this.computeSegment(atMs);
-    this.lastAhead = segment;
-    return segment;
-  }
-
-  private computeSegment(atMs: number): WindowSegment {
+  protected computeSegment(atMs: number): WindowSegment {
     if (!Number.isFinite(atMs)) throw new RangeError(`not an instant: ${atMs}`);
     const wall = wallClock(this.zone, atMs);
     const mondayWall = (wallDay(wall) - (isoWeekday(wall) - 1)) * DAY_MS;
