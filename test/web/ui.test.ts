@@ -155,6 +155,15 @@ describe('the web UI', BROWSER_TEST_LIMIT, () => {
     expect(await text(page.locator('[data-panel="gate"] [data-field="gate-summary"]'))).toContain(
       'No error-budget policy applies to any service',
     );
+    // At a laptop's width two services' cards stand side by side: their tables fit them
+    // whole (a long SLO name wraps after a hyphen) instead of scrolling the last columns away.
+    const overflows = await page.$$eval('.service-card .table-scroll', (scrollers) =>
+      (scrollers as unknown as { scrollWidth: number; clientWidth: number }[]).map(
+        (scroller) => scroller.scrollWidth - scroller.clientWidth,
+      ),
+    );
+    expect(overflows).toHaveLength(3);
+    expect(overflows.filter((overflow) => overflow > 0)).toEqual([]);
     await page.evaluate('document.activeElement.blur()');
     await saveScreenshot(page, 'overview');
   });
