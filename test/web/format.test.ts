@@ -9,6 +9,7 @@ import {
   formatSli,
 } from '../../src/web/format/numbers.js';
 import {
+  formatExhaustion,
   formatInstantForZone,
   localMidnights,
   wallClockToInstant,
@@ -93,6 +94,21 @@ describe('instants written for a zone', () => {
     );
     expect(formatInstantForZone('2026-12-05T08:00:00.000Z', null)).toBe('2026-12-05 08:00 UTC');
     expect(formatInstantForZone('2026-12-05T08:00:00.000Z', 'UTC')).toBe('2026-12-05 08:00 UTC');
+  });
+});
+
+describe('when the budget runs out', () => {
+  const at = '2026-12-07T10:45:00.000Z';
+  it('gives the instant and the time left, or says the budget is already spent', () => {
+    expect(formatExhaustion({ at, exhaustionAt: '2026-12-08T13:15:00.000Z' })).toBe(
+      '2026-12-08 13:15 UTC (in 1d 2h)',
+    );
+    expect(formatExhaustion({ at, exhaustionAt: '2026-12-07T10:45:20.000Z' })).toBe(
+      '2026-12-07 10:45 UTC (in under a minute)',
+    );
+    // The core gives a spent budget the evaluation's own instant.
+    expect(formatExhaustion({ at, exhaustionAt: at })).toBe('already spent');
+    expect(formatExhaustion({ at, exhaustionAt: null })).toBe('not at the current burn rate');
   });
 });
 

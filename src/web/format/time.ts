@@ -80,6 +80,20 @@ export function formatSpan(fromIso: string, toIso: string): string {
   return (days > 0 ? shown.slice(0, 2) : shown).join(' ');
 }
 
+/**
+ * When an SLO's budget runs out at the current burn rate, as the status gives it: a budget
+ * already gone reads so, not as running out "in 0m" (the CLI's table says "spent").
+ */
+export function formatExhaustion(status: {
+  readonly at: string;
+  readonly exhaustionAt: string | null;
+}): string {
+  if (status.exhaustionAt === null) return 'not at the current burn rate';
+  if (Date.parse(status.exhaustionAt) <= Date.parse(status.at)) return 'already spent';
+  const span = formatSpan(status.at, status.exhaustionAt);
+  return `${formatInstant(status.exhaustionAt)} (in ${span === '0m' ? 'under a minute' : span})`;
+}
+
 interface WallClock {
   readonly year: number;
   readonly month: number;

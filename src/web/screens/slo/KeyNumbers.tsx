@@ -7,7 +7,7 @@ import {
   formatSli,
   NO_EVENTS_TEXT,
 } from '../../format/numbers';
-import { formatInstant, formatSpan } from '../../format/time';
+import { formatExhaustion, formatInstant } from '../../format/time';
 import { BudgetBar } from '../../ui/BudgetBar';
 import { sloState } from '../../format/slo-state';
 
@@ -40,15 +40,7 @@ export function KeyNumbers({ status }: { readonly status: SloStatus }) {
             value={`${formatCount(counts.good)} good, ${formatCount(counts.bad)} bad of ${formatCount(counts.total)}`}
           />
         )}
-        <Fact
-          label="Budget runs out"
-          field="exhaustion"
-          value={
-            status.exhaustionAt === null
-              ? 'not at the current burn rate'
-              : `${formatInstant(status.exhaustionAt)} (in ${formatSpan(status.at, status.exhaustionAt)})`
-          }
-        />
+        <Fact label="Budget runs out" field="exhaustion" value={formatExhaustion(status)} />
         <Fact
           label="Window"
           field="window"
