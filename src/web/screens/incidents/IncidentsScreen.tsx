@@ -169,6 +169,13 @@ export function IncidentsScreen() {
                 onDeclare={() => {
                   setDeclaring(true);
                 }}
+                onShowAll={
+                  filters.status === 'open'
+                    ? () => {
+                        setFilters((current) => ({ ...current, status: 'all' }));
+                      }
+                    : undefined
+                }
               />
             ) : (
               <IncidentTable incidents={list} caption="Incidents, newest impact start first" />
@@ -210,9 +217,23 @@ function severityOptions(
   return [...options].map(([name, meaning]) => ({ name, meaning }));
 }
 
-function NoIncidents(props: { readonly filtered: boolean; readonly onDeclare: () => void }) {
+function NoIncidents(props: {
+  readonly filtered: boolean;
+  readonly onDeclare: () => void;
+  /** Where only open incidents are asked for: resolved ones are a click away. */
+  readonly onShowAll: (() => void) | undefined;
+}) {
   return (
     <EmptyState title={props.filtered ? 'No incidents match these filters' : 'No open incidents'}>
+      {props.onShowAll === undefined ? null : (
+        <p>
+          Resolved incidents are not listed here:{' '}
+          <button type="button" className="link-button" onClick={props.onShowAll}>
+            show them too
+          </button>
+          .
+        </p>
+      )}
       <p>
         When something is broken for your users, declare an incident: Headroom keeps its timeline,
         roles and times, measures the error budget it cost, and drafts the postmortem.
