@@ -89,9 +89,10 @@ export function formatExhaustion(status: {
   readonly exhaustionAt: string | null;
 }): string {
   if (status.exhaustionAt === null) return 'not at the current burn rate';
-  if (Date.parse(status.exhaustionAt) <= Date.parse(status.at)) return 'already spent';
-  const span = formatSpan(status.at, status.exhaustionAt);
-  return `${formatInstant(status.exhaustionAt)} (in ${span === '0m' ? 'under a minute' : span})`;
+  const leftMs = Date.parse(status.exhaustionAt) - Date.parse(status.at);
+  if (leftMs <= 0) return 'already spent';
+  const span = leftMs < 60_000 ? 'under a minute' : formatSpan(status.at, status.exhaustionAt);
+  return `${formatInstant(status.exhaustionAt)} (in ${span})`;
 }
 
 interface WallClock {
