@@ -2,6 +2,8 @@
 // built binary against a running server. `npm test` builds first; run `npm run build`
 // before running this file alone.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../src/store/test-databases.js';
@@ -345,5 +347,69 @@ describe('headroom heartbeat and headroom run', () => {
         `^nightly-report\\s+down\\s+${detail.cause.since.replace(/\./g, '\\.')}\\s.*\\s2026-11-20T09:00:00\\.000Z\\s+a run failed$`,
       ),
     );
+  });
+  it('sends the end of a long output, as much as the server keeps, saying what it left out', async () => {
+    // seq 1 6000 writes 28,893 bytes; the error comes last, as a failing job's does.
+    const run = await runCli(
+      [
+        'run',
+        '--heartbeat',
+        'nightly-report',
+        '--',
+        'sh',
+        '-c',
+        'seq 1 6000; echo "upload failed: quota" >&2; exit 1',
+      ],
+      headroom.url,
+    );
+    expect(run.code).toBe(1);
+    const { pings } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
+      pings: { body: string | null; bodyBytes: number | null; bodyTruncated: boolean }[];
+    };
+    const [end] = pings;
+    // Whole, not cut by the server: the server kept all of what it was sent.
+    expect(end?.bodyTruncated).toBe(false);
+    expect(end?.bodyBytes).toBeLessThanOrEqual(10_000);
+    expect(end?.body).toMatch(/\n5999\n6000\nupload failed: quota\n$/);
+    const notice = /^\[headroom run: the first (\d+) bytes of output are left out\]\n/.exec(
+      end?.body ?? '',
+    );
+    expect(notice).not.toBeNull();
+    const written = 28_893 + Buffer.byteLength('upload failed: quota\n');
+    const sent = Buffer.byteLength((end?.body ?? '').slice(notice?.[0].length ?? 0));
+    expect(Number(notice?.[1])).toBe(written - sent);
+  });
+
+  it('sizes the log by the Ping-Body-Limit of another healthchecks-style server', async () => {
+    const bodies: { url: string; body: string }[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        bodies.push({ url: request.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
+        response.writeHead(200, { 'ping-body-limit': '200', 'content-type': 'text/plain' });
+        response.end('OK');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const pingUrl = `http://127.0.0.1:${String(port)}/ping/5f0c7c4e-9a41-4b7e-8d0e-1c2b3a4d5e6f`;
+      const run = await runCli(
+        ['run', '--ping-url', pingUrl, '--', 'sh', '-c', 'seq 1 500; echo "straße gesperrt"'],
+        headroom.url,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(bodies.map((ping) => ping.url.replace(/rid=[^&]+/, 'rid=…'))).toEqual([
+        '/ping/5f0c7c4e-9a41-4b7e-8d0e-1c2b3a4d5e6f/start?rid=…',
+        '/ping/5f0c7c4e-9a41-4b7e-8d0e-1c2b3a4d5e6f/0?rid=…',
+      ]);
+      const log = bodies[1]?.body ?? '';
+      expect(Buffer.byteLength(log)).toBeLessThanOrEqual(200);
+      expect(log).toMatch(/^\[headroom run: the first \d+ bytes of output are left out\]\n/);
+      expect(log).toMatch(/\n499\n500\nstraße gesperrt\n$/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Option, type Command } from 'commander';
@@ -18,11 +19,18 @@ import { formatColumns } from './columns.js';
 import { formatHeartbeatDetail, terminalJson } from './heartbeat-format.js';
 import { withApiClient } from './api-client.js';
 import { exchange } from './http-exchange.js';
+import { OutputTail } from './output-tail.js';
 import { wholeNumberUpTo } from './option-parsers.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
 
-/** What the wrapper sends as the run's log: the end of the output, where errors are. */
-const OUTPUT_TAIL_BYTES = 10_000;
+/**
+ * What the wrapper sends as the run's log: the end of the output, where errors are, as
+ * much as the server keeps (the `Ping-Body-Limit` of its answer to the start ping), or
+ * healthchecks' default when it did not say.
+ */
+const DEFAULT_OUTPUT_TAIL_BYTES = 10_000;
+/** However much a server says it keeps, the most of a job's output held in memory. */
+const MAX_OUTPUT_TAIL_BYTES = 1_000_000;
 const PING_TIMEOUT_MS = 10_000;
 
 export type HeartbeatAction =
@@ -150,11 +158,15 @@ export async function runWrapped(
   const signals = relaySignals();
   let outcome: { code: number; tail: string };
   try {
-    if (pingUrl !== null) await sendPing(pingUrl, `/start?rid=${runId}`, undefined, io);
+    const started =
+      pingUrl === null ? undefined : await sendPing(pingUrl, `/start?rid=${runId}`, undefined, io);
+    const tail = new OutputTail(
+      Math.min(started?.bodyLimitBytes ?? DEFAULT_OUTPUT_TAIL_BYTES, MAX_OUTPUT_TAIL_BYTES),
+    );
     const before = signals.received;
     outcome =
       before === undefined
-        ? await runCommand(program, args, io, signals)
+        ? await runCommand(program, args, io, signals, tail)
         : {
             code: signalExitCode(before),
             tail: `headroom run: ${before} before ${program} started; it did not run\n`,
@@ -242,12 +254,26 @@ async function lookUpPingUrl(
   return found.url ?? null;
 }
 
+/** A ping answered 2xx; `bodyLimitBytes`: the log the server keeps of a body, when it said. */
+interface PingAccepted {
+  readonly bodyLimitBytes: number | undefined;
+}
+
+/** The answer's `Ping-Body-Limit` (healthchecks' header; Headroom sends it too), when usable. */
+function bodyLimitOf(headers: IncomingHttpHeaders): number | undefined {
+  const value = headers['ping-body-limit'];
+  if (typeof value !== 'string' || !/^\d{1,12}$/.test(value.trim())) return undefined;
+  const bytes = Number(value.trim());
+  return bytes > 0 ? bytes : undefined;
+}
+
+/** Sends one ping; undefined when it was not taken (which it has said on stderr). */
 async function sendPing(
   pingUrl: string,
   signal: string,
   body: string | undefined,
   io: CliIo,
-): Promise<void> {
+): Promise<PingAccepted | undefined> {
   try {
     const response = await exchange(new URL(`${pingUrl}${signal}`), {
       method: 'POST',
@@ -255,7 +281,8 @@ async function sendPing(
       headers: { 'content-type': 'text/plain; charset=utf-8', 'user-agent': 'headroom-run' },
       timeoutMs: PING_TIMEOUT_MS,
     });
-    if (response.status >= 200 && response.status < 300) return;
+    if (response.status >= 200 && response.status < 300)
+      return { bodyLimitBytes: bodyLimitOf(response.headers) };
     const answer = response.text.trim().slice(0, 300);
     const hint =
       response.status === 404
@@ -269,6 +296,7 @@ async function sendPing(
   } catch (error) {
     io.stderr.write(`headroom run: could not ping ${pingUrl} (${(error as Error).message})\n`);
   }
+  return undefined;
 }
 
 /**
@@ -284,12 +312,11 @@ function runCommand(
   args: readonly string[],
   io: CliIo,
   signals: SignalRelay,
+  tail: OutputTail,
 ): Promise<{ code: number; tail: string }> {
   return new Promise((resolve) => {
-    let tail = Buffer.alloc(0);
     const keep = (chunk: Buffer) => {
-      tail = Buffer.concat([tail, chunk]);
-      if (tail.length > OUTPUT_TAIL_BYTES) tail = tail.subarray(tail.length - OUTPUT_TAIL_BYTES);
+      tail.push(chunk);
     };
     const child = spawn(program, args, { stdio: ['inherit', 'pipe', 'pipe'], cwd: io.cwd });
     signals.relayTo(child);
@@ -309,7 +336,7 @@ function runCommand(
       io.stderr.write(text);
       keep(Buffer.from(text));
       // The shell's code for a command that could not be run.
-      resolve({ code: 127, tail: tail.toString('utf8') });
+      resolve({ code: 127, tail: tail.text() });
     });
     // 'exit', not 'close': 'close' waits for every process holding the output pipes.
     child.on('exit', (code, signal) => {
@@ -317,7 +344,7 @@ function runCommand(
       void drained([child.stdout, child.stderr], OUTPUT_DRAIN_MS).then(() => {
         io.stdout.write(out.end());
         io.stderr.write(err.end());
-        resolve({ code: code ?? 128 + (signalled ?? 0), tail: tail.toString('utf8') });
+        resolve({ code: code ?? 128 + (signalled ?? 0), tail: tail.text() });
       });
     });
   });
@@ -451,6 +478,9 @@ export function addHeartbeatCommands(
     .addHelpText(
       'after',
       `
+The end of its output goes with its exit status: as much as the server's answer to
+the start ping says it keeps (Ping-Body-Limit), else 10,000 bytes.
+
 Exits with the command's exit code (127 when it cannot be run). SIGTERM, SIGINT and
 SIGHUP are passed on to the command; its end is reported (128 + the signal's number
 when it died of it) and is the wrapper's exit code. A ping that fails is a warning on

@@ -389,9 +389,16 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
       await fetch(pingUrl.replace(/[0-9a-f]{12}$/, '000000000000')),
     ]) {
       expect(answer.headers.get('access-control-allow-origin'), answer.url).toBe('*');
+      // healthchecks' header, which runitor reads to send no more of a job's output
+      // than is kept; a page may read it too.
+      expect(answer.headers.get('ping-body-limit'), answer.url).toBe('10000');
+      expect(answer.headers.get('access-control-expose-headers'), answer.url).toBe(
+        'Ping-Body-Limit',
+      );
     }
     const api = await headroom.call('GET', '/api/v1/heartbeats');
     expect(api.headers.get('access-control-allow-origin')).toBeNull();
+    expect(api.headers.get('ping-body-limit')).toBeNull();
   });
 
   it('refuses a heartbeat whose cron or zone is wrong, with the field', async () => {

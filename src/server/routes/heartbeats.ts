@@ -45,7 +45,7 @@ const TOKEN_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 const PING_HELP =
   'GET, POST or HEAD. The last segment: none (success), start, fail, log, or an exit status 0-255. ' +
   '`?rid=` pairs a start with its end. A POST body of any size is taken; its first 10,000 bytes are kept as the run log ' +
-  '(a longer one is marked bodyTruncated). Answers carry Access-Control-Allow-Origin: *: ' +
+  '(a longer one is marked bodyTruncated). Answers carry Access-Control-Allow-Origin: * and Ping-Body-Limit: 10000: ' +
   '200 "OK", 400 with the reason for a malformed signal or rid, or 404 "not found" for an unknown check';
 
 /**
@@ -67,10 +67,23 @@ export function preparePingScope(scope: FastifyInstance): void {
     );
   });
   scope.addHook('onSend', (_request, reply, payload, done) => {
-    void reply.header('access-control-allow-origin', '*');
+    void reply.headers(PING_ANSWER_HEADERS);
     done(null, payload);
   });
 }
+
+/**
+ * What every ping answer says besides its status. `Ping-Body-Limit` is healthchecks'
+ * header for the log kept of a body: clients such as runitor read it from their start
+ * ping's answer and send only that much of the end of a job's output, which is where
+ * its errors are, so that the start kept here is all of what they send. A page may read
+ * it too.
+ */
+const PING_ANSWER_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'Ping-Body-Limit',
+  'ping-body-limit': String(PING_BODY_LIMIT_BYTES),
+} as const;
 
 /** A ping's body as read: its first bytes, and how many it had in all. */
 export interface PingBody {
