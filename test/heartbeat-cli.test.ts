@@ -249,9 +249,19 @@ describe('headroom heartbeat and headroom run', () => {
     expect(run.stderr).toContain('running the command without pings');
 
     const dead = 'http://127.0.0.1:1/ping/00000000-0000-4000-8000-000000000000';
-    const pinged = await runCli(['run', '--ping-url', dead, '--', 'sh', '-c', 'exit 5'], dead);
+    const pinged = await runCli(
+      ['run', '--ping-url', dead, '--ping-retries', '1', '--', 'sh', '-c', 'exit 5'],
+      dead,
+    );
     expect(pinged.code).toBe(5);
-    expect(pinged.stderr).toContain(`could not ping ${dead} (connect ECONNREFUSED 127.0.0.1:1)`);
+    // A refused connection is tried again, once here; then the job goes on without.
+    const refused = `headroom run: could not ping ${dead} (connect ECONNREFUSED 127.0.0.1:1)`;
+    expect(pinged.stderr.split('\n').filter((line) => line !== '')).toEqual([
+      `${refused}; trying again in 1 s`,
+      refused,
+      `${refused}; trying again in 1 s`,
+      refused,
+    ]);
   });
 
   it('ends the run when the command exits, not when a process it left behind does', async () => {
@@ -320,9 +330,14 @@ describe('headroom heartbeat and headroom run', () => {
     expect(run.stderr).toContain('running the command without pings');
 
     const dead = 'http://127.0.0.1:1/ping/00000000-0000-4000-8000-000000000000';
-    const pinged = await runCli(['run', '--ping-url', dead, '--', 'sh', '-c', 'exit 5'], dead);
+    const pinged = await runCli(
+      ['run', '--ping-url', dead, '--ping-retries', '0', '--', 'sh', '-c', 'exit 5'],
+      dead,
+    );
     expect(pinged.code).toBe(5);
-    expect(pinged.stderr).toContain(`could not ping ${dead} (connect ECONNREFUSED 127.0.0.1:1)`);
+    expect(pinged.stderr).toBe(
+      `headroom run: could not ping ${dead} (connect ECONNREFUSED 127.0.0.1:1)\n`.repeat(2),
+    );
   });
 
   it('lists since when a run is going', async () => {
@@ -408,6 +423,51 @@ describe('headroom heartbeat and headroom run', () => {
       expect(Buffer.byteLength(log)).toBeLessThanOrEqual(200);
       expect(log).toMatch(/^\[headroom run: the first \d+ bytes of output are left out\]\n/);
       expect(log).toMatch(/\n499\n500\nstraße gesperrt\n$/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('tries a ping again that a server restarting answered 503, and gives up on a 404 at once', async () => {
+    const received: string[] = [];
+    let unavailable = 2;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        received.push(request.url?.replace(/rid=[^&]+/, 'rid=…') ?? '');
+        if (request.url?.includes('/gone/') === true) {
+          response.writeHead(404).end('not found');
+        } else if (unavailable > 0) {
+          unavailable -= 1;
+          response.writeHead(503).end('restarting');
+        } else {
+          response.writeHead(200).end('OK');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/ping`;
+      const run = await runCli(['run', '--ping-url', `${base}/job`, '--', 'true'], headroom.url);
+      expect(run.code).toBe(0);
+      // The start ping got through at its third attempt, after 1 s and 2 s; the end at once.
+      expect(received).toEqual([
+        '/ping/job/start?rid=…',
+        '/ping/job/start?rid=…',
+        '/ping/job/start?rid=…',
+        '/ping/job/0?rid=…',
+      ]);
+      expect(run.stderr).toBe(
+        `headroom run: the ping to ${base}/job was answered 503 (restarting); trying again in 1 s\n` +
+          `headroom run: the ping to ${base}/job was answered 503 (restarting); trying again in 2 s\n`,
+      );
+      received.length = 0;
+      const gone = await runCli(
+        ['run', '--ping-url', `${base}/gone/job`, '--', 'true'],
+        headroom.url,
+      );
+      expect(gone.code).toBe(0);
+      expect(received).toEqual(['/ping/gone/job/start?rid=…', '/ping/gone/job/0?rid=…']);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

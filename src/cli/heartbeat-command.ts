@@ -31,7 +31,17 @@ import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.j
 const DEFAULT_OUTPUT_TAIL_BYTES = 10_000;
 /** However much a server says it keeps, the most of a job's output held in memory. */
 const MAX_OUTPUT_TAIL_BYTES = 1_000_000;
-const PING_TIMEOUT_MS = 10_000;
+/** For each attempt of a ping: a job waits for its start ping before it runs. */
+const PING_TIMEOUT_MS = 5_000;
+/** Attempts after the first of a ping that did not get through, as runitor's -retries. */
+const DEFAULT_PING_RETRIES = 2;
+/** The wait before the n-th retry is n times this (runitor's linear backoff). */
+const PING_BACKOFF_MS = 1_000;
+/**
+ * Answers that say "not now" rather than "no": a server restarting behind a proxy, or
+ * overloaded. Runitor retries the same ones. Any other answer is final.
+ */
+const RETRIED_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 export type HeartbeatAction =
   | {
@@ -127,6 +137,8 @@ export interface RunOptions {
   readonly pingUrl: string | undefined;
   readonly url: string | undefined;
   readonly command: readonly string[];
+  /** Attempts after the first of a ping that did not get through (default 2). */
+  readonly pingRetries?: number | undefined;
 }
 
 /**
@@ -155,11 +167,15 @@ export async function runWrapped(
     return ExitCode.usage;
   }
   const runId = randomUUID();
+  const pinger: Pinger | undefined =
+    pingUrl === null
+      ? undefined
+      : { pingUrl, retries: options.pingRetries ?? DEFAULT_PING_RETRIES, io };
   const signals = relaySignals();
   let outcome: { code: number; tail: string };
   try {
     const started =
-      pingUrl === null ? undefined : await sendPing(pingUrl, `/start?rid=${runId}`, undefined, io);
+      pinger === undefined ? undefined : await sendPing(pinger, `/start?rid=${runId}`, undefined);
     const tail = new OutputTail(
       Math.min(started?.bodyLimitBytes ?? DEFAULT_OUTPUT_TAIL_BYTES, MAX_OUTPUT_TAIL_BYTES),
     );
@@ -175,8 +191,8 @@ export async function runWrapped(
     signals.stop();
   }
   const { code, tail } = outcome;
-  if (pingUrl !== null)
-    await sendPing(pingUrl, `/${String(Math.min(code, 255))}?rid=${runId}`, tail, io);
+  if (pinger !== undefined)
+    await sendPing(pinger, `/${String(Math.min(code, 255))}?rid=${runId}`, tail);
   return code;
 }
 
@@ -267,36 +283,76 @@ function bodyLimitOf(headers: IncomingHttpHeaders): number | undefined {
   return bytes > 0 ? bytes : undefined;
 }
 
-/** Sends one ping; undefined when it was not taken (which it has said on stderr). */
+/** Where a run's pings go, and how hard to try. */
+interface Pinger {
+  readonly pingUrl: string;
+  readonly retries: number;
+  readonly io: CliIo;
+}
+
+/** Why an attempt did not get through, when another may: a connection refused or cut, no answer in time. */
+function retriedFailure(error: unknown): boolean {
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  return (
+    name === 'TimeoutError' ||
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'EPIPE',
+      'ETIMEDOUT',
+      'EAI_AGAIN',
+      'ENETUNREACH',
+      'EHOSTUNREACH',
+    ].includes(String(code))
+  );
+}
+
+/**
+ * Sends one ping, trying again after a failure that may pass (a server restarting, a
+ * proxy without a backend for a moment): a lost end ping would page someone for a
+ * job that ran. Undefined when it was not taken, which it has said on stderr. A ping
+ * that got through but whose answer was lost may be stored twice: a run's second end
+ * changes nothing.
+ */
 async function sendPing(
-  pingUrl: string,
+  pinger: Pinger,
   signal: string,
   body: string | undefined,
-  io: CliIo,
 ): Promise<PingAccepted | undefined> {
-  try {
-    const response = await exchange(new URL(`${pingUrl}${signal}`), {
-      method: 'POST',
-      body: body ?? '',
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'user-agent': 'headroom-run' },
-      timeoutMs: PING_TIMEOUT_MS,
-    });
-    if (response.status >= 200 && response.status < 300)
-      return { bodyLimitBytes: bodyLimitOf(response.headers) };
-    const answer = response.text.trim().slice(0, 300);
-    const hint =
-      response.status === 404
-        ? ': no check has this URL; copy it from `headroom heartbeat show <name>` or the check’s page'
-        : answer === ''
-          ? ''
-          : ` (${answer})`;
-    io.stderr.write(
-      `headroom run: the ping to ${pingUrl} was answered ${String(response.status)}${hint}\n`,
-    );
-  } catch (error) {
-    io.stderr.write(`headroom run: could not ping ${pingUrl} (${(error as Error).message})\n`);
+  const { pingUrl, io } = pinger;
+  for (let attempt = 0; ; attempt += 1) {
+    const retryIn = attempt < pinger.retries ? (attempt + 1) * PING_BACKOFF_MS : undefined;
+    const again = retryIn === undefined ? '' : `; trying again in ${String(retryIn / 1000)} s`;
+    try {
+      const response = await exchange(new URL(`${pingUrl}${signal}`), {
+        method: 'POST',
+        body: body ?? '',
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'user-agent': 'headroom-run' },
+        timeoutMs: PING_TIMEOUT_MS,
+      });
+      if (response.status >= 200 && response.status < 300)
+        return { bodyLimitBytes: bodyLimitOf(response.headers) };
+      const answer = response.text.trim().slice(0, 300);
+      const retried = RETRIED_STATUSES.has(response.status);
+      const hint =
+        response.status === 404
+          ? ': no check has this URL; copy it from `headroom heartbeat show <name>` or the check’s page'
+          : answer === ''
+            ? ''
+            : ` (${answer})`;
+      io.stderr.write(
+        `headroom run: the ping to ${pingUrl} was answered ${String(response.status)}${hint}${retried ? again : ''}\n`,
+      );
+      if (!retried || retryIn === undefined) return undefined;
+    } catch (error) {
+      const retried = retriedFailure(error);
+      io.stderr.write(
+        `headroom run: could not ping ${pingUrl} (${(error as Error).message})${retried ? again : ''}\n`,
+      );
+      if (!retried || retryIn === undefined) return undefined;
+    }
+    await new Promise((resolve) => setTimeout(resolve, retryIn));
   }
-  return undefined;
 }
 
 /**
@@ -473,6 +529,11 @@ export function addHeartbeatCommands(
       'the check (its ping URL is read with HEADROOM_URL and HEADROOM_TOKEN)',
     )
     .option('--ping-url <url>', 'the check’s ping URL (default: $HEADROOM_PING_URL)')
+    .option(
+      '--ping-retries <n>',
+      'times to try a ping again that got no answer or a 408, 429, 500, 502, 503 or 504, after 1 s, 2 s… (default: 2)',
+      wholeNumberUpTo(10, 0),
+    )
     .option('--url <url>', URL_HELP)
     .argument('<command...>', 'the command and its arguments, after --')
     .addHelpText(
@@ -484,7 +545,8 @@ the start ping says it keeps (Ping-Body-Limit), else 10,000 bytes.
 Exits with the command's exit code (127 when it cannot be run). SIGTERM, SIGINT and
 SIGHUP are passed on to the command; its end is reported (128 + the signal's number
 when it died of it) and is the wrapper's exit code. A ping that fails is a warning on
-stderr naming the URL: the job still runs.
+stderr naming the URL: the job still runs. A ping that got no answer, or a 408, 429,
+500, 502, 503 or 504, is tried again (--ping-retries) after 1 s, then 2 s.
 
 Examples:
   headroom run --heartbeat nightly-backup -- /usr/local/bin/backup.sh --full
@@ -493,11 +555,17 @@ Examples:
     .action(
       async (
         command: string[],
-        options: { heartbeat?: string; pingUrl?: string; url?: string },
+        options: { heartbeat?: string; pingUrl?: string; pingRetries?: number; url?: string },
       ) => {
         setExitCode(
           await runWrapped(
-            { heartbeat: options.heartbeat, pingUrl: options.pingUrl, url: options.url, command },
+            {
+              heartbeat: options.heartbeat,
+              pingUrl: options.pingUrl,
+              pingRetries: options.pingRetries,
+              url: options.url,
+              command,
+            },
             io,
           ),
         );

@@ -16,12 +16,14 @@ export function positiveInteger(value: string): number {
   return parsed;
 }
 
-/** A parser of counts from 1 to `maximum`, such as --limit and --pings. */
-export function wholeNumberUpTo(maximum: number): (value: string) => number {
+/** A parser of counts from `minimum` (1 unless given) to `maximum`, such as --limit and --pings. */
+export function wholeNumberUpTo(maximum: number, minimum = 1): (value: string) => number {
   return (value) => {
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1 || parsed > maximum) {
-      throw new InvalidArgumentError(`expected a whole number from 1 to ${String(maximum)}.`);
+    if (value.trim() === '' || !Number.isInteger(parsed) || parsed < minimum || parsed > maximum) {
+      throw new InvalidArgumentError(
+        `expected a whole number from ${String(minimum)} to ${String(maximum)}.`,
+      );
     }
     return parsed;
   };
