@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo, repositoryRoot } from '../../src/cli/captured-io.js';
 import { main } from '../../src/cli/main.js';
@@ -308,5 +309,12 @@ describe.each(TEST_DATABASES)('the API on $name', (kind) => {
     };
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths)).toContain('/api/v1/slos/{name}/status');
+    // The whole document against the OpenAPI 3.1 schema, every $ref resolved: what
+    // generators and Swagger UI need of it.
+    const validator = new Validator();
+    const checkedDocument = await validator.validate(openapi);
+    expect(checkedDocument.errors ?? [], JSON.stringify(checkedDocument.errors)).toEqual([]);
+    expect(checkedDocument.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
   });
 });
