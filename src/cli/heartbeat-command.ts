@@ -311,8 +311,8 @@ function retriedFailure(error: unknown): boolean {
  * Sends one ping, trying again after a failure that may pass (a server restarting, a
  * proxy without a backend for a moment): a lost end ping would page someone for a
  * job that ran. Undefined when it was not taken, which it has said on stderr. A ping
- * that got through but whose answer was lost may be stored twice: a run's second end
- * changes nothing.
+ * that got through but whose answer was lost may be stored twice: the check's state is
+ * what the first left.
  */
 async function sendPing(
   pinger: Pinger,
