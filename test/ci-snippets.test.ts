@@ -287,6 +287,10 @@ describe('the CI snippets of docs/ci.md', () => {
     });
     const gate = steps.get('Ask the deploy gate');
     expect(gate?.code).toBe(0);
+    // A refused connection is asked again twice, as a restarting server would want.
+    expect(gate?.stderr).toContain(
+      'connection refused; is it running? (set --url or HEADROOM_URL); asking again in 2 s',
+    );
     expect(gate?.stderr).toContain(
       'checkout is ALLOWED WITHOUT A DECISION (onUnavailable: allow, from the policies in headroom/: launch-freeze)',
     );

@@ -3,7 +3,7 @@
 // `npm test` builds first; run `npm run build` before running this file alone.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -435,7 +435,12 @@ describe('headroom gate against a running server', () => {
   describe('with the server down', () => {
     let down: Record<string, string>;
     beforeAll(async () => {
-      down = { ...env, HEADROOM_URL: `http://127.0.0.1:${await closedPort()}` };
+      // Asked once: asking again is tried below, and in test/ci-snippets.test.ts.
+      down = {
+        ...env,
+        HEADROOM_URL: `http://127.0.0.1:${await closedPort()}`,
+        HEADROOM_GATE_RETRIES: '0',
+      };
     });
 
     it('exits 3 and denies by default, saying it decided without the server', async () => {
@@ -620,6 +625,15 @@ describe('headroom gate against a running server', () => {
       expect(noUrl.code).toBe(2);
       expect(noUrl.stderr).toContain('HEADROOM_URL is not set');
 
+      const badRetries = await headroom(['gate', 'healthy', '--actor', 'alice'], {
+        ...env,
+        HEADROOM_GATE_RETRIES: 'many',
+      });
+      expect(badRetries.code).toBe(2);
+      expect(badRetries.stderr).toContain(
+        'HEADROOM_GATE_RETRIES=many is not a whole number from 0 to 10',
+      );
+
       const login = createHttpServer((_request, response) => {
         response.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in</html>');
       });
@@ -640,5 +654,61 @@ describe('headroom gate against a running server', () => {
         await new Promise((resolve) => login.close(resolve));
       }
     });
+  });
+
+  it('asks again when a proxy answers 503 while the server restarts, and gets the decision', async () => {
+    let unavailable = 2;
+    const upstream = new URL(server.url);
+    const proxy = createHttpServer((request, response) => {
+      if (unavailable > 0) {
+        unavailable -= 1;
+        request.resume();
+        response
+          .writeHead(503, { 'content-type': 'text/html' })
+          .end('<h1>503 Service Unavailable</h1>');
+        return;
+      }
+      const forwarded = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: request.url,
+          method: request.method,
+          headers: request.headers,
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      request.pipe(forwarded);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = proxy.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const proxied = `http://127.0.0.1:${String(port)}`;
+      const run = await headroom(['gate', 'healthy', '--actor', 'alice'], {
+        ...env,
+        HEADROOM_URL: proxied,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('ALLOWED');
+      expect(run.stderr).toBe(
+        `headroom gate: the Headroom server at ${proxied} failed (HTTP 503); asking again in 1 s\n` +
+          `headroom gate: the Headroom server at ${proxied} failed (HTTP 503); asking again in 2 s\n`,
+      );
+      // Asked once more than allowed: the 503 is the answer, and onUnavailable decides.
+      unavailable = 2;
+      const once = await headroom(['gate', 'healthy', '--actor', 'alice', '--retries', '1'], {
+        ...env,
+        HEADROOM_URL: proxied,
+      });
+      expect(once.code).toBe(3);
+      expect(once.stderr).toContain('asking again in 1 s');
+      expect(once.stderr).toContain('healthy is DENIED without a decision');
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });

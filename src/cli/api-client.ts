@@ -57,10 +57,27 @@ export class ApiError extends Error {
      * `refused`: a 4xx. The deploy gate falls back to onUnavailable only for the first.
      */
     readonly failure: ApiFailure = exitCode === ExitCode.usage ? 'refused' : 'unavailable',
+    /**
+     * Another attempt may get an answer: the connection was refused or closed before
+     * one (a server restarting), or a proxy answered 502, 503 or 504 for it.
+     */
+    readonly transient = false,
   ) {
     super(message);
   }
 }
+
+/** Network failures in which the request got no answer, and a server restarting would cause. */
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+/** What a proxy answers while the server behind it restarts. */
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
 
 export type ApiFailure = 'unavailable' | 'notUnderstood' | 'refused';
 
@@ -108,6 +125,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       throw new ApiError(
         `cannot reach the Headroom server at ${base}: ${networkReason(error, timeoutMs)}; is it running? (set --url or HEADROOM_URL)`,
         ExitCode.unreachable,
+        [],
+        undefined,
+        undefined,
+        'unavailable',
+        TRANSIENT_NETWORK_CODES.has(String((error as { code?: unknown } | null)?.code)),
       );
     }
     if (status >= 400) throw errorResponse(status, text, base, options.token !== undefined);
@@ -148,6 +170,31 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   };
 }
 
+/** The wait before the n-th retry of a transient failure is n times this, as runitor's. */
+export const RETRY_BACKOFF_MS = 1_000;
+
+/**
+ * Runs `attempt`, and again up to `retries` times after 1 s, 2 s… while it fails
+ * transiently (a server restarting); `onRetry` hears each failure that is tried again.
+ * Other failures, and the last, are thrown.
+ */
+export async function retryingTransient<T>(
+  attempt: () => Promise<T>,
+  retries: number,
+  onRetry: (error: ApiError, waitMs: number) => void,
+): Promise<T> {
+  for (let tried = 0; ; tried += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ApiError) || !error.transient || tried >= retries) throw error;
+      const waitMs = (tried + 1) * RETRY_BACKOFF_MS;
+      onRetry(error, waitMs);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
+
 /** An ApiError as lines for stderr: the message, then each field error indented. */
 export function formatApiError(error: unknown): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
@@ -173,6 +220,7 @@ function inOptionNames(error: ApiError, optionOf: (path: string) => string | und
     error.status,
     error.problem,
     error.failure,
+    error.transient,
   );
 }
 
@@ -219,6 +267,8 @@ function errorResponse(status: number, text: string, base: string, hasToken: boo
       fieldErrors(problem),
       status,
       problem,
+      'unavailable',
+      TRANSIENT_STATUSES.has(status),
     );
   }
   const hint = status === 401 && !hasToken ? '; set HEADROOM_TOKEN to an API token' : '';

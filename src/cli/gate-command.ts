@@ -22,11 +22,12 @@ import {
   apiClientOptions,
   createApiClient,
   formatApiError,
+  retryingTransient,
   type ApiClient,
 } from './api-client.js';
 import { formatDecision } from './decision-format.js';
 import { addDeployReadCommands } from './deploy-command.js';
-import { collect } from './option-parsers.js';
+import { collect, wholeNumberUpTo } from './option-parsers.js';
 import { ExitCode, URL_HELP, type CliIo, type Configure } from './io.js';
 import type { Fallback } from './gate-offline.js';
 
@@ -34,6 +35,15 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export type OnUnavailable = 'allow' | 'deny';
 
 const ON_UNAVAILABLE_ENV = 'HEADROOM_GATE_ON_UNAVAILABLE';
+const RETRIES_ENV = 'HEADROOM_GATE_RETRIES';
+/**
+ * Asked again after a refused connection or a proxy's 502, 503 or 504, after 1 s and
+ * 2 s: a Headroom restarting (a deploy of it, a rolling restart behind a proxy) then
+ * answers, where onUnavailable would have held or waved through every deploy of those
+ * seconds.
+ */
+const DEFAULT_GATE_RETRIES = 2;
+const MAX_GATE_RETRIES = 10;
 /** CI should not wait long for an answer it can decide without. */
 const DEFAULT_GATE_TIMEOUT_SECONDS = 10;
 
@@ -49,6 +59,8 @@ export interface GateOptions {
   /** Config files or directories holding the service's policies, read only when the server is down. */
   readonly config: readonly string[];
   readonly timeoutSeconds: number;
+  /** Attempts after the first when the server could not answer for now (default: $HEADROOM_GATE_RETRIES, else 2). */
+  readonly retries?: number | undefined;
 }
 
 /** Where the actor comes from when --actor is not given: ours, the CI systems', the login. */
@@ -75,6 +87,14 @@ function actorOf(given: string | undefined, env: Environment): string | undefine
   return actor === '' ? undefined : actor;
 }
 
+/** $HEADROOM_GATE_RETRIES, or the default when unset or blank; undefined when it is no count. */
+function retriesOf(value: string | undefined): number | undefined {
+  const text = value?.trim() ?? '';
+  if (text === '') return DEFAULT_GATE_RETRIES;
+  const count = Number(text);
+  return /^\d+$/.test(text) && count <= MAX_GATE_RETRIES ? count : undefined;
+}
+
 /** The commit being deployed, when not given: GitHub Actions and GitLab CI set these. */
 function defaultCommit(env: Environment): string | undefined {
   const value = (env.GITHUB_SHA ?? env.CI_COMMIT_SHA)?.trim();
@@ -96,6 +116,13 @@ export async function runGate(
   if (fromEnv !== undefined && fromEnv !== '' && fromEnv !== 'allow' && fromEnv !== 'deny') {
     io.stderr.write(
       `${command}: ${ON_UNAVAILABLE_ENV}=${fromEnv} is neither allow nor deny; set it to what the service's policies say (onUnavailable)\n`,
+    );
+    return ExitCode.usage;
+  }
+  const retries = options.retries ?? retriesOf(env[RETRIES_ENV]);
+  if (retries === undefined) {
+    io.stderr.write(
+      `${command}: ${RETRIES_ENV}=${env[RETRIES_ENV] ?? ''} is not a whole number from 0 to ${String(MAX_GATE_RETRIES)}\n`,
     );
     return ExitCode.usage;
   }
@@ -129,23 +156,34 @@ export async function runGate(
     return ExitCode.usage;
   }
   const commit = options.commit ?? defaultCommit(env);
+  // A server that is not set at all (the default URL) is a mistake to say at once.
+  const urlSet = options.url !== undefined || (env.HEADROOM_URL ?? '').trim() !== '';
   let answer: GateAnswer;
   try {
-    answer = await client.call(
-      'POST',
-      '/api/v1/deploys/check',
-      {
-        service: options.service,
-        actor,
-        labels: options.labels,
-        ...(options.version === undefined ? {} : { version: options.version }),
-        ...(commit === undefined ? {} : { commit }),
+    answer = await retryingTransient(
+      () =>
+        client.call(
+          'POST',
+          '/api/v1/deploys/check',
+          {
+            service: options.service,
+            actor,
+            labels: options.labels,
+            ...(options.version === undefined ? {} : { version: options.version }),
+            ...(commit === undefined ? {} : { commit }),
+          },
+          gateAnswerSchema,
+          optionsOfFields(
+            { actor: '--actor', labels: '--label', version: '--version', commit: '--commit' },
+            options.labels,
+          ),
+        ),
+      urlSet ? retries : 0,
+      (error, waitMs) => {
+        io.stderr.write(
+          `${command}: ${formatApiError(error)}; asking again in ${String(waitMs / 1000)} s\n`,
+        );
       },
-      gateAnswerSchema,
-      optionsOfFields(
-        { actor: '--actor', labels: '--label', version: '--version', commit: '--commit' },
-        options.labels,
-      ),
     );
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -159,7 +197,7 @@ export async function runGate(
       );
       return ExitCode.usage;
     }
-    if (options.url === undefined && (env.HEADROOM_URL ?? '').trim() === '') {
+    if (!urlSet) {
       io.stderr.write(
         `HEADROOM_URL is not set and no server answers at the default ${client.url}, so ${options.service} is NOT ALLOWED: set HEADROOM_URL (or --url) to the Headroom server. onUnavailable applies only to a server that is set and down.\n`,
       );
@@ -343,6 +381,11 @@ export function addGateCommands(
       positiveNumber,
       DEFAULT_GATE_TIMEOUT_SECONDS,
     )
+    .option(
+      '--retries <n>',
+      `times to ask again, after 1 s, 2 s…, when the connection is refused or a proxy answers 502, 503 or 504 (default: $${RETRIES_ENV}, else ${String(DEFAULT_GATE_RETRIES)})`,
+      wholeNumberUpTo(MAX_GATE_RETRIES, 0),
+    )
     .addHelpText(
       'after',
       `
@@ -350,6 +393,7 @@ Exit codes: 0 the deploy may go out, 1 a policy holds it (every reason is printe
 2 usage error, a request the server refused (unknown service, bad token), HEADROOM_URL
 unset, or an answer that is not a gate decision, 3 the server cannot be reached (or
 fails) and onUnavailable is deny. With allow, such a server exits 0 with a warning.
+A refused connection or a proxy's 502, 503 or 504 is asked again first (--retries).
 onUnavailable comes from, first to last: --on-unavailable; the policies in --config
 that apply to the service (deny if one says deny); HEADROOM_GATE_ON_UNAVAILABLE; deny.
 Files that define no such policy say nothing. Reads HEADROOM_URL and HEADROOM_TOKEN
@@ -375,6 +419,7 @@ Examples:
             onUnavailable: options.onUnavailable,
             config: options.config ?? [],
             timeoutSeconds: options.timeout,
+            retries: options.retries,
           },
           io,
         ),
@@ -447,6 +492,7 @@ interface RawGateOptions {
   readonly onUnavailable?: OnUnavailable;
   readonly config?: string[];
   readonly timeout: number;
+  readonly retries?: number;
 }
 
 interface RawDeployOptions {

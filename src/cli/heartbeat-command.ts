@@ -17,7 +17,7 @@ import {
 } from '../schema/heartbeats-api.js';
 import { formatColumns } from './columns.js';
 import { formatHeartbeatDetail, terminalJson } from './heartbeat-format.js';
-import { withApiClient } from './api-client.js';
+import { RETRY_BACKOFF_MS, withApiClient } from './api-client.js';
 import { exchange } from './http-exchange.js';
 import { OutputTail } from './output-tail.js';
 import { wholeNumberUpTo } from './option-parsers.js';
@@ -35,8 +35,6 @@ const MAX_OUTPUT_TAIL_BYTES = 1_000_000;
 const PING_TIMEOUT_MS = 5_000;
 /** Attempts after the first of a ping that did not get through, as runitor's -retries. */
 const DEFAULT_PING_RETRIES = 2;
-/** The wait before the n-th retry is n times this (runitor's linear backoff). */
-const PING_BACKOFF_MS = 1_000;
 /**
  * Answers that say "not now" rather than "no": a server restarting behind a proxy, or
  * overloaded. Runitor retries the same ones. Any other answer is final.
@@ -321,7 +319,7 @@ async function sendPing(
 ): Promise<PingAccepted | undefined> {
   const { pingUrl, io } = pinger;
   for (let attempt = 0; ; attempt += 1) {
-    const retryIn = attempt < pinger.retries ? (attempt + 1) * PING_BACKOFF_MS : undefined;
+    const retryIn = attempt < pinger.retries ? (attempt + 1) * RETRY_BACKOFF_MS : undefined;
     const again = retryIn === undefined ? '' : `; trying again in ${String(retryIn / 1000)} s`;
     try {
       const response = await exchange(new URL(`${pingUrl}${signal}`), {
