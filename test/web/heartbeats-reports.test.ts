@@ -169,6 +169,10 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     expect(await text(page.locator('[data-field="down-at"]'))).toBe(
       amsterdam(detail.downAt ?? '', '03:00'),
     );
+    // The wrapper's command, with this check's URL, beside curl's.
+    expect(await text(page.locator('[data-field="run-command"]'))).toBe(
+      `headroom run --ping-url ${detail.pingUrl} -- /path/to/job`,
+    );
     const pings = page.locator('[data-panel="pings"] tbody tr');
     expect(await pings.count()).toBe(detail.pings?.length);
     const kinds = await page.locator('[data-panel="pings"] [data-field="kind"]').allTextContents();
@@ -219,8 +223,14 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     const after = await api<Heartbeat>('/api/v1/heartbeats/nightly-backup');
     expect(after.pingUrl).not.toBe(before.pingUrl);
     expect(await text(panel.locator('[data-field="rotated"]'))).toContain(after.pingUrl);
-    // The screen reads the check again: the curl line and the field show the new URL.
-    await panel.locator('pre code', { hasText: after.pingUrl }).waitFor();
+    // The screen reads the check again: the curl line, the wrapper's line and the field
+    // show the new URL.
+    await panel
+      .locator('pre code', { hasText: `curl -fsS -m 10 --retry 5 ${after.pingUrl}` })
+      .waitFor();
+    expect(await text(panel.locator('[data-field="run-command"]'))).toBe(
+      `headroom run --ping-url ${after.pingUrl} -- /path/to/job`,
+    );
     expect(await shown.inputValue()).toBe(after.pingUrl);
     expect((await fetch(before.pingUrl)).status).toBe(404);
     expect((await fetch(after.pingUrl, { method: 'HEAD' })).status).toBe(200);

@@ -62,6 +62,13 @@ export function HeartbeatScreen({ name }: { readonly name: string }) {
                       Append <code>/start</code> before the run, <code>/fail</code> or the exit
                       status after it; a POST body is kept as the run&apos;s log.
                     </p>
+                    <p className="muted">
+                      Or let the CLI wrap the job: it pings the start, then the exit status with the
+                      end of the output, and tries a ping again that did not get through:
+                    </p>
+                    <pre data-field="run-command">
+                      <code>{`headroom run --ping-url ${found.pingUrl} -- /path/to/job`}</code>
+                    </pre>
                     {/* Those who see the URL are those who may rotate it. */}
                     <RotatePingUrl heartbeat={found} onRotated={heartbeat.reload} />
                   </>
