@@ -170,29 +170,35 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   };
 }
 
-/** The wait before the n-th retry of a transient failure is n times this, as runitor's. */
+/** The wait before the n-th retry of a failure that may pass is n times this, as runitor's. */
 export const RETRY_BACKOFF_MS = 1_000;
 
 /**
- * Runs `attempt`, and again up to `retries` times after 1 s, 2 s… while it fails
- * transiently (a server restarting); `onRetry` hears each failure that is tried again.
- * Other failures, and the last, are thrown.
+ * Runs `attempt`, and again up to `retries` times after 1 s, 2 s… while it fails in a
+ * way that may pass (`mayPass`: a server restarting); `onRetry` hears each failure that
+ * is tried again. Other failures, and the last, are thrown.
  */
-export async function retryingTransient<T>(
+export async function retrying<T>(
   attempt: () => Promise<T>,
   retries: number,
-  onRetry: (error: ApiError, waitMs: number) => void,
+  mayPass: (error: unknown) => boolean,
+  onRetry: (error: unknown, waitMs: number) => void,
 ): Promise<T> {
   for (let tried = 0; ; tried += 1) {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof ApiError) || !error.transient || tried >= retries) throw error;
+      if (tried >= retries || !mayPass(error)) throw error;
       const waitMs = (tried + 1) * RETRY_BACKOFF_MS;
       onRetry(error, waitMs);
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
+}
+
+/** An API call that got no answer for now, which another attempt may get. */
+export function isTransientApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.transient;
 }
 
 /** An ApiError as lines for stderr: the message, then each field error indented. */

@@ -22,7 +22,8 @@ import {
   apiClientOptions,
   createApiClient,
   formatApiError,
-  retryingTransient,
+  isTransientApiError,
+  retrying,
   type ApiClient,
 } from './api-client.js';
 import { formatDecision } from './decision-format.js';
@@ -160,7 +161,7 @@ export async function runGate(
   const urlSet = options.url !== undefined || (env.HEADROOM_URL ?? '').trim() !== '';
   let answer: GateAnswer;
   try {
-    answer = await retryingTransient(
+    answer = await retrying(
       () =>
         client.call(
           'POST',
@@ -179,6 +180,7 @@ export async function runGate(
           ),
         ),
       urlSet ? retries : 0,
+      isTransientApiError,
       (error, waitMs) => {
         io.stderr.write(
           `${command}: ${formatApiError(error)}; asking again in ${String(waitMs / 1000)} s\n`,

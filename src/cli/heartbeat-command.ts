@@ -17,8 +17,8 @@ import {
 } from '../schema/heartbeats-api.js';
 import { formatColumns } from './columns.js';
 import { formatHeartbeatDetail, terminalJson } from './heartbeat-format.js';
-import { RETRY_BACKOFF_MS, withApiClient } from './api-client.js';
-import { exchange } from './http-exchange.js';
+import { retrying, withApiClient } from './api-client.js';
+import { exchange, type HttpAnswer } from './http-exchange.js';
 import { OutputTail } from './output-tail.js';
 import { wholeNumberUpTo } from './option-parsers.js';
 import { ExitCode, type CliIo, URL_HELP, type Configure, type Env } from './io.js';
@@ -288,20 +288,60 @@ interface Pinger {
   readonly io: CliIo;
 }
 
-/** Why an attempt did not get through, when another may: a connection refused or cut, no answer in time. */
-function retriedFailure(error: unknown): boolean {
-  const { code, name } = error as { code?: unknown; name?: unknown };
-  return (
-    name === 'TimeoutError' ||
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'EPIPE',
-      'ETIMEDOUT',
-      'EAI_AGAIN',
-      'ENETUNREACH',
-      'EHOSTUNREACH',
-    ].includes(String(code))
+/** A ping not taken; `mayPass`: another attempt may get through (a server restarting). */
+class PingFailure extends Error {
+  constructor(
+    message: string,
+    readonly mayPass: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Network failures another attempt may get past: a connection refused or cut, no answer in time. */
+const PASSING_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+/** One attempt at a ping: its answer when 2xx, else a PingFailure saying what went wrong. */
+async function pingOnce(
+  pingUrl: string,
+  signal: string,
+  body: string | undefined,
+): Promise<PingAccepted> {
+  let response: HttpAnswer;
+  try {
+    response = await exchange(new URL(`${pingUrl}${signal}`), {
+      method: 'POST',
+      body: body ?? '',
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'user-agent': 'headroom-run' },
+      timeoutMs: PING_TIMEOUT_MS,
+    });
+  } catch (error) {
+    const { code, name, message } = error as { code?: unknown; name?: unknown; message?: string };
+    throw new PingFailure(
+      `could not ping ${pingUrl} (${message ?? String(error)})`,
+      name === 'TimeoutError' || PASSING_NETWORK_CODES.has(String(code)),
+    );
+  }
+  if (response.status >= 200 && response.status < 300)
+    return { bodyLimitBytes: bodyLimitOf(response.headers) };
+  const answer = response.text.trim().slice(0, 300);
+  const hint =
+    response.status === 404
+      ? ': no check has this URL; copy it from `headroom heartbeat show <name>` or the check’s page'
+      : answer === ''
+        ? ''
+        : ` (${answer})`;
+  throw new PingFailure(
+    `the ping to ${pingUrl} was answered ${String(response.status)}${hint}`,
+    RETRIED_STATUSES.has(response.status),
   );
 }
 
@@ -317,39 +357,21 @@ async function sendPing(
   signal: string,
   body: string | undefined,
 ): Promise<PingAccepted | undefined> {
-  const { pingUrl, io } = pinger;
-  for (let attempt = 0; ; attempt += 1) {
-    const retryIn = attempt < pinger.retries ? (attempt + 1) * RETRY_BACKOFF_MS : undefined;
-    const again = retryIn === undefined ? '' : `; trying again in ${String(retryIn / 1000)} s`;
-    try {
-      const response = await exchange(new URL(`${pingUrl}${signal}`), {
-        method: 'POST',
-        body: body ?? '',
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'user-agent': 'headroom-run' },
-        timeoutMs: PING_TIMEOUT_MS,
-      });
-      if (response.status >= 200 && response.status < 300)
-        return { bodyLimitBytes: bodyLimitOf(response.headers) };
-      const answer = response.text.trim().slice(0, 300);
-      const retried = RETRIED_STATUSES.has(response.status);
-      const hint =
-        response.status === 404
-          ? ': no check has this URL; copy it from `headroom heartbeat show <name>` or the check’s page'
-          : answer === ''
-            ? ''
-            : ` (${answer})`;
-      io.stderr.write(
-        `headroom run: the ping to ${pingUrl} was answered ${String(response.status)}${hint}${retried ? again : ''}\n`,
-      );
-      if (!retried || retryIn === undefined) return undefined;
-    } catch (error) {
-      const retried = retriedFailure(error);
-      io.stderr.write(
-        `headroom run: could not ping ${pingUrl} (${(error as Error).message})${retried ? again : ''}\n`,
-      );
-      if (!retried || retryIn === undefined) return undefined;
-    }
-    await new Promise((resolve) => setTimeout(resolve, retryIn));
+  const { io } = pinger;
+  try {
+    return await retrying(
+      () => pingOnce(pinger.pingUrl, signal, body),
+      pinger.retries,
+      (error) => error instanceof PingFailure && error.mayPass,
+      (error, waitMs) => {
+        io.stderr.write(
+          `headroom run: ${(error as Error).message}; trying again in ${String(waitMs / 1000)} s\n`,
+        );
+      },
+    );
+  } catch (error) {
+    io.stderr.write(`headroom run: ${(error as Error).message}\n`);
+    return undefined;
   }
 }
 
