@@ -658,57 +658,155 @@ describe('headroom gate against a running server', () => {
 
   it('asks again when a proxy answers 503 while the server restarts, and gets the decision', async () => {
     let unavailable = 2;
-    const upstream = new URL(server.url);
-    const proxy = createHttpServer((request, response) => {
-      if (unavailable > 0) {
-        unavailable -= 1;
-        request.resume();
-        response
-          .writeHead(503, { 'content-type': 'text/html' })
-          .end('<h1>503 Service Unavailable</h1>');
-        return;
-      }
-      const forwarded = httpRequest(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          path: request.url,
-          method: request.method,
-          headers: request.headers,
-        },
-        (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-        },
-      );
-      request.pipe(forwarded);
+    const proxy = await startProxy(server.url, () => {
+      if (unavailable === 0) return 'forward';
+      unavailable -= 1;
+      return 'unavailable';
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     try {
-      const address = proxy.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      const proxied = `http://127.0.0.1:${String(port)}`;
       const run = await headroom(['gate', 'healthy', '--actor', 'alice'], {
         ...env,
-        HEADROOM_URL: proxied,
+        HEADROOM_URL: proxy.url,
       });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain('ALLOWED');
       expect(run.stderr).toBe(
-        `headroom gate: the Headroom server at ${proxied} failed (HTTP 503); asking again in 1 s\n` +
-          `headroom gate: the Headroom server at ${proxied} failed (HTTP 503); asking again in 2 s\n`,
+        `headroom gate: the Headroom server at ${proxy.url} failed (HTTP 503); asking again in 1 s\n` +
+          `headroom gate: the Headroom server at ${proxy.url} failed (HTTP 503); asking again in 2 s\n`,
       );
       // Asked once more than allowed: the 503 is the answer, and onUnavailable decides.
       unavailable = 2;
       const once = await headroom(['gate', 'healthy', '--actor', 'alice', '--retries', '1'], {
         ...env,
-        HEADROOM_URL: proxied,
+        HEADROOM_URL: proxy.url,
       });
       expect(once.code).toBe(3);
       expect(once.stderr).toContain('asking again in 1 s');
       expect(once.stderr).toContain('healthy is DENIED without a decision');
     } finally {
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
+    }
+  });
+
+  it('sends a deploy record again when its answer was lost, and the server records it once', async () => {
+    let lost = 1;
+    const proxy = await startProxy(server.url, () => {
+      if (lost === 0) return 'forward';
+      lost -= 1;
+      return 'loseAnswer';
+    });
+    const recordedOf = async (version: string) =>
+      (
+        (await api(server.url, TOKEN, 'GET', '/api/v1/deploys?service=healthy')).body as {
+          id: string;
+          version: string;
+        }[]
+      ).filter((deploy) => deploy.version === version);
+    try {
+      const run = await headroom(
+        ['deploy', 'record', 'healthy', '--status', 'finished', '--version', '1.5.0'],
+        { ...env, HEADROOM_URL: proxy.url, HEADROOM_ACTOR: 'alice' },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const key = /\(Idempotency-Key ([\w-]+)\)/.exec(run.stderr)?.[1];
+      expect(run.stderr).toBe(
+        `headroom deploy record: the Headroom server at ${proxy.url} failed (HTTP 502); sending it again in 1 s (Idempotency-Key ${String(key)})\n`,
+      );
+      const recorded = await recordedOf('1.5.0');
+      expect(recorded).toHaveLength(1);
+      expect(run.stdout).toBe(
+        `Recorded deploy ${String(recorded[0]?.id)}: healthy 1.5.0 finished at ${String(
+          (recorded[0] as { at?: string } | undefined)?.at,
+        )}.\n`,
+      );
+
+      // A key of the pipeline's own (the run, and what it records) makes a second run of
+      // the same step record nothing more; the same key for another deploy is refused.
+      const step = ['deploy', 'record', 'healthy', '--version', '1.6.0', '--idempotency-key'];
+      const started = await headroom([...step, 'run-4711-started', '--status', 'started'], {
+        ...env,
+        HEADROOM_ACTOR: 'alice',
+      });
+      const again = await headroom([...step, 'run-4711-started', '--status', 'started'], {
+        ...env,
+        HEADROOM_ACTOR: 'alice',
+      });
+      expect([started.code, again.code]).toEqual([0, 0]);
+      expect(again.stdout).toBe(started.stdout);
+      expect(await recordedOf('1.6.0')).toHaveLength(1);
+      const reused = await headroom([...step, 'run-4711-started', '--status', 'finished'], {
+        ...env,
+        HEADROOM_ACTOR: 'alice',
+      });
+      expect(reused.code).toBe(2);
+      expect(reused.stderr).toMatch(
+        /this Idempotency-Key was used for deploy dep_\w+, which differs/,
+      );
+      expect(reused.stderr).toMatch(
+        /^ {2}--status: "finished" here, "started" in deploy dep_\w+$/m,
+      );
+    } finally {
+      await proxy.close();
     }
   });
 });
+
+type ProxyAction = 'forward' | 'unavailable' | 'loseAnswer';
+
+/**
+ * A proxy in front of the server, as CI reaches it: each request is forwarded, or
+ * answered 503 without reaching the server (`unavailable`: a restart), or forwarded
+ * and its answer replaced by a 502 (`loseAnswer`: the server stored it, the client
+ * never heard).
+ */
+async function startProxy(
+  target: string,
+  next: () => ProxyAction,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const upstream = new URL(target);
+  const proxy = createHttpServer((request, response) => {
+    const action = next();
+    if (action === 'unavailable') {
+      request.resume();
+      response
+        .writeHead(503, { 'content-type': 'text/html' })
+        .end('<h1>503 Service Unavailable</h1>');
+      return;
+    }
+    const forwarded = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: request.url,
+        method: request.method,
+        headers: request.headers,
+      },
+      (answer) => {
+        if (action === 'loseAnswer') {
+          answer.resume();
+          answer.on('end', () => {
+            response
+              .writeHead(502, { 'content-type': 'text/html' })
+              .end('<h1>502 Bad Gateway</h1>');
+          });
+          return;
+        }
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    request.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const address = proxy.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${String(port)}`,
+    close: () =>
+      new Promise((resolve) => {
+        proxy.close(() => {
+          resolve();
+        });
+      }),
+  };
+}

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { SloStatus } from '../core/slo/status.js';
 import { formatDuration } from '../core/time/duration.js';
 import type { DeployBudget, DeployInput } from '../schema/deploys.js';
-import { invalid, notFound } from './errors.js';
+import { AppError, invalid, notFound } from './errors.js';
+import { idempotencyKeyOf } from './idempotency-key.js';
 import type { DeployRecord } from './ports/records.js';
 import type { AppDependencies, LiveSlo } from './ports/slo-catalog.js';
 import { actorOf, requireReader, requireTeamEditor, type Principal } from './principal.js';
@@ -21,13 +22,19 @@ const MAX_CHANGE_FAILURE_DEPLOYS = 10_000;
 /** The label CI gates a rollback with (policies' unlessLabels name it too). */
 const ROLLBACK_LABEL = 'rollback';
 
-/** Editors of the service's team (and admins) record its deploys: CI runs with their token. */
+/**
+ * Editors of the service's team (and admins) record its deploys: CI runs with their
+ * token. With an Idempotency-Key, a request sent again after its answer was lost finds
+ * the deploy the first one stored (`replayed`) instead of recording the change twice.
+ */
 export async function recordDeploy(
   deps: AppDependencies,
   principal: Principal,
   input: DeployInput,
-): Promise<DeployWithBudget> {
+  idempotencyKey?: string,
+): Promise<DeployWithBudget & { readonly replayed: boolean }> {
   requireReader(principal);
+  const key = idempotencyKeyOf(idempotencyKey);
   const { store, clock, catalog } = deps;
   await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
   const service = catalog.service(input.service);
@@ -88,8 +95,47 @@ export async function recordDeploy(
   };
   // Not in the audit log: deploys are not configuration, and every audited change
   // makes each instance reload its definitions.
-  await store.insertDeploy(deploy);
-  return { deploy, budget: await new BudgetReader(deps).around(deploy.service, deploy.at) };
+  const stored = await store.insertDeploy(deploy, key);
+  const replayed = stored.id !== deploy.id;
+  if (replayed) requireSameDeploy(stored, deploy, input.at !== undefined);
+  return {
+    deploy: stored,
+    budget: await new BudgetReader(deps).around(stored.service, stored.at),
+    replayed,
+  };
+}
+
+/**
+ * A key names one deploy: a request with the key of another is refused (409), naming
+ * what differs, rather than answered with a deploy it did not describe. `at` counts
+ * only when the request gave it; without it, the first request's instant stands.
+ */
+function requireSameDeploy(stored: DeployRecord, asked: DeployRecord, atGiven: boolean): void {
+  const fields: [string, unknown, unknown][] = [
+    ['status', stored.status, asked.status],
+    ['version', stored.version, asked.version],
+    ['commit', stored.commit, asked.commit],
+    ['labels', stored.labels, asked.labels],
+    ['actor', stored.actor, asked.actor],
+    ['decision', stored.decisionId, asked.decisionId],
+    ...(atGiven ? [['at', stored.at, asked.at] as [string, unknown, unknown]] : []),
+  ];
+  const differing = fields.filter(([, was, is]) => JSON.stringify(was) !== JSON.stringify(is));
+  if (differing.length === 0) return;
+  throw new AppError(
+    'CONFLICT',
+    `this Idempotency-Key was used for deploy ${stored.id}, which differs; send a new key for a new deploy`,
+    differing.map(([path, was, is]) => ({
+      path,
+      message: `${show(is)} here, ${show(was)} in deploy ${stored.id}`,
+    })),
+  );
+}
+
+function show(value: unknown): string {
+  if (value === null) return 'none';
+  if (typeof value === 'number') return new Date(value).toISOString();
+  return JSON.stringify(value);
 }
 
 /**

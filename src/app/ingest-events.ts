@@ -5,6 +5,7 @@ import { epochMinute } from '../core/slo/minute-series.js';
 import type { IngestResponse } from '../schema/api.js';
 import { EventLineReader } from '../schema/event-lines.js';
 import { AppError, conflict, forbidden, invalid } from './errors.js';
+import { idempotencyKeyOf } from './idempotency-key.js';
 import type { EventCountsRecord, MinuteCounts } from './ports/records.js';
 import type { AppDependencies, LiveSlo } from './ports/slo-catalog.js';
 import type { Principal } from './principal.js';
@@ -19,7 +20,6 @@ export interface IngestRequest {
 
 /** Counts more than this far ahead of the server's clock are refused: clocks drift, not this much. */
 export const MAX_FUTURE_MINUTES = 5;
-const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 export async function ingestEvents(
   { store, clock, catalog }: AppDependencies,
@@ -29,10 +29,7 @@ export async function ingestEvents(
   if (principal.kind !== 'ingest') {
     throw forbidden("events are sent with the service's ingest key, not an API token");
   }
-  const key = request.idempotencyKey;
-  if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-    throw invalid(`Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
-  }
+  const key = idempotencyKeyOf(request.idempotencyKey);
   const lines = request.format === 'json-array' ? arrayAsLines(request.body) : request.body;
 
   await catalog.refresh({ maxAgeMs: 1000 });

@@ -35,6 +35,8 @@ export interface ApiClient {
     body: unknown,
     responseSchema: z.ZodType<T>,
     fieldOptions?: FieldOptions,
+    /** Request headers of the call's own, e.g. an Idempotency-Key. */
+    extraHeaders?: Readonly<Record<string, string>>,
   ): Promise<T>;
   /** A GET answered in another format than JSON (Markdown, HTML): the body as text. */
   text(path: string, accept: string): Promise<string>;
@@ -102,9 +104,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     path: string,
     body: unknown,
     accept: string,
+    extraHeaders: Readonly<Record<string, string>> = {},
   ): Promise<string> => {
     const target = `${base}${path.startsWith('/') ? path : `/${path}`}`;
-    const headers: Record<string, string> = { accept, 'user-agent': 'headroom-cli' };
+    const headers: Record<string, string> = {
+      ...extraHeaders,
+      accept,
+      'user-agent': 'headroom-cli',
+    };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
 
@@ -153,10 +160,17 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       body: unknown,
       responseSchema: z.ZodType<T>,
       fieldOptions?: FieldOptions,
+      extraHeaders?: Readonly<Record<string, string>>,
     ): Promise<T> {
       let text: string;
       try {
-        text = await send(method, path, body, 'application/json, application/problem+json');
+        text = await send(
+          method,
+          path,
+          body,
+          'application/json, application/problem+json',
+          extraHeaders,
+        );
       } catch (error) {
         throw error instanceof ApiError && fieldOptions !== undefined
           ? inOptionNames(error, optionOfField(fieldOptions, body))

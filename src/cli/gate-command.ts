@@ -8,6 +8,7 @@
 // --config (the repository CI checks out holds them), when a policy there applies to
 // it; else HEADROOM_GATE_ON_UNAVAILABLE; else deny, as it is for policies. A deploy
 // let out this way exits 0 but says so loudly.
+import { randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import {
@@ -279,7 +280,17 @@ export interface DeployRecordOptions {
   readonly decision: string | undefined;
   readonly json: boolean;
   readonly url: string | undefined;
+  /** Attempts after the first when no answer came (default 2). */
+  readonly retries?: number | undefined;
+  /** Names this deploy to the server (default: a new one per run). */
+  readonly idempotencyKey?: string | undefined;
 }
+
+/**
+ * A deploy record is sent again when its answer was lost, whatever the failure: its
+ * Idempotency-Key lets the server answer with the deploy the first attempt stored.
+ */
+const DEFAULT_RECORD_RETRIES = 2;
 
 export async function runDeployRecord(
   options: DeployRecordOptions,
@@ -300,33 +311,46 @@ export async function runDeployRecord(
     return ExitCode.usage;
   }
   const commit = options.commit ?? defaultCommit(env);
+  const idempotencyKey = options.idempotencyKey ?? randomUUID();
+  const urlSet = options.url !== undefined || (env.HEADROOM_URL ?? '').trim() !== '';
   try {
-    const deploy: DeployView = await client.call(
-      'POST',
-      '/api/v1/deploys',
-      {
-        service: options.service,
-        status: options.status,
-        actor,
-        labels: options.labels,
-        ...(options.version === undefined ? {} : { version: options.version }),
-        ...(commit === undefined ? {} : { commit }),
-        ...(options.at === undefined ? {} : { at: options.at }),
-        ...(options.decision === undefined ? {} : { decision: options.decision }),
+    const deploy: DeployView = await retrying(
+      () =>
+        client.call(
+          'POST',
+          '/api/v1/deploys',
+          {
+            service: options.service,
+            status: options.status,
+            actor,
+            labels: options.labels,
+            ...(options.version === undefined ? {} : { version: options.version }),
+            ...(commit === undefined ? {} : { commit }),
+            ...(options.at === undefined ? {} : { at: options.at }),
+            ...(options.decision === undefined ? {} : { decision: options.decision }),
+          },
+          deploySchema,
+          optionsOfFields(
+            {
+              status: '--status',
+              actor: '--actor',
+              labels: '--label',
+              version: '--version',
+              commit: '--commit',
+              at: '--at',
+              decision: '--decision',
+            },
+            options.labels,
+          ),
+          { 'idempotency-key': idempotencyKey },
+        ),
+      urlSet ? (options.retries ?? DEFAULT_RECORD_RETRIES) : 0,
+      (error) => error instanceof ApiError && error.failure === 'unavailable',
+      (error, waitMs) => {
+        io.stderr.write(
+          `${command}: ${formatApiError(error)}; sending it again in ${String(waitMs / 1000)} s (Idempotency-Key ${idempotencyKey})\n`,
+        );
       },
-      deploySchema,
-      optionsOfFields(
-        {
-          status: '--status',
-          actor: '--actor',
-          labels: '--label',
-          version: '--version',
-          commit: '--commit',
-          at: '--at',
-          decision: '--decision',
-        },
-        options.labels,
-      ),
     );
     const version = deploy.version === null ? '' : ` ${deploy.version}`;
     if (deploy.againstDenial) {
@@ -451,12 +475,22 @@ Examples:
     .option('--decision <id>', 'the gate decision it went out on (the id headroom gate printed)')
     .option('--json', 'print the recorded deploy as JSON')
     .option('--url <url>', URL_HELP)
+    .option(
+      '--retries <n>',
+      `times to send it again, after 1 s, 2 s…, when no answer came or the server failed (default: ${String(DEFAULT_RECORD_RETRIES)})`,
+      wholeNumberUpTo(MAX_GATE_RETRIES, 0),
+    )
+    .option(
+      '--idempotency-key <key>',
+      'names this deploy to the server, so that sending it again records it once (default: a new key per run)',
+    )
     .addHelpText(
       'after',
       `
 Needs an editor token of the service's team (HEADROOM_TOKEN). Exits 0 when
 recorded, 2 for a usage error or a refused request, 3 when the server cannot be
-reached.
+reached. A request that got no answer is sent again with the same Idempotency-Key
+(--retries): the server records the deploy once, and answers with it.
 
 Examples:
   headroom deploy record checkout --status finished --version 1.4.0
@@ -476,6 +510,8 @@ Examples:
             decision: options.decision,
             json: options.json === true,
             url: options.url,
+            retries: options.retries,
+            idempotencyKey: options.idempotencyKey,
           },
           io,
         ),
@@ -507,6 +543,8 @@ interface RawDeployOptions {
   readonly decision?: string;
   readonly json?: boolean;
   readonly url?: string;
+  readonly retries?: number;
+  readonly idempotencyKey?: string;
 }
 
 function positiveNumber(value: string): number {

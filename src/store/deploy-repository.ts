@@ -125,7 +125,7 @@ export function deployRepository(db: Kysely<DatabaseSchema>): DeployRepository {
       return rows.map(decisionOf);
     },
 
-    async insertDeploy(deploy) {
+    async insertDeploy(deploy, idempotencyKey) {
       await db
         .insertInto('deploys')
         .values({
@@ -140,8 +140,17 @@ export function deployRepository(db: Kysely<DatabaseSchema>): DeployRepository {
           decision_id: deploy.decisionId,
           recorded_by: deploy.recordedBy,
           recorded_at: deploy.recordedAt,
+          idempotency_key: idempotencyKey ?? null,
         })
+        // Two requests with one key at once: the second stores nothing and reads the first.
+        .onConflict((conflict) => conflict.columns(['service', 'idempotency_key']).doNothing())
         .execute();
+      if (idempotencyKey === undefined) return deploy;
+      const kept = await deploysWithDecision(db)
+        .where('deploys.service', '=', deploy.service)
+        .where('deploys.idempotency_key', '=', idempotencyKey)
+        .executeTakeFirstOrThrow();
+      return deployOf(kept);
     },
     async getDeploy(id) {
       const row = await deploysWithDecision(db).where('deploys.id', '=', id).executeTakeFirst();

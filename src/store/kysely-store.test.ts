@@ -434,6 +434,41 @@ describe.each(TEST_DATABASES)('the store on $name', (kind) => {
     expect(await store.getDeploy('nope')).toBeUndefined();
   });
 
+  it('stores one deploy per service and Idempotency-Key, and answers the first for the key again', async () => {
+    const deploy = (id: string, service = 'checkout') => ({
+      id,
+      service,
+      status: 'started' as const,
+      version: '2.0.0',
+      commit: null,
+      labels: [],
+      actor: 'alice',
+      at: 1_000,
+      decisionId: null,
+      decisionAllowed: null,
+      recordedBy: 'token:ci (ci)',
+      recordedAt: 1_000,
+    });
+    expect(await store.insertDeploy(deploy('k1'), 'run-7')).toEqual(deploy('k1'));
+    // Sent again (or twice at once): nothing more is stored, the first is answered.
+    expect(await store.insertDeploy(deploy('k2'), 'run-7')).toEqual(deploy('k1'));
+    const [one, two] = await Promise.all([
+      store.insertDeploy(deploy('k3'), 'run-8'),
+      store.insertDeploy(deploy('k4'), 'run-8'),
+    ]);
+    expect(two.id).toBe(one.id);
+    // The key is the service's: another service's deploy with it is its own.
+    expect(await store.insertDeploy(deploy('k5', 'search'), 'run-7')).toEqual(
+      deploy('k5', 'search'),
+    );
+    // Without a key, every deploy is stored.
+    expect(await store.insertDeploy(deploy('k6'))).toEqual(deploy('k6'));
+    expect(await store.insertDeploy(deploy('k7'))).toEqual(deploy('k7'));
+    expect((await store.listDeploys({ limit: 10 })).map((each) => each.id).sort()).toEqual(
+      ['k1', 'k5', 'k6', 'k7', one.id].sort(),
+    );
+  });
+
   it('pages deploys by the id of the last one seen, in the order of the list', async () => {
     const deploy = (id: string, at: number) => ({
       id,

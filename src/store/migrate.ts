@@ -19,6 +19,7 @@ import * as heartbeatPingsByAge from './migrations/0015-heartbeat-pings-by-age.j
 import * as heartbeatStateFolds from './migrations/0016-heartbeat-state-folds.js';
 import * as retentionIndexes from './migrations/0017-retention-indexes.js';
 import * as heartbeatPingChains from './migrations/0018-heartbeat-ping-chains.js';
+import * as deployIdempotencyKeys from './migrations/0019-deploy-idempotency-keys.js';
 import { dialectOf } from './codec.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -42,6 +43,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0016-heartbeat-state-folds': heartbeatStateFolds,
   '0017-retention-indexes': retentionIndexes,
   '0018-heartbeat-ping-chains': heartbeatPingChains,
+  '0019-deploy-idempotency-keys': deployIdempotencyKeys,
 };
 
 export const SCHEMA_VERSION = Object.keys(MIGRATIONS).length;

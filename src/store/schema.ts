@@ -208,6 +208,8 @@ export interface DeploysTable {
   decision_id: string | null;
   recorded_by: string;
   recorded_at: number;
+  /** The Idempotency-Key CI sent with it: unique per service. */
+  idempotency_key: string | null;
 }
 
 export interface AlertIntegrationsTable {

@@ -54,6 +54,11 @@ const FREEZE_POLICY = {
   },
 };
 
+interface DeployBody {
+  readonly id: string;
+  readonly version: string | null;
+}
+
 interface Decision {
   id: string;
   actor: string;
@@ -709,6 +714,74 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
     expect(
       (await headroom.call('GET', `/api/v1/deploys/${ids[0] ?? ''}`, { token: null })).status,
     ).toBe(401);
+  });
+
+  it('records a deploy sent again with its Idempotency-Key once, and refuses the key for another deploy', async () => {
+    const record = (body: Record<string, unknown>, key: string) =>
+      headroom.call('POST', '/api/v1/deploys', {
+        token: tokens.ci ?? null,
+        headers: { 'idempotency-key': key },
+        body: { service: 'healthy', status: 'started', actor: 'alice', version: '7.1.0', ...body },
+      });
+    const deploysOf = async (version: string) =>
+      ((await headroom.call('GET', '/api/v1/deploys?service=healthy')).body as DeployBody[])
+        .filter((deploy) => deploy.version === version)
+        .map((deploy) => deploy.id);
+
+    const first = await record({}, 'run-81-started');
+    expect(first.status, first.text).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    // The answer was lost; CI sends the same request a moment later, without `at`.
+    headroom.clock.set(T0 + 3_000);
+    const again = await record({}, 'run-81-started');
+    expect(again.status, again.text).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await deploysOf('7.1.0')).toEqual([(first.body as DeployBody).id]);
+
+    // Another service may use the same key for a deploy of its own.
+    const elsewhere = await headroom.call('POST', '/api/v1/deploys', {
+      headers: { 'idempotency-key': 'run-81-started' },
+      body: { service: 'storefront', status: 'started', actor: 'alice', version: '7.1.0' },
+    });
+    expect(elsewhere.status, elsewhere.text).toBe(201);
+    expect(elsewhere.headers.get('idempotent-replayed')).toBeNull();
+
+    // The finish of the same run under the start's key is a mistake to say, not to answer
+    // with the start.
+    const reused = await record(
+      { status: 'finished', at: new Date(T0 + 60_000).toISOString() },
+      'run-81-started',
+    );
+    expect(reused.status, reused.text).toBe(409);
+    const id = (first.body as DeployBody).id;
+    expect(reused.body).toMatchObject({
+      code: 'CONFLICT',
+      detail: `this Idempotency-Key was used for deploy ${id}, which differs; send a new key for a new deploy`,
+      errors: [
+        { path: 'status', message: `"finished" here, "started" in deploy ${id}` },
+        {
+          path: 'at',
+          message: `2026-11-10T10:01:00.000Z here, 2026-11-10T10:00:00.000Z in deploy ${id}`,
+        },
+      ],
+    });
+    expect(await deploysOf('7.1.0')).toEqual([id]);
+
+    // Two copies sent at once (a client that timed out and sent again): one deploy.
+    const twins = await Promise.all([
+      record({ version: '7.2.0' }, 'run-82'),
+      record({ version: '7.2.0' }, 'run-82'),
+      record({ version: '7.2.0' }, 'run-82'),
+    ]);
+    expect(twins.map((reply) => reply.status)).toEqual([201, 201, 201]);
+    const twinIds = new Set(twins.map((reply) => (reply.body as DeployBody).id));
+    expect(twinIds.size).toBe(1);
+    expect(await deploysOf('7.2.0')).toEqual([...twinIds]);
+
+    const empty = await record({}, '');
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ detail: 'Idempotency-Key must be 1 to 255 characters' });
   });
 
   it('never counts the approval of the one whose token asks, nor of one who lost the role', async () => {

@@ -152,7 +152,11 @@ export interface DeployRepository {
     readonly limit: number;
   }): Promise<DeployDecisionRecord[]>;
 
-  insertDeploy(deploy: DeployRecord): Promise<void>;
+  /**
+   * Answers the deploy stored under `idempotencyKey` (unique per service): this one,
+   * or the one an earlier request stored with the key, in which case nothing is stored.
+   */
+  insertDeploy(deploy: DeployRecord, idempotencyKey?: string): Promise<DeployRecord>;
   getDeploy(id: string): Promise<DeployRecord | undefined>;
   /**
    * Newest first, by `at`; `fromMs` inclusive, `toMs` exclusive; `before`: older than

@@ -6,6 +6,7 @@ import type { DecisionLog } from '../../app/decision-log.js';
 import { checkDeploy, getDecision, listDecisions } from '../../app/deploy-gate.js';
 import { changeFailure, getDeploy, listDeploys, recordDeploy } from '../../app/deploys.js';
 import { notFound } from '../../app/errors.js';
+import { IDEMPOTENCY_KEY_HEADER } from '../../app/idempotency-key.js';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
 import { requireReader } from '../../app/principal.js';
 import { nameParamsSchema } from '../../schema/api.js';
@@ -85,10 +86,27 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
       tags: ['deploys'],
       auth: 'token',
       body: deployInputSchema,
+      headers: [
+        {
+          name: IDEMPOTENCY_KEY_HEADER,
+          description:
+            'Names the deploy, per service: sent again, the request is answered with the deploy already recorded (and Idempotent-Replayed: true) instead of recording it twice; a key of a different deploy is a 409',
+        },
+      ],
       status: 201,
       response: deploySchema,
       problems: WRITE_PROBLEMS,
-      handler: async ({ principal, body }) => deployView(await recordDeploy(deps, principal, body)),
+      handler: async ({ principal, body, request, reply }) => {
+        const key = request.headers['idempotency-key'];
+        const recorded = await recordDeploy(
+          deps,
+          principal,
+          body,
+          Array.isArray(key) ? key[0] : key,
+        );
+        if (recorded.replayed) void reply.header('idempotent-replayed', 'true');
+        return deployView(recorded);
+      },
     }),
     defineRoute({
       method: 'GET',

@@ -1,5 +1,6 @@
 // Event ingest: NDJSON or a JSON array, with a service's ingest key.
 import { z } from 'zod';
+import { IDEMPOTENCY_KEY_HEADER } from '../../app/idempotency-key.js';
 import { ingestEvents } from '../../app/ingest-events.js';
 import type { AppDependencies } from '../../app/ports/slo-catalog.js';
 import { ingestResponseSchema } from '../../schema/api.js';
@@ -22,7 +23,7 @@ export function eventRoutes(deps: AppDependencies): RouteDefinition[] {
       },
       headers: [
         {
-          name: 'Idempotency-Key',
+          name: IDEMPOTENCY_KEY_HEADER,
           description: 'Makes a retried batch count once; reusing a key for other events is a 409',
         },
       ],
