@@ -169,7 +169,15 @@ async function pings(): Promise<string[][]> {
           : spread(written, (value) => `${(value / 1024).toFixed(1)} KiB`),
       ],
       ['latency p50 / p99 (the median round)', `${middle.result.p50} / ${middle.result.p99}`],
-      ['errors and non-2xx', String(rounds.reduce((sum, round) => sum + round.result.failed, 0))],
+      [
+        'errors and non-2xx',
+        [
+          String(rounds.reduce((sum, round) => sum + round.result.failed, 0)),
+          ...rounds.flatMap((round) =>
+            round.result.failures === '' ? [] : [`(${round.result.failures})`],
+          ),
+        ].join(' '),
+      ],
       ['connections', String(CONNECTIONS)],
       [
         'order of the pings',
@@ -245,6 +253,8 @@ async function interleavedRounds(
 interface LoadResult {
   readonly ok: number;
   readonly failed: number;
+  /** What the failures were, when there were any (wrk: non-2xx and each kind of socket error). */
+  readonly failures: string;
   readonly p50: string;
   readonly p99: string;
   readonly generator: string;
@@ -319,13 +329,21 @@ function wrkLoad(url: string, paths: readonly string[], directory: string) {
     const number = (pattern: RegExp) => Number(pattern.exec(output)?.[1] ?? 0);
     const total = number(/(\d+) requests in/);
     const non2xx = number(/Non-2xx or 3xx responses: (\d+)/);
-    const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
-      .exec(output)
-      ?.slice(1)
-      .reduce((sum, count) => sum + Number(count), 0);
+    const kinds = ['connect', 'read', 'write', 'timeout'];
+    const socketErrors = (
+      /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
+        .exec(output)
+        ?.slice(1) ?? []
+    ).map(Number);
     return {
       ok: total - non2xx,
-      failed: non2xx + (socketErrors ?? 0),
+      failed: non2xx + socketErrors.reduce((sum, count) => sum + count, 0),
+      failures: [
+        ...(non2xx > 0 ? [`non-2xx ${String(non2xx)}`] : []),
+        ...socketErrors.flatMap((count, index) =>
+          count > 0 ? [`${kinds[index] ?? '?'} ${String(count)}`] : [],
+        ),
+      ].join(', '),
       p50: /\s50%\s+(\S+)/.exec(output)?.[1] ?? '?',
       p99: /\s99%\s+(\S+)/.exec(output)?.[1] ?? '?',
       generator: 'wrk, one thread',
@@ -350,6 +368,10 @@ function autocannonLoad(url: string, paths: readonly string[]) {
     return {
       ok: result['2xx'],
       failed: result.errors + result.non2xx,
+      failures: [
+        ...(result.non2xx > 0 ? [`non-2xx ${String(result.non2xx)}`] : []),
+        ...(result.errors > 0 ? [`errors ${String(result.errors)}`] : []),
+      ].join(', '),
       p50: `${String(result.latency.p50)} ms`,
       p99: `${String(result.latency.p99)} ms`,
       generator: 'autocannon (install wrk for a lighter one)',
