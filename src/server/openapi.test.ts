@@ -96,6 +96,7 @@ const routes: RouteDefinition[] = [
     auth: 'ingest',
     rawBody: { contentTypes: ['application/x-ndjson', 'application/json'], description: 'lines' },
     headers: [{ name: 'Idempotency-Key', description: 'once' }],
+    responseHeaders: [{ name: 'Idempotent-Replayed', description: 'seen before' }],
     response: z.object({ accepted: z.number() }),
     handler: notCalled,
   }),
@@ -116,7 +117,14 @@ interface Operation {
   tags: string[];
   parameters?: { name: string; in: string; required: boolean; schema: unknown }[];
   requestBody?: { required: boolean; content: Record<string, { schema: unknown }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+  responses: Record<
+    string,
+    {
+      description: string;
+      content?: Record<string, { schema: unknown }>;
+      headers?: Record<string, unknown>;
+    }
+  >;
   security?: unknown;
 }
 interface Document {
@@ -229,6 +237,10 @@ describe('the OpenAPI document', () => {
         schema: { type: 'string' },
       },
     ]);
+    expect(ingest.responses['200']?.headers).toEqual({
+      'Idempotent-Replayed': { description: 'seen before', schema: { type: 'string' } },
+    });
+    expect(create.responses['201']).not.toHaveProperty('headers');
 
     const remove = operation(document, '/api/v1/teams/{name}', 'delete');
     expect(Object.keys(remove.responses)).toEqual(['204', '404']);

@@ -94,18 +94,26 @@ export function buildOpenApiDocument(
 
     const status = route.status ?? 200;
     const responses: Json = {};
-    if (response === undefined && route.responseContentType === undefined) {
-      responses[String(status)] = { description: STATUS_CODES[status] ?? 'Done' };
-    } else {
-      responses[String(status)] = {
-        description: STATUS_CODES[status] ?? 'Success',
-        content: {
-          [route.responseContentType ?? 'application/json']: {
-            schema: response === undefined ? { type: 'string' } : schemas.use(response),
-          },
-        },
-      };
+    const success: Json =
+      response === undefined && route.responseContentType === undefined
+        ? { description: STATUS_CODES[status] ?? 'Done' }
+        : {
+            description: STATUS_CODES[status] ?? 'Success',
+            content: {
+              [route.responseContentType ?? 'application/json']: {
+                schema: response === undefined ? { type: 'string' } : schemas.use(response),
+              },
+            },
+          };
+    if (route.responseHeaders !== undefined) {
+      success.headers = Object.fromEntries(
+        route.responseHeaders.map((header) => [
+          header.name,
+          { description: header.description, schema: { type: 'string' } },
+        ]),
+      );
     }
+    responses[String(status)] = success;
     for (const code of route.problems ?? []) {
       responses[String(code)] = {
         description: `${STATUS_CODES[code] ?? 'Error'}: problem details (RFC 9457)`,

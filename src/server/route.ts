@@ -52,6 +52,8 @@ export interface RouteDefinition<
   readonly rawBody?: { readonly contentTypes: readonly string[]; readonly description: string };
   /** Extra request headers worth documenting (e.g. Idempotency-Key). */
   readonly headers?: readonly { readonly name: string; readonly description: string }[];
+  /** Headers a success may answer with besides the usual (e.g. Idempotent-Replayed). */
+  readonly responseHeaders?: readonly { readonly name: string; readonly description: string }[];
   /** Status of a success (200 unless given). */
   readonly status?: number;
   /** Schema of a success body; undefined for an empty body (204). */

@@ -93,6 +93,12 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
             'Names the deploy, per service: sent again, the request is answered with the deploy already recorded (and Idempotent-Replayed: true) instead of recording it twice; a key of a different deploy is a 409',
         },
       ],
+      responseHeaders: [
+        {
+          name: 'Idempotent-Replayed',
+          description: '`true` when the deploy was recorded by an earlier request with this key',
+        },
+      ],
       status: 201,
       response: deploySchema,
       problems: WRITE_PROBLEMS,

@@ -166,6 +166,13 @@ export function pingRoutes(pings: HeartbeatPings): RouteDefinition[] {
           : {}),
         response: z.string(),
         responseContentType: 'text/plain',
+        responseHeaders: [
+          {
+            name: 'Ping-Body-Limit',
+            description:
+              'How many bytes of a body are kept as the run log; clients such as runitor send only that much of the end of the output',
+          },
+        ],
         problems: [],
         handler,
       }),
