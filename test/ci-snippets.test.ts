@@ -166,6 +166,8 @@ describe('the CI snippets of docs/ci.md', () => {
 
   interface GithubOutcome {
     readonly steps: Map<string, Run>;
+    /** What each step appended to its $GITHUB_STEP_SUMMARY. */
+    readonly summaries: Map<string, string>;
     readonly work: string;
   }
 
@@ -179,6 +181,7 @@ describe('the CI snippets of docs/ci.md', () => {
     const work = checkout();
     const outputs: Record<string, string> = {};
     const outcomes = new Map<string, Run>();
+    const summaries = new Map<string, string>();
     let failed = false;
     for (const step of steps) {
       if (step.uses !== undefined) continue;
@@ -201,11 +204,14 @@ describe('the CI snippets of docs/ci.md', () => {
       } else if (failed) continue;
       const outputFile = path.join(work, `output-${String(outcomes.size)}`);
       writeFileSync(outputFile, '');
+      const summaryFile = path.join(work, `summary-${String(outcomes.size)}`);
+      writeFileSync(summaryFile, '');
       const env: Record<string, string> = {
         ...baseEnv(),
         GITHUB_ACTOR: 'alice',
         GITHUB_SHA: options.sha,
         GITHUB_OUTPUT: outputFile,
+        GITHUB_STEP_SUMMARY: summaryFile,
       };
       for (const [name, value] of Object.entries({ ...jobEnv, ...step.env })) {
         env[name] = expand(value, context);
@@ -216,13 +222,14 @@ describe('the CI snippets of docs/ci.md', () => {
       const shell = step.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail'] : ['-e'];
       const run = await bash(shell, expand(step.run ?? '', context), work, env);
       outcomes.set(step.name ?? '', run);
+      summaries.set(step.name ?? '', readFileSync(summaryFile, 'utf8'));
       if (run.code !== 0) failed = true;
       for (const line of readFileSync(outputFile, 'utf8').split('\n')) {
         const at = line.indexOf('=');
         if (at > 0) outputs[line.slice(0, at)] = line.slice(at + 1);
       }
     }
-    return { steps: outcomes, work };
+    return { steps: outcomes, summaries, work };
   }
 
   const deploysOf = async (service: string) =>
@@ -236,7 +243,7 @@ describe('the CI snippets of docs/ci.md', () => {
     }[];
 
   it('GitHub Actions: a held deploy stops the job with the reasons in its log', async () => {
-    const { steps, work } = await runGithub({
+    const { steps, summaries, work } = await runGithub({
       url: server.url,
       commitMessage: 'a new checkout button',
       sha: 'a1b2c3d',
@@ -247,6 +254,10 @@ describe('the CI snippets of docs/ci.md', () => {
     expect(gate?.stdout).toContain('Freeze launch (the big launch) holds deploys until');
     expect([...steps.keys()]).toEqual(['Ask the deploy gate']);
     expect(() => readFileSync(path.join(work, 'deployed.txt'))).toThrow();
+    // The run's summary page says it too, with the whole answer.
+    const summary = summaries.get('Ask the deploy gate') ?? '';
+    expect(summary).toMatch(/^### Deploy gate: checkout a1b2c3d: DENIED\n\n```text\nDENIED: /);
+    expect(summary).toContain('Freeze launch (the big launch) holds deploys until');
   });
 
   it('GitHub Actions: a rollback goes out and is recorded with its decision', async () => {

@@ -2,7 +2,7 @@
 // a running server (a separate process), real exit codes, and the server down.
 // `npm test` builds first; run `npm run build` before running this file alone.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -748,6 +748,57 @@ describe('headroom gate against a running server', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('writes its answer to the GitHub Actions step summary, also when it decided without the server', async () => {
+    const summary = path.join(directory, 'step-summary.md');
+    writeFileSync(summary, '');
+    const held = await headroom(['gate', 'checkout', '--version', '1.4.2', '--actor', 'alice'], {
+      ...env,
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(held.code).toBe(1);
+    const down = `http://127.0.0.1:${await closedPort()}`;
+    const unanswered = await headroom(['gate', 'healthy', '--actor', 'alice', '--json'], {
+      ...env,
+      HEADROOM_URL: down,
+      HEADROOM_GATE_RETRIES: '0',
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(unanswered.code).toBe(3);
+    expect(readFileSync(summary, 'utf8')).toBe(
+      [
+        '### Deploy gate: checkout 1.4.2: DENIED',
+        '',
+        '```text',
+        held.stdout.trimEnd(),
+        '```',
+        '',
+        `[checkout in Headroom](${server.url}/services/checkout#deploys-title)`,
+        '',
+        '### Deploy gate: healthy: DENIED WITHOUT A DECISION',
+        '',
+        '```text',
+        unanswered.stderr.trimEnd(),
+        '```',
+        '',
+        `[healthy in Headroom](${down}/services/healthy#deploys-title)`,
+        '',
+        '',
+      ].join('\n'),
+    );
+    expect(held.stdout).toContain('[payments-budget/exhausted]');
+    expect(unanswered.stderr).toContain('healthy is DENIED without a decision');
+
+    // A summary that cannot be written is said, and changes no answer.
+    const unwritable = await headroom(['gate', 'healthy', '--actor', 'alice'], {
+      ...env,
+      GITHUB_STEP_SUMMARY: path.join(directory, 'no-such-directory', 'summary.md'),
+    });
+    expect(unwritable.code).toBe(0);
+    expect(unwritable.stderr).toMatch(
+      /^headroom gate: could not write the step summary to .*ENOENT/,
+    );
   });
 });
 

@@ -28,6 +28,7 @@ import {
   type ApiClient,
 } from './api-client.js';
 import { formatDecision } from './decision-format.js';
+import { writeStepSummary } from './step-summary.js';
 import { addDeployReadCommands } from './deploy-command.js';
 import { collect, wholeNumberUpTo } from './option-parsers.js';
 import { ExitCode, URL_HELP, type CliIo, type Configure } from './io.js';
@@ -109,6 +110,40 @@ export async function runGate(
   env: Environment = process.env,
 ): Promise<number> {
   const command = 'headroom gate';
+  // What the gate tells a person once it asked, for the step summary as well.
+  const told: string[] = [];
+  const telling: CliIo = {
+    ...io,
+    stdout: {
+      write: (text: string) => {
+        if (!options.json) told.push(text);
+        return io.stdout.write(text);
+      },
+    },
+    stderr: {
+      write: (text: string) => {
+        told.push(text);
+        return io.stderr.write(text);
+      },
+    },
+  };
+  const finish = async (code: number, verdict: string): Promise<number> => {
+    await writeStepSummary(
+      {
+        service: options.service,
+        version: options.version,
+        verdict,
+        text: told.join(''),
+        // The service's page: its deploys, and the gate as it stands.
+        link: urlSet
+          ? `${client.url}/services/${encodeURIComponent(options.service)}#deploys-title`
+          : undefined,
+      },
+      env,
+      io,
+    );
+    return code;
+  };
   const actor = actorOf(options.actor, env);
   if (actor === undefined) {
     io.stderr.write(`${command}: who deploys? ${NAME_THE_ACTOR}\n`);
@@ -183,38 +218,44 @@ export async function runGate(
       urlSet ? retries : 0,
       isTransientApiError,
       (error, waitMs) => {
-        io.stderr.write(
+        telling.stderr.write(
           `${command}: ${formatApiError(error)}; asking again in ${String(waitMs / 1000)} s\n`,
         );
       },
     );
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    io.stderr.write(`${command}: ${formatApiError(error)}\n`);
-    if (error.failure === 'refused') return error.exitCode;
+    telling.stderr.write(`${command}: ${formatApiError(error)}\n`);
+    if (error.failure === 'refused') return finish(error.exitCode, 'NOT ALLOWED');
     // onUnavailable is for a gate that is down, not for one that was never set up or
     // is hidden behind something else: those would let every deploy out unchecked.
     if (error.failure === 'notUnderstood') {
-      io.stderr.write(
+      telling.stderr.write(
         `The answer is not a gate decision, so ${options.service} is NOT ALLOWED. Check --url or HEADROOM_URL (${client.url}).\n`,
       );
-      return ExitCode.usage;
+      return finish(ExitCode.usage, 'NOT ALLOWED');
     }
     if (!urlSet) {
-      io.stderr.write(
+      telling.stderr.write(
         `HEADROOM_URL is not set and no server answers at the default ${client.url}, so ${options.service} is NOT ALLOWED: set HEADROOM_URL (or --url) to the Headroom server. onUnavailable applies only to a server that is set and down.\n`,
       );
-      return ExitCode.usage;
+      return finish(ExitCode.usage, 'NOT ALLOWED');
     }
     let chosen = fallback;
     if (options.onUnavailable === undefined && options.config.length > 0) {
       const { fromConfig } = await import('./gate-offline.js');
-      chosen = await fromConfig(options.config, options.service, fallback, io);
+      chosen = await fromConfig(options.config, options.service, fallback, telling);
     }
-    return decideWithoutServer(options, chosen, io, error.message);
+    const code = decideWithoutServer(options, chosen, telling, error.message);
+    return finish(
+      code,
+      code === ExitCode.ok ? 'ALLOWED WITHOUT A DECISION' : 'DENIED WITHOUT A DECISION',
+    );
   }
-  io.stdout.write(options.json ? `${JSON.stringify(answer, null, 2)}\n` : formatDecision(answer));
-  return answer.allowed ? ExitCode.ok : ExitCode.no;
+  const decision = formatDecision(answer);
+  if (options.json) told.push(decision);
+  telling.stdout.write(options.json ? `${JSON.stringify(answer, null, 2)}\n` : decision);
+  return finish(answer.allowed ? ExitCode.ok : ExitCode.no, answer.allowed ? 'ALLOWED' : 'DENIED');
 }
 
 /**
