@@ -800,6 +800,72 @@ describe('headroom gate against a running server', () => {
       /^headroom gate: could not write the step summary to .*ENOENT/,
     );
   });
+
+  it('waits for an approval given meanwhile with --wait, and lets the deploy out', async () => {
+    const policy = approvalFreeze('vault-release', '8h', Date.now());
+    const applied = await api(server.url, TOKEN, 'POST', '/api/v1/apply', {
+      documents: [
+        serviceDocument('vault', 'finance'),
+        { ...policy, spec: { ...policy.spec, appliesTo: { services: ['vault'] } } },
+      ],
+    });
+    expect(applied.status).toBe(200);
+    expect(
+      (await api(server.url, TOKEN, 'POST', '/api/v1/users', { name: 'rita', roles: ['sre-lead'] }))
+        .status,
+    ).toBe(201);
+    const token = await api(server.url, TOKEN, 'POST', '/api/v1/tokens', {
+      name: "rita's token",
+      role: 'viewer',
+      user: 'rita',
+    });
+    const rita = { ...env, HEADROOM_TOKEN: (token.body as { token: string }).token };
+
+    const waiting = headroom(
+      ['gate', 'vault', '--actor', 'alice', '--wait', '2m', '--wait-interval', '1s'],
+      env,
+    );
+    // Once the gate has held it, the approver approves, as the denial says to.
+    const decisionsOfVault = async () =>
+      (await api(server.url, TOKEN, 'GET', '/api/v1/deploys/decisions?service=vault')).body as {
+        allowed: boolean;
+      }[];
+    while ((await decisionsOfVault()).length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const approved = await headroom(
+      [
+        ...['approve', 'vault', '--rule', 'vault-release/frozen'],
+        ...['--reason', 'vault rotation, reviewed', '--expires', '30m'],
+      ],
+      rita,
+    );
+    expect(approved.code, approved.stderr).toBe(0);
+
+    const run = await waiting;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^DENIED: vault may not be deployed now by alice/);
+    expect(run.stdout).toContain('\nALLOWED: vault may be deployed now by alice');
+    expect(run.stderr).toBe(
+      'headroom gate: waiting up to 2m for what holds the deploy to lift (an approval, a freeze or an alert ending); asking again every 1s.\n',
+    );
+    const decisions = await decisionsOfVault();
+    expect(decisions[0]?.allowed).toBe(true);
+    expect(decisions.slice(1).every((decision) => !decision.allowed)).toBe(true);
+
+    // A freeze no approval lifts, lasting past the wait, is not waited for.
+    const storefront = await headroom(
+      ['gate', 'storefront', '--actor', 'alice', '--wait', '2s', '--wait-interval', '1s'],
+      env,
+    );
+    expect(storefront.code).toBe(1);
+    expect(storefront.stderr).toContain(
+      'headroom gate: not waiting: [launch-freeze/frozen] holds deploys until 2099-01-01T00:00:00.000Z, past the wait, and no approval lifts it.',
+    );
+    const badWait = await headroom(['gate', 'vault', '--actor', 'alice', '--wait', '10'], env);
+    expect(badWait.code).toBe(2);
+    expect(badWait.stderr).toContain("option '--wait <duration>' argument '10' is invalid");
+  });
 });
 
 type ProxyAction = 'forward' | 'unavailable' | 'loseAnswer';

@@ -27,7 +27,9 @@ import {
   retrying,
   type ApiClient,
 } from './api-client.js';
+import { parseRunTime } from '../core/time/duration.js';
 import { formatDecision } from './decision-format.js';
+import { waitForAllowed, type GateWait } from './gate-wait.js';
 import { writeStepSummary } from './step-summary.js';
 import { addDeployReadCommands } from './deploy-command.js';
 import { collect, wholeNumberUpTo } from './option-parsers.js';
@@ -47,6 +49,8 @@ const RETRIES_ENV = 'HEADROOM_GATE_RETRIES';
  */
 const DEFAULT_GATE_RETRIES = 2;
 const MAX_GATE_RETRIES = 10;
+/** Each ask while waiting is a decision kept: twice a minute says enough. */
+const DEFAULT_WAIT_INTERVAL_SECONDS = 30;
 /** CI should not wait long for an answer it can decide without. */
 const DEFAULT_GATE_TIMEOUT_SECONDS = 10;
 
@@ -64,6 +68,8 @@ export interface GateOptions {
   readonly timeoutSeconds: number;
   /** Attempts after the first when the server could not answer for now (default: $HEADROOM_GATE_RETRIES, else 2). */
   readonly retries?: number | undefined;
+  /** A held deploy asks again until allowed, for at most this long. */
+  readonly wait?: GateWait | undefined;
 }
 
 /** Where the actor comes from when --actor is not given: ours, the CI systems', the login. */
@@ -195,9 +201,8 @@ export async function runGate(
   const commit = options.commit ?? defaultCommit(env);
   // A server that is not set at all (the default URL) is a mistake to say at once.
   const urlSet = options.url !== undefined || (env.HEADROOM_URL ?? '').trim() !== '';
-  let answer: GateAnswer;
-  try {
-    answer = await retrying(
+  const ask = () =>
+    retrying(
       () =>
         client.call(
           'POST',
@@ -223,6 +228,9 @@ export async function runGate(
         );
       },
     );
+  let answer: GateAnswer;
+  try {
+    answer = await ask();
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     telling.stderr.write(`${command}: ${formatApiError(error)}\n`);
@@ -252,9 +260,21 @@ export async function runGate(
       code === ExitCode.ok ? 'ALLOWED WITHOUT A DECISION' : 'DENIED WITHOUT A DECISION',
     );
   }
-  const decision = formatDecision(answer);
-  if (options.json) told.push(decision);
-  telling.stdout.write(options.json ? `${JSON.stringify(answer, null, 2)}\n` : decision);
+  const show = (shown: GateAnswer) => {
+    const decision = formatDecision(shown);
+    if (options.json) told.push(decision);
+    telling.stdout.write(options.json ? `${JSON.stringify(shown, null, 2)}\n` : decision);
+  };
+  if (!answer.allowed && options.wait !== undefined) {
+    // JSON is one document, the last decision; text shows each that says something new.
+    if (!options.json) show(answer);
+    answer = await waitForAllowed(answer, ask, options.wait, telling, (next) => {
+      if (!options.json) show(next);
+    });
+    if (options.json) show(answer);
+  } else {
+    show(answer);
+  }
   return finish(answer.allowed ? ExitCode.ok : ExitCode.no, answer.allowed ? 'ALLOWED' : 'DENIED');
 }
 
@@ -453,6 +473,16 @@ export function addGateCommands(
       `times to ask again, after 1 s, 2 s…, when the connection is refused or a proxy answers 502, 503 or 504 (default: $${RETRIES_ENV}, else ${String(DEFAULT_GATE_RETRIES)})`,
       wholeNumberUpTo(MAX_GATE_RETRIES, 0),
     )
+    .option(
+      '--wait <duration>',
+      'when held, ask again until allowed for at most this long (90s, 30m, 1h): an approval given meanwhile, a freeze or an alert ending lets the deploy out',
+      runTimeOption,
+    )
+    .addOption(
+      new Option('--wait-interval <duration>', 'how long between two asks while waiting')
+        .argParser(runTimeOption)
+        .default(DEFAULT_WAIT_INTERVAL_SECONDS, `${String(DEFAULT_WAIT_INTERVAL_SECONDS)}s`),
+    )
     .addHelpText(
       'after',
       `
@@ -461,6 +491,9 @@ Exit codes: 0 the deploy may go out, 1 a policy holds it (every reason is printe
 unset, or an answer that is not a gate decision, 3 the server cannot be reached (or
 fails) and onUnavailable is deny. With allow, such a server exits 0 with a warning.
 A refused connection or a proxy's 502, 503 or 504 is asked again first (--retries).
+With --wait, a held deploy is asked about again every --wait-interval (each ask is a
+decision kept) until it is allowed, exit 0, or the wait is over, exit 1; a freeze no
+approval lifts that lasts past the wait is not waited for.
 onUnavailable comes from, first to last: --on-unavailable; the policies in --config
 that apply to the service (deny if one says deny); HEADROOM_GATE_ON_UNAVAILABLE; deny.
 Files that define no such policy say nothing. Reads HEADROOM_URL and HEADROOM_TOKEN
@@ -470,6 +503,7 @@ Examples:
   headroom gate checkout --version 1.4.0
   headroom gate checkout --label rollback --json
   headroom gate checkout --config headroom/    # the policies decide if the server is down
+  headroom gate ledger --wait 30m              # an approver may approve meanwhile
   HEADROOM_GATE_ON_UNAVAILABLE=allow headroom gate search`,
     )
     .action(async (service: string, options: RawGateOptions) => {
@@ -487,6 +521,10 @@ Examples:
             config: options.config ?? [],
             timeoutSeconds: options.timeout,
             retries: options.retries,
+            wait:
+              options.wait === undefined
+                ? undefined
+                : { seconds: options.wait, intervalSeconds: options.waitInterval },
           },
           io,
         ),
@@ -572,6 +610,8 @@ interface RawGateOptions {
   readonly config?: string[];
   readonly timeout: number;
   readonly retries?: number;
+  readonly wait?: number;
+  readonly waitInterval: number;
 }
 
 interface RawDeployOptions {
@@ -586,6 +626,13 @@ interface RawDeployOptions {
   readonly url?: string;
   readonly retries?: number;
   readonly idempotencyKey?: string;
+}
+
+function runTimeOption(value: string): number {
+  const parsed = parseRunTime(value);
+  if (!parsed.ok) throw new InvalidArgumentError(`${parsed.reason}.`);
+  if (parsed.seconds === 0) throw new InvalidArgumentError('expected a duration above 0.');
+  return parsed.seconds;
 }
 
 function positiveNumber(value: string): number {
