@@ -554,19 +554,42 @@ export async function listHeartbeats(
   // A misspelt service would otherwise read as a service without checks.
   if (filter.service !== undefined && deps.catalog.service(filter.service) === undefined)
     throw notFound(`service "${filter.service}"`);
-  await syncHeartbeatRows(deps);
-  const rows = new Map((await deps.store.listHeartbeats()).map((row) => [row.name, row]));
-  return deps.catalog
-    .heartbeats()
-    .filter((heartbeat) => filter.service === undefined || heartbeat.service === filter.service)
-    .flatMap((resource) => {
-      const record = rows.get(resource.name);
-      if (record === undefined) return [];
-      const view = viewOf(deps, resource, record);
-      return filter.status === undefined || view.state.status === filter.status ? [view] : [];
-    })
-    .sort((a, b) => (a.resource.name < b.resource.name ? -1 : 1));
+  return heartbeatViews(deps, filter);
 }
+
+/** Every check as it is now, by name: for a reader the caller let in (the list, /metrics). */
+export async function heartbeatViews(
+  deps: AppDependencies,
+  filter: { readonly service?: string | undefined; readonly status?: string | undefined } = {},
+): Promise<HeartbeatView[]> {
+  await deps.catalog.refresh({ maxAgeMs: 250 });
+  await syncHeartbeatRows(deps);
+  const resources = new Map(
+    deps.catalog
+      .heartbeats()
+      .filter((heartbeat) => filter.service === undefined || heartbeat.service === filter.service)
+      .map((resource) => [resource.name, resource]),
+  );
+  const views: HeartbeatView[] = [];
+  // Read and evaluated a page at a time: ten thousand checks in one go held the event
+  // loop for tens of milliseconds at every /metrics scrape.
+  for (let after: string | undefined; ;) {
+    const rows = await deps.store.listHeartbeats({ after, limit: VIEW_PAGE });
+    for (const record of rows) {
+      const resource = resources.get(record.name);
+      if (resource === undefined) continue;
+      const view = viewOf(deps, resource, record);
+      if (filter.status === undefined || view.state.status === filter.status) views.push(view);
+    }
+    after = rows.at(-1)?.name;
+    if (rows.length < VIEW_PAGE) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return views.sort((a, b) => (a.resource.name < b.resource.name ? -1 : 1));
+}
+
+/** Checks read and evaluated per turn of the event loop. */
+const VIEW_PAGE = 500;
 
 export async function getHeartbeat(
   deps: AppDependencies,

@@ -20,7 +20,7 @@ import { deployRoutes } from './routes/deploys.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { reportRoutes } from './routes/reports.js';
 import { heartbeatRoutes, pingRoutes, preparePingScope } from './routes/heartbeats.js';
-import { HeartbeatPings } from '../app/heartbeats.js';
+import { heartbeatViews, HeartbeatPings } from '../app/heartbeats.js';
 import { directoryRoutes } from './routes/directory.js';
 import { eventRoutes, NDJSON_TYPES } from './routes/events.js';
 import { overviewRoutes } from './routes/overview.js';
@@ -101,6 +101,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }
       return statuses;
     },
+    heartbeatGauges: async () =>
+      (await heartbeatViews(deps)).map((view) => ({
+        name: view.resource.name,
+        service: view.resource.service,
+        status: view.state.status,
+        running: view.runningSince !== null,
+        lastPingAt: view.state.lastPingAt,
+      })),
   });
   registerMetricsHooks(app, metrics);
 

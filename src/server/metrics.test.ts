@@ -93,6 +93,47 @@ describe('metrics', () => {
     expect(text).toContain('# TYPE headroom_slo_burn_rate gauge');
   });
 
+  it('show each heartbeat check as its state stands at scrape time', async () => {
+    const metrics = createMetrics({
+      sloGauges: () => [],
+      heartbeatGauges: () =>
+        Promise.resolve([
+          {
+            name: 'nightly-settlement',
+            service: 'payments-api',
+            status: 'down',
+            running: false,
+            lastPingAt: Date.parse('2026-11-01T02:00:05Z'),
+          },
+          {
+            name: 'hourly-export',
+            service: 'checkout',
+            status: 'up',
+            running: true,
+            lastPingAt: null,
+          },
+        ]),
+    });
+    const text = await metrics.render();
+    expect(samples(text, 'headroom_heartbeat_up')).toEqual([
+      'headroom_heartbeat_up{heartbeat="nightly-settlement",service="payments-api"} 0',
+      'headroom_heartbeat_up{heartbeat="hourly-export",service="checkout"} 1',
+    ]);
+    expect(samples(text, 'headroom_heartbeat_status')).toEqual([
+      'headroom_heartbeat_status{heartbeat="nightly-settlement",service="payments-api",status="down"} 1',
+      'headroom_heartbeat_status{heartbeat="hourly-export",service="checkout",status="up"} 1',
+    ]);
+    expect(samples(text, 'headroom_heartbeat_running')).toEqual([
+      'headroom_heartbeat_running{heartbeat="nightly-settlement",service="payments-api"} 0',
+      'headroom_heartbeat_running{heartbeat="hourly-export",service="checkout"} 1',
+    ]);
+    // Never pinged: no sample rather than a zero that reads as 1970.
+    expect(samples(text, 'headroom_heartbeat_last_ping_timestamp_seconds')).toEqual([
+      'headroom_heartbeat_last_ping_timestamp_seconds{heartbeat="nightly-settlement",service="payments-api"} 1793498405',
+    ]);
+    expect(text).toContain('# TYPE headroom_heartbeat_up gauge');
+  });
+
   it('escape label values as the text format requires', async () => {
     const metrics = createMetrics({
       sloGauges: () => [status('odd "name" \\ with\nbreak', { service: 'a"b' })],

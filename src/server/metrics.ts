@@ -1,9 +1,10 @@
 // /metrics: process metrics and HTTP latency (prom-client), and every SLO's numbers
-// computed at scrape time, so that Prometheus sees what the API would answer at that
-// instant (slo-exposition.ts).
+// and heartbeat check's state computed at scrape time, so that Prometheus sees what
+// the API would answer at that instant (slo-exposition.ts, heartbeat-exposition.ts).
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { SloStatus } from '../core/slo/status.js';
+import { renderHeartbeatFamilies, type HeartbeatGauge } from './heartbeat-exposition.js';
 import { renderSloFamilies } from './slo-exposition.js';
 
 export interface Metrics {
@@ -15,6 +16,8 @@ export interface Metrics {
 export function createMetrics(options: {
   /** Every SLO's status for this scrape; may take its time (see build-server.ts). */
   readonly sloGauges: () => readonly SloStatus[] | Promise<readonly SloStatus[]>;
+  /** Every heartbeat check's state for this scrape; none unless given. */
+  readonly heartbeatGauges?: () => Promise<readonly HeartbeatGauge[]>;
 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -35,8 +38,9 @@ export function createMetrics(options: {
       // The SLOs are evaluated once per scrape, before anything is written: every family
       // reads that one evaluation.
       const statuses = await options.sloGauges();
+      const checks = (await options.heartbeatGauges?.()) ?? [];
       const processAndHttp = await registry.metrics();
-      return `${processAndHttp}${processAndHttp.endsWith('\n') ? '' : '\n'}${await renderSloFamilies(statuses)}`;
+      return `${processAndHttp}${processAndHttp.endsWith('\n') ? '' : '\n'}${await renderSloFamilies(statuses)}${await renderHeartbeatFamilies(checks)}`;
     },
   };
 }

@@ -102,9 +102,11 @@ export function heartbeatRepository(
           .execute();
       }
     },
-    async listHeartbeats() {
-      const rows = await db.selectFrom('heartbeats').selectAll().orderBy('name').execute();
-      return rows.map(heartbeatOf);
+    async listHeartbeats(page) {
+      let query = db.selectFrom('heartbeats').selectAll().orderBy('name');
+      if (page?.after !== undefined) query = query.where('name', '>', page.after);
+      if (page !== undefined) query = query.limit(page.limit);
+      return (await query.execute()).map(heartbeatOf);
     },
     async getHeartbeat(name) {
       const row = await db

@@ -61,9 +61,12 @@ export function kyselyStore(
             await batchWriter.foldStates();
             return heartbeats.findHeartbeatByToken(token);
           },
-          async listHeartbeats() {
+          async listHeartbeats(page?: {
+            readonly after?: string | undefined;
+            readonly limit: number;
+          }) {
             await batchWriter.foldStates();
-            return heartbeats.listHeartbeats();
+            return heartbeats.listHeartbeats(page);
           },
           async listDueHeartbeats(atMs: number, limit: number) {
             await batchWriter.foldStates();

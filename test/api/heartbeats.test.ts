@@ -47,6 +47,10 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
     const response = await fetch(url, init);
     return { status: response.status, text: await response.text() };
   };
+  const metricSamples = async (prefix: string) =>
+    (await headroom.call('GET', '/metrics')).text
+      .split('\n')
+      .filter((line) => line.startsWith(prefix));
   const heartbeatPages = async () =>
     ((await headroom.call('GET', '/api/v1/pages?limit=100')).body as Page[]).filter((page) =>
       page.alerts.some((alert) => alert.source === 'heartbeat'),
@@ -184,7 +188,22 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
     expect(check.pings[0]).toMatchObject({ kind: 'fail', exitStatus: 1, body: 'disk full' });
     const pages = await heartbeatPages();
     expect(pages.filter((page) => page.status === 'triggered')).toHaveLength(1);
+    // Prometheus sees it as the API does.
+    const backupLabels = 'heartbeat="nightly-backup",service="billing"';
+    expect(await metricSamples('headroom_heartbeat_')).toEqual(
+      expect.arrayContaining([
+        `headroom_heartbeat_up{${backupLabels}} 0`,
+        `headroom_heartbeat_status{${backupLabels},status="down"} 1`,
+        `headroom_heartbeat_running{${backupLabels}} 0`,
+        `headroom_heartbeat_last_ping_timestamp_seconds{${backupLabels}} ${String(Date.parse('2026-11-22T01:31:00Z') / 1000)}`,
+        'headroom_heartbeat_status{heartbeat="invoice-export",service="billing",status="new"} 1',
+      ]),
+    );
     expect((await ping(`${backup.pingUrl}/0`)).status).toBe(200);
+    expect(await metricSamples('headroom_heartbeat_up')).toEqual([
+      'headroom_heartbeat_up{heartbeat="invoice-export",service="billing"} 1',
+      `headroom_heartbeat_up{${backupLabels}} 1`,
+    ]);
   });
 
   it("pings by slug under a team's ping key, and only that team's checks", async () => {

@@ -328,7 +328,11 @@ export interface HeartbeatRepository {
     rows: readonly { readonly name: string; readonly token: string }[],
     at: number,
   ): Promise<void>;
-  listHeartbeats(): Promise<HeartbeatRecord[]>;
+  /** By name; a page of them: the first `limit` after the name `after`. */
+  listHeartbeats(page?: {
+    readonly after?: string | undefined;
+    readonly limit: number;
+  }): Promise<HeartbeatRecord[]>;
   getHeartbeat(name: string): Promise<HeartbeatRecord | undefined>;
   findHeartbeatByToken(token: string): Promise<HeartbeatRecord | undefined>;
   /**
