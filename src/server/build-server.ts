@@ -135,7 +135,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...directoryRoutes(deps),
     ...resourceRoutes(deps),
     ...overviewRoutes(deps),
-    ...deployRoutes(deps, decisions),
+    ...deployRoutes(deps, decisions, (decision) => {
+      metrics.countGateDecision(decision.service, decision.allowed);
+    }),
     ...scheduleRoutes(deps),
     ...pagingRoutes(deps),
     ...incidentRoutes(deps),

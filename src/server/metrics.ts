@@ -2,7 +2,7 @@
 // and heartbeat check's state computed at scrape time, so that Prometheus sees what
 // the API would answer at that instant (slo-exposition.ts, heartbeat-exposition.ts).
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { SloStatus } from '../core/slo/status.js';
 import { renderHeartbeatFamilies, type HeartbeatGauge } from './heartbeat-exposition.js';
 import { renderSloFamilies } from './slo-exposition.js';
@@ -10,6 +10,8 @@ import { renderSloFamilies } from './slo-exposition.js';
 export interface Metrics {
   readonly contentType: string;
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
+  /** A gate decision answered (kept): by service and answer. */
+  countGateDecision(service: string, allowed: boolean): void;
   render(): Promise<string>;
 }
 
@@ -28,11 +30,20 @@ export function createMetrics(options: {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const gateDecisions = new Counter({
+    name: 'headroom_deploy_gate_decisions_total',
+    help: 'Deploy gate decisions answered by this instance, by service and answer',
+    labelNames: ['service', 'allowed'],
+    registers: [registry],
+  });
 
   return {
     contentType: registry.contentType,
     observeRequest(method, route, statusCode, seconds) {
       requests.observe({ method, route, status_code: String(statusCode) }, seconds);
+    },
+    countGateDecision(service, allowed) {
+      gateDecisions.inc({ service, allowed: String(allowed) });
     },
     async render() {
       // The SLOs are evaluated once per scrape, before anything is written: every family

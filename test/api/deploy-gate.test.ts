@@ -449,8 +449,22 @@ describe.each(TEST_DATABASES)('the deploy gate on $name', (kind) => {
   });
 
   it('keeps every decision, newest first, with who asked and why', async () => {
+    const counted = async () => {
+      const text = (await headroom.call('GET', '/metrics')).text;
+      const count = (allowed: boolean) =>
+        Number(
+          new RegExp(
+            `^headroom_deploy_gate_decisions_total\\{service="exhausted",allowed="${String(allowed)}"\\} (\\d+)$`,
+            'm',
+          ).exec(text)?.[1] ?? 0,
+        );
+      return { allowed: count(true), denied: count(false) };
+    };
+    const before = await counted();
     const first = await check('exhausted', { version: '2.0.0' }, tokens.ci);
     const second = await check('exhausted', { labels: ['rollback'] }, tokens.viewer);
+    // Prometheus counts them too, by answer.
+    expect(await counted()).toEqual({ allowed: before.allowed + 1, denied: before.denied + 1 });
     const listed = (
       await headroom.call('GET', '/api/v1/deploys/decisions?service=exhausted&limit=2')
     ).body as Decision[];

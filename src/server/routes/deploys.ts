@@ -27,7 +27,7 @@ import {
   gateRequestSchema,
   type ErrorBudgetPolicyDocumentInput,
 } from '../../schema/policy.js';
-import type { ConfigResourceRecord } from '../../app/ports/records.js';
+import type { ConfigResourceRecord, DeployDecisionRecord } from '../../app/ports/records.js';
 import { defineRoute, READ_PROBLEMS, WRITE_PROBLEMS, type RouteDefinition } from '../route.js';
 import { approvalView, configResourceView, decisionView, deployView } from './representations.js';
 
@@ -39,7 +39,12 @@ const policyView = (record: ConfigResourceRecord) =>
     status: { createdAt: string; updatedAt: string };
   };
 
-export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefinition[] {
+export function deployRoutes(
+  deps: AppDependencies,
+  log: DecisionLog,
+  /** Hears each decision answered, once it is kept (for /metrics). */
+  answered: (decision: DeployDecisionRecord) => void = () => undefined,
+): RouteDefinition[] {
   return [
     defineRoute({
       method: 'POST',
@@ -51,8 +56,11 @@ export function deployRoutes(deps: AppDependencies, log: DecisionLog): RouteDefi
       body: gateRequestSchema,
       response: gateAnswerSchema,
       problems: [400, 401, 403, 404],
-      handler: async ({ principal, body }) =>
-        decisionView(await checkDeploy(deps, log, principal, body)),
+      handler: async ({ principal, body }) => {
+        const decision = await checkDeploy(deps, log, principal, body);
+        answered(decision);
+        return decisionView(decision);
+      },
     }),
     defineRoute({
       method: 'GET',
