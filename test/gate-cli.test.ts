@@ -146,6 +146,21 @@ describe('headroom gate against a running server', () => {
     expect(ingest.status).toBe(200);
   });
 
+  /** The environment of an sre-lead, a new user with a token of their own. */
+  const srelead = async (name: string): Promise<Record<string, string>> => {
+    const user = await api(server.url, TOKEN, 'POST', '/api/v1/users', {
+      name,
+      roles: ['sre-lead'],
+    });
+    expect(user.status).toBe(201);
+    const token = await api(server.url, TOKEN, 'POST', '/api/v1/tokens', {
+      name: `${name}'s token`,
+      role: 'viewer',
+      user: name,
+    });
+    return { ...env, HEADROOM_TOKEN: (token.body as { token: string }).token };
+  };
+
   afterAll(async () => {
     server.child.kill('SIGTERM');
     await server.exited;
@@ -225,16 +240,7 @@ describe('headroom gate against a running server', () => {
       ['approve', 'ledger', '--rule', 'ledger-release/frozen', '--reason', '…', '--expires', '45m'],
     ]);
 
-    expect(
-      (await api(server.url, TOKEN, 'POST', '/api/v1/users', { name: 'sam', roles: ['sre-lead'] }))
-        .status,
-    ).toBe(201);
-    const token = await api(server.url, TOKEN, 'POST', '/api/v1/tokens', {
-      name: "sam's token",
-      role: 'viewer',
-      user: 'sam',
-    });
-    const sam = { ...env, HEADROOM_TOKEN: (token.body as { token: string }).token };
+    const sam = await srelead('sam');
     for (const args of suggested) {
       const approved = await headroom(
         args.map((arg) => (arg === '…' ? 'quarter-close fix, reviewed' : arg)),
@@ -810,16 +816,7 @@ describe('headroom gate against a running server', () => {
       ],
     });
     expect(applied.status).toBe(200);
-    expect(
-      (await api(server.url, TOKEN, 'POST', '/api/v1/users', { name: 'rita', roles: ['sre-lead'] }))
-        .status,
-    ).toBe(201);
-    const token = await api(server.url, TOKEN, 'POST', '/api/v1/tokens', {
-      name: "rita's token",
-      role: 'viewer',
-      user: 'rita',
-    });
-    const rita = { ...env, HEADROOM_TOKEN: (token.body as { token: string }).token };
+    const rita = await srelead('rita');
 
     const waiting = headroom(
       ['gate', 'vault', '--actor', 'alice', '--wait', '2m', '--wait-interval', '1s'],

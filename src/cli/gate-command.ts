@@ -104,6 +104,11 @@ function retriesOf(value: string | undefined): number | undefined {
   return /^\d+$/.test(text) && count <= MAX_GATE_RETRIES ? count : undefined;
 }
 
+/** The server was named (--url, HEADROOM_URL), rather than left to the local default. */
+function serverUrlSet(url: string | undefined, env: Environment): boolean {
+  return url !== undefined || (env.HEADROOM_URL ?? '').trim() !== '';
+}
+
 /** The commit being deployed, when not given: GitHub Actions and GitLab CI set these. */
 function defaultCommit(env: Environment): string | undefined {
   const value = (env.GITHUB_SHA ?? env.CI_COMMIT_SHA)?.trim();
@@ -116,40 +121,6 @@ export async function runGate(
   env: Environment = process.env,
 ): Promise<number> {
   const command = 'headroom gate';
-  // What the gate tells a person once it asked, for the step summary as well.
-  const told: string[] = [];
-  const telling: CliIo = {
-    ...io,
-    stdout: {
-      write: (text: string) => {
-        if (!options.json) told.push(text);
-        return io.stdout.write(text);
-      },
-    },
-    stderr: {
-      write: (text: string) => {
-        told.push(text);
-        return io.stderr.write(text);
-      },
-    },
-  };
-  const finish = async (code: number, verdict: string): Promise<number> => {
-    await writeStepSummary(
-      {
-        service: options.service,
-        version: options.version,
-        verdict,
-        text: told.join(''),
-        // The service's page: its deploys, and the gate as it stands.
-        link: urlSet
-          ? `${client.url}/services/${encodeURIComponent(options.service)}#deploys-title`
-          : undefined,
-      },
-      env,
-      io,
-    );
-    return code;
-  };
   const actor = actorOf(options.actor, env);
   if (actor === undefined) {
     io.stderr.write(`${command}: who deploys? ${NAME_THE_ACTOR}\n`);
@@ -200,7 +171,41 @@ export async function runGate(
   }
   const commit = options.commit ?? defaultCommit(env);
   // A server that is not set at all (the default URL) is a mistake to say at once.
-  const urlSet = options.url !== undefined || (env.HEADROOM_URL ?? '').trim() !== '';
+  const urlSet = serverUrlSet(options.url, env);
+  // What the gate tells a person once it asked, for the step summary as well.
+  const told: string[] = [];
+  const telling: CliIo = {
+    ...io,
+    stdout: {
+      write: (text: string) => {
+        if (!options.json) told.push(text);
+        return io.stdout.write(text);
+      },
+    },
+    stderr: {
+      write: (text: string) => {
+        told.push(text);
+        return io.stderr.write(text);
+      },
+    },
+  };
+  const finish = async (code: number, verdict: string): Promise<number> => {
+    await writeStepSummary(
+      {
+        service: options.service,
+        version: options.version,
+        verdict,
+        text: told.join(''),
+        // The service's page: its deploys, and the gate as it stands.
+        link: urlSet
+          ? `${client.url}/services/${encodeURIComponent(options.service)}#deploys-title`
+          : undefined,
+      },
+      env,
+      io,
+    );
+    return code;
+  };
   const ask = () =>
     retrying(
       () =>
@@ -373,7 +378,7 @@ export async function runDeployRecord(
   }
   const commit = options.commit ?? defaultCommit(env);
   const idempotencyKey = options.idempotencyKey ?? randomUUID();
-  const urlSet = options.url !== undefined || (env.HEADROOM_URL ?? '').trim() !== '';
+  const urlSet = serverUrlSet(options.url, env);
   try {
     const deploy: DeployView = await retrying(
       () =>
