@@ -634,7 +634,7 @@ interface RawDeployOptions {
 }
 
 function runTimeOption(value: string): number {
-  const parsed = parseRunTime(value);
+  const parsed = parseRunTime(value, 'wait');
   if (!parsed.ok) throw new InvalidArgumentError(`${parsed.reason}.`);
   if (parsed.seconds === 0) throw new InvalidArgumentError('expected a duration above 0.');
   return parsed.seconds;

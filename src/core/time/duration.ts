@@ -23,14 +23,15 @@ export type RunTimeParse =
 
 /**
  * How long a job's run takes, to the second (30s, 1m30s, 2h): a run that normally
- * takes 40 seconds is suspicious at 5, which whole minutes cannot say.
+ * takes 40 seconds is suspicious at 5, which whole minutes cannot say. `what` names
+ * the quantity in the reason, for other waits to the second.
  */
-export function parseRunTime(text: string): RunTimeParse {
+export function parseRunTime(text: string, what = 'run time'): RunTimeParse {
   const parsed = parseParts(
     text,
     SECONDS_PER_UNIT,
-    'expected a run time such as 30s, 5m, 1m30s or 2h (units s, m, h, d)',
-    (unit) => (unit === 'ms' ? 'run times are whole seconds' : undefined),
+    `expected a ${what} such as 30s, 5m, 1m30s or 2h (units s, m, h, d)`,
+    (unit) => (unit === 'ms' ? `${what}s are whole seconds` : undefined),
   );
   return parsed.ok ? { ok: true, seconds: parsed.count } : parsed;
 }
