@@ -663,12 +663,8 @@ describe('headroom gate against a running server', () => {
   });
 
   it('asks again when a proxy answers 503 while the server restarts, and gets the decision', async () => {
-    let unavailable = 2;
-    const proxy = await startProxy(server.url, () => {
-      if (unavailable === 0) return 'forward';
-      unavailable -= 1;
-      return 'unavailable';
-    });
+    const proxy = await startProxy(server.url);
+    proxy.failNext('unavailable', 'unavailable');
     try {
       const run = await headroom(['gate', 'healthy', '--actor', 'alice'], {
         ...env,
@@ -681,7 +677,7 @@ describe('headroom gate against a running server', () => {
           `headroom gate: the Headroom server at ${proxy.url} failed (HTTP 503); asking again in 2 s\n`,
       );
       // Asked once more than allowed: the 503 is the answer, and onUnavailable decides.
-      unavailable = 2;
+      proxy.failNext('unavailable', 'unavailable');
       const once = await headroom(['gate', 'healthy', '--actor', 'alice', '--retries', '1'], {
         ...env,
         HEADROOM_URL: proxy.url,
@@ -695,12 +691,8 @@ describe('headroom gate against a running server', () => {
   });
 
   it('sends a deploy record again when its answer was lost, and the server records it once', async () => {
-    let lost = 1;
-    const proxy = await startProxy(server.url, () => {
-      if (lost === 0) return 'forward';
-      lost -= 1;
-      return 'loseAnswer';
-    });
+    const proxy = await startProxy(server.url);
+    proxy.failNext('loseAnswer');
     const recordedOf = async (version: string) =>
       (
         (await api(server.url, TOKEN, 'GET', '/api/v1/deploys?service=healthy')).body as {
@@ -865,21 +857,23 @@ describe('headroom gate against a running server', () => {
   });
 });
 
-type ProxyAction = 'forward' | 'unavailable' | 'loseAnswer';
+type ProxyFailure = 'unavailable' | 'loseAnswer';
 
 /**
- * A proxy in front of the server, as CI reaches it: each request is forwarded, or
- * answered 503 without reaching the server (`unavailable`: a restart), or forwarded
- * and its answer replaced by a 502 (`loseAnswer`: the server stored it, the client
- * never heard).
+ * A proxy in front of the server, as CI reaches it: it forwards each request, but
+ * fails the next ones as `failNext` says: answered 503 without reaching the server
+ * (`unavailable`: a restart), or forwarded and the answer replaced by a 502
+ * (`loseAnswer`: the server stored it, the client never heard).
  */
-async function startProxy(
-  target: string,
-  next: () => ProxyAction,
-): Promise<{ url: string; close: () => Promise<void> }> {
+async function startProxy(target: string): Promise<{
+  url: string;
+  failNext: (...failures: ProxyFailure[]) => void;
+  close: () => Promise<void>;
+}> {
   const upstream = new URL(target);
+  const failures: ProxyFailure[] = [];
   const proxy = createHttpServer((request, response) => {
-    const action = next();
+    const action = failures.shift() ?? 'forward';
     if (action === 'unavailable') {
       request.resume();
       response
@@ -916,6 +910,9 @@ async function startProxy(
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
     url: `http://127.0.0.1:${String(port)}`,
+    failNext: (...next) => {
+      failures.push(...next);
+    },
     close: () =>
       new Promise((resolve) => {
         proxy.close(() => {

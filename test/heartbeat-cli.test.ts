@@ -363,6 +363,7 @@ describe('headroom heartbeat and headroom run', () => {
       ),
     );
   });
+
   it('sends the end of a long output, as much as the server keeps, saying what it left out', async () => {
     // seq 1 6000 writes 28,893 bytes; the error comes last, as a failing job's does.
     const run = await runCli(
