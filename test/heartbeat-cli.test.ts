@@ -27,6 +27,9 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 describe('headroom heartbeat and headroom run', () => {
   let headroom: TestHeadroom;
+  /** `headroom run` of a shell script as the nightly-report job. */
+  const runNightlyReport = (script: string) =>
+    runCli(['run', '--heartbeat', 'nightly-report', '--', 'sh', '-c', script], headroom.url);
 
   const check = async () =>
     (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
@@ -77,18 +80,7 @@ describe('headroom heartbeat and headroom run', () => {
   });
 
   it('reports a failing command with its exit code and the tail of its output', async () => {
-    const run = await runCli(
-      [
-        'run',
-        '--heartbeat',
-        'nightly-report',
-        '--',
-        'sh',
-        '-c',
-        'echo exporting; echo disk full >&2; exit 3',
-      ],
-      headroom.url,
-    );
+    const run = await runNightlyReport('echo exporting; echo disk full >&2; exit 3');
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('exporting\n');
     expect(run.stderr).toBe('disk full\n');
@@ -366,18 +358,7 @@ describe('headroom heartbeat and headroom run', () => {
 
   it('sends the end of a long output, as much as the server keeps, saying what it left out', async () => {
     // seq 1 6000 writes 28,893 bytes; the error comes last, as a failing job's does.
-    const run = await runCli(
-      [
-        'run',
-        '--heartbeat',
-        'nightly-report',
-        '--',
-        'sh',
-        '-c',
-        'seq 1 6000; echo "upload failed: quota" >&2; exit 1',
-      ],
-      headroom.url,
-    );
+    const run = await runNightlyReport('seq 1 6000; echo "upload failed: quota" >&2; exit 1');
     expect(run.code).toBe(1);
     const { pings } = (await headroom.call('GET', '/api/v1/heartbeats/nightly-report')).body as {
       pings: { body: string | null; bodyBytes: number | null; bodyTruncated: boolean }[];
