@@ -70,7 +70,7 @@ export class ApiError extends Error {
 }
 
 /** Network failures in which the request got no answer, and a server restarting would cause. */
-const TRANSIENT_NETWORK_CODES = new Set([
+export const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
@@ -183,6 +183,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
   };
 }
+
+/** The most retries a command takes: with 1 s, 2 s… between them, nearly a minute. */
+export const MAX_RETRIES = 10;
 
 /** The wait before the n-th retry of a failure that may pass is n times this, as runitor's. */
 export const RETRY_BACKOFF_MS = 1_000;

@@ -24,6 +24,7 @@ import {
   createApiClient,
   formatApiError,
   isTransientApiError,
+  MAX_RETRIES,
   retrying,
   type ApiClient,
 } from './api-client.js';
@@ -48,7 +49,6 @@ const RETRIES_ENV = 'HEADROOM_GATE_RETRIES';
  * seconds.
  */
 const DEFAULT_GATE_RETRIES = 2;
-const MAX_GATE_RETRIES = 10;
 /** Each ask while waiting is a decision kept: twice a minute says enough. */
 const DEFAULT_WAIT_INTERVAL_SECONDS = 30;
 /** CI should not wait long for an answer it can decide without. */
@@ -101,7 +101,7 @@ function retriesOf(value: string | undefined): number | undefined {
   const text = value?.trim() ?? '';
   if (text === '') return DEFAULT_GATE_RETRIES;
   const count = Number(text);
-  return /^\d+$/.test(text) && count <= MAX_GATE_RETRIES ? count : undefined;
+  return /^\d+$/.test(text) && count <= MAX_RETRIES ? count : undefined;
 }
 
 /** The server was named (--url, HEADROOM_URL), rather than left to the local default. */
@@ -136,7 +136,7 @@ export async function runGate(
   const retries = options.retries ?? retriesOf(env[RETRIES_ENV]);
   if (retries === undefined) {
     io.stderr.write(
-      `${command}: ${RETRIES_ENV}=${env[RETRIES_ENV] ?? ''} is not a whole number from 0 to ${String(MAX_GATE_RETRIES)}\n`,
+      `${command}: ${RETRIES_ENV}=${env[RETRIES_ENV] ?? ''} is not a whole number from 0 to ${String(MAX_RETRIES)}\n`,
     );
     return ExitCode.usage;
   }
@@ -476,7 +476,7 @@ export function addGateCommands(
     .option(
       '--retries <n>',
       `times to ask again, after 1 s, 2 s…, when the connection is refused or a proxy answers 502, 503 or 504 (default: $${RETRIES_ENV}, else ${String(DEFAULT_GATE_RETRIES)})`,
-      wholeNumberUpTo(MAX_GATE_RETRIES, 0),
+      wholeNumberUpTo(MAX_RETRIES, 0),
     )
     .option(
       '--wait <duration>',
@@ -562,7 +562,7 @@ Examples:
     .option(
       '--retries <n>',
       `times to send it again, after 1 s, 2 s…, when no answer came or the server failed (default: ${String(DEFAULT_RECORD_RETRIES)})`,
-      wholeNumberUpTo(MAX_GATE_RETRIES, 0),
+      wholeNumberUpTo(MAX_RETRIES, 0),
     )
     .option(
       '--idempotency-key <key>',

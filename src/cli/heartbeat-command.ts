@@ -17,7 +17,7 @@ import {
 } from '../schema/heartbeats-api.js';
 import { formatColumns } from './columns.js';
 import { formatHeartbeatDetail, terminalJson } from './heartbeat-format.js';
-import { retrying, withApiClient } from './api-client.js';
+import { MAX_RETRIES, retrying, TRANSIENT_NETWORK_CODES, withApiClient } from './api-client.js';
 import { exchange, type HttpAnswer } from './http-exchange.js';
 import { OutputTail } from './output-tail.js';
 import { wholeNumberUpTo } from './option-parsers.js';
@@ -298,16 +298,11 @@ class PingFailure extends Error {
   }
 }
 
-/** Network failures another attempt may get past: a connection refused or cut, no answer in time. */
-const PASSING_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-]);
+/**
+ * Network failures another attempt may get past: the gate's (a server restarting), and
+ * a connection that timed out, which a ping, unlike a gate decision, may send again.
+ */
+const PASSING_NETWORK_CODES = new Set([...TRANSIENT_NETWORK_CODES, 'ETIMEDOUT']);
 
 /** One attempt at a ping: its answer when 2xx, else a PingFailure saying what went wrong. */
 async function pingOnce(
@@ -552,7 +547,7 @@ export function addHeartbeatCommands(
     .option(
       '--ping-retries <n>',
       'times to try a ping again that got no answer or a 408, 429, 500, 502, 503 or 504, after 1 s, 2 s… (default: 2)',
-      wholeNumberUpTo(10, 0),
+      wholeNumberUpTo(MAX_RETRIES, 0),
     )
     .option('--url <url>', URL_HELP)
     .argument('<command...>', 'the command and its arguments, after --')
