@@ -1,13 +1,15 @@
-// The overview screen's read: every SLO's figures, each service's gate, open incidents
-// and who is on call, in one answer. Each part is read through the verb that serves it
+// The overview screen's read: every SLO's figures, each service's gate, open incidents,
+// who is on call and the cron jobs' checks that need eyes, in one answer. Each part is read through the verb that serves it
 // on its own, with that verb's authorization: a part the token may not read is left
 // out (null) and the rest is still answered, as the screen hides that panel.
 import type { SloStatus } from '../core/slo/status.js';
 import type { Tier } from '../core/slo/model.js';
 import type { IncidentView } from '../schema/incidents.js';
 import type { SloStateName } from '../schema/overview.js';
+import type { HeartbeatStatus } from '../core/heartbeats/model.js';
 import { AppError } from './errors.js';
 import { PREVIEW_ACTOR, previewGates, type GatePreview } from './gate-preview.js';
+import { listHeartbeats, type HeartbeatView } from './heartbeats.js';
 import { listIncidents } from './incidents.js';
 import { listSchedules, whoIsOnCall } from './oncall.js';
 import type { AppDependencies } from './ports/slo-catalog.js';
@@ -17,6 +19,9 @@ import { listSloStatuses } from './slo-status.js';
 
 /** More open incidents than this is a bad day; the incidents screen lists them all. */
 const OPEN_INCIDENTS_SHOWN = 100;
+
+/** Enough to see what broke; the heartbeats screen filters the rest by status. */
+export const HEARTBEATS_NEEDING_ATTENTION_SHOWN = 20;
 
 export interface OverviewService {
   readonly name: string;
@@ -35,12 +40,19 @@ export interface OverviewOnCall {
   readonly untilMs: number | null;
 }
 
+export interface OverviewHeartbeats {
+  readonly counts: Readonly<Record<HeartbeatStatus, number>>;
+  /** Down, then late; the latest change of status first. */
+  readonly attention: readonly HeartbeatView[];
+}
+
 export interface Overview {
   readonly atMs: number;
   readonly gateActor: string;
   readonly services: readonly OverviewService[];
   readonly incidents: readonly IncidentView[] | null;
   readonly onCall: readonly OverviewOnCall[] | null;
+  readonly heartbeats: OverviewHeartbeats | null;
 }
 
 /**
@@ -57,11 +69,12 @@ export function sloStateOf(status: SloStatus): SloStateName {
 }
 
 export async function readOverview(deps: AppDependencies, principal: Principal): Promise<Overview> {
-  const [statuses, services, incidents, onCall] = await Promise.all([
+  const [statuses, services, incidents, onCall, heartbeats] = await Promise.all([
     listSloStatuses(deps, principal, undefined),
     readable(() => listServices(deps, principal)),
     readable(() => listIncidents(deps, principal, { status: 'open', limit: OPEN_INCIDENTS_SHOWN })),
     readable(() => onCallNow(deps, principal)),
+    readable(async () => heartbeatsNeedingAttention(await listHeartbeats(deps, principal, {}))),
   ]);
   const atMs = statuses[0] === undefined ? deps.clock.now() : Date.parse(statuses[0].at);
 
@@ -98,8 +111,23 @@ export async function readOverview(deps: AppDependencies, principal: Principal):
     }
   }
   list.sort((a, b) => compare(a.name, b.name));
-  return { atMs, gateActor: PREVIEW_ACTOR, services: list, incidents, onCall };
+  return { atMs, gateActor: PREVIEW_ACTOR, services: list, incidents, onCall, heartbeats };
 }
+
+export function heartbeatsNeedingAttention(views: readonly HeartbeatView[]): OverviewHeartbeats {
+  const counts: Record<HeartbeatStatus, number> = { new: 0, up: 0, late: 0, down: 0, paused: 0 };
+  for (const view of views) counts[view.state.status] += 1;
+  const rank = (view: HeartbeatView) => ATTENTION_RANK.indexOf(view.state.status);
+  // A check whose cause predates the server keeping it sorts after those with one.
+  const changedAt = (view: HeartbeatView) => view.state.cause?.since ?? Number.NEGATIVE_INFINITY;
+  const attention = views
+    .filter((view) => rank(view) >= 0)
+    .sort((a, b) => rank(a) - rank(b) || changedAt(b) - changedAt(a))
+    .slice(0, HEARTBEATS_NEEDING_ATTENTION_SHOWN);
+  return { counts, attention };
+}
+
+const ATTENTION_RANK: readonly HeartbeatStatus[] = ['down', 'late'];
 
 async function onCallNow(deps: AppDependencies, principal: Principal): Promise<OverviewOnCall[]> {
   const schedules = await listSchedules(deps, principal);

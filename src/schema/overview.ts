@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { instantSchema } from './api.js';
 import { TIERS } from './config.js';
 import { incidentSchema } from './incidents.js';
+import { heartbeatSchema } from './heartbeats-api.js';
 import { deployDecisionSchema } from './policy.js';
 import { burnAlertSchema, burnRateSchema } from './status.js';
 
@@ -86,6 +87,28 @@ export const overviewOnCallSchema = z
   })
   .meta({ id: 'OverviewOnCall' });
 
+export const overviewHeartbeatSchema = heartbeatSchema
+  .pick({ name: true, service: true, status: true, cause: true })
+  .meta({ id: 'OverviewHeartbeat' });
+
+const checkCount = z.number().int().min(0);
+
+export const overviewHeartbeatsSchema = z
+  .object({
+    counts: z.object({
+      new: checkCount,
+      up: checkCount,
+      late: checkCount,
+      down: checkCount,
+      paused: checkCount,
+    }),
+    attention: z.array(overviewHeartbeatSchema).readonly().meta({
+      description:
+        'The checks down, then those late, the most recent change of status first; at most 20 (counts gives how many there are)',
+    }),
+  })
+  .meta({ id: 'OverviewHeartbeats' });
+
 export const overviewSchema = z
   .object({
     at: instantSchema.meta({ description: 'When the SLOs were evaluated and the gate asked' }),
@@ -96,6 +119,8 @@ export const overviewSchema = z
     incidents: z.array(overviewIncidentSchema).readonly().nullable(),
     /** Per schedule, in name order; null: the token may not read schedules. */
     onCall: z.array(overviewOnCallSchema).readonly().nullable(),
+    /** The cron jobs' checks; null: the token may not read heartbeats. */
+    heartbeats: overviewHeartbeatsSchema.nullable(),
   })
   .meta({ id: 'Overview' });
 export type OverviewView = z.input<typeof overviewSchema>;

@@ -112,7 +112,24 @@ interface Overview {
   }[];
   incidents: { id: number; ref: string; title: string; severity: string; status: string }[] | null;
   onCall: { schedule: string; user: string | null; until: string | null }[] | null;
+  heartbeats: {
+    counts: Record<string, number>;
+    attention: { name: string; service: string; status: string; cause: Cause | null }[];
+  } | null;
 }
+
+interface Cause {
+  since: string;
+  reason: string;
+  text: string;
+}
+
+const heartbeatDocument = (name: string, service: string, spec: Record<string, unknown>) => ({
+  apiVersion: 'headroom/v1',
+  kind: 'Heartbeat',
+  metadata: { name },
+  spec: { service, ...spec },
+});
 
 type Preview = Gate & { service: string; allowed: boolean; actor: string };
 
@@ -375,6 +392,77 @@ describe.each(TEST_DATABASES)('the overview and the gate preview on $name', (kin
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
     expect((unknown.body as { detail: string }).detail).toContain('service "nope"');
+  });
+
+  it('gives the cron jobs down, then late, the latest change first, and how many are in each status', async () => {
+    expect((await get<Overview>('/api/v1/overview')).heartbeats).toEqual({
+      counts: { new: 0, up: 0, late: 0, down: 0, paused: 0 },
+      attention: [],
+    });
+    const hourly = { schedule: { every: '1h' }, grace: '30m' };
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          heartbeatDocument('settle', 'healthy', hourly),
+          heartbeatDocument('backup', 'storefront', { schedule: { every: '1h' }, grace: '10m' }),
+          heartbeatDocument('export', 'quiet', hourly),
+          heartbeatDocument('fresh', 'quiet', hourly),
+          heartbeatDocument('sleepy', 'quiet', hourly),
+          heartbeatDocument('steady', 'low', hourly),
+        ],
+      },
+    });
+    expect(applied.status, applied.text).toBe(200);
+    const pingUrls = new Map(
+      (await get<{ name: string; pingUrl: string }[]>('/api/v1/heartbeats')).map((check) => [
+        check.name,
+        check.pingUrl,
+      ]),
+    );
+    const ping = async (name: string, atMs: number, suffix = '') => {
+      headroom.clock.set(atMs);
+      expect((await fetch(`${pingUrls.get(name) ?? ''}${suffix}`)).status).toBe(200);
+    };
+    try {
+      // Due an hour after it, down 10 minutes later: down since 50 minutes ago.
+      await ping('backup', T0 - 2 * 60 * MINUTE);
+      // Due 10 minutes ago, within its 30 minutes' grace: late.
+      await ping('export', T0 - 70 * MINUTE);
+      await ping('settle', T0 - 5 * MINUTE, '/fail');
+      await ping('steady', T0 - 20 * MINUTE);
+    } finally {
+      headroom.clock.set(T0);
+    }
+    const paused = await headroom.call('POST', '/api/v1/heartbeats/sleepy/pause');
+    expect(paused.status, paused.text).toBe(200);
+
+    const [overview, checks] = await Promise.all([
+      get<Overview>('/api/v1/overview'),
+      get<{ name: string; service: string; status: string; cause: Cause | null }[]>(
+        '/api/v1/heartbeats',
+      ),
+    ]);
+    expect(Object.fromEntries(checks.map((check) => [check.name, check.status]))).toEqual({
+      backup: 'down',
+      export: 'late',
+      fresh: 'new',
+      settle: 'down',
+      sleepy: 'paused',
+      steady: 'up',
+    });
+    const asListed = (name: string) => {
+      const check = checks.find((entry) => entry.name === name);
+      return { name, service: check?.service, status: check?.status, cause: check?.cause };
+    };
+    expect(overview.heartbeats).toEqual({
+      counts: { new: 1, up: 1, late: 1, down: 2, paused: 1 },
+      attention: [asListed('settle'), asListed('backup'), asListed('export')],
+    });
+    expect(overview.heartbeats?.attention.map((check) => check.cause?.since)).toEqual([
+      new Date(T0 - 5 * MINUTE).toISOString(),
+      new Date(T0 - 50 * MINUTE).toISOString(),
+      new Date(T0 - 10 * MINUTE).toISOString(),
+    ]);
   });
 
   it('publishes both reads in the OpenAPI document', async () => {

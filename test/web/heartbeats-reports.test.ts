@@ -4,7 +4,7 @@
 // so does a new ping URL, and the reliability report shows the API's numbers. Numbers
 // are formatted here independently of the UI's code.
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
 import {
@@ -77,6 +77,10 @@ const count = (value: number) =>
 /** An instant on Amsterdam's clock, whose time of day the test knows, then in UTC. */
 const amsterdam = (iso: string, time: string) =>
   `${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(iso))} ${time} Europe/Amsterdam (${instant(iso)})`;
+
+/** An attribute of each element the locator finds, in the page's order. */
+const attributes = async (locator: Locator, name: string) =>
+  Promise.all((await locator.all()).map((each) => each.getAttribute(name)));
 
 const sqlite = TEST_DATABASES.find((kind) => kind.name === 'sqlite');
 
@@ -438,5 +442,66 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     );
     expect(tables.length).toBeGreaterThan(0);
     expect(tables.filter((overflow) => overflow > 0)).toEqual([]);
+  });
+
+  it("puts a failed cron job on the overview, and a service's checks on its screen", async () => {
+    const { pingUrl } = await api<Heartbeat>('/api/v1/heartbeats/hourly-export');
+    expect((await fetch(`${pingUrl}/fail`, { method: 'POST', body: 'disk full' })).status).toBe(
+      200,
+    );
+    const checks = await api<Heartbeat[]>('/api/v1/heartbeats');
+    const failed = checks.find((check) => check.name === 'hourly-export');
+    expect(failed?.status).toBe('down');
+
+    await page.goto(headroom.url);
+    const card = page.locator('[data-panel="heartbeats-now"]');
+    const order = ['down', 'late', 'up', 'new', 'paused'];
+    const counts = order
+      .map((status) => [status, checks.filter((check) => check.status === status).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([status, n]) => `${String(n)} ${status}`);
+    expect(await text(card.locator('[data-field="heartbeat-counts"]'))).toBe(
+      `${String(checks.length)} checks: ${counts.join(', ')}`,
+    );
+    const listed = card.locator('[data-heartbeat]');
+    expect(await attributes(listed, 'data-heartbeat')).toEqual(
+      checks
+        .filter((check) => check.status === 'down' || check.status === 'late')
+        .map((check) => check.name),
+    );
+    const item = card.locator('[data-heartbeat="hourly-export"]');
+    expect(await text(item.locator('[data-heartbeat-status]'))).toContain('down');
+    expect(await text(item.locator('[data-field="cause"]'))).toBe(
+      `since ${instant(failed?.cause?.since ?? '')}: ${failed?.cause?.text ?? ''}`,
+    );
+    await saveScreenshot(page, 'overview-heartbeats');
+    await item.getByRole('link', { name: 'hourly-export' }).click();
+    await page.getByRole('heading', { name: /hourly-export/, level: 1 }).waitFor();
+
+    // The service's screen lists its checks, as the heartbeats screen does, without the
+    // service column.
+    await page.goto(`${headroom.url}/services/checkout`);
+    const panel = page.locator('[data-panel="service-heartbeats"]');
+    const own = await api<Heartbeat[]>('/api/v1/heartbeats?service=checkout');
+    await panel.locator('tbody tr').first().waitFor();
+    expect(await attributes(panel.locator('tbody tr'), 'data-heartbeat')).toEqual(
+      own.map((check) => check.name),
+    );
+    for (const check of own) {
+      const row = panel.locator(`[data-heartbeat="${check.name}"]`);
+      expect(await text(row.locator('[data-heartbeat-status]'))).toContain(check.status);
+      expect(await text(row.locator('[data-field="schedule"]'))).toBe(check.schedule);
+    }
+    expect(await panel.locator('[data-field="service"]').count()).toBe(0);
+    await saveScreenshot(page, 'service-heartbeats');
+
+    // A service without checks has no such panel.
+    const read = page.waitForResponse((response) =>
+      response.url().endsWith('/api/v1/heartbeats?service=payments-api'),
+    );
+    await page.goto(`${headroom.url}/services/payments-api`);
+    expect(await (await read).json()).toEqual([]);
+    await page.locator('[data-panel="service-incidents"]').waitFor();
+    expect(await page.locator('[data-panel="service-heartbeats"]').count()).toBe(0);
   });
 });

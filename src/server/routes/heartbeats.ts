@@ -21,6 +21,7 @@ import {
   type PingInput,
 } from '../../app/heartbeats.js';
 import { effectiveKind, ranTooFast } from '../../core/heartbeats/model.js';
+import type { HeartbeatState } from '../../core/heartbeats/state.js';
 import { AppError } from '../../app/errors.js';
 import { mayEditTeam, type Principal } from '../../app/principal.js';
 import type { HeartbeatPingRecord } from '../../app/ports/records.js';
@@ -36,6 +37,7 @@ import {
 import { maxRunMsOf } from '../../core/heartbeats/compile.js';
 import { formatDuration } from '../../core/time/duration.js';
 import type { HeartbeatResource } from '../../core/slo/model.js';
+import { isoOf, isoOrNull as iso } from '../../store/codec.js';
 import { defineRoute, READ_PROBLEMS, WRITE_PROBLEMS, type RouteDefinition } from '../route.js';
 
 const TAGS = ['heartbeats'];
@@ -384,7 +386,6 @@ function isPingBody(body: unknown): body is PingBody {
  */
 function heartbeatView(view: HeartbeatView, base: string, principal: Principal) {
   const { resource, record, state } = view;
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const schedule = resource.definition.schedule;
   return {
     name: resource.name,
@@ -401,14 +402,7 @@ function heartbeatView(view: HeartbeatView, base: string, principal: Principal) 
     minRunSeconds:
       resource.definition.minRunMs === undefined ? null : resource.definition.minRunMs / 1000,
     status: state.status,
-    cause:
-      state.cause === undefined
-        ? null
-        : {
-            since: new Date(state.cause.since).toISOString(),
-            reason: state.cause.reason,
-            text: transitionText(state.cause.reason),
-          },
+    cause: causeView(state),
     ...(mayEditTeam(principal, view.team ?? null)
       ? { pingUrl: `${base}/ping/${record.token}` }
       : {}),
@@ -419,6 +413,13 @@ function heartbeatView(view: HeartbeatView, base: string, principal: Principal) 
     downAt: iso(state.downAt),
     runningSince: iso(view.runningSince),
   };
+}
+
+/** Why a check is in its status, and since when, in the API's words. */
+export function causeView({ cause }: HeartbeatState) {
+  return cause === undefined
+    ? null
+    : { since: isoOf(cause.since), reason: cause.reason, text: transitionText(cause.reason) };
 }
 
 function pingView(ping: HeartbeatPingRecord, resource: HeartbeatResource) {

@@ -14,6 +14,7 @@ import {
 } from '../../schema/overview.js';
 import { isoOf, isoOrNull } from '../../store/codec.js';
 import { defineRoute, READ_PROBLEMS, type RouteDefinition } from '../route.js';
+import { causeView } from './heartbeats.js';
 
 export function overviewRoutes(deps: AppDependencies): RouteDefinition[] {
   return [
@@ -21,7 +22,7 @@ export function overviewRoutes(deps: AppDependencies): RouteDefinition[] {
       method: 'GET',
       url: '/api/v1/overview',
       summary:
-        "What the overview shows, in one answer: each service's SLOs (budget left, state, SLI, 1h burn, firing alerts) and deploy gate, open incidents, who is on call",
+        "What the overview shows, in one answer: each service's SLOs (budget left, state, SLI, 1h burn, firing alerts) and deploy gate, open incidents, who is on call, and the heartbeat checks down or late",
       tags: ['slos'],
       auth: 'token',
       response: overviewSchema,
@@ -98,6 +99,18 @@ function overviewView(overview: Overview): OverviewView {
         user: turn.user,
         until: isoOrNull(turn.untilMs),
       })) ?? null,
+    heartbeats:
+      overview.heartbeats === null
+        ? null
+        : {
+            counts: overview.heartbeats.counts,
+            attention: overview.heartbeats.attention.map((view) => ({
+              name: view.resource.name,
+              service: view.resource.service,
+              status: view.state.status,
+              cause: causeView(view.state),
+            })),
+          },
   };
 }
 

@@ -96,6 +96,7 @@ export type OverviewSlo = OverviewService['slos'][number];
 export type OverviewGate = NonNullable<OverviewService['gate']>;
 export type OverviewIncident = NonNullable<Overview['incidents']>[number];
 export type OverviewOnCall = NonNullable<Overview['onCall']>[number];
+export type OverviewHeartbeats = NonNullable<Overview['heartbeats']>;
 export type FiringAlert = OverviewSlo['firing'][number];
 export type GateReason = OverviewGate['reasons'][number];
 export type GateState = OverviewGate['state'];

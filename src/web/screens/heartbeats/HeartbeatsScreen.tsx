@@ -3,13 +3,12 @@
 import { useEffect, useId, useState } from 'react';
 import type { Heartbeat, HeartbeatStatus, Service } from '../../api/types';
 import { useApi } from '../../api/use-api';
-import { runNote } from '../../format/heartbeat';
-import { formatInstant } from '../../format/time';
 import { paths } from '../../router/routes';
 import { EmptyState } from '../../ui/EmptyState';
 import { LoadView } from '../../ui/LoadView';
 import { useTitle } from '../../ui/use-title';
-import { HEARTBEAT_STATUSES, HeartbeatStatusBadge, instantOr, PingUrl } from './heartbeat-parts';
+import { HEARTBEAT_STATUSES } from './heartbeat-parts';
+import { HeartbeatTable } from './HeartbeatTable';
 
 interface Filters {
   readonly service: string;
@@ -102,7 +101,7 @@ export function HeartbeatsScreen() {
             list.length === 0 ? (
               <NoHeartbeats filtered={query !== ''} />
             ) : (
-              <HeartbeatTable heartbeats={list} />
+              <HeartbeatTable heartbeats={list} caption="Heartbeat checks" />
             )
           }
         </LoadView>
@@ -110,62 +109,6 @@ export function HeartbeatsScreen() {
       {heartbeats.load.kind === 'forbidden' ? (
         <p className="muted">This token may not read heartbeats.</p>
       ) : null}
-    </div>
-  );
-}
-
-function HeartbeatTable({ heartbeats }: { readonly heartbeats: readonly Heartbeat[] }) {
-  return (
-    <div className="table-scroll">
-      <table className="heartbeat-table">
-        <caption className="visually-hidden">Heartbeat checks</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Status</th>
-            <th scope="col">Service</th>
-            <th scope="col">Schedule</th>
-            <th scope="col">Last run ended</th>
-            <th scope="col">Expected at</th>
-            <th scope="col">Ping URL</th>
-          </tr>
-        </thead>
-        <tbody>
-          {heartbeats.map((heartbeat) => (
-            <tr key={heartbeat.name} data-heartbeat={heartbeat.name}>
-              <th scope="row">
-                <a href={paths.heartbeat(heartbeat.name)}>{heartbeat.name}</a>
-              </th>
-              <td>
-                <HeartbeatStatusBadge status={heartbeat.status} />
-                <RunNote heartbeat={heartbeat} />
-              </td>
-              <td data-field="service">
-                <a href={paths.service(heartbeat.service)}>{heartbeat.service}</a>
-              </td>
-              <td data-field="schedule">{heartbeat.schedule}</td>
-              <td data-field="last-ping">
-                {instantOr(heartbeat.lastPingAt, 'never', formatInstant)}
-              </td>
-              <td data-field="expected-at">
-                {instantOr(heartbeat.expectedAt, 'nothing expected', formatInstant)}
-              </td>
-              <td>
-                <PingUrl url={heartbeat.pingUrl} label={`Ping URL of ${heartbeat.name}`} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function RunNote({ heartbeat }: { readonly heartbeat: Heartbeat }) {
-  const note = runNote(heartbeat);
-  return note === null ? null : (
-    <div className="muted small" data-field="run">
-      {note}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { LoadView } from '../../ui/LoadView';
 import { useTitle } from '../../ui/use-title';
 import { DeployGate } from './DeployGate';
 import { FiringAlerts } from './FiringAlerts';
+import { HeartbeatsNow } from './HeartbeatsNow';
 import { allSlos, filterGroups, firstSlos, groupServices } from './group-services';
 import { OnCallNow } from './OnCallNow';
 import { OpenIncidents } from './OpenIncidents';
@@ -63,6 +64,7 @@ function Overview({ overview }: { readonly overview: OverviewData }) {
       </div>
       <div className="panel-row">
         <FiringAlerts services={overview.services} />
+        <HeartbeatsNow heartbeats={overview.heartbeats} />
         <OnCallNow onCall={overview.onCall} />
         <OpenIncidents incidents={overview.incidents} />
         <DeployGate services={overview.services} actor={overview.gateActor} />

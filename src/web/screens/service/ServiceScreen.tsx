@@ -1,5 +1,6 @@
 // One service: owner, tier, runbook, dependencies both ways, its SLOs' budgets, its
-// deploys and the gate's decisions, and the incidents that touched it.
+// cron jobs' checks, its deploys and the gate's decisions, and the incidents that
+// touched it.
 import { lazy, Suspense } from 'react';
 import type { Service, SloStatus } from '../../api/types';
 import { segment } from '../../api/client';
@@ -12,6 +13,7 @@ import { TierBadge } from '../../ui/TierBadge';
 import { useTitle } from '../../ui/use-title';
 import { SloTable } from '../overview/SloTable';
 import { Dependencies } from './Dependencies';
+import { ServiceHeartbeats } from './ServiceHeartbeats';
 import { ServiceIncidents } from './ServiceIncidents';
 
 // Deploys, gate decisions and policies: a chunk of their own, loaded with the screen.
@@ -81,6 +83,7 @@ function ServiceView({ service }: { readonly service: Service }) {
         )}
       </dl>
       <ServiceSlos name={name} />
+      <ServiceHeartbeats name={name} />
       <Dependencies service={service} />
       <Suspense fallback={<Loading what="deploys and the gate" />}>
         <DeploysAndGate name={name} />
