@@ -335,6 +335,10 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     expect(toil).toContain('Team discovery has no members');
     expect(toil).toContain('PUT /api/v1/users/{name}');
     expect(await page.locator('[data-panel="toil"] [data-field="working-to"]').count()).toBe(0);
+    // Neither within nor over its cap: there is no share of working time to hold.
+    const cap = page.locator('[data-panel="toil"] [data-field="over-cap"]');
+    expect(await text(cap)).toContain('nothing to hold against the 50% cap');
+    expect(await cap.getAttribute('class')).toContain('state-no-data');
     const onCall = await text(page.locator('[data-panel="oncall-load"] [data-field="no-members"]'));
     expect(onCall).toContain('Team discovery has no members');
     expect(await text(page.locator('[data-field="pages-opened"]'))).toBe('1');

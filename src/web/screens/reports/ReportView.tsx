@@ -255,6 +255,20 @@ function IncidentLink({ id }: { readonly id: string }) {
   return <a href={paths.incident(Number(number))}>INC-{number}</a>;
 }
 
+/** Over or within the cap; neither without working time, where there is no share to hold. */
+function CapBadge({ toil }: { readonly toil: ReportToil }) {
+  const state = toil.share === null ? 'no-data' : toil.overCap ? 'exhausted' : 'ok';
+  const capText = `the ${toil.capSource === 'team' ? "team's " : ''}${formatCount(toil.capPercent)}% cap`;
+  return (
+    <span className={`badge state-${state} cap-state`} data-field="over-cap">
+      <span aria-hidden="true">{{ 'no-data': '○', exhausted: '✕', ok: '✓' }[state]}</span>{' '}
+      {state === 'no-data'
+        ? `nothing to hold against ${capText}`
+        : `${toil.overCap ? 'over' : 'within'} ${capText}`}
+    </span>
+  );
+}
+
 function Toil({ toil, team }: { readonly toil: ReportToil; readonly team: string }) {
   const cap = toil.capPercent;
   const style = {
@@ -268,14 +282,7 @@ function Toil({ toil, team }: { readonly toil: ReportToil; readonly team: string
         <strong data-field="toil-hours">{formatHours(toil.toilMinutes)}</strong> of toil in{' '}
         {formatHours(toil.workingMinutes)} working time:{' '}
         <strong data-field="toil-share">{share ?? 'no working time'}</strong>{' '}
-        <span
-          className={`badge ${toil.overCap ? 'state-exhausted' : 'state-ok'} cap-state`}
-          data-field="over-cap"
-        >
-          <span aria-hidden="true">{toil.overCap ? '✕' : '✓'}</span>{' '}
-          {toil.overCap ? 'over' : 'within'} the {toil.capSource === 'team' ? "team's " : ''}
-          {formatCount(cap)}% cap
-        </span>
+        <CapBadge toil={toil} />
       </p>
       <div className="cap-bar-wrap">
         <span
