@@ -28,6 +28,15 @@ const check: Detail = {
   runningSince: null,
   cause: { since: '2026-12-03T01:35:00.000Z', reason: 'success', text: 'a run succeeded' },
   slos: ['backup-runs'],
+  recentRuns: {
+    runs: 0,
+    failed: 0,
+    tooFast: 0,
+    overran: 0,
+    since: null,
+    medianSeconds: null,
+    longestSeconds: null,
+  },
   pings: [],
 };
 
@@ -117,6 +126,31 @@ describe('formatHeartbeatDetail', () => {
       `2026-12-04T01:31:10.000Z  fail     2     2h13m20s (overran)  0f1e2d3c  ${long.slice(0, 71)}…`,
     ]);
     expect(shown).toContain('LOG is the last line of what the ping sent; --json prints it whole.');
+  });
+
+  it('says what the recent runs come to: successes, run times and what was flagged', () => {
+    const runs = (recentRuns: Partial<Detail['recentRuns']>) =>
+      formatHeartbeatDetail({ ...check, recentRuns: { ...check.recentRuns, ...recentRuns } }, 10)
+        .split('\n')
+        .find((line) => line.startsWith('Runs'));
+    expect(
+      runs({
+        runs: 20,
+        failed: 2,
+        overran: 2,
+        tooFast: 1,
+        since: '2026-11-15T01:31:00.000Z',
+        medianSeconds: 252.4,
+        longestSeconds: 540,
+      }),
+    ).toBe(
+      'Runs       18 of the last 20 succeeded (since 2026-11-15T01:31:00.000Z); run time median 4m12s, longest 9m; 2 overran, 1 too fast',
+    );
+    // Pinged without /start: no run time to tell.
+    expect(runs({ runs: 1, failed: 1, since: '2026-12-04T01:31:10.000Z' })).toBe(
+      'Runs       the last run failed (since 2026-12-04T01:31:10.000Z)',
+    );
+    expect(runs({})).toBeUndefined();
   });
 
   it('shows control characters of a ping body as escapes, never raw to the terminal', () => {

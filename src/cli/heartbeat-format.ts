@@ -26,6 +26,7 @@ export function formatHeartbeatDetail(check: HeartbeatDetail, pingsShown: number
     ['Expected', expectedLine(check)],
   ];
   if (check.runningSince !== null) facts.push(['Running', `since ${check.runningSince}`]);
+  if (check.recentRuns.runs > 0) facts.push(['Runs', recentRunsLine(check.recentRuns)]);
   if (check.slos.length > 0) facts.push(['SLOs', check.slos.join(', ')]);
   lines.push(formatColumns(facts).trimEnd(), '');
 
@@ -65,6 +66,28 @@ function statusLine(check: HeartbeatDetail): string {
   if (check.cause !== null)
     return `${check.status} since ${check.cause.since}: ${check.cause.text}`;
   return check.status === 'new' ? 'new, waiting for its first ping' : check.status;
+}
+
+/**
+ * "18 of the last 20 succeeded (since …); run time median 4m12s, longest 9m; 2 overran":
+ * the runs among the pings the server sent.
+ */
+function recentRunsLine(runs: HeartbeatDetail['recentRuns']): string {
+  const outcome =
+    runs.runs === 1
+      ? `the last run ${runs.failed === 1 ? 'failed' : 'succeeded'}`
+      : `${String(runs.runs - runs.failed)} of the last ${String(runs.runs)} succeeded`;
+  const parts = [`${outcome}${runs.since === null ? '' : ` (since ${runs.since})`}`];
+  if (runs.medianSeconds !== null && runs.longestSeconds !== null)
+    parts.push(
+      `run time median ${formatRunTime(Math.round(runs.medianSeconds))}, longest ${formatRunTime(Math.round(runs.longestSeconds))}`,
+    );
+  const flagged = [
+    ...(runs.overran > 0 ? [`${String(runs.overran)} overran`] : []),
+    ...(runs.tooFast > 0 ? [`${String(runs.tooFast)} too fast`] : []),
+  ];
+  if (flagged.length > 0) parts.push(flagged.join(', '));
+  return parts.join('; ');
 }
 
 function scheduleLine(check: HeartbeatDetail): string {

@@ -80,10 +80,31 @@ export const heartbeatPingSchema = z
   })
   .meta({ id: 'HeartbeatPing' });
 
+const runSeconds = z.number().nullable();
+
+export const recentRunsSchema = z
+  .object({
+    runs: z.number().int().meta({
+      description:
+        'Runs ended (a success or a failure, an exit status counting as one) among `pings`',
+    }),
+    failed: z.number().int(),
+    tooFast: z.number().int(),
+    overran: z.number().int(),
+    since: instantSchema.nullable().meta({ description: "The oldest of these runs' end" }),
+    medianSeconds: runSeconds.meta({
+      description: 'The median run time of those runs a /start opened; null without any',
+    }),
+    longestSeconds: runSeconds,
+  })
+  .meta({ id: 'HeartbeatRecentRuns' });
+
 export const heartbeatDetailSchema = heartbeatSchema
   .extend({
     /** SLOs whose SLI is this check's runs (sli.source.heartbeat). */
     slos: z.array(z.string()),
+    /** What the runs among `pings` come to. */
+    recentRuns: recentRunsSchema,
     pings: z.array(heartbeatPingSchema),
   })
   .meta({ id: 'HeartbeatDetail' });

@@ -439,4 +439,61 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('spec.schedule');
   });
+
+  it('sums up the recent runs: successes, failures, flags and run times', async () => {
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          {
+            apiVersion: 'headroom/v1',
+            kind: 'Heartbeat',
+            metadata: { name: 'ledger-sync' },
+            spec: {
+              service: 'billing',
+              schedule: { every: '1h' },
+              grace: '10m',
+              maxRunTime: '20m',
+              minRunTime: '1m',
+            },
+          },
+        ],
+      },
+    });
+    expect(applied.status, applied.text).toBe(200);
+    const url = (
+      (await headroom.call('GET', '/api/v1/heartbeats/ledger-sync')).body as { pingUrl: string }
+    ).pingUrl;
+    const start = T0 + 10 * 24 * 60 * MINUTE;
+    // Each run: when it starts (minutes after start), how long it takes (seconds), how it ends.
+    const runs = [
+      { at: 0, seconds: 5 * 60, end: '' },
+      { at: 60, seconds: 2 * 60, end: '/3' },
+      { at: 120, seconds: 30, end: '' }, // under the minute's min run time
+      { at: 180, seconds: 25 * 60, end: '/0' }, // past the 20 minutes' max run time
+    ];
+    for (const [index, run] of runs.entries()) {
+      headroom.clock.set(start + run.at * MINUTE);
+      expect((await ping(`${url}/start?rid=r${String(index)}`)).status).toBe(200);
+      headroom.clock.set(start + run.at * MINUTE + run.seconds * 1000);
+      expect((await ping(`${url}${run.end}?rid=r${String(index)}`)).status).toBe(200);
+    }
+    // A log line and a success without a /start: one run more, of no known length.
+    headroom.clock.set(start + 240 * MINUTE);
+    expect((await ping(`${url}/log`, { method: 'POST', body: 'halfway' })).status).toBe(200);
+    expect((await ping(url)).status).toBe(200);
+
+    const check = (await headroom.call('GET', '/api/v1/heartbeats/ledger-sync')).body as {
+      recentRuns: unknown;
+    };
+    expect(check.recentRuns).toEqual({
+      runs: 5,
+      failed: 1,
+      tooFast: 1,
+      overran: 1,
+      since: iso(start + 5 * MINUTE),
+      // 30 s, 2 min, 5 min and 25 min: the mean of the middle two.
+      medianSeconds: (2 * 60 + 5 * 60) / 2,
+      longestSeconds: 25 * 60,
+    });
+  });
 });

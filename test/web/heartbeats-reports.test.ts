@@ -481,6 +481,25 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     await saveScreenshot(page, 'overview-heartbeats');
     await item.getByRole('link', { name: 'hourly-export' }).click();
     await page.getByRole('heading', { name: /hourly-export/, level: 1 }).waitFor();
+    // Its runs so far: the one that took 27 minutes, past its max run time, and the failure
+    // just sent, which no /start opened.
+    const detail = await api<{ recentRuns: Record<string, unknown> }>(
+      '/api/v1/heartbeats/hourly-export',
+    );
+    expect(detail.recentRuns).toMatchObject({
+      runs: 2,
+      failed: 1,
+      overran: 1,
+      tooFast: 0,
+      medianSeconds: 27 * 60,
+      longestSeconds: 27 * 60,
+    });
+    expect(await text(page.locator('[data-field="recent-runs"]'))).toBe(
+      '1 of the last 2 succeeded',
+    );
+    expect(await text(page.locator('[data-field="run-times"]'))).toBe(
+      'median 27m, longest 27m; 1 overran',
+    );
 
     // The service's screen lists its checks, as the heartbeats screen does, without the
     // service column.

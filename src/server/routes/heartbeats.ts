@@ -21,6 +21,7 @@ import {
   type PingInput,
 } from '../../app/heartbeats.js';
 import { effectiveKind, ranTooFast } from '../../core/heartbeats/model.js';
+import { recentRuns } from '../../core/heartbeats/recent-runs.js';
 import type { HeartbeatState } from '../../core/heartbeats/state.js';
 import { AppError } from '../../app/errors.js';
 import { mayEditTeam, type Principal } from '../../app/principal.js';
@@ -221,10 +222,30 @@ export function heartbeatRoutes(
             return source.type === 'heartbeat' && source.heartbeat === view.resource.name;
           })
           .map(({ slo }) => slo.name);
+        const shown = pings.map((ping) => pingView(ping, view.resource));
+        const runs = recentRuns(
+          pings.map((ping, index) => ({
+            at: ping.at,
+            kind: effectiveKind(pingOfRecord(ping)),
+            durationMs: ping.durationMs,
+            tooFast: shown[index]?.tooFast ?? false,
+            overran: shown[index]?.overran ?? false,
+          })),
+        );
+        const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
         return {
           ...heartbeatView(view, baseUrl(request), principal),
           slos,
-          pings: pings.map((ping) => pingView(ping, view.resource)),
+          recentRuns: {
+            runs: runs.runs,
+            failed: runs.failed,
+            tooFast: runs.tooFast,
+            overran: runs.overran,
+            since: iso(runs.sinceMs),
+            medianSeconds: seconds(runs.medianMs),
+            longestSeconds: seconds(runs.longestMs),
+          },
+          pings: shown,
         };
       },
     }),

@@ -203,6 +203,28 @@ function RotatePingUrl(props: { readonly heartbeat: Heartbeat; readonly onRotate
   );
 }
 
+type RecentRuns = HeartbeatDetail['recentRuns'];
+
+/** "18 of the last 20 succeeded", over the runs among the pings listed below. */
+function recentRunsText(runs: RecentRuns): ReactNode {
+  if (runs.runs === 0) return <span className="muted">none among the last pings</span>;
+  if (runs.runs === 1) return `the last run ${runs.failed === 1 ? 'failed' : 'succeeded'}`;
+  return `${formatCount(runs.runs - runs.failed)} of the last ${formatCount(runs.runs)} succeeded`;
+}
+
+/** "median 4m12s, longest 9m; 2 overran, 1 too fast". */
+function runTimesText(runs: RecentRuns): ReactNode {
+  if (runs.runs === 0) return <span className="muted">—</span>;
+  const flagged = [
+    ...(runs.overran > 0 ? [`${formatCount(runs.overran)} overran`] : []),
+    ...(runs.tooFast > 0 ? [`${formatCount(runs.tooFast)} too fast`] : []),
+  ];
+  if (runs.medianSeconds === null || runs.longestSeconds === null)
+    return <span className="muted">not known: no run pinged /start</span>;
+  const times = `median ${formatRunDuration(runs.medianSeconds)}, longest ${formatRunDuration(runs.longestSeconds)}`;
+  return flagged.length === 0 ? times : `${times}; ${flagged.join(', ')}`;
+}
+
 function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
   // A cron check runs on its zone's clock: its next run reads as the crontab says it.
   const zone = heartbeat.timeZone;
@@ -252,6 +274,8 @@ function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
       'Run in progress',
       runNote(heartbeat) ?? <span className="muted">not running</span>,
     ],
+    ['recent-runs', 'Recent runs', recentRunsText(heartbeat.recentRuns)],
+    ['run-times', 'Run time', runTimesText(heartbeat.recentRuns)],
   ];
   return (
     <dl className="facts">
