@@ -1,7 +1,8 @@
 // The overview screen's read: every SLO's figures, each service's gate, open incidents,
-// who is on call and the cron jobs' checks that need eyes, in one answer. Each part is read through the verb that serves it
-// on its own, with that verb's authorization: a part the token may not read is left
-// out (null) and the rest is still answered, as the screen hides that panel.
+// who is on call and the cron jobs' checks that need eyes, in one answer. Each part is
+// read through the verb that serves it on its own, with that verb's authorization: a
+// part the token may not read is left out (null) and the rest is still answered, as
+// the screen hides that panel.
 import type { SloStatus } from '../core/slo/status.js';
 import type { Tier } from '../core/slo/model.js';
 import type { IncidentView } from '../schema/incidents.js';

@@ -479,6 +479,19 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
       `since ${instant(failed?.cause?.since ?? '')}: ${failed?.cause?.text ?? ''}`,
     );
     await saveScreenshot(page, 'overview-heartbeats');
+    // The heartbeats screen says why under the status, for a check that needs eyes only.
+    await page.goto(`${headroom.url}/heartbeats`);
+    const rows = page.locator('tbody tr');
+    await rows.first().waitFor();
+    for (const check of checks) {
+      const cause = page.locator(`[data-heartbeat="${check.name}"] [data-field="cause"]`);
+      if (check.status === 'up' || check.status === 'new') expect(await cause.count()).toBe(0);
+      else
+        expect(await text(cause)).toBe(
+          `since ${instant(check.cause?.since ?? '')}: ${check.cause?.text ?? ''}`,
+        );
+    }
+    await page.goto(headroom.url);
     await item.getByRole('link', { name: 'hourly-export' }).click();
     await page.getByRole('heading', { name: /hourly-export/, level: 1 }).waitFor();
     // Its runs so far: the one that took 27 minutes, past its max run time, and the failure

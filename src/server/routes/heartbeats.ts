@@ -21,7 +21,7 @@ import {
   type PingInput,
 } from '../../app/heartbeats.js';
 import { effectiveKind, ranTooFast } from '../../core/heartbeats/model.js';
-import { recentRuns } from '../../core/heartbeats/recent-runs.js';
+import { recentRuns, type EndedPing, type RecentRuns } from '../../core/heartbeats/recent-runs.js';
 import type { HeartbeatState } from '../../core/heartbeats/state.js';
 import { AppError } from '../../app/errors.js';
 import { mayEditTeam, type Principal } from '../../app/principal.js';
@@ -222,30 +222,13 @@ export function heartbeatRoutes(
             return source.type === 'heartbeat' && source.heartbeat === view.resource.name;
           })
           .map(({ slo }) => slo.name);
-        const shown = pings.map((ping) => pingView(ping, view.resource));
-        const runs = recentRuns(
-          pings.map((ping, index) => ({
-            at: ping.at,
-            kind: effectiveKind(pingOfRecord(ping)),
-            durationMs: ping.durationMs,
-            tooFast: shown[index]?.tooFast ?? false,
-            overran: shown[index]?.overran ?? false,
-          })),
-        );
-        const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
         return {
           ...heartbeatView(view, baseUrl(request), principal),
           slos,
-          recentRuns: {
-            runs: runs.runs,
-            failed: runs.failed,
-            tooFast: runs.tooFast,
-            overran: runs.overran,
-            since: iso(runs.sinceMs),
-            medianSeconds: seconds(runs.medianMs),
-            longestSeconds: seconds(runs.longestMs),
-          },
-          pings: shown,
+          recentRuns: recentRunsView(
+            recentRuns(pings.map((ping) => runFacts(ping, view.resource))),
+          ),
+          pings: pings.map((ping) => pingView(ping, view.resource)),
         };
       },
     }),
@@ -443,17 +426,41 @@ export function causeView({ cause }: HeartbeatState) {
     : { since: isoOf(cause.since), reason: cause.reason, text: transitionText(cause.reason) };
 }
 
+/** A ping as a run's end: its effective kind, and whether the run was too fast or overran. */
+function runFacts(ping: HeartbeatPingRecord, resource: HeartbeatResource): EndedPing {
+  const kind = effectiveKind(pingOfRecord(ping));
+  return {
+    at: ping.at,
+    kind,
+    durationMs: ping.durationMs,
+    tooFast: ranTooFast(resource.definition.minRunMs, kind, ping.durationMs),
+    overran: ping.durationMs !== null && ping.durationMs > maxRunMsOf(resource.definition),
+  };
+}
+
+function recentRunsView(runs: RecentRuns) {
+  const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
+  return {
+    runs: runs.runs,
+    failed: runs.failed,
+    tooFast: runs.tooFast,
+    overran: runs.overran,
+    since: iso(runs.sinceMs),
+    medianSeconds: seconds(runs.medianMs),
+    longestSeconds: seconds(runs.longestMs),
+  };
+}
+
 function pingView(ping: HeartbeatPingRecord, resource: HeartbeatResource) {
-  const { minRunMs } = resource.definition;
-  const maxRunMs = maxRunMsOf(resource.definition);
+  const { tooFast, overran } = runFacts(ping, resource);
   return {
     at: new Date(ping.at).toISOString(),
     kind: ping.kind as 'start' | 'success' | 'fail' | 'log',
     exitStatus: ping.exitStatus,
     runId: ping.runId,
     durationSeconds: ping.durationMs === null ? null : ping.durationMs / 1000,
-    tooFast: ranTooFast(minRunMs, effectiveKind(pingOfRecord(ping)), ping.durationMs),
-    overran: ping.durationMs !== null && ping.durationMs > maxRunMs,
+    tooFast,
+    overran,
     body: ping.body,
     bodyBytes: ping.bodyBytes,
     bodyTruncated: ping.bodyBytes !== null && ping.bodyBytes > PING_BODY_LIMIT_BYTES,

@@ -206,8 +206,9 @@ function RotatePingUrl(props: { readonly heartbeat: Heartbeat; readonly onRotate
 type RecentRuns = HeartbeatDetail['recentRuns'];
 
 /** "18 of the last 20 succeeded", over the runs among the pings listed below. */
-function recentRunsText(runs: RecentRuns): ReactNode {
-  if (runs.runs === 0) return <span className="muted">none among the last pings</span>;
+function recentRunsText(runs: RecentRuns, pinged: boolean): ReactNode {
+  if (runs.runs === 0)
+    return <span className="muted">{pinged ? 'none among the last pings' : 'none yet'}</span>;
   if (runs.runs === 1) return `the last run ${runs.failed === 1 ? 'failed' : 'succeeded'}`;
   return `${formatCount(runs.runs - runs.failed)} of the last ${formatCount(runs.runs)} succeeded`;
 }
@@ -274,7 +275,11 @@ function Facts({ heartbeat }: { readonly heartbeat: HeartbeatDetail }) {
       'Run in progress',
       runNote(heartbeat) ?? <span className="muted">not running</span>,
     ],
-    ['recent-runs', 'Recent runs', recentRunsText(heartbeat.recentRuns)],
+    [
+      'recent-runs',
+      'Recent runs',
+      recentRunsText(heartbeat.recentRuns, heartbeat.pings.length > 0),
+    ],
     ['run-times', 'Run time', runTimesText(heartbeat.recentRuns)],
   ];
   return (

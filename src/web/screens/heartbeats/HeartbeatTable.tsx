@@ -4,7 +4,7 @@ import type { Heartbeat } from '../../api/types';
 import { runNote } from '../../format/heartbeat';
 import { formatInstant } from '../../format/time';
 import { paths } from '../../router/routes';
-import { HeartbeatStatusBadge, instantOr, PingUrl } from './heartbeat-parts';
+import { CauseLine, HeartbeatStatusBadge, instantOr, PingUrl } from './heartbeat-parts';
 
 export function HeartbeatTable({
   heartbeats,
@@ -38,6 +38,7 @@ export function HeartbeatTable({
               </th>
               <td>
                 <HeartbeatStatusBadge status={heartbeat.status} />
+                <Cause heartbeat={heartbeat} />
                 <RunNote heartbeat={heartbeat} />
               </td>
               {showService ? (
@@ -61,6 +62,13 @@ export function HeartbeatTable({
       </table>
     </div>
   );
+}
+
+/** Why a check needs eyes, and since when; nothing for one that is up or new. */
+function Cause({ heartbeat }: { readonly heartbeat: Heartbeat }) {
+  const { status, cause } = heartbeat;
+  if (cause === null || status === 'up' || status === 'new') return null;
+  return <CauseLine cause={cause} />;
 }
 
 function RunNote({ heartbeat }: { readonly heartbeat: Heartbeat }) {

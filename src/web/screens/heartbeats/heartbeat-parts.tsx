@@ -1,7 +1,8 @@
 // What both heartbeat screens show one way: the status as a word with a glyph (colour
 // only repeats it), and the ping URL in a field with a copy button.
 import { useId, useState } from 'react';
-import type { HeartbeatStatus } from '../../api/types';
+import type { Heartbeat, HeartbeatStatus } from '../../api/types';
+import { formatInstant } from '../../format/time';
 
 export const HEARTBEAT_STATUSES: readonly HeartbeatStatus[] = [
   'new',
@@ -103,4 +104,13 @@ function CopyableUrl({ url, label }: { readonly url: string; readonly label: str
 /** "2026-11-01 19:27 UTC", or what null means here. */
 export function instantOr(iso: string | null, none: string, format: (iso: string) => string) {
   return iso === null ? <span className="muted">{none}</span> : format(iso);
+}
+
+/** "since 2026-12-07 16:16 UTC: a run failed", under a check's status. */
+export function CauseLine({ cause }: { readonly cause: NonNullable<Heartbeat['cause']> }) {
+  return (
+    <div className="muted small" data-field="cause">
+      since {formatInstant(cause.since)}: {cause.text}
+    </div>
+  );
 }

@@ -2,10 +2,9 @@
 // since when, and how many checks there are in each status. Hidden when the token may
 // not read heartbeats.
 import type { HeartbeatStatus, OverviewHeartbeats } from '../../api/types';
-import { formatInstant } from '../../format/time';
 import { paths } from '../../router/routes';
 import { Panel } from '../../ui/Panel';
-import { HEARTBEAT_STATUSES, HeartbeatStatusBadge } from '../heartbeats/heartbeat-parts';
+import { CauseLine, HEARTBEAT_STATUSES, HeartbeatStatusBadge } from '../heartbeats/heartbeat-parts';
 
 export function HeartbeatsNow({ heartbeats }: { readonly heartbeats: OverviewHeartbeats | null }) {
   if (heartbeats === null) return null;
@@ -33,11 +32,7 @@ export function HeartbeatsNow({ heartbeats }: { readonly heartbeats: OverviewHea
                   <HeartbeatStatusBadge status={check.status} />{' '}
                   <a href={paths.heartbeat(check.name)}>{check.name}</a>{' '}
                   <span className="muted">({check.service})</span>
-                  {check.cause === null ? null : (
-                    <div className="muted small" data-field="cause">
-                      since {formatInstant(check.cause.since)}: {check.cause.text}
-                    </div>
-                  )}
+                  {check.cause === null ? null : <CauseLine cause={check.cause} />}
                 </li>
               ))}
             </ul>

@@ -255,13 +255,15 @@ function IncidentLink({ id }: { readonly id: string }) {
   return <a href={paths.incident(Number(number))}>INC-{number}</a>;
 }
 
+const CAP_GLYPHS = { 'no-data': '○', exhausted: '✕', ok: '✓' } as const;
+
 /** Over or within the cap; neither without working time, where there is no share to hold. */
 function CapBadge({ toil }: { readonly toil: ReportToil }) {
   const state = toil.share === null ? 'no-data' : toil.overCap ? 'exhausted' : 'ok';
   const capText = `the ${toil.capSource === 'team' ? "team's " : ''}${formatCount(toil.capPercent)}% cap`;
   return (
     <span className={`badge state-${state} cap-state`} data-field="over-cap">
-      <span aria-hidden="true">{{ 'no-data': '○', exhausted: '✕', ok: '✓' }[state]}</span>{' '}
+      <span aria-hidden="true">{CAP_GLYPHS[state]}</span>{' '}
       {state === 'no-data'
         ? `nothing to hold against ${capText}`
         : `${toil.overCap ? 'over' : 'within'} ${capText}`}
