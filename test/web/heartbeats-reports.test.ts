@@ -514,6 +514,52 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
       'median 27m, longest 27m; 1 overran',
     );
 
+    // The page the failure opened is on the check's screen, and is acknowledged from it.
+    interface OpenPage {
+      id: string;
+      openedAt: string;
+      summary: string;
+      status: string;
+      alerts: { source: string; status: string; labels: Record<string, string> }[];
+    }
+    // The check's alert may have joined a page open for the service already: a page with
+    // the check's alert still open is the check's.
+    const pagesOfCheck = async () =>
+      (await api<OpenPage[]>('/api/v1/pages?status=open&service=checkout')).filter((open) =>
+        open.alerts.some(
+          (alert) =>
+            alert.source === 'heartbeat' &&
+            alert.labels.heartbeat === 'hourly-export' &&
+            alert.status !== 'resolved',
+        ),
+      );
+    const [opened] = await pagesOfCheck();
+    if (opened === undefined) throw new Error('the failure opened no page');
+    const pageItem = page.locator(`[data-panel="check-pages"] [data-page="${opened.id}"]`);
+    expect(await text(pageItem.locator('[data-field="summary"]'))).toBe(opened.summary);
+    // Here it joined the page checkout's burn alert opened: the screen says so.
+    expect(opened.alerts[0]?.source).not.toBe('heartbeat');
+    expect(await text(page.locator('[data-panel="check-pages"] [data-field="joined"]'))).toBe(
+      `This check's alert joined a page open since ${instant(opened.openedAt)} on checkout:`,
+    );
+    expect(await pageItem.locator('[data-page-status]').getAttribute('data-page-status')).toBe(
+      'triggered',
+    );
+    await saveScreenshot(page, 'heartbeat-page');
+    await pageItem.getByRole('button', { name: /^Acknowledge/ }).click();
+    await pageItem.locator('[data-page-status="acknowledged"]').waitFor();
+    expect((await pagesOfCheck()).map((open) => [open.id, open.status])).toEqual([
+      [opened.id, 'acknowledged'],
+    ]);
+    // The next success resolves it, and the screen shows no page once read again.
+    expect((await fetch(pingUrl)).status).toBe(200);
+    expect(await pagesOfCheck()).toEqual([]);
+    const pagesRead = page.waitForResponse((response) => response.url().includes('/api/v1/pages?'));
+    await page.reload();
+    await pagesRead;
+    await page.locator('[data-field="recent-runs"]').waitFor();
+    expect(await page.locator('[data-panel="check-pages"]').count()).toBe(0);
+
     // The service's screen lists its checks, as the heartbeats screen does, without the
     // service column.
     await page.goto(`${headroom.url}/services/checkout`);

@@ -1,8 +1,8 @@
-// One heartbeat check: where it stands, its ping URL (and a new one, should it leak),
-// its last pings (with their run logs), and Pause / Resume. A refused change shows the
-// server's problem.
+// One heartbeat check: where it stands, the page it opened while down (to acknowledge
+// or resolve here), its ping URL (and a new one, should it leak), its last pings (with
+// their run logs), and Pause / Resume. A refused change shows the server's problem.
 import { Fragment, useState, type ReactNode } from 'react';
-import type { Heartbeat, HeartbeatDetail, HeartbeatPing } from '../../api/types';
+import type { AlertPage, Heartbeat, HeartbeatDetail, HeartbeatPing } from '../../api/types';
 import { apiPost, segment } from '../../api/client';
 import { problemErrors } from '../../api/problem-errors';
 import { useApi } from '../../api/use-api';
@@ -17,6 +17,7 @@ import { LoadView } from '../../ui/LoadView';
 import { Breadcrumb } from '../../ui/Breadcrumb';
 import { Panel } from '../../ui/Panel';
 import { useTitle } from '../../ui/use-title';
+import { PageItem } from '../oncall/OpenPages';
 import { HeartbeatStatusBadge, instantOr, PingUrl } from './heartbeat-parts';
 
 /** A ping keeps the first this many bytes of its body (the server's limit). */
@@ -46,6 +47,13 @@ export function HeartbeatScreen({ name }: { readonly name: string }) {
               </div>
               <PauseResume heartbeat={found} onChanged={heartbeat.reload} />
             </div>
+            {/* Read again whenever the check changes status: a run, a pause or a resume may
+                have resolved the page. */}
+            <CheckPages
+              key={`${found.status} ${found.cause?.since ?? ''}`}
+              heartbeat={found}
+              onChanged={heartbeat.reload}
+            />
             <div className="panel-row">
               <Panel title="Check" id="check">
                 <Facts heartbeat={found} />
@@ -83,6 +91,50 @@ export function HeartbeatScreen({ name }: { readonly name: string }) {
       </LoadView>
     </div>
   );
+}
+
+/**
+ * The open pages this check's open alert is on: a down check's page, to acknowledge or resolve
+ * without leaving the check. Nothing while there is none, or the token may not read pages.
+ */
+function CheckPages(props: { readonly heartbeat: Heartbeat; readonly onChanged: () => void }) {
+  const { heartbeat } = props;
+  const query = new URLSearchParams({ status: 'open', service: heartbeat.service });
+  const pages = useApi<AlertPage[]>(`/api/v1/pages?${query.toString()}`);
+  if (pages.load.kind !== 'ok') return null;
+  // The check's alert may have joined a page already open for its service; once the check
+  // is back up its alert is resolved, whatever else keeps that page open.
+  const own = pages.load.data.filter((page) =>
+    page.alerts.some((alert) => isCheckAlert(alert, heartbeat.name) && alert.status !== 'resolved'),
+  );
+  if (own.length === 0) return null;
+  return (
+    <Panel title={own.length === 1 ? 'Open page' : 'Open pages'} id="check-pages">
+      {own.map((page) => (
+        <Fragment key={page.id}>
+          {isCheckAlert(page.alerts[0], heartbeat.name) ? null : (
+            <p className="muted small" data-field="joined">
+              This check&apos;s alert joined a page open since {formatInstant(page.openedAt)} on{' '}
+              {page.services.join(', ')}:
+            </p>
+          )}
+          <ul className="page-list">
+            <PageItem
+              page={page}
+              onChanged={() => {
+                pages.reload();
+                props.onChanged();
+              }}
+            />
+          </ul>
+        </Fragment>
+      ))}
+    </Panel>
+  );
+}
+
+function isCheckAlert(alert: AlertPage['alerts'][number] | undefined, check: string): boolean {
+  return alert?.source === 'heartbeat' && alert.labels.heartbeat === check;
 }
 
 function PauseResume(props: { readonly heartbeat: Heartbeat; readonly onChanged: () => void }) {

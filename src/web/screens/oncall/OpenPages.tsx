@@ -95,7 +95,8 @@ function TeamChoice(props: { readonly team: string; readonly onChange: (team: st
   );
 }
 
-function PageItem(props: { readonly page: AlertPage; readonly onChanged: () => void }) {
+/** One page with its escalation, warnings, runbooks and Acknowledge / Resolve. */
+export function PageItem(props: { readonly page: AlertPage; readonly onChanged: () => void }) {
   const { page } = props;
   return (
     <li className="page-item" data-page={page.id}>
