@@ -454,4 +454,28 @@ describe('headroom heartbeat and headroom run', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('shows the page a down check opened, with the command that takes it', async () => {
+    const run = await runNightlyReport('echo quota exceeded >&2; exit 5');
+    expect(run.code).toBe(5);
+    const pages = (await headroom.call('GET', '/api/v1/pages?status=open&service=reports'))
+      .body as { id: string; status: string; openedAt: string; summary: string }[];
+    const [page] = pages;
+    if (page === undefined) throw new Error('the failed run opened no page');
+    expect(pages).toHaveLength(1);
+    const pageLine = async () =>
+      (await runCli(['heartbeat', 'show', 'nightly-report'], headroom.url)).stdout
+        .split('\n')
+        .filter((line) => line.startsWith('Page '));
+    expect(await pageLine()).toEqual([
+      `Page       ${page.id} triggered, opened ${page.openedAt}: ${page.summary} (headroom page ack ${page.id})`,
+    ]);
+    expect((await runCli(['page', 'ack', page.id], headroom.url)).code).toBe(0);
+    expect(await pageLine()).toEqual([
+      `Page       ${page.id} acknowledged, opened ${page.openedAt}: ${page.summary} (headroom page show ${page.id})`,
+    ]);
+    // The next success resolves the page: nothing to show.
+    expect((await runNightlyReport('true')).code).toBe(0);
+    expect(await pageLine()).toEqual([]);
+  });
 });

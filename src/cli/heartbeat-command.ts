@@ -15,9 +15,17 @@ import {
   heartbeatDetailSchema,
   heartbeatSchema,
 } from '../schema/heartbeats-api.js';
+import { pageSchema, type PageView } from '../schema/pages-api.js';
 import { formatColumns } from './columns.js';
 import { formatHeartbeatDetail, terminalJson } from './heartbeat-format.js';
-import { MAX_RETRIES, retrying, TRANSIENT_NETWORK_CODES, withApiClient } from './api-client.js';
+import {
+  ApiError,
+  MAX_RETRIES,
+  retrying,
+  TRANSIENT_NETWORK_CODES,
+  withApiClient,
+  type ApiClient,
+} from './api-client.js';
 import { exchange, type HttpAnswer } from './http-exchange.js';
 import { OutputTail } from './output-tail.js';
 import { wholeNumberUpTo } from './option-parsers.js';
@@ -109,7 +117,9 @@ export async function runHeartbeat(
       );
       // Logs whole: what the job printed, escapes and all, must not reach the terminal raw.
       io.stdout.write(
-        common.json ? terminalJson(detail) : formatHeartbeatDetail(detail, action.pings),
+        common.json
+          ? terminalJson(detail)
+          : formatHeartbeatDetail(detail, action.pings, await openPagesOf(client, detail)),
       );
       return ExitCode.ok;
     }
@@ -128,6 +138,36 @@ export async function runHeartbeat(
     } else io.stdout.write(`${check.name}: ${check.status}\n`);
     return ExitCode.ok;
   });
+}
+
+/**
+ * The open pages carrying the check's unresolved alert: what `heartbeat show` tells the
+ * person who came to look at a down check. None when the token may not read pages.
+ */
+async function openPagesOf(
+  client: ApiClient,
+  check: { readonly name: string; readonly service: string },
+): Promise<PageView[]> {
+  const query = new URLSearchParams({ status: 'open', service: check.service });
+  try {
+    const pages = await client.call(
+      'GET',
+      `/api/v1/pages?${query.toString()}`,
+      undefined,
+      z.array(pageSchema),
+    );
+    return pages.filter((page) =>
+      page.alerts.some(
+        (alert) =>
+          alert.source === 'heartbeat' &&
+          alert.labels.heartbeat === check.name &&
+          alert.status !== 'resolved',
+      ),
+    );
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return [];
+    throw error;
+  }
 }
 
 export interface RunOptions {

@@ -153,6 +153,30 @@ describe('formatHeartbeatDetail', () => {
     expect(runs({})).toBeUndefined();
   });
 
+  it('names the open page the check is on, and the command that takes it', () => {
+    const page = {
+      id: '2dbed514e611e178',
+      status: 'triggered',
+      openedAt: '2026-12-07T16:16:55.926Z',
+      summary: 'nightly-backup: the job is down (a run failed, exit status 4)',
+    } as const;
+    const lines = (pages: readonly (typeof page | { status: 'acknowledged' })[]) =>
+      formatHeartbeatDetail(
+        { ...check, status: 'down' },
+        10,
+        pages.map((each) => ({ ...page, ...each })),
+      )
+        .split('\n')
+        .filter((line) => line.startsWith('Page'));
+    expect(lines([page])).toEqual([
+      'Page       2dbed514e611e178 triggered, opened 2026-12-07T16:16:55.926Z: nightly-backup: the job is down (a run failed, exit status 4) (headroom page ack 2dbed514e611e178)',
+    ]);
+    expect(lines([{ status: 'acknowledged' }])).toEqual([
+      'Page       2dbed514e611e178 acknowledged, opened 2026-12-07T16:16:55.926Z: nightly-backup: the job is down (a run failed, exit status 4) (headroom page show 2dbed514e611e178)',
+    ]);
+    expect(lines([])).toEqual([]);
+  });
+
   it('shows control characters of a ping body as escapes, never raw to the terminal', () => {
     const hostile = 'ok\u001b]0;pwned\u0007 \u001b[2Jwiped\rfaked \u009b31m\u007f\tdone';
     const shown = formatHeartbeatDetail({ ...check, pings: [ping({ body: `${hostile}\n` })] }, 10);

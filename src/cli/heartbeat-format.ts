@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { formatRunTime } from '../core/time/duration.js';
 import type { heartbeatDetailSchema, heartbeatPingSchema } from '../schema/heartbeats-api.js';
+import type { PageView } from '../schema/pages-api.js';
 import { formatColumns } from './columns.js';
 import { wallClock } from './wall-clock.js';
 
@@ -13,7 +14,12 @@ type HeartbeatPing = z.infer<typeof heartbeatPingSchema>;
 /** A log line longer than this is cut: the table must stay readable in a terminal. */
 const LOG_LINE_CHARS = 72;
 
-export function formatHeartbeatDetail(check: HeartbeatDetail, pingsShown: number): string {
+export function formatHeartbeatDetail(
+  check: HeartbeatDetail,
+  pingsShown: number,
+  /** The open pages carrying the check's unresolved alert. */
+  openPages: readonly Pick<PageView, 'id' | 'status' | 'openedAt' | 'summary'>[] = [],
+): string {
   const lines = [`${check.name}: ${statusLine(check)}`];
   if (check.description !== null) lines.push(check.description);
   lines.push('');
@@ -28,6 +34,11 @@ export function formatHeartbeatDetail(check: HeartbeatDetail, pingsShown: number
   if (check.runningSince !== null) facts.push(['Running', `since ${check.runningSince}`]);
   if (check.recentRuns.runs > 0) facts.push(['Runs', recentRunsLine(check.recentRuns)]);
   if (check.slos.length > 0) facts.push(['SLOs', check.slos.join(', ')]);
+  for (const page of openPages)
+    facts.push([
+      'Page',
+      `${page.id} ${page.status}, opened ${page.openedAt}: ${page.summary} (headroom page ${page.status === 'triggered' ? 'ack' : 'show'} ${page.id})`,
+    ]);
   lines.push(formatColumns(facts).trimEnd(), '');
 
   const shown = check.pings.slice(0, pingsShown);

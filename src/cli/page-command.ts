@@ -9,9 +9,8 @@ import {
 } from './api-client.js';
 import { formatColumns } from './columns.js';
 import { ExitCode, type CliIo } from './io.js';
-import { pageEscalationSchema, pageSchema } from '../schema/pages-api.js';
+import { pageEscalationSchema, pageSchema, type PageView } from '../schema/pages-api.js';
 
-type PageView = z.infer<typeof pageSchema>;
 type PageEscalation = z.infer<typeof pageEscalationSchema>;
 
 export type PageAction =

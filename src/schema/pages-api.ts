@@ -84,3 +84,4 @@ export const pageSchema = z
     runbooks: z.array(z.object({ name: z.string(), title: z.string(), markdown: z.string() })),
   })
   .meta({ id: 'Page' });
+export type PageView = z.infer<typeof pageSchema>;
