@@ -4,7 +4,7 @@
 // policy and the next success resolves the page. The clock is injected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
-import { serviceDocument } from '../support/documents.js';
+import { heartbeatDocument, serviceDocument } from '../support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 
 const MINUTE = 60_000;
@@ -444,18 +444,12 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
     const applied = await headroom.call('POST', '/api/v1/apply', {
       body: {
         documents: [
-          {
-            apiVersion: 'headroom/v1',
-            kind: 'Heartbeat',
-            metadata: { name: 'ledger-sync' },
-            spec: {
-              service: 'billing',
-              schedule: { every: '1h' },
-              grace: '10m',
-              maxRunTime: '20m',
-              minRunTime: '1m',
-            },
-          },
+          heartbeatDocument('ledger-sync', 'billing', {
+            schedule: { every: '1h' },
+            grace: '10m',
+            maxRunTime: '20m',
+            minRunTime: '1m',
+          }),
         ],
       },
     });

@@ -4,7 +4,7 @@
 // read is refused as the rest of the API refuses it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
-import { serviceDocument, sloDocument } from '../support/documents.js';
+import { heartbeatDocument, serviceDocument, sloDocument } from '../support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 import { expectedSloState } from '../support/slo-state.js';
 
@@ -123,13 +123,6 @@ interface Cause {
   reason: string;
   text: string;
 }
-
-const heartbeatDocument = (name: string, service: string, spec: Record<string, unknown>) => ({
-  apiVersion: 'headroom/v1',
-  kind: 'Heartbeat',
-  metadata: { name },
-  spec: { service, ...spec },
-});
 
 type Preview = Gate & { service: string; allowed: boolean; actor: string };
 

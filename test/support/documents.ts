@@ -25,6 +25,16 @@ export function sloDocument(name: string, service: string, description?: string)
   };
 }
 
+/** A Heartbeat check of `service`; `spec` gives its schedule, grace and run-time limits. */
+export function heartbeatDocument(name: string, service: string, spec: Record<string, unknown>) {
+  return {
+    apiVersion: 'headroom/v1',
+    kind: 'Heartbeat',
+    metadata: { name },
+    spec: { service, ...spec },
+  };
+}
+
 /** checkout (team payments) with checkout-availability. */
 export const CHECKOUT_DOCUMENTS = [
   serviceDocument('checkout', 'payments'),
