@@ -537,6 +537,11 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     if (opened === undefined) throw new Error('the failure opened no page');
     const pageItem = page.locator(`[data-panel="check-pages"] [data-page="${opened.id}"]`);
     expect(await text(pageItem.locator('[data-field="summary"]'))).toBe(opened.summary);
+    // The page names the checks whose alerts it carries, each a link to its check.
+    expect(await text(pageItem.locator('[data-field="heartbeats"]'))).toBe('hourly-export');
+    expect(await pageItem.locator('[data-field="heartbeats"] a').getAttribute('href')).toBe(
+      '/heartbeats/hourly-export',
+    );
     // Here it joined the page checkout's burn alert opened: the screen says so.
     expect(opened.alerts[0]?.source).not.toBe('heartbeat');
     expect(await text(page.locator('[data-panel="check-pages"] [data-field="joined"]'))).toBe(

@@ -123,6 +123,7 @@ export function PageItem(props: { readonly page: AlertPage; readonly onChanged: 
             )}
           </dd>
         </div>
+        <HeartbeatChecks page={page} />
         <div>
           <dt>Opened</dt>
           <dd data-field="opened-at">{formatInstant(page.openedAt)}</dd>
@@ -186,6 +187,33 @@ export function PageItem(props: { readonly page: AlertPage; readonly onChanged: 
       )}
       <PageActions page={page} onChanged={props.onChanged} />
     </li>
+  );
+}
+
+/** The cron jobs whose checks' alerts are on the page, each a link to its check. */
+function HeartbeatChecks({ page }: { readonly page: AlertPage }) {
+  const checks = [
+    ...new Set(
+      page.alerts.flatMap((alert) =>
+        alert.source === 'heartbeat' && alert.labels.heartbeat !== undefined
+          ? [alert.labels.heartbeat]
+          : [],
+      ),
+    ),
+  ];
+  if (checks.length === 0) return null;
+  return (
+    <div>
+      <dt>Heartbeat {checks.length === 1 ? 'check' : 'checks'}</dt>
+      <dd data-field="heartbeats">
+        {checks.map((check, index) => (
+          <span key={check}>
+            {index === 0 ? null : ', '}
+            <a href={paths.heartbeat(check)}>{check}</a>
+          </span>
+        ))}
+      </dd>
+    </div>
   );
 }
 
