@@ -590,5 +590,41 @@ describe('the heartbeats and reports screens', BROWSER_TEST_LIMIT, () => {
     expect(await (await read).json()).toEqual([]);
     await page.locator('[data-panel="service-incidents"]').waitFor();
     expect(await page.locator('[data-panel="service-heartbeats"]').count()).toBe(0);
+
+    // The page's own address, which its notifications link to, shows it with its alerts:
+    // the check's (resolved since) with where it came from and the run's output.
+    const whole = await api<{
+      id: string;
+      status: string;
+      alerts: {
+        id: string;
+        source: string;
+        status: string;
+        labels: Record<string, string>;
+        annotations: Record<string, string>;
+      }[];
+    }>(`/api/v1/pages/${opened.id}`);
+    await page.goto(`${headroom.url}/pages/${opened.id}`);
+    await page.getByRole('heading', { name: new RegExp(`Page ${opened.id}`), level: 1 }).waitFor();
+    expect(
+      await page
+        .getByRole('link', { name: 'On call', exact: true })
+        .first()
+        .getAttribute('aria-current'),
+    ).toBe('page');
+    const alerts = page.locator('[data-panel="page-alerts"] [data-alert]');
+    expect(await attributes(alerts, 'data-alert')).toEqual(whole.alerts.map((alert) => alert.id));
+    const checkAlert = whole.alerts.find((alert) => alert.source === 'heartbeat');
+    if (checkAlert === undefined) throw new Error('no heartbeat alert on the page');
+    expect(checkAlert.status).toBe('resolved');
+    const shown = page.locator(`[data-alert="${checkAlert.id}"]`);
+    expect(await shown.locator('[data-page-status]').getAttribute('data-page-status')).toBe(
+      'resolved',
+    );
+    expect(await shown.locator('[data-field="source"] a').getAttribute('href')).toBe(
+      '/heartbeats/hourly-export',
+    );
+    expect(await text(shown.locator('[data-field="log"]'))).toBe(checkAlert.annotations.log);
+    await saveScreenshot(page, 'page');
   });
 });

@@ -12,6 +12,7 @@ export type Route =
   | { readonly screen: 'heartbeats' }
   | { readonly screen: 'heartbeat'; readonly name: string }
   | { readonly screen: 'reports' }
+  | { readonly screen: 'page'; readonly id: string }
   | { readonly screen: 'not-found'; readonly path: string };
 
 export function parseRoute(pathname: string): Route {
@@ -30,6 +31,8 @@ export function parseRoute(pathname: string): Route {
     return second === undefined ? { screen: 'heartbeats' } : { screen: 'heartbeat', name: second };
   }
   if (first === 'reports' && second === undefined) return { screen: 'reports' };
+  // A page's own address: the link every notification about it carries.
+  if (first === 'pages' && second !== undefined) return { screen: 'page', id: second };
   return { screen: 'not-found', path: pathname };
 }
 
@@ -78,6 +81,7 @@ export const paths = {
   heartbeats: (query?: string) =>
     query === undefined || query === '' ? '/heartbeats' : `/heartbeats?${query}`,
   heartbeat: (name: string) => `/heartbeats/${encodeURIComponent(name)}`,
+  page: (id: string) => `/pages/${encodeURIComponent(id)}`,
   reports: (query?: string) =>
     query === undefined || query === '' ? '/reports' : `/reports?${query}`,
 };

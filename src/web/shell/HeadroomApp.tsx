@@ -49,6 +49,10 @@ const HeartbeatScreen = lazy(() =>
     default: module.HeartbeatScreen,
   })),
 );
+// A page, the address its notifications link to: with the on-call screen's page item.
+const PageScreen = lazy(() =>
+  import('../screens/page/PageScreen').then((module) => ({ default: module.PageScreen })),
+);
 const ReportsScreen = lazy(() =>
   import('../screens/reports/ReportsScreen').then((module) => ({
     default: module.ReportsScreen,
@@ -97,6 +101,8 @@ function Screen({ route }: { readonly route: Route }) {
       return <HeartbeatScreen key={route.name} name={route.name} />;
     case 'reports':
       return <ReportsScreen />;
+    case 'page':
+      return <PageScreen key={route.id} id={route.id} />;
     case 'not-found':
       return <NotFoundScreen path={route.path} />;
   }

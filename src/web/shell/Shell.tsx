@@ -7,7 +7,7 @@ import { ThemeToggle } from '../theme/ThemeToggle';
 const NAV: readonly { label: string; to: string; screens: readonly Route['screen'][] }[] = [
   { label: 'Overview', to: paths.overview(), screens: ['overview', 'service', 'deploy', 'slo'] },
   { label: 'Incidents', to: paths.incidents(), screens: ['incidents', 'incident', 'postmortem'] },
-  { label: 'On call', to: paths.oncall(), screens: ['oncall'] },
+  { label: 'On call', to: paths.oncall(), screens: ['oncall', 'page'] },
   { label: 'Heartbeats', to: paths.heartbeats(), screens: ['heartbeats', 'heartbeat'] },
   { label: 'Reports', to: paths.reports(), screens: ['reports'] },
 ];

@@ -223,6 +223,8 @@ function PageActions(props: { readonly page: AlertPage; readonly onChanged: () =
   const { page } = props;
   const [sending, setSending] = useState<Action | null>(null);
   const [error, setError] = useState<string | undefined>(undefined);
+  // A resolved page (on its own screen) has nothing left to act on.
+  if (page.status === 'resolved') return null;
   const run = (action: Action) => {
     setSending(action);
     setError(undefined);
