@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASES } from '../../src/store/test-databases.js';
-import { serviceDocument } from '../support/documents.js';
+import { heartbeatDocument, serviceDocument } from '../support/documents.js';
 import { startTestHeadroom, type TestHeadroom } from '../support/headroom.js';
 
 const START = Date.parse('2026-11-02T10:00:00Z');
@@ -353,6 +353,49 @@ describe.each(TEST_DATABASES)('escalation and notifications on $name', (kind) =>
       exhaustedAt: new Date(startedAt + 15 * MINUTE).toISOString(),
       paged: ['anna', 'bram'],
     });
+  });
+
+  it("tells whoever a failed cron job wakes the end of its output, and links the page's screen", async () => {
+    const applied = await headroom.call('POST', '/api/v1/apply', {
+      body: {
+        documents: [
+          heartbeatDocument('settlement', 'checkout', { schedule: { every: '1d' }, grace: '1h' }),
+        ],
+      },
+    });
+    expect(applied.status, applied.text).toBe(200);
+    const { pingUrl } = (await headroom.call('GET', '/api/v1/heartbeats/settlement')).body as {
+      pingUrl: string;
+    };
+    // A day on: no page of checkout is recent enough for the failure to join.
+    headroom.clock.set(START + 24 * 60 * MINUTE);
+    const mailsBefore = mails.length;
+    const hooksBefore = hooks.length;
+    const failed = await fetch(`${pingUrl}/4`, {
+      method: 'POST',
+      body: 'connecting to the acquirer\nacquirer timed out\n',
+    });
+    expect(failed.status).toBe(200);
+    await headroom.server.runPaging();
+
+    const pages = (await headroom.call('GET', '/api/v1/pages?status=open&service=checkout'))
+      .body as { id: string; alerts: { source: string }[] }[];
+    const opened = pages.find((page) => page.alerts.some((alert) => alert.source === 'heartbeat'));
+    if (opened === undefined) throw new Error('the failed run opened no page');
+    const [mail] = mails.slice(mailsBefore);
+    const text = (mail?.text ?? '').replaceAll('\r\n', '\n');
+    expect(text).toContain(
+      [
+        '  - [triggered] settlement: the job is down (a run failed, exit status 4) (checkout)',
+        '    The end of its output:',
+        '      connecting to the acquirer',
+        '      acquirer timed out',
+      ].join('\n'),
+    );
+    // The link to the page is the web UI's screen of that page.
+    expect(text).toMatch(new RegExp(`^Page: https?://\\S+/pages/${opened.id}$`, 'm'));
+    const slack = hooks.slice(hooksBefore).find((hook) => hook.path === '/slack');
+    expect(slack?.body).toContain('```connecting to the acquirer\\nacquirer timed out```');
   });
 });
 

@@ -122,4 +122,54 @@ describe('notification messages', () => {
       LINKS.resolve,
     ]);
   });
+
+  it("carry the end of a failed run's output, to whoever is woken by it", () => {
+    const failed: PageAlert = {
+      ...alert(0),
+      source: 'heartbeat',
+      summary: 'nightly-settlement: the job is down (a run failed, exit status 4)',
+      labels: { heartbeat: 'nightly-settlement', service: 'search' },
+      annotations: {
+        reason: 'a run failed',
+        exitStatus: '4',
+        log: 'connecting to the acquirer\nacquirer timed out <!channel> ```\n',
+      },
+      links: [],
+    };
+    const message = messageFor({ ...page(0), alerts: [failed] }, { level: 1, attempt: 1 }, LINKS);
+    expect(renderText(message)).toContain(
+      [
+        '  - [triggered] nightly-settlement: the job is down (a run failed, exit status 4) (search)',
+        '    The end of its output:',
+        '      connecting to the acquirer',
+        '      acquirer timed out <!channel> ```',
+        '',
+      ].join('\n'),
+    );
+    // In Slack, a code block that what the job printed can neither mention a channel in
+    // nor close.
+    expect(JSON.stringify(renderSlack(message))).toContain(
+      JSON.stringify(
+        "```connecting to the acquirer\nacquirer timed out &lt;!channel&gt; '''```",
+      ).slice(1, -1),
+    );
+    // A long output is cut to its end, from the start of a line.
+    const lines = Array.from({ length: 200 }, (_, index) => `line ${String(index)}`);
+    const long = messageFor(
+      { ...page(0), alerts: [{ ...failed, annotations: { log: lines.join('\n') } }] },
+      { level: 1, attempt: 1 },
+      LINKS,
+    );
+    const output = long.alertLines?.[0]?.output ?? '';
+    expect(output.startsWith('…\nline ')).toBe(true);
+    expect(output.endsWith('line 199')).toBe(true);
+    expect(output.length).toBeLessThanOrEqual(1001);
+    // Only a heartbeat's log is a run's output; another sender's annotation is not shown so.
+    const other = messageFor(
+      { ...page(0), alerts: [{ ...alert(0), annotations: { log: 'x' } }] },
+      { level: 1, attempt: 1 },
+      LINKS,
+    );
+    expect(renderText(other)).not.toContain('The end of its output');
+  });
 });

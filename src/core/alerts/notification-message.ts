@@ -11,6 +11,8 @@ export const MAX_ALERTS_LISTED = 10;
 const MAX_RUNBOOK_LINES = 40;
 const MAX_RUNBOOK_CHARACTERS = 4000;
 const MAX_DESCRIPTION_CHARACTERS = 300;
+/** A failed run's output in a notification: its end, which says why it failed. */
+const MAX_OUTPUT_CHARACTERS = 1000;
 
 /** A runbook as a notification names it: a link, the Markdown of a Runbook document, or both. */
 export interface RunbookReference {
@@ -27,6 +29,11 @@ export interface AlertLine {
   readonly description: string | null;
   /** Where the alert came from (Alertmanager's generatorURL: "Source") and other links it carried. */
   readonly links: readonly { readonly href: string; readonly text: string }[];
+  /**
+   * The end of a failed run's output (a heartbeat check's page), its last lines kept;
+   * absent on messages queued before it was carried.
+   */
+  readonly output?: string | null;
 }
 
 export interface NotificationMessage {
@@ -197,6 +204,12 @@ export function renderText(message: NotificationMessage): string {
     lines.push(`  - [${alert.status}] ${alert.summary}${service}`);
     if (alert.description !== null) lines.push(`    ${alert.description}`);
     for (const link of alert.links) lines.push(`    ${link.text}: ${link.href}`);
+    const output = alert.output ?? null;
+    if (output !== null)
+      lines.push(
+        '    The end of its output:',
+        ...output.split('\n').map((line) => `      ${line}`.trimEnd()),
+      );
   }
   if ((message.alertsNotListed ?? 0) > 0) {
     lines.push(`  … and ${String(message.alertsNotListed)} more`);
@@ -243,7 +256,8 @@ export function renderSlack(message: NotificationMessage): unknown {
   const alerts = alertLinesOf(message).map((alert) => {
     const source = alert.links.map((link) => ` <${link.href}|${link.text}>`).join('');
     const description = alert.description === null ? '' : `\n    ${alert.description}`;
-    return `• [${alert.status}] ${alert.summary}${source}${description}`;
+    const output = alert.output ?? null;
+    return `• [${alert.status}] ${alert.summary}${source}${description}${output === null ? '' : `\n${codeBlock(output)}`}`;
   });
   if ((message.alertsNotListed ?? 0) > 0) {
     alerts.push(`… and ${String(message.alertsNotListed)} more`);
@@ -327,8 +341,39 @@ function alertLine(alert: PageAlert): AlertLine {
           ? `${detail.slice(0, MAX_DESCRIPTION_CHARACTERS)}…`
           : detail,
     links: alert.links.map((link) => ({ href: link.href, text: link.text ?? 'Link' })),
+    output: alert.source === 'heartbeat' ? outputEnd(alert.annotations.log) : null,
   };
 }
+
+/** The last MAX_OUTPUT_CHARACTERS of a run's output, from a line's start where one falls. */
+function outputEnd(log: string | undefined): string | null {
+  if (log === undefined || log.trim() === '') return null;
+  const text = log.trimEnd();
+  if (text.length <= MAX_OUTPUT_CHARACTERS) return text;
+  const end = text.slice(-MAX_OUTPUT_CHARACTERS);
+  const lineStart = end.indexOf('\n');
+  return `…${lineStart < 0 ? end : end.slice(lineStart)}`;
+}
+
+/**
+ * A run's output as a Slack code block: its last lines within SLACK_OUTPUT_CHARACTERS (a
+ * section's text is limited to 3,000), with Slack's control characters escaped so that
+ * what a job printed cannot mention a channel or close the block.
+ */
+function codeBlock(output: string): string {
+  const end =
+    output.length <= SLACK_OUTPUT_CHARACTERS
+      ? output
+      : `…${output.slice(-SLACK_OUTPUT_CHARACTERS)}`;
+  const escaped = end
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('```', "'''");
+  return `\`\`\`${escaped}\`\`\``;
+}
+
+const SLACK_OUTPUT_CHARACTERS = 500;
 
 /** A runbook's first lines in a Slack section (its text is limited to 3,000 characters). */
 function quoted(markdown: string | null): string {
