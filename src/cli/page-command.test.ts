@@ -95,4 +95,36 @@ describe('headroom page list and show', () => {
       ].join('\n'),
     );
   });
+
+  it("name a failed cron job's check and the end of its output, escapes made visible", () => {
+    const alert: PageView['alerts'][number] = {
+      id: '7a740fbf07d4ddf7.1',
+      source: 'heartbeat',
+      dedupKey: 'heartbeat:settlement',
+      status: 'triggered',
+      summary: 'settlement: the job is down (a run failed, exit status 4)',
+      severity: 'critical',
+      service: 'search',
+      labels: { heartbeat: 'settlement', service: 'search' },
+      annotations: { reason: 'a run failed', log: 'retrying\nacquirer \u001b[2Jtimed out\n' },
+      runbookUrl: null,
+      links: [],
+      triggerCount: 1,
+      startsAt: '2026-11-02T10:00:00.000Z',
+      firstSeenAt: '2026-11-02T10:00:00.000Z',
+      lastSeenAt: '2026-11-02T10:00:00.000Z',
+      resolvedAt: null,
+    };
+    expect(formatPage({ ...base, alerts: [alert] })).toContain(
+      [
+        'Alerts (1):',
+        '  - [triggered] settlement: the job is down (a run failed, exit status 4) (search)',
+        '    check: headroom heartbeat show settlement',
+        '    The end of its output:',
+        '      retrying',
+        '      acquirer \\u001b[2Jtimed out',
+        '',
+      ].join('\n'),
+    );
+  });
 });

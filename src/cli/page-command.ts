@@ -10,6 +10,7 @@ import {
 import { formatColumns } from './columns.js';
 import { ExitCode, type CliIo } from './io.js';
 import { pageEscalationSchema, pageSchema, type PageView } from '../schema/pages-api.js';
+import { visibleControls } from './heartbeat-format.js';
 
 type PageEscalation = z.infer<typeof pageEscalationSchema>;
 
@@ -114,9 +115,9 @@ export function formatPage(page: PageView): string {
     ...escalationLines(page.escalation),
     '',
     `Alerts (${String(page.alerts.length)}):`,
-    ...page.alerts.map((alert) => {
+    ...page.alerts.flatMap((alert) => {
       const service = alert.service === null ? '' : ` (${alert.service})`;
-      return `  - [${alert.status}] ${alert.summary}${service}`;
+      return [`  - [${alert.status}] ${alert.summary}${service}`, ...checkLines(alert)];
     }),
   ];
   if (page.runbooks.length > 0) {
@@ -134,6 +135,27 @@ export function formatPage(page: PageView): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A heartbeat check's alert: the command that shows the check, and the end of the failed
+ * run's output, its control characters made visible (anyone with the ping URL wrote it).
+ */
+function checkLines(alert: PageView['alerts'][number]): string[] {
+  const check = alert.labels.heartbeat;
+  if (alert.source !== 'heartbeat' || check === undefined) return [];
+  const log = alert.annotations.log?.trimEnd();
+  return [
+    `    check: headroom heartbeat show ${check}`,
+    ...(log === undefined || log === ''
+      ? []
+      : [
+          '    The end of its output:',
+          ...visibleControls(log)
+            .split('\n')
+            .map((line) => `      ${line}`),
+        ]),
+  ];
 }
 
 /** Where the escalation stands and what happens next if nobody acts. */
