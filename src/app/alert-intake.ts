@@ -26,6 +26,7 @@ import {
 } from '../core/alerts/page-keys.js';
 import {
   normalizeAlertmanagerMessage,
+  heartbeatDedupKey,
   normalizeBurnRateTransition,
   normalizeHeartbeatAlert,
   normalizePagerDutyEvent,
@@ -391,11 +392,14 @@ export async function listPages(
     readonly service?: string | undefined;
     /** Pages that name any service of this team. */
     readonly team?: string | undefined;
+    /** Pages carrying this heartbeat check's alert, not resolved yet: it is down. */
+    readonly heartbeat?: string | undefined;
     readonly limit: number;
   },
 ): Promise<Page[]> {
   requireReader(principal);
   const { store, catalog } = deps;
+  if (filter.heartbeat !== undefined) return pagesOfHeartbeat(deps, filter.heartbeat, filter);
   if (filter.service !== undefined || filter.team !== undefined)
     await catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
   let services: string[] | undefined;
@@ -420,6 +424,37 @@ export async function listPages(
     ...(filter.status === undefined ? {} : { status: filter.status }),
     ...(services === undefined ? {} : { services }),
   });
+}
+
+/**
+ * The open pages where a heartbeat check's alert is still unresolved, found by the
+ * alert's key as grouping finds them, whichever page of its service it joined.
+ */
+async function pagesOfHeartbeat(
+  deps: AppDependencies,
+  check: string,
+  filter: { readonly status?: string | undefined; readonly limit: number },
+): Promise<Page[]> {
+  await deps.catalog.refresh({ maxAgeMs: CATALOG_FRESHNESS_MS });
+  if (!deps.catalog.heartbeats().some((heartbeat) => heartbeat.name === check))
+    throw notFound(`heartbeat "${check}"`);
+  const identity = {
+    source: 'heartbeat',
+    integration: undefined,
+    dedupKey: heartbeatDedupKey(check),
+  } as const;
+  const key = alertIdentity(identity);
+  const pages = await deps.store.listOpenPagesFor([alertKey(key)]);
+  return pages
+    .filter(
+      (page) =>
+        (filter.status === undefined ||
+          filter.status === 'open' ||
+          page.status === filter.status) &&
+        page.alerts.some((alert) => alert.key === key && alert.status !== 'resolved'),
+    )
+    .sort((a, b) => b.openedAt - a.openedAt)
+    .slice(0, filter.limit);
 }
 
 export async function getPage(

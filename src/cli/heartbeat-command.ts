@@ -146,23 +146,14 @@ export async function runHeartbeat(
  */
 async function openPagesOf(
   client: ApiClient,
-  check: { readonly name: string; readonly service: string },
+  check: { readonly name: string },
 ): Promise<PageView[]> {
-  const query = new URLSearchParams({ status: 'open', service: check.service });
   try {
-    const pages = await client.call(
+    return await client.call(
       'GET',
-      `/api/v1/pages?${query.toString()}`,
+      `/api/v1/pages?heartbeat=${encodeURIComponent(check.name)}`,
       undefined,
       z.array(pageSchema),
-    );
-    return pages.filter((page) =>
-      page.alerts.some(
-        (alert) =>
-          alert.source === 'heartbeat' &&
-          alert.labels.heartbeat === check.name &&
-          alert.status !== 'resolved',
-      ),
     );
   } catch (error) {
     if (error instanceof ApiError && error.status === 403) return [];

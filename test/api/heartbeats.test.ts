@@ -490,4 +490,40 @@ describe.each(TEST_DATABASES)('heartbeats of cron jobs on $name', (kind) => {
       longestSeconds: 25 * 60,
     });
   });
+
+  it("finds the open pages where a check's alert is still open, and none once it is up", async () => {
+    const url = (
+      (await headroom.call('GET', '/api/v1/heartbeats/ledger-sync')).body as { pingUrl: string }
+    ).pingUrl;
+    const pagesOf = async (check: string) => {
+      const reply = await headroom.call('GET', `/api/v1/pages?heartbeat=${check}`);
+      expect(reply.status, reply.text).toBe(200);
+      return reply.body as {
+        id: string;
+        status: string;
+        alerts: { source: string; status: string; labels: Record<string, string> }[];
+      }[];
+    };
+    expect(await pagesOf('ledger-sync')).toEqual([]);
+    expect((await ping(`${url}/fail`)).status).toBe(200);
+    const [page, ...more] = await pagesOf('ledger-sync');
+    expect(more).toEqual([]);
+    expect(page?.status).toBe('triggered');
+    expect(
+      page?.alerts.filter(
+        (alert) =>
+          alert.source === 'heartbeat' &&
+          alert.labels.heartbeat === 'ledger-sync' &&
+          alert.status !== 'resolved',
+      ),
+    ).toHaveLength(1);
+    // Another check of the same service is not on it by this filter.
+    expect(await pagesOf('invoice-export')).toEqual([]);
+    const unknown = await headroom.call('GET', '/api/v1/pages?heartbeat=no-such-check');
+    expect(unknown.status).toBe(404);
+    expect((unknown.body as { detail: string }).detail).toContain('heartbeat "no-such-check"');
+    // The next success resolves the check's alert, and with it the page.
+    expect((await ping(url)).status).toBe(200);
+    expect(await pagesOf('ledger-sync')).toEqual([]);
+  });
 });

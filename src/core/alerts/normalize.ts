@@ -316,12 +316,17 @@ export interface HeartbeatAlertInput {
   readonly logTail?: string | undefined;
 }
 
+/** The dedup key of a heartbeat check's alert: one open alert per check. */
+export function heartbeatDedupKey(check: string): string {
+  return `heartbeat:${check}`;
+}
+
 export function normalizeHeartbeatAlert(input: HeartbeatAlertInput): IncomingAlert {
   const triggered = input.action === 'trigger';
   return {
     source: 'heartbeat',
     integration: undefined,
-    dedupKey: `heartbeat:${input.heartbeat}`,
+    dedupKey: heartbeatDedupKey(input.heartbeat),
     senderGroup: undefined,
     action: input.action,
     summary: truncate(

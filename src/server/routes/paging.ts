@@ -122,13 +122,17 @@ export function pagingRoutes(deps: AppDependencies): RouteDefinition[] {
       method: 'GET',
       url: '/api/v1/pages',
       summary:
-        "Pages, newest first: open ones, or by status; those naming a service, or any of a team's services",
+        "Pages, newest first: open ones, or by status; those naming a service, or any of a team's services; or those where a heartbeat check's alert is open (heartbeat=)",
       tags: ['alerts'],
       auth: 'token',
       query: z.object({
         status: z.enum(['open', 'triggered', 'acknowledged', 'resolved']).optional(),
         service: z.string().min(1).optional(),
         team: z.string().min(1).optional(),
+        heartbeat: z.string().min(1).optional().meta({
+          description:
+            "The open pages where this check's alert is not resolved yet (the check is down); service and team do not apply then",
+        }),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
       response: z.array(pageSchema),

@@ -94,19 +94,15 @@ export function HeartbeatScreen({ name }: { readonly name: string }) {
 }
 
 /**
- * The open pages this check's open alert is on: a down check's page, to acknowledge or resolve
- * without leaving the check. Nothing while there is none, or the token may not read pages.
+ * The open pages this check's open alert is on (`?heartbeat=`): a down check's page, to
+ * acknowledge or resolve without leaving the check. Nothing while there is none, or the
+ * token may not read pages.
  */
 function CheckPages(props: { readonly heartbeat: Heartbeat; readonly onChanged: () => void }) {
   const { heartbeat } = props;
-  const query = new URLSearchParams({ status: 'open', service: heartbeat.service });
-  const pages = useApi<AlertPage[]>(`/api/v1/pages?${query.toString()}`);
+  const pages = useApi<AlertPage[]>(`/api/v1/pages?heartbeat=${segment(heartbeat.name)}`);
   if (pages.load.kind !== 'ok') return null;
-  // The check's alert may have joined a page already open for its service; once the check
-  // is back up its alert is resolved, whatever else keeps that page open.
-  const own = pages.load.data.filter((page) =>
-    page.alerts.some((alert) => isCheckAlert(alert, heartbeat.name) && alert.status !== 'resolved'),
-  );
+  const own = pages.load.data;
   if (own.length === 0) return null;
   return (
     <Panel title={own.length === 1 ? 'Open page' : 'Open pages'} id="check-pages">
@@ -133,6 +129,7 @@ function CheckPages(props: { readonly heartbeat: Heartbeat; readonly onChanged: 
   );
 }
 
+/** The check's alert may have joined a page another alert of its service opened. */
 function isCheckAlert(alert: AlertPage['alerts'][number] | undefined, check: string): boolean {
   return alert?.source === 'heartbeat' && alert.labels.heartbeat === check;
 }
