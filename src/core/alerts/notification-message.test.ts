@@ -172,4 +172,44 @@ describe('notification messages', () => {
     );
     expect(renderText(other)).not.toContain('The end of its output');
   });
+
+  it('escape in Slack what senders and people wrote, so it cannot mention anyone', () => {
+    const loud: PageAlert = {
+      ...alert(0),
+      summary: 'Disk full <!channel> & <@U024BE7LH>',
+      annotations: { description: 'see <https://evil.example|the fix> > now' },
+      links: [{ href: 'http://prometheus/graph?g0.expr=a>1|b', text: 'Source <!here>' }],
+    };
+    const message = messageFor(
+      { ...page(0), summary: loud.summary, alerts: [loud] },
+      { level: 1, attempt: 1 },
+      LINKS,
+      [{ title: 'Disk <!everyone>', url: null, markdown: 'run `df -h <mount>`' }],
+    );
+    const slack = renderSlack(message) as {
+      text: string;
+      blocks: { text?: { text: string } }[];
+    };
+    const section = slack.blocks[0]?.text?.text ?? '';
+    expect(slack.text).toBe(
+      '[CRITICAL] Disk full &lt;!channel&gt; &amp; &lt;@U024BE7LH&gt; (search)',
+    );
+    expect(section).toContain(
+      '*[CRITICAL] Disk full &lt;!channel&gt; &amp; &lt;@U024BE7LH&gt; (search)*',
+    );
+    expect(section).toContain(
+      '• [triggered] Disk full &lt;!channel&gt; &amp; &lt;@U024BE7LH&gt; <http://prometheus/graph?g0.expr=a%3E1%7Cb|Source &lt;!here&gt;>',
+    );
+    expect(section).toContain('\n    see &lt;https://evil.example|the fix&gt; &gt; now');
+    expect(section).toContain('*Runbook:* Disk &lt;!everyone&gt;\n> run `df -h &lt;mount&gt;`');
+    // Every `<` left is one of ours: a link.
+    expect(section.match(/</g)).toHaveLength(1);
+    // Acknowledged by a name as the identity provider gave it.
+    const acknowledged = renderSlack(
+      acknowledgedMessageFor({ ...page(1) }, 'eve <!channel>', AT, LINKS),
+    ) as { blocks: { text?: { text: string } }[] };
+    expect(acknowledged.blocks[0]?.text?.text).toContain('by eve &lt;!channel&gt;.');
+    // Plain text and e-mail show what was sent, unescaped.
+    expect(renderText(message)).toContain('Disk full <!channel> & <@U024BE7LH>');
+  });
 });

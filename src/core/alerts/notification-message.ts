@@ -249,15 +249,20 @@ export function renderSlack(message: NotificationMessage): unknown {
         ? ''
         : `\nResolved at ${message.resolved.at} by ${message.resolved.by}.`;
     return {
-      text: message.title,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${message.title}*${when}` } }],
+      text: slackText(message.title),
+      blocks: [
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: `*${slackText(message.title)}*${slackText(when)}` },
+        },
+      ],
     };
   }
   const alerts = alertLinesOf(message).map((alert) => {
-    const source = alert.links.map((link) => ` <${link.href}|${link.text}>`).join('');
-    const description = alert.description === null ? '' : `\n    ${alert.description}`;
+    const source = alert.links.map((link) => ` ${slackLink(link.href, link.text)}`).join('');
+    const description = alert.description === null ? '' : `\n    ${slackText(alert.description)}`;
     const output = alert.output ?? null;
-    return `• [${alert.status}] ${alert.summary}${source}${description}${output === null ? '' : `\n${codeBlock(output)}`}`;
+    return `• [${alert.status}] ${slackText(alert.summary)}${source}${description}${output === null ? '' : `\n${codeBlock(output)}`}`;
   });
   if ((message.alertsNotListed ?? 0) > 0) {
     alerts.push(`… and ${String(message.alertsNotListed)} more`);
@@ -265,15 +270,15 @@ export function renderSlack(message: NotificationMessage): unknown {
   const fields = [
     ...(message.acknowledged === undefined
       ? []
-      : [`Acknowledged at ${message.acknowledged.at} by ${message.acknowledged.by}.`]),
-    ...(message.exhausted === undefined ? [] : [exhaustedLine(message.exhausted)]),
-    ...(message.lowUrgency === true ? [lowUrgencyLine(message)] : []),
-    `*Services:* ${message.services.join(', ') || '—'}`,
-    `*Severity:* ${message.severity}`,
+      : [`Acknowledged at ${message.acknowledged.at} by ${slackText(message.acknowledged.by)}.`]),
+    ...(message.exhausted === undefined ? [] : [slackText(exhaustedLine(message.exhausted))]),
+    ...(message.lowUrgency === true ? [slackText(lowUrgencyLine(message))] : []),
+    `*Services:* ${slackText(message.services.join(', ') || '—')}`,
+    `*Severity:* ${slackText(message.severity)}`,
     ...runbooksOf(message).map((runbook) =>
       runbook.url === null
-        ? `*Runbook:* ${runbook.title}${quoted(runbook.markdown)}`
-        : `*Runbook:* <${runbook.url}|${runbook.title === 'Runbook' ? 'open' : runbook.title}>`,
+        ? `*Runbook:* ${slackText(runbook.title)}${quoted(runbook.markdown)}`
+        : `*Runbook:* ${slackLink(runbook.url, runbook.title === 'Runbook' ? 'open' : runbook.title)}`,
     ),
     ...(alerts.length === 0 ? [] : [`*Alerts (${String(message.alerts)}):*`, ...alerts]),
   ];
@@ -294,11 +299,11 @@ export function renderSlack(message: NotificationMessage): unknown {
     },
   ];
   return {
-    text: message.title,
+    text: slackText(message.title),
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `*${message.title}*\n${fields.join('\n')}` },
+        text: { type: 'mrkdwn', text: `*${slackText(message.title)}*\n${fields.join('\n')}` },
       },
       { type: 'actions', elements: buttons },
     ],
@@ -365,12 +370,22 @@ function codeBlock(output: string): string {
     output.length <= SLACK_OUTPUT_CHARACTERS
       ? output
       : `…${output.slice(-SLACK_OUTPUT_CHARACTERS)}`;
-  const escaped = end
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('```', "'''");
-  return `\`\`\`${escaped}\`\`\``;
+  return `\`\`\`${slackText(end).replaceAll('```', "'''")}\`\`\``;
+}
+
+/**
+ * Text from outside (an alert's summary, a service or person's name, a runbook) as
+ * Slack's mrkdwn shows it: `&`, `<` and `>` escaped, as Slack asks, so that none of it
+ * can mention `<!channel>` or a user, or become a link of its own.
+ */
+function slackText(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** `<url|text>`: the text escaped, and the URL's `|` and `>` percent-encoded so neither ends it. */
+function slackLink(href: string, text: string): string {
+  const url = href.replaceAll('|', '%7C').replaceAll('>', '%3E').replaceAll('<', '%3C');
+  return `<${url}|${slackText(text)}>`;
 }
 
 const SLACK_OUTPUT_CHARACTERS = 500;
@@ -381,7 +396,7 @@ function quoted(markdown: string | null): string {
   const head = markdown.split('\n').slice(0, 8).join('\n').slice(0, 600);
   return `\n${head
     .split('\n')
-    .map((line) => `> ${line}`)
+    .map((line) => `> ${slackText(line)}`)
     .join('\n')}`;
 }
 
