@@ -798,6 +798,25 @@ describe('normalizing burn-rate transitions', () => {
     });
   });
 
+  it('rounds its numbers for people, keeping an SLI’s nines apart', () => {
+    const alert = normalizeBurnRateTransition({
+      ...transition,
+      numbers: {
+        ...transition.numbers,
+        longBurnRate: 20.800106326422117,
+        shortBurnRate: 0.1 + 0.2,
+        sli: 0.99995123456,
+        errorBudgetRemaining: -0.23456789,
+      },
+    });
+    expect(alert.annotations).toMatchObject({
+      long_burn_rate: '20.8',
+      short_burn_rate: '0.3',
+      sli: '0.999951',
+      error_budget_remaining: '-0.2346',
+    });
+  });
+
   it('resolves with the same key; a ticket rule is a warning', () => {
     const resolved = normalizeBurnRateTransition({
       ...transition,

@@ -251,6 +251,15 @@ export function normalizeWebhookAlert(
 // Headroom's own burn-rate alerts
 
 /**
+ * A number as an annotation carries it: still a number to a webhook's reader, but
+ * without the float noise (`20.800106326422117`) people would read on the page and in
+ * the notification. An SLI keeps six digits so that 99.995 % stays apart from 99.99 %.
+ */
+function figure(value: number, significantDigits: number): string {
+  return String(Number(value.toPrecision(significantDigits)));
+}
+
+/**
  * A started or resolved burn-rate rule of the evaluator as an alert. Severity `page`
  * is critical and `ticket` a warning (Sloth's and the Workbook's two kinds).
  */
@@ -263,10 +272,10 @@ export function normalizeBurnRateTransition(transition: AlertTransition): Incomi
     long_window: numbers.longWindow,
     short_window: numbers.shortWindow,
     factor: String(numbers.factor),
-    long_burn_rate: numbers.longBurnRate === null ? undefined : String(numbers.longBurnRate),
-    short_burn_rate: numbers.shortBurnRate === null ? undefined : String(numbers.shortBurnRate),
-    sli: numbers.sli === null ? undefined : String(numbers.sli),
-    error_budget_remaining: String(numbers.errorBudgetRemaining),
+    long_burn_rate: numbers.longBurnRate === null ? undefined : figure(numbers.longBurnRate, 4),
+    short_burn_rate: numbers.shortBurnRate === null ? undefined : figure(numbers.shortBurnRate, 4),
+    sli: numbers.sli === null ? undefined : figure(numbers.sli, 6),
+    error_budget_remaining: figure(numbers.errorBudgetRemaining, 4),
   });
   return {
     source: 'burn-rate',
