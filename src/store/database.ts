@@ -3,10 +3,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './codec.js';
 import { SqliteBatchWriter } from './sqlite-batch-writer.js';
+import { sqliteKysely } from './sqlite-exclusive-writes.js';
 import type { DatabaseSchema } from './schema.js';
 
 export type DatabaseLocation =
@@ -56,8 +57,8 @@ export function openDatabase(location: DatabaseLocation): OpenDatabase {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   const batchWriter = new SqliteBatchWriter(location.file);
+  const db = sqliteKysely(sqlite, (work) => batchWriter.exclusive(work));
   return {
     db,
     dialect: 'sqlite',

@@ -6,13 +6,10 @@ import type { DatabaseSchema } from './schema.js';
 export function leaseRepository(db: Kysely<DatabaseSchema>): LeaseRepository {
   return {
     async tryAcquireLease(name, holder, now, ttlMs) {
-      await db
-        .insertInto('leases')
-        .values({ name, holder, expires_at: now + ttlMs, acquired_at: now })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
       // One conditional update: atomic on both databases, so two contenders cannot both win.
-      const result = await db
+      // It is the only write of a tick that renews: a write is a commit, and on SQLite
+      // one that waits for the writer thread.
+      const taken = await db
         .updateTable('leases')
         .set((eb) => ({
           expires_at: now + ttlMs,
@@ -27,7 +24,14 @@ export function leaseRepository(db: Kysely<DatabaseSchema>): LeaseRepository {
         .where('name', '=', name)
         .where((eb) => eb.or([eb('holder', '=', holder), eb('expires_at', '<=', now)]))
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      if (Number(taken.numUpdatedRows) > 0) return true;
+      // No row yet, or another holder's: of contenders inserting the first row, one wins.
+      const inserted = await db
+        .insertInto('leases')
+        .values({ name, holder, expires_at: now + ttlMs, acquired_at: now })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async holdsLease(name, holder, now) {
       const row = await db

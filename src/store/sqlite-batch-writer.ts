@@ -14,8 +14,9 @@
 // it read is stale), so the two never overlap: `exclusive` runs a main connection's
 // transaction once every batch sent before it has committed, and batches sent after it
 // wait for it. Batches need not wait for each other: the worker takes them in the order
-// sent. Single statements outside a transaction wait for the lock through
-// busy_timeout, as usual.
+// sent. Single writes outside a transaction go through `exclusive` too
+// (sqlite-exclusive-writes.ts): SQLite's busy_timeout would have them sleep on the
+// event loop until the worker's commit is done.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { SQLITE_DECISION_INSERT } from './deploy-repository.js';
