@@ -3,26 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeployDecisionRecord } from '../app/ports/records.js';
 import { openDatabase, type OpenDatabase } from './database.js';
 import { kyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
-import { pingRecord, stateWrite } from './test-databases.js';
-
-function decision(id: string): DeployDecisionRecord {
-  return {
-    id,
-    at: 1_000,
-    service: 'checkout',
-    actor: 'alice',
-    requestedBy: 'token:ci (ci)',
-    allowed: true,
-    version: null,
-    commit: null,
-    labels: ['rollback'],
-    decision: { allowed: true, reasons: [] } as never,
-  };
-}
+import { decisionRecord, pingRecord, stateWrite } from './test-databases.js';
 
 describe('gate decisions written by a worker thread on SQLite', () => {
   let directory: string;
@@ -40,8 +24,8 @@ describe('gate decisions written by a worker thread on SQLite', () => {
 
   it('stores what the main connection reads back, through the same store', async () => {
     const store = kyselyStore(database.db, database.dialect, false, database.batchWriter);
-    await store.insertDeployDecisions([decision('dec-1'), decision('dec-2')]);
-    expect(await store.getDeployDecision('dec-2')).toEqual(decision('dec-2'));
+    await store.insertDeployDecisions([decisionRecord('dec-1'), decisionRecord('dec-2')]);
+    expect(await store.getDeployDecision('dec-2')).toEqual(decisionRecord('dec-2'));
   });
 
   it('never meets a transaction of the main connection that reads, then writes', async () => {
@@ -52,7 +36,7 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     for (let round = 0; round < 40; round += 1) {
       work.push(
         store.insertDeployDecisions(
-          Array.from({ length: 20 }, (_, index) => decision(`dec-${round}-${index}`)),
+          Array.from({ length: 20 }, (_, index) => decisionRecord(`dec-${round}-${index}`)),
         ),
         store.transaction(async (tx) => {
           await tx.listTeams();
@@ -148,7 +132,7 @@ describe('gate decisions written by a worker thread on SQLite', () => {
     // As if the thread crashed: what it held waiting is gone.
     const writer = database.batchWriter as unknown as { worker: { terminate(): Promise<number> } };
     await writer.worker.terminate();
-    await expect(store.insertDeployDecisions([decision('dec-1')])).rejects.toThrow(
+    await expect(store.insertDeployDecisions([decisionRecord('dec-1')])).rejects.toThrow(
       /before it wrote the states of 1 heartbeat checks: restart Headroom/,
     );
     expect(await store.ping()).toBe(false);

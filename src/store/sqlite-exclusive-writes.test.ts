@@ -8,6 +8,7 @@ import { openDatabase, type OpenDatabase } from './database.js';
 import { kyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
 import { sqliteKysely } from './sqlite-exclusive-writes.js';
+import { decisionRecord } from './test-databases.js';
 
 describe("the main SQLite connection's single writes", () => {
   let directory: string;
@@ -71,9 +72,9 @@ describe("the main SQLite connection's single writes", () => {
       const done: string[] = [];
       // The thread starts with its first batch; a second, sent after it, is in flight
       // when the lease is renewed.
-      await store.insertDeployDecisions([decision('dec_0')]);
+      await store.insertDeployDecisions([decisionRecord('dec_0')]);
       const batch = store
-        .insertDeployDecisions([decision('dec_1'), decision('dec_2')])
+        .insertDeployDecisions([decisionRecord('dec_1'), decisionRecord('dec_2')])
         .then(() => done.push('batch'));
       const lease = store
         .tryAcquireLease('evaluator', 'me', 1_000, 15_000)
@@ -85,20 +86,3 @@ describe("the main SQLite connection's single writes", () => {
     });
   });
 });
-
-function decision(
-  id: string,
-): Parameters<ReturnType<typeof kyselyStore>['insertDeployDecisions']>[0][number] {
-  return {
-    id,
-    at: 1_000,
-    service: 'checkout',
-    actor: 'alice',
-    requestedBy: 'token:ci (ci)',
-    allowed: true,
-    version: null,
-    commit: null,
-    labels: [],
-    decision: { allowed: true, reasons: [] } as never,
-  };
-}

@@ -6,7 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { HeartbeatPingRecord, HeartbeatStateWrite } from '../app/ports/records.js';
+import type {
+  DeployDecisionRecord,
+  HeartbeatPingRecord,
+  HeartbeatStateWrite,
+} from '../app/ports/records.js';
 import type { Store } from '../app/ports/store.js';
 import { openDatabase, type DatabaseLocation, type OpenDatabase } from './database.js';
 import { kyselyStore } from './kysely-store.js';
@@ -87,6 +91,22 @@ export async function openTestStore(kind: TestDatabaseKind): Promise<TestStore> 
       await database.close();
       await testDatabase.drop();
     },
+  };
+}
+
+/** A gate decision as the store tests write it: an allowed rollback of checkout. */
+export function decisionRecord(id: string): DeployDecisionRecord {
+  return {
+    id,
+    at: 1_000,
+    service: 'checkout',
+    actor: 'alice',
+    requestedBy: 'token:ci (ci)',
+    allowed: true,
+    version: null,
+    commit: null,
+    labels: ['rollback'],
+    decision: { allowed: true, reasons: [] } as never,
   };
 }
 
