@@ -138,8 +138,8 @@ function emptyToUndefined(text: string | undefined): string | undefined {
  * SLO statuses across turns of the event loop; the gate computes the same statuses, at
  * the same allocation sites, and drops them within a millisecond. Pretenured, each
  * check's statuses then filled the old generation and set off a full collection every
- * five seconds or so at a thousand checks a second, each holding the event loop for
- * 30 to 80 ms: most of the gate's 99th percentile over half a minute (docs/server.md).
+ * five seconds or so at a thousand checks a second, each answering the checks around
+ * it 15 to 80 ms late: the gate's 99th percentile over half a minute (docs/server.md).
  * Without pretenuring, short-lived objects die young, as they should.
  */
 function keepShortLivedObjectsYoung(): void {
