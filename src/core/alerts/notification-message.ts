@@ -13,6 +13,8 @@ const MAX_RUNBOOK_CHARACTERS = 4000;
 const MAX_DESCRIPTION_CHARACTERS = 300;
 /** A failed run's output in a notification: its end, which says why it failed. */
 const MAX_OUTPUT_CHARACTERS = 1000;
+/** The same in Slack, whose section text is limited to 3,000 characters. */
+const SLACK_OUTPUT_CHARACTERS = 500;
 
 /** A runbook as a notification names it: a link, the Markdown of a Runbook document, or both. */
 export interface RunbookReference {
@@ -382,13 +384,11 @@ function slackText(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** `<url|text>`: the text escaped, and the URL's `|` and `>` percent-encoded so neither ends it. */
+/** `<url|text>`: the text escaped, and the URL's `|`, `<` and `>` percent-encoded so none ends it. */
 function slackLink(href: string, text: string): string {
   const url = href.replaceAll('|', '%7C').replaceAll('>', '%3E').replaceAll('<', '%3C');
   return `<${url}|${slackText(text)}>`;
 }
-
-const SLACK_OUTPUT_CHARACTERS = 500;
 
 /** A runbook's first lines in a Slack section (its text is limited to 3,000 characters). */
 function quoted(markdown: string | null): string {
